@@ -1,0 +1,9 @@
+//! desk: a helpdesk that lives in a git repository.
+//!
+//! Layers point one way: `cli` → `query`/`workflow` → `store` → `model`.
+
+pub mod cli;
+pub mod model;
+pub mod query;
+pub mod store;
+pub mod workflow;

@@ -1,0 +1,557 @@
+//! The ticket file: YAML front matter, the description, then one section per
+//! reply or note. Sections start with a marker line only desk writes
+//! (`<!-- desk:reply ID DATE AUTHOR -->`); a body line that would look like a
+//! marker or a git conflict marker is escaped with one extra backslash, so no
+//! text a person writes can change how the file parses.
+
+use std::fmt::Write as _;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde_yaml::{Mapping, Value};
+
+use super::{Comment, KNOWN_KEYS, Rating, Ticket, TicketId, Visibility, normalise_text};
+
+const MARKER_PREFIX: &str = "<!-- desk:";
+const MARKER_SUFFIX: &str = " -->";
+/// Line starts that must not appear unescaped in a body.
+const RESERVED_STARTS: &[&str] = &[MARKER_PREFIX, "<<<<<<<", ">>>>>>>"];
+
+/// Why a ticket file could not be read, and where (1-based line in the file).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}: {message}")]
+pub struct ParseError {
+    pub line: usize,
+    pub message: String,
+}
+
+fn err<T>(line: usize, message: impl Into<String>) -> Result<T, ParseError> {
+    Err(ParseError { line, message: message.into() })
+}
+
+fn time_str(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// A YAML scalar for `s`: plain when that reads back as the same string, double
+/// quoted (JSON escapes are valid YAML) otherwise.
+fn yaml_string(s: &str) -> String {
+    let plain_chars = s.chars().all(|c| c.is_alphanumeric() || " -_.@<>/()+'".contains(c) || c == ':');
+    let plain = plain_chars
+        && s.chars().next().is_some_and(char::is_alphanumeric)
+        && !s.ends_with(' ')
+        && !s.contains(": ")
+        && !s.ends_with(':')
+        // YAML 1.1 readers (many other tools) take these as booleans or null.
+        && !matches!(
+            s.to_ascii_lowercase().as_str(),
+            "y" | "n" | "yes" | "no" | "on" | "off" | "true" | "false" | "null"
+        )
+        && matches!(serde_yaml::from_str::<Value>(s), Ok(Value::String(ref v)) if v == s);
+    if plain { s.to_owned() } else { serde_json::to_string(s).expect("strings serialise") }
+}
+
+fn push_scalar_line(out: &mut String, key: &str, value: Option<&str>) {
+    match value {
+        Some(v) => {
+            let _ = writeln!(out, "{key}: {}", yaml_string(v));
+        }
+        None => {
+            let _ = writeln!(out, "{key}:");
+        }
+    }
+}
+
+fn escape_line(line: &str) -> std::borrow::Cow<'_, str> {
+    let rest = line.trim_start_matches('\\');
+    if RESERVED_STARTS.iter().any(|p| rest.starts_with(p)) { format!("\\{line}").into() } else { line.into() }
+}
+
+fn unescape_line(line: &str) -> &str {
+    if line.starts_with('\\') {
+        let rest = line.trim_start_matches('\\');
+        if RESERVED_STARTS.iter().any(|p| rest.starts_with(p)) {
+            return &line[1..];
+        }
+    }
+    line
+}
+
+fn push_text(out: &mut String, text: &str) {
+    for line in text.split('\n') {
+        out.push_str(&escape_line(line));
+        out.push('\n');
+    }
+}
+
+/// Renders a ticket as its file. Deterministic: the same ticket always gives the
+/// same bytes, and [`parse_ticket`] gives the ticket back.
+pub fn render_ticket(t: &Ticket) -> String {
+    let mut out = String::with_capacity(512 + t.description.len());
+    out.push_str("---\n");
+    push_scalar_line(&mut out, "id", Some(t.id.as_str()));
+    push_scalar_line(&mut out, "title", Some(&t.title));
+    push_scalar_line(&mut out, "status", Some(&t.status));
+    push_scalar_line(&mut out, "priority", Some(&t.priority));
+    push_scalar_line(&mut out, "queue", t.queue.as_deref());
+    push_scalar_line(&mut out, "requester", t.requester.as_deref());
+    push_scalar_line(&mut out, "assignee", t.assignee.as_deref());
+    let labels: Vec<String> = t.labels.iter().map(|l| yaml_string(l)).collect();
+    let _ = writeln!(out, "labels: [{}]", labels.join(", "));
+    let _ = writeln!(out, "created: {}", time_str(t.created));
+    let _ = writeln!(out, "updated: {}", time_str(t.updated));
+    if let Some(r) = &t.rating {
+        let _ = writeln!(out, "rating:\n  score: {}", r.score);
+        if let Some(c) = &r.comment {
+            let _ = writeln!(out, "  comment: {}", yaml_string(c));
+        }
+        let _ = writeln!(out, "  date: {}", time_str(r.date));
+    }
+    for (k, v) in &t.fields {
+        let mut one = Mapping::new();
+        one.insert(k.clone(), v.clone());
+        out.push_str(&serde_yaml::to_string(&one).expect("YAML values serialise"));
+    }
+    out.push_str("---\n");
+    if !t.description.is_empty() {
+        push_text(&mut out, &t.description);
+    }
+    for c in &t.comments {
+        let (kind, label) = match c.visibility {
+            Visibility::Public => ("reply", "Reply"),
+            Visibility::Internal => ("note", "Internal note"),
+        };
+        let _ = writeln!(
+            out,
+            "\n{MARKER_PREFIX}{kind} {} {} {}{MARKER_SUFFIX}",
+            c.id,
+            time_str(c.date),
+            c.author
+        );
+        let _ = writeln!(
+            out,
+            "### {label} from {} · {}\n",
+            super::display_name(&c.author),
+            c.date.format("%Y-%m-%d %H:%M UTC")
+        );
+        push_text(&mut out, &c.body);
+    }
+    out
+}
+
+/// Splits a file into its front matter (YAML text, first line number) and body
+/// (text, first line number).
+fn split(text: &str) -> Result<(&str, &str, usize), ParseError> {
+    let Some(rest) = text.strip_prefix("---\n") else {
+        return err(1, "the file must start with a `---` line (YAML front matter)");
+    };
+    let mut offset = 0;
+    let mut line_no = 2;
+    for line in rest.split_inclusive('\n') {
+        if line.trim_end() == "---" {
+            let yaml = &rest[..offset];
+            let body = &rest[offset + line.len()..];
+            return Ok((yaml, body, line_no + 1));
+        }
+        offset += line.len();
+        line_no += 1;
+    }
+    err(1, "the front matter is not closed by a `---` line")
+}
+
+fn check_conflict_markers(text: &str) -> Result<(), ParseError> {
+    for (i, line) in text.lines().enumerate() {
+        if line.starts_with("<<<<<<<") || line.starts_with(">>>>>>>") {
+            return err(
+                i + 1,
+                "unresolved git conflict marker (merged without desk's merge driver); edit the file with `desk edit`",
+            );
+        }
+    }
+    Ok(())
+}
+
+fn key_line(yaml: &str, key: &str) -> usize {
+    yaml.lines().position(|l| l.strip_prefix(key).is_some_and(|r| r.starts_with(':'))).map_or(1, |i| i + 2)
+}
+
+fn parse_time(value: &Value, what: &str) -> Result<DateTime<Utc>, String> {
+    let s = value.as_str().ok_or_else(|| format!("`{what}` must be an RFC 3339 time"))?;
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| super::whole_seconds(t.with_timezone(&Utc)))
+        .map_err(|e| format!("`{what}` is not an RFC 3339 time ({e}): {s}"))
+}
+
+fn opt_string(value: Option<&Value>, key: &str) -> Result<Option<String>, String> {
+    match value {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(Value::Number(n)) => Ok(Some(n.to_string())),
+        Some(Value::Bool(b)) => Ok(Some(b.to_string())),
+        Some(_) => Err(format!("`{key}` must be a single line of text")),
+    }
+}
+
+fn required_string(map: &Mapping, key: &str) -> Result<String, String> {
+    opt_string(map.get(key), key)?.ok_or_else(|| format!("`{key}` is missing or empty"))
+}
+
+fn parse_rating(value: &Value) -> Result<Option<Rating>, String> {
+    if value.is_null() {
+        return Ok(None);
+    }
+    let map = value.as_mapping().ok_or("`rating` must be a mapping with score, comment and date")?;
+    let score = map
+        .get("score")
+        .and_then(Value::as_u64)
+        .filter(|s| (1..=5).contains(s))
+        .ok_or("`rating.score` must be a whole number from 1 to 5")?;
+    let comment = opt_string(map.get("comment"), "rating.comment")?;
+    let date = parse_time(map.get("date").unwrap_or(&Value::Null), "rating.date")?;
+    Ok(Some(Rating { score: u8::try_from(score).expect("score is 1..=5"), comment, date }))
+}
+
+fn parse_header(yaml: &str) -> Result<Ticket, ParseError> {
+    let value: Value = match serde_yaml::from_str(yaml) {
+        Ok(v) => v,
+        Err(e) => {
+            let line = e.location().map_or(1, |l| l.line() + 1);
+            let msg = e.to_string();
+            let msg = msg.split(" at line ").next().unwrap_or(&msg).to_owned();
+            return err(line, format!("invalid YAML in front matter: {msg}"));
+        }
+    };
+    let Value::Mapping(map) = value else {
+        return err(2, "the front matter must be a YAML mapping of keys to values");
+    };
+    let at = |key: &str, message: String| ParseError { line: key_line(yaml, key), message };
+    let id_text = required_string(&map, "id").map_err(|m| at("id", m))?;
+    let id = TicketId::parse(&id_text)
+        .ok_or_else(|| at("id", format!("`id` is not a ticket id (10 base32 characters): {id_text}")))?;
+    let title = required_string(&map, "title").map_err(|m| at("title", m))?;
+    let status = required_string(&map, "status").map_err(|m| at("status", m))?;
+    let priority = required_string(&map, "priority").map_err(|m| at("priority", m))?;
+    let queue = opt_string(map.get("queue"), "queue").map_err(|m| at("queue", m))?;
+    let requester = opt_string(map.get("requester"), "requester").map_err(|m| at("requester", m))?;
+    let assignee = opt_string(map.get("assignee"), "assignee").map_err(|m| at("assignee", m))?;
+    let labels = match map.get("labels") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Sequence(items)) => items
+            .iter()
+            .map(|v| opt_string(Some(v), "labels").ok().flatten())
+            .collect::<Option<Vec<_>>>()
+            .ok_or_else(|| at("labels", "`labels` must be a list of words".into()))?,
+        Some(_) => return Err(at("labels", "`labels` must be a list, like [printer, hardware]".into())),
+    };
+    let created =
+        parse_time(map.get("created").unwrap_or(&Value::Null), "created").map_err(|m| at("created", m))?;
+    let updated =
+        parse_time(map.get("updated").unwrap_or(&Value::Null), "updated").map_err(|m| at("updated", m))?;
+    let rating = parse_rating(map.get("rating").unwrap_or(&Value::Null)).map_err(|m| at("rating", m))?;
+    let mut fields = Mapping::new();
+    for (k, v) in map {
+        let known = k.as_str().is_some_and(|k| KNOWN_KEYS.contains(&k));
+        if !known {
+            fields.insert(k, v);
+        }
+    }
+    Ok(Ticket {
+        id,
+        title,
+        status,
+        priority,
+        queue,
+        requester,
+        assignee,
+        labels,
+        created,
+        updated,
+        rating,
+        fields,
+        description: String::new(),
+        comments: Vec::new(),
+    })
+}
+
+/// Parses the header (front matter) only: what lists and queries need. The
+/// description and conversation are left empty.
+pub fn parse_front_matter_only(text: &str) -> Result<Ticket, ParseError> {
+    check_conflict_markers(text)?;
+    let (yaml, _, _) = split(text)?;
+    parse_header(yaml)
+}
+
+fn parse_marker(
+    line: &str,
+    line_no: usize,
+) -> Result<(Visibility, String, DateTime<Utc>, String), ParseError> {
+    let inner = line
+        .strip_prefix(MARKER_PREFIX)
+        .and_then(|l| l.trim_end().strip_suffix(MARKER_SUFFIX.trim_start()))
+        .map(str::trim_end);
+    let bad = || err(line_no, "malformed comment marker; expected `<!-- desk:reply|note ID TIME AUTHOR -->`");
+    let Some(inner) = inner else { return bad() };
+    let mut parts = inner.splitn(4, ' ');
+    let (Some(kind), Some(id), Some(date), Some(author)) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return bad();
+    };
+    let visibility = match kind {
+        "reply" => Visibility::Public,
+        "note" => Visibility::Internal,
+        other => return err(line_no, format!("unknown comment kind `{other}`; expected reply or note")),
+    };
+    if !super::is_comment_id(id) {
+        return err(line_no, format!("`{id}` is not a comment id"));
+    }
+    let date = parse_time(&Value::String(date.to_owned()), "comment time")
+        .map_err(|m| ParseError { line: line_no, message: m })?;
+    Ok((visibility, id.to_owned(), date, author.trim().to_owned()))
+}
+
+/// Parses a whole ticket file.
+pub fn parse_ticket(text: &str) -> Result<Ticket, ParseError> {
+    check_conflict_markers(text)?;
+    let (yaml, body, body_line) = split(text)?;
+    let mut ticket = parse_header(yaml)?;
+
+    let mut description = Vec::new();
+    let mut current: Option<(Comment, Vec<&str>)> = None;
+    let mut skip_heading = false;
+    for (i, line) in body.lines().enumerate() {
+        if line.starts_with(MARKER_PREFIX) {
+            let (visibility, id, date, author) = parse_marker(line, body_line + i)?;
+            if ticket.comments.iter().any(|c| c.id == id) || current.as_ref().is_some_and(|(c, _)| c.id == id)
+            {
+                return err(body_line + i, format!("comment id `{id}` appears twice"));
+            }
+            if let Some((mut c, lines)) = current.take() {
+                c.body = normalise_text(&lines.join("\n"));
+                ticket.comments.push(c);
+            }
+            let comment = Comment { id, author, date, visibility, body: String::new() };
+            current = Some((comment, Vec::new()));
+            skip_heading = true;
+            continue;
+        }
+        let line = unescape_line(line);
+        match &mut current {
+            None => description.push(line),
+            Some((_, lines)) => {
+                if skip_heading && lines.is_empty() && line.starts_with("### ") {
+                    skip_heading = false;
+                    continue;
+                }
+                skip_heading = false;
+                lines.push(line);
+            }
+        }
+    }
+    if let Some((mut c, lines)) = current.take() {
+        c.body = normalise_text(&lines.join("\n"));
+        ticket.comments.push(c);
+    }
+    ticket.description = normalise_text(&description.join("\n"));
+    Ok(ticket)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+    use proptest::prelude::*;
+
+    fn at(h: u32, m: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 28, h, m, 0).unwrap()
+    }
+
+    fn sample() -> Ticket {
+        let mut t = Ticket::new(
+            TicketId::parse("k3x9q2hm7d").unwrap(),
+            "Printer on 3rd floor does not print".into(),
+            "open".into(),
+            "high".into(),
+            at(14, 53),
+        );
+        t.queue = Some("it".into());
+        t.requester = Some("Jane Doe <jane@example.com>".into());
+        t.labels = vec!["hardware".into(), "printer".into()];
+        t.description = "The printer shows error 0x42 since this morning.".into();
+        t.comments.push(Comment {
+            id: "7hq2m4xk9p".into(),
+            author: "Bob Agent <bob@example.com>".into(),
+            date: at(15, 1),
+            visibility: Visibility::Public,
+            body: "Could you send a photo of the display?\n\n---\n\n### Not a heading of ours\n<!-- desk:reply fake -->".into(),
+        });
+        t.comments.push(Comment {
+            id: "8hq2m4xk9p".into(),
+            author: "Bob Agent <bob@example.com>".into(),
+            date: at(15, 2),
+            visibility: Visibility::Internal,
+            body: "Toner was replaced last week.".into(),
+        });
+        t
+    }
+
+    #[test]
+    fn renders_the_documented_layout() {
+        let text = render_ticket(&sample());
+        let expected = "---
+id: k3x9q2hm7d
+title: Printer on 3rd floor does not print
+status: open
+priority: high
+queue: it
+requester: Jane Doe <jane@example.com>
+assignee:
+labels: [hardware, printer]
+created: 2026-11-28T14:53:00Z
+updated: 2026-11-28T14:53:00Z
+---
+The printer shows error 0x42 since this morning.
+
+<!-- desk:reply 7hq2m4xk9p 2026-11-28T15:01:00Z Bob Agent <bob@example.com> -->
+### Reply from Bob Agent · 2026-11-28 15:01 UTC
+
+Could you send a photo of the display?
+
+---
+
+### Not a heading of ours
+\\<!-- desk:reply fake -->
+
+<!-- desk:note 8hq2m4xk9p 2026-11-28T15:02:00Z Bob Agent <bob@example.com> -->
+### Internal note from Bob Agent · 2026-11-28 15:02 UTC
+
+Toner was replaced last week.
+";
+        assert_eq!(text, expected);
+        assert_eq!(parse_ticket(&text).unwrap(), sample());
+    }
+
+    #[test]
+    fn custom_fields_and_rating_round_trip() {
+        let mut t = sample();
+        t.fields.insert("customer_tier".into(), "gold".into());
+        t.fields.insert("asset".into(), Value::Number(4711.into()));
+        t.rating = Some(Rating { score: 4, comment: Some("quick: thanks".into()), date: at(16, 0) });
+        let text = render_ticket(&t);
+        assert!(text.contains("customer_tier: gold\nasset: 4711\n"), "{text}");
+        assert!(
+            text.contains(
+                "rating:\n  score: 4\n  comment: \"quick: thanks\"\n  date: 2026-11-28T16:00:00Z\n"
+            )
+        );
+        assert_eq!(parse_ticket(&text).unwrap(), t);
+    }
+
+    #[test]
+    fn awkward_strings_are_quoted() {
+        assert_eq!(yaml_string("yes"), "\"yes\"");
+        assert_eq!(yaml_string("123"), "\"123\"");
+        assert_eq!(yaml_string("a: b"), "\"a: b\"");
+        assert_eq!(yaml_string("#hash"), "\"#hash\"");
+        assert_eq!(yaml_string("Jane Doe <jane@example.com>"), "Jane Doe <jane@example.com>");
+        assert_eq!(yaml_string(""), "\"\"");
+    }
+
+    #[test]
+    fn errors_name_the_line() {
+        let text = render_ticket(&sample());
+        let broken = text.replace("status: open", "status: [open");
+        let e = parse_ticket(&broken).unwrap_err();
+        assert!(e.message.contains("invalid YAML"), "{e}");
+        let broken = text.replace("created: 2026-11-28T14:53:00Z", "created: yesterday");
+        assert_eq!(parse_ticket(&broken).unwrap_err().line, 10);
+        let broken = text.replace("title: Printer on 3rd floor does not print\n", "");
+        let e = parse_ticket(&broken).unwrap_err();
+        assert_eq!(e.message, "`title` is missing or empty");
+        let broken = format!("{text}<<<<<<< ours\nx\n=======\ny\n>>>>>>> theirs\n");
+        let e = parse_ticket(&broken).unwrap_err();
+        assert!(e.message.contains("conflict marker"));
+        assert_eq!(e.line, text.lines().count() + 1);
+        let broken = text.replace("<!-- desk:note 8hq2m4xk9p", "<!-- desk:memo 8hq2m4xk9p");
+        assert!(parse_ticket(&broken).unwrap_err().message.contains("unknown comment kind"));
+        assert_eq!(parse_ticket("no front matter").unwrap_err().line, 1);
+        assert!(parse_ticket("---\nid: x\n").unwrap_err().message.contains("not closed"));
+    }
+
+    #[test]
+    fn hand_written_files_parse_leniently() {
+        let text = "---\nid: k3x9q2hm7d\ntitle: Hi\nstatus: new\npriority: normal\nlabels: [a]\ncreated: 2026-11-28T14:53:00+01:00\nupdated: 2026-11-28T14:53:00Z\n---\n\n\nHello\n";
+        let t = parse_ticket(text).unwrap();
+        assert_eq!(t.description, "Hello");
+        assert_eq!(t.created, Utc.with_ymd_and_hms(2026, 11, 28, 13, 53, 0).unwrap());
+        assert_eq!(t.assignee, None);
+    }
+
+    fn text_strategy() -> impl Strategy<Value = String> {
+        let line = prop_oneof![
+            "[ -~]{0,30}",
+            Just("---".to_owned()),
+            Just("<!-- desk:reply x".to_owned()),
+            Just("\\<!-- desk:note".to_owned()),
+            Just("<<<<<<< HEAD".to_owned()),
+            Just(">>>>>>> x".to_owned()),
+            Just("### heading".to_owned()),
+            Just("  indented".to_owned()),
+            Just("ünïcødé ✓".to_owned()),
+        ];
+        proptest::collection::vec(line, 0..6).prop_map(|lines| normalise_text(&lines.join("\n")))
+    }
+
+    fn line_strategy() -> impl Strategy<Value = String> {
+        "[ -~ä✓]{1,30}".prop_map(|s| s.trim().to_owned()).prop_filter("non-empty", |s| !s.is_empty())
+    }
+
+    prop_compose! {
+        fn ticket_strategy()(
+            title in line_strategy(),
+            status in "[a-z]{1,8}",
+            queue in proptest::option::of(line_strategy()),
+            requester in proptest::option::of(line_strategy()),
+            labels in proptest::collection::vec("[a-z0-9/._-]{1,10}", 0..4),
+            description in text_strategy(),
+            bodies in proptest::collection::vec((text_strategy(), any::<bool>(), line_strategy()), 0..4),
+            field in proptest::option::of(("[a-z_]{1,8}", line_strategy())),
+            secs in 0i64..4_000_000_000,
+        ) -> Ticket {
+            let time = Utc.timestamp_opt(secs, 0).unwrap();
+            let mut t = Ticket::new(TicketId::generate(), title, status, "normal".into(), time);
+            t.queue = queue;
+            t.requester = requester;
+            for l in labels { t.add_label(&l); }
+            t.description = description;
+            for (i, (body, public, author)) in bodies.into_iter().enumerate() {
+                t.comments.push(Comment {
+                    id: format!("c{i}"),
+                    author,
+                    date: time,
+                    visibility: if public { Visibility::Public } else { Visibility::Internal },
+                    body,
+                });
+            }
+            if let Some((k, v)) = field {
+                if !KNOWN_KEYS.contains(&k.as_str()) { t.fields.insert(k.into(), v.into()); }
+            }
+            t
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn parse_inverts_render(t in ticket_strategy()) {
+            let text = render_ticket(&t);
+            let back = parse_ticket(&text).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
+            prop_assert_eq!(&back, &t);
+            prop_assert_eq!(render_ticket(&back), text);
+        }
+
+        #[test]
+        fn parser_never_panics(text in "(---\n)?[ -~\n]{0,200}") {
+            let _ = parse_ticket(&text);
+        }
+    }
+}

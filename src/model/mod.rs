@@ -1,0 +1,207 @@
+//! The helpdesk's domain: tickets, their conversation, and the ticket file format.
+//! Knows nothing of git or of the command line.
+
+mod file;
+mod id;
+
+use chrono::{DateTime, SubsecRound, Utc};
+
+pub use file::{ParseError, parse_front_matter_only, parse_ticket, render_ticket};
+pub use id::{
+    ID_LEN, MIN_SHORT, TicketId, generate_comment_id, is_comment_id, normalise_prefix, unique_prefix_lengths,
+};
+
+/// Front-matter keys desk itself owns; any other key is a custom field.
+pub const KNOWN_KEYS: &[&str] = &[
+    "id",
+    "title",
+    "status",
+    "priority",
+    "queue",
+    "requester",
+    "assignee",
+    "labels",
+    "created",
+    "updated",
+    "rating",
+];
+
+/// A request tracked by the helpdesk: one Markdown file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Ticket {
+    pub id: TicketId,
+    pub title: String,
+    pub status: String,
+    pub priority: String,
+    pub queue: Option<String>,
+    pub requester: Option<String>,
+    pub assignee: Option<String>,
+    pub labels: Vec<String>,
+    pub created: DateTime<Utc>,
+    pub updated: DateTime<Utc>,
+    pub rating: Option<Rating>,
+    /// Unknown front-matter keys, in file order.
+    pub fields: serde_yaml::Mapping,
+    /// The request as first written (Markdown).
+    pub description: String,
+    /// Replies and internal notes, oldest first.
+    pub comments: Vec<Comment>,
+}
+
+/// Requester satisfaction with a ticket.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rating {
+    pub score: u8,
+    pub comment: Option<String>,
+    pub date: DateTime<Utc>,
+}
+
+/// Who can see a comment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Visibility {
+    /// A reply: sent to the requester.
+    Public,
+    /// An internal note: for agents only.
+    Internal,
+}
+
+impl Visibility {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Visibility::Public => "public",
+            Visibility::Internal => "internal",
+        }
+    }
+}
+
+/// One reply or internal note.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Comment {
+    /// Stable id, unique within the ticket.
+    pub id: String,
+    /// `Name <email>` of whoever wrote it.
+    pub author: String,
+    pub date: DateTime<Utc>,
+    pub visibility: Visibility,
+    /// Markdown text.
+    pub body: String,
+}
+
+/// Normalises a Markdown text as the ticket file stores it: `\n` line ends, no
+/// leading blank lines, no trailing whitespace at the end.
+pub fn normalise_text(text: &str) -> String {
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let start = text
+        .char_indices()
+        .find(|&(_, c)| !c.is_whitespace())
+        .map_or(text.len(), |(i, _)| text[..i].rfind('\n').map_or(0, |nl| nl + 1));
+    text[start..].trim_end().to_owned()
+}
+
+/// Drops sub-second precision: the file stores whole seconds.
+pub fn whole_seconds(t: DateTime<Utc>) -> DateTime<Utc> {
+    t.trunc_subsecs(0)
+}
+
+/// The display name part of `Name <email>`.
+pub fn display_name(person: &str) -> &str {
+    match person.find('<') {
+        Some(i) if i > 0 => person[..i].trim(),
+        _ => person.trim().trim_start_matches('<').trim_end_matches('>'),
+    }
+}
+
+/// The email part of `Name <email>`, if any.
+pub fn email_of(person: &str) -> Option<&str> {
+    let start = person.find('<')?;
+    let end = person[start..].find('>')?;
+    Some(&person[start + 1..start + end])
+}
+
+impl Ticket {
+    /// A new ticket with the given title, status and priority at time `now`.
+    pub fn new(id: TicketId, title: String, status: String, priority: String, now: DateTime<Utc>) -> Self {
+        let now = whole_seconds(now);
+        Ticket {
+            id,
+            title,
+            status,
+            priority,
+            queue: None,
+            requester: None,
+            assignee: None,
+            labels: Vec::new(),
+            created: now,
+            updated: now,
+            rating: None,
+            fields: serde_yaml::Mapping::new(),
+            description: String::new(),
+            comments: Vec::new(),
+        }
+    }
+
+    /// Adds a reply or note and returns its id.
+    pub fn add_comment(
+        &mut self,
+        author: String,
+        date: DateTime<Utc>,
+        visibility: Visibility,
+        body: &str,
+    ) -> String {
+        let mut id = generate_comment_id();
+        while self.comments.iter().any(|c| c.id == id) {
+            id = generate_comment_id();
+        }
+        self.comments.push(Comment {
+            id: id.clone(),
+            author,
+            date: whole_seconds(date),
+            visibility,
+            body: normalise_text(body),
+        });
+        id
+    }
+
+    /// Adds `label` unless present; returns whether it was added.
+    pub fn add_label(&mut self, label: &str) -> bool {
+        if self.labels.iter().any(|l| l == label) {
+            return false;
+        }
+        self.labels.push(label.to_owned());
+        true
+    }
+
+    /// Removes `label`; returns whether it was there.
+    pub fn remove_label(&mut self, label: &str) -> bool {
+        let before = self.labels.len();
+        self.labels.retain(|l| l != label);
+        before != self.labels.len()
+    }
+
+    /// Text searched by free-text query terms: title, description, conversation.
+    pub fn contains_text(&self, needle_lower: &str) -> bool {
+        let hit = |s: &str| s.to_lowercase().contains(needle_lower);
+        hit(&self.title) || hit(&self.description) || self.comments.iter().any(|c| hit(&c.body))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalise_text_strips_blank_edges_but_keeps_indentation() {
+        assert_eq!(normalise_text("\n\n  code\nmore  \n\n"), "  code\nmore");
+        assert_eq!(normalise_text("a\r\nb\r\n"), "a\nb");
+        assert_eq!(normalise_text(" \n \n"), "");
+    }
+
+    #[test]
+    fn people_split_into_name_and_email() {
+        assert_eq!(display_name("Jane Doe <jane@example.com>"), "Jane Doe");
+        assert_eq!(email_of("Jane Doe <jane@example.com>"), Some("jane@example.com"));
+        assert_eq!(display_name("<jane@example.com>"), "jane@example.com");
+        assert_eq!(display_name("jane"), "jane");
+        assert_eq!(email_of("jane"), None);
+    }
+}

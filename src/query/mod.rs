@@ -1,0 +1,389 @@
+//! The list query language: `status:open,pending priority:>=high -label:spam
+//! assignee:me created:>2026-11-01 updated:<7d "printer jam"`. Terms are ANDed,
+//! commas OR values within a term, a leading `-` negates a term, and bare words
+//! or quoted phrases search title, description and conversation.
+
+mod lex;
+
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+
+use crate::model::Ticket;
+use crate::workflow::Config;
+
+/// Keys the query language knows.
+pub const KEYS: &[&str] =
+    &["status", "is", "priority", "assignee", "requester", "queue", "label", "created", "updated"];
+
+/// Why a query could not be understood.
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct QueryError(pub String);
+
+/// A comparison in `priority:>=high` or `created:<7d`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cmp {
+    Eq,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+/// Who an `assignee:`/`requester:` value means.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PersonMatch {
+    Me,
+    Nobody,
+    /// A case-insensitive part of the name or email.
+    Part(String),
+}
+
+/// The time a date value names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum When {
+    /// A span `[start, end)` in Unix seconds (a day, or one instant).
+    Span(i64, i64),
+    /// An age: this many seconds before now.
+    Age(i64),
+}
+
+/// One condition on a ticket.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Condition {
+    Status(Vec<String>),
+    Open,
+    Done,
+    Assigned(bool),
+    Priority(Cmp, Vec<String>),
+    Assignee(Vec<PersonMatch>),
+    Requester(Vec<PersonMatch>),
+    Queue(Vec<String>),
+    Label(Vec<String>),
+    Created(Cmp, When),
+    Updated(Cmp, When),
+    /// Lowercased word or phrase.
+    Text(String),
+}
+
+/// A condition, maybe negated.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Term {
+    pub negated: bool,
+    pub condition: Condition,
+}
+
+/// A parsed query: all terms must hold.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Query {
+    pub terms: Vec<Term>,
+}
+
+/// The fields of a ticket that queries look at.
+#[derive(Clone, Copy, Debug)]
+pub struct Fields<'a> {
+    pub title: &'a str,
+    pub status: &'a str,
+    pub priority: &'a str,
+    pub queue: Option<&'a str>,
+    pub requester: Option<&'a str>,
+    pub assignee: Option<&'a str>,
+    pub labels: &'a [String],
+    pub created: i64,
+    pub updated: i64,
+}
+
+impl<'a> From<&'a Ticket> for Fields<'a> {
+    fn from(t: &'a Ticket) -> Self {
+        Fields {
+            title: &t.title,
+            status: &t.status,
+            priority: &t.priority,
+            queue: t.queue.as_deref(),
+            requester: t.requester.as_deref(),
+            assignee: t.assignee.as_deref(),
+            labels: &t.labels,
+            created: t.created.timestamp(),
+            updated: t.updated.timestamp(),
+        }
+    }
+}
+
+/// What matching needs besides the ticket.
+pub struct Context<'a> {
+    pub config: &'a Config,
+    /// Unix seconds.
+    pub now: i64,
+    /// The user's git identity (`Name <email>`), for `me`.
+    pub me: Option<&'a str>,
+}
+
+fn split_values(v: &str) -> Vec<String> {
+    v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect()
+}
+
+fn cmp_prefix(v: &str) -> (Cmp, &str) {
+    for (p, c) in [(">=", Cmp::Ge), ("<=", Cmp::Le), (">", Cmp::Gt), ("<", Cmp::Lt), ("=", Cmp::Eq)] {
+        if let Some(rest) = v.strip_prefix(p) {
+            return (c, rest);
+        }
+    }
+    (Cmp::Eq, v)
+}
+
+/// Parses a date value: `2026-11-01`, an RFC 3339 time, or an age `12h`, `7d`, `4w`.
+pub fn parse_when(v: &str) -> Result<When, QueryError> {
+    if let Some(secs) = parse_age(v) {
+        return Ok(When::Age(secs));
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(v, "%Y-%m-%d") {
+        let start = Utc.from_utc_datetime(&d.and_hms_opt(0, 0, 0).expect("midnight exists")).timestamp();
+        return Ok(When::Span(start, start + 86_400));
+    }
+    if let Ok(t) = DateTime::parse_from_rfc3339(v) {
+        return Ok(When::Span(t.timestamp(), t.timestamp() + 1));
+    }
+    Err(QueryError(format!(
+        "invalid date '{v}'; use YYYY-MM-DD, an RFC 3339 time, or an age like 12h, 7d, 4w"
+    )))
+}
+
+/// Parses an age such as `90m`, `12h`, `7d`, `4w` into seconds.
+pub fn parse_age(v: &str) -> Option<i64> {
+    let unit_at = v.find(|c: char| !c.is_ascii_digit())?;
+    let n: i64 = v[..unit_at].parse().ok()?;
+    let unit = match &v[unit_at..] {
+        "m" | "min" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        "w" => 7 * 86_400,
+        _ => return None,
+    };
+    n.checked_mul(unit)
+}
+
+fn parse_people(v: &str) -> Vec<PersonMatch> {
+    split_values(v)
+        .into_iter()
+        .map(|p| match p.to_lowercase().as_str() {
+            "me" | "@me" => PersonMatch::Me,
+            "none" => PersonMatch::Nobody,
+            lower => PersonMatch::Part(lower.to_owned()),
+        })
+        .collect()
+}
+
+fn parse_term(token: &lex::Token) -> Result<Term, QueryError> {
+    let (negated, text) = match token.text.strip_prefix('-') {
+        Some(rest) if !rest.is_empty() => (true, rest),
+        _ => (false, token.text.as_str()),
+    };
+    let key_value = if token.quoted_start { None } else { text.split_once(':') };
+    let Some((key, value)) =
+        key_value.filter(|(k, _)| !k.is_empty() && k.chars().all(|c| c.is_ascii_alphabetic()))
+    else {
+        return Ok(Term { negated, condition: Condition::Text(text.to_lowercase()) });
+    };
+    let empty = || QueryError(format!("'{key}:' needs a value"));
+    if value.is_empty() {
+        return Err(empty());
+    }
+    let condition = match key.to_lowercase().as_str() {
+        "status" => Condition::Status(split_values(value)),
+        "is" => match value.to_lowercase().as_str() {
+            "open" => Condition::Open,
+            "done" | "closed" => Condition::Done,
+            "assigned" => Condition::Assigned(true),
+            "unassigned" => Condition::Assigned(false),
+            other => {
+                return Err(QueryError(format!(
+                    "invalid 'is:{other}'; allowed: open, done, assigned, unassigned"
+                )));
+            }
+        },
+        "priority" => {
+            let (cmp, rest) = cmp_prefix(value);
+            Condition::Priority(cmp, split_values(rest))
+        }
+        "assignee" => Condition::Assignee(parse_people(value)),
+        "requester" => Condition::Requester(parse_people(value)),
+        "queue" => Condition::Queue(split_values(value)),
+        "label" => Condition::Label(split_values(value)),
+        "created" | "updated" => {
+            let (cmp, rest) = cmp_prefix(value);
+            let when = parse_when(rest)?;
+            if key == "created" { Condition::Created(cmp, when) } else { Condition::Updated(cmp, when) }
+        }
+        other => {
+            return Err(QueryError(format!(
+                "unknown query key '{other}'; known keys: {}; put text in quotes to search for it",
+                KEYS.join(", ")
+            )));
+        }
+    };
+    Ok(Term { negated, condition })
+}
+
+impl Query {
+    /// Parses the query words given on the command line.
+    pub fn parse<S: AsRef<str>>(args: &[S]) -> Result<Query, QueryError> {
+        let mut terms = Vec::new();
+        for arg in args {
+            for token in lex::tokens(arg.as_ref())? {
+                terms.push(parse_term(&token)?);
+            }
+        }
+        Ok(Query { terms })
+    }
+
+    /// Checks statuses and priorities named in the query against the workflow.
+    pub fn validate(&self, config: &Config) -> Result<(), QueryError> {
+        for term in &self.terms {
+            match &term.condition {
+                Condition::Status(values) => {
+                    for v in values {
+                        config.check_status(v).map_err(QueryError)?;
+                    }
+                }
+                Condition::Priority(_, values) => {
+                    for v in values {
+                        config.check_priority(v).map_err(QueryError)?;
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether the query already says which states it wants (so `list` does
+    /// not add its default `is:open`).
+    pub fn names_state(&self) -> bool {
+        self.terms
+            .iter()
+            .any(|t| matches!(t.condition, Condition::Status(_) | Condition::Open | Condition::Done))
+    }
+
+    /// Whether any term searches text beyond the title.
+    pub fn searches_text(&self) -> bool {
+        self.terms.iter().any(|t| matches!(t.condition, Condition::Text(_)))
+    }
+
+    /// Matches on fields only. Text terms match the title here; `None` when a
+    /// text term would need the description and conversation to decide.
+    pub fn matches_fields(&self, f: &Fields<'_>, ctx: &Context<'_>) -> Option<bool> {
+        let mut undecided = false;
+        for term in &self.terms {
+            let result = match &term.condition {
+                Condition::Text(needle) => {
+                    if f.title.to_lowercase().contains(needle.as_str()) {
+                        Some(true)
+                    } else {
+                        None
+                    }
+                }
+                c => Some(eval(c, f, ctx)),
+            };
+            match result {
+                Some(hit) if hit == term.negated => return Some(false),
+                Some(_) => {}
+                None => undecided = true,
+            }
+        }
+        if undecided { None } else { Some(true) }
+    }
+
+    /// Matches a whole ticket, text terms included.
+    pub fn matches(&self, t: &Ticket, ctx: &Context<'_>) -> bool {
+        let f = Fields::from(t);
+        self.terms.iter().all(|term| {
+            let hit = match &term.condition {
+                Condition::Text(needle) => t.contains_text(needle),
+                c => eval(c, &f, ctx),
+            };
+            hit != term.negated
+        })
+    }
+}
+
+fn person_matches(person: Option<&str>, wanted: &[PersonMatch], me: Option<&str>) -> bool {
+    wanted.iter().any(|w| match w {
+        PersonMatch::Nobody => person.is_none(),
+        PersonMatch::Me => match (person, me) {
+            (Some(p), Some(me)) => same_person(p, me),
+            _ => false,
+        },
+        PersonMatch::Part(part) => person.is_some_and(|p| p.to_lowercase().contains(part.as_str())),
+    })
+}
+
+/// Whether two `Name <email>` strings name the same person: same email if both
+/// have one, else the same name.
+pub fn same_person(a: &str, b: &str) -> bool {
+    use crate::model::{display_name, email_of};
+    match (email_of(a), email_of(b)) {
+        (Some(x), Some(y)) => x.eq_ignore_ascii_case(y),
+        _ => display_name(a).eq_ignore_ascii_case(display_name(b)),
+    }
+}
+
+fn time_matches(t: i64, cmp: Cmp, when: When, now: i64) -> bool {
+    match when {
+        When::Span(start, end) => match cmp {
+            Cmp::Eq => start <= t && t < end,
+            Cmp::Gt => t >= end,
+            Cmp::Ge => t >= start,
+            Cmp::Lt => t < start,
+            Cmp::Le => t < end,
+        },
+        // Ages read as ages: `updated:<7d` is "updated less than 7 days ago".
+        When::Age(secs) => {
+            let cutoff = now - secs;
+            match cmp {
+                Cmp::Eq | Cmp::Lt => t > cutoff,
+                Cmp::Le => t >= cutoff,
+                Cmp::Gt => t < cutoff,
+                Cmp::Ge => t <= cutoff,
+            }
+        }
+    }
+}
+
+fn eval(c: &Condition, f: &Fields<'_>, ctx: &Context<'_>) -> bool {
+    let eq_any = |have: Option<&str>, values: &[String]| {
+        have.is_some_and(|h| values.iter().any(|v| v.eq_ignore_ascii_case(h)))
+    };
+    match c {
+        Condition::Status(values) => eq_any(Some(f.status), values),
+        Condition::Open => !ctx.config.is_done(f.status),
+        Condition::Done => ctx.config.is_done(f.status),
+        Condition::Assigned(yes) => f.assignee.is_some() == *yes,
+        Condition::Priority(cmp, values) => {
+            let have = ctx.config.priority_rank(f.priority);
+            values.iter().any(|v| {
+                let want = ctx.config.priority_rank(v);
+                match (have, want, cmp) {
+                    (Some(h), Some(w), Cmp::Gt) => h > w,
+                    (Some(h), Some(w), Cmp::Ge) => h >= w,
+                    (Some(h), Some(w), Cmp::Lt) => h < w,
+                    (Some(h), Some(w), Cmp::Le) => h <= w,
+                    _ => f.priority.eq_ignore_ascii_case(v) && *cmp == Cmp::Eq,
+                }
+            })
+        }
+        Condition::Assignee(wanted) => person_matches(f.assignee, wanted, ctx.me),
+        Condition::Requester(wanted) => person_matches(f.requester, wanted, ctx.me),
+        Condition::Queue(values) => eq_any(f.queue, values),
+        Condition::Label(values) => values.iter().any(|v| f.labels.iter().any(|l| l.eq_ignore_ascii_case(v))),
+        Condition::Created(cmp, when) => time_matches(f.created, *cmp, *when, ctx.now),
+        Condition::Updated(cmp, when) => time_matches(f.updated, *cmp, *when, ctx.now),
+        Condition::Text(needle) => f.title.to_lowercase().contains(needle.as_str()),
+    }
+}
+
+/// Reads `Duration` values such as `7d` for other modules (reports, windows).
+pub fn age_duration(v: &str) -> Option<Duration> {
+    parse_age(v).map(Duration::seconds)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,476 @@
+//! The desk branch in git: reading tickets from its tree and writing each change
+//! as one commit, moved onto the branch with compare-and-swap. Never touches
+//! HEAD, the index or the working tree. The only module that knows git2.
+
+mod index;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use git2::{ErrorCode, ObjectType, Oid, Repository, Signature, Tree};
+
+use crate::model::{self, ParseError, Ticket, TicketId};
+use crate::workflow::{CONFIG_PATH, Config};
+
+pub use index::{IndexEntry, Summary};
+
+/// Branch used when git config `desk.branch` is not set.
+pub const DEFAULT_BRANCH: &str = "desk";
+/// Directory of ticket files in the desk tree.
+pub const TICKETS_DIR: &str = "tickets";
+
+/// What can go wrong reading or writing the desk branch.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not a git repository: {0}")]
+    NotARepository(PathBuf),
+    #[error("desk is not initialised in this repository (no `{0}` branch with desk.yaml)")]
+    NotInitialised(String),
+    #[error("no ticket matches '{0}'")]
+    NoSuchTicket(String),
+    #[error("ticket id '{prefix}' is ambiguous: {}", candidates.join(", "))]
+    Ambiguous { prefix: String, candidates: Vec<String> },
+    #[error("{path}: {error}")]
+    Malformed { path: String, error: ParseError },
+    #[error("git does not know who you are (user.name and user.email are not set)")]
+    Identity,
+    #[error("the `{0}` branch kept moving; gave up after many attempts")]
+    Contended(String),
+    #[error(transparent)]
+    Git(#[from] git2::Error),
+}
+
+impl StoreError {
+    /// A hint for the user, where there is an obvious next step.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            StoreError::NotARepository(_) => {
+                Some("run desk inside a git repository, pass --repo PATH, or create one with `git init`".into())
+            }
+            StoreError::NotInitialised(_) => Some("run `desk init`".into()),
+            StoreError::NoSuchTicket(_) => Some("`desk list --all` shows every ticket".into()),
+            StoreError::Ambiguous { .. } => Some("type more characters of the id".into()),
+            StoreError::Malformed { path, .. } => Some(format!(
+                "fix the file with `desk edit`, or see every problem with `desk doctor` ({path})"
+            )),
+            StoreError::Identity => Some(
+                "set it with `git config --global user.name \"Your Name\"` and `git config --global user.email you@example.com`"
+                    .into(),
+            ),
+            _ => None,
+        }
+    }
+}
+
+/// The commit the desk branch points at, as read at one moment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Tip {
+    pub commit: Oid,
+    pub tree: Oid,
+    /// Whether the local branch exists (false: read from a remote-tracking branch).
+    pub local: bool,
+}
+
+/// One change to the desk tree, to be made as one commit.
+#[derive(Debug, Default)]
+pub struct Change {
+    /// One-line summary, e.g. `k3x9q2 reply: Printer on 3rd floor…`.
+    pub summary: String,
+    /// Files to write (`Some`) or delete (`None`), by path in the desk tree.
+    pub files: Vec<(String, Option<Vec<u8>>)>,
+    /// Tickets touched, for the `Desk-Ticket:` trailers.
+    pub tickets: Vec<TicketId>,
+}
+
+impl Change {
+    /// A change that writes one ticket file.
+    pub fn ticket(verb: &str, ticket: &Ticket) -> Change {
+        Change {
+            summary: commit_summary(verb, ticket),
+            files: vec![(ticket.id.path(), Some(model::render_ticket(ticket).into_bytes()))],
+            tickets: vec![ticket.id.clone()],
+        }
+    }
+
+    fn message(&self) -> String {
+        let mut m = self.summary.clone();
+        if !self.tickets.is_empty() {
+            m.push_str("\n\n");
+            for t in &self.tickets {
+                m.push_str("Desk-Ticket: ");
+                m.push_str(t.as_str());
+                m.push('\n');
+            }
+        } else {
+            m.push('\n');
+        }
+        m
+    }
+}
+
+/// `k3x9q2 reply: Printer on 3rd floor…` — the title cut to keep the line short.
+pub fn commit_summary(verb: &str, ticket: &Ticket) -> String {
+    const MAX: usize = 50;
+    let title: String = if ticket.title.chars().count() > MAX {
+        let cut: String = ticket.title.chars().take(MAX).collect();
+        format!("{}…", cut.trim_end())
+    } else {
+        ticket.title.clone()
+    };
+    format!("{} {verb}: {title}", &ticket.id.as_str()[..model::MIN_SHORT])
+}
+
+/// Result of a write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Written {
+    /// A commit was made.
+    Commit(Oid),
+    /// The change left the tree as it was; no commit.
+    Unchanged,
+}
+
+/// A repository holding (or about to hold) a desk branch.
+pub struct Store {
+    repo: Repository,
+    branch: String,
+}
+
+impl Store {
+    /// Finds the repository at `path` (or the current directory), searching
+    /// parent directories as git does.
+    pub fn discover(path: Option<&Path>) -> Result<Store, StoreError> {
+        let start = path.map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+        let repo = Repository::discover(&start)
+            .map_err(|_| StoreError::NotARepository(start.canonicalize().unwrap_or(start.clone())))?;
+        let branch = repo
+            .config()
+            .ok()
+            .and_then(|c| c.get_string("desk.branch").ok())
+            .filter(|b| !b.trim().is_empty())
+            .unwrap_or_else(|| DEFAULT_BRANCH.to_owned());
+        Ok(Store { repo, branch })
+    }
+
+    /// Opens the repository at exactly `path` (no discovery).
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let repo = Repository::open(path).map_err(|_| StoreError::NotARepository(path.to_path_buf()))?;
+        let branch = repo
+            .config()
+            .ok()
+            .and_then(|c| c.get_string("desk.branch").ok())
+            .unwrap_or_else(|| DEFAULT_BRANCH.to_owned());
+        Ok(Store { repo, branch })
+    }
+
+    pub fn repo(&self) -> &Repository {
+        &self.repo
+    }
+
+    /// Short name of the desk branch.
+    pub fn branch(&self) -> &str {
+        &self.branch
+    }
+
+    /// Full ref name of the local desk branch.
+    pub fn refname(&self) -> String {
+        format!("refs/heads/{}", self.branch)
+    }
+
+    /// Directory for desk's rebuildable caches (`.git/desk`).
+    pub fn cache_dir(&self) -> PathBuf {
+        self.repo.commondir().join("desk")
+    }
+
+    /// The remote-tracking branch to read when there is no local desk branch:
+    /// the configured upstream, else `origin`.
+    pub fn remote_tracking_ref(&self) -> String {
+        let remote = self
+            .repo
+            .config()
+            .ok()
+            .and_then(|c| c.get_string(&format!("branch.{}.remote", self.branch)).ok())
+            .unwrap_or_else(|| "origin".to_owned());
+        format!("refs/remotes/{remote}/{}", self.branch)
+    }
+
+    /// The current tip: the local branch, else the remote-tracking branch; `None`
+    /// when neither exists.
+    pub fn tip(&self) -> Result<Option<Tip>, StoreError> {
+        let (oid, local) = match self.repo.refname_to_id(&self.refname()) {
+            Ok(oid) => (oid, true),
+            Err(e) if e.code() == ErrorCode::NotFound => {
+                match self.repo.refname_to_id(&self.remote_tracking_ref()) {
+                    Ok(oid) => (oid, false),
+                    Err(e) if e.code() == ErrorCode::NotFound => return Ok(None),
+                    Err(e) => return Err(e.into()),
+                }
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let commit = self.repo.find_commit(oid)?;
+        Ok(Some(Tip { commit: oid, tree: commit.tree_id(), local }))
+    }
+
+    /// The tip of an initialised desk branch, or [`StoreError::NotInitialised`].
+    pub fn require_tip(&self) -> Result<Tip, StoreError> {
+        match self.tip()? {
+            Some(tip) if self.read_file(tip.tree, CONFIG_PATH)?.is_some() => Ok(tip),
+            _ => Err(StoreError::NotInitialised(self.branch.clone())),
+        }
+    }
+
+    /// The bytes of the file at `path` in tree `tree`, if there is one.
+    pub fn read_file(&self, tree: Oid, path: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        let tree = self.repo.find_tree(tree)?;
+        let entry = match tree.get_path(Path::new(path)) {
+            Ok(e) => e,
+            Err(e) if e.code() == ErrorCode::NotFound => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
+        if entry.kind() != Some(ObjectType::Blob) {
+            return Ok(None);
+        }
+        Ok(Some(self.repo.find_blob(entry.id())?.content().to_vec()))
+    }
+
+    /// The configuration on the desk branch.
+    pub fn config(&self, tip: &Tip) -> Result<Config, StoreError> {
+        let text = self
+            .read_file(tip.tree, CONFIG_PATH)?
+            .ok_or_else(|| StoreError::NotInitialised(self.branch.clone()))?;
+        Config::parse(&String::from_utf8_lossy(&text)).map_err(|e| StoreError::Malformed {
+            path: CONFIG_PATH.into(),
+            error: ParseError { line: e.line, message: e.message },
+        })
+    }
+
+    /// Ids of all tickets whose id starts with `prefix` (normalised, non-empty).
+    pub fn ids_with_prefix(&self, tree: Oid, prefix: &str) -> Result<Vec<TicketId>, StoreError> {
+        let root = self.repo.find_tree(tree)?;
+        let Some(tickets) = subtree(&self.repo, &root, TICKETS_DIR)? else { return Ok(Vec::new()) };
+        let shard_prefix = &prefix[..prefix.len().min(2)];
+        let mut found = Vec::new();
+        for shard in tickets.iter() {
+            let Ok(name) = shard.name() else { continue };
+            if !name.starts_with(shard_prefix) || shard.kind() != Some(ObjectType::Tree) {
+                continue;
+            }
+            let shard_tree = self.repo.find_tree(shard.id())?;
+            for file in shard_tree.iter() {
+                let Some(stem) = file.name().ok().and_then(|n| n.strip_suffix(".md")) else { continue };
+                if stem.starts_with(prefix) && stem.starts_with(name) {
+                    if let Some(id) = TicketId::parse(stem) {
+                        found.push(id);
+                    }
+                }
+            }
+        }
+        found.sort();
+        Ok(found)
+    }
+
+    /// Resolves a (normalised) id prefix to the one ticket it names.
+    pub fn resolve(&self, tip: &Tip, prefix: &str) -> Result<TicketId, StoreError> {
+        let mut ids = self.ids_with_prefix(tip.tree, prefix)?;
+        match ids.len() {
+            0 => Err(StoreError::NoSuchTicket(prefix.to_owned())),
+            1 => Ok(ids.remove(0)),
+            _ => Err(StoreError::Ambiguous {
+                prefix: prefix.to_owned(),
+                candidates: ids.into_iter().map(|i| i.to_string()).collect(),
+            }),
+        }
+    }
+
+    /// The raw text of a ticket's file.
+    pub fn ticket_text(&self, tip: &Tip, id: &TicketId) -> Result<String, StoreError> {
+        let bytes =
+            self.read_file(tip.tree, &id.path())?.ok_or_else(|| StoreError::NoSuchTicket(id.to_string()))?;
+        String::from_utf8(bytes).map_err(|_| StoreError::Malformed {
+            path: id.path(),
+            error: ParseError { line: 1, message: "the file is not valid UTF-8".into() },
+        })
+    }
+
+    /// Loads and parses one ticket.
+    pub fn load_ticket(&self, tip: &Tip, id: &TicketId) -> Result<Ticket, StoreError> {
+        let text = self.ticket_text(tip, id)?;
+        parse_at_path(&text, &id.path())
+    }
+
+    /// Loads and parses a ticket from its blob.
+    pub fn load_blob_ticket(&self, blob: Oid, path: &str) -> Result<Ticket, StoreError> {
+        let blob = self.repo.find_blob(blob)?;
+        let text = std::str::from_utf8(blob.content()).map_err(|_| StoreError::Malformed {
+            path: path.to_owned(),
+            error: ParseError { line: 1, message: "the file is not valid UTF-8".into() },
+        })?;
+        parse_at_path(text, path)
+    }
+
+    /// Every ticket file's summary, from the cached index (rebuilt as needed).
+    pub fn index(&self, tip: &Tip) -> Result<Vec<IndexEntry>, StoreError> {
+        index::load(self, tip)
+    }
+
+    /// The acting person as git sees them (author, committer), honouring
+    /// `GIT_AUTHOR_*` and `GIT_COMMITTER_*`.
+    pub fn signatures(&self) -> Result<(Signature<'static>, Signature<'static>), StoreError> {
+        let map = |e: git2::Error| {
+            if e.code() == ErrorCode::NotFound { StoreError::Identity } else { StoreError::Git(e) }
+        };
+        let author = self.repo.author_from_env().map_err(map)?;
+        let committer = self.repo.committer_from_env().map_err(map)?;
+        Ok((author, committer))
+    }
+
+    /// Applies one change as one commit on the desk branch. `make` is called with
+    /// the current tip (`None` if the branch does not exist yet) and returns the
+    /// change, or `None` for nothing to do. If another writer moves the branch
+    /// first, `make` is called again on the new tip: no write is lost.
+    pub fn write<E: From<StoreError>>(
+        &self,
+        author: &Signature<'_>,
+        committer: &Signature<'_>,
+        mut make: impl FnMut(Option<&Tip>) -> Result<Option<Change>, E>,
+    ) -> Result<Written, E> {
+        let refname = self.refname();
+        for attempt in 0u32..500 {
+            let tip = self.tip()?;
+            let Some(change) = make(tip.as_ref())? else { return Ok(Written::Unchanged) };
+            let base_tree = match &tip {
+                Some(t) => Some(self.repo.find_tree(t.tree).map_err(StoreError::from)?),
+                None => None,
+            };
+            let tree_id = self.apply_files(base_tree.as_ref(), &change.files)?;
+            if tip.as_ref().is_some_and(|t| t.tree == tree_id && t.local) {
+                return Ok(Written::Unchanged);
+            }
+            let tree = self.repo.find_tree(tree_id).map_err(StoreError::from)?;
+            let parent = match &tip {
+                Some(t) => Some(self.repo.find_commit(t.commit).map_err(StoreError::from)?),
+                None => None,
+            };
+            let parents: Vec<_> = parent.iter().collect();
+            let message = change.message();
+            let oid = self
+                .repo
+                .commit(None, author, committer, &message, &tree, &parents)
+                .map_err(StoreError::from)?;
+            let log = format!("desk: {}", change.summary);
+            let moved = match &tip {
+                Some(t) if t.local => self.repo.reference_matching(&refname, oid, true, t.commit, &log),
+                _ => self.repo.reference(&refname, oid, false, &log),
+            };
+            match moved {
+                Ok(_) => return Ok(Written::Commit(oid)),
+                Err(e) if matches!(e.code(), ErrorCode::Modified | ErrorCode::Locked | ErrorCode::Exists) => {
+                    // Another writer got there first: back off a little and redo the change on its tip.
+                    let jitter = u64::from(oid.as_bytes()[0] % 8);
+                    std::thread::sleep(Duration::from_millis(1 + jitter + u64::from(attempt.min(20))));
+                }
+                Err(e) => return Err(StoreError::from(e).into()),
+            }
+        }
+        Err(StoreError::Contended(self.branch.clone()).into())
+    }
+
+    /// Writes the files of a change over `base` and returns the new root tree.
+    fn apply_files(
+        &self,
+        base: Option<&Tree<'_>>,
+        files: &[(String, Option<Vec<u8>>)],
+    ) -> Result<Oid, StoreError> {
+        let mut root: Option<Tree<'_>> = base.cloned();
+        for (path, content) in files {
+            let blob = match content {
+                Some(bytes) => Some(self.repo.blob(bytes)?),
+                None => None,
+            };
+            let parts: Vec<&str> = path.split('/').collect();
+            let new_root = update_tree(&self.repo, root.as_ref(), &parts, blob)?;
+            root = Some(match new_root {
+                Some(oid) => self.repo.find_tree(oid)?,
+                None => self.repo.find_tree(self.repo.treebuilder(None)?.write()?)?,
+            });
+        }
+        match root {
+            Some(t) => Ok(t.id()),
+            None => Ok(self.repo.treebuilder(None)?.write()?),
+        }
+    }
+}
+
+/// Parses a ticket file found at `path`, checking that its id matches the path.
+pub fn parse_at_path(text: &str, path: &str) -> Result<Ticket, StoreError> {
+    let ticket =
+        model::parse_ticket(text).map_err(|error| StoreError::Malformed { path: path.to_owned(), error })?;
+    check_path(&ticket, text, path)?;
+    Ok(ticket)
+}
+
+/// Checks that the id in a ticket's front matter names the file it is in.
+pub(crate) fn check_path(ticket: &Ticket, text: &str, path: &str) -> Result<(), StoreError> {
+    if ticket.id.path() != path {
+        let line = text.lines().position(|l| l.starts_with("id:")).map_or(2, |i| i + 1);
+        return Err(StoreError::Malformed {
+            path: path.to_owned(),
+            error: ParseError {
+                line,
+                message: format!(
+                    "id `{}` does not match the file's path (expected {})",
+                    ticket.id,
+                    ticket.id.path()
+                ),
+            },
+        });
+    }
+    Ok(())
+}
+
+fn subtree<'r>(repo: &'r Repository, tree: &Tree<'_>, name: &str) -> Result<Option<Tree<'r>>, StoreError> {
+    match tree.get_name(name) {
+        Some(e) if e.kind() == Some(ObjectType::Tree) => Ok(Some(repo.find_tree(e.id())?)),
+        _ => Ok(None),
+    }
+}
+
+/// Sets (or removes, for `None`) the blob at `path` below `base`; returns the new
+/// tree, or `None` when it became empty.
+fn update_tree(
+    repo: &Repository,
+    base: Option<&Tree<'_>>,
+    path: &[&str],
+    blob: Option<Oid>,
+) -> Result<Option<Oid>, StoreError> {
+    let mut builder = repo.treebuilder(base)?;
+    let (name, rest) = path.split_first().expect("paths have at least one component");
+    if rest.is_empty() {
+        match blob {
+            Some(b) => {
+                builder.insert(name, b, 0o100_644)?;
+            }
+            None => {
+                if builder.get(name)?.is_some() {
+                    builder.remove(name)?;
+                }
+            }
+        }
+    } else {
+        let sub = match base {
+            Some(t) => subtree(repo, t, name)?,
+            None => None,
+        };
+        match update_tree(repo, sub.as_ref(), rest, blob)? {
+            Some(oid) => {
+                builder.insert(name, oid, 0o040_000)?;
+            }
+            None => {
+                if builder.get(name)?.is_some() {
+                    builder.remove(name)?;
+                }
+            }
+        }
+    }
+    if builder.is_empty() { Ok(None) } else { Ok(Some(builder.write()?)) }
+}

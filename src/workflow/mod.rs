@@ -1,0 +1,188 @@
+//! `desk.yaml`: the team's configuration on the desk branch — workflow states,
+//! priorities, queues. Later parts (SLA policies, routing) extend this file.
+
+use serde::{Deserialize, Serialize};
+
+/// Path of the configuration file in the desk tree.
+pub const CONFIG_PATH: &str = "desk.yaml";
+
+/// The parsed `desk.yaml`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Config {
+    pub workflow: Workflow,
+    pub priorities: Priorities,
+    /// Known queues; empty means any queue name is accepted.
+    #[serde(default)]
+    pub queues: Vec<String>,
+    /// Sections added by later features are kept as they are.
+    #[serde(flatten)]
+    pub other: serde_yaml::Mapping,
+}
+
+/// Ticket states and which of them count as done.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Workflow {
+    pub statuses: Vec<String>,
+    /// States that mean the request is finished.
+    pub done: Vec<String>,
+    /// State of a new ticket.
+    pub initial: String,
+    /// State a ticket goes back to on `desk reopen`, and that a first reply moves a new ticket to.
+    pub reopen: String,
+}
+
+/// Priorities, lowest first.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Priorities {
+    pub levels: Vec<String>,
+    pub default: String,
+}
+
+/// What is wrong with a `desk.yaml`.
+#[derive(Debug, thiserror::Error)]
+#[error("line {line}: {message}")]
+pub struct ConfigError {
+    pub line: usize,
+    pub message: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        let s = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        Config {
+            workflow: Workflow {
+                statuses: s(&["new", "open", "pending", "resolved", "closed"]),
+                done: s(&["resolved", "closed"]),
+                initial: "new".into(),
+                reopen: "open".into(),
+            },
+            priorities: Priorities {
+                levels: s(&["low", "normal", "high", "urgent"]),
+                default: "normal".into(),
+            },
+            queues: Vec::new(),
+            other: serde_yaml::Mapping::new(),
+        }
+    }
+}
+
+impl Config {
+    /// The file `desk init` writes.
+    pub fn default_text() -> String {
+        let body = serde_yaml::to_string(&Config::default()).expect("config serialises");
+        format!(
+            "# desk configuration: workflow states and priorities of this helpdesk.\n\
+             # statuses in `done` count as finished; priorities are listed lowest first.\n{body}"
+        )
+    }
+
+    /// Parses and checks a `desk.yaml`.
+    pub fn parse(text: &str) -> Result<Config, ConfigError> {
+        let config: Config = serde_yaml::from_str(text).map_err(|e| ConfigError {
+            line: e.location().map_or(1, |l| l.line()),
+            message: e.to_string().split(" at line ").next().unwrap_or_default().to_owned(),
+        })?;
+        config.check().map_err(|message| ConfigError { line: 1, message })?;
+        Ok(config)
+    }
+
+    fn check(&self) -> Result<(), String> {
+        let w = &self.workflow;
+        if w.statuses.is_empty() {
+            return Err("workflow.statuses is empty".into());
+        }
+        for s in w.done.iter().chain([&w.initial, &w.reopen]) {
+            if !w.statuses.contains(s) {
+                return Err(format!("status `{s}` is used in workflow but not listed in workflow.statuses"));
+            }
+        }
+        if !self.priorities.levels.contains(&self.priorities.default) {
+            return Err(format!(
+                "priorities.default `{}` is not listed in priorities.levels",
+                self.priorities.default
+            ));
+        }
+        Ok(())
+    }
+
+    pub fn is_done(&self, status: &str) -> bool {
+        self.workflow.done.iter().any(|s| s == status)
+    }
+
+    pub fn has_status(&self, status: &str) -> bool {
+        self.workflow.statuses.iter().any(|s| s == status)
+    }
+
+    /// Rank of a priority, 0 = lowest; unknown priorities rank below all.
+    pub fn priority_rank(&self, priority: &str) -> Option<usize> {
+        self.priorities.levels.iter().position(|p| p == priority)
+    }
+
+    /// Checks a status named by a user; the error lists the allowed values.
+    pub fn check_status(&self, status: &str) -> Result<(), String> {
+        if self.has_status(status) {
+            Ok(())
+        } else {
+            Err(format!("invalid status '{status}'; allowed: {}", self.workflow.statuses.join(", ")))
+        }
+    }
+
+    /// Checks a priority named by a user; the error lists the allowed values.
+    pub fn check_priority(&self, priority: &str) -> Result<(), String> {
+        if self.priority_rank(priority).is_some() {
+            Ok(())
+        } else {
+            Err(format!("invalid priority '{priority}'; allowed: {}", self.priorities.levels.join(", ")))
+        }
+    }
+
+    /// Checks a queue named by a user against `queues`, when that list is set.
+    pub fn check_queue(&self, queue: &str) -> Result<(), String> {
+        if self.queues.is_empty() || self.queues.iter().any(|q| q == queue) {
+            Ok(())
+        } else {
+            Err(format!("invalid queue '{queue}'; allowed: {}", self.queues.join(", ")))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_text_parses_to_the_default() {
+        assert_eq!(Config::parse(&Config::default_text()).unwrap(), Config::default());
+    }
+
+    #[test]
+    fn unknown_states_are_refused() {
+        let text = Config::default_text().replace("initial: new", "initial: fresh");
+        let e = Config::parse(&text).unwrap_err();
+        assert!(e.message.contains("`fresh`"), "{e}");
+    }
+
+    #[test]
+    fn errors_list_allowed_values() {
+        let c = Config::default();
+        assert_eq!(
+            c.check_status("wip").unwrap_err(),
+            "invalid status 'wip'; allowed: new, open, pending, resolved, closed"
+        );
+        assert_eq!(
+            c.check_priority("p1").unwrap_err(),
+            "invalid priority 'p1'; allowed: low, normal, high, urgent"
+        );
+        assert!(c.is_done("closed") && !c.is_done("pending"));
+        assert!(c.priority_rank("urgent") > c.priority_rank("low"));
+    }
+
+    #[test]
+    fn later_sections_are_kept() {
+        let text = format!("{}sla:\n  urgent: 1h\n", Config::default_text());
+        let c = Config::parse(&text).unwrap();
+        assert!(c.other.contains_key("sla"));
+    }
+}
