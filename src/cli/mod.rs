@@ -1,1 +1,184 @@
+//! The command line: clap definitions (one file per command under `commands/`),
+//! the run context, and how errors are reported. The only layer that prints.
 
+pub mod commands;
+pub mod editor;
+pub mod error;
+pub mod input;
+pub mod markdown;
+pub mod output;
+pub mod ticket_ref;
+
+use std::io::{IsTerminal, Write as _};
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+use clap::{Parser, Subcommand, ValueEnum};
+
+pub use error::{CliError, Result};
+
+use crate::store::Store;
+
+const ABOUT: &str = "A helpdesk that lives in a git repository";
+
+const LONG_ABOUT: &str = "\
+A helpdesk that lives in a git repository.
+
+Every request is a ticket: one Markdown file with YAML front matter on the `desk` \
+branch (git config `desk.branch` overrides). Every change is one git commit made by \
+desk without touching your working tree, index or HEAD.";
+
+const AFTER_HELP: &str = "\
+Exit status:
+  0  success
+  1  error (unknown ticket, not initialised, malformed file, git failure)
+  2  usage error (bad arguments or query)
+  3  a check found problems (desk doctor)
+
+Environment:
+  GIT_AUTHOR_NAME, GIT_AUTHOR_EMAIL, GIT_AUTHOR_DATE (and GIT_COMMITTER_*) are honoured as git
+  honours them. VISUAL, EDITOR and git's core.editor choose the editor. NO_COLOR turns colour
+  off. DESK_NOW (an RFC 3339 time) fixes the reference time for ages and relative dates.";
+
+/// When to colour output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+/// desk's command line.
+#[derive(Debug, Parser)]
+#[command(name = "desk", version, about = ABOUT, long_about = LONG_ABOUT, after_help = AFTER_HELP)]
+#[command(propagate_version = true, max_term_width = 100)]
+pub struct Cli {
+    /// Use the repository at PATH instead of the one around the current directory.
+    #[arg(short = 'C', long = "repo", global = true, value_name = "PATH")]
+    pub repo: Option<PathBuf>,
+
+    /// When to use colours.
+    #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    pub color: ColorWhen,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    Init(commands::init::Args),
+    Demo(commands::demo::Args),
+    New(commands::new::Args),
+    List(commands::list::Args),
+    Show(commands::show::Args),
+    Reply(commands::reply::ReplyArgs),
+    Note(commands::reply::NoteArgs),
+    Assign(commands::assign::Args),
+    Status(commands::status::StatusArgs),
+    Resolve(commands::status::ShortcutArgs),
+    Close(commands::status::ShortcutArgs),
+    Reopen(commands::status::ShortcutArgs),
+    Label(commands::label::Args),
+    Set(commands::set::Args),
+    Edit(commands::edit::Args),
+    Doctor(commands::doctor::Args),
+    #[command(hide = true)]
+    Generate(commands::generate::Args),
+}
+
+/// What every command gets: where the repository is, the time, and output settings.
+pub struct Ctx {
+    pub repo: Option<PathBuf>,
+    pub now: DateTime<Utc>,
+    pub color: bool,
+}
+
+impl Ctx {
+    /// Opens the repository (`--repo`, else discovered from the current directory).
+    pub fn store(&self) -> Result<Store> {
+        Ok(Store::discover(self.repo.as_deref())?)
+    }
+
+    /// Whether desk may ask questions: stdin and stderr are terminals.
+    pub fn interactive(&self) -> bool {
+        std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
+    }
+}
+
+fn reference_now() -> Result<DateTime<Utc>> {
+    match std::env::var("DESK_NOW") {
+        Ok(s) if !s.is_empty() => DateTime::parse_from_rfc3339(&s)
+            .map(|t| t.with_timezone(&Utc))
+            .map_err(|e| CliError::usage(format!("DESK_NOW is not an RFC 3339 time: {s} ({e})"))),
+        _ => Ok(Utc::now()),
+    }
+}
+
+fn color_choice(when: ColorWhen) -> anstream::ColorChoice {
+    match when {
+        ColorWhen::Always => anstream::ColorChoice::Always,
+        ColorWhen::Never => anstream::ColorChoice::Never,
+        ColorWhen::Auto => anstream::ColorChoice::Auto,
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
+    color_choice(cli.color).write_global();
+    let color = anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never;
+    let ctx = Ctx { repo: cli.repo, now: reference_now()?, color };
+    use commands as c;
+    match cli.command {
+        Command::Init(a) => c::init::run(&ctx, &a),
+        Command::Demo(a) => c::demo::run(&ctx, &a),
+        Command::New(a) => c::new::run(&ctx, a),
+        Command::List(a) => c::list::run(&ctx, &a),
+        Command::Show(a) => c::show::run(&ctx, &a),
+        Command::Reply(a) => c::reply::run_reply(&ctx, a),
+        Command::Note(a) => c::reply::run_note(&ctx, a),
+        Command::Assign(a) => c::assign::run(&ctx, &a),
+        Command::Status(a) => c::status::run(&ctx, &a.id, &a.status),
+        Command::Resolve(a) => c::status::run_done(&ctx, &a.id, c::status::Shortcut::Resolve),
+        Command::Close(a) => c::status::run_done(&ctx, &a.id, c::status::Shortcut::Close),
+        Command::Reopen(a) => c::status::run_done(&ctx, &a.id, c::status::Shortcut::Reopen),
+        Command::Label(a) => c::label::run(&ctx, &a),
+        Command::Set(a) => c::set::run(&ctx, &a),
+        Command::Edit(a) => c::edit::run(&ctx, &a),
+        Command::Doctor(a) => c::doctor::run(&ctx, &a),
+        Command::Generate(a) => c::generate::run(&a),
+    }
+}
+
+/// Prints an error as `error: …`, `caused by: …`, `hint: …` on stderr.
+fn report(err: &CliError) {
+    let mut stderr = anstream::stderr().lock();
+    let red = anstyle::Style::new().bold().fg_color(Some(anstyle::AnsiColor::Red.into()));
+    let _ = writeln!(stderr, "{red}error:{red:#} {}", err.message);
+    for cause in &err.causes {
+        let _ = writeln!(stderr, "caused by: {cause}");
+    }
+    for hint in &err.hints {
+        let _ = writeln!(stderr, "hint: {hint}");
+    }
+}
+
+/// Runs desk with the process's arguments and returns the exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { error::EXIT_USAGE } else { error::EXIT_OK };
+        }
+    };
+    match run(cli) {
+        Ok(()) => error::EXIT_OK,
+        Err(err) => {
+            if !matches!(err.kind, error::Kind::ClosedPipe | error::Kind::Problems) {
+                report(&err);
+            }
+            err.exit_code()
+        }
+    }
+}

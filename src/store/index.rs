@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::io::Write as _;
 
-use git2::{ObjectType, Oid, Repository, TreeWalkMode, TreeWalkResult};
+use git2::{ObjectType, Oid, Repository};
 use serde::{Deserialize, Serialize};
 
 use super::{Store, StoreError, TICKETS_DIR, Tip};
@@ -94,21 +94,11 @@ fn is_ticket_path(path: &str) -> bool {
     path.ends_with(".md") && path.matches('/').count() == 2
 }
 
-fn build(repo: &Repository, tickets: Oid) -> Result<BTreeMap<String, IndexEntry>, StoreError> {
-    let tree = repo.find_tree(tickets)?;
-    let mut files = Vec::new();
-    tree.walk(TreeWalkMode::PreOrder, |root, entry| {
-        if entry.kind() == Some(ObjectType::Blob) {
-            if let Some(name) = entry.name().ok() {
-                files.push((format!("{TICKETS_DIR}/{root}{name}"), entry.id()));
-            }
-        }
-        TreeWalkResult::Ok
-    })?;
+fn build(store: &Store, root: Oid) -> Result<BTreeMap<String, IndexEntry>, StoreError> {
     let mut map = BTreeMap::new();
-    for (path, blob) in files {
+    for (path, blob) in store.files_under(root, TICKETS_DIR)? {
         if is_ticket_path(&path) {
-            map.insert(path.clone(), summarise(repo, path, blob)?);
+            map.insert(path.clone(), summarise(store.repo(), path, blob)?);
         }
     }
     Ok(map)
@@ -181,9 +171,9 @@ pub fn load(store: &Store, tip: &Tip) -> Result<Vec<IndexEntry>, StoreError> {
         Some(file) => {
             let old = Oid::from_bytes(&file.tree).expect("20 bytes make an object id");
             // The old tree may be gone (history rewritten and pruned): then rebuild.
-            update(repo, old, tickets, file.entries).or_else(|_| build(repo, tickets))?
+            update(repo, old, tickets, file.entries).or_else(|_| build(store, tip.tree))?
         }
-        None => build(repo, tickets)?,
+        None => build(store, tip.tree)?,
     };
     let file = IndexFile { version: VERSION, tree: oid_bytes(tickets), entries: map.into_values().collect() };
     write_cache(store, &file);

@@ -308,6 +308,22 @@ impl Store {
         parse_at_path(text, path)
     }
 
+    /// Every blob below directory `dir` of `tree`, as (path, blob id), in tree order.
+    pub fn files_under(&self, tree: Oid, dir: &str) -> Result<Vec<(String, Oid)>, StoreError> {
+        let root = self.repo.find_tree(tree)?;
+        let Some(sub) = subtree(&self.repo, &root, dir)? else { return Ok(Vec::new()) };
+        let mut files = Vec::new();
+        sub.walk(git2::TreeWalkMode::PreOrder, |parent, entry| {
+            if entry.kind() == Some(ObjectType::Blob) {
+                if let Ok(name) = entry.name() {
+                    files.push((format!("{dir}/{parent}{name}"), entry.id()));
+                }
+            }
+            git2::TreeWalkResult::Ok
+        })?;
+        Ok(files)
+    }
+
     /// Every ticket file's summary, from the cached index (rebuilt as needed).
     pub fn index(&self, tip: &Tip) -> Result<Vec<IndexEntry>, StoreError> {
         index::load(self, tip)

@@ -1,0 +1,50 @@
+//! `desk assign`: say who works on a ticket.
+
+use super::{check_line, confirm, person, update_ticket};
+use crate::cli::ticket_ref::TicketRef;
+use crate::cli::{Ctx, Result};
+
+/// Assign a ticket to someone, to yourself (--me), or to nobody (--none).
+#[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("who").required(true).args(["person", "me", "none"])))]
+pub struct Args {
+    /// The ticket (any unique prefix of its id).
+    pub id: TicketRef,
+
+    /// Who: `Name <email>`, or `me`.
+    #[arg(value_name = "WHO")]
+    pub person: Option<String>,
+
+    /// Assign it to yourself (your git user.name and user.email).
+    #[arg(long)]
+    pub me: bool,
+
+    /// Remove the assignee.
+    #[arg(long)]
+    pub none: bool,
+}
+
+pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
+    if let Some(p) = &args.person {
+        check_line("assignee", p)?;
+    }
+    let store = ctx.store()?;
+    let updated = update_ticket(&store, &args.id, "assign", |ticket, _, author| {
+        let who = if args.none {
+            None
+        } else if args.me || args.person.as_deref() == Some("me") {
+            Some(person(author))
+        } else {
+            args.person.clone()
+        };
+        let changed = ticket.assignee != who;
+        ticket.assignee = who;
+        Ok(changed)
+    })?;
+    let done = match &updated.ticket.assignee {
+        Some(a) => format!("assigned to {a}"),
+        None => "unassigned".to_owned(),
+    };
+    confirm(&updated, &done, &format!("already {done}"));
+    Ok(())
+}

@@ -1,0 +1,99 @@
+//! `desk doctor`: check every ticket file and desk.yaml.
+
+use serde::Serialize;
+
+use crate::cli::output::print_json;
+use crate::cli::{CliError, Ctx, Result};
+use crate::model;
+use crate::store::{StoreError, TICKETS_DIR, parse_at_path};
+use crate::workflow::{CONFIG_PATH, Config};
+
+/// Check every ticket file and desk.yaml; exit 3 naming each problem.
+///
+/// Each problem is printed as `PATH:LINE: PROBLEM`. Checks: desk.yaml parses and
+/// is consistent; every ticket parses (front matter, conversation markers, no git
+/// conflict markers), sits at the path its id gives, and uses a status and
+/// priority that desk.yaml lists.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Print `{tickets, problems: [{path, line, message}]}` as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Serialize)]
+struct Problem {
+    path: String,
+    line: usize,
+    message: String,
+}
+
+#[derive(Debug, Serialize)]
+struct Report {
+    tickets: usize,
+    problems: Vec<Problem>,
+}
+
+pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
+    let store = ctx.store()?;
+    let tip = store.tip()?.ok_or_else(|| StoreError::NotInitialised(store.branch().to_owned()))?;
+    let mut problems = Vec::new();
+    let config = match store.read_file(tip.tree, CONFIG_PATH)? {
+        None => return Err(StoreError::NotInitialised(store.branch().to_owned()).into()),
+        Some(bytes) => match Config::parse(&String::from_utf8_lossy(&bytes)) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                problems.push(Problem { path: CONFIG_PATH.into(), line: e.line, message: e.message });
+                None
+            }
+        },
+    };
+    let files = store.files_under(tip.tree, TICKETS_DIR)?;
+    let mut tickets = 0;
+    for (path, blob) in files {
+        let stem = path.rsplit('/').next().and_then(|n| n.strip_suffix(".md"));
+        let well_placed = path.matches('/').count() == 2 && stem.and_then(model::TicketId::parse).is_some();
+        if !well_placed {
+            problems.push(Problem {
+                path,
+                line: 0,
+                message: "unexpected file: ticket files are tickets/<first two characters of id>/<id>.md"
+                    .into(),
+            });
+            continue;
+        }
+        tickets += 1;
+        let bytes = store.repo().find_blob(blob)?.content().to_vec();
+        let Ok(text) = String::from_utf8(bytes) else {
+            problems.push(Problem { path, line: 1, message: "the file is not valid UTF-8".into() });
+            continue;
+        };
+        match parse_at_path(&text, &path) {
+            Ok(t) => {
+                let Some(config) = &config else { continue };
+                for problem in [config.check_status(&t.status), config.check_priority(&t.priority)] {
+                    if let Err(message) = problem {
+                        let key = if message.contains("status") { "status:" } else { "priority:" };
+                        let line = text.lines().position(|l| l.starts_with(key)).map_or(1, |i| i + 1);
+                        problems.push(Problem { path: path.clone(), line, message });
+                    }
+                }
+            }
+            Err(StoreError::Malformed { error, .. }) => {
+                problems.push(Problem { path, line: error.line, message: error.message });
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let found = !problems.is_empty();
+    if args.json {
+        print_json(&Report { tickets, problems })?;
+    } else {
+        for p in &problems {
+            println!("{}:{}: {}", p.path, p.line, p.message);
+        }
+        let noun = if problems.len() == 1 { "problem" } else { "problems" };
+        eprintln!("checked desk.yaml and {tickets} tickets: {} {noun}", problems.len());
+    }
+    if found { Err(CliError::problems()) } else { Ok(()) }
+}

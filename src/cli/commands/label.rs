@@ -1,0 +1,49 @@
+//! `desk label`: add and remove labels.
+
+use super::{check_label, confirm, update_ticket};
+use crate::cli::ticket_ref::TicketRef;
+use crate::cli::{CliError, Ctx, Result};
+
+/// Add labels (`name` or `+name`) and remove them (`-name`).
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The ticket (any unique prefix of its id).
+    pub id: TicketRef,
+
+    /// `+name` or `name` adds a label, `-name` removes one.
+    #[arg(value_name = "[+|-]LABEL", required = true, allow_hyphen_values = true, num_args = 1..)]
+    pub changes: Vec<String>,
+}
+
+pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
+    let mut add = Vec::new();
+    let mut remove = Vec::new();
+    for change in &args.changes {
+        if let Some(l) = change.strip_prefix('-') {
+            check_label(l)?;
+            remove.push(l.to_owned());
+        } else {
+            let l = change.strip_prefix('+').unwrap_or(change);
+            check_label(l)?;
+            add.push(l.to_owned());
+        }
+    }
+    if let Some(both) = add.iter().find(|l| remove.contains(l)) {
+        return Err(CliError::usage(format!("label '{both}' is both added and removed")));
+    }
+    let store = ctx.store()?;
+    let updated = update_ticket(&store, &args.id, "label", |ticket, _, _| {
+        let mut changed = false;
+        for l in &add {
+            changed |= ticket.add_label(l);
+        }
+        for l in &remove {
+            changed |= ticket.remove_label(l);
+        }
+        Ok(changed)
+    })?;
+    let labels =
+        if updated.ticket.labels.is_empty() { "none".to_owned() } else { updated.ticket.labels.join(", ") };
+    confirm(&updated, &format!("labels {labels}"), &format!("labels already {labels}"));
+    Ok(())
+}

@@ -1,0 +1,233 @@
+//! `desk list`: the queue, filtered by a query.
+
+use std::cmp::Ordering;
+
+use comfy_table::{Cell, Row};
+
+use crate::cli::output::{self, TicketJson, person_short, print_json};
+use crate::cli::{CliError, Ctx, Result};
+use crate::model::{self, Ticket};
+use crate::query::{Context, Fields, Query};
+use crate::store::{IndexEntry, Store, Summary, Tip};
+use crate::workflow::Config;
+
+const QUERY_HELP: &str = "\
+Query terms (ANDed; a comma ORs values; a leading - negates a term):
+  status:new,open         is:open | is:done | is:assigned | is:unassigned
+  priority:high           priority:>=high (also >, <, <=)
+  assignee:me             assignee:none, or part of a name or email (also requester:)
+  queue:it                label:printer     -label:spam
+  created:>2026-11-01     updated:<7d (an age: updated less than 7 days ago; also 12h, 4w)
+  printer \"paper jam\"     words and quoted phrases in title, description and conversation
+
+Without a status or is: term, only tickets that are not done are listed (--all lists every ticket).
+
+Sort fields: priority (most urgent first, then oldest), created (oldest first), updated (most
+recent first), status (workflow order), assignee, title, id; a leading - reverses (--sort=-created).";
+
+/// List tickets: by default those not done, most urgent first.
+#[derive(Debug, clap::Args)]
+#[command(after_help = QUERY_HELP)]
+pub struct Args {
+    /// Query terms; see below.
+    #[arg(value_name = "QUERY", allow_hyphen_values = true)]
+    pub query: Vec<String>,
+
+    /// Include done tickets (resolved, closed).
+    #[arg(short, long)]
+    pub all: bool,
+
+    /// Print a JSON array of tickets.
+    #[arg(long)]
+    pub json: bool,
+
+    /// Show at most N tickets.
+    #[arg(short = 'L', long, value_name = "N")]
+    pub limit: Option<usize>,
+
+    /// Sort by FIELD (see below).
+    #[arg(long, value_name = "FIELD", default_value = "priority", allow_hyphen_values = true)]
+    pub sort: String,
+}
+
+/// How to order tickets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum SortField {
+    Priority,
+    Created,
+    Updated,
+    Status,
+    Assignee,
+    Title,
+    Id,
+}
+
+fn parse_sort(s: &str) -> Result<(SortField, bool)> {
+    let (reverse, name) = match s.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, s),
+    };
+    let field = match name {
+        "priority" => SortField::Priority,
+        "created" => SortField::Created,
+        "updated" => SortField::Updated,
+        "status" => SortField::Status,
+        "assignee" => SortField::Assignee,
+        "title" => SortField::Title,
+        "id" => SortField::Id,
+        other => {
+            return Err(CliError::usage(format!(
+                "invalid sort field '{other}'; allowed: priority, created, updated, status, assignee, title, id"
+            )));
+        }
+    };
+    Ok((field, reverse))
+}
+
+fn compare(a: &Summary, b: &Summary, field: SortField, config: &Config) -> Ordering {
+    let rank = |p: &str| config.priority_rank(p).map_or(-1, |r| i64::try_from(r).unwrap_or(i64::MAX));
+    let status_rank = |s: &str| config.workflow.statuses.iter().position(|x| x == s).unwrap_or(usize::MAX);
+    let primary = match field {
+        SortField::Priority => rank(&b.priority).cmp(&rank(&a.priority)),
+        SortField::Created => a.created.cmp(&b.created),
+        SortField::Updated => b.updated.cmp(&a.updated),
+        SortField::Status => status_rank(&a.status).cmp(&status_rank(&b.status)),
+        SortField::Assignee => a.assignee.cmp(&b.assignee),
+        SortField::Title => a.title.to_lowercase().cmp(&b.title.to_lowercase()),
+        SortField::Id => Ordering::Equal,
+    };
+    primary.then(a.created.cmp(&b.created)).then_with(|| a.id.cmp(&b.id))
+}
+
+/// One listed ticket: its summary, and the whole ticket when it had to be loaded.
+struct Hit<'a> {
+    entry: &'a IndexEntry,
+    summary: &'a Summary,
+    full: Option<Ticket>,
+}
+
+fn fields(s: &Summary) -> Fields<'_> {
+    Fields {
+        title: &s.title,
+        status: &s.status,
+        priority: &s.priority,
+        queue: s.queue.as_deref(),
+        requester: s.requester.as_deref(),
+        assignee: s.assignee.as_deref(),
+        labels: &s.labels,
+        created: s.created,
+        updated: s.updated,
+    }
+}
+
+pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
+    let mut query = Query::parse(&args.query)?;
+    let sort = parse_sort(&args.sort)?;
+    if !args.all && !query.names_state() {
+        query = Query::parse(&["is:open"]).map(|mut open| {
+            open.terms.extend(query.terms);
+            open
+        })?;
+    }
+    let store = ctx.store()?;
+    let tip = store.require_tip()?;
+    print_list(ctx, &store, &tip, &query, sort, args)
+}
+
+fn print_list(
+    ctx: &Ctx,
+    store: &Store,
+    tip: &Tip,
+    query: &Query,
+    sort: (SortField, bool),
+    args: &Args,
+) -> Result<()> {
+    let config = store.config(tip)?;
+    query.validate(&config)?;
+    let me = store.signatures().ok().map(|(a, _)| super::person(&a));
+    let mctx = Context { config: &config, now: ctx.now.timestamp(), me: me.as_deref() };
+    let entries = store.index(tip)?;
+
+    let mut hits = Vec::new();
+    for entry in &entries {
+        let summary = match &entry.summary {
+            Ok(s) => s,
+            Err((line, message)) => {
+                eprintln!("warning: {}: line {line}: {message}", entry.path);
+                continue;
+            }
+        };
+        match query.matches_fields(&fields(summary), &mctx) {
+            Some(true) => hits.push(Hit { entry, summary, full: None }),
+            Some(false) => {}
+            None => {
+                let ticket = store.load_blob_ticket(entry.blob_id(), &entry.path)?;
+                if query.matches(&ticket, &mctx) {
+                    hits.push(Hit { entry, summary, full: Some(ticket) });
+                }
+            }
+        }
+    }
+    hits.sort_by(|a, b| {
+        let o = compare(a.summary, b.summary, sort.0, &config);
+        if sort.1 { o.reverse() } else { o }
+    });
+    if let Some(n) = args.limit {
+        hits.truncate(n);
+    }
+
+    if args.json {
+        let mut out = Vec::with_capacity(hits.len());
+        for hit in hits {
+            let ticket = match hit.full {
+                Some(t) => t,
+                None => store.load_blob_ticket(hit.entry.blob_id(), &hit.entry.path)?,
+            };
+            out.push(TicketJson::from(&ticket));
+        }
+        return print_json(&out);
+    }
+    if hits.is_empty() {
+        eprintln!("no tickets match");
+        return Ok(());
+    }
+    // Entries are sorted by path, and paths by id: neighbours give unique prefixes.
+    let ids: Vec<&str> =
+        entries.iter().filter_map(|e| e.summary.as_ref().ok()).map(|s| s.id.as_str()).collect();
+    let lens = model::unique_prefix_lengths(&ids);
+    let short = |id: &str| ids.binary_search(&id).map_or(model::MIN_SHORT, |i| lens[i]);
+
+    let mut table = output::table(ctx.color);
+    table.set_header(["ID", "STATUS", "PRIORITY", "ASSIGNEE", "AGE", "TITLE"]);
+    for hit in &hits {
+        let s = hit.summary;
+        let mut status = Cell::new(&s.status);
+        if let Some(c) = output::status_color(&config, &s.status) {
+            status = status.fg(c);
+        }
+        let mut priority = Cell::new(&s.priority);
+        if let Some(c) = output::priority_color(&config, &s.priority) {
+            priority = priority.fg(c);
+        }
+        let mut row = Row::from(vec![
+            Cell::new(&s.id[..short(&s.id)]).fg(comfy_table::Color::Yellow),
+            status,
+            priority,
+            Cell::new(person_short(s.assignee.as_deref())),
+            Cell::new(output::age(ctx.now.timestamp() - s.created)),
+            Cell::new(&s.title),
+        ]);
+        row.max_height(1);
+        table.add_row(row);
+    }
+    let mut out = anstream::stdout().lock();
+    output::print_table(&mut out, &mut table)
+}
+
+/// Prints the default queue (open tickets, most urgent first) of `store`.
+pub fn print_queue(ctx: &Ctx, store: &Store) -> Result<()> {
+    let tip = store.require_tip()?;
+    let args = Args { query: Vec::new(), all: false, json: false, limit: None, sort: "priority".into() };
+    let query = Query::parse(&["is:open"])?;
+    print_list(ctx, store, &tip, &query, (SortField::Priority, false), &args)
+}

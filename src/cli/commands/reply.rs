@@ -1,0 +1,79 @@
+//! `desk reply` and `desk note`: add to a ticket's conversation.
+
+use super::{confirm, person, signature_time, update_ticket};
+use crate::cli::input::{MessageArgs, given_text, required_text};
+use crate::cli::ticket_ref::TicketRef;
+use crate::cli::{CliError, Ctx, Result};
+use crate::model::Visibility;
+
+/// Reply to the requester (a public comment).
+///
+/// A reply to a ticket in the workflow's initial status (new) moves it to the
+/// reopen status (open) unless --status says otherwise.
+#[derive(Debug, clap::Args)]
+pub struct ReplyArgs {
+    /// The ticket (any unique prefix of its id).
+    pub id: TicketRef,
+
+    #[command(flatten)]
+    pub text: MessageArgs,
+
+    /// Also set the ticket's status, e.g. `pending` or `resolved`.
+    #[arg(long, value_name = "STATUS")]
+    pub status: Option<String>,
+}
+
+/// Add an internal note (seen by agents only, never by the requester).
+#[derive(Debug, clap::Args)]
+pub struct NoteArgs {
+    /// The ticket (any unique prefix of its id).
+    pub id: TicketRef,
+
+    #[command(flatten)]
+    pub text: MessageArgs,
+}
+
+fn add(
+    ctx: &Ctx,
+    id: &TicketRef,
+    text: &MessageArgs,
+    visibility: Visibility,
+    status: Option<&str>,
+) -> Result<()> {
+    let store = ctx.store()?;
+    let tip = store.require_tip()?;
+    if let Some(s) = status {
+        store.config(&tip)?.check_status(s).map_err(CliError::usage)?;
+    }
+    // Resolve the id before asking for text, so a typo fails before the editor opens.
+    store.resolve(&tip, &id.0)?;
+    let (what, flags, file, verb) = match visibility {
+        Visibility::Public => ("reply text", "-m TEXT or -F FILE", "REPLY.md", "reply"),
+        Visibility::Internal => ("note text", "-m TEXT or -F FILE", "NOTE.md", "note"),
+    };
+    let body = required_text(ctx, &store, given_text(&text.message, text.file.as_ref())?, what, flags, file)?;
+    let mut comment_id = String::new();
+    let updated = update_ticket(&store, id, verb, |ticket, config, author| {
+        comment_id = ticket.add_comment(person(author), signature_time(author), visibility, &body);
+        if let Some(s) = status {
+            ticket.status = s.to_owned();
+        } else if visibility == Visibility::Public && ticket.status == config.workflow.initial {
+            ticket.status.clone_from(&config.workflow.reopen);
+        }
+        Ok(true)
+    })?;
+    let done = match visibility {
+        Visibility::Public => format!("replied (comment {comment_id}), status {}", updated.ticket.status),
+        Visibility::Internal => format!("added internal note {comment_id}"),
+    };
+    confirm(&updated, &done, "");
+    Ok(())
+}
+
+pub fn run_reply(ctx: &Ctx, args: ReplyArgs) -> Result<()> {
+    add(ctx, &args.id, &args.text, Visibility::Public, args.status.as_deref())
+}
+
+pub fn run_note(ctx: &Ctx, args: NoteArgs) -> Result<()> {
+    add(ctx, &args.id, &args.text, Visibility::Internal, None)
+}

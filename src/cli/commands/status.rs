@@ -1,0 +1,75 @@
+//! `desk status`, `resolve`, `close`, `reopen`: move a ticket through the workflow.
+
+use super::{confirm, update_ticket};
+use crate::cli::ticket_ref::TicketRef;
+use crate::cli::{CliError, Ctx, Result};
+
+/// Set a ticket's status (one of the statuses in desk.yaml).
+#[derive(Debug, clap::Args)]
+pub struct StatusArgs {
+    /// The ticket (any unique prefix of its id).
+    pub id: TicketRef,
+
+    /// The new status, e.g. `open`, `pending`, `resolved`.
+    pub status: String,
+}
+
+/// Shortcut for a status change.
+#[derive(Debug, clap::Args)]
+pub struct ShortcutArgs {
+    /// The ticket (any unique prefix of its id).
+    pub id: TicketRef,
+}
+
+/// The shortcuts.
+#[derive(Clone, Copy, Debug)]
+pub enum Shortcut {
+    /// To `resolved`: the requester has what they asked for.
+    Resolve,
+    /// To `closed`: finished for good.
+    Close,
+    /// Back to `open` (the workflow's reopen status).
+    Reopen,
+}
+
+pub fn run(ctx: &Ctx, id: &TicketRef, status: &str) -> Result<()> {
+    let store = ctx.store()?;
+    let tip = store.require_tip()?;
+    store.config(&tip)?.check_status(status).map_err(CliError::usage)?;
+    let updated = update_ticket(&store, id, "status", |ticket, _, _| {
+        let changed = ticket.status != status;
+        ticket.status = status.to_owned();
+        Ok(changed)
+    })?;
+    confirm(&updated, &format!("status {status}"), &format!("already {status}"));
+    Ok(())
+}
+
+pub fn run_done(ctx: &Ctx, id: &TicketRef, which: Shortcut) -> Result<()> {
+    let store = ctx.store()?;
+    let tip = store.require_tip()?;
+    let config = store.config(&tip)?;
+    let (status, verb) = match which {
+        Shortcut::Resolve => (config.workflow.done.first().cloned().unwrap_or_default(), "resolve"),
+        Shortcut::Close => (config.workflow.done.last().cloned().unwrap_or_default(), "close"),
+        Shortcut::Reopen => (config.workflow.reopen.clone(), "reopen"),
+    };
+    if status.is_empty() {
+        return Err(CliError::user("desk.yaml lists no done statuses").hint("add some under workflow.done"));
+    }
+    let updated = update_ticket(&store, id, verb, |ticket, config, _| {
+        if matches!(which, Shortcut::Reopen) && !config.is_done(&ticket.status) {
+            return Ok(false);
+        }
+        let changed = ticket.status != status;
+        ticket.status.clone_from(&status);
+        Ok(changed)
+    })?;
+    let unchanged = if matches!(which, Shortcut::Reopen) {
+        format!("is not done (status {})", updated.ticket.status)
+    } else {
+        format!("already {status}")
+    };
+    confirm(&updated, &format!("status {status}"), &unchanged);
+    Ok(())
+}

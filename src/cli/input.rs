@@ -1,0 +1,64 @@
+//! Where the text of a ticket, reply or note comes from: `-m`/`-b` on the command
+//! line, `-F FILE` (or `-` for stdin), or the editor when on a terminal.
+
+use std::io::Read as _;
+use std::path::PathBuf;
+
+use super::{CliError, Ctx, Result, editor};
+use crate::model::normalise_text;
+use crate::store::Store;
+
+/// `-m TEXT` / `-F FILE` for replies and notes.
+#[derive(Debug, clap::Args)]
+pub struct MessageArgs {
+    /// The text, in Markdown; repeat for more paragraphs.
+    #[arg(short = 'm', long = "message", value_name = "TEXT", conflicts_with = "file")]
+    pub message: Vec<String>,
+
+    /// Read the text from FILE (`-` for standard input).
+    #[arg(short = 'F', long = "file", value_name = "FILE")]
+    pub file: Option<PathBuf>,
+}
+
+/// Reads text from `inline` paragraphs or `file`; `None` when neither was given.
+pub fn given_text(inline: &[String], file: Option<&PathBuf>) -> Result<Option<String>> {
+    if let Some(path) = file {
+        let mut text = String::new();
+        if path.as_os_str() == "-" {
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .map_err(|e| CliError::user(format!("cannot read standard input: {e}")))?;
+        } else {
+            text = std::fs::read_to_string(path)
+                .map_err(|e| CliError::user(format!("cannot read {}: {e}", path.display())))?;
+        }
+        return Ok(Some(normalise_text(&text)));
+    }
+    if inline.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(normalise_text(&inline.join("\n\n"))))
+}
+
+/// The text given, or asked for in the editor on a terminal. `what` names it in
+/// errors ("reply text"), `flags` says how to pass it.
+pub fn required_text(
+    ctx: &Ctx,
+    store: &Store,
+    given: Option<String>,
+    what: &str,
+    flags: &str,
+    file_name: &str,
+) -> Result<String> {
+    let text = match given {
+        Some(t) => t,
+        None if ctx.interactive() => normalise_text(&editor::edit_text(Some(store), "", file_name)?),
+        None => {
+            return Err(CliError::usage(format!("missing {what}; pass {flags}")));
+        }
+    };
+    if text.is_empty() {
+        return Err(CliError::usage(format!("the {what} is empty; nothing was written")));
+    }
+    Ok(text)
+}
