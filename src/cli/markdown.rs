@@ -42,7 +42,7 @@ fn styled(style: Style, text: &str) -> String {
     format!("{style}{text}{style:#}")
 }
 
-fn blocks<'a>(parent: Node<'a>, prefix: &str, out: &mut String) {
+fn blocks(parent: Node<'_>, prefix: &str, out: &mut String) {
     let mut first = true;
     for child in parent.children() {
         if !first {
@@ -59,7 +59,7 @@ fn push_lines(out: &mut String, prefix: &str, text: &str) {
     }
 }
 
-fn block<'a>(node: Node<'a>, prefix: &str, out: &mut String) {
+fn block(node: Node<'_>, prefix: &str, out: &mut String) {
     let value = node.data().value.clone();
     match value {
         NodeValue::Paragraph => push_lines(out, prefix, &inlines(node)),
@@ -122,7 +122,7 @@ fn block<'a>(node: Node<'a>, prefix: &str, out: &mut String) {
     }
 }
 
-fn inlines<'a>(node: Node<'a>) -> String {
+fn inlines(node: Node<'_>) -> String {
     let mut out = String::new();
     for child in node.children() {
         inline(child, &mut out);
@@ -130,7 +130,7 @@ fn inlines<'a>(node: Node<'a>) -> String {
     out
 }
 
-fn inline<'a>(node: Node<'a>, out: &mut String) {
+fn inline(node: Node<'_>, out: &mut String) {
     let value = node.data().value.clone();
     match value {
         NodeValue::Text(t) => out.push_str(&t),

@@ -125,18 +125,18 @@ fn color_choice(when: ColorWhen) -> anstream::ColorChoice {
 }
 
 fn run(cli: Cli) -> Result<()> {
+    use commands as c;
     color_choice(cli.color).write_global();
     let color = anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never;
     let ctx = Ctx { repo: cli.repo, now: reference_now()?, color };
-    use commands as c;
     match cli.command {
         Command::Init(a) => c::init::run(&ctx, &a),
         Command::Demo(a) => c::demo::run(&ctx, &a),
         Command::New(a) => c::new::run(&ctx, a),
         Command::List(a) => c::list::run(&ctx, &a),
         Command::Show(a) => c::show::run(&ctx, &a),
-        Command::Reply(a) => c::reply::run_reply(&ctx, a),
-        Command::Note(a) => c::reply::run_note(&ctx, a),
+        Command::Reply(a) => c::reply::run_reply(&ctx, &a),
+        Command::Note(a) => c::reply::run_note(&ctx, &a),
         Command::Assign(a) => c::assign::run(&ctx, &a),
         Command::Status(a) => c::status::run(&ctx, &a.id, &a.status),
         Command::Resolve(a) => c::status::run_done(&ctx, &a.id, c::status::Shortcut::Resolve),

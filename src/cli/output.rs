@@ -82,10 +82,10 @@ pub fn person_short(p: Option<&str>) -> String {
 
 /// Width to fit tables to: the terminal's, else `COLUMNS`, else unlimited.
 pub fn table_width() -> Option<u16> {
-    if std::io::stdout().is_terminal() {
-        if let Some((terminal_size::Width(w), _)) = terminal_size::terminal_size() {
-            return Some(w);
-        }
+    if std::io::stdout().is_terminal()
+        && let Some((terminal_size::Width(w), _)) = terminal_size::terminal_size()
+    {
+        return Some(w);
     }
     std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).filter(|&w: &u16| w > 0)
 }

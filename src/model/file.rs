@@ -67,10 +67,10 @@ fn escape_line(line: &str) -> std::borrow::Cow<'_, str> {
 }
 
 fn unescape_line(line: &str) -> &str {
-    if line.starts_with('\\') {
+    if let Some(stripped) = line.strip_prefix('\\') {
         let rest = line.trim_start_matches('\\');
         if RESERVED_STARTS.iter().any(|p| rest.starts_with(p)) {
-            return &line[1..];
+            return stripped;
         }
     }
     line
@@ -145,15 +145,14 @@ fn split(text: &str) -> Result<(&str, &str, usize), ParseError> {
         return err(1, "the file must start with a `---` line (YAML front matter)");
     };
     let mut offset = 0;
-    let mut line_no = 2;
-    for line in rest.split_inclusive('\n') {
+    for (i, line) in rest.split_inclusive('\n').enumerate() {
         if line.trim_end() == "---" {
             let yaml = &rest[..offset];
             let body = &rest[offset + line.len()..];
-            return Ok((yaml, body, line_no + 1));
+            // Line 1 is the opening `---`, so the closing one is line i + 2.
+            return Ok((yaml, body, i + 3));
         }
         offset += line.len();
-        line_no += 1;
     }
     err(1, "the front matter is not closed by a `---` line")
 }
@@ -533,9 +532,8 @@ Toner was replaced last week.
                     body,
                 });
             }
-            if let Some((k, v)) = field {
-                if !KNOWN_KEYS.contains(&k.as_str()) { t.fields.insert(k.into(), v.into()); }
-            }
+            if let Some((k, v)) = field
+                && !KNOWN_KEYS.contains(&k.as_str()) { t.fields.insert(k.into(), v.into()); }
             t
         }
     }

@@ -1,5 +1,5 @@
 //! The list query language: `status:open,pending priority:>=high -label:spam
-//! assignee:me created:>2026-11-01 updated:<7d "printer jam"`. Terms are ANDed,
+//! assignee:me created:>2026-11-01 updated:<7d "printer jam"`. Terms are `ANDed`,
 //! commas OR values within a term, a leading `-` negates a term, and bare words
 //! or quoted phrases search title, description and conversation.
 

@@ -91,7 +91,12 @@ fn summarise(repo: &Repository, path: String, blob: Oid) -> Result<IndexEntry, S
 }
 
 fn is_ticket_path(path: &str) -> bool {
-    path.ends_with(".md") && path.matches('/').count() == 2
+    path.rsplit('/')
+        .next()
+        .and_then(|name| name.strip_suffix(".md"))
+        .and_then(crate::model::TicketId::parse)
+        .is_some()
+        && path.matches('/').count() == 2
 }
 
 fn build(store: &Store, root: Oid) -> Result<BTreeMap<String, IndexEntry>, StoreError> {
@@ -119,12 +124,12 @@ fn update(
             map.remove(&format!("{TICKETS_DIR}/{path}"));
         }
         let new_file = delta.new_file();
-        if new_file.exists() {
-            if let Some(path) = new_file.path().and_then(|p| p.to_str()) {
-                let path = format!("{TICKETS_DIR}/{path}");
-                if is_ticket_path(&path) {
-                    map.insert(path.clone(), summarise(repo, path, new_file.id())?);
-                }
+        if new_file.exists()
+            && let Some(path) = new_file.path().and_then(|p| p.to_str())
+        {
+            let path = format!("{TICKETS_DIR}/{path}");
+            if is_ticket_path(&path) {
+                map.insert(path.clone(), summarise(repo, path, new_file.id())?);
             }
         }
     }
@@ -162,10 +167,10 @@ pub fn load(store: &Store, tip: &Tip) -> Result<Vec<IndexEntry>, StoreError> {
         return Ok(Vec::new());
     };
     let cached = read_cache(store);
-    if let Some(file) = &cached {
-        if file.tree == oid_bytes(tickets) {
-            return Ok(cached.expect("checked above").entries);
-        }
+    if let Some(file) = &cached
+        && file.tree == oid_bytes(tickets)
+    {
+        return Ok(cached.expect("checked above").entries);
     }
     let map = match cached {
         Some(file) => {

@@ -94,15 +94,15 @@ impl Change {
 
     fn message(&self) -> String {
         let mut m = self.summary.clone();
-        if !self.tickets.is_empty() {
+        if self.tickets.is_empty() {
+            m.push('\n');
+        } else {
             m.push_str("\n\n");
             for t in &self.tickets {
                 m.push_str("Desk-Ticket: ");
                 m.push_str(t.as_str());
                 m.push('\n');
             }
-        } else {
-            m.push('\n');
         }
         m
     }
@@ -250,18 +250,19 @@ impl Store {
         let Some(tickets) = subtree(&self.repo, &root, TICKETS_DIR)? else { return Ok(Vec::new()) };
         let shard_prefix = &prefix[..prefix.len().min(2)];
         let mut found = Vec::new();
-        for shard in tickets.iter() {
+        for shard in &tickets {
             let Ok(name) = shard.name() else { continue };
             if !name.starts_with(shard_prefix) || shard.kind() != Some(ObjectType::Tree) {
                 continue;
             }
             let shard_tree = self.repo.find_tree(shard.id())?;
-            for file in shard_tree.iter() {
+            for file in &shard_tree {
                 let Some(stem) = file.name().ok().and_then(|n| n.strip_suffix(".md")) else { continue };
-                if stem.starts_with(prefix) && stem.starts_with(name) {
-                    if let Some(id) = TicketId::parse(stem) {
-                        found.push(id);
-                    }
+                if stem.starts_with(prefix)
+                    && stem.starts_with(name)
+                    && let Some(id) = TicketId::parse(stem)
+                {
+                    found.push(id);
                 }
             }
         }
@@ -314,10 +315,10 @@ impl Store {
         let Some(sub) = subtree(&self.repo, &root, dir)? else { return Ok(Vec::new()) };
         let mut files = Vec::new();
         sub.walk(git2::TreeWalkMode::PreOrder, |parent, entry| {
-            if entry.kind() == Some(ObjectType::Blob) {
-                if let Ok(name) = entry.name() {
-                    files.push((format!("{dir}/{parent}{name}"), entry.id()));
-                }
+            if entry.kind() == Some(ObjectType::Blob)
+                && let Ok(name) = entry.name()
+            {
+                files.push((format!("{dir}/{parent}{name}"), entry.id()));
             }
             git2::TreeWalkResult::Ok
         })?;

@@ -55,6 +55,7 @@ impl Demo<'_> {
         Ok(())
     }
 
+    #[allow(clippy::too_many_arguments, reason = "one call per demo ticket reads best flat")]
     fn open(
         &self,
         who: &Person,
@@ -112,7 +113,7 @@ impl Demo<'_> {
 fn target_dir(path: Option<&PathBuf>) -> Result<PathBuf> {
     match path {
         Some(p) => {
-            let empty = std::fs::read_dir(p).map(|mut d| d.next().is_none()).unwrap_or(true);
+            let empty = std::fs::read_dir(p).map_or(true, |mut d| d.next().is_none());
             if !empty {
                 return Err(CliError::user(format!("{} exists and is not empty", p.display()))
                     .hint("name a new directory, or leave PATH out to use a temporary one"));

@@ -27,7 +27,7 @@ pub fn generated_files() -> Vec<(String, Vec<u8>)> {
     let mut cmd = Cli::command();
     cmd.build();
     let mut files = vec![("man/desk.1".to_owned(), man_page(cmd.clone()))];
-    for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+    for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set() && s.get_name() != "help") {
         let name = format!("desk-{}", sub.get_name());
         let page = sub.clone().name(name.clone()).bin_name(format!("desk {}", sub.get_name()));
         files.push((format!("man/{name}.1"), man_page(page)));

@@ -15,10 +15,10 @@ pub fn run(ctx: &Ctx, _args: &Args) -> Result<()> {
     let store = ctx.store()?;
     let (author, committer) = store.signatures()?;
     let written = store.write(&author, &committer, |tip| -> Result<Option<Change>> {
-        if let Some(tip) = tip {
-            if store.read_file(tip.tree, CONFIG_PATH)?.is_some() {
-                return Ok(None);
-            }
+        if let Some(tip) = tip
+            && store.read_file(tip.tree, CONFIG_PATH)?.is_some()
+        {
+            return Ok(None);
         }
         Ok(Some(Change {
             summary: "desk init".into(),

@@ -195,7 +195,7 @@ fn print_list(
     let ids: Vec<&str> =
         entries.iter().filter_map(|e| e.summary.as_ref().ok()).map(|s| s.id.as_str()).collect();
     let lens = model::unique_prefix_lengths(&ids);
-    let short = |id: &str| ids.binary_search(&id).map_or(model::MIN_SHORT, |i| lens[i]);
+    let shortest = |id: &str| ids.binary_search(&id).map_or(model::MIN_SHORT, |i| lens[i]);
 
     let mut table = output::table(ctx.color);
     table.set_header(["ID", "STATUS", "PRIORITY", "ASSIGNEE", "AGE", "TITLE"]);
@@ -210,7 +210,7 @@ fn print_list(
             priority = priority.fg(c);
         }
         let mut row = Row::from(vec![
-            Cell::new(&s.id[..short(&s.id)]).fg(comfy_table::Color::Yellow),
+            Cell::new(&s.id[..shortest(&s.id)]).fg(comfy_table::Color::Yellow),
             status,
             priority,
             Cell::new(person_short(s.assignee.as_deref())),

@@ -56,7 +56,7 @@ fn add(
     let updated = update_ticket(&store, id, verb, |ticket, config, author| {
         comment_id = ticket.add_comment(person(author), signature_time(author), visibility, &body);
         if let Some(s) = status {
-            ticket.status = s.to_owned();
+            s.clone_into(&mut ticket.status);
         } else if visibility == Visibility::Public && ticket.status == config.workflow.initial {
             ticket.status.clone_from(&config.workflow.reopen);
         }
@@ -70,10 +70,10 @@ fn add(
     Ok(())
 }
 
-pub fn run_reply(ctx: &Ctx, args: ReplyArgs) -> Result<()> {
+pub fn run_reply(ctx: &Ctx, args: &ReplyArgs) -> Result<()> {
     add(ctx, &args.id, &args.text, Visibility::Public, args.status.as_deref())
 }
 
-pub fn run_note(ctx: &Ctx, args: NoteArgs) -> Result<()> {
+pub fn run_note(ctx: &Ctx, args: &NoteArgs) -> Result<()> {
     add(ctx, &args.id, &args.text, Visibility::Internal, None)
 }

@@ -38,7 +38,7 @@ pub fn run(ctx: &Ctx, id: &TicketRef, status: &str) -> Result<()> {
     store.config(&tip)?.check_status(status).map_err(CliError::usage)?;
     let updated = update_ticket(&store, id, "status", |ticket, _, _| {
         let changed = ticket.status != status;
-        ticket.status = status.to_owned();
+        status.clone_into(&mut ticket.status);
         Ok(changed)
     })?;
     confirm(&updated, &format!("status {status}"), &format!("already {status}"));

@@ -1,0 +1,217 @@
+//! The test environment: a temporary HOME with its own git config, a fresh
+//! repository, pinned times and no colour, and a way to run the real binary.
+
+use std::fmt;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// The reference "now" of every test run (`DESK_NOW`).
+pub const NOW: &str = "2026-11-28T12:00:00Z";
+/// The default author and committer time of commits made in tests.
+pub const COMMIT_TIME: &str = "2026-11-28T09:00:00Z";
+
+/// One temporary world: HOME, git config, a repository at `repo`.
+pub struct TestEnv {
+    _dir: tempfile::TempDir,
+    pub root: PathBuf,
+    pub home: PathBuf,
+    pub repo: PathBuf,
+}
+
+/// What a run of desk did.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl fmt::Display for Run {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "exit: {}\n--- stdout\n{}--- stderr\n{}", self.code, self.stdout, self.stderr)
+    }
+}
+
+impl fmt::Debug for Run {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+impl Run {
+    /// Asserts success and returns the run.
+    #[track_caller]
+    pub fn ok(self) -> Run {
+        assert_eq!(self.code, 0, "expected success:\n{self}");
+        self
+    }
+
+    /// Asserts exit code `code` and an empty stdout, and returns the run.
+    #[track_caller]
+    pub fn fails(self, code: i32) -> Run {
+        assert_eq!(self.code, code, "expected exit {code}:\n{self}");
+        self
+    }
+
+    /// stdout parsed as JSON.
+    #[track_caller]
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{self}"))
+    }
+
+    /// The first line of stdout, trimmed.
+    pub fn line(&self) -> String {
+        self.stdout.lines().next().unwrap_or_default().trim().to_owned()
+    }
+}
+
+pub fn bin() -> &'static Path {
+    Path::new(env!("CARGO_BIN_EXE_desk"))
+}
+
+impl TestEnv {
+    /// A new environment with an empty, non-bare repository (no commits).
+    pub fn new() -> TestEnv {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path().canonicalize().expect("canonical temp dir");
+        let home = root.join("home");
+        std::fs::create_dir_all(&home).unwrap();
+        std::fs::write(
+            home.join(".gitconfig"),
+            "[user]\n\tname = Test Agent\n\temail = agent@example.com\n[init]\n\tdefaultBranch = main\n",
+        )
+        .unwrap();
+        let editor = home.join("editor.sh");
+        // The fake editor replaces the file with $DESK_TEST_EDIT, or appends $DESK_TEST_APPEND.
+        std::fs::write(
+            &editor,
+            "#!/bin/sh\nif [ -n \"$DESK_TEST_EDIT\" ]; then printf '%s' \"$DESK_TEST_EDIT\" > \"$1\"; fi\n\
+             if [ -n \"$DESK_TEST_APPEND\" ]; then printf '%s' \"$DESK_TEST_APPEND\" >> \"$1\"; fi\n",
+        )
+        .unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&editor, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
+        let repo = root.join("repo");
+        let env = TestEnv { _dir: dir, root, home, repo };
+        std::fs::create_dir_all(&env.repo).unwrap();
+        env.git_in(&env.repo, &["init", "-q"]);
+        env
+    }
+
+    /// A new environment with `desk init` already run.
+    pub fn initialised() -> TestEnv {
+        let env = TestEnv::new();
+        env.desk(&["init"]).ok();
+        env
+    }
+
+    fn base_command(&self, program: &Path, dir: &Path) -> Command {
+        let mut cmd = Command::new(program);
+        cmd.current_dir(dir)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", &self.home)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", self.home.join(".gitconfig"))
+            .env("NO_COLOR", "1")
+            .env("GIT_AUTHOR_DATE", COMMIT_TIME)
+            .env("GIT_COMMITTER_DATE", COMMIT_TIME)
+            .env("DESK_NOW", NOW)
+            .env("EDITOR", self.home.join("editor.sh"))
+            .stdin(Stdio::null());
+        cmd
+    }
+
+    /// A `desk` command in the repository, ready to run.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = self.base_command(bin(), &self.repo);
+        cmd.args(args);
+        cmd
+    }
+
+    /// Runs desk in the repository.
+    pub fn desk(&self, args: &[&str]) -> Run {
+        run(self.command(args), None)
+    }
+
+    /// Runs desk in `dir`.
+    pub fn desk_in(&self, dir: &Path, args: &[&str]) -> Run {
+        let mut cmd = self.base_command(bin(), dir);
+        cmd.args(args);
+        run(cmd, None)
+    }
+
+    /// Runs desk with commits dated `time` (author and committer).
+    pub fn desk_at(&self, time: &str, args: &[&str]) -> Run {
+        let mut cmd = self.command(args);
+        cmd.env("GIT_AUTHOR_DATE", time).env("GIT_COMMITTER_DATE", time);
+        run(cmd, None)
+    }
+
+    /// Runs desk with `input` on stdin.
+    pub fn desk_stdin(&self, args: &[&str], input: &str) -> Run {
+        run(self.command(args), Some(input))
+    }
+
+    /// Runs desk with extra environment variables.
+    pub fn desk_env(&self, args: &[&str], vars: &[(&str, &str)]) -> Run {
+        let mut cmd = self.command(args);
+        for (k, v) in vars {
+            cmd.env(k, v);
+        }
+        run(cmd, None)
+    }
+
+    /// Runs git in `dir` and returns stdout; panics on failure.
+    pub fn git_in(&self, dir: &Path, args: &[&str]) -> String {
+        let mut cmd = self.base_command(Path::new("git"), dir);
+        cmd.args(args);
+        let out = run(cmd, None);
+        assert_eq!(out.code, 0, "git {args:?} failed:\n{out}");
+        out.stdout
+    }
+
+    /// Runs git in the repository and returns stdout; panics on failure.
+    pub fn git(&self, args: &[&str]) -> String {
+        self.git_in(&self.repo, args)
+    }
+
+    /// Creates a ticket and returns its full id.
+    pub fn new_ticket(&self, title: &str, extra: &[&str]) -> String {
+        let mut args = vec!["new", title, "-b", "Something is wrong."];
+        args.extend_from_slice(extra);
+        let id = self.desk(&args).ok().line();
+        assert_eq!(id.len(), 10, "new printed an id: {id}");
+        id
+    }
+
+    /// The desk branch's commit id (`git rev-parse desk`).
+    pub fn desk_head(&self) -> String {
+        self.git(&["rev-parse", "--verify", "-q", "refs/heads/desk"]).trim().to_owned()
+    }
+
+    /// A ticket file's text on the desk branch.
+    pub fn ticket_file(&self, id: &str) -> String {
+        self.git(&["show", &format!("desk:tickets/{}/{id}.md", &id[..2])])
+    }
+}
+
+fn run(mut cmd: Command, input: Option<&str>) -> Run {
+    if input.is_some() {
+        cmd.stdin(Stdio::piped());
+    }
+    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("the program starts");
+    if let Some(input) = input {
+        child.stdin.take().expect("piped stdin").write_all(input.as_bytes()).expect("stdin written");
+    }
+    let out = child.wait_with_output().expect("the program finishes");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}

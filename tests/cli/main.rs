@@ -1,0 +1,6 @@
+//! End-to-end tests: the real `desk` binary in temporary repositories.
+
+mod common;
+
+mod basics;
+mod generated;
