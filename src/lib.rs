@@ -3,7 +3,9 @@
 //! Layers point one way: `cli` → `query`/`workflow` → `store` → `model`.
 
 pub mod cli;
+pub mod history;
 pub mod model;
 pub mod query;
+pub mod report;
 pub mod store;
 pub mod workflow;

@@ -1,6 +1,7 @@
 //! The command line: clap definitions (one file per command under `commands/`),
 //! the run context, and how errors are reported. The only layer that prints.
 
+pub mod chart;
 pub mod commands;
 pub mod editor;
 pub mod error;
@@ -84,6 +85,9 @@ pub enum Command {
     Set(commands::set::Args),
     Edit(commands::edit::Args),
     Doctor(commands::doctor::Args),
+    Rate(commands::rate::Args),
+    Log(commands::log::Args),
+    Report(commands::report::Args),
     #[command(hide = true)]
     Generate(commands::generate::Args),
 }
@@ -146,6 +150,9 @@ fn run(cli: Cli) -> Result<()> {
         Command::Set(a) => c::set::run(&ctx, &a),
         Command::Edit(a) => c::edit::run(&ctx, &a),
         Command::Doctor(a) => c::doctor::run(&ctx, &a),
+        Command::Rate(a) => c::rate::run(&ctx, &a),
+        Command::Log(a) => c::log::run(&ctx, &a),
+        Command::Report(a) => c::report::run(&ctx, &a),
         Command::Generate(a) => c::generate::run(&a),
     }
 }

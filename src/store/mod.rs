@@ -3,6 +3,7 @@
 //! HEAD, the index or the working tree. The only module that knows git2.
 
 mod index;
+mod walk;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -13,6 +14,7 @@ use crate::model::{self, ParseError, Ticket, TicketId};
 use crate::workflow::{CONFIG_PATH, Config};
 
 pub use index::{IndexEntry, Summary};
+pub use walk::{CommitInfo, FileChange, TreeMemo};
 
 /// Branch used when git config `desk.branch` is not set.
 pub const DEFAULT_BRANCH: &str = "desk";

@@ -1,0 +1,430 @@
+//! `desk report`: the helpdesk's KPIs over a time window, from history.
+
+use std::collections::HashSet;
+use std::io::{IsTerminal as _, Write as _};
+
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use serde::Serialize;
+
+use crate::cli::chart::{self, Glyphs};
+use crate::cli::output::{self, duration, print_json, rfc3339};
+use crate::cli::{CliError, Ctx, Result};
+use crate::history::{self, Sym};
+use crate::query::{Context, Fields, Query, parse_age};
+use crate::report::{self, Csat, Durations, Fcr, GroupBy, Metrics, Report, Window};
+
+const DEFINITIONS: &str = "\
+The window is [--since, --until): from the start of --since up to, not including, --until
+(default: the last 30 days). DATE is an RFC 3339 time, a day YYYY-MM-DD (--until DAY includes
+that day) or an age before now such as 12h, 7d, 4w. Only history before the end of the window
+counts, so a report of a past window never changes. Event times are commit author times.
+
+Definitions:
+  created         tickets whose creation falls in the window
+  resolved        tickets that entered a done state (desk.yaml workflow.done) in the window
+  reopened        done -> not done status changes in the window
+  backlog         tickets that exist and are not done at the end of the window
+  first response  creation -> first public reply by anyone other than the requester, over
+                  tickets created in the window that have one (internal notes and replies
+                  by the requester never count; the requester is compared by email)
+  resolution      creation -> the last time the ticket entered a done state, over tickets
+                  resolved in the window
+  first contact   among tickets resolved in the window, those resolved after exactly one public
+                  reply from someone other than the requester and never reopened (FCR)
+  satisfaction    tickets whose latest rating was given in the window; satisfied: score 4 or 5
+Durations: count, mean, median and p90. Percentiles are nearest-rank (the p-th percentile of n
+values is the value at rank ceil(p/100 * n); the median of an even count is the lower middle).
+A value with no data is null in JSON, empty in CSV and `-` in the table, never 0.
+
+QUERY limits the report to tickets that match it now (the `desk list` language, e.g.
+queue:it label:printer); --by groups by the ticket's value at the end of the window.";
+
+/// Helpdesk KPIs over a time window: volume, backlog, first response,
+/// resolution, first-contact resolution and satisfaction.
+#[derive(Debug, clap::Args)]
+#[command(after_help = DEFINITIONS)]
+pub struct Args {
+    /// Only tickets matching these query terms (as in `desk list`).
+    #[arg(value_name = "QUERY", allow_hyphen_values = true)]
+    pub query: Vec<String>,
+
+    /// Start of the window (default: 30 days ago).
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+
+    /// End of the window, not included (default: now).
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+
+    /// Also report per group.
+    #[arg(long, value_enum, value_name = "FIELD")]
+    pub by: Option<By>,
+
+    /// Print one JSON object.
+    #[arg(long, conflicts_with = "csv")]
+    pub json: bool,
+
+    /// Print CSV: one row for all tickets, then one per group, with a header.
+    #[arg(long)]
+    pub csv: bool,
+
+    /// Also draw charts: created vs resolved and backlog per day, first-response times.
+    #[arg(long)]
+    pub chart: bool,
+}
+
+/// What `--by` groups by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum By {
+    Assignee,
+    Queue,
+    Priority,
+    Label,
+    Requester,
+}
+
+impl By {
+    fn group(self) -> GroupBy {
+        match self {
+            By::Assignee => GroupBy::Assignee,
+            By::Queue => GroupBy::Queue,
+            By::Priority => GroupBy::Priority,
+            By::Label => GroupBy::Label,
+            By::Requester => GroupBy::Requester,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            By::Assignee => "assignee",
+            By::Queue => "queue",
+            By::Priority => "priority",
+            By::Label => "label",
+            By::Requester => "requester",
+        }
+    }
+}
+
+/// Parses a window bound: an age before `now`, a day (its start, or its end
+/// when `end_of_day`), or an RFC 3339 time.
+pub fn parse_bound(value: &str, now: DateTime<Utc>, end_of_day: bool, flag: &str) -> Result<i64> {
+    if let Some(secs) = parse_age(value) {
+        return Ok(now.timestamp() - secs);
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(value, "%Y-%m-%d") {
+        let start = Utc.from_utc_datetime(&d.and_hms_opt(0, 0, 0).expect("midnight exists")).timestamp();
+        return Ok(if end_of_day { start + 86_400 } else { start });
+    }
+    if let Ok(t) = DateTime::parse_from_rfc3339(value) {
+        return Ok(t.timestamp());
+    }
+    Err(CliError::usage(format!(
+        "invalid {flag} '{value}'; use YYYY-MM-DD, an RFC 3339 time, or an age like 12h, 7d, 4w"
+    )))
+}
+
+fn window(ctx: &Ctx, args: &Args) -> Result<Window> {
+    let until = match &args.until {
+        Some(v) => parse_bound(v, ctx.now, true, "--until")?,
+        None => ctx.now.timestamp(),
+    };
+    let from = match &args.since {
+        Some(v) => parse_bound(v, ctx.now, false, "--since")?,
+        None => ctx.now.timestamp() - 30 * 86_400,
+    };
+    if from >= until {
+        return Err(CliError::usage(format!(
+            "the window is empty: --since {} is not before --until {}",
+            time(from),
+            time(until)
+        )));
+    }
+    Ok(Window { from, until })
+}
+
+fn time(t: i64) -> String {
+    rfc3339(DateTime::from_timestamp(t, 0).unwrap_or_default())
+}
+
+pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
+    let window = window(ctx, args)?;
+    let query = Query::parse(&args.query)?;
+    let store = ctx.store()?;
+    let tip = store.require_tip()?;
+    let config = store.config(&tip)?;
+    query.validate(&config)?;
+    let history = history::load(&store, &tip)?;
+    let by_ticket = report::events_by_ticket(&history);
+    let selected = if query.terms.is_empty() {
+        None
+    } else {
+        let me = store.signatures().ok().map(|(a, _)| super::person(&a));
+        let mctx = Context { config: &config, now: ctx.now.timestamp(), me: me.as_deref() };
+        let symbols: std::collections::HashMap<&str, Sym> =
+            history.strings.iter().enumerate().map(|(i, s)| (s.as_str(), i as Sym)).collect();
+        let mut set = HashSet::new();
+        for entry in store.index(&tip)? {
+            let Ok(s) = &entry.summary else { continue };
+            let fields = Fields {
+                title: &s.title,
+                status: &s.status,
+                priority: &s.priority,
+                queue: s.queue.as_deref(),
+                requester: s.requester.as_deref(),
+                assignee: s.assignee.as_deref(),
+                labels: &s.labels,
+                created: s.created,
+                updated: s.updated,
+            };
+            let hit = match query.matches_fields(&fields, &mctx) {
+                Some(hit) => hit,
+                None => query.matches(&store.load_blob_ticket(entry.blob_id(), &entry.path)?, &mctx),
+            };
+            if hit && let Some(&sym) = symbols.get(s.id.as_str()) {
+                set.insert(sym);
+            }
+        }
+        Some(set)
+    };
+    let by = args.by.map(By::group);
+    let report = report::report(&history, &by_ticket, window, &config.workflow.done, by, selected.as_ref());
+    if args.json {
+        return print_json(&ReportJson::from(&report));
+    }
+    let mut out = anstream::stdout().lock();
+    if args.csv {
+        return write_csv(&mut out, &report, args.by);
+    }
+    write_table(ctx, &mut out, &report, args.by)?;
+    if args.chart {
+        let width = usize::from(output::table_width().unwrap_or(80)).max(40);
+        let glyphs = if std::io::stdout().is_terminal() { Glyphs::Unicode } else { Glyphs::Ascii };
+        writeln!(out)?;
+        out.write_all(chart::report_charts(&report, width, glyphs).as_bytes())?;
+    }
+    Ok(())
+}
+
+/// `desk report --json`. Field names are part of desk's interface.
+#[derive(Debug, Serialize)]
+pub struct ReportJson {
+    pub from: String,
+    pub until: String,
+    #[serde(flatten)]
+    pub metrics: MetricsJson,
+    pub groups: Vec<GroupJson>,
+}
+
+/// One group: its key (null for tickets without a value) and its KPIs.
+#[derive(Debug, Serialize)]
+pub struct GroupJson {
+    pub key: Option<String>,
+    #[serde(flatten)]
+    pub metrics: MetricsJson,
+}
+
+/// The KPIs of a set of tickets.
+#[derive(Debug, Serialize)]
+pub struct MetricsJson {
+    pub created: usize,
+    pub resolved: usize,
+    pub reopened: usize,
+    pub backlog: usize,
+    pub first_response: DurationsJson,
+    pub resolution: DurationsJson,
+    pub fcr: FcrJson,
+    pub csat: CsatJson,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DurationsJson {
+    pub count: usize,
+    pub mean_seconds: Option<f64>,
+    pub median_seconds: Option<i64>,
+    pub p90_seconds: Option<i64>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FcrJson {
+    pub resolved: usize,
+    pub first_contact: usize,
+    pub rate: Option<f64>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CsatJson {
+    pub responses: usize,
+    pub satisfied: usize,
+    pub rate: Option<f64>,
+    pub mean_score: Option<f64>,
+}
+
+impl From<&Durations> for DurationsJson {
+    fn from(d: &Durations) -> Self {
+        DurationsJson {
+            count: d.count,
+            mean_seconds: d.mean_seconds,
+            median_seconds: d.median_seconds,
+            p90_seconds: d.p90_seconds,
+        }
+    }
+}
+
+impl From<&Metrics> for MetricsJson {
+    fn from(m: &Metrics) -> Self {
+        let Fcr { resolved, first_contact, rate } = m.fcr;
+        let Csat { responses, satisfied, rate: csat_rate, mean_score } = m.csat;
+        MetricsJson {
+            created: m.created,
+            resolved: m.resolved,
+            reopened: m.reopened,
+            backlog: m.backlog,
+            first_response: (&m.first_response).into(),
+            resolution: (&m.resolution).into(),
+            fcr: FcrJson { resolved, first_contact, rate },
+            csat: CsatJson { responses, satisfied, rate: csat_rate, mean_score },
+        }
+    }
+}
+
+impl From<&Report> for ReportJson {
+    fn from(r: &Report) -> Self {
+        ReportJson {
+            from: time(r.window.from),
+            until: time(r.window.until),
+            metrics: (&r.overall).into(),
+            groups: r.groups.iter().map(|(k, m)| GroupJson { key: k.clone(), metrics: m.into() }).collect(),
+        }
+    }
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_owned() }
+}
+
+fn num<T: ToString>(v: Option<T>) -> String {
+    v.map(|v| v.to_string()).unwrap_or_default()
+}
+
+fn write_csv(out: &mut impl std::io::Write, r: &Report, by: Option<By>) -> Result<()> {
+    let d = ["count", "mean_seconds", "median_seconds", "p90_seconds"];
+    let mut header = vec!["by".to_owned(), "key".into(), "created".into(), "resolved".into()];
+    header.extend(["reopened".into(), "backlog".into()]);
+    for m in ["first_response", "resolution"] {
+        header.extend(d.iter().map(|x| format!("{m}_{x}")));
+    }
+    header.extend(["fcr_resolved", "fcr_first_contact", "fcr_rate"].map(str::to_owned));
+    header.extend(["csat_responses", "csat_satisfied", "csat_rate", "csat_mean_score"].map(str::to_owned));
+    writeln!(out, "{}", header.join(","))?;
+    let row = |by: &str, key: &str, m: &Metrics| {
+        let dur = |x: &Durations| {
+            [x.count.to_string(), num(x.mean_seconds), num(x.median_seconds), num(x.p90_seconds)]
+        };
+        let mut cells = vec![by.to_owned(), csv_field(key), m.created.to_string(), m.resolved.to_string()];
+        cells.extend([m.reopened.to_string(), m.backlog.to_string()]);
+        cells.extend(dur(&m.first_response));
+        cells.extend(dur(&m.resolution));
+        cells.extend([m.fcr.resolved.to_string(), m.fcr.first_contact.to_string(), num(m.fcr.rate)]);
+        cells.extend([m.csat.responses.to_string(), m.csat.satisfied.to_string()]);
+        cells.extend([num(m.csat.rate), num(m.csat.mean_score)]);
+        cells.join(",")
+    };
+    writeln!(out, "{}", row("all", "", &r.overall))?;
+    if let Some(by) = by {
+        for (key, m) in &r.groups {
+            writeln!(out, "{}", row(by.name(), key.as_deref().unwrap_or(""), m))?;
+        }
+    }
+    Ok(())
+}
+
+fn percent(rate: Option<f64>) -> String {
+    rate.map_or_else(|| "-".to_owned(), |r| format!("{:.0}%", r * 100.0))
+}
+
+fn dur(v: Option<i64>) -> String {
+    v.map_or_else(|| "-".to_owned(), duration)
+}
+
+#[allow(clippy::cast_possible_truncation)] // a mean of whole seconds, shown to the second
+fn durations_line(d: &Durations) -> String {
+    if d.count == 0 {
+        return "-".to_owned();
+    }
+    let mean = d.mean_seconds.map(|m| m.round() as i64);
+    format!(
+        "{} ticket{} · mean {} · median {} · p90 {}",
+        d.count,
+        if d.count == 1 { "" } else { "s" },
+        dur(mean),
+        dur(d.median_seconds),
+        dur(d.p90_seconds)
+    )
+}
+
+fn write_table(ctx: &Ctx, out: &mut impl std::io::Write, r: &Report, by: Option<By>) -> Result<()> {
+    let bold = output::BOLD;
+    writeln!(out, "{bold}Helpdesk report{bold:#} {} → {}", time(r.window.from), time(r.window.until))?;
+    let m = &r.overall;
+    let mut table = output::table(ctx.color);
+    let csat = if m.csat.responses == 0 {
+        "-".to_owned()
+    } else {
+        format!(
+            "{} of {} satisfied ({}) · mean score {:.2}",
+            m.csat.satisfied,
+            m.csat.responses,
+            percent(m.csat.rate),
+            m.csat.mean_score.unwrap_or_default()
+        )
+    };
+    for (k, v) in [
+        ("created", m.created.to_string()),
+        ("resolved", m.resolved.to_string()),
+        ("reopened", m.reopened.to_string()),
+        ("backlog", m.backlog.to_string()),
+        ("first response", durations_line(&m.first_response)),
+        ("resolution", durations_line(&m.resolution)),
+        (
+            "first contact",
+            format!("{} of {} resolved ({})", m.fcr.first_contact, m.fcr.resolved, percent(m.fcr.rate)),
+        ),
+        ("satisfaction", csat),
+    ] {
+        table.add_row([k.to_owned(), v]);
+    }
+    output::print_table(out, &mut table)?;
+    let Some(by) = by else { return Ok(()) };
+    writeln!(out)?;
+    let mut table = output::table(ctx.color);
+    table.set_header([
+        by.name().to_uppercase().as_str(),
+        "CREATED",
+        "RESOLVED",
+        "REOPENED",
+        "BACKLOG",
+        "1ST RESPONSE (MEDIAN)",
+        "RESOLUTION (MEDIAN)",
+        "FCR",
+        "CSAT",
+    ]);
+    for (key, m) in &r.groups {
+        let key = match (key, by) {
+            (None, _) => "(none)".to_owned(),
+            (Some(k), By::Assignee | By::Requester) => crate::model::display_name(k).to_owned(),
+            (Some(k), _) => k.clone(),
+        };
+        table.add_row([
+            key,
+            m.created.to_string(),
+            m.resolved.to_string(),
+            m.reopened.to_string(),
+            m.backlog.to_string(),
+            dur(m.first_response.median_seconds),
+            dur(m.resolution.median_seconds),
+            percent(m.fcr.rate),
+            percent(m.csat.rate),
+        ]);
+    }
+    output::print_table(out, &mut table)
+}

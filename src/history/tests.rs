@@ -1,0 +1,1 @@
+//! Tests of event derivation from ticket versions.

@@ -1,0 +1,433 @@
+//! The helpdesk's KPIs over a time window, computed from the event log.
+//! Pure: takes a [`History`] and a [`Window`], never a repository. Only events
+//! before the end of the window count, so a past window's report never changes.
+//!
+//! Definitions (also in `desk report --help` and docs/reports.md):
+//! - created: tickets whose creation falls in the window;
+//! - resolved: tickets that entered a done state (from a state that is not
+//!   done, or by being created done) in the window;
+//! - reopened: done → not done transitions in the window;
+//! - backlog: tickets that exist and are not done at the end of the window;
+//! - first response time: creation → first public reply by anyone other than
+//!   the requester, over tickets created in the window that have one;
+//! - resolution time: creation → the last entry into a done state, over
+//!   tickets resolved in the window;
+//! - first-contact resolution: resolved tickets that had exactly one public
+//!   reply from someone other than the requester when they were resolved and
+//!   were never reopened;
+//! - CSAT: tickets whose latest rating was given in the window; satisfied
+//!   means a score of 4 or 5.
+//!
+//! Percentiles are nearest-rank: the p-th percentile of n sorted values is the
+//! value at rank ⌈p/100 · n⌉, so the median of an even count is the lower middle.
+
+#[cfg(test)]
+mod tests;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use crate::history::{Event, History, Kind, Sym};
+use crate::query::same_person;
+
+/// A half-open time window `[from, until)` in Unix seconds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Window {
+    pub from: i64,
+    pub until: i64,
+}
+
+/// What tickets are grouped by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GroupBy {
+    Assignee,
+    Queue,
+    Priority,
+    Label,
+    Requester,
+}
+
+/// Count, mean, median and 90th percentile of durations in seconds; the
+/// values are `None` when there is nothing to measure.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Durations {
+    pub count: usize,
+    pub mean_seconds: Option<f64>,
+    pub median_seconds: Option<i64>,
+    pub p90_seconds: Option<i64>,
+}
+
+impl Durations {
+    /// The statistics of `values` (in any order).
+    pub fn of(values: &[i64]) -> Durations {
+        let mut sorted = values.to_vec();
+        sorted.sort_unstable();
+        let n = sorted.len();
+        #[allow(clippy::cast_precision_loss)] // counts and sums of seconds stay far below 2^52
+        let mean = (n > 0).then(|| sorted.iter().map(|&v| v as f64).sum::<f64>() / n as f64);
+        Durations {
+            count: n,
+            mean_seconds: mean,
+            median_seconds: percentile(&sorted, 50),
+            p90_seconds: percentile(&sorted, 90),
+        }
+    }
+}
+
+/// The nearest-rank `p`-th percentile of sorted values.
+pub fn percentile(sorted: &[i64], p: usize) -> Option<i64> {
+    if sorted.is_empty() {
+        return None;
+    }
+    let rank = (p * sorted.len()).div_ceil(100).max(1);
+    sorted.get(rank - 1).copied()
+}
+
+/// First-contact resolution.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Fcr {
+    pub resolved: usize,
+    pub first_contact: usize,
+    pub rate: Option<f64>,
+}
+
+/// Requester satisfaction.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Csat {
+    pub responses: usize,
+    pub satisfied: usize,
+    pub rate: Option<f64>,
+    pub mean_score: Option<f64>,
+}
+
+/// The KPIs of a set of tickets.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Metrics {
+    pub created: usize,
+    pub resolved: usize,
+    pub reopened: usize,
+    pub backlog: usize,
+    pub first_response: Durations,
+    pub resolution: Durations,
+    pub fcr: Fcr,
+    pub csat: Csat,
+}
+
+/// Tickets per day (or per several days, for long windows), for charts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Daily {
+    /// Start of the first bucket, Unix seconds.
+    pub start: i64,
+    /// Length of a bucket in seconds.
+    pub step: i64,
+    pub created: Vec<usize>,
+    pub resolved: Vec<usize>,
+    /// Tickets not done at the end of each bucket.
+    pub backlog: Vec<usize>,
+}
+
+/// A report: overall, per group, and the series charts draw.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Report {
+    pub window: Window,
+    pub overall: Metrics,
+    /// Group key (`None`: tickets without a value) and its KPIs, sorted by key.
+    pub groups: Vec<(Option<String>, Metrics)>,
+    pub daily: Daily,
+    /// Every first-response time in the window, in seconds (sorted).
+    pub first_responses: Vec<i64>,
+}
+
+/// A ticket's values at some moment, replayed from its events.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TicketState {
+    pub exists: bool,
+    pub created: Option<i64>,
+    pub updated: i64,
+    pub status: Option<Sym>,
+    pub priority: Option<Sym>,
+    pub queue: Option<Sym>,
+    pub requester: Option<Sym>,
+    pub assignee: Option<Sym>,
+    pub labels: Vec<Sym>,
+}
+
+impl TicketState {
+    fn apply(&mut self, e: &Event, history: &History) {
+        self.updated = e.time;
+        match &e.kind {
+            Kind::Created { status, priority, queue, requester, assignee, labels } => {
+                self.exists = true;
+                self.created.get_or_insert(e.time);
+                self.status = Some(*status);
+                self.priority = Some(*priority);
+                self.queue = *queue;
+                self.requester = *requester;
+                self.assignee = *assignee;
+                self.labels.clone_from(labels);
+            }
+            Kind::Deleted => self.exists = false,
+            Kind::Status { to, .. } => self.status = Some(*to),
+            Kind::Priority { to, .. } => self.priority = Some(*to),
+            Kind::Assignee { to, .. } => self.assignee = *to,
+            Kind::Queue { to, .. } => self.queue = *to,
+            Kind::Labels { added, removed } => {
+                self.labels.retain(|l| !removed.contains(l));
+                for l in added {
+                    if !self.labels.contains(l) {
+                        self.labels.push(*l);
+                    }
+                }
+            }
+            Kind::Field { name, to, .. } if history.str(*name) == "requester" => self.requester = *to,
+            Kind::Field { .. } | Kind::Reply { .. } | Kind::Note { .. } | Kind::Rating { .. } => {}
+        }
+    }
+}
+
+/// Each ticket's events (indices into `history.events`), in time order; events
+/// of one time keep their history order.
+pub fn events_by_ticket(history: &History) -> HashMap<Sym, Vec<u32>> {
+    let mut map: HashMap<Sym, Vec<u32>> = HashMap::new();
+    for (i, e) in history.events.iter().enumerate() {
+        map.entry(e.ticket).or_default().push(u32::try_from(i).expect("fewer than 4 billion events"));
+    }
+    for idxs in map.values_mut() {
+        idxs.sort_by_key(|&i| history.events[i as usize].time);
+    }
+    map
+}
+
+/// Every ticket's values after all its events.
+pub fn final_states(history: &History, by_ticket: &HashMap<Sym, Vec<u32>>) -> HashMap<Sym, TicketState> {
+    by_ticket
+        .iter()
+        .map(|(&t, idxs)| {
+            let mut s = TicketState::default();
+            for &i in idxs {
+                s.apply(&history.events[i as usize], history);
+            }
+            (t, s)
+        })
+        .collect()
+}
+
+/// What one ticket adds to the KPIs of a window.
+#[derive(Debug, Default)]
+struct Contribution {
+    created: bool,
+    /// Seconds from creation to the last entry into a done state, if resolved in the window.
+    resolution: Option<i64>,
+    first_contact: bool,
+    reopened: usize,
+    backlog: bool,
+    first_response: Option<i64>,
+    rating: Option<u8>,
+    /// Times the ticket entered a done state within the window.
+    resolved_at: Vec<i64>,
+    /// (time, +1 / -1): the ticket started or stopped counting in the backlog.
+    backlog_changes: Vec<(i64, i32)>,
+    state: TicketState,
+}
+
+fn contribution(history: &History, idxs: &[u32], window: Window, done: &HashSet<Sym>) -> Contribution {
+    let mut c = Contribution::default();
+    let mut state = TicketState::default();
+    let mut agent_replies = 0usize;
+    let mut first_response_at = None;
+    let mut last_done_entry: Option<(i64, usize)> = None;
+    let mut ever_reopened = false;
+    let mut last_rating: Option<(i64, Option<u8>)> = None;
+    let in_window = |t: i64| window.from <= t && t < window.until;
+    let open = |s: &TicketState| s.exists && s.status.is_some_and(|st| !done.contains(&st));
+    for &i in idxs {
+        let e = &history.events[i as usize];
+        if e.time >= window.until {
+            break;
+        }
+        let was_open = open(&state);
+        let was_done = state.exists && state.status.is_some_and(|st| done.contains(&st));
+        match &e.kind {
+            Kind::Reply { author, .. } => {
+                let by_requester =
+                    state.requester.is_some_and(|r| same_person(history.str(*author), history.str(r)));
+                if !by_requester {
+                    agent_replies += 1;
+                    first_response_at.get_or_insert(e.time);
+                }
+            }
+            Kind::Rating { to, .. } => last_rating = Some((e.time, *to)),
+            _ => {}
+        }
+        state.apply(e, history);
+        let is_done = state.exists && state.status.is_some_and(|st| done.contains(&st));
+        let entered_done = !was_done
+            && is_done
+            && matches!(e.kind, Kind::Created { .. } | Kind::Status { .. });
+        if entered_done {
+            last_done_entry = Some((e.time, agent_replies));
+            if in_window(e.time) {
+                c.resolved_at.push(e.time);
+            }
+        }
+        if was_done && matches!(e.kind, Kind::Status { .. }) && !is_done {
+            ever_reopened = true;
+            if in_window(e.time) {
+                c.reopened += 1;
+            }
+        }
+        let is_open = open(&state);
+        if is_open != was_open {
+            c.backlog_changes.push((e.time, if is_open { 1 } else { -1 }));
+        }
+    }
+    let Some(created) = state.created else { return c };
+    c.created = in_window(created);
+    c.backlog = open(&state);
+    if c.created {
+        c.first_response = first_response_at.map(|t| t - created);
+    }
+    if let Some((t, replies)) = last_done_entry
+        && in_window(t)
+    {
+        c.resolution = Some(t - created);
+        c.first_contact = replies == 1 && !ever_reopened;
+    }
+    if let Some((t, Some(score))) = last_rating
+        && in_window(t)
+    {
+        c.rating = Some(score);
+    }
+    c.state = state;
+    c
+}
+
+fn ratio(part: usize, whole: usize) -> Option<f64> {
+    #[allow(clippy::cast_precision_loss)] // ticket counts
+    (whole > 0).then(|| part as f64 / whole as f64)
+}
+
+fn metrics<'a>(contributions: impl Iterator<Item = &'a Contribution>) -> Metrics {
+    let (mut created, mut reopened, mut backlog, mut first_contact) = (0, 0, 0, 0);
+    let (mut frt, mut resolution, mut ratings) = (Vec::new(), Vec::new(), Vec::new());
+    for c in contributions {
+        created += usize::from(c.created);
+        reopened += c.reopened;
+        backlog += usize::from(c.backlog);
+        first_contact += usize::from(c.first_contact);
+        frt.extend(c.first_response);
+        resolution.extend(c.resolution);
+        ratings.extend(c.rating);
+    }
+    let satisfied = ratings.iter().filter(|&&s| s >= 4).count();
+    #[allow(clippy::cast_precision_loss)] // a handful of small scores
+    let mean_score =
+        (!ratings.is_empty()).then(|| ratings.iter().map(|&s| f64::from(s)).sum::<f64>() / ratings.len() as f64);
+    Metrics {
+        created,
+        resolved: resolution.len(),
+        reopened,
+        backlog,
+        first_response: Durations::of(&frt),
+        fcr: Fcr { resolved: resolution.len(), first_contact, rate: ratio(first_contact, resolution.len()) },
+        resolution: Durations::of(&resolution),
+        csat: Csat { responses: ratings.len(), satisfied, rate: ratio(satisfied, ratings.len()), mean_score },
+    }
+}
+
+fn group_keys(history: &History, state: &TicketState, by: GroupBy) -> Vec<Option<String>> {
+    let s = |x: Option<Sym>| x.map(|x| history.str(x).to_owned());
+    match by {
+        GroupBy::Assignee => vec![s(state.assignee)],
+        GroupBy::Queue => vec![s(state.queue)],
+        GroupBy::Priority => vec![s(state.priority)],
+        GroupBy::Requester => vec![s(state.requester)],
+        GroupBy::Label if state.labels.is_empty() => vec![None],
+        GroupBy::Label => state.labels.iter().map(|&l| s(Some(l))).collect(),
+    }
+}
+
+/// Largest number of buckets in the daily series.
+const MAX_BUCKETS: i64 = 400;
+
+fn daily(window: Window, contributions: &[Contribution]) -> Daily {
+    // Buckets start at midnight UTC, so a bucket is a calendar day (or several).
+    let start = window.from - window.from.rem_euclid(86_400);
+    let span = (window.until - start).max(1);
+    let mut step = 86_400;
+    while (span + step - 1) / step > MAX_BUCKETS {
+        step *= 2;
+    }
+    let n = usize::try_from((span + step - 1) / step).expect("at most MAX_BUCKETS buckets");
+    let bucket = |t: i64| usize::try_from((t - start) / step).ok().filter(|&b| b < n);
+    let mut d = Daily { start, step, created: vec![0; n], resolved: vec![0; n], backlog: vec![0; n] };
+    let mut changes = Vec::new();
+    for c in contributions {
+        if c.created
+            && let Some(b) = c.state.created.and_then(bucket)
+        {
+            d.created[b] += 1;
+        }
+        for &t in &c.resolved_at {
+            if let Some(b) = bucket(t) {
+                d.resolved[b] += 1;
+            }
+        }
+        changes.extend_from_slice(&c.backlog_changes);
+    }
+    changes.sort_unstable();
+    let mut level: i64 = 0;
+    let mut it = changes.iter().peekable();
+    for (b, slot) in d.backlog.iter_mut().enumerate() {
+        let end = (start + step * i64::try_from(b + 1).expect("few buckets")).min(window.until);
+        while let Some(&&(t, delta)) = it.peek() {
+            if t >= end {
+                break;
+            }
+            level += i64::from(delta);
+            it.next();
+        }
+        *slot = usize::try_from(level).unwrap_or(0);
+    }
+    d
+}
+
+/// The report for `window`. `done` lists the statuses that count as done;
+/// `tickets`, when given, limits the report to those tickets.
+pub fn report(
+    history: &History,
+    by_ticket: &HashMap<Sym, Vec<u32>>,
+    window: Window,
+    done: &[String],
+    by: Option<GroupBy>,
+    tickets: Option<&HashSet<Sym>>,
+) -> Report {
+    let done: HashSet<Sym> = done.iter().filter_map(|s| history.sym(s)).collect();
+    let mut ids: Vec<Sym> =
+        by_ticket.keys().copied().filter(|t| tickets.is_none_or(|set| set.contains(t))).collect();
+    ids.sort_unstable_by(|a, b| history.str(*a).cmp(history.str(*b)));
+    let contributions: Vec<Contribution> =
+        ids.iter().map(|t| contribution(history, &by_ticket[t], window, &done)).collect();
+    let overall = metrics(contributions.iter());
+    let mut groups = Vec::new();
+    if let Some(by) = by {
+        let mut members: BTreeMap<(bool, Option<String>), Vec<usize>> = BTreeMap::new();
+        for (i, c) in contributions.iter().enumerate() {
+            if c.state.created.is_none() {
+                continue;
+            }
+            for key in group_keys(history, &c.state, by) {
+                members.entry((key.is_none(), key)).or_default().push(i);
+            }
+        }
+        for ((_, key), idx) in members {
+            let m = metrics(idx.iter().map(|&i| &contributions[i]));
+            // A group with nothing in the window (all its tickets done long ago) says nothing.
+            if m.created + m.resolved + m.reopened + m.backlog + m.csat.responses > 0 {
+                groups.push((key, m));
+            }
+        }
+    }
+    let mut first_responses: Vec<i64> = contributions.iter().filter_map(|c| c.first_response).collect();
+    first_responses.sort_unstable();
+    Report { window, daily: daily(window, &contributions), overall, groups, first_responses }
+}
