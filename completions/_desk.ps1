@@ -44,6 +44,9 @@ Register-ArgumentCompleter -Native -CommandName 'desk' -ScriptBlock {
             [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Set fields: title, priority, queue, requester, assignee, status, or any custom field')
             [CompletionResult]::new('edit', 'edit', [CompletionResultType]::ParameterValue, 'Edit a ticket file in your editor; it is checked before it is committed')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check every ticket file and desk.yaml; exit 3 naming each problem')
+            [CompletionResult]::new('rate', 'rate', [CompletionResultType]::ParameterValue, 'Record the requester''s satisfaction with a ticket: a score from 1 (very unhappy) to 5 (very happy), with an optional comment')
+            [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'Show a ticket''s timeline: who did what, when')
+            [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'Helpdesk KPIs over a time window: volume, backlog, first response, resolution, first-contact resolution and satisfaction')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write man/ and completions/ from the command-line definitions')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -240,6 +243,45 @@ Register-ArgumentCompleter -Native -CommandName 'desk' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'desk;rate' {
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'What the requester said')
+            [CompletionResult]::new('--message', '--message', [CompletionResultType]::ParameterName, 'What the requester said')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Use the repository at PATH instead of the one around the current directory')
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'Use the repository at PATH instead of the one around the current directory')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'desk;log' {
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Use the repository at PATH instead of the one around the current directory')
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'Use the repository at PATH instead of the one around the current directory')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print a JSON array of events')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'desk;report' {
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Start of the window (default: 30 days ago)')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'End of the window, not included (default: now)')
+            [CompletionResult]::new('--by', '--by', [CompletionResultType]::ParameterName, 'Also report per group')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Use the repository at PATH instead of the one around the current directory')
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'Use the repository at PATH instead of the one around the current directory')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object')
+            [CompletionResult]::new('--csv', '--csv', [CompletionResultType]::ParameterName, 'Print CSV: one row for all tickets, then one per group, with a header')
+            [CompletionResult]::new('--chart', '--chart', [CompletionResultType]::ParameterName, 'Also draw charts: created vs resolved and backlog per day, first-response times')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'desk;generate' {
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Directory to write man/ and completions/ into')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Use the repository at PATH instead of the one around the current directory')
@@ -268,6 +310,9 @@ Register-ArgumentCompleter -Native -CommandName 'desk' -ScriptBlock {
             [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Set fields: title, priority, queue, requester, assignee, status, or any custom field')
             [CompletionResult]::new('edit', 'edit', [CompletionResultType]::ParameterValue, 'Edit a ticket file in your editor; it is checked before it is committed')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check every ticket file and desk.yaml; exit 3 naming each problem')
+            [CompletionResult]::new('rate', 'rate', [CompletionResultType]::ParameterValue, 'Record the requester''s satisfaction with a ticket: a score from 1 (very unhappy) to 5 (very happy), with an optional comment')
+            [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'Show a ticket''s timeline: who did what, when')
+            [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'Helpdesk KPIs over a time window: volume, backlog, first response, resolution, first-contact resolution and satisfaction')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write man/ and completions/ from the command-line definitions')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -318,6 +363,15 @@ Register-ArgumentCompleter -Native -CommandName 'desk' -ScriptBlock {
             break
         }
         'desk;help;doctor' {
+            break
+        }
+        'desk;help;rate' {
+            break
+        }
+        'desk;help;log' {
+            break
+        }
+        'desk;help;report' {
             break
         }
         'desk;help;generate' {

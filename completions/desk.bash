@@ -46,17 +46,26 @@ _desk() {
             desk,list)
                 cmd="desk__subcmd__list"
                 ;;
+            desk,log)
+                cmd="desk__subcmd__log"
+                ;;
             desk,new)
                 cmd="desk__subcmd__new"
                 ;;
             desk,note)
                 cmd="desk__subcmd__note"
                 ;;
+            desk,rate)
+                cmd="desk__subcmd__rate"
+                ;;
             desk,reopen)
                 cmd="desk__subcmd__reopen"
                 ;;
             desk,reply)
                 cmd="desk__subcmd__reply"
+                ;;
+            desk,report)
+                cmd="desk__subcmd__report"
                 ;;
             desk,resolve)
                 cmd="desk__subcmd__resolve"
@@ -100,17 +109,26 @@ _desk() {
             desk__subcmd__help,list)
                 cmd="desk__subcmd__help__subcmd__list"
                 ;;
+            desk__subcmd__help,log)
+                cmd="desk__subcmd__help__subcmd__log"
+                ;;
             desk__subcmd__help,new)
                 cmd="desk__subcmd__help__subcmd__new"
                 ;;
             desk__subcmd__help,note)
                 cmd="desk__subcmd__help__subcmd__note"
                 ;;
+            desk__subcmd__help,rate)
+                cmd="desk__subcmd__help__subcmd__rate"
+                ;;
             desk__subcmd__help,reopen)
                 cmd="desk__subcmd__help__subcmd__reopen"
                 ;;
             desk__subcmd__help,reply)
                 cmd="desk__subcmd__help__subcmd__reply"
+                ;;
+            desk__subcmd__help,report)
+                cmd="desk__subcmd__help__subcmd__report"
                 ;;
             desk__subcmd__help,resolve)
                 cmd="desk__subcmd__help__subcmd__resolve"
@@ -131,7 +149,7 @@ _desk() {
 
     case "${cmd}" in
         desk)
-            opts="-C -h -V --repo --color --help --version init demo new list show reply note assign status resolve close reopen label set edit doctor generate help"
+            opts="-C -h -V --repo --color --help --version init demo new list show reply note assign status resolve close reopen label set edit doctor rate log report generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -325,7 +343,7 @@ _desk() {
             return 0
             ;;
         desk__subcmd__help)
-            opts="init demo new list show reply note assign status resolve close reopen label set edit doctor generate help"
+            opts="init demo new list show reply note assign status resolve close reopen label set edit doctor rate log report generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -478,6 +496,20 @@ _desk() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        desk__subcmd__help__subcmd__log)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         desk__subcmd__help__subcmd__new)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -506,6 +538,20 @@ _desk() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        desk__subcmd__help__subcmd__rate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         desk__subcmd__help__subcmd__reopen)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -521,6 +567,20 @@ _desk() {
             return 0
             ;;
         desk__subcmd__help__subcmd__reply)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        desk__subcmd__help__subcmd__report)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -680,6 +740,32 @@ _desk() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        desk__subcmd__log)
+            opts="-C -h -V --json --repo --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --repo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         desk__subcmd__new)
             opts="-b -F -l -C -h -V --body --file --requester --assignee --priority --queue --label --json --repo --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -788,6 +874,40 @@ _desk() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        desk__subcmd__rate)
+            opts="-m -C -h -V --message --repo --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --message)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --repo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         desk__subcmd__reopen)
             opts="-C -h -V --repo --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -839,6 +959,44 @@ _desk() {
                     ;;
                 --status)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --repo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        desk__subcmd__report)
+            opts="-C -h -V --since --until --by --json --csv --chart --repo --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --by)
+                    COMPREPLY=($(compgen -W "assignee queue priority label requester" -- "${cur}"))
                     return 0
                     ;;
                 --repo)

@@ -41,6 +41,9 @@ set edit:completion:arg-completer[desk] = {|@words|
             cand set 'Set fields: title, priority, queue, requester, assignee, status, or any custom field'
             cand edit 'Edit a ticket file in your editor; it is checked before it is committed'
             cand doctor 'Check every ticket file and desk.yaml; exit 3 naming each problem'
+            cand rate 'Record the requester''s satisfaction with a ticket: a score from 1 (very unhappy) to 5 (very happy), with an optional comment'
+            cand log 'Show a ticket''s timeline: who did what, when'
+            cand report 'Helpdesk KPIs over a time window: volume, backlog, first response, resolution, first-contact resolution and satisfaction'
             cand generate 'Write man/ and completions/ from the command-line definitions'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -220,6 +223,42 @@ set edit:completion:arg-completer[desk] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'desk;rate'= {
+            cand -m 'What the requester said'
+            cand --message 'What the requester said'
+            cand -C 'Use the repository at PATH instead of the one around the current directory'
+            cand --repo 'Use the repository at PATH instead of the one around the current directory'
+            cand --color 'When to use colours'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'desk;log'= {
+            cand -C 'Use the repository at PATH instead of the one around the current directory'
+            cand --repo 'Use the repository at PATH instead of the one around the current directory'
+            cand --color 'When to use colours'
+            cand --json 'Print a JSON array of events'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'desk;report'= {
+            cand --since 'Start of the window (default: 30 days ago)'
+            cand --until 'End of the window, not included (default: now)'
+            cand --by 'Also report per group'
+            cand -C 'Use the repository at PATH instead of the one around the current directory'
+            cand --repo 'Use the repository at PATH instead of the one around the current directory'
+            cand --color 'When to use colours'
+            cand --json 'Print one JSON object'
+            cand --csv 'Print CSV: one row for all tickets, then one per group, with a header'
+            cand --chart 'Also draw charts: created vs resolved and backlog per day, first-response times'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'desk;generate'= {
             cand --out 'Directory to write man/ and completions/ into'
             cand -C 'Use the repository at PATH instead of the one around the current directory'
@@ -247,6 +286,9 @@ set edit:completion:arg-completer[desk] = {|@words|
             cand set 'Set fields: title, priority, queue, requester, assignee, status, or any custom field'
             cand edit 'Edit a ticket file in your editor; it is checked before it is committed'
             cand doctor 'Check every ticket file and desk.yaml; exit 3 naming each problem'
+            cand rate 'Record the requester''s satisfaction with a ticket: a score from 1 (very unhappy) to 5 (very happy), with an optional comment'
+            cand log 'Show a ticket''s timeline: who did what, when'
+            cand report 'Helpdesk KPIs over a time window: volume, backlog, first response, resolution, first-contact resolution and satisfaction'
             cand generate 'Write man/ and completions/ from the command-line definitions'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -281,6 +323,12 @@ set edit:completion:arg-completer[desk] = {|@words|
         &'desk;help;edit'= {
         }
         &'desk;help;doctor'= {
+        }
+        &'desk;help;rate'= {
+        }
+        &'desk;help;log'= {
+        }
+        &'desk;help;report'= {
         }
         &'desk;help;generate'= {
         }

@@ -52,8 +52,8 @@ pub fn sparkline(values: &[usize], max: usize, glyphs: Glyphs) -> String {
             if v == 0 || max == 0 {
                 ' '
             } else {
-                let top = levels.len() - 1;
-                levels[(v * top).div_ceil(max).min(top)]
+                let n = levels.len();
+                levels[((v * n).div_ceil(max).max(1) - 1).min(n - 1)]
             }
         })
         .collect()
@@ -94,7 +94,11 @@ pub fn report_charts(r: &crate::report::Report, width: usize, glyphs: Glyphs) ->
     let created = fit(&d.created, room, sum);
     let resolved = fit(&d.resolved, room, sum);
     let backlog = fit(&d.backlog, room, last);
-    let unit = if per == 1 && d.step == 86_400 { "day".to_owned() } else { format!("{} days", per as i64 * d.step / 86_400) };
+    let unit = if per == 1 && d.step == 86_400 {
+        "day".to_owned()
+    } else {
+        format!("{} days", i64::try_from(per).unwrap_or(1) * d.step / 86_400)
+    };
     let top = created.iter().chain(&resolved).copied().max().unwrap_or(0);
     let mut out = String::new();
     let _ = writeln!(out, "Created vs resolved per {unit} (max {top})");
@@ -110,7 +114,8 @@ pub fn report_charts(r: &crate::report::Report, width: usize, glyphs: Glyphs) ->
     let _ = writeln!(out, "\nFirst response times ({} tickets)", r.first_responses.len());
     let mut counts = vec![0usize; RESPONSE_BUCKETS.len()];
     for &v in &r.first_responses {
-        let b = RESPONSE_BUCKETS.iter().position(|&(_, upper)| v < upper).unwrap_or(RESPONSE_BUCKETS.len() - 1);
+        let b =
+            RESPONSE_BUCKETS.iter().position(|&(_, upper)| v < upper).unwrap_or(RESPONSE_BUCKETS.len() - 1);
         counts[b] += 1;
     }
     let most = counts.iter().copied().max().unwrap_or(0);

@@ -18,13 +18,27 @@ const VERSION: u32 = 1;
 struct Header {
     magic: [u8; 8],
     version: u32,
+    /// [`checksum`] of the encoded log that follows.
+    checksum: u64,
+}
+
+/// A fast 64-bit checksum (FNV-style, eight bytes at a time): catches a
+/// truncated or damaged file, which could otherwise decode into wrong events.
+fn checksum(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for chunk in bytes.chunks(8) {
+        let mut word = [0u8; 8];
+        word[..chunk.len()].copy_from_slice(chunk);
+        h = (h ^ u64::from_le_bytes(word)).wrapping_mul(0x0000_0100_0000_01b3).rotate_left(29);
+    }
+    h ^ bytes.len() as u64
 }
 
 /// The cached log, if there is a trustworthy one.
 pub fn read(store: &Store) -> Option<History> {
     let bytes = std::fs::read(store.cache_dir().join(FILE_NAME)).ok()?;
     let (header, rest): (Header, &[u8]) = postcard::take_from_bytes(&bytes).ok()?;
-    if header.magic != MAGIC || header.version != VERSION {
+    if header.magic != MAGIC || header.version != VERSION || header.checksum != checksum(rest) {
         return None;
     }
     let (history, rest): (History, &[u8]) = postcard::take_from_bytes(rest).ok()?;
@@ -34,8 +48,9 @@ pub fn read(store: &Store) -> Option<History> {
 /// Writes the log, atomically (a temporary file renamed over the old one).
 pub fn write(store: &Store, history: &History) {
     let dir = store.cache_dir();
-    let Ok(mut bytes) = postcard::to_stdvec(&Header { magic: MAGIC, version: VERSION }) else { return };
     let Ok(body) = postcard::to_stdvec(history) else { return };
+    let header = Header { magic: MAGIC, version: VERSION, checksum: checksum(&body) };
+    let Ok(mut bytes) = postcard::to_stdvec(&header) else { return };
     bytes.extend_from_slice(&body);
     if std::fs::create_dir_all(&dir).is_err() {
         return;

@@ -22,19 +22,48 @@ pub enum Kind<S> {
     },
     /// The ticket file was removed.
     Deleted,
-    Status { from: S, to: S },
-    Assignee { from: Option<S>, to: Option<S> },
-    Priority { from: S, to: S },
-    Queue { from: Option<S>, to: Option<S> },
-    Labels { added: Vec<S>, removed: Vec<S> },
+    Status {
+        from: S,
+        to: S,
+    },
+    Assignee {
+        from: Option<S>,
+        to: Option<S>,
+    },
+    Priority {
+        from: S,
+        to: S,
+    },
+    Queue {
+        from: Option<S>,
+        to: Option<S>,
+    },
+    Labels {
+        added: Vec<S>,
+        removed: Vec<S>,
+    },
     /// A public reply appeared; `author` as written in the ticket file.
-    Reply { comment: S, author: S },
+    Reply {
+        comment: S,
+        author: S,
+    },
     /// An internal note appeared.
-    Note { comment: S, author: S },
+    Note {
+        comment: S,
+        author: S,
+    },
     /// The rating was given, changed or removed.
-    Rating { from: Option<u8>, to: Option<u8>, comment: Option<S> },
+    Rating {
+        from: Option<u8>,
+        to: Option<u8>,
+        comment: Option<S>,
+    },
     /// Another field changed: `title`, `requester`, `description` (no values) or a custom field.
-    Field { name: S, from: Option<S>, to: Option<S> },
+    Field {
+        name: S,
+        from: Option<S>,
+        to: Option<S>,
+    },
 }
 
 impl<S> Kind<S> {
@@ -172,7 +201,10 @@ fn comment_event(c: &CommentFact) -> Kind<String> {
     }
 }
 
-fn rating_event(from: Option<&(u8, Option<String>, i64)>, to: Option<&(u8, Option<String>, i64)>) -> Kind<String> {
+fn rating_event(
+    from: Option<&(u8, Option<String>, i64)>,
+    to: Option<&(u8, Option<String>, i64)>,
+) -> Kind<String> {
     Kind::Rating { from: from.map(|r| r.0), to: to.map(|r| r.0), comment: to.and_then(|r| r.1.clone()) }
 }
 
@@ -300,7 +332,9 @@ fn differs(kind: &Kind<String>, p: Option<&Facts>, a: &Facts) -> bool {
         Kind::Priority { .. } => p.priority != a.priority,
         Kind::Queue { .. } => p.queue != a.queue,
         Kind::Labels { .. } => p.labels != a.labels,
-        Kind::Reply { comment, .. } | Kind::Note { comment, .. } => !p.comments.iter().any(|c| &c.id == comment),
+        Kind::Reply { comment, .. } | Kind::Note { comment, .. } => {
+            !p.comments.iter().any(|c| &c.id == comment)
+        }
         Kind::Rating { .. } => p.rating != a.rating,
         Kind::Field { name, .. } => match name.as_str() {
             "title" => p.title != a.title,

@@ -18,6 +18,9 @@ pub use diff::{CommentFact, Facts, Kind, diff, diff_merge, diff_tickets, field_t
 /// An interned string in a [`History`].
 pub type Sym = u32;
 
+/// An event with its strings: (ticket id, time, actor, kind).
+pub type EventText = (String, i64, String, Kind<String>);
+
 /// One thing that happened to one ticket.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Event {
@@ -55,6 +58,11 @@ impl History {
         &self.strings[s as usize]
     }
 
+    /// Every string's symbol.
+    pub fn symbols(&self) -> HashMap<&str, Sym> {
+        self.strings.iter().enumerate().map(|(i, s)| (s.as_str(), to_sym(i))).collect()
+    }
+
     /// The symbol of `s`, if any event uses it.
     pub fn sym(&self, s: &str) -> Option<Sym> {
         self.strings.iter().position(|x| x == s).and_then(|i| Sym::try_from(i).ok())
@@ -83,7 +91,7 @@ impl History {
 impl History {
     /// A log made of the given events, one commit each (for tests and tools
     /// that have events from elsewhere): (ticket id, time, actor, kind).
-    pub fn from_events(events: impl IntoIterator<Item = (String, i64, String, Kind<String>)>) -> History {
+    pub fn from_events(events: impl IntoIterator<Item = EventText>) -> History {
         let mut b = Builder::new();
         for (n, e) in events.into_iter().enumerate() {
             let mut id = [0u8; 20];
@@ -109,21 +117,17 @@ impl Builder {
         if let Some(&sym) = self.interned.get(s) {
             return sym;
         }
-        let sym = Sym::try_from(self.history.strings.len()).expect("fewer than 4 billion distinct strings");
+        let sym = to_sym(self.history.strings.len());
         self.history.strings.push(s.to_owned());
         self.interned.insert(s.to_owned(), sym);
         sym
     }
 
-    fn push_commit(&mut self, id: Oid, events: impl IntoIterator<Item = (String, i64, String, Kind<String>)>) {
+    fn push_commit(&mut self, id: Oid, events: impl IntoIterator<Item = EventText>) {
         self.push_commit_bytes(oid_bytes(id), events);
     }
 
-    fn push_commit_bytes(
-        &mut self,
-        id: [u8; 20],
-        events: impl IntoIterator<Item = (String, i64, String, Kind<String>)>,
-    ) {
+    fn push_commit_bytes(&mut self, id: [u8; 20], events: impl IntoIterator<Item = EventText>) {
         let mut count = 0;
         for (ticket, time, actor, kind) in events {
             let ticket = self.intern(&ticket);
@@ -134,6 +138,10 @@ impl Builder {
         }
         self.history.commits.push(CommitEvents { id, events: count });
     }
+}
+
+fn to_sym(i: usize) -> Sym {
+    Sym::try_from(i).expect("fewer than 4 billion distinct strings")
 }
 
 fn oid_bytes(oid: Oid) -> [u8; 20] {
@@ -161,7 +169,7 @@ fn derive_commit(
     id: Oid,
     memo: &mut TreeMemo,
     seen: &mut Seen,
-) -> Result<Vec<(String, i64, String, Kind<String>)>, StoreError> {
+) -> Result<Vec<EventText>, StoreError> {
     let (info, changes) = store.commit_changes(id, memo)?;
     let mut out = Vec::new();
     for FileChange { ticket, before, after } in changes {
@@ -221,12 +229,14 @@ pub fn load(store: &Store, tip: &Tip) -> Result<History, StoreError> {
     let mut memo = TreeMemo::default();
     let mut seen = Seen::default();
     let history = match cached {
-        Some(old) if Oid::from_bytes(&old.tip).is_ok_and(|o| store.has_commit(o) && store.is_ancestor(o, tip.commit)) => {
+        Some(old)
+            if Oid::from_bytes(&old.tip)
+                .is_ok_and(|o| store.has_commit(o) && store.is_ancestor(o, tip.commit)) =>
+        {
             let old_tip = Oid::from_bytes(&old.tip).expect("checked above");
             let new = store.commits_between(tip.commit, &[old_tip])?;
             let mut builder = Builder::new();
-            builder.interned =
-                old.strings.iter().enumerate().map(|(i, s)| (s.clone(), i as Sym)).collect();
+            builder.interned = old.strings.iter().enumerate().map(|(i, s)| (s.clone(), to_sym(i))).collect();
             builder.history = old;
             for id in new {
                 let events = derive_commit(store, id, &mut memo, &mut seen)?;
@@ -256,7 +266,7 @@ pub fn load(store: &Store, tip: &Tip) -> Result<History, StoreError> {
 }
 
 /// The events of every commit of a cached log, by commit id, with their strings.
-fn by_commit(h: &History) -> HashMap<[u8; 20], Vec<(String, i64, String, Kind<String>)>> {
+fn by_commit(h: &History) -> HashMap<[u8; 20], Vec<EventText>> {
     let mut map = HashMap::with_capacity(h.commits.len());
     let mut at = 0usize;
     for c in &h.commits {

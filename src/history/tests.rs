@@ -1,1 +1,140 @@
-//! Tests of event derivation from ticket versions.
+//! Events from two versions of a ticket, without git.
+
+use chrono::{DateTime, Utc};
+
+use super::*;
+use crate::model::{Rating, Ticket, TicketId, Visibility};
+
+fn at(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).expect("test times are RFC 3339").with_timezone(&Utc)
+}
+
+fn s(v: &str) -> String {
+    v.to_owned()
+}
+
+fn ticket() -> Ticket {
+    let id = TicketId::parse("k3x9q2hm7d").expect("a valid id");
+    let mut t = Ticket::new(id, s("Printer broken"), s("new"), s("normal"), at("2026-11-02T09:00:00Z"));
+    t.requester = Some(s("Jane <jane@example.com>"));
+    t.labels = vec![s("printer")];
+    t
+}
+
+#[test]
+fn a_new_file_is_created_with_its_values_and_conversation() {
+    let mut t = ticket();
+    t.add_comment(s("Bob <bob@example.com>"), at("2026-11-02T09:00:00Z"), Visibility::Public, "hi");
+    let events = diff_tickets(None, Some(&t));
+    assert_eq!(events.len(), 2);
+    assert_eq!(
+        events[0],
+        Kind::Created {
+            status: s("new"),
+            priority: s("normal"),
+            queue: None,
+            requester: Some(s("Jane <jane@example.com>")),
+            assignee: None,
+            labels: vec![s("printer")],
+        }
+    );
+    assert_eq!(
+        events[1],
+        Kind::Reply { comment: t.comments[0].id.clone(), author: s("Bob <bob@example.com>") }
+    );
+    assert_eq!(diff_tickets(Some(&t), None), vec![Kind::Deleted]);
+    assert_eq!(diff_tickets(Some(&t), Some(&t)), vec![]);
+    assert_eq!(diff_tickets(None, None), vec![]);
+}
+
+#[test]
+fn each_change_is_one_event_in_reading_order() {
+    let before = ticket();
+    let mut after = before.clone();
+    after.title = s("Printer on fire");
+    after.description = s("Smoke.");
+    after.fields.insert("team".into(), "ops".into());
+    after.assignee = Some(s("Bob <bob@example.com>"));
+    after.priority = s("urgent");
+    after.queue = Some(s("it"));
+    after.labels = vec![s("fire")];
+    let note =
+        after.add_comment(s("Bob <bob@example.com>"), at("2026-11-02T10:00:00Z"), Visibility::Internal, "x");
+    let reply =
+        after.add_comment(s("Bob <bob@example.com>"), at("2026-11-02T10:00:00Z"), Visibility::Public, "y");
+    after.status = s("resolved");
+    after.rating = Some(Rating { score: 4, comment: Some(s("ok")), date: at("2026-11-02T11:00:00Z") });
+    let bob = Some(s("Bob <bob@example.com>"));
+    assert_eq!(
+        diff_tickets(Some(&before), Some(&after)),
+        vec![
+            Kind::Field { name: s("title"), from: Some(s("Printer broken")), to: Some(s("Printer on fire")) },
+            Kind::Field { name: s("description"), from: None, to: None },
+            Kind::Field { name: s("team"), from: None, to: Some(s("ops")) },
+            Kind::Assignee { from: None, to: bob.clone() },
+            Kind::Priority { from: s("normal"), to: s("urgent") },
+            Kind::Queue { from: None, to: Some(s("it")) },
+            Kind::Labels { added: vec![s("fire")], removed: vec![s("printer")] },
+            Kind::Note { comment: note, author: s("Bob <bob@example.com>") },
+            Kind::Reply { comment: reply, author: s("Bob <bob@example.com>") },
+            Kind::Status { from: s("new"), to: s("resolved") },
+            Kind::Rating { from: None, to: Some(4), comment: Some(s("ok")) },
+        ]
+    );
+    let mut unassigned = after.clone();
+    unassigned.assignee = None;
+    unassigned.fields.clear();
+    unassigned.rating = None;
+    assert_eq!(
+        diff_tickets(Some(&after), Some(&unassigned)),
+        vec![
+            Kind::Field { name: s("team"), from: Some(s("ops")), to: None },
+            Kind::Assignee { from: bob, to: None },
+            Kind::Rating { from: Some(4), to: None, comment: None },
+        ]
+    );
+}
+
+#[test]
+fn a_merge_yields_only_what_it_changed_itself() {
+    let base = ticket();
+    let mut ours = base.clone();
+    ours.add_comment(s("Bob <bob@example.com>"), at("2026-11-02T10:00:00Z"), Visibility::Public, "a");
+    ours.status = s("pending");
+    let mut theirs = base.clone();
+    theirs.add_comment(s("Carol <carol@example.com>"), at("2026-11-02T10:05:00Z"), Visibility::Public, "b");
+    theirs.labels.push(s("vip"));
+    // The merge keeps both replies and both changes: nothing new.
+    let mut merged = ours.clone();
+    merged.comments.push(theirs.comments[0].clone());
+    merged.labels.push(s("vip"));
+    let (o, t, m) = (Facts::from(&ours), Facts::from(&theirs), Facts::from(&merged));
+    assert_eq!(diff_merge(&[Some(&o), Some(&t)], Some(&m)), vec![]);
+    // A merge that also resolves the ticket (neither side did) yields that status change.
+    let mut resolved = merged.clone();
+    resolved.status = s("resolved");
+    resolved.labels.push(s("merged"));
+    let r = Facts::from(&resolved);
+    assert_eq!(
+        diff_merge(&[Some(&o), Some(&t)], Some(&r)),
+        vec![
+            Kind::Labels { added: vec![s("merged")], removed: vec![] },
+            Kind::Status { from: s("pending"), to: s("resolved") },
+        ]
+    );
+    // A ticket created on the other side only: the merge made nothing.
+    assert_eq!(diff_merge(&[None, Some(&t)], Some(&t)), vec![]);
+}
+
+#[test]
+fn a_history_keeps_only_consistent_symbols() {
+    let h = History::from_events([(s("a"), 1, s("me"), Kind::Status { from: s("new"), to: s("open") })]);
+    assert!(h.is_consistent());
+    assert_eq!(h.kind(&h.events[0]), Kind::Status { from: s("new"), to: s("open") });
+    let mut broken = h.clone();
+    broken.events[0].actor = 99;
+    assert!(!broken.is_consistent());
+    let mut miscounted = h;
+    miscounted.commits[0].events = 2;
+    assert!(!miscounted.is_consistent());
+}

@@ -198,6 +198,7 @@ pub fn events_by_ticket(history: &History) -> HashMap<Sym, Vec<u32>> {
 }
 
 /// Every ticket's values after all its events.
+#[allow(clippy::implicit_hasher)] // maps built by `events_by_ticket`
 pub fn final_states(history: &History, by_ticket: &HashMap<Sym, Vec<u32>>) -> HashMap<Sym, TicketState> {
     by_ticket
         .iter()
@@ -260,9 +261,8 @@ fn contribution(history: &History, idxs: &[u32], window: Window, done: &HashSet<
         }
         state.apply(e, history);
         let is_done = state.exists && state.status.is_some_and(|st| done.contains(&st));
-        let entered_done = !was_done
-            && is_done
-            && matches!(e.kind, Kind::Created { .. } | Kind::Status { .. });
+        let entered_done =
+            !was_done && is_done && matches!(e.kind, Kind::Created { .. } | Kind::Status { .. });
         if entered_done {
             last_done_entry = Some((e.time, agent_replies));
             if in_window(e.time) {
@@ -320,8 +320,8 @@ fn metrics<'a>(contributions: impl Iterator<Item = &'a Contribution>) -> Metrics
     }
     let satisfied = ratings.iter().filter(|&&s| s >= 4).count();
     #[allow(clippy::cast_precision_loss)] // a handful of small scores
-    let mean_score =
-        (!ratings.is_empty()).then(|| ratings.iter().map(|&s| f64::from(s)).sum::<f64>() / ratings.len() as f64);
+    let mean_score = (!ratings.is_empty())
+        .then(|| ratings.iter().map(|&s| f64::from(s)).sum::<f64>() / ratings.len() as f64);
     Metrics {
         created,
         resolved: resolution.len(),
@@ -393,6 +393,7 @@ fn daily(window: Window, contributions: &[Contribution]) -> Daily {
 
 /// The report for `window`. `done` lists the statuses that count as done;
 /// `tickets`, when given, limits the report to those tickets.
+#[allow(clippy::implicit_hasher)] // maps built by `events_by_ticket`
 pub fn report(
     history: &History,
     by_ticket: &HashMap<Sym, Vec<u32>>,

@@ -138,7 +138,7 @@ impl Store {
         if old == new {
             return Ok(());
         }
-            let old = old.map(|t| self.repo.find_tree(t)).transpose()?;
+        let old = old.map(|t| self.repo.find_tree(t)).transpose()?;
         let new = new.map(|t| self.repo.find_tree(t)).transpose()?;
         let mut shards = Vec::new();
         join(old.as_ref(), new.as_ref(), ObjectType::Tree, |name, a, b| {
@@ -167,10 +167,10 @@ impl Store {
 /// Git sorts tree entries by name bytes (directories as if followed by `/`);
 /// only one kind is joined at a time, so byte order is the order to join in.
 fn join(
-    a: Option<&Tree<'_>>,
-    b: Option<&Tree<'_>>,
+    old: Option<&Tree<'_>>,
+    new: Option<&Tree<'_>>,
     kind: ObjectType,
-    mut f: impl FnMut(&[u8], Option<Oid>, Option<Oid>),
+    mut changed: impl FnMut(&[u8], Option<Oid>, Option<Oid>),
 ) {
     let skip = |t: Option<&Tree<'_>>, mut i: usize| -> usize {
         let Some(t) = t else { return 0 };
@@ -179,35 +179,35 @@ fn join(
         }
         i
     };
-    let (mut i, mut j) = (skip(a, 0), skip(b, 0));
+    let (mut i, mut j) = (skip(old, 0), skip(new, 0));
     loop {
-        let ea = a.and_then(|t| t.get(i));
-        let eb = b.and_then(|t| t.get(j));
+        let ea = old.and_then(|t| t.get(i));
+        let eb = new.and_then(|t| t.get(j));
         match (ea, eb) {
             (None, None) => break,
             (Some(x), None) => {
-                f(x.name_bytes(), Some(x.id()), None);
-                i = skip(a, i + 1);
+                changed(x.name_bytes(), Some(x.id()), None);
+                i = skip(old, i + 1);
             }
             (None, Some(y)) => {
-                f(y.name_bytes(), None, Some(y.id()));
-                j = skip(b, j + 1);
+                changed(y.name_bytes(), None, Some(y.id()));
+                j = skip(new, j + 1);
             }
             (Some(x), Some(y)) => match x.name_bytes().cmp(y.name_bytes()) {
                 std::cmp::Ordering::Less => {
-                    f(x.name_bytes(), Some(x.id()), None);
-                    i = skip(a, i + 1);
+                    changed(x.name_bytes(), Some(x.id()), None);
+                    i = skip(old, i + 1);
                 }
                 std::cmp::Ordering::Greater => {
-                    f(y.name_bytes(), None, Some(y.id()));
-                    j = skip(b, j + 1);
+                    changed(y.name_bytes(), None, Some(y.id()));
+                    j = skip(new, j + 1);
                 }
                 std::cmp::Ordering::Equal => {
                     if x.id() != y.id() {
-                        f(x.name_bytes(), Some(x.id()), Some(y.id()));
+                        changed(x.name_bytes(), Some(x.id()), Some(y.id()));
                     }
-                    i = skip(a, i + 1);
-                    j = skip(b, j + 1);
+                    i = skip(old, i + 1);
+                    j = skip(new, j + 1);
                 }
             },
         }

@@ -136,18 +136,17 @@ fn describe(kind: &Kind<String>) -> String {
     let or_none = |v: Option<&String>| v.map_or_else(|| "-".to_owned(), Clone::clone);
     match kind {
         Kind::Created { status, priority, queue, assignee, labels, .. } => {
-            let mut s = format!("created ({status}, {priority}");
+            let mut parts = vec![status.clone(), priority.clone()];
             if let Some(q) = queue {
-                s.push_str(&format!(", queue {q}"));
+                parts.push(format!("queue {q}"));
             }
             if let Some(a) = assignee {
-                s.push_str(&format!(", assigned to {}", display_name(a)));
+                parts.push(format!("assigned to {}", display_name(a)));
             }
             if !labels.is_empty() {
-                s.push_str(&format!(", labels {}", labels.join(", ")));
+                parts.push(format!("labels {}", labels.join(", ")));
             }
-            s.push(')');
-            s
+            format!("created ({})", parts.join(", "))
         }
         Kind::Deleted => "deleted the ticket file".to_owned(),
         Kind::Status { from, to } => format!("status {from} → {to}"),

@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::cli::chart::{self, Glyphs};
 use crate::cli::output::{self, duration, print_json, rfc3339};
 use crate::cli::{CliError, Ctx, Result};
-use crate::history::{self, Sym};
+use crate::history;
 use crate::query::{Context, Fields, Query, parse_age};
 use crate::report::{self, Csat, Durations, Fcr, GroupBy, Metrics, Report, Window};
 
@@ -160,8 +160,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     } else {
         let me = store.signatures().ok().map(|(a, _)| super::person(&a));
         let mctx = Context { config: &config, now: ctx.now.timestamp(), me: me.as_deref() };
-        let symbols: std::collections::HashMap<&str, Sym> =
-            history.strings.iter().enumerate().map(|(i, s)| (s.as_str(), i as Sym)).collect();
+        let symbols = history.symbols();
         let mut set = HashSet::new();
         for entry in store.index(&tip)? {
             let Ok(s) = &entry.summary else { continue };
