@@ -3,4 +3,5 @@
 mod common;
 
 mod basics;
+mod bench_gen;
 mod generated;
