@@ -3,5 +3,6 @@
 mod common;
 
 mod basics;
+mod bench_gen;
 mod generated;
 mod history;
