@@ -260,6 +260,8 @@ fn plain_git_plumbing_commits_count_too() {
 fn rate_records_the_latest_rating() {
     let env = TestEnv::initialised();
     let id = new_as(&env, JANE, "2026-11-02T09:00:00Z", "Screen flickers");
+    // An internal note read from standard input, by the default agent: not a rating, not a response.
+    env.desk_stdin(&["note", &id, "-F", "-"], "Called the requester.").ok();
     env.desk(&["rate", &id, "6"]).fails(2);
     env.desk(&["rate", &id, "0"]).fails(2);
     as_at(&env, JANE, "2026-11-03T09:00:00Z", &["rate", &id, "2", "-m", "Slow"]).ok();
@@ -268,9 +270,20 @@ fn rate_records_the_latest_rating() {
     assert!(file.contains("rating:\n  score: 4\n  date: 2026-11-04T09:00:00Z\n"), "{file}");
     let r = env.desk(NOVEMBER).ok().json();
     assert_eq!(r["csat"], json!({"responses": 1, "satisfied": 1, "rate": 1.0, "mean_score": 4.0}));
-    let log = env.desk(&["log", &id, "--json"]).ok().json();
+    // desk finds the repository from a subdirectory, as git does.
+    let sub = env.repo.join("docs");
+    std::fs::create_dir_all(&sub).unwrap();
+    let log = env.desk_in(&sub, &["log", &id, "--json"]).ok().json();
+    let kinds: Vec<&str> = log.as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["created", "rating", "rating", "note"], "in time order, not commit order");
     assert_eq!((log[1]["to"].clone(), log[1]["comment"].clone()), (json!(2), json!("Slow")));
     assert_eq!((log[2]["from"].clone(), log[2]["to"].clone()), (json!(2), json!(4)));
+    assert_eq!(log[3]["actor"], "Test Agent <agent@example.com>");
+    assert_eq!(log[3]["date"], "2026-11-28T09:00:00Z");
+    // Rated again by the default agent at a pinned time: the latest rating counts.
+    env.desk_at("2026-11-05T09:00:00Z", &["rate", &id, "1"]).ok();
+    let r = env.desk(NOVEMBER).ok().json();
+    assert_eq!(r["csat"], json!({"responses": 1, "satisfied": 0, "rate": 0.0, "mean_score": 1.0}));
 }
 
 #[test]
