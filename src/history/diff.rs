@@ -144,7 +144,7 @@ pub struct Facts {
     pub comments: Vec<CommentFact>,
 }
 
-fn text_hash(s: &str) -> u64 {
+pub(super) fn text_hash(s: &str) -> u64 {
     let mut h = std::hash::DefaultHasher::new();
     s.hash(&mut h);
     h.finish()

@@ -4,6 +4,7 @@
 
 mod cache;
 mod diff;
+mod scan;
 
 use std::collections::HashMap;
 
@@ -14,6 +15,7 @@ use crate::model::{self, TicketId};
 use crate::store::{FileChange, Store, StoreError, Tip, TreeMemo};
 
 pub use diff::{CommentFact, Facts, Kind, diff, diff_merge, diff_tickets, field_text};
+pub use scan::scan;
 
 /// An interned string in a [`History`].
 pub type Sym = u32;
@@ -160,14 +162,14 @@ fn facts_of_blob(store: &Store, blob: Oid) -> Option<Facts> {
     let text = std::str::from_utf8(&bytes).ok()?;
     // A malformed version yields no events: the next good one is compared
     // with the last good one.
-    model::parse_ticket(text).ok().map(|t| Facts::from(&t))
+    scan::scan(text).or_else(|| model::parse_ticket(text).ok().map(|t| Facts::from(&t)))
 }
 
 /// Derives the events of one commit.
-fn derive_commit(
-    store: &Store,
+fn derive_commit<'r>(
+    store: &'r Store,
     id: Oid,
-    memo: &mut TreeMemo,
+    memo: &mut TreeMemo<'r>,
     seen: &mut Seen,
 ) -> Result<Vec<EventText>, StoreError> {
     let (info, changes) = store.commit_changes(id, memo)?;

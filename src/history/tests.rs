@@ -138,3 +138,158 @@ fn a_history_keeps_only_consistent_symbols() {
     miscounted.commits[0].events = 2;
     assert!(!miscounted.is_consistent());
 }
+
+mod scanner {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::model::{parse_ticket, render_ticket};
+
+    fn full(text: &str) -> Option<Facts> {
+        parse_ticket(text).ok().map(|t| Facts::from(&t))
+    }
+
+    fn busy_ticket() -> Ticket {
+        let mut t = ticket();
+        t.queue = Some(s("it"));
+        t.assignee = Some(s("Bob Agent <bob@example.com>"));
+        t.labels = vec![s("printer"), s("area/network")];
+        t.description = s("It shows:\n\n<!-- desk:reply fake -->\n---\n### not a heading");
+        t.add_comment(
+            s("Bob <bob@example.com>"),
+            at("2026-11-02T10:00:00Z"),
+            Visibility::Public,
+            "Try this.",
+        );
+        t.add_comment(
+            s("Bob <bob@example.com>"),
+            at("2026-11-02T10:01:00Z"),
+            Visibility::Internal,
+            "---\nhm",
+        );
+        t.rating = Some(Rating {
+            score: 5,
+            comment: Some(s("Thanks: \"great\"")),
+            date: at("2026-11-03T09:00:00Z"),
+        });
+        t
+    }
+
+    #[test]
+    fn files_desk_writes_take_the_fast_path_with_the_same_facts() {
+        for t in [ticket(), busy_ticket()] {
+            let text = render_ticket(&t);
+            assert_eq!(scan(&text), Some(Facts::from(&t)), "{text}");
+        }
+        let mut quoted = busy_ticket();
+        quoted.title = s("yes");
+        quoted.status = s("3rd: line");
+        quoted.requester = None;
+        let text = render_ticket(&quoted);
+        assert_eq!(scan(&text), Some(Facts::from(&quoted)), "{text}");
+    }
+
+    #[test]
+    fn anything_unusual_goes_to_the_full_parser() {
+        let text = render_ticket(&ticket());
+        let custom = text.replacen("created:", "team: ops\ncreated:", 1);
+        assert_eq!(scan(&custom), None);
+        assert!(full(&custom).is_some());
+        for (from, to) in [
+            ("title: Printer broken", "title: 'Printer broken'"),
+            ("title: Printer broken", "title: 12"),
+            ("status: new", "status: null"),
+            ("labels: [printer]", "labels:\n- printer"),
+            ("priority: normal", "priority: normal # comment"),
+            ("---\n", "---\r\n"),
+            ("updated: 2026", "updated: 20x6"),
+        ] {
+            let changed = text.replacen(from, to, 1);
+            assert_ne!(changed, text, "{from}");
+            assert_eq!(scan(&changed), None, "{changed}");
+        }
+        let conflicted = format!("{text}<<<<<<< ours\n");
+        assert_eq!((scan(&conflicted), full(&conflicted)), (None, None));
+    }
+
+    fn value() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just(String::new()),
+            Just(s("open")),
+            Just(s("Jane <jane@example.com>")),
+            Just(s("\"quoted: yes\"")),
+            Just(s("'single'")),
+            Just(s("null")),
+            Just(s("12")),
+            Just(s("1e3")),
+            Just(s("[a, b]")),
+            Just(s("[\"a, b\"]")),
+            Just(s("2026-11-02T09:00:00Z")),
+            Just(s("k3x9q2hm7d")),
+            Just(s("0123456789")),
+            "[ -~]{0,12}",
+        ]
+    }
+
+    fn front_line() -> impl Strategy<Value = String> {
+        let key = prop_oneof![
+            Just("id"),
+            Just("title"),
+            Just("status"),
+            Just("priority"),
+            Just("queue"),
+            Just("requester"),
+            Just("assignee"),
+            Just("labels"),
+            Just("created"),
+            Just("updated"),
+            Just("rating"),
+            Just("  score"),
+            Just("  date"),
+            Just("team"),
+        ];
+        (key, value()).prop_map(|(k, v)| if v.is_empty() { format!("{k}:") } else { format!("{k}: {v}") })
+    }
+
+    fn body_line() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just(s("")),
+            Just(s("text")),
+            Just(s("\\<!-- desk:note x -->")),
+            Just(s("<!-- desk:reply 0psyawyvvj 2026-11-02T10:00:00Z Bob <bob@example.com> -->")),
+            Just(s("<!-- desk:note 0psyawyvvj 2026-11-02T10:00:00Z Bob -->")),
+            Just(s("<!-- desk:reply 1psyawyvvj nottime Bob -->")),
+            Just(s("### Reply from Bob")),
+            Just(s(">>>>>>> theirs")),
+            "[ -~]{0,20}",
+        ]
+    }
+
+    proptest! {
+        /// Whenever the scanner answers, the full parser agrees.
+        #[test]
+        fn the_scanner_never_disagrees_with_the_parser(
+            front in proptest::collection::vec(front_line(), 0..14),
+            body in proptest::collection::vec(body_line(), 0..6),
+        ) {
+            let text = format!("---\n{}\n---\n{}\n", front.join("\n"), body.join("\n"));
+            if let Some(facts) = scan(&text) {
+                prop_assert_eq!(Some(facts), full(&text), "{}", text);
+            }
+        }
+
+        /// The same over rendered tickets with one line replaced.
+        #[test]
+        fn edited_rendered_tickets_agree_too(line in 0usize..16, replacement in front_line()) {
+            let text = render_ticket(&busy_ticket());
+            let mut lines: Vec<&str> = text.split('\n').collect();
+            if line < lines.len() {
+                lines[line] = &replacement;
+            }
+            let edited = lines.join("\n");
+            if let Some(facts) = scan(&edited) {
+                prop_assert_eq!(Some(facts), full(&edited), "{}", edited);
+            }
+        }
+    }
+}

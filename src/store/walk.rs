@@ -32,11 +32,28 @@ pub struct FileChange {
 }
 
 /// Keeps the `tickets/` trees of recently walked commits loaded, so a linear
-/// history reads each tree object once.
+/// history reads each tree object once (git's own object cache skips trees as
+/// big as a `tickets/` tree of a large helpdesk).
 #[derive(Default)]
-pub struct TreeMemo {
+pub struct TreeMemo<'r> {
     /// Root tree id → `tickets/` tree id.
     tickets_of_root: HashMap<Oid, Option<Oid>>,
+    /// The last few `tickets/` trees read.
+    trees: Vec<Tree<'r>>,
+}
+
+impl<'r> TreeMemo<'r> {
+    fn tree(&mut self, store: &'r Store, id: Oid) -> Result<Tree<'r>, StoreError> {
+        if let Some(t) = self.trees.iter().find(|t| t.id() == id) {
+            return Ok(t.clone());
+        }
+        let t = store.repo.find_tree(id)?;
+        if self.trees.len() >= 4 {
+            self.trees.remove(0);
+        }
+        self.trees.push(t.clone());
+        Ok(t)
+    }
 }
 
 impl Store {
@@ -67,10 +84,10 @@ impl Store {
 
     /// A commit's author, time and parents, and the ticket files it changed
     /// relative to its first parent, with their blobs in every parent.
-    pub fn commit_changes(
-        &self,
+    pub fn commit_changes<'r>(
+        &'r self,
         id: Oid,
-        memo: &mut TreeMemo,
+        memo: &mut TreeMemo<'r>,
     ) -> Result<(CommitInfo, Vec<FileChange>), StoreError> {
         let commit = self.repo.find_commit(id)?;
         let author = commit.author();
@@ -80,8 +97,8 @@ impl Store {
             author: format!("{} <{}>", author.name().unwrap_or("unknown"), author.email().unwrap_or("")),
             parents: commit.parent_ids().collect(),
         };
-        let tickets_of = |memo: &mut TreeMemo, commit: Oid| -> Result<Option<Oid>, StoreError> {
-            let root = self.repo.find_commit(commit)?.tree_id();
+        let parent_roots: Vec<Oid> = commit.parents().map(|p| p.tree_id()).collect();
+        let tickets_of = |memo: &mut TreeMemo<'r>, root: Oid| -> Result<Option<Oid>, StoreError> {
             if let Some(t) = memo.tickets_of_root.get(&root) {
                 return Ok(*t);
             }
@@ -93,12 +110,12 @@ impl Store {
             memo.tickets_of_root.insert(root, t);
             Ok(t)
         };
-        let new = tickets_of(memo, id)?;
+        let new = tickets_of(memo, commit.tree_id())?;
         let parent_trees: Vec<Option<Oid>> =
-            info.parents.iter().map(|p| tickets_of(memo, *p)).collect::<Result<_, _>>()?;
+            parent_roots.iter().map(|p| tickets_of(memo, *p)).collect::<Result<_, _>>()?;
         let first = parent_trees.first().copied().flatten();
         let mut changed = Vec::new();
-        self.diff_tickets_trees(first, new, &mut changed)?;
+        self.diff_tickets_trees(first, new, memo, &mut changed)?;
         let mut out = Vec::with_capacity(changed.len());
         for (ticket, old, after) in changed {
             let mut before = vec![old];
@@ -129,17 +146,18 @@ impl Store {
     }
 
     /// Ticket files that differ between two `tickets/` trees: (id, old blob, new blob).
-    fn diff_tickets_trees(
-        &self,
+    fn diff_tickets_trees<'r>(
+        &'r self,
         old: Option<Oid>,
         new: Option<Oid>,
+        memo: &mut TreeMemo<'r>,
         out: &mut Vec<(TicketId, Option<Oid>, Option<Oid>)>,
     ) -> Result<(), StoreError> {
         if old == new {
             return Ok(());
         }
-        let old = old.map(|t| self.repo.find_tree(t)).transpose()?;
-        let new = new.map(|t| self.repo.find_tree(t)).transpose()?;
+        let old = old.map(|t| memo.tree(self, t)).transpose()?;
+        let new = new.map(|t| memo.tree(self, t)).transpose()?;
         let mut shards = Vec::new();
         join(old.as_ref(), new.as_ref(), ObjectType::Tree, |name, a, b| {
             shards.push((String::from_utf8_lossy(name).into_owned(), a, b));
