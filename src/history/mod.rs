@@ -12,7 +12,7 @@ use git2::Oid;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{self, TicketId};
-use crate::store::{FileChange, Store, StoreError, Tip, TreeMemo};
+use crate::store::{CommitInfo, FileChange, Store, StoreError, Tip, TreeMemo};
 
 pub use diff::{CommentFact, Facts, Kind, diff, diff_merge, diff_tickets, field_text};
 pub use scan::scan;
@@ -157,22 +157,25 @@ struct Seen {
     tickets: HashMap<TicketId, (Oid, Facts)>,
 }
 
-fn facts_of_blob(store: &Store, blob: Oid) -> Option<Facts> {
-    let bytes = store.blob_bytes(blob).ok()?;
-    let text = std::str::from_utf8(&bytes).ok()?;
-    // A malformed version yields no events: the next good one is compared
-    // with the last good one.
-    scan::scan(text).or_else(|| model::parse_ticket(text).ok().map(|t| Facts::from(&t)))
+fn facts_of_blob(memo: &TreeMemo<'_>, blob: Oid) -> Option<Facts> {
+    memo.with_blob(blob, |bytes| {
+        let text = std::str::from_utf8(bytes).ok()?;
+        // A malformed version yields no events: the next good one is compared
+        // with the last good one.
+        scan::scan(text).or_else(|| model::parse_ticket(text).ok().map(|t| Facts::from(&t)))
+    })
+    .ok()
+    .flatten()
 }
 
 /// Derives the events of one commit.
-fn derive_commit<'r>(
-    store: &'r Store,
-    id: Oid,
-    memo: &mut TreeMemo<'r>,
+fn derive_commit(
+    store: &Store,
+    info: &CommitInfo,
+    memo: &mut TreeMemo<'_>,
     seen: &mut Seen,
 ) -> Result<Vec<EventText>, StoreError> {
-    let (info, changes) = store.commit_changes(id, memo)?;
+    let changes = store.commit_changes(info, memo)?;
     let mut out = Vec::new();
     for FileChange { ticket, before, after } in changes {
         if before.len() > 1 && before[1..].contains(&after) {
@@ -182,7 +185,7 @@ fn derive_commit<'r>(
             continue;
         }
         let after_facts = match after {
-            Some(blob) => match facts_of_blob(store, blob) {
+            Some(blob) => match facts_of_blob(memo, blob) {
                 Some(f) => Some(f),
                 None => continue,
             },
@@ -194,7 +197,7 @@ fn derive_commit<'r>(
             let facts = match (blob, &last) {
                 (None, _) => None,
                 (Some(b), Some((seen_blob, f))) if b == seen_blob => Some(f.clone()),
-                (Some(b), _) => match facts_of_blob(store, *b) {
+                (Some(b), _) => match facts_of_blob(memo, *b) {
                     Some(f) => Some(f),
                     // Unreadable: fall back to the last good version seen.
                     None if i == 0 => last.as_ref().map(|(_, f)| f.clone()),
@@ -228,7 +231,8 @@ pub fn load(store: &Store, tip: &Tip) -> Result<History, StoreError> {
     {
         return Ok(cached.expect("checked above"));
     }
-    let mut memo = TreeMemo::default();
+    let objects = store.objects()?;
+    let mut memo = TreeMemo::new(&objects);
     let mut seen = Seen::default();
     let history = match cached {
         Some(old)
@@ -236,27 +240,27 @@ pub fn load(store: &Store, tip: &Tip) -> Result<History, StoreError> {
                 .is_ok_and(|o| store.has_commit(o) && store.is_ancestor(o, tip.commit)) =>
         {
             let old_tip = Oid::from_bytes(&old.tip).expect("checked above");
-            let new = store.commits_between(tip.commit, &[old_tip])?;
+            let new = store.commits_between(&memo, tip.commit, &[old_tip])?;
             let mut builder = Builder::new();
             builder.interned = old.strings.iter().enumerate().map(|(i, s)| (s.clone(), to_sym(i))).collect();
             builder.history = old;
-            for id in new {
-                let events = derive_commit(store, id, &mut memo, &mut seen)?;
-                builder.push_commit(id, events);
+            for info in new {
+                let events = derive_commit(store, &info, &mut memo, &mut seen)?;
+                builder.push_commit(info.id, events);
             }
             builder.history
         }
         old => {
             let reuse = old.map(|h| by_commit(&h)).unwrap_or_default();
             let mut builder = Builder::new();
-            for id in store.commits_between(tip.commit, &[])? {
-                let events = match reuse.get(&oid_bytes(id)) {
+            for info in store.commits_between(&memo, tip.commit, &[])? {
+                let events = match reuse.get(&oid_bytes(info.id)) {
                     // Known commit: its events are reused. What the walk remembers
                     // is keyed by blob id, so it stays right whatever came before.
                     Some(events) => events.clone(),
-                    None => derive_commit(store, id, &mut memo, &mut seen)?,
+                    None => derive_commit(store, &info, &mut memo, &mut seen)?,
                 };
-                builder.push_commit(id, events);
+                builder.push_commit(info.id, events);
             }
             builder.history
         }

@@ -14,7 +14,7 @@ use crate::model::{self, ParseError, Ticket, TicketId};
 use crate::workflow::{CONFIG_PATH, Config};
 
 pub use index::{IndexEntry, Summary};
-pub use walk::{CommitInfo, FileChange, TreeMemo};
+pub use walk::{CommitInfo, FileChange, Objects, TreeMemo};
 
 /// Branch used when git config `desk.branch` is not set.
 pub const DEFAULT_BRANCH: &str = "desk";

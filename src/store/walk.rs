@@ -3,9 +3,10 @@
 //! skipped by comparing tree ids, so a commit costs what it touched, not the
 //! size of the helpdesk.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
-use git2::{ObjectType, Oid, Sort, Tree};
+use git2::{ObjectType, Oid, Sort};
 
 use super::{Store, StoreError, TICKETS_DIR};
 use crate::model::TicketId;
@@ -19,6 +20,8 @@ pub struct CommitInfo {
     /// The author as `Name <email>`.
     pub author: String,
     pub parents: Vec<Oid>,
+    /// The commit's root tree.
+    pub tree: Oid,
 }
 
 /// A ticket file a commit changed.
@@ -31,45 +34,246 @@ pub struct FileChange {
     pub after: Option<Oid>,
 }
 
-/// Keeps the `tickets/` trees of recently walked commits loaded, so a linear
-/// history reads each tree object once (git's own object cache skips trees as
-/// big as a `tickets/` tree of a large helpdesk).
-#[derive(Default)]
+/// What the walk remembers between commits: the raw objects it parsed last,
+/// so that a linear history reads each tree once. Trees are parsed here from
+/// their raw bytes, without git2's per-entry calls: a `tickets/` tree of a
+/// large helpdesk has a thousand entries and every commit has a new one.
 pub struct TreeMemo<'r> {
-    /// Root tree id → `tickets/` tree id.
-    tickets_of_root: HashMap<Oid, Option<Oid>>,
+    odb: &'r git2::Odb<'r>,
+    /// Commit → its `tickets/` tree, for the commits walked last.
+    tickets_of_commit: HashMap<Oid, Option<Oid>>,
     /// The last few `tickets/` trees read.
-    trees: Vec<Tree<'r>>,
+    trees: Vec<Rc<RawTree<'r>>>,
+    /// The latest version read of each shard tree, by shard name: in a linear
+    /// history a commit's old shard is the one the last commit to touch it made.
+    shards: HashMap<Vec<u8>, Rc<RawTree<'r>>>,
+}
+
+/// The repository's object database, for [`TreeMemo`].
+pub struct Objects<'r>(git2::Odb<'r>);
+
+/// A tree object's bytes and where its entries are.
+struct RawTree<'r> {
+    id: Oid,
+    object: git2::OdbObject<'r>,
+    /// (name start, name end, is a tree, is a blob); the id follows the name's NUL.
+    entries: Vec<(u32, u32, bool, bool)>,
+}
+
+impl<'r> RawTree<'r> {
+    fn parse(id: Oid, object: git2::OdbObject<'r>) -> Option<RawTree<'r>> {
+        let data = object.data();
+        // An entry of a `tickets/` tree takes 30 bytes, of a shard 41.
+        let mut entries = Vec::with_capacity(data.len() / 28 + 1);
+        let mut at = 0usize;
+        while at < data.len() {
+            let space = at + data[at..].iter().position(|&b| b == b' ')?;
+            let nul = space + data[space..].iter().position(|&b| b == 0)?;
+            let mode = &data[at..space];
+            if nul + 21 > data.len() {
+                return None;
+            }
+            let is_tree = mode == b"40000";
+            let is_blob = mode.starts_with(b"100");
+            entries.push((u32::try_from(space + 1).ok()?, u32::try_from(nul).ok()?, is_tree, is_blob));
+            at = nul + 21;
+        }
+        Some(RawTree { id, object, entries })
+    }
+
+    fn data(&self) -> &[u8] {
+        self.object.data()
+    }
+
+    fn name(&self, i: usize) -> &[u8] {
+        let (start, end, ..) = self.entries[i];
+        &self.data()[start as usize..end as usize]
+    }
+
+    fn oid(&self, i: usize) -> Oid {
+        let end = self.entries[i].1 as usize;
+        Oid::from_bytes(&self.data()[end + 1..end + 21]).expect("20 bytes make an object id")
+    }
+
+    fn id_bytes(&self, i: usize) -> &[u8] {
+        let end = self.entries[i].1 as usize;
+        &self.data()[end + 1..end + 21]
+    }
+
+    /// The entry named `name`, if it is a tree.
+    fn subtree(&self, name: &[u8]) -> Option<Oid> {
+        (0..self.entries.len()).find(|&i| self.entries[i].2 && self.name(i) == name).map(|i| self.oid(i))
+    }
+}
+
+/// A commit's fields as the walk needs them, read from its raw bytes.
+struct RawCommit {
+    tree: Oid,
+    parents: Vec<Oid>,
+    author: String,
+    time: i64,
+}
+
+fn parse_commit(data: &[u8]) -> Option<RawCommit> {
+    let mut tree = None;
+    let mut parents = Vec::new();
+    let mut author = None;
+    for line in data.split(|&b| b == b'\n') {
+        if line.is_empty() {
+            break;
+        }
+        if let Some(hex) = line.strip_prefix(b"tree ") {
+            tree = Oid::from_str(std::str::from_utf8(hex).ok()?).ok();
+        } else if let Some(hex) = line.strip_prefix(b"parent ") {
+            parents.push(Oid::from_str(std::str::from_utf8(hex).ok()?).ok()?);
+        } else if let Some(ident) = line.strip_prefix(b"author ") {
+            // `Name <email> 1700000000 +0100`
+            let ident = String::from_utf8_lossy(ident);
+            let mut parts = ident.rsplitn(3, ' ');
+            let (_tz, time, who) = (parts.next()?, parts.next()?, parts.next()?);
+            author = Some((who.trim().to_owned(), time.parse().ok()?));
+        }
+    }
+    let (author, time) = author?;
+    Some(RawCommit { tree: tree?, parents, author, time })
 }
 
 impl<'r> TreeMemo<'r> {
-    fn tree(&mut self, store: &'r Store, id: Oid) -> Result<Tree<'r>, StoreError> {
-        if let Some(t) = self.trees.iter().find(|t| t.id() == id) {
-            return Ok(t.clone());
+    /// A memo for walking the repository whose objects are `objects`.
+    pub fn new(objects: &'r Objects<'r>) -> TreeMemo<'r> {
+        TreeMemo {
+            odb: &objects.0,
+            tickets_of_commit: HashMap::new(),
+            trees: Vec::new(),
+            shards: HashMap::new(),
         }
-        let t = store.repo.find_tree(id)?;
+    }
+
+    fn raw(&self, id: Oid, kind: ObjectType) -> Result<git2::OdbObject<'r>, StoreError> {
+        let obj = self.odb.read(id)?;
+        if obj.kind() != kind {
+            return Err(git2::Error::from_str(&format!("object {id} is not a {}", kind.str())).into());
+        }
+        Ok(obj)
+    }
+
+    fn tree(&self, id: Oid) -> Result<RawTree<'r>, StoreError> {
+        RawTree::parse(id, self.raw(id, ObjectType::Tree)?)
+            .ok_or_else(|| git2::Error::from_str(&format!("tree {id} is corrupt")).into())
+    }
+
+    /// A shard tree, from the latest versions kept.
+    fn shard_tree(&mut self, name: &[u8], id: Oid) -> Result<Rc<RawTree<'r>>, StoreError> {
+        if let Some(t) = self.shards.get(name)
+            && t.id == id
+        {
+            return Ok(Rc::clone(t));
+        }
+        let t = Rc::new(self.tree(id)?);
+        self.shards.insert(name.to_vec(), Rc::clone(&t));
+        Ok(t)
+    }
+
+    /// Calls `f` with the bytes of blob `id`.
+    pub fn with_blob<T>(&self, id: Oid, f: impl FnOnce(&[u8]) -> T) -> Result<T, StoreError> {
+        Ok(f(self.raw(id, ObjectType::Blob)?.data()))
+    }
+
+    /// A `tickets/` tree, kept for the next commits.
+    fn tickets_tree(&mut self, id: Oid) -> Result<Rc<RawTree<'r>>, StoreError> {
+        if let Some(t) = self.trees.iter().find(|t| t.id == id) {
+            return Ok(Rc::clone(t));
+        }
+        let t = Rc::new(self.tree(id)?);
         if self.trees.len() >= 4 {
             self.trees.remove(0);
         }
-        self.trees.push(t.clone());
+        self.trees.push(Rc::clone(&t));
+        Ok(t)
+    }
+
+    fn commit(&self, id: Oid) -> Result<CommitInfo, StoreError> {
+        let raw = parse_commit(self.raw(id, ObjectType::Commit)?.data())
+            .ok_or_else(|| git2::Error::from_str(&format!("commit {id} is corrupt")))?;
+        Ok(CommitInfo { id, time: raw.time, author: raw.author, parents: raw.parents, tree: raw.tree })
+    }
+
+    /// Every commit reachable from `tip`, parents before children (a
+    /// depth-first post-order, first parents first), each read once.
+    fn all_commits(&self, tip: Oid) -> Result<Vec<CommitInfo>, StoreError> {
+        let mut seen: HashSet<Oid> = HashSet::new();
+        let mut order = Vec::new();
+        // (commit, read and waiting for its parents)
+        let mut stack: Vec<(Oid, Option<CommitInfo>)> = vec![(tip, None)];
+        seen.insert(tip);
+        while let Some((id, info)) = stack.pop() {
+            match info {
+                Some(info) => order.push(info),
+                None => {
+                    let info = self.commit(id)?;
+                    let parents = info.parents.clone();
+                    stack.push((id, Some(info)));
+                    for p in parents.into_iter().rev() {
+                        if seen.insert(p) {
+                            stack.push((p, None));
+                        }
+                    }
+                }
+            }
+        }
+        Ok(order)
+    }
+
+    /// The `tickets/` tree of a commit.
+    fn tickets_of(&mut self, commit: Oid, root: Option<Oid>) -> Result<Option<Oid>, StoreError> {
+        if let Some(t) = self.tickets_of_commit.get(&commit) {
+            return Ok(*t);
+        }
+        let root = match root {
+            Some(r) => r,
+            None => {
+                parse_commit(self.raw(commit, ObjectType::Commit)?.data())
+                    .ok_or_else(|| git2::Error::from_str(&format!("commit {commit} is corrupt")))?
+                    .tree
+            }
+        };
+        let t = self.tree(root)?.subtree(TICKETS_DIR.as_bytes());
+        if self.tickets_of_commit.len() > 64 {
+            self.tickets_of_commit.clear();
+        }
+        self.tickets_of_commit.insert(commit, t);
         Ok(t)
     }
 }
 
 impl Store {
+    /// The object database, to walk history with.
+    pub fn objects(&self) -> Result<Objects<'_>, StoreError> {
+        Ok(Objects(self.repo.odb()?))
+    }
+
     /// Commits reachable from `tip` but not from any of `known`, oldest first
-    /// (parents before children).
-    pub fn commits_between(&self, tip: Oid, known: &[Oid]) -> Result<Vec<Oid>, StoreError> {
+    /// (parents before children), with their authors, times and trees.
+    pub fn commits_between(
+        &self,
+        memo: &TreeMemo<'_>,
+        tip: Oid,
+        known: &[Oid],
+    ) -> Result<Vec<CommitInfo>, StoreError> {
+        // Walking history reads hundreds of thousands of objects; like `git log`,
+        // do not re-hash each one to check its id (a third of the time otherwise).
+        git2::opts::strict_hash_verification(false);
+        let known: Vec<Oid> = known.iter().copied().filter(|k| self.repo.find_commit(*k).is_ok()).collect();
+        if known.is_empty() {
+            return memo.all_commits(tip);
+        }
         let mut walk = self.repo.revwalk()?;
         walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME | Sort::REVERSE)?;
         walk.push(tip)?;
         for k in known {
-            // A known commit that is gone (history rewritten and pruned) hides nothing.
-            if self.repo.find_commit(*k).is_ok() {
-                walk.hide(*k)?;
-            }
+            walk.hide(k)?;
         }
-        Ok(walk.collect::<Result<Vec<_>, _>>()?)
+        walk.map(|id| memo.commit(id?)).collect()
     }
 
     /// Whether commit `ancestor` is `descendant` or one of its ancestors.
@@ -82,40 +286,19 @@ impl Store {
         self.repo.find_commit(id).is_ok()
     }
 
-    /// A commit's author, time and parents, and the ticket files it changed
-    /// relative to its first parent, with their blobs in every parent.
-    pub fn commit_changes<'r>(
-        &'r self,
-        id: Oid,
-        memo: &mut TreeMemo<'r>,
-    ) -> Result<(CommitInfo, Vec<FileChange>), StoreError> {
-        let commit = self.repo.find_commit(id)?;
-        let author = commit.author();
-        let info = CommitInfo {
-            id,
-            time: author.when().seconds(),
-            author: format!("{} <{}>", author.name().unwrap_or("unknown"), author.email().unwrap_or("")),
-            parents: commit.parent_ids().collect(),
-        };
-        let parent_roots: Vec<Oid> = commit.parents().map(|p| p.tree_id()).collect();
-        let tickets_of = |memo: &mut TreeMemo<'r>, root: Oid| -> Result<Option<Oid>, StoreError> {
-            if let Some(t) = memo.tickets_of_root.get(&root) {
-                return Ok(*t);
-            }
-            let tree = self.repo.find_tree(root)?;
-            let t = tree.get_name(TICKETS_DIR).filter(|e| e.kind() == Some(ObjectType::Tree)).map(|e| e.id());
-            if memo.tickets_of_root.len() > 64 {
-                memo.tickets_of_root.clear();
-            }
-            memo.tickets_of_root.insert(root, t);
-            Ok(t)
-        };
-        let new = tickets_of(memo, commit.tree_id())?;
+    /// The ticket files a commit changed relative to its first parent, with
+    /// their blobs in every parent.
+    pub fn commit_changes(
+        &self,
+        info: &CommitInfo,
+        memo: &mut TreeMemo<'_>,
+    ) -> Result<Vec<FileChange>, StoreError> {
+        let new = memo.tickets_of(info.id, Some(info.tree))?;
         let parent_trees: Vec<Option<Oid>> =
-            parent_roots.iter().map(|p| tickets_of(memo, *p)).collect::<Result<_, _>>()?;
+            info.parents.iter().map(|p| memo.tickets_of(*p, None)).collect::<Result<_, _>>()?;
         let first = parent_trees.first().copied().flatten();
         let mut changed = Vec::new();
-        self.diff_tickets_trees(first, new, memo, &mut changed)?;
+        diff_tickets_trees(memo, first, new, &mut changed)?;
         let mut out = Vec::with_capacity(changed.len());
         for (ticket, old, after) in changed {
             let mut before = vec![old];
@@ -127,7 +310,7 @@ impl Store {
             }
             out.push(FileChange { ticket, before, after });
         }
-        Ok((info, out))
+        Ok(out)
     }
 
     /// The raw bytes of a blob.
@@ -144,90 +327,90 @@ impl Store {
         let name = format!("{}.md", id.as_str());
         Ok(shard.get_name(&name).filter(|e| e.kind() == Some(ObjectType::Blob)).map(|e| e.id()))
     }
-
-    /// Ticket files that differ between two `tickets/` trees: (id, old blob, new blob).
-    fn diff_tickets_trees<'r>(
-        &'r self,
-        old: Option<Oid>,
-        new: Option<Oid>,
-        memo: &mut TreeMemo<'r>,
-        out: &mut Vec<(TicketId, Option<Oid>, Option<Oid>)>,
-    ) -> Result<(), StoreError> {
-        if old == new {
-            return Ok(());
-        }
-        let old = old.map(|t| memo.tree(self, t)).transpose()?;
-        let new = new.map(|t| memo.tree(self, t)).transpose()?;
-        let mut shards = Vec::new();
-        join(old.as_ref(), new.as_ref(), ObjectType::Tree, |name, a, b| {
-            shards.push((String::from_utf8_lossy(name).into_owned(), a, b));
-        });
-        for (shard, a, b) in shards {
-            let a = a.map(|t| self.repo.find_tree(t)).transpose()?;
-            let b = b.map(|t| self.repo.find_tree(t)).transpose()?;
-            join(a.as_ref(), b.as_ref(), ObjectType::Blob, |name, x, y| {
-                let id = std::str::from_utf8(name)
-                    .ok()
-                    .and_then(|n| n.strip_suffix(".md"))
-                    .and_then(TicketId::parse)
-                    .filter(|id| id.shard() == shard);
-                if let Some(id) = id {
-                    out.push((id, x, y));
-                }
-            });
-        }
-        Ok(())
-    }
 }
 
-/// Merge-joins the entries of kind `kind` of two trees by name and calls `f`
-/// for every name whose object differs (absent on one side counts as differing).
-/// Git sorts tree entries by name bytes (directories as if followed by `/`);
-/// only one kind is joined at a time, so byte order is the order to join in.
+/// Ticket files that differ between two `tickets/` trees: (id, old blob, new blob).
+/// Shards whose tree ids are equal are skipped without being read.
+fn diff_tickets_trees(
+    memo: &mut TreeMemo<'_>,
+    old: Option<Oid>,
+    new: Option<Oid>,
+    out: &mut Vec<(TicketId, Option<Oid>, Option<Oid>)>,
+) -> Result<(), StoreError> {
+    if old == new {
+        return Ok(());
+    }
+    let a = old.map(|t| memo.tickets_tree(t)).transpose()?;
+    let b = new.map(|t| memo.tickets_tree(t)).transpose()?;
+    let mut shards = Vec::new();
+    join(a.as_deref(), b.as_deref(), true, |name, x, y| shards.push((name.to_vec(), x, y)));
+    for (name, x, y) in shards {
+        let a = x.map(|t| memo.shard_tree(&name, t)).transpose()?;
+        let b = y.map(|t| memo.shard_tree(&name, t)).transpose()?;
+        let shard = String::from_utf8_lossy(&name);
+        join(a.as_deref(), b.as_deref(), false, |name, p, q| {
+            let id = std::str::from_utf8(name)
+                .ok()
+                .and_then(|n| n.strip_suffix(".md"))
+                .and_then(TicketId::parse)
+                .filter(|id| id.shard() == shard);
+            if let Some(id) = id {
+                out.push((id, p, q));
+            }
+        });
+    }
+    Ok(())
+}
+
+/// Merge-joins the entries of two trees by name — their subtrees when `trees`,
+/// else their blobs — and calls `changed` for every name whose object differs
+/// (absent on one side counts as differing). Git sorts tree entries by name
+/// bytes (a directory as if followed by `/`); only one kind is joined at a
+/// time, so byte order is the order to join in.
 fn join(
-    old: Option<&Tree<'_>>,
-    new: Option<&Tree<'_>>,
-    kind: ObjectType,
+    old: Option<&RawTree<'_>>,
+    new: Option<&RawTree<'_>>,
+    trees: bool,
     mut changed: impl FnMut(&[u8], Option<Oid>, Option<Oid>),
 ) {
-    let skip = |t: Option<&Tree<'_>>, mut i: usize| -> usize {
+    let wanted = |t: &RawTree<'_>, i: usize| {
+        let (_, _, is_tree, is_blob) = t.entries[i];
+        if trees { is_tree } else { is_blob }
+    };
+    let skip = |t: Option<&RawTree<'_>>, mut i: usize| -> usize {
         let Some(t) = t else { return 0 };
-        while t.get(i).is_some_and(|e| e.kind() != Some(kind)) {
+        while i < t.entries.len() && !wanted(t, i) {
             i += 1;
         }
         i
     };
+    let len = |t: Option<&RawTree<'_>>| t.map_or(0, |t| t.entries.len());
     let (mut i, mut j) = (skip(old, 0), skip(new, 0));
-    loop {
-        let ea = old.and_then(|t| t.get(i));
-        let eb = new.and_then(|t| t.get(j));
-        match (ea, eb) {
-            (None, None) => break,
-            (Some(x), None) => {
-                changed(x.name_bytes(), Some(x.id()), None);
+    while i < len(old) || j < len(new) {
+        let order = match (old, new) {
+            (Some(a), Some(b)) if i < a.entries.len() && j < b.entries.len() => a.name(i).cmp(b.name(j)),
+            _ if i < len(old) => std::cmp::Ordering::Less,
+            _ => std::cmp::Ordering::Greater,
+        };
+        match order {
+            std::cmp::Ordering::Less => {
+                let a = old.expect("entries left");
+                changed(a.name(i), Some(a.oid(i)), None);
                 i = skip(old, i + 1);
             }
-            (None, Some(y)) => {
-                changed(y.name_bytes(), None, Some(y.id()));
+            std::cmp::Ordering::Greater => {
+                let b = new.expect("entries left");
+                changed(b.name(j), None, Some(b.oid(j)));
                 j = skip(new, j + 1);
             }
-            (Some(x), Some(y)) => match x.name_bytes().cmp(y.name_bytes()) {
-                std::cmp::Ordering::Less => {
-                    changed(x.name_bytes(), Some(x.id()), None);
-                    i = skip(old, i + 1);
+            std::cmp::Ordering::Equal => {
+                let (a, b) = (old.expect("entries left"), new.expect("entries left"));
+                if a.id_bytes(i) != b.id_bytes(j) {
+                    changed(a.name(i), Some(a.oid(i)), Some(b.oid(j)));
                 }
-                std::cmp::Ordering::Greater => {
-                    changed(y.name_bytes(), None, Some(y.id()));
-                    j = skip(new, j + 1);
-                }
-                std::cmp::Ordering::Equal => {
-                    if x.id() != y.id() {
-                        changed(x.name_bytes(), Some(x.id()), Some(y.id()));
-                    }
-                    i = skip(old, i + 1);
-                    j = skip(new, j + 1);
-                }
-            },
+                i = skip(old, i + 1);
+                j = skip(new, j + 1);
+            }
         }
     }
 }
