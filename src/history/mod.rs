@@ -35,11 +35,93 @@ pub struct Event {
     pub kind: Kind<Sym>,
 }
 
-/// A commit of the walked history and how many events it gave.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CommitEvents {
-    pub id: [u8; 20],
-    pub events: u32,
+/// The walked commits, in order, and how many events each gave (its events
+/// follow each other in [`History::events`]). Ids are kept as one byte string,
+/// which loads as one copy.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Commits {
+    ids: Vec<u8>,
+    events: Vec<u32>,
+}
+
+impl Commits {
+    pub fn len(&self) -> usize {
+        self.events.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.events.is_empty()
+    }
+
+    /// Commit ids and event counts, in order.
+    pub fn iter(&self) -> impl Iterator<Item = ([u8; 20], u32)> + '_ {
+        self.ids
+            .chunks_exact(20)
+            .map(|c| c.try_into().expect("chunks of 20 bytes"))
+            .zip(self.events.iter().copied())
+    }
+
+    fn push(&mut self, id: [u8; 20], events: u32) {
+        self.ids.extend_from_slice(&id);
+        self.events.push(events);
+    }
+
+    /// Keeps the first `n` commits.
+    pub fn truncate(&mut self, n: usize) {
+        self.ids.truncate(n * 20);
+        self.events.truncate(n);
+    }
+
+    /// Sets the event count of commit `i`.
+    pub fn set_events(&mut self, i: usize, n: u32) {
+        self.events[i] = n;
+    }
+}
+
+/// Raw bytes for serde (postcard writes them as a length and the bytes).
+struct Bytes<'a>(&'a [u8]);
+
+impl Serialize for Bytes<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bytes(self.0)
+    }
+}
+
+struct ByteBuf(Vec<u8>);
+
+impl<'de> Deserialize<'de> for ByteBuf {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl serde::de::Visitor<'_> for Visit {
+            type Value = ByteBuf;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("bytes")
+            }
+            fn visit_bytes<E>(self, v: &[u8]) -> Result<ByteBuf, E> {
+                Ok(ByteBuf(v.to_vec()))
+            }
+            fn visit_byte_buf<E>(self, v: Vec<u8>) -> Result<ByteBuf, E> {
+                Ok(ByteBuf(v))
+            }
+        }
+        d.deserialize_byte_buf(Visit)
+    }
+}
+
+impl Serialize for Commits {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        (Bytes(&self.ids), &self.events).serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Commits {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let (ids, events): (ByteBuf, Vec<u32>) = Deserialize::deserialize(d)?;
+        if ids.0.len() != events.len() * 20 {
+            return Err(serde::de::Error::custom("commit ids and counts differ in number"));
+        }
+        Ok(Commits { ids: ids.0, events })
+    }
 }
 
 /// Every event of the desk branch, in history order (parents before children).
@@ -48,21 +130,21 @@ pub struct History {
     /// The commit the log was derived up to.
     pub tip: [u8; 20],
     /// Interned strings; events refer to them by index.
-    pub strings: Vec<String>,
+    pub strings: Strings,
     /// The walked commits, in order; their events follow each other in `events`.
-    pub commits: Vec<CommitEvents>,
+    pub commits: Commits,
     pub events: Vec<Event>,
 }
 
 impl History {
     /// The string a symbol stands for.
     pub fn str(&self, s: Sym) -> &str {
-        &self.strings[s as usize]
+        self.strings.get(s)
     }
 
     /// Every string's symbol.
     pub fn symbols(&self) -> HashMap<&str, Sym> {
-        self.strings.iter().enumerate().map(|(i, s)| (s.as_str(), to_sym(i))).collect()
+        self.strings.iter().enumerate().map(|(i, s)| (s, to_sym(i))).collect()
     }
 
     /// The symbol of `s`, if any event uses it.
@@ -80,8 +162,9 @@ impl History {
     fn is_consistent(&self) -> bool {
         let n = self.strings.len();
         let ok = |s: &Sym| (*s as usize) < n;
-        let total: u64 = self.commits.iter().map(|c| u64::from(c.events)).sum();
+        let total: u64 = self.commits.events.iter().map(|&c| u64::from(c)).sum();
         total == self.events.len() as u64
+            && self.strings.is_consistent()
             && self.events.iter().all(|e| {
                 let mut fine = ok(&e.ticket) && ok(&e.actor);
                 e.kind.map(|s| fine &= ok(s));
@@ -104,6 +187,51 @@ impl History {
     }
 }
 
+/// Interned strings, stored as one text and where each ends: loading a
+/// cached log then allocates twice, not once per string.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Strings {
+    text: String,
+    ends: Vec<u32>,
+}
+
+impl Strings {
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// The string of symbol `s` (which must be below `len()`).
+    pub fn get(&self, s: Sym) -> &str {
+        let i = s as usize;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.text[start..self.ends[i] as usize]
+    }
+
+    fn push(&mut self, s: &str) -> Sym {
+        self.text.push_str(s);
+        self.ends.push(u32::try_from(self.text.len()).expect("interned strings stay below 4 GiB"));
+        to_sym(self.ends.len() - 1)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        (0..self.ends.len()).map(|i| self.get(to_sym(i)))
+    }
+
+    /// Whether the ends are in order and on character boundaries.
+    fn is_consistent(&self) -> bool {
+        let mut last = 0u32;
+        self.ends.iter().all(|&e| {
+            let ok = e >= last && self.text.is_char_boundary(e as usize);
+            last = e;
+            ok
+        })
+    }
+}
+
 /// Builds a [`History`], interning strings as events are added.
 struct Builder {
     history: History,
@@ -119,8 +247,7 @@ impl Builder {
         if let Some(&sym) = self.interned.get(s) {
             return sym;
         }
-        let sym = to_sym(self.history.strings.len());
-        self.history.strings.push(s.to_owned());
+        let sym = self.history.strings.push(s);
         self.interned.insert(s.to_owned(), sym);
         sym
     }
@@ -138,7 +265,7 @@ impl Builder {
             self.history.events.push(Event { ticket, time, actor, kind });
             count += 1;
         }
-        self.history.commits.push(CommitEvents { id, events: count });
+        self.history.commits.push(id, count);
     }
 }
 
@@ -220,6 +347,49 @@ fn derive_commit(
     Ok(out)
 }
 
+/// Below this many commits, one thread derives them all.
+const PARALLEL_MIN: usize = 20_000;
+
+/// Derives the events of `commits` (in order), on several threads when there
+/// are many: each takes a contiguous run of commits with its own repository
+/// handle, and results are put back in order. What the walk remembers is keyed
+/// by blob id, so a thread that starts mid-history only reads a few more blobs.
+fn derive_all(store: &Store, commits: &[&CommitInfo]) -> Result<Vec<Vec<EventText>>, StoreError> {
+    // DESK_HISTORY_THREADS fixes the number of threads (1: no others), whatever the size.
+    let forced = std::env::var("DESK_HISTORY_THREADS").ok().and_then(|v| v.parse::<usize>().ok());
+    let threads = forced.unwrap_or_else(|| {
+        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get).min(4);
+        if commits.len() < PARALLEL_MIN { 1 } else { cores }
+    });
+    if threads < 2 || commits.len() < 2 {
+        let objects = store.objects()?;
+        let mut memo = TreeMemo::new(&objects);
+        let mut seen = Seen::default();
+        return commits.iter().map(|c| derive_commit(store, c, &mut memo, &mut seen)).collect();
+    }
+    let chunk = commits.len().div_ceil(threads);
+    let stores: Vec<Store> = (0..threads).map(|_| store.reopen()).collect::<Result<_, _>>()?;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = commits
+            .chunks(chunk)
+            .zip(stores)
+            .map(|(part, store)| {
+                scope.spawn(move || -> Result<Vec<Vec<EventText>>, StoreError> {
+                    let objects = store.objects()?;
+                    let mut memo = TreeMemo::new(&objects);
+                    let mut seen = Seen::default();
+                    part.iter().map(|c| derive_commit(&store, c, &mut memo, &mut seen)).collect()
+                })
+            })
+            .collect();
+        let mut all = Vec::with_capacity(commits.len());
+        for h in handles {
+            all.extend(h.join().expect("a history thread does not panic")?);
+        }
+        Ok(all)
+    })
+}
+
 /// The event log of the desk branch at `tip`: read from the cache, extended by
 /// new commits, or rebuilt (reusing the events of commits it already knew)
 /// when the branch was rewritten.
@@ -232,8 +402,7 @@ pub fn load(store: &Store, tip: &Tip) -> Result<History, StoreError> {
         return Ok(cached.expect("checked above"));
     }
     let objects = store.objects()?;
-    let mut memo = TreeMemo::new(&objects);
-    let mut seen = Seen::default();
+    let memo = TreeMemo::new(&objects);
     let history = match cached {
         Some(old)
             if Oid::from_bytes(&old.tip)
@@ -242,23 +411,27 @@ pub fn load(store: &Store, tip: &Tip) -> Result<History, StoreError> {
             let old_tip = Oid::from_bytes(&old.tip).expect("checked above");
             let new = store.commits_between(&memo, tip.commit, &[old_tip])?;
             let mut builder = Builder::new();
-            builder.interned = old.strings.iter().enumerate().map(|(i, s)| (s.clone(), to_sym(i))).collect();
+            builder.interned =
+                old.strings.iter().enumerate().map(|(i, s)| (s.to_owned(), to_sym(i))).collect();
             builder.history = old;
-            for info in new {
-                let events = derive_commit(store, &info, &mut memo, &mut seen)?;
+            let todo: Vec<&CommitInfo> = new.iter().collect();
+            for (info, events) in new.iter().zip(derive_all(store, &todo)?) {
                 builder.push_commit(info.id, events);
             }
             builder.history
         }
         old => {
             let reuse = old.map(|h| by_commit(&h)).unwrap_or_default();
+            let commits = store.commits_between(&memo, tip.commit, &[])?;
+            let todo: Vec<&CommitInfo> =
+                commits.iter().filter(|c| !reuse.contains_key(&oid_bytes(c.id))).collect();
+            let mut derived = derive_all(store, &todo)?.into_iter();
             let mut builder = Builder::new();
-            for info in store.commits_between(&memo, tip.commit, &[])? {
+            for info in &commits {
                 let events = match reuse.get(&oid_bytes(info.id)) {
-                    // Known commit: its events are reused. What the walk remembers
-                    // is keyed by blob id, so it stays right whatever came before.
+                    // Known commit: its events are reused.
                     Some(events) => events.clone(),
-                    None => derive_commit(store, &info, &mut memo, &mut seen)?,
+                    None => derived.next().expect("one result per commit to derive"),
                 };
                 builder.push_commit(info.id, events);
             }
@@ -275,13 +448,13 @@ pub fn load(store: &Store, tip: &Tip) -> Result<History, StoreError> {
 fn by_commit(h: &History) -> HashMap<[u8; 20], Vec<EventText>> {
     let mut map = HashMap::with_capacity(h.commits.len());
     let mut at = 0usize;
-    for c in &h.commits {
-        let n = c.events as usize;
+    for (id, n) in h.commits.iter() {
+        let n = n as usize;
         let events = h.events[at..at + n]
             .iter()
             .map(|e| (h.str(e.ticket).to_owned(), e.time, h.str(e.actor).to_owned(), h.kind(e)))
             .collect();
-        map.insert(c.id, events);
+        map.insert(id, events);
         at += n;
     }
     map

@@ -135,7 +135,7 @@ fn a_history_keeps_only_consistent_symbols() {
     broken.events[0].actor = 99;
     assert!(!broken.is_consistent());
     let mut miscounted = h;
-    miscounted.commits[0].events = 2;
+    miscounted.commits.set_events(0, 2);
     assert!(!miscounted.is_consistent());
 }
 

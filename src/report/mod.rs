@@ -152,7 +152,7 @@ pub struct TicketState {
 }
 
 impl TicketState {
-    fn apply(&mut self, e: &Event, history: &History) {
+    fn apply(&mut self, e: &Event, requester_field: Option<Sym>) {
         self.updated = e.time;
         match &e.kind {
             Kind::Created { status, priority, queue, requester, assignee, labels } => {
@@ -178,7 +178,7 @@ impl TicketState {
                     }
                 }
             }
-            Kind::Field { name, to, .. } if history.str(*name) == "requester" => self.requester = *to,
+            Kind::Field { name, to, .. } if Some(*name) == requester_field => self.requester = *to,
             Kind::Field { .. } | Kind::Reply { .. } | Kind::Note { .. } | Kind::Rating { .. } => {}
         }
     }
@@ -186,26 +186,73 @@ impl TicketState {
 
 /// Each ticket's events (indices into `history.events`), in time order; events
 /// of one time keep their history order.
-pub fn events_by_ticket(history: &History) -> HashMap<Sym, Vec<u32>> {
-    let mut map: HashMap<Sym, Vec<u32>> = HashMap::new();
-    for (i, e) in history.events.iter().enumerate() {
-        map.entry(e.ticket).or_default().push(u32::try_from(i).expect("fewer than 4 billion events"));
+#[derive(Clone, Debug, Default)]
+pub struct TicketEvents {
+    lists: Vec<(Sym, Vec<u32>)>,
+}
+
+impl TicketEvents {
+    /// Every ticket and its events.
+    pub fn iter(&self) -> impl Iterator<Item = (Sym, &[u32])> {
+        self.lists.iter().map(|(t, e)| (*t, e.as_slice()))
     }
-    for idxs in map.values_mut() {
+}
+
+/// Groups the events of `history` by ticket.
+pub fn events_by_ticket(history: &History) -> TicketEvents {
+    // Symbols are dense: index the tickets' lists by symbol rather than hashing.
+    let mut slot = vec![u32::MAX; history.strings.len()];
+    let mut lists: Vec<(Sym, Vec<u32>)> = Vec::new();
+    for (i, e) in history.events.iter().enumerate() {
+        let s = &mut slot[e.ticket as usize];
+        if *s == u32::MAX {
+            *s = u32::try_from(lists.len()).expect("fewer than 4 billion tickets");
+            lists.push((e.ticket, Vec::new()));
+        }
+        lists[*s as usize].1.push(u32::try_from(i).expect("fewer than 4 billion events"));
+    }
+    for (_, idxs) in &mut lists {
         idxs.sort_by_key(|&i| history.events[i as usize].time);
     }
-    map
+    TicketEvents { lists }
+}
+
+/// Symbols the replay looks for, found once.
+struct Lookups {
+    /// Per symbol: a done status.
+    done: Vec<bool>,
+    /// The `requester` field name.
+    requester: Option<Sym>,
+}
+
+impl Lookups {
+    fn new(history: &History, done: &[String]) -> Lookups {
+        let mut l = Lookups { done: vec![false; history.strings.len()], requester: None };
+        for (i, s) in history.strings.iter().enumerate() {
+            if done.iter().any(|d| d == s) {
+                l.done[i] = true;
+            }
+            if s == "requester" && l.requester.is_none() {
+                l.requester = Sym::try_from(i).ok();
+            }
+        }
+        l
+    }
+
+    fn is_done(&self, status: Option<Sym>) -> bool {
+        status.is_some_and(|s| self.done[s as usize])
+    }
 }
 
 /// Every ticket's values after all its events.
-#[allow(clippy::implicit_hasher)] // maps built by `events_by_ticket`
-pub fn final_states(history: &History, by_ticket: &HashMap<Sym, Vec<u32>>) -> HashMap<Sym, TicketState> {
+pub fn final_states(history: &History, by_ticket: &TicketEvents) -> HashMap<Sym, TicketState> {
+    let requester = history.sym("requester");
     by_ticket
         .iter()
-        .map(|(&t, idxs)| {
+        .map(|(t, idxs)| {
             let mut s = TicketState::default();
             for &i in idxs {
-                s.apply(&history.events[i as usize], history);
+                s.apply(&history.events[i as usize], requester);
             }
             (t, s)
         })
@@ -230,7 +277,7 @@ struct Contribution {
     state: TicketState,
 }
 
-fn contribution(history: &History, idxs: &[u32], window: Window, done: &HashSet<Sym>) -> Contribution {
+fn contribution(history: &History, idxs: &[u32], window: Window, look: &Lookups) -> Contribution {
     let mut c = Contribution::default();
     let mut state = TicketState::default();
     let mut agent_replies = 0usize;
@@ -239,14 +286,14 @@ fn contribution(history: &History, idxs: &[u32], window: Window, done: &HashSet<
     let mut ever_reopened = false;
     let mut last_rating: Option<(i64, Option<u8>)> = None;
     let in_window = |t: i64| window.from <= t && t < window.until;
-    let open = |s: &TicketState| s.exists && s.status.is_some_and(|st| !done.contains(&st));
+    let open = |s: &TicketState| s.exists && s.status.is_some() && !look.is_done(s.status);
     for &i in idxs {
         let e = &history.events[i as usize];
         if e.time >= window.until {
             break;
         }
         let was_open = open(&state);
-        let was_done = state.exists && state.status.is_some_and(|st| done.contains(&st));
+        let was_done = state.exists && look.is_done(state.status);
         match &e.kind {
             Kind::Reply { author, .. } => {
                 let by_requester =
@@ -259,8 +306,8 @@ fn contribution(history: &History, idxs: &[u32], window: Window, done: &HashSet<
             Kind::Rating { to, .. } => last_rating = Some((e.time, *to)),
             _ => {}
         }
-        state.apply(e, history);
-        let is_done = state.exists && state.status.is_some_and(|st| done.contains(&st));
+        state.apply(e, look.requester);
+        let is_done = state.exists && look.is_done(state.status);
         let entered_done =
             !was_done && is_done && matches!(e.kind, Kind::Created { .. } | Kind::Status { .. });
         if entered_done {
@@ -393,21 +440,21 @@ fn daily(window: Window, contributions: &[Contribution]) -> Daily {
 
 /// The report for `window`. `done` lists the statuses that count as done;
 /// `tickets`, when given, limits the report to those tickets.
-#[allow(clippy::implicit_hasher)] // maps built by `events_by_ticket`
+#[allow(clippy::implicit_hasher)] // a set the caller builds
 pub fn report(
     history: &History,
-    by_ticket: &HashMap<Sym, Vec<u32>>,
+    by_ticket: &TicketEvents,
     window: Window,
     done: &[String],
     by: Option<GroupBy>,
     tickets: Option<&HashSet<Sym>>,
 ) -> Report {
-    let done: HashSet<Sym> = done.iter().filter_map(|s| history.sym(s)).collect();
-    let mut ids: Vec<Sym> =
-        by_ticket.keys().copied().filter(|t| tickets.is_none_or(|set| set.contains(t))).collect();
-    ids.sort_unstable_by(|a, b| history.str(*a).cmp(history.str(*b)));
-    let contributions: Vec<Contribution> =
-        ids.iter().map(|t| contribution(history, &by_ticket[t], window, &done)).collect();
+    let look = Lookups::new(history, done);
+    let contributions: Vec<Contribution> = by_ticket
+        .iter()
+        .filter(|(t, _)| tickets.is_none_or(|set| set.contains(t)))
+        .map(|(_, idxs)| contribution(history, idxs, window, &look))
+        .collect();
     let overall = metrics(contributions.iter());
     let mut groups = Vec::new();
     if let Some(by) = by {

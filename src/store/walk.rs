@@ -207,17 +207,16 @@ impl<'r> TreeMemo<'r> {
         let mut stack: Vec<(Oid, Option<CommitInfo>)> = vec![(tip, None)];
         seen.insert(tip);
         while let Some((id, info)) = stack.pop() {
-            match info {
-                Some(info) => order.push(info),
-                None => {
-                    let info = self.commit(id)?;
-                    let parents = info.parents.clone();
-                    stack.push((id, Some(info)));
-                    for p in parents.into_iter().rev() {
-                        if seen.insert(p) {
-                            stack.push((p, None));
-                        }
-                    }
+            if let Some(info) = info {
+                order.push(info);
+                continue;
+            }
+            let info = self.commit(id)?;
+            let parents = info.parents.clone();
+            stack.push((id, Some(info)));
+            for p in parents.into_iter().rev() {
+                if seen.insert(p) {
+                    stack.push((p, None));
                 }
             }
         }
@@ -247,6 +246,12 @@ impl<'r> TreeMemo<'r> {
 }
 
 impl Store {
+    /// Another handle on the same repository, for another thread.
+    pub fn reopen(&self) -> Result<Store, StoreError> {
+        let repo = git2::Repository::open(self.repo.path())?;
+        Ok(Store { repo, branch: self.branch.clone() })
+    }
+
     /// The object database, to walk history with.
     pub fn objects(&self) -> Result<Objects<'_>, StoreError> {
         Ok(Objects(self.repo.odb()?))

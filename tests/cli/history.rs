@@ -317,3 +317,22 @@ fn the_cache_changes_speed_never_output() {
     let log = env.desk(&["log", &a, "--json"]).ok().json();
     assert_eq!(log.as_array().unwrap().len(), 7, "{log:#}");
 }
+
+#[test]
+fn several_threads_derive_the_same_events() {
+    let env = TestEnv::initialised();
+    let (a, b, c) = helpdesk(&env);
+    let cache = env.repo.join(".git/desk/history");
+    let mut outputs = Vec::new();
+    for threads in ["1", "3"] {
+        std::fs::remove_file(&cache).ok();
+        let vars = [("DESK_HISTORY_THREADS", threads)];
+        let mut run = vec![env.desk_env(NOVEMBER, &vars).ok().stdout];
+        for id in [&a, &b, &c] {
+            std::fs::remove_file(&cache).ok();
+            run.push(env.desk_env(&["log", id, "--json"], &vars).ok().stdout);
+        }
+        outputs.push(run);
+    }
+    assert_eq!(outputs[0], outputs[1]);
+}

@@ -184,11 +184,11 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let mut events = Vec::new();
     if let Some(sym) = history.sym(id.as_str()) {
         let mut at = 0usize;
-        for c in &history.commits {
-            let n = c.events as usize;
+        for (commit, n) in history.commits.iter() {
+            let n = n as usize;
             for e in &history.events[at..at + n] {
                 if e.ticket == sym {
-                    events.push((e, hex(&c.id)));
+                    events.push((e, hex(&commit)));
                 }
             }
             at += n;
