@@ -42,6 +42,10 @@ pub struct Event {
 pub struct Commits {
     ids: Vec<u8>,
     events: Vec<u32>,
+    /// Generation: 1 for a root commit, else one more than its highest parent.
+    /// A child always has a higher generation than its parents, whatever order
+    /// the history was walked in.
+    generations: Vec<u32>,
 }
 
 impl Commits {
@@ -61,15 +65,37 @@ impl Commits {
             .zip(self.events.iter().copied())
     }
 
-    fn push(&mut self, id: [u8; 20], events: u32) {
+    fn push(&mut self, id: [u8; 20], events: u32, generation: u32) {
         self.ids.extend_from_slice(&id);
         self.events.push(events);
+        self.generations.push(generation);
     }
 
     /// Keeps the first `n` commits.
     pub fn truncate(&mut self, n: usize) {
         self.ids.truncate(n * 20);
         self.events.truncate(n);
+        self.generations.truncate(n);
+    }
+
+    /// The id of commit `i`.
+    pub fn id(&self, i: usize) -> &[u8] {
+        &self.ids[i * 20..i * 20 + 20]
+    }
+
+    /// The generation of commit `i`.
+    pub fn generation(&self, i: usize) -> u32 {
+        self.generations[i]
+    }
+
+    /// For each event, the index of its commit.
+    pub fn of_events(&self) -> Vec<u32> {
+        let mut out = Vec::new();
+        for (i, &n) in self.events.iter().enumerate() {
+            let i = u32::try_from(i).expect("fewer than 4 billion commits");
+            out.extend(std::iter::repeat_n(i, n as usize));
+        }
+        out
     }
 
     /// Sets the event count of commit `i`.
@@ -110,17 +136,17 @@ impl<'de> Deserialize<'de> for ByteBuf {
 
 impl Serialize for Commits {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        (Bytes(&self.ids), &self.events).serialize(s)
+        (Bytes(&self.ids), &self.events, &self.generations).serialize(s)
     }
 }
 
 impl<'de> Deserialize<'de> for Commits {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let (ids, events): (ByteBuf, Vec<u32>) = Deserialize::deserialize(d)?;
-        if ids.0.len() != events.len() * 20 {
-            return Err(serde::de::Error::custom("commit ids and counts differ in number"));
+        let (ids, events, generations): (ByteBuf, Vec<u32>, Vec<u32>) = Deserialize::deserialize(d)?;
+        if ids.0.len() != events.len() * 20 || generations.len() != events.len() {
+            return Err(serde::de::Error::custom("commit ids, counts and generations differ in number"));
         }
-        Ok(Commits { ids: ids.0, events })
+        Ok(Commits { ids: ids.0, events, generations })
     }
 }
 
@@ -152,6 +178,21 @@ impl History {
         self.strings.iter().position(|x| x == s).and_then(|i| Sym::try_from(i).ok())
     }
 
+    /// Event indices in time order, ties broken the same way however the
+    /// history was walked: by commit generation (parents first), then commit
+    /// id, then order within the commit.
+    pub fn sort_events(&self, events: &mut [u32], commit_of: &[u32]) {
+        events.sort_by(|&a, &b| {
+            let (ea, eb) = (&self.events[a as usize], &self.events[b as usize]);
+            let (ca, cb) = (commit_of[a as usize] as usize, commit_of[b as usize] as usize);
+            ea.time
+                .cmp(&eb.time)
+                .then_with(|| self.commits.generation(ca).cmp(&self.commits.generation(cb)))
+                .then_with(|| self.commits.id(ca).cmp(self.commits.id(cb)))
+                .then(a.cmp(&b))
+        });
+    }
+
     /// An event's kind with its strings.
     pub fn kind(&self, e: &Event) -> Kind<String> {
         e.kind.map(|s| self.str(*s).to_owned())
@@ -181,7 +222,7 @@ impl History {
         for (n, e) in events.into_iter().enumerate() {
             let mut id = [0u8; 20];
             id[..8].copy_from_slice(&(n as u64).to_be_bytes());
-            b.push_commit_bytes(id, [e]);
+            b.push_commit_bytes(id, u32::try_from(n + 1).unwrap_or(u32::MAX), [e]);
         }
         b.history
     }
@@ -252,11 +293,16 @@ impl Builder {
         sym
     }
 
-    fn push_commit(&mut self, id: Oid, events: impl IntoIterator<Item = EventText>) {
-        self.push_commit_bytes(oid_bytes(id), events);
+    fn push_commit(&mut self, id: Oid, generation: u32, events: impl IntoIterator<Item = EventText>) {
+        self.push_commit_bytes(oid_bytes(id), generation, events);
     }
 
-    fn push_commit_bytes(&mut self, id: [u8; 20], events: impl IntoIterator<Item = EventText>) {
+    fn push_commit_bytes(
+        &mut self,
+        id: [u8; 20],
+        generation: u32,
+        events: impl IntoIterator<Item = EventText>,
+    ) {
         let mut count = 0;
         for (ticket, time, actor, kind) in events {
             let ticket = self.intern(&ticket);
@@ -265,7 +311,7 @@ impl Builder {
             self.history.events.push(Event { ticket, time, actor, kind });
             count += 1;
         }
-        self.history.commits.push(id, count);
+        self.history.commits.push(id, count, generation);
     }
 }
 
@@ -415,8 +461,10 @@ pub fn load(store: &Store, tip: &Tip) -> Result<History, StoreError> {
                 old.strings.iter().enumerate().map(|(i, s)| (s.to_owned(), to_sym(i))).collect();
             builder.history = old;
             let todo: Vec<&CommitInfo> = new.iter().collect();
+            let mut generations = Generations::default();
             for (info, events) in new.iter().zip(derive_all(store, &todo)?) {
-                builder.push_commit(info.id, events);
+                let g = generations.of(info, &builder.history.commits);
+                builder.push_commit(info.id, g, events);
             }
             builder.history
         }
@@ -427,13 +475,15 @@ pub fn load(store: &Store, tip: &Tip) -> Result<History, StoreError> {
                 commits.iter().filter(|c| !reuse.contains_key(&oid_bytes(c.id))).collect();
             let mut derived = derive_all(store, &todo)?.into_iter();
             let mut builder = Builder::new();
+            let mut generations = Generations::default();
             for info in &commits {
                 let events = match reuse.get(&oid_bytes(info.id)) {
                     // Known commit: its events are reused.
                     Some(events) => events.clone(),
                     None => derived.next().expect("one result per commit to derive"),
                 };
-                builder.push_commit(info.id, events);
+                let g = generations.of(info, &builder.history.commits);
+                builder.push_commit(info.id, g, events);
             }
             builder.history
         }
@@ -442,6 +492,42 @@ pub fn load(store: &Store, tip: &Tip) -> Result<History, StoreError> {
     history.tip = tip_bytes;
     cache::write(store, &history);
     Ok(history)
+}
+
+/// Generation numbers of commits as they are added to a log.
+#[derive(Default)]
+struct Generations {
+    walked: HashMap<Oid, u32>,
+    /// Of the commits the log already had, read only when a parent is one of
+    /// them other than the last.
+    known: Option<HashMap<[u8; 20], u32>>,
+}
+
+impl Generations {
+    /// The generation of `info`, whose parents are walked or already in `log`.
+    fn of(&mut self, info: &CommitInfo, log: &Commits) -> u32 {
+        let mut highest = 0;
+        for p in &info.parents {
+            let g = match self.walked.get(p) {
+                Some(&g) => g,
+                None => match log.len().checked_sub(1) {
+                    Some(last) if log.id(last) == p.as_bytes() => log.generation(last),
+                    _ => self
+                        .known
+                        .get_or_insert_with(|| {
+                            log.iter().map(|(id, _)| id).zip(log.generations.iter().copied()).collect()
+                        })
+                        .get(p.as_bytes())
+                        .copied()
+                        .unwrap_or(0),
+                },
+            };
+            highest = highest.max(g);
+        }
+        let g = highest + 1;
+        self.walked.insert(info.id, g);
+        g
+    }
 }
 
 /// The events of every commit of a cached log, by commit id, with their strings.

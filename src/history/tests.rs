@@ -293,3 +293,35 @@ mod scanner {
         }
     }
 }
+
+#[test]
+fn events_of_one_second_follow_commit_generations_not_walk_order() {
+    let created = Kind::Created {
+        status: s("new"),
+        priority: s("normal"),
+        queue: None,
+        requester: None,
+        assignee: None,
+        labels: vec![],
+    };
+    let status = Kind::Status { from: s("new"), to: s("open") };
+    let mut h = History::from_events([(s("t"), 100, s("me"), created), (s("t"), 100, s("me"), status)]);
+    let commit_of = h.commits.of_events();
+    let mut order = vec![1, 0];
+    h.sort_events(&mut order, &commit_of);
+    assert_eq!(order, vec![0, 1], "generation 1 before generation 2");
+    // Walked the other way round (the second commit is the parent): its event comes first.
+    h.commits.generations = vec![2, 1];
+    h.sort_events(&mut order, &commit_of);
+    assert_eq!(order, vec![1, 0]);
+    // Unrelated commits of one generation: by commit id, whatever the walk order.
+    h.commits.generations = vec![1, 1];
+    let ids_ascending = h.commits.id(0) < h.commits.id(1);
+    h.sort_events(&mut order, &commit_of);
+    assert_eq!(order, if ids_ascending { vec![0, 1] } else { vec![1, 0] });
+    // Events keep their order within one commit, and earlier times come first.
+    let mut later = vec![0, 1];
+    h.events[0].time = 200;
+    h.sort_events(&mut later, &commit_of);
+    assert_eq!(later, vec![1, 0]);
+}

@@ -184,8 +184,8 @@ impl TicketState {
     }
 }
 
-/// Each ticket's events (indices into `history.events`), in time order; events
-/// of one time keep their history order.
+/// Each ticket's events (indices into `history.events`), in time order (see
+/// [`History::sort_events`]).
 #[derive(Clone, Debug, Default)]
 pub struct TicketEvents {
     lists: Vec<(Sym, Vec<u32>)>,
@@ -201,6 +201,7 @@ impl TicketEvents {
 /// Groups the events of `history` by ticket.
 pub fn events_by_ticket(history: &History) -> TicketEvents {
     // Symbols are dense: index the tickets' lists by symbol rather than hashing.
+    let commit_of = history.commits.of_events();
     let mut slot = vec![u32::MAX; history.strings.len()];
     let mut lists: Vec<(Sym, Vec<u32>)> = Vec::new();
     for (i, e) in history.events.iter().enumerate() {
@@ -212,7 +213,7 @@ pub fn events_by_ticket(history: &History) -> TicketEvents {
         lists[*s as usize].1.push(u32::try_from(i).expect("fewer than 4 billion events"));
     }
     for (_, idxs) in &mut lists {
-        idxs.sort_by_key(|&i| history.events[i as usize].time);
+        history.sort_events(idxs, &commit_of);
     }
     TicketEvents { lists }
 }

@@ -336,3 +336,31 @@ fn several_threads_derive_the_same_events() {
     }
     assert_eq!(outputs[0], outputs[1]);
 }
+
+#[test]
+fn a_plain_git_merge_counts_only_what_it_changed() {
+    let env = TestEnv::initialised();
+    let id = new_as(&env, JANE, "2026-11-02T09:00:00Z", "Keyboard sticky");
+    let base = env.desk_head();
+    as_at(&env, BOB, "2026-11-02T10:00:00Z", &["note", &id, "-m", "Ordered a new one."]).ok();
+    // On a side branch, by hand: the status line.
+    env.git(&["branch", "side", &base]);
+    let wt = env.root.join("side-worktree");
+    env.git(&["worktree", "add", "-q", wt.to_str().unwrap(), "side"]);
+    let file = wt.join(path(&id));
+    let text = std::fs::read_to_string(&file).unwrap().replace("status: new", "status: pending");
+    std::fs::write(&file, text).unwrap();
+    env.git_in(&wt, &["commit", "-q", "-a", "-m", "pending", "--date", "2026-11-02T11:00:00Z"]);
+    env.git(&["worktree", "remove", "--force", wt.to_str().unwrap()]);
+    // Merged into desk with plain git (the two changes touch different lines).
+    let wt = env.root.join("desk-worktree");
+    env.git(&["worktree", "add", "-q", wt.to_str().unwrap(), "desk"]);
+    env.git_in(&wt, &["merge", "-q", "--no-edit", "side"]);
+    env.git(&["worktree", "remove", "--force", wt.to_str().unwrap()]);
+    assert_eq!(env.git(&["rev-list", "--count", "--merges", "desk"]).trim(), "1");
+    let log = env.desk(&["log", &id, "--json"]).ok().json();
+    let kinds: Vec<&str> = log.as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["created", "note", "status"], "{log:#}");
+    assert_eq!((log[2]["from"].clone(), log[2]["to"].clone()), (json!("new"), json!("pending")));
+    assert_eq!(log[2]["date"], "2026-11-02T11:00:00Z");
+}

@@ -181,21 +181,19 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let tip = store.require_tip()?;
     let id = store.resolve(&tip, &args.id.0)?;
     let history = history::load(&store, &tip)?;
-    let mut events = Vec::new();
+    let mut picked: Vec<u32> = Vec::new();
+    let commit_of = history.commits.of_events();
     if let Some(sym) = history.sym(id.as_str()) {
-        let mut at = 0usize;
-        for (commit, n) in history.commits.iter() {
-            let n = n as usize;
-            for e in &history.events[at..at + n] {
-                if e.ticket == sym {
-                    events.push((e, hex(&commit)));
-                }
-            }
-            at += n;
-        }
+        picked = (0..history.events.len())
+            .filter(|&i| history.events[i].ticket == sym)
+            .map(|i| u32::try_from(i).expect("fewer than 4 billion events"))
+            .collect();
+        history.sort_events(&mut picked, &commit_of);
     }
-    // Time order; events of one time keep history order.
-    events.sort_by_key(|(e, _)| e.time);
+    let events: Vec<(&history::Event, String)> = picked
+        .iter()
+        .map(|&i| (&history.events[i as usize], hex(history.commits.id(commit_of[i as usize] as usize))))
+        .collect();
     if args.json {
         let out: Vec<EventJson> = events
             .iter()

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# History benchmarks of desk: `desk report` cold (no event cache) against
+# `git log --raw desk` on the same repository, `desk report` warm (a cache a few
+# commits behind, and one up to date) and `desk log ID` warm, on a generated
+# helpdesk of 100k tickets with about five commits each (--history).
+#
+#   bench/history.sh                      # Markdown on stdout and in $SCRATCH/history-results.md
+#   COLD_RUNS=5 WARM_RUNS=50 bench/history.sh
+#   DESK_BENCH_DIR=/var/tmp/b bench/history.sh
+#
+# The generated repository is kept in $SCRATCH/gen/h100000 and reused. The
+# script only touches its `.git/desk/` caches, and moves the desk branch back
+# five commits for a moment to build the cache the warm run extends (restored
+# on exit).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+SCRATCH=${DESK_BENCH_DIR:-${TMPDIR:-/tmp}/desk-bench}
+TICKETS=${TICKETS:-100000}
+COLD_RUNS=${COLD_RUNS:-3}
+WARM_RUNS=${WARM_RUNS:-30}
+DESK=$ROOT/target/release/desk
+GEN=$ROOT/target/release/examples/gen_helpdesk
+OUT=$SCRATCH/history-results.md
+export DESK_NOW=2026-11-28T12:00:00Z
+
+log() { printf '%s\n' "$*" >&2; }
+
+if ! command -v hyperfine >/dev/null; then
+    log "installing hyperfine"
+    if [ "$(id -u)" = 0 ]; then apt-get install -y hyperfine >&2; else sudo apt-get install -y hyperfine >&2; fi
+fi
+
+log "building release binaries"
+(cd "$ROOT" && cargo build --release --quiet --bin desk --example gen_helpdesk)
+
+mkdir -p "$SCRATCH/gen"
+REPO=$SCRATCH/gen/h$TICKETS
+if [ ! -d "$REPO" ]; then
+    log "generating $TICKETS tickets with history (several minutes)"
+    tmp=$(mktemp -d "$SCRATCH/gen/.h$TICKETS.XXXXXX")
+    "$GEN" --tickets "$TICKETS" --history --out "$tmp" --seed 1
+    mv -T "$tmp" "$REPO" 2>/dev/null || rm -rf "$tmp"
+fi
+cd "$REPO"
+COMMITS=$(git rev-list --count desk)
+TIP=$(git rev-parse desk)
+ID=$(git ls-tree --name-only "$TIP:tickets/$(git ls-tree --name-only "$TIP:tickets" | head -1)" | head -1)
+ID=${ID%.md}
+WORK=$(mktemp -d "$SCRATCH/history.XXXXXX")
+trap 'git -C "$REPO" update-ref refs/heads/desk "$TIP"; rm -rf "$WORK"' EXIT
+
+log "building the cache five commits behind the tip"
+git update-ref refs/heads/desk "$TIP~5"
+rm -f .git/desk/history
+"$DESK" report >/dev/null
+cp .git/desk/history "$WORK/behind"
+git update-ref refs/heads/desk "$TIP"
+
+log "timing ($COMMITS commits)"
+hyperfine --style basic --runs "$COLD_RUNS" --warmup 1 --export-json "$WORK/cold.json" \
+    -n 'git log --raw desk' 'git log --raw desk >/dev/null' \
+    -n 'desk report, cold (no cache)' --prepare 'rm -f .git/desk/history' "$DESK report >/dev/null" >&2
+hyperfine --style basic --runs "$WARM_RUNS" --warmup 2 --export-json "$WORK/warm.json" \
+    -n 'desk report, warm (cache 5 commits behind)' --prepare "cp $WORK/behind .git/desk/history" "$DESK report >/dev/null" \
+    -n 'desk report, warm (cache up to date)' "$DESK report >/dev/null" \
+    -n "desk log $ID, warm" "$DESK log $ID >/dev/null" \
+    -n "desk log $ID --json, warm" "$DESK log $ID --json >/dev/null" >&2
+
+python3 - "$WORK/cold.json" "$WORK/warm.json" "$COMMITS" "$TICKETS" >"$OUT" <<'EOF'
+import json, sys
+cold, warm = (json.load(open(p))["results"] for p in sys.argv[1:3])
+commits, tickets = sys.argv[3], sys.argv[4]
+print(f"{int(tickets):,} tickets, {int(commits):,} commits on the desk branch.\n")
+print("| command | median | mean ± σ | runs |")
+print("|---|---|---|---|")
+for r in cold + warm:
+    unit, scale = ("s", 1) if r["median"] >= 1 else ("ms", 1000)
+    print(f"| `{r['command']}` | {r['median'] * scale:.{2 if unit == 's' else 0}f} {unit} | "
+          f"{r['mean'] * scale:.{2 if unit == 's' else 0}f} ± {r['stddev'] * scale:.{2 if unit == 's' else 0}f} {unit} | {len(r['times'])} |")
+base = cold[0]["median"]
+print(f"\nCold `desk report` / `git log --raw desk` (medians, same run): **{cold[1]['median'] / base:.2f}×**")
+EOF
+cat "$OUT"
