@@ -1,6 +1,7 @@
 //! Shared output pieces: styles, times and ages, the JSON views CI scripts
 //! read, and the terminal width.
 
+use std::fmt::Write as _;
 use std::io::{IsTerminal, Write};
 
 use anstyle::{AnsiColor, Style};
@@ -17,26 +18,27 @@ pub const ID: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor:
 pub const NOTE: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Magenta))).bold();
 pub const REPLY: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Cyan))).bold();
 
-/// The colour of a status in tables.
-pub fn status_color(config: &Config, status: &str) -> Option<comfy_table::Color> {
-    if config.is_done(status) {
-        Some(comfy_table::Color::DarkGrey)
+/// The style of a status in tables.
+pub fn status_style(config: &Config, status: &str) -> Style {
+    let color = if config.is_done(status) {
+        AnsiColor::BrightBlack
     } else if status == config.workflow.initial {
-        Some(comfy_table::Color::Cyan)
+        AnsiColor::Cyan
     } else if status == "pending" {
-        Some(comfy_table::Color::Yellow)
+        AnsiColor::Yellow
     } else {
-        Some(comfy_table::Color::Green)
-    }
+        AnsiColor::Green
+    };
+    Style::new().fg_color(Some(color.into()))
 }
 
-/// The colour of a priority in tables: the top two levels stand out.
-pub fn priority_color(config: &Config, priority: &str) -> Option<comfy_table::Color> {
+/// The style of a priority in tables: the top two levels stand out.
+pub fn priority_style(config: &Config, priority: &str) -> Style {
     let levels = config.priorities.levels.len();
     match config.priority_rank(priority) {
-        Some(r) if r + 1 == levels => Some(comfy_table::Color::Red),
-        Some(r) if r + 2 == levels => Some(comfy_table::Color::Yellow),
-        _ => None,
+        Some(r) if r + 1 == levels => Style::new().fg_color(Some(AnsiColor::Red.into())),
+        Some(r) if r + 2 == levels => Style::new().fg_color(Some(AnsiColor::Yellow.into())),
+        _ => Style::new(),
     }
 }
 
@@ -120,6 +122,90 @@ pub fn print_table(out: &mut impl Write, table: &mut comfy_table::Table) -> Resu
         writeln!(out, "{}", line.trim_end())?;
     }
     Ok(())
+}
+
+/// One cell of a [`PlainTable`]: its text and style.
+pub type StyledCell = (String, Style);
+
+/// A table of single-line rows in the same plain style as [`table`], built for
+/// long lists: linear in the number of cells and written in one buffered pass
+/// (`desk list` of 100 000 tickets). Fitted to a width (see [`table_width`]) by
+/// cutting the last column, which should be the one that may be long (a title).
+pub struct PlainTable {
+    header: Vec<&'static str>,
+    rows: Vec<Vec<StyledCell>>,
+    color: bool,
+}
+
+impl PlainTable {
+    pub fn new(header: &[&'static str], color: bool) -> PlainTable {
+        PlainTable { header: header.to_vec(), rows: Vec::new(), color }
+    }
+
+    pub fn push(&mut self, row: Vec<StyledCell>) {
+        debug_assert_eq!(row.len(), self.header.len());
+        self.rows.push(row);
+    }
+
+    /// Writes the header and rows, two spaces between columns, no trailing
+    /// spaces, cutting the last column to fit `width` if given.
+    pub fn print(&self, out: &mut impl Write, width: Option<u16>) -> Result<()> {
+        use unicode_width::UnicodeWidthStr as _;
+        let mut widths: Vec<usize> = self.header.iter().map(|h| h.width()).collect();
+        for row in &self.rows {
+            for (w, (text, _)) in widths.iter_mut().zip(row) {
+                *w = (*w).max(text.width());
+            }
+        }
+        if let (Some(limit), Some(last)) = (width, widths.len().checked_sub(1)) {
+            let others: usize = widths[..last].iter().map(|w| w + 2).sum();
+            widths[last] = widths[last].min(usize::from(limit).saturating_sub(others).max(MIN_LAST_COLUMN));
+        }
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+        let header: Vec<StyledCell> = self.header.iter().map(|h| ((*h).to_owned(), Style::new())).collect();
+        let mut line = String::new();
+        for row in std::iter::once(&header).chain(&self.rows) {
+            line.clear();
+            for (i, ((text, style), width)) in row.iter().zip(&widths).enumerate() {
+                let last = i + 1 == widths.len();
+                let text = fit(text, *width);
+                let pad = if last { 0 } else { width - text.width() + 2 };
+                if self.color && *style != Style::new() {
+                    let _ = write!(line, "{style}{text}{style:#}");
+                } else {
+                    line.push_str(&text);
+                }
+                line.extend(std::iter::repeat_n(' ', pad));
+            }
+            writeln!(out, "{}", line.trim_end())?;
+        }
+        out.flush()?;
+        Ok(())
+    }
+}
+
+/// The last column of a [`PlainTable`] is never cut below this many columns.
+const MIN_LAST_COLUMN: usize = 10;
+
+/// `text` cut to `width` display columns, ending in `…` when cut.
+fn fit(text: &str, width: usize) -> std::borrow::Cow<'_, str> {
+    use unicode_width::{UnicodeWidthChar as _, UnicodeWidthStr as _};
+    if text.width() <= width {
+        return text.into();
+    }
+    let mut cut = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        cut.push(c);
+        used += w;
+    }
+    cut.truncate(cut.trim_end().len());
+    cut.push('…');
+    cut.into()
 }
 
 /// A ticket as `--json` shows it. Field names are part of desk's interface.
@@ -209,6 +295,50 @@ pub fn print_json(value: &impl Serialize) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn plain_table(width: Option<u16>, color: bool) -> String {
+        let mut table = PlainTable::new(&["ID", "STATUS", "TITLE"], color);
+        let cell = |s: &str| (s.to_owned(), Style::new());
+        table.push(vec![
+            (String::from("k3x9q2"), ID),
+            cell("open"),
+            cell("Printer on 3rd floor does not print"),
+        ]);
+        table.push(vec![(String::from("ab12cd"), ID), cell("pending"), cell("Café menu shows 🍕 twice")]);
+        let mut out = Vec::new();
+        table.print(&mut out, width).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn plain_tables_align_columns_and_trim_line_ends() {
+        assert_eq!(
+            plain_table(None, false),
+            "ID      STATUS   TITLE\n\
+             k3x9q2  open     Printer on 3rd floor does not print\n\
+             ab12cd  pending  Café menu shows 🍕 twice\n"
+        );
+    }
+
+    #[test]
+    fn plain_tables_cut_the_last_column_to_the_width() {
+        let text = plain_table(Some(36), false);
+        assert_eq!(
+            text,
+            "ID      STATUS   TITLE\n\
+             k3x9q2  open     Printer on 3rd flo…\n\
+             ab12cd  pending  Café menu shows 🍕…\n"
+        );
+        // Never below ten columns, even on a very narrow terminal.
+        assert!(plain_table(Some(5), false).contains("Printer o…\n"));
+    }
+
+    #[test]
+    fn plain_tables_style_cells_only_with_colour() {
+        assert!(!plain_table(None, false).contains('\u{1b}'));
+        let coloured = plain_table(None, true);
+        assert!(coloured.contains(&format!("{ID}k3x9q2{ID:#}  open")), "{coloured:?}");
+    }
 
     #[test]
     fn ages_and_durations_read_compactly() {

@@ -2,7 +2,7 @@
 
 use std::cmp::Ordering;
 
-use comfy_table::{Cell, Row};
+use anstyle::Style;
 
 use crate::cli::output::{self, TicketJson, person_short, print_json};
 use crate::cli::{CliError, Ctx, Result};
@@ -84,26 +84,62 @@ fn parse_sort(s: &str) -> Result<(SortField, bool)> {
     Ok((field, reverse))
 }
 
-fn compare(a: &Summary, b: &Summary, field: SortField, config: &Config) -> Ordering {
-    let rank = |p: &str| config.priority_rank(p).map_or(-1, |r| i64::try_from(r).unwrap_or(i64::MAX));
-    let status_rank = |s: &str| config.workflow.statuses.iter().position(|x| x == s).unwrap_or(usize::MAX);
+fn compare(a: &Hit<'_>, b: &Hit<'_>, field: SortField) -> Ordering {
+    let (x, y) = (a.summary, b.summary);
     let primary = match field {
-        SortField::Priority => rank(&b.priority).cmp(&rank(&a.priority)),
-        SortField::Created => a.created.cmp(&b.created),
-        SortField::Updated => b.updated.cmp(&a.updated),
-        SortField::Status => status_rank(&a.status).cmp(&status_rank(&b.status)),
-        SortField::Assignee => a.assignee.cmp(&b.assignee),
-        SortField::Title => a.title.to_lowercase().cmp(&b.title.to_lowercase()),
+        SortField::Priority => b.priority_rank.cmp(&a.priority_rank),
+        SortField::Created => x.created.cmp(&y.created),
+        SortField::Updated => y.updated.cmp(&x.updated),
+        SortField::Status => a.status_rank.cmp(&b.status_rank),
+        SortField::Assignee => x.assignee.cmp(&y.assignee),
+        SortField::Title => a.title_key.cmp(&b.title_key),
         SortField::Id => Ordering::Equal,
     };
-    primary.then(a.created.cmp(&b.created)).then_with(|| a.id.cmp(&b.id))
+    primary.then(x.created.cmp(&y.created)).then_with(|| x.id.cmp(&y.id))
 }
 
-/// One listed ticket: its summary, and the whole ticket when it had to be loaded.
+/// One listed ticket: its summary, the whole ticket when it had to be loaded,
+/// and its sort keys, computed once rather than in every comparison.
 struct Hit<'a> {
     entry: &'a IndexEntry,
     summary: &'a Summary,
-    full: Option<Ticket>,
+    full: Option<Box<Ticket>>,
+    /// Rank in desk.yaml's priorities, -1 for unknown ones.
+    priority_rank: i64,
+    /// Position in the workflow, unknown statuses last.
+    status_rank: usize,
+    /// The lowercased title, only when sorting by title.
+    title_key: String,
+    /// Index among the readable entries (sorted by id).
+    position: usize,
+}
+
+impl<'a> Hit<'a> {
+    fn new(
+        entry: &'a IndexEntry,
+        summary: &'a Summary,
+        full: Option<Box<Ticket>>,
+        position: usize,
+        sort: SortField,
+        config: &Config,
+    ) -> Self {
+        Hit {
+            entry,
+            summary,
+            full,
+            position,
+            priority_rank: config
+                .priority_rank(&summary.priority)
+                .map_or(-1, |r| i64::try_from(r).unwrap_or(i64::MAX)),
+            status_rank: config
+                .workflow
+                .statuses
+                .iter()
+                .position(|x| *x == summary.status)
+                .unwrap_or(usize::MAX),
+            title_key: if sort == SortField::Title { summary.title.to_lowercase() } else { String::new() },
+        }
+    }
 }
 
 fn fields(s: &Summary) -> Fields<'_> {
@@ -149,6 +185,9 @@ fn print_list(
     let entries = store.index(tip)?;
 
     let mut hits = Vec::new();
+    // The position of each hit among the readable entries, which are sorted by
+    // path and so by id: its neighbours there give its unique prefix.
+    let mut readable = 0;
     for entry in &entries {
         let summary = match &entry.summary {
             Ok(s) => s,
@@ -157,19 +196,23 @@ fn print_list(
                 continue;
             }
         };
-        match query.matches_fields(&fields(summary), &mctx) {
-            Some(true) => hits.push(Hit { entry, summary, full: None }),
-            Some(false) => {}
+        readable += 1;
+        let full = match query.matches_fields(&fields(summary), &mctx) {
+            Some(true) => None,
+            Some(false) => continue,
             None => {
                 let ticket = store.load_blob_ticket(entry.blob_id(), &entry.path)?;
-                if query.matches(&ticket, &mctx) {
-                    hits.push(Hit { entry, summary, full: Some(ticket) });
+                if !query.matches(&ticket, &mctx) {
+                    continue;
                 }
+                Some(Box::new(ticket))
             }
-        }
+        };
+        hits.push(Hit::new(entry, summary, full, readable - 1, sort.0, &config));
     }
-    hits.sort_by(|a, b| {
-        let o = compare(a.summary, b.summary, sort.0, &config);
+    // Ties are broken by id, so an unstable sort gives the one order.
+    hits.sort_unstable_by(|a, b| {
+        let o = compare(a, b, sort.0);
         if sort.1 { o.reverse() } else { o }
     });
     if let Some(n) = args.limit {
@@ -180,7 +223,7 @@ fn print_list(
         let mut out = Vec::with_capacity(hits.len());
         for hit in hits {
             let ticket = match hit.full {
-                Some(t) => t,
+                Some(t) => *t,
                 None => store.load_blob_ticket(hit.entry.blob_id(), &hit.entry.path)?,
             };
             out.push(TicketJson::from(&ticket));
@@ -191,37 +234,25 @@ fn print_list(
         eprintln!("no tickets match");
         return Ok(());
     }
-    // Entries are sorted by path, and paths by id: neighbours give unique prefixes.
     let ids: Vec<&str> =
         entries.iter().filter_map(|e| e.summary.as_ref().ok()).map(|s| s.id.as_str()).collect();
     let lens = model::unique_prefix_lengths(&ids);
-    let shortest = |id: &str| ids.binary_search(&id).map_or(model::MIN_SHORT, |i| lens[i]);
 
-    let mut table = output::table(ctx.color);
-    table.set_header(["ID", "STATUS", "PRIORITY", "ASSIGNEE", "AGE", "TITLE"]);
+    let mut table =
+        output::PlainTable::new(&["ID", "STATUS", "PRIORITY", "ASSIGNEE", "AGE", "TITLE"], ctx.color);
+    let now = ctx.now.timestamp();
     for hit in &hits {
         let s = hit.summary;
-        let mut status = Cell::new(&s.status);
-        if let Some(c) = output::status_color(&config, &s.status) {
-            status = status.fg(c);
-        }
-        let mut priority = Cell::new(&s.priority);
-        if let Some(c) = output::priority_color(&config, &s.priority) {
-            priority = priority.fg(c);
-        }
-        let mut row = Row::from(vec![
-            Cell::new(&s.id[..shortest(&s.id)]).fg(comfy_table::Color::Yellow),
-            status,
-            priority,
-            Cell::new(person_short(s.assignee.as_deref())),
-            Cell::new(output::age(ctx.now.timestamp() - s.created)),
-            Cell::new(&s.title),
+        table.push(vec![
+            (s.id[..lens[hit.position]].to_owned(), output::ID),
+            (s.status.clone(), output::status_style(&config, &s.status)),
+            (s.priority.clone(), output::priority_style(&config, &s.priority)),
+            (person_short(s.assignee.as_deref()), Style::new()),
+            (output::age(now - s.created), Style::new()),
+            (s.title.clone(), Style::new()),
         ]);
-        row.max_height(1);
-        table.add_row(row);
     }
-    let mut out = anstream::stdout().lock();
-    output::print_table(&mut out, &mut table)
+    table.print(&mut anstream::stdout().lock(), output::table_width())
 }
 
 /// Prints the default queue (open tickets, most urgent first) of `store`.
