@@ -120,6 +120,23 @@ pub fn commit_summary(verb: &str, ticket: &Ticket) -> String {
     format!("{} {verb}: {title}", &ticket.id.as_str()[..model::MIN_SHORT])
 }
 
+/// A ticket found by [`Store::locate`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Located {
+    pub id: TicketId,
+    /// The blob of its file.
+    pub blob: Oid,
+    /// Length of its shortest unique prefix.
+    pub short: usize,
+}
+
+/// Length of the shortest unique prefix of `id` among the sorted `ids` of its shard.
+fn short_len(ids: &[TicketId], id: &TicketId) -> usize {
+    let strs: Vec<&str> = ids.iter().map(TicketId::as_str).collect();
+    let lens = model::unique_prefix_lengths(&strs);
+    strs.binary_search(&id.as_str()).map_or(model::MIN_SHORT, |i| lens[i])
+}
+
 /// Result of a write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Written {
@@ -133,6 +150,8 @@ pub enum Written {
 pub struct Store {
     repo: Repository,
     branch: String,
+    /// The last configuration parsed, by the id of the tree it came from.
+    config_cache: std::cell::RefCell<Option<(Oid, Config)>>,
 }
 
 impl Store {
@@ -149,7 +168,7 @@ impl Store {
             .and_then(|c| c.get_string("desk.branch").ok())
             .filter(|b| !b.trim().is_empty())
             .unwrap_or_else(|| DEFAULT_BRANCH.to_owned());
-        Ok(Store { repo, branch })
+        Ok(Store { repo, branch, config_cache: std::cell::RefCell::default() })
     }
 
     /// Opens the repository at exactly `path` (no discovery).
@@ -161,7 +180,7 @@ impl Store {
             .ok()
             .and_then(|c| c.get_string("desk.branch").ok())
             .unwrap_or_else(|| DEFAULT_BRANCH.to_owned());
-        Ok(Store { repo, branch })
+        Ok(Store { repo, branch, config_cache: std::cell::RefCell::default() })
     }
 
     pub fn repo(&self) -> &Repository {
@@ -235,15 +254,22 @@ impl Store {
         Ok(Some(self.repo.find_blob(entry.id())?.content().to_vec()))
     }
 
-    /// The configuration on the desk branch.
+    /// The configuration on the desk branch (parsed once per tree and store).
     pub fn config(&self, tip: &Tip) -> Result<Config, StoreError> {
+        if let Some((tree, config)) = &*self.config_cache.borrow()
+            && *tree == tip.tree
+        {
+            return Ok(config.clone());
+        }
         let text = self
             .read_file(tip.tree, CONFIG_PATH)?
             .ok_or_else(|| StoreError::NotInitialised(self.branch.clone()))?;
-        Config::parse(&String::from_utf8_lossy(&text)).map_err(|e| StoreError::Malformed {
+        let config = Config::parse(&String::from_utf8_lossy(&text)).map_err(|e| StoreError::Malformed {
             path: CONFIG_PATH.into(),
             error: ParseError { line: e.line, message: e.message },
-        })
+        })?;
+        *self.config_cache.borrow_mut() = Some((tip.tree, config.clone()));
+        Ok(config)
     }
 
     /// Ids of all tickets whose id starts with `prefix` (normalised, non-empty).
@@ -282,6 +308,65 @@ impl Store {
                 prefix: prefix.to_owned(),
                 candidates: ids.into_iter().map(|i| i.to_string()).collect(),
             }),
+        }
+    }
+
+    /// Finds the one ticket a (normalised) id prefix names, reading the ticket
+    /// tree once: its id, the blob of its file and the length of its shortest
+    /// unique prefix (at least [`model::MIN_SHORT`]).
+    pub fn locate(&self, tip: &Tip, prefix: &str) -> Result<Located, StoreError> {
+        if prefix.len() < 2 {
+            // Spans several shards: the general path.
+            let id = self.resolve(tip, prefix)?;
+            let ids = self.ids_with_prefix(tip.tree, id.shard())?;
+            let blob = self
+                .blob_at(tip.tree, &id.path())?
+                .ok_or_else(|| StoreError::NoSuchTicket(id.to_string()))?;
+            let short = short_len(&ids, &id);
+            return Ok(Located { id, blob, short });
+        }
+        let root = self.repo.find_tree(tip.tree)?;
+        let shard = subtree(&self.repo, &root, TICKETS_DIR)?
+            .map(|tickets| subtree(&self.repo, &tickets, &prefix[..2]))
+            .transpose()?
+            .flatten();
+        let Some(shard) = shard else { return Err(StoreError::NoSuchTicket(prefix.to_owned())) };
+        let mut ids = Vec::new();
+        let mut matches = Vec::new();
+        for file in &shard {
+            let Some(id) = file.name().ok().and_then(|n| n.strip_suffix(".md")).and_then(TicketId::parse)
+            else {
+                continue;
+            };
+            if id.as_str().starts_with(prefix) && file.kind() == Some(ObjectType::Blob) {
+                matches.push((id.clone(), file.id()));
+            }
+            ids.push(id);
+        }
+        ids.sort();
+        match matches.len() {
+            0 => Err(StoreError::NoSuchTicket(prefix.to_owned())),
+            1 => {
+                let (id, blob) = matches.remove(0);
+                let short = short_len(&ids, &id);
+                Ok(Located { id, blob, short })
+            }
+            _ => {
+                let mut candidates: Vec<String> = matches.into_iter().map(|(id, _)| id.to_string()).collect();
+                candidates.sort();
+                Err(StoreError::Ambiguous { prefix: prefix.to_owned(), candidates })
+            }
+        }
+    }
+
+    /// The blob at `path` in tree `tree`, if there is one.
+    fn blob_at(&self, tree: Oid, path: &str) -> Result<Option<Oid>, StoreError> {
+        let tree = self.repo.find_tree(tree)?;
+        match tree.get_path(Path::new(path)) {
+            Ok(e) if e.kind() == Some(ObjectType::Blob) => Ok(Some(e.id())),
+            Ok(_) => Ok(None),
+            Err(e) if e.code() == ErrorCode::NotFound => Ok(None),
+            Err(e) => Err(e.into()),
         }
     }
 
@@ -507,4 +592,71 @@ fn update_tree(
         }
     }
     if builder.is_empty() { Ok(None) } else { Ok(Some(builder.write()?)) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ticket(id: &str) -> Ticket {
+        let now = chrono::DateTime::from_timestamp(1_790_000_000, 0).unwrap();
+        Ticket::new(TicketId::parse(id).unwrap(), format!("Ticket {id}"), "new".into(), "normal".into(), now)
+    }
+
+    fn store_with(ids: &[&str]) -> (tempfile::TempDir, Store, Tip) {
+        let dir = tempfile::tempdir().unwrap();
+        Repository::init(dir.path()).unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let sig = Signature::now("Test", "test@example.com").unwrap();
+        let mut files = vec![(CONFIG_PATH.to_owned(), Some(Config::default_text().into_bytes()))];
+        for id in ids {
+            let t = ticket(id);
+            files.push((t.id.path(), Some(model::render_ticket(&t).into_bytes())));
+        }
+        store
+            .write(&sig, &sig, |_| -> Result<Option<Change>, StoreError> {
+                Ok(Some(Change { summary: "setup".into(), files: files.clone(), tickets: Vec::new() }))
+            })
+            .unwrap();
+        let tip = store.require_tip().unwrap();
+        (dir, store, tip)
+    }
+
+    #[test]
+    fn locate_finds_a_ticket_its_file_and_its_short_id() {
+        let (_dir, store, tip) = store_with(&["abcdef1234", "abcdef5678", "abzzzz0000", "k3x9q2hm7d"]);
+        let found = store.locate(&tip, "abcdef5").unwrap();
+        assert_eq!(found.id.as_str(), "abcdef5678");
+        assert_eq!(found.short, 7);
+        assert_eq!(store.load_blob_ticket(found.blob, &found.id.path()).unwrap(), ticket("abcdef5678"));
+        assert_eq!(store.locate(&tip, "abz").unwrap().short, 6);
+        assert_eq!(store.locate(&tip, "k").unwrap().id.as_str(), "k3x9q2hm7d");
+        match store.locate(&tip, "abcdef") {
+            Err(StoreError::Ambiguous { candidates, .. }) => {
+                assert_eq!(candidates, ["abcdef1234", "abcdef5678"])
+            }
+            other => panic!("expected ambiguity, got {other:?}"),
+        }
+        assert!(matches!(store.locate(&tip, "abq"), Err(StoreError::NoSuchTicket(_))));
+        assert!(matches!(store.locate(&tip, "zz"), Err(StoreError::NoSuchTicket(_))));
+    }
+
+    #[test]
+    fn the_configuration_is_read_again_when_the_tree_changes() {
+        let (_dir, store, tip) = store_with(&[]);
+        assert_eq!(store.config(&tip).unwrap(), Config::default());
+        let sig = Signature::now("Test", "test@example.com").unwrap();
+        let text = Config::default_text().replace("default: normal", "default: high");
+        store
+            .write(&sig, &sig, |_| -> Result<Option<Change>, StoreError> {
+                Ok(Some(Change {
+                    summary: "config".into(),
+                    files: vec![(CONFIG_PATH.into(), Some(text.clone().into_bytes()))],
+                    tickets: Vec::new(),
+                }))
+            })
+            .unwrap();
+        let tip = store.require_tip().unwrap();
+        assert_eq!(store.config(&tip).unwrap().priorities.default, "high");
+    }
 }
