@@ -633,7 +633,7 @@ mod tests {
         assert_eq!(store.locate(&tip, "k").unwrap().id.as_str(), "k3x9q2hm7d");
         match store.locate(&tip, "abcdef") {
             Err(StoreError::Ambiguous { candidates, .. }) => {
-                assert_eq!(candidates, ["abcdef1234", "abcdef5678"])
+                assert_eq!(candidates, ["abcdef1234", "abcdef5678"]);
             }
             other => panic!("expected ambiguity, got {other:?}"),
         }
