@@ -125,36 +125,43 @@ pub fn print_table(out: &mut impl Write, table: &mut comfy_table::Table) -> Resu
 }
 
 /// One cell of a [`PlainTable`]: its text and style.
-pub type StyledCell = (String, Style);
+pub type StyledCell<'a> = (std::borrow::Cow<'a, str>, Style);
 
 /// A table of single-line rows in the same plain style as [`table`], built for
 /// long lists: linear in the number of cells and written in one buffered pass
 /// (`desk list` of 100 000 tickets). Fitted to a width (see [`table_width`]) by
 /// cutting the last column, which should be the one that may be long (a title).
-pub struct PlainTable {
+pub struct PlainTable<'a> {
     header: Vec<&'static str>,
-    rows: Vec<Vec<StyledCell>>,
+    /// The rows' cells, one row after the other (one allocation for them all).
+    cells: Vec<StyledCell<'a>>,
     color: bool,
 }
 
-impl PlainTable {
-    pub fn new(header: &[&'static str], color: bool) -> PlainTable {
-        PlainTable { header: header.to_vec(), rows: Vec::new(), color }
+impl<'a> PlainTable<'a> {
+    pub fn new(header: &[&'static str], color: bool) -> PlainTable<'a> {
+        PlainTable { header: header.to_vec(), cells: Vec::new(), color }
     }
 
-    pub fn push(&mut self, row: Vec<StyledCell>) {
-        debug_assert_eq!(row.len(), self.header.len());
-        self.rows.push(row);
+    /// Makes room for `rows` more rows.
+    pub fn reserve(&mut self, rows: usize) {
+        self.cells.reserve(rows * self.header.len());
+    }
+
+    /// Adds a row: one cell per column.
+    pub fn push(&mut self, row: impl IntoIterator<Item = StyledCell<'a>>) {
+        let before = self.cells.len();
+        self.cells.extend(row);
+        assert_eq!(self.cells.len() - before, self.header.len(), "a row has one cell per column");
     }
 
     /// Writes the header and rows, two spaces between columns, no trailing
     /// spaces, cutting the last column to fit `width` if given.
     pub fn print(&self, out: &mut impl Write, width: Option<u16>) -> Result<()> {
-        use unicode_width::UnicodeWidthStr as _;
-        let mut widths: Vec<usize> = self.header.iter().map(|h| h.width()).collect();
-        for row in &self.rows {
+        let mut widths: Vec<usize> = self.header.iter().map(|h| display_width(h)).collect();
+        for row in self.cells.chunks(self.header.len()) {
             for (w, (text, _)) in widths.iter_mut().zip(row) {
-                *w = (*w).max(text.width());
+                *w = (*w).max(display_width(text));
             }
         }
         if let (Some(limit), Some(last)) = (width, widths.len().checked_sub(1)) {
@@ -162,14 +169,21 @@ impl PlainTable {
             widths[last] = widths[last].min(usize::from(limit).saturating_sub(others).max(MIN_LAST_COLUMN));
         }
         let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
-        let header: Vec<StyledCell> = self.header.iter().map(|h| ((*h).to_owned(), Style::new())).collect();
+        let header: Vec<StyledCell<'_>> = self.header.iter().map(|h| ((*h).into(), Style::new())).collect();
         let mut line = String::new();
-        for row in std::iter::once(&header).chain(&self.rows) {
+        for row in std::iter::once(header.as_slice()).chain(self.cells.chunks(self.header.len())) {
             line.clear();
             for (i, ((text, style), width)) in row.iter().zip(&widths).enumerate() {
                 let last = i + 1 == widths.len();
-                let text = fit(text, *width);
-                let pad = if last { 0 } else { width - text.width() + 2 };
+                let mut used = display_width(text);
+                let text = if used > *width {
+                    let cut = fit(text, *width);
+                    used = display_width(&cut);
+                    cut
+                } else {
+                    std::borrow::Cow::Borrowed(text.as_ref())
+                };
+                let pad = if last { 0 } else { width - used + 2 };
                 if self.color && *style != Style::new() {
                     let _ = write!(line, "{style}{text}{style:#}");
                 } else {
@@ -187,10 +201,16 @@ impl PlainTable {
 /// The last column of a [`PlainTable`] is never cut below this many columns.
 const MIN_LAST_COLUMN: usize = 10;
 
+/// Columns `text` takes on a terminal.
+fn display_width(text: &str) -> usize {
+    use unicode_width::UnicodeWidthStr as _;
+    if text.is_ascii() { text.len() } else { text.width() }
+}
+
 /// `text` cut to `width` display columns, ending in `…` when cut.
 fn fit(text: &str, width: usize) -> std::borrow::Cow<'_, str> {
-    use unicode_width::{UnicodeWidthChar as _, UnicodeWidthStr as _};
-    if text.width() <= width {
+    use unicode_width::UnicodeWidthChar as _;
+    if display_width(text) <= width {
         return text.into();
     }
     let mut cut = String::new();
@@ -298,13 +318,9 @@ mod tests {
 
     fn plain_table(width: Option<u16>, color: bool) -> String {
         let mut table = PlainTable::new(&["ID", "STATUS", "TITLE"], color);
-        let cell = |s: &str| (s.to_owned(), Style::new());
-        table.push(vec![
-            (String::from("k3x9q2"), ID),
-            cell("open"),
-            cell("Printer on 3rd floor does not print"),
-        ]);
-        table.push(vec![(String::from("ab12cd"), ID), cell("pending"), cell("Café menu shows 🍕 twice")]);
+        let cell = |s: &'static str| (s.into(), Style::new());
+        table.push([("k3x9q2".into(), ID), cell("open"), cell("Printer on 3rd floor does not print")]);
+        table.push([("ab12cd".into(), ID), cell("pending"), cell("Café menu shows 🍕 twice")]);
         let mut out = Vec::new();
         table.print(&mut out, width).unwrap();
         String::from_utf8(out).unwrap()

@@ -412,9 +412,10 @@ impl Store {
         Ok(files)
     }
 
-    /// Every ticket file's summary, from the cached index (rebuilt as needed).
-    pub fn index(&self, tip: &Tip) -> Result<Vec<IndexEntry>, StoreError> {
-        index::load(self, tip)
+    /// Calls `f` with every ticket file's summary (sorted by path), from the
+    /// cached index in [`Store::cache_dir`], brought up to date or rebuilt as needed.
+    pub fn with_index<R>(&self, tip: &Tip, f: impl FnOnce(&[IndexEntry<'_>]) -> R) -> Result<R, StoreError> {
+        index::with_entries(self, tip, f)
     }
 
     /// The acting person as git sees them (author, committer), honouring
@@ -658,5 +659,74 @@ mod tests {
             .unwrap();
         let tip = store.require_tip().unwrap();
         assert_eq!(store.config(&tip).unwrap().priorities.default, "high");
+    }
+
+    fn listed(store: &Store) -> Vec<(String, String)> {
+        let tip = store.require_tip().unwrap();
+        store
+            .with_index(&tip, |entries| {
+                entries
+                    .iter()
+                    .map(|e| match &e.summary {
+                        Ok(s) => (e.path.to_string(), s.title.to_string()),
+                        Err((line, message)) => (e.path.to_string(), format!("line {line}: {message}")),
+                    })
+                    .collect()
+            })
+            .unwrap()
+    }
+
+    fn write_files(store: &Store, files: Vec<(String, Option<Vec<u8>>)>) {
+        let sig = Signature::now("Test", "test@example.com").unwrap();
+        store
+            .write(&sig, &sig, |_| -> Result<Option<Change>, StoreError> {
+                Ok(Some(Change { summary: "change".into(), files: files.clone(), tickets: Vec::new() }))
+            })
+            .unwrap();
+    }
+
+    #[test]
+    fn the_list_index_follows_the_branch_and_survives_a_broken_cache() {
+        let (_dir, store, _) = store_with(&["abcdef1234", "k3x9q2hm7d"]);
+        let first = vec![
+            ("tickets/ab/abcdef1234.md".into(), "Ticket abcdef1234".into()),
+            ("tickets/k3/k3x9q2hm7d.md".into(), "Ticket k3x9q2hm7d".into()),
+        ];
+        assert_eq!(listed(&store), first);
+        assert!(store.cache_dir().join("list-index").exists());
+        assert_eq!(listed(&store), first, "read from the cache");
+
+        // A new, a changed, a removed and a malformed file: the index follows by diff.
+        let mut changed = ticket("k3x9q2hm7d");
+        changed.title = "Printer is on fire".into();
+        write_files(
+            &store,
+            vec![
+                (changed.id.path(), Some(model::render_ticket(&changed).into_bytes())),
+                ("tickets/ab/abcdef1234.md".into(), None),
+                (
+                    ticket("zz00000000").id.path(),
+                    Some(model::render_ticket(&ticket("zz00000000")).into_bytes()),
+                ),
+                ("tickets/mm/mmmmmmmmmm.md".into(), Some(b"no front matter".to_vec())),
+            ],
+        );
+        let second = listed(&store);
+        assert_eq!(second[0], ("tickets/k3/k3x9q2hm7d.md".into(), "Printer is on fire".into()));
+        assert!(second[1].1.starts_with("line 1: "), "{second:?}");
+        assert_eq!(second[2], ("tickets/zz/zz00000000.md".into(), "Ticket zz00000000".into()));
+        assert_eq!(second.len(), 3);
+
+        // A truncated cache file (same version and tree) is rebuilt, not trusted.
+        let file = store.cache_dir().join("list-index");
+        let bytes = std::fs::read(&file).unwrap();
+        std::fs::write(&file, &bytes[..bytes.len() / 2]).unwrap();
+        assert_eq!(listed(&store), second);
+        // So is a cache of another version.
+        let mut other = bytes.clone();
+        other[0] = 0x7f;
+        std::fs::write(&file, other).unwrap();
+        assert_eq!(listed(&store), second);
+        assert_eq!(std::fs::read(&file).unwrap(), bytes);
     }
 }

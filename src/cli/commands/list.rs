@@ -4,7 +4,7 @@ use std::cmp::Ordering;
 
 use anstyle::Style;
 
-use crate::cli::output::{self, TicketJson, person_short, print_json};
+use crate::cli::output::{self, TicketJson, print_json};
 use crate::cli::{CliError, Ctx, Result};
 use crate::model::{self, Ticket};
 use crate::query::{Context, Fields, Query};
@@ -88,21 +88,21 @@ fn compare(a: &Hit<'_>, b: &Hit<'_>, field: SortField) -> Ordering {
     let (x, y) = (a.summary, b.summary);
     let primary = match field {
         SortField::Priority => b.priority_rank.cmp(&a.priority_rank),
-        SortField::Created => x.created.cmp(&y.created),
+        SortField::Created => a.created.cmp(&b.created),
         SortField::Updated => y.updated.cmp(&x.updated),
         SortField::Status => a.status_rank.cmp(&b.status_rank),
         SortField::Assignee => x.assignee.cmp(&y.assignee),
         SortField::Title => a.title_key.cmp(&b.title_key),
         SortField::Id => Ordering::Equal,
     };
-    primary.then(x.created.cmp(&y.created)).then_with(|| x.id.cmp(&y.id))
+    primary.then(a.created.cmp(&b.created)).then_with(|| x.id.cmp(&y.id))
 }
 
 /// One listed ticket: its summary, the whole ticket when it had to be loaded,
 /// and its sort keys, computed once rather than in every comparison.
 struct Hit<'a> {
-    entry: &'a IndexEntry,
-    summary: &'a Summary,
+    entry: &'a IndexEntry<'a>,
+    summary: &'a Summary<'a>,
     full: Option<Box<Ticket>>,
     /// Rank in desk.yaml's priorities, -1 for unknown ones.
     priority_rank: i64,
@@ -112,12 +112,14 @@ struct Hit<'a> {
     title_key: String,
     /// Index among the readable entries (sorted by id).
     position: usize,
+    /// The summary's, kept here for a sort that does not chase pointers.
+    created: i64,
 }
 
 impl<'a> Hit<'a> {
     fn new(
-        entry: &'a IndexEntry,
-        summary: &'a Summary,
+        entry: &'a IndexEntry<'a>,
+        summary: &'a Summary<'a>,
         full: Option<Box<Ticket>>,
         position: usize,
         sort: SortField,
@@ -128,6 +130,7 @@ impl<'a> Hit<'a> {
             summary,
             full,
             position,
+            created: summary.created,
             priority_rank: config
                 .priority_rank(&summary.priority)
                 .map_or(-1, |r| i64::try_from(r).unwrap_or(i64::MAX)),
@@ -142,7 +145,7 @@ impl<'a> Hit<'a> {
     }
 }
 
-fn fields(s: &Summary) -> Fields<'_> {
+fn fields<'a>(s: &'a Summary<'_>) -> Fields<'a> {
     Fields {
         title: &s.title,
         status: &s.status,
@@ -182,77 +185,78 @@ fn print_list(
     query.validate(&config)?;
     let me = store.signatures().ok().map(|(a, _)| super::person(&a));
     let mctx = Context { config: &config, now: ctx.now.timestamp(), me: me.as_deref() };
-    let entries = store.index(tip)?;
-
-    let mut hits = Vec::new();
-    // The position of each hit among the readable entries, which are sorted by
-    // path and so by id: its neighbours there give its unique prefix.
-    let mut readable = 0;
-    for entry in &entries {
-        let summary = match &entry.summary {
-            Ok(s) => s,
-            Err((line, message)) => {
-                eprintln!("warning: {}: line {line}: {message}", entry.path);
-                continue;
-            }
-        };
-        readable += 1;
-        let full = match query.matches_fields(&fields(summary), &mctx) {
-            Some(true) => None,
-            Some(false) => continue,
-            None => {
-                let ticket = store.load_blob_ticket(entry.blob_id(), &entry.path)?;
-                if !query.matches(&ticket, &mctx) {
+    store.with_index(tip, |entries| -> Result<()> {
+        let mut hits = Vec::new();
+        // The position of each hit among the readable entries, which are sorted by
+        // path and so by id: its neighbours there give its unique prefix.
+        let mut readable = 0;
+        for entry in entries {
+            let summary = match &entry.summary {
+                Ok(s) => s,
+                Err((line, message)) => {
+                    eprintln!("warning: {}: line {line}: {message}", entry.path);
                     continue;
                 }
-                Some(Box::new(ticket))
-            }
-        };
-        hits.push(Hit::new(entry, summary, full, readable - 1, sort.0, &config));
-    }
-    // Ties are broken by id, so an unstable sort gives the one order.
-    hits.sort_unstable_by(|a, b| {
-        let o = compare(a, b, sort.0);
-        if sort.1 { o.reverse() } else { o }
-    });
-    if let Some(n) = args.limit {
-        hits.truncate(n);
-    }
-
-    if args.json {
-        let mut out = Vec::with_capacity(hits.len());
-        for hit in hits {
-            let ticket = match hit.full {
-                Some(t) => *t,
-                None => store.load_blob_ticket(hit.entry.blob_id(), &hit.entry.path)?,
             };
-            out.push(TicketJson::from(&ticket));
+            readable += 1;
+            let full = match query.matches_fields(&fields(summary), &mctx) {
+                Some(true) => None,
+                Some(false) => continue,
+                None => {
+                    let ticket = store.load_blob_ticket(entry.blob_id(), &entry.path)?;
+                    if !query.matches(&ticket, &mctx) {
+                        continue;
+                    }
+                    Some(Box::new(ticket))
+                }
+            };
+            hits.push(Hit::new(entry, summary, full, readable - 1, sort.0, &config));
         }
-        return print_json(&out);
-    }
-    if hits.is_empty() {
-        eprintln!("no tickets match");
-        return Ok(());
-    }
-    let ids: Vec<&str> =
-        entries.iter().filter_map(|e| e.summary.as_ref().ok()).map(|s| s.id.as_str()).collect();
-    let lens = model::unique_prefix_lengths(&ids);
+        // Ties are broken by id, so an unstable sort gives the one order.
+        hits.sort_unstable_by(|a, b| {
+            let o = compare(a, b, sort.0);
+            if sort.1 { o.reverse() } else { o }
+        });
+        if let Some(n) = args.limit {
+            hits.truncate(n);
+        }
 
-    let mut table =
-        output::PlainTable::new(&["ID", "STATUS", "PRIORITY", "ASSIGNEE", "AGE", "TITLE"], ctx.color);
-    let now = ctx.now.timestamp();
-    for hit in &hits {
-        let s = hit.summary;
-        table.push(vec![
-            (s.id[..lens[hit.position]].to_owned(), output::ID),
-            (s.status.clone(), output::status_style(&config, &s.status)),
-            (s.priority.clone(), output::priority_style(&config, &s.priority)),
-            (person_short(s.assignee.as_deref()), Style::new()),
-            (output::age(now - s.created), Style::new()),
-            (s.title.clone(), Style::new()),
-        ]);
-    }
-    table.print(&mut anstream::stdout().lock(), output::table_width())
+        if args.json {
+            let mut out = Vec::with_capacity(hits.len());
+            for hit in hits {
+                let ticket = match hit.full {
+                    Some(t) => *t,
+                    None => store.load_blob_ticket(hit.entry.blob_id(), &hit.entry.path)?,
+                };
+                out.push(TicketJson::from(&ticket));
+            }
+            return print_json(&out);
+        }
+        if hits.is_empty() {
+            eprintln!("no tickets match");
+            return Ok(());
+        }
+        let ids: Vec<&str> =
+            entries.iter().filter_map(|e| e.summary.as_ref().ok()).map(|s| s.id.as_ref()).collect();
+        let lens = model::unique_prefix_lengths(&ids);
+
+        let mut table =
+            output::PlainTable::new(&["ID", "STATUS", "PRIORITY", "ASSIGNEE", "AGE", "TITLE"], ctx.color);
+        let now = ctx.now.timestamp();
+        table.reserve(hits.len());
+        for hit in &hits {
+            let s = hit.summary;
+            table.push([
+                (s.id[..lens[hit.position]].into(), output::ID),
+                (s.status.as_ref().into(), output::status_style(&config, &s.status)),
+                (s.priority.as_ref().into(), output::priority_style(&config, &s.priority)),
+                (s.assignee.as_deref().map_or("-", model::display_name).into(), Style::new()),
+                (output::age(now - s.created).into(), Style::new()),
+                (s.title.as_ref().into(), Style::new()),
+            ]);
+        }
+        table.print(&mut anstream::stdout().lock(), output::table_width())
+    })?
 }
 
 /// Prints the default queue (open tickets, most urgent first) of `store`.
