@@ -676,11 +676,11 @@ mod tests {
             .unwrap()
     }
 
-    fn write_files(store: &Store, files: Vec<(String, Option<Vec<u8>>)>) {
+    fn write_files(store: &Store, files: &[(String, Option<Vec<u8>>)]) {
         let sig = Signature::now("Test", "test@example.com").unwrap();
         store
             .write(&sig, &sig, |_| -> Result<Option<Change>, StoreError> {
-                Ok(Some(Change { summary: "change".into(), files: files.clone(), tickets: Vec::new() }))
+                Ok(Some(Change { summary: "change".into(), files: files.to_vec(), tickets: Vec::new() }))
             })
             .unwrap();
     }
@@ -701,7 +701,7 @@ mod tests {
         changed.title = "Printer is on fire".into();
         write_files(
             &store,
-            vec![
+            &[
                 (changed.id.path(), Some(model::render_ticket(&changed).into_bytes())),
                 ("tickets/ab/abcdef1234.md".into(), None),
                 (
