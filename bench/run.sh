@@ -7,7 +7,8 @@
 #   DESK_BENCH_DIR=/var/tmp/b bench/run.sh
 #
 # Generated helpdesks are kept in $SCRATCH/gen and reused; every run works on
-# fresh copies in $SCRATCH/work, so each starts from the same state.
+# fresh copies in its own $SCRATCH/work.XXXXXX (removed at the end), so each
+# starts from the same state and runs can share $SCRATCH.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -19,7 +20,6 @@ SIZES=(1000 10000 100000)
 DESK=$ROOT/target/release/desk
 GEN=$ROOT/target/release/examples/gen_helpdesk
 OUT=$SCRATCH/results.md
-CSV=$SCRATCH/csv
 
 log() { printf '%s\n' "$*" >&2; }
 
@@ -31,27 +31,31 @@ fi
 log "building release binaries"
 (cd "$ROOT" && cargo build --release --quiet --bin desk --example gen_helpdesk)
 
-mkdir -p "$SCRATCH/gen" "$CSV"
+mkdir -p "$SCRATCH/gen"
 for n in "${SIZES[@]}"; do
     dir=$SCRATCH/gen/t$n
-    if ! git -C "$dir" rev-parse --verify -q refs/heads/desk >/dev/null 2>&1; then
-        rm -rf "$dir"
+    if [ ! -d "$dir" ]; then
         log "generating $n tickets"
-        "$GEN" --tickets "$n" --out "$dir" --seed 1
+        tmp=$(mktemp -d "$SCRATCH/gen/.t$n.XXXXXX")
+        "$GEN" --tickets "$n" --out "$tmp" --seed 1
+        # Another run may have made it meanwhile: keep theirs.
+        mv -T "$tmp" "$dir" 2>/dev/null || rm -rf "$tmp"
     fi
 done
 
 # Fresh working copies: the generated repository as it is, with an identity.
-rm -rf "$SCRATCH/work"
-mkdir -p "$SCRATCH/work"
+WORK=$(mktemp -d "$SCRATCH/work.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+CSV=$WORK/csv
+mkdir -p "$CSV"
 for n in 1000 100000; do
-    w=$SCRATCH/work/t$n
+    w=$WORK/t$n
     cp -a "$SCRATCH/gen/t$n" "$w"
     git -C "$w" config user.name "Bench Agent"
     git -C "$w" config user.email "bench@example.com"
 done
-W1=$SCRATCH/work/t1000
-W100=$SCRATCH/work/t100000
+W1=$WORK/t1000
+W100=$WORK/t100000
 
 # A ticket to reply to, and the reference: git's add + commit of one file in
 # a worktree of the same repository.
@@ -60,7 +64,7 @@ T1=$(ticket_of "$W1")
 T100=$(ticket_of "$W100")
 for n in 1000 100000; do
     log "checking out the $n-ticket tree for the git reference"
-    git -C "$SCRATCH/work/t$n" worktree add -q --detach "$SCRATCH/work/git$n" refs/heads/desk
+    git -C "$WORK/t$n" worktree add -q --detach "$WORK/git$n" refs/heads/desk
 done
 
 commits() { git -C "$1" rev-list --count refs/heads/desk; }
@@ -68,7 +72,7 @@ before1=$(commits "$W1")
 before100=$(commits "$W100")
 
 export NO_COLOR=1
-cd "$SCRATCH/work"
+cd "$WORK"
 log "timing desk new and desk reply"
 hyperfine -N --warmup 3 --runs "$RUNS" --export-csv "$CSV/write.csv" \
     -n "desk new (1k)" "$DESK --repo $W1 new 'Benchmark ticket' -b 'Created by bench/run.sh.'" \
@@ -88,11 +92,11 @@ done
 
 log "timing git add + git commit"
 hyperfine --warmup 3 --runs "$RUNS" --export-csv "$CSV/git.csv" \
-    --prepare "date +%s%N >> $SCRATCH/work/git1000/bench.txt" \
-    -n "git add + commit (1k)" "git -C $SCRATCH/work/git1000 add bench.txt && git -C $SCRATCH/work/git1000 commit -q -m 'bench'" >&2
+    --prepare "date +%s%N >> $WORK/git1000/bench.txt" \
+    -n "git add + commit (1k)" "git -C $WORK/git1000 add bench.txt && git -C $WORK/git1000 commit -q -m 'bench'" >&2
 hyperfine --warmup 3 --runs "$RUNS" --export-csv "$CSV/git100.csv" \
-    --prepare "date +%s%N >> $SCRATCH/work/git100000/bench.txt" \
-    -n "git add + commit (100k)" "git -C $SCRATCH/work/git100000 add bench.txt && git -C $SCRATCH/work/git100000 commit -q -m 'bench'" >&2
+    --prepare "date +%s%N >> $WORK/git100000/bench.txt" \
+    -n "git add + commit (100k)" "git -C $WORK/git100000 add bench.txt && git -C $WORK/git100000 commit -q -m 'bench'" >&2
 
 log "timing desk list"
 hyperfine -N --warmup 1 --runs "$LIST_RUNS" --export-csv "$CSV/list-warm.csv" \

@@ -117,30 +117,39 @@ fn is_ticket_path(path: &str) -> bool {
         && path.matches('/').count() == 2
 }
 
-fn build(store: &Store, root: Oid) -> Result<BTreeMap<String, IndexEntry<'static>>, StoreError> {
-    let mut map = BTreeMap::new();
-    for (path, blob) in store.files_under(root, TICKETS_DIR)? {
-        if is_ticket_path(&path) {
-            map.insert(path.clone(), summarise(store.repo(), path, blob)?);
-        }
+/// Builds the index of `tickets` (the `tickets/` tree of `root`) from scratch,
+/// encoding each entry as soon as it is read: memory holds the encoded index,
+/// not every ticket's summary as well.
+fn build(store: &Store, root: Oid, tickets: Oid) -> Result<Vec<u8>, StoreError> {
+    let mut files = store.files_under(root, TICKETS_DIR)?;
+    files.retain(|(path, _)| is_ticket_path(path));
+    files.sort();
+    // The layout of an `IndexFile`: its fields, then the entries as a sequence.
+    let mut bytes =
+        postcard::to_stdvec(&(VERSION, oid_bytes(tickets), files.len())).expect("integers serialise");
+    for (path, blob) in files {
+        let entry = summarise(store.repo(), path, blob)?;
+        bytes = postcard::to_extend(&entry, bytes).expect("index entries serialise");
     }
-    Ok(map)
+    Ok(bytes)
 }
 
+/// The index of `new_tree`, from `entries` (the index of `old_tree`) and the
+/// difference between the two trees.
 fn update(
     repo: &Repository,
     old_tree: Oid,
     new_tree: Oid,
-    entries: Vec<IndexEntry<'static>>,
-) -> Result<BTreeMap<String, IndexEntry<'static>>, StoreError> {
+    entries: Vec<IndexEntry<'_>>,
+) -> Result<Vec<u8>, StoreError> {
     let old = repo.find_tree(old_tree)?;
     let new = repo.find_tree(new_tree)?;
     let diff = repo.diff_tree_to_tree(Some(&old), Some(&new), None)?;
-    let mut map: BTreeMap<String, IndexEntry<'static>> =
-        entries.into_iter().map(|e| (e.path.to_string(), e)).collect();
+    let mut map: BTreeMap<Cow<'_, str>, IndexEntry<'_>> =
+        entries.into_iter().map(|e| (e.path.clone(), e)).collect();
     for delta in diff.deltas() {
         if let Some(path) = delta.old_file().path().and_then(|p| p.to_str()) {
-            map.remove(&format!("{TICKETS_DIR}/{path}"));
+            map.remove(format!("{TICKETS_DIR}/{path}").as_str());
         }
         let new_file = delta.new_file();
         if new_file.exists()
@@ -148,32 +157,11 @@ fn update(
         {
             let path = format!("{TICKETS_DIR}/{path}");
             if is_ticket_path(&path) {
-                map.insert(path.clone(), summarise(repo, path, new_file.id())?);
+                map.insert(Cow::Owned(path.clone()), summarise(repo, path, new_file.id())?);
             }
         }
     }
-    Ok(map)
-}
-
-/// An entry that no longer borrows the bytes it was read from.
-fn into_owned(e: IndexEntry<'_>) -> IndexEntry<'static> {
-    let own = |c: Cow<'_, str>| Cow::Owned(c.into_owned());
-    let summary = match e.summary {
-        Ok(s) => Ok(Summary {
-            id: own(s.id),
-            title: own(s.title),
-            status: own(s.status),
-            priority: own(s.priority),
-            queue: s.queue.map(own),
-            requester: s.requester.map(own),
-            assignee: s.assignee.map(own),
-            labels: s.labels,
-            created: s.created,
-            updated: s.updated,
-        }),
-        Err((line, message)) => Err((line, own(message))),
-    };
-    IndexEntry { path: own(e.path), blob: e.blob, summary }
+    Ok(encode(new_tree, map.into_values().collect()))
 }
 
 /// The start of the index file: which version and which tree it is for.
@@ -224,19 +212,16 @@ fn tickets_tree(store: &Store, tip: &Tip) -> Result<Option<Oid>, StoreError> {
 /// The encoded index of `tickets`: the cached one if it is for this tree, else
 /// the cached one brought up to date by a diff, else one built from scratch.
 fn index_bytes(store: &Store, tip: &Tip, tickets: Oid) -> Result<Vec<u8>, StoreError> {
-    let map = match read_cache(store) {
+    let bytes = match read_cache(store) {
         Some((bytes, tree)) if tree == tickets => return Ok(bytes),
-        Some((bytes, old)) => match decode(&bytes) {
-            // The old tree may be gone (history rewritten and pruned): then rebuild.
-            Some(entries) => {
-                let entries = entries.into_iter().map(into_owned).collect();
-                update(store.repo(), old, tickets, entries).or_else(|_| build(store, tip.tree))?
-            }
-            None => build(store, tip.tree)?,
+        // The old tree may be gone (history rewritten and pruned): then rebuild.
+        Some((bytes, old)) => match decode(&bytes).map(|entries| update(store.repo(), old, tickets, entries))
+        {
+            Some(Ok(updated)) => updated,
+            _ => build(store, tip.tree, tickets)?,
         },
-        None => build(store, tip.tree)?,
+        None => build(store, tip.tree, tickets)?,
     };
-    let bytes = encode(tickets, map.into_values().collect());
     write_cache(store, &bytes);
     Ok(bytes)
 }
@@ -255,7 +240,7 @@ pub fn with_entries<R>(
         entries
     } else {
         // An unreadable cache file: build the index again.
-        rebuilt = encode(tickets, build(store, tip.tree)?.into_values().collect());
+        rebuilt = build(store, tip.tree, tickets)?;
         write_cache(store, &rebuilt);
         decode(&rebuilt).expect("a freshly encoded index decodes")
     };
