@@ -63,7 +63,11 @@ fn every_write_is_one_commit_and_leaves_head_index_and_tree_alone() {
         env.desk(args).ok();
         let new = env.desk_head();
         assert_ne!(new, old, "{args:?} made a commit");
-        assert_eq!(env.git(&["rev-parse", &format!("{new}^")]).trim(), old, "{args:?}: parent is the old tip");
+        assert_eq!(
+            env.git(&["rev-parse", &format!("{new}^")]).trim(),
+            old,
+            "{args:?}: parent is the old tip"
+        );
         assert_eq!(env.git(&["rev-list", "--count", &format!("{old}..{new}")]).trim(), "1", "{args:?}");
         assert_eq!(env.user_state(), before, "{args:?} changed the user's repository");
     }
@@ -156,7 +160,8 @@ fn commits_name_the_acting_person_the_verb_and_the_ticket() {
     // The title is cut to keep the summary line short.
     assert_eq!(subject, format!("{} new: Laptop battery is swollen and the touchpad no long…", &id[..6]));
     assert_eq!(body.trim_end(), format!("Desk-Ticket: {id}"));
-    let trailer = env.git(&["log", "-1", "--format=%(trailers:key=Desk-Ticket,valueonly)", "refs/heads/desk"]);
+    let trailer =
+        env.git(&["log", "-1", "--format=%(trailers:key=Desk-Ticket,valueonly)", "refs/heads/desk"]);
     assert_eq!(trailer.trim(), id);
 
     // GIT_AUTHOR_* and GIT_COMMITTER_* are honoured as git honours them.
@@ -191,7 +196,8 @@ fn commits_name_the_acting_person_the_verb_and_the_ticket() {
 fn reply_and_note_add_to_the_conversation() {
     let env = TestEnv::initialised();
     let id = env.new_ticket("Printer jams", &[]);
-    let run = env.desk_at("2026-11-28T09:10:00Z", &["reply", &id, "-m", "First paragraph.", "-m", "Second."]).ok();
+    let run =
+        env.desk_at("2026-11-28T09:10:00Z", &["reply", &id, "-m", "First paragraph.", "-m", "Second."]).ok();
     assert_eq!(run.stdout, "");
     let t = env.desk(&["show", &id, "--json"]).ok().json();
     // A first reply moves a new ticket to open.
