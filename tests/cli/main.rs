@@ -3,6 +3,7 @@
 mod common;
 
 mod basics;
+mod errors;
 mod generated;
 mod list;
 mod tickets;
