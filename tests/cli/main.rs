@@ -3,6 +3,7 @@
 mod common;
 
 mod basics;
+mod edit;
 mod errors;
 mod generated;
 mod list;
