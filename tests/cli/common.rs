@@ -238,10 +238,12 @@ impl TestEnv {
         let index = std::fs::read(Path::new(&git_dir).join("index")).ok();
         let status = self.git(&["status", "--porcelain", "--untracked-files=all"]);
         let symbolic_head = self.try_git(&["symbolic-ref", "-q", "HEAD"]).stdout;
+        let branch = self.try_git(&["config", "desk.branch"]).stdout.trim().to_owned();
+        let desk_ref = format!("refs/heads/{} ", if branch.is_empty() { "desk" } else { &branch });
         let refs = self
             .git(&["for-each-ref", "--format=%(refname) %(objectname)"])
             .lines()
-            .filter(|l| !l.starts_with("refs/heads/desk "))
+            .filter(|l| !l.starts_with(&desk_ref))
             .map(str::to_owned)
             .collect();
         UserState { head, symbolic_head, index, status, refs }

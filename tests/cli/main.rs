@@ -2,7 +2,9 @@
 
 mod common;
 
+mod bare;
 mod basics;
+mod concurrency;
 mod edit;
 mod errors;
 mod generated;

@@ -349,3 +349,43 @@ fn set_changes_fields_and_custom_fields() {
     }
     assert_eq!(env.desk_head(), head);
 }
+
+#[test]
+fn show_renders_the_ticket_and_its_conversation() {
+    let env = TestEnv::initialised();
+    let id = env
+        .desk_at(
+            "2026-11-27T14:53:34Z",
+            &[
+                "new",
+                "Printer on 3rd floor does not print",
+                "-b",
+                "The printer shows **error 0x42** since this morning.\n\n- tray 1 is empty\n- tray 2 jams",
+                "--requester",
+                "Jane Doe <jane@example.com>",
+                "--priority",
+                "high",
+                "--queue",
+                "it",
+                "-l",
+                "hardware",
+                "-l",
+                "printer",
+            ],
+        )
+        .ok()
+        .line();
+    env.desk_at("2026-11-27T15:01:02Z", &["reply", &id, "-m", "Could you send a photo of the display?"]).ok();
+    env.desk_at("2026-11-28T08:00:00Z", &["note", &id, "-m", "Fuser unit; vendor case `V-42`."]).ok();
+    env.desk_at("2026-11-28T08:05:00Z", &["assign", &id, "Bob Agent <bob@example.com>"]).ok();
+    env.desk_at("2026-11-28T08:06:00Z", &["set", &id, "asset=4711"]).ok();
+    let t = env.desk(&["show", &id, "--json"]).ok().json();
+    let mut text = env.desk(&["show", &id]).ok().stdout;
+    text = text.replace(&id[..6], "TICKET");
+    for (i, c) in t["comments"].as_array().unwrap().iter().enumerate() {
+        text = text.replace(c["id"].as_str().unwrap(), &format!("COMMENT{i}"));
+    }
+    insta::assert_snapshot!("show", text);
+    // Piped output carries no escape codes.
+    assert!(!text.contains('\u{1b}'), "{text}");
+}
