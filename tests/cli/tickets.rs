@@ -98,7 +98,7 @@ fn new_prints_the_full_id_and_stores_every_field() {
         .ok();
     let id = run.line();
     assert_eq!(run.stdout, format!("{id}\n"));
-    assert_eq!(env.all_ids(), [id.clone()]);
+    assert_eq!(env.all_ids(), std::slice::from_ref(&id));
     let t = env.desk(&["show", &id, "--json"]).ok().json();
     assert_eq!(t["title"], "VPN drops");
     assert_eq!(t["body"], "Every *ten* minutes.");

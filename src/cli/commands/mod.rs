@@ -91,7 +91,7 @@ pub fn confirm(updated: &Updated, done: &str, unchanged: &str) {
     match updated.written {
         Written::Commit(_) => anstream::eprintln!("{id}{}{id:#}: {done}", updated.short),
         Written::Unchanged => {
-            anstream::eprintln!("{id}{}{id:#}: {unchanged}; nothing to commit", updated.short)
+            anstream::eprintln!("{id}{}{id:#}: {unchanged}; nothing to commit", updated.short);
         }
     }
 }
