@@ -218,13 +218,13 @@ mod properties {
         fn valid_queries_match_the_same_with_and_without_the_full_ticket(text in query_text()) {
             let config = Config::default();
             let ctx = ctx(&config);
-            if let Ok(q) = Query::parse(&[&text]) {
-                if q.validate(&config).is_ok() {
-                    for t in [ticket("open", "high"), ticket("resolved", "low")] {
-                        let full = q.matches(&t, &ctx);
-                        if let Some(fast) = q.matches_fields(&Fields::from(&t), &ctx) {
-                            prop_assert_eq!(fast, full, "{}", text);
-                        }
+            if let Ok(q) = Query::parse(&[&text])
+                && q.validate(&config).is_ok()
+            {
+                for t in [ticket("open", "high"), ticket("resolved", "low")] {
+                    let full = q.matches(&t, &ctx);
+                    if let Some(fast) = q.matches_fields(&Fields::from(&t), &ctx) {
+                        prop_assert_eq!(fast, full, "{}", text);
                     }
                 }
             }
@@ -236,11 +236,14 @@ mod properties {
             let ctx = ctx(&config);
             let plain = Query::parse(&[&text]);
             let negated = Query::parse(&[format!("-{text}")]);
-            if let (Ok(p), Ok(n)) = (plain, negated) {
-                if p.terms.len() == 1 && n.terms.len() == 1 && !p.terms[0].negated && n.terms[0].negated {
-                    for t in [ticket("open", "high"), ticket("pending", "normal")] {
-                        prop_assert_ne!(p.matches(&t, &ctx), n.matches(&t, &ctx), "{}", text);
-                    }
+            if let (Ok(p), Ok(n)) = (plain, negated)
+                && p.terms.len() == 1
+                && n.terms.len() == 1
+                && !p.terms[0].negated
+                && n.terms[0].negated
+            {
+                for t in [ticket("open", "high"), ticket("pending", "normal")] {
+                    prop_assert_ne!(p.matches(&t, &ctx), n.matches(&t, &ctx), "{}", text);
                 }
             }
         }
