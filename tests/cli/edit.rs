@@ -9,6 +9,11 @@ use crate::common::{Run, TestEnv, bin, run};
 /// believes it is interactive and opens the fake editor, which writes
 /// `DESK_TEST_EDIT` over the file or appends `DESK_TEST_APPEND` to it.
 fn desk_on_terminal(env: &TestEnv, args: &[&str], vars: &[(&str, &str)]) -> Run {
+    desk_on_terminal_typing(env, args, vars, None)
+}
+
+/// The same, with `typed` sent to the terminal as keystrokes.
+fn desk_on_terminal_typing(env: &TestEnv, args: &[&str], vars: &[(&str, &str)], typed: Option<&str>) -> Run {
     let mut line = shell_quote(bin().to_str().unwrap());
     for a in args {
         line.push(' ');
@@ -19,7 +24,7 @@ fn desk_on_terminal(env: &TestEnv, args: &[&str], vars: &[(&str, &str)]) -> Run 
     for (k, v) in vars {
         cmd.env(k, v);
     }
-    let mut out = run(cmd, None);
+    let mut out = run(cmd, typed);
     out.stdout = out.stdout.replace("\r\n", "\n");
     out
 }
@@ -170,4 +175,45 @@ fn reply_note_and_new_open_the_editor_on_a_terminal() {
     let t = env.desk(&["show", &id, "--json"]).ok().json();
     assert_eq!(t["comments"].as_array().unwrap().len(), 1);
     assert_eq!(t["comments"][0]["body"], "A reply.");
+}
+
+#[test]
+fn new_asks_for_a_title_on_a_terminal() {
+    let env = TestEnv::initialised();
+    let run = desk_on_terminal_typing(
+        &env,
+        &["new"],
+        &[("DESK_TEST_EDIT", "Described in the editor.")],
+        Some("Typed at the prompt\r"),
+    );
+    assert_eq!(run.code, 0, "{run}");
+    assert!(run.stdout.contains("Title"), "{run}");
+    let ids = env.all_ids();
+    assert_eq!(ids.len(), 1, "{run}");
+    let t = env.desk(&["show", &ids[0], "--json"]).ok().json();
+    assert_eq!(t["title"], "Typed at the prompt");
+    assert_eq!(t["body"], "Described in the editor.");
+}
+
+#[test]
+fn edit_repairs_a_file_desk_cannot_read() {
+    let env = TestEnv::initialised();
+    let id = env.new_ticket("Printer jams", &[]);
+    let good = env.ticket_file(&id);
+    let broken = good.replace(
+        "Something is wrong.",
+        "<<<<<<< ours\nSomething is wrong.\n=======\nBroken.\n>>>>>>> theirs",
+    );
+    env.commit_by_hand(&[(&format!("tickets/{}/{id}.md", &id[..2]), &broken)], "merged on a forge");
+    env.desk(&["show", &id]).error(1);
+    assert_eq!(env.desk(&["doctor"]).code, 3);
+    // The editor gets the broken text as it is.
+    let run = desk_on_terminal(
+        &env,
+        &["edit", &id],
+        &[("DESK_TEST_EDIT", &good.replace("wrong.", "wrong, fixed."))],
+    );
+    assert_eq!(run.code, 0, "{run}");
+    assert_eq!(env.desk(&["show", &id, "--json"]).ok().json()["body"], "Something is wrong, fixed.");
+    env.desk(&["doctor"]).ok();
 }
