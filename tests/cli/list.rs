@@ -342,3 +342,48 @@ fn a_narrow_terminal_cuts_titles_and_nothing_else() {
         assert!(run.stdout.contains(status), "{status}:\n{run}");
     }
 }
+
+#[test]
+fn the_list_cache_follows_hand_made_commits_and_can_be_deleted() {
+    let f = Fixture::new();
+    let all = |f: &Fixture| f.env.desk(&["list", "--all", "--json"]).ok().stdout;
+    let before = all(&f);
+    // A commit made with plain git changes a ticket: the cached index follows.
+    let vpn = f.id("vpn").to_owned();
+    let text = f.env.ticket_file(&vpn).replace("VPN disconnects every 10 minutes", "VPN is fine again");
+    f.env.commit_by_hand(&[(&format!("tickets/{}/{vpn}.md", &vpn[..2]), &text)], "retitled by hand");
+    let after = all(&f);
+    assert_ne!(after, before);
+    assert!(after.contains("VPN is fine again") && !after.contains("every 10 minutes"), "{after}");
+    assert_eq!(f.list(&["\"fine again\""]), ["vpn"]);
+    // Deleting or corrupting the cache changes no output.
+    let cache = f.env.repo.join(".git/desk");
+    assert!(cache.is_dir(), "list keeps its index under .git/desk");
+    std::fs::remove_dir_all(&cache).unwrap();
+    assert_eq!(all(&f), after);
+    std::fs::write(cache.join("list-index"), b"not an index").unwrap();
+    assert_eq!(all(&f), after);
+    let human = f.env.desk_env(&["list", "--all"], &[("COLUMNS", "120")]).ok().stdout;
+    std::fs::remove_dir_all(&cache).unwrap();
+    assert_eq!(f.env.desk_env(&["list", "--all"], &[("COLUMNS", "120")]).ok().stdout, human);
+}
+
+#[test]
+fn colour_only_when_asked_for_or_on_a_terminal() {
+    let f = Fixture::new();
+    let esc = '\u{1b}';
+    let id = f.id("printer").to_owned();
+    for args in [vec!["list"], vec!["show", id.as_str()]] {
+        assert!(!f.env.desk(&args).ok().stdout.contains(esc), "{args:?} piped");
+        let mut always = args.clone();
+        always.extend(["--color", "always"]);
+        assert!(f.env.desk(&always).ok().stdout.contains(esc), "{always:?}");
+        let mut never = args.clone();
+        never.extend(["--color", "never"]);
+        assert!(!f.env.desk(&never).ok().stdout.contains(esc), "{never:?}");
+    }
+    let run = f.env.desk(&["label", &id, "extra"]).ok();
+    assert!(!run.stderr.contains(esc), "confirmations honour NO_COLOR: {run:?}");
+    let run = f.env.desk(&["show", "zzzzzzzzzz"]);
+    assert!(!run.stderr.contains(esc), "{run:?}");
+}
