@@ -50,6 +50,11 @@ impl StoreError {
             StoreError::NotInitialised(_) => Some("run `desk init`".into()),
             StoreError::NoSuchTicket(_) => Some("`desk list --all` shows every ticket".into()),
             StoreError::Ambiguous { .. } => Some("type more characters of the id".into()),
+            // desk edit takes a ticket; desk.yaml is changed with git on the desk branch.
+            StoreError::Malformed { path, .. } if path == CONFIG_PATH => Some(
+                "fix desk.yaml on the desk branch with git (for example in a worktree of it); `desk doctor` checks it"
+                    .into(),
+            ),
             StoreError::Malformed { path, .. } => Some(format!(
                 "fix the file with `desk edit`, or see every problem with `desk doctor` ({path})"
             )),
@@ -490,4 +495,21 @@ fn update_tree(
         }
     }
     if builder.is_empty() { Ok(None) } else { Ok(Some(builder.write()?)) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hints_for_broken_files_name_a_way_to_fix_them() {
+        let broken = |path: &str| StoreError::Malformed {
+            path: path.into(),
+            error: ParseError { line: 3, message: "bad".into() },
+        };
+        let ticket = broken("tickets/ab/abcdefghjk.md").hint().unwrap();
+        assert!(ticket.contains("desk edit") && ticket.contains("tickets/ab/abcdefghjk.md"), "{ticket}");
+        let config = broken(CONFIG_PATH).hint().unwrap();
+        assert!(!config.contains("desk edit") && config.contains("desk doctor"), "{config}");
+    }
 }

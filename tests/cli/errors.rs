@@ -236,3 +236,22 @@ fn doctor_passes_a_clean_branch_and_checks_statuses_and_stray_files() {
     assert!(doctor.stdout.contains("waiting"), "{doctor}");
     assert!(doctor.stdout.contains("tickets/notes.txt:"), "{doctor}");
 }
+
+#[test]
+fn a_broken_desk_yaml_is_named_with_its_line() {
+    let env = TestEnv::initialised();
+    let id = env.new_ticket("Printer jams", &[]);
+    let config = env.git(&["show", "refs/heads/desk:desk.yaml"]);
+    env.commit_by_hand(&[("desk.yaml", &config.replace("  - low\n", "  - low\n bad indent\n"))], "broken");
+    let head = env.desk_head();
+    for args in [vec!["list"], vec!["reply", &id, "-m", "x"], vec!["new", "T", "-b", "x"]] {
+        let run = env.desk(&args);
+        assert!(run.stderr.contains("desk doctor") && !run.stderr.contains("desk edit"), "{run}");
+        let message = run.error(1);
+        assert!(message.starts_with("desk.yaml: line "), "{args:?}: {message}");
+    }
+    let doctor = env.desk(&["doctor"]);
+    assert_eq!(doctor.code, 3, "{doctor}");
+    assert!(doctor.stdout.starts_with("desk.yaml:"), "{doctor}");
+    assert_eq!(env.desk_head(), head);
+}
