@@ -330,10 +330,14 @@ fn set_changes_fields_and_custom_fields() {
     let subject = env.git(&["log", "-1", "--format=%s", "refs/heads/desk"]);
     assert_eq!(subject.trim(), format!("{} set: New title", &id[..6]));
 
+    env.desk(&["set", &id, "assignee=me"]).ok();
+    assert_eq!(env.desk(&["show", &id, "--json"]).ok().json()["assignee"], "Test Agent <agent@example.com>");
+
     // An empty value clears optional fields.
-    env.desk(&["set", &id, "queue=", "asset="]).ok();
+    env.desk(&["set", &id, "queue=", "asset=", "assignee="]).ok();
     let t = env.desk(&["show", &id, "--json"]).ok().json();
     assert_eq!(t["queue"], serde_json::Value::Null);
+    assert_eq!(t["assignee"], serde_json::Value::Null);
     assert_eq!(t["fields"], serde_json::json!({"customer_tier": "gold"}));
 
     let head = env.desk_head();
