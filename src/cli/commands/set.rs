@@ -8,9 +8,8 @@ use crate::model::KNOWN_KEYS;
 /// Set fields: title, priority, queue, requester, assignee, status, or any custom field.
 ///
 /// `KEY=` (empty) clears queue, requester, assignee or a custom field; `assignee=me`
-/// assigns the ticket to you. Custom
-/// field names are lowercase words (`customer_tier=gold`); values are read as YAML
-/// scalars, so `asset=4711` is a number.
+/// assigns the ticket to you. Custom field names are lowercase words
+/// (`customer_tier=gold`); values are read as YAML scalars, so `asset=4711` is a number.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The ticket (any unique prefix of its id).
