@@ -21,6 +21,7 @@ Query terms (ANDed; a comma ORs values; a leading - negates a term):
   printer \"paper jam\"     words and quoted phrases in title, description and conversation
 
 Without a status or is: term, only tickets that are not done are listed (--all lists every ticket).
+--all, --json, --limit and --sort may also follow the query; after `--` every word is a query term.
 
 Sort fields: priority (most urgent first, then oldest), created (oldest first), updated (most
 recent first), status (workflow order), assignee, title, id; a leading - reverses (--sort=-created).";
