@@ -4,6 +4,7 @@ mod common;
 
 mod bare;
 mod basics;
+mod bench_gen;
 mod concurrency;
 mod edit;
 mod errors;
