@@ -255,3 +255,28 @@ fn a_broken_desk_yaml_is_named_with_its_line() {
     assert!(doctor.stdout.starts_with("desk.yaml:"), "{doctor}");
     assert_eq!(env.desk_head(), head);
 }
+
+#[test]
+fn writing_without_a_git_identity_says_how_to_set_one() {
+    let env = TestEnv::new();
+    std::fs::write(env.home.join(".gitconfig"), "").unwrap();
+    let run = env.desk(&["init"]);
+    assert!(run.stderr.contains("hint: set it with `git config --global user.name"), "{run}");
+    let message = run.error(1);
+    assert!(message.contains("user.name and user.email"), "{message}");
+    assert_eq!(env.git(&["for-each-ref"]), "", "nothing was written");
+    // The environment alone is enough, as for git.
+    let who = [
+        ("GIT_AUTHOR_NAME", "Mail Gateway"),
+        ("GIT_AUTHOR_EMAIL", "gateway@example.com"),
+        ("GIT_COMMITTER_NAME", "Mail Gateway"),
+        ("GIT_COMMITTER_EMAIL", "gateway@example.com"),
+    ];
+    env.desk_env(&["init"], &who).ok();
+    let id = env.desk_env(&["new", "From mail", "-b", "x"], &who).ok().line();
+    let t = env.desk(&["show", &id, "--json"]).ok().json();
+    assert_eq!(t["requester"], "Mail Gateway <gateway@example.com>");
+    // Reading needs no identity.
+    env.desk(&["list", "assignee:me"]).ok();
+    env.desk(&["new", "No one", "-b", "x"]).error(1);
+}

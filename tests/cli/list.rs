@@ -293,6 +293,10 @@ fn json_has_exactly_the_documented_shape() {
             assert!(c["visibility"] == "public" || c["visibility"] == "internal");
         }
     }
+    // show --json is the same object as the list's element.
+    for t in tickets {
+        assert_eq!(&f.env.desk(&["show", t["id"].as_str().unwrap(), "--json"]).ok().json(), t);
+    }
     let p = tickets.iter().find(|t| t["id"] == printer.as_str()).unwrap();
     assert_eq!(p["comments"][0]["visibility"], "public");
     assert_eq!(p["comments"][0]["date"], "2026-11-27T15:00:00Z");
