@@ -157,7 +157,17 @@ fn a_malformed_file_is_reported_and_every_other_ticket_still_loads() {
         ],
         "edited by hand",
     );
+    // A broken file that shares a long prefix with a good one.
+    let good_twin = format!("{}{}", &good[..8], if good.ends_with('0') { "11" } else { "00" });
+    env.commit_by_hand(&[(&path_of(&good_twin), "not a ticket\n")], "a twin");
     let head = env.desk_head();
+
+    // The list shows a prefix of the good ticket that is unique among all files.
+    let table = env.desk(&["list"]).ok();
+    let line = table.stdout.lines().find(|l| l.contains("Good ticket")).unwrap();
+    let shown = line.split(' ').next().unwrap();
+    assert!(shown.len() >= 9, "{table}");
+    assert_eq!(env.desk(&["show", shown, "--json"]).ok().json()["id"], good.as_str());
 
     // list: lists the good tickets, warns about each broken file, exits 0.
     let list = env.desk(&["list", "--json", "--all"]).ok();
@@ -173,7 +183,7 @@ fn a_malformed_file_is_reported_and_every_other_ticket_still_loads() {
     }
     let human = env.desk(&["list"]).ok();
     assert!(human.stdout.contains("Good ticket") && human.stdout.contains("Other ticket"), "{human}");
-    assert_eq!(human.stderr.lines().count(), 3, "{human}");
+    assert_eq!(human.stderr.lines().count(), 4, "{human}");
 
     // show and every write on a broken file name its path and line.
     let message = env.desk(&["show", conflicted]).error(1);
@@ -193,7 +203,7 @@ fn a_malformed_file_is_reported_and_every_other_ticket_still_loads() {
     let doctor = env.desk(&["doctor"]);
     assert_eq!(doctor.code, 3, "{doctor}");
     let lines: Vec<&str> = doctor.stdout.lines().collect();
-    assert_eq!(lines.len(), 3, "{doctor}");
+    assert_eq!(lines.len(), 4, "{doctor}");
     assert!(
         lines.contains(&format!("{}:{conflict_line}: ", path_of(conflicted)).as_str())
             || lines.iter().any(|l| l.starts_with(&format!("{}:{conflict_line}: ", path_of(conflicted)))),
@@ -201,12 +211,12 @@ fn a_malformed_file_is_reported_and_every_other_ticket_still_loads() {
     );
     assert!(lines.iter().any(|l| l.starts_with(&format!("{}:6: ", path_of(broken_yaml)))), "{doctor}");
     assert!(lines.iter().any(|l| l.starts_with(&format!("{}:2: id ", path_of(misplaced)))), "{doctor}");
-    assert!(doctor.stderr.contains("3 problems"), "{doctor}");
+    assert!(doctor.stderr.contains("4 problems"), "{doctor}");
     let json = env.desk(&["doctor", "--json"]);
     assert_eq!(json.code, 3, "{json}");
     let report = json.json();
-    assert_eq!(report["tickets"], 5);
-    assert_eq!(report["problems"].as_array().unwrap().len(), 3);
+    assert_eq!(report["tickets"], 6);
+    assert_eq!(report["problems"].as_array().unwrap().len(), 4);
     for p in report["problems"].as_array().unwrap() {
         assert!(p["path"].is_string() && p["line"].is_u64() && p["message"].is_string(), "{p}");
     }

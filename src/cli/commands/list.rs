@@ -245,9 +245,12 @@ fn print_list(
         eprintln!("no tickets match");
         return Ok(());
     }
-    // Entries are sorted by path, and paths by id: neighbours give unique prefixes.
-    let ids: Vec<&str> =
-        entries.iter().filter_map(|e| e.summary.as_ref().ok()).map(|s| s.id.as_str()).collect();
+    // Prefixes must be unique among every ticket file, the unreadable ones
+    // included: an id prefix resolves against file names.
+    let mut ids: Vec<&str> =
+        entries.iter().filter_map(|e| e.path.rsplit('/').next()?.strip_suffix(".md")).collect();
+    ids.sort_unstable();
+    ids.dedup();
     let lens = model::unique_prefix_lengths(&ids);
     let shortest = |id: &str| ids.binary_search(&id).map_or(model::MIN_SHORT, |i| lens[i]);
 
