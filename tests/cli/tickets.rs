@@ -393,3 +393,32 @@ fn show_renders_the_ticket_and_its_conversation() {
     // Piped output carries no escape codes.
     assert!(!text.contains('\u{1b}'), "{text}");
 }
+
+#[test]
+fn desk_never_moves_a_branch_that_is_checked_out() {
+    let env = TestEnv::new();
+    env.with_user_work();
+    env.git(&["checkout", "-q", "-b", "desk"]);
+    let before = env.user_state();
+    let head = env.git(&["rev-parse", "HEAD"]);
+    let run = env.desk(&["init"]);
+    assert!(run.stderr.contains("git config desk.branch"), "{run}");
+    let message = run.error(1);
+    assert!(message.contains("`desk` branch is checked out in"), "{message}");
+    assert_eq!(env.user_state(), before);
+    assert_eq!(env.git(&["rev-parse", "HEAD"]), head);
+
+    // Nor in a linked worktree.
+    env.git(&["checkout", "-q", "main"]);
+    env.git(&["branch", "-q", "-D", "desk"]);
+    env.desk(&["init"]).ok();
+    let id = env.new_ticket("Before the worktree", &[]);
+    let worktree = env.root.join("desk-worktree");
+    env.git(&["worktree", "add", "-q", worktree.to_str().unwrap(), "desk"]);
+    let desk_head = env.desk_head();
+    let message = env.desk(&["reply", &id, "-m", "x"]).error(1);
+    assert!(message.contains(&format!("checked out in {}", worktree.display())), "{message}");
+    assert_eq!(env.desk_head(), desk_head);
+    // Reading is fine.
+    env.desk(&["show", &id]).ok();
+}
