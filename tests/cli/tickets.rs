@@ -71,6 +71,12 @@ fn every_write_is_one_commit_and_leaves_head_index_and_tree_alone() {
         assert_eq!(env.git(&["rev-list", "--count", &format!("{old}..{new}")]).trim(), "1", "{args:?}");
         assert_eq!(env.user_state(), before, "{args:?} changed the user's repository");
     }
+    let head = env.desk_head();
+    for args in [vec!["list", "--all"], vec!["show", &id], vec!["doctor"], vec!["list", "--json", "jams"]] {
+        env.desk(&args).ok();
+        assert_eq!(env.user_state(), before, "{args:?} changed the user's repository");
+    }
+    assert_eq!(env.desk_head(), head, "reading writes nothing");
 }
 
 #[test]
