@@ -136,11 +136,20 @@ pub struct PlainTable<'a> {
     /// The rows' cells, one row after the other (one allocation for them all).
     cells: Vec<StyledCell<'a>>,
     color: bool,
+    /// The last column is never cut below this many columns.
+    min_last: usize,
 }
 
 impl<'a> PlainTable<'a> {
     pub fn new(header: &[&'static str], color: bool) -> PlainTable<'a> {
-        PlainTable { header: header.to_vec(), cells: Vec::new(), color }
+        PlainTable { header: header.to_vec(), cells: Vec::new(), color, min_last: MIN_LAST_COLUMN }
+    }
+
+    /// Never cuts the last column below `width` columns.
+    #[must_use]
+    pub fn min_last_width(mut self, width: usize) -> PlainTable<'a> {
+        self.min_last = width;
+        self
     }
 
     /// Makes room for `rows` more rows.
@@ -166,7 +175,7 @@ impl<'a> PlainTable<'a> {
         }
         if let (Some(limit), Some(last)) = (width, widths.len().checked_sub(1)) {
             let others: usize = widths[..last].iter().map(|w| w + 2).sum();
-            widths[last] = widths[last].min(usize::from(limit).saturating_sub(others).max(MIN_LAST_COLUMN));
+            widths[last] = widths[last].min(usize::from(limit).saturating_sub(others).max(self.min_last));
         }
         let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
         let header: Vec<StyledCell<'_>> = self.header.iter().map(|h| ((*h).into(), Style::new())).collect();
@@ -198,7 +207,8 @@ impl<'a> PlainTable<'a> {
     }
 }
 
-/// The last column of a [`PlainTable`] is never cut below this many columns.
+/// The last column of a [`PlainTable`] is never cut below this many columns,
+/// unless [`PlainTable::min_last_width`] says otherwise.
 const MIN_LAST_COLUMN: usize = 10;
 
 /// Columns `text` takes on a terminal.
@@ -207,7 +217,8 @@ fn display_width(text: &str) -> usize {
     if text.is_ascii() { text.len() } else { text.width() }
 }
 
-/// `text` cut to `width` display columns, ending in `…` when cut.
+/// `text` cut to `width` display columns, ending in `…` when cut: after the
+/// last whole word that fits, or inside the first word if none does.
 fn fit(text: &str, width: usize) -> std::borrow::Cow<'_, str> {
     use unicode_width::UnicodeWidthChar as _;
     if display_width(text) <= width {
@@ -215,13 +226,21 @@ fn fit(text: &str, width: usize) -> std::borrow::Cow<'_, str> {
     }
     let mut cut = String::new();
     let mut used = 0;
+    let mut mid_word = false;
     for c in text.chars() {
         let w = c.width().unwrap_or(0);
         if used + w + 1 > width {
+            mid_word = !c.is_whitespace();
             break;
         }
         cut.push(c);
         used += w;
+    }
+    if mid_word
+        && !cut.ends_with(char::is_whitespace)
+        && let Some(space) = cut.rfind(char::is_whitespace)
+    {
+        cut.truncate(space);
     }
     cut.truncate(cut.trim_end().len());
     cut.push('…');
@@ -342,11 +361,11 @@ mod tests {
         assert_eq!(
             text,
             "ID      STATUS   TITLE\n\
-             k3x9q2  open     Printer on 3rd flo…\n\
+             k3x9q2  open     Printer on 3rd…\n\
              ab12cd  pending  Café menu shows 🍕…\n"
         );
         // Never below ten columns, even on a very narrow terminal.
-        assert!(plain_table(Some(5), false).contains("Printer o…\n"));
+        assert!(plain_table(Some(5), false).contains("Printer…\n"));
     }
 
     #[test]

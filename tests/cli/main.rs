@@ -2,6 +2,12 @@
 
 mod common;
 
+mod bare;
 mod basics;
 mod bench_gen;
+mod concurrency;
+mod edit;
+mod errors;
 mod generated;
+mod list;
+mod tickets;

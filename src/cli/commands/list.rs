@@ -21,9 +21,13 @@ Query terms (ANDed; a comma ORs values; a leading - negates a term):
   printer \"paper jam\"     words and quoted phrases in title, description and conversation
 
 Without a status or is: term, only tickets that are not done are listed (--all lists every ticket).
+--all, --json, --limit and --sort may also follow the query; after `--` every word is a query term.
 
 Sort fields: priority (most urgent first, then oldest), created (oldest first), updated (most
 recent first), status (workflow order), assignee, title, id; a leading - reverses (--sort=-created).";
+
+/// Titles are cut to fit the terminal, but never below this many columns.
+const MIN_TITLE_WIDTH: u16 = 12;
 
 /// List tickets: by default those not done, most urgent first.
 #[derive(Debug, clap::Args)]
@@ -110,7 +114,7 @@ struct Hit<'a> {
     status_rank: usize,
     /// The lowercased title, only when sorting by title.
     title_key: String,
-    /// Index among the readable entries (sorted by id).
+    /// Index of its entry in the index.
     position: usize,
     /// The summary's, kept here for a sort that does not chase pointers.
     created: i64,
@@ -159,7 +163,57 @@ fn fields<'a>(s: &'a Summary<'_>) -> Fields<'a> {
     }
 }
 
+impl Args {
+    /// Picks list's own options out of the query words. clap hands every word
+    /// after the first query term to QUERY (a term may start with `-`), so
+    /// `desk list label:vpn --all` would otherwise search for the text "-all".
+    /// No query term starts with `--`; after a bare `--` every word is a term.
+    fn take_trailing_options(&mut self) -> Result<()> {
+        let words = std::mem::take(&mut self.query);
+        let mut i = 0;
+        while i < words.len() {
+            let word = words[i].as_str();
+            i += 1;
+            let (name, inline) = match word.split_once('=') {
+                Some((n, v)) if n.starts_with("--") => (n, Some(v.to_owned())),
+                _ => (word, None),
+            };
+            let mut value = || -> Result<String> {
+                if let Some(v) = &inline {
+                    return Ok(v.clone());
+                }
+                i += 1;
+                words.get(i - 1).cloned().ok_or_else(|| CliError::usage(format!("{name} needs a value")))
+            };
+            match name {
+                "--all" | "-a" => self.all = true,
+                "--json" => self.json = true,
+                "--limit" | "-L" => {
+                    let v = value()?;
+                    self.limit = Some(v.parse().map_err(|_| {
+                        CliError::usage(format!("invalid value '{v}' for --limit: a number is needed"))
+                    })?);
+                }
+                "--sort" => self.sort = value()?,
+                "--" => {
+                    self.query.extend(words[i..].iter().cloned());
+                    break;
+                }
+                n if n.starts_with("--") => {
+                    return Err(CliError::usage(format!("unexpected option '{n}' after the query"))
+                        .hint("put options other than --all, --json, --limit and --sort before the query"));
+                }
+                _ => self.query.push(word.to_owned()),
+            }
+        }
+        Ok(())
+    }
+}
+
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
+    let mut args = Args { query: args.query.clone(), sort: args.sort.clone(), ..*args };
+    args.take_trailing_options()?;
+    let args = &args;
     let mut query = Query::parse(&args.query)?;
     let sort = parse_sort(&args.sort)?;
     if !args.all && !query.names_state() {
@@ -187,10 +241,7 @@ fn print_list(
     let mctx = Context { config: &config, now: ctx.now.timestamp(), me: me.as_deref() };
     store.with_index(tip, |entries| -> Result<()> {
         let mut hits = Vec::new();
-        // The position of each hit among the readable entries, which are sorted by
-        // path and so by id: its neighbours there give its unique prefix.
-        let mut readable = 0;
-        for entry in entries {
+        for (position, entry) in entries.iter().enumerate() {
             let summary = match &entry.summary {
                 Ok(s) => s,
                 Err((line, message)) => {
@@ -198,7 +249,6 @@ fn print_list(
                     continue;
                 }
             };
-            readable += 1;
             let full = match query.matches_fields(&fields(summary), &mctx) {
                 Some(true) => None,
                 Some(false) => continue,
@@ -210,7 +260,7 @@ fn print_list(
                     Some(Box::new(ticket))
                 }
             };
-            hits.push(Hit::new(entry, summary, full, readable - 1, sort.0, &config));
+            hits.push(Hit::new(entry, summary, full, position, sort.0, &config));
         }
         // Ties are broken by id, so an unstable sort gives the one order.
         hits.sort_unstable_by(|a, b| {
@@ -236,12 +286,11 @@ fn print_list(
             eprintln!("no tickets match");
             return Ok(());
         }
-        let ids: Vec<&str> =
-            entries.iter().filter_map(|e| e.summary.as_ref().ok()).map(|s| s.id.as_ref()).collect();
-        let lens = model::unique_prefix_lengths(&ids);
+        let lens = prefix_lengths(entries);
 
         let mut table =
-            output::PlainTable::new(&["ID", "STATUS", "PRIORITY", "ASSIGNEE", "AGE", "TITLE"], ctx.color);
+            output::PlainTable::new(&["ID", "STATUS", "PRIORITY", "ASSIGNEE", "AGE", "TITLE"], ctx.color)
+                .min_last_width(usize::from(MIN_TITLE_WIDTH));
         let now = ctx.now.timestamp();
         table.reserve(hits.len());
         for hit in &hits {
@@ -259,10 +308,65 @@ fn print_list(
     })?
 }
 
+/// The length of the shortest unique prefix of each entry's id. Prefixes must
+/// be unique among every ticket file, the unreadable ones included: an id
+/// prefix resolves against file names.
+fn prefix_lengths(entries: &[IndexEntry<'_>]) -> Vec<usize> {
+    let stems: Vec<&str> = entries
+        .iter()
+        .map(|e| e.path.rsplit('/').next().and_then(|n| n.strip_suffix(".md")).unwrap_or(""))
+        .collect();
+    // Entries are sorted by path, so normally by id as well: then each id's
+    // neighbours are at hand and no search is needed.
+    if stems.windows(2).all(|w| w[0] < w[1]) {
+        return model::unique_prefix_lengths(&stems);
+    }
+    let mut ids = stems.clone();
+    ids.sort_unstable();
+    ids.dedup();
+    let lens = model::unique_prefix_lengths(&ids);
+    stems.iter().map(|id| ids.binary_search(id).map_or(model::MIN_SHORT, |i| lens[i])).collect()
+}
+
 /// Prints the default queue (open tickets, most urgent first) of `store`.
 pub fn print_queue(ctx: &Ctx, store: &Store) -> Result<()> {
     let tip = store.require_tip()?;
     let args = Args { query: Vec::new(), all: false, json: false, limit: None, sort: "priority".into() };
     let query = Query::parse(&["is:open"])?;
     print_list(ctx, store, &tip, &query, (SortField::Priority, false), &args)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(words: &[&str]) -> Result<Args> {
+        let mut a = Args {
+            query: words.iter().map(|w| (*w).to_owned()).collect(),
+            all: false,
+            json: false,
+            limit: None,
+            sort: "priority".into(),
+        };
+        a.take_trailing_options()?;
+        Ok(a)
+    }
+
+    #[test]
+    fn options_after_the_query_are_options() {
+        let a =
+            args(&["label:vpn", "--all", "-printer", "--json", "--limit", "3", "--sort=-created"]).unwrap();
+        assert_eq!(a.query, ["label:vpn", "-printer"]);
+        assert!(a.all && a.json);
+        assert_eq!(a.limit, Some(3));
+        assert_eq!(a.sort, "-created");
+        let a = args(&["x", "-a", "-L", "2", "--sort", "title", "--", "--all", "-a"]).unwrap();
+        assert_eq!(a.query, ["x", "--all", "-a"]);
+        assert!(a.all);
+        assert_eq!((a.limit, a.sort.as_str()), (Some(2), "title"));
+        assert_eq!(args(&["x", "--limit", "many"]).unwrap_err().kind, crate::cli::error::Kind::Usage);
+        assert_eq!(args(&["x", "--sort"]).unwrap_err().kind, crate::cli::error::Kind::Usage);
+        assert!(args(&["x", "--colour"]).unwrap_err().message.contains("--colour"));
+        assert_eq!(args(&["-label:spam", "status:new"]).unwrap().query, ["-label:spam", "status:new"]);
+    }
 }
