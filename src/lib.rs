@@ -3,6 +3,7 @@
 //! Layers point one way: `cli` → `query`/`workflow` → `store` → `model`.
 
 pub mod cli;
+pub mod merge;
 pub mod model;
 pub mod query;
 pub mod store;
