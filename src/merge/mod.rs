@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 
 pub use text::{TextMerge, merge_text};
-pub use ticket::{MERGE_AUTHOR, MergedTicket, merge_ticket};
+pub use ticket::{MERGE_AUTHOR, MergedTicket, changed_fields, merge_ticket};
 
 use crate::model::Ticket;
 
@@ -22,6 +22,7 @@ pub enum Side {
 }
 
 impl Side {
+    #[must_use]
     pub fn other(self) -> Side {
         match self {
             Side::Ours => Side::Theirs,

@@ -1,3 +1,5 @@
+#![allow(clippy::many_single_char_names)]
+
 use chrono::{TimeZone, Utc};
 use proptest::prelude::*;
 

@@ -21,6 +21,7 @@ pub enum TextMerge {
 }
 
 /// Merges `ours` and `theirs`, both derived from `base`, line by line.
+#[allow(clippy::many_single_char_names)] // b, o, t: base, ours, theirs
 pub fn merge_text(base: &str, ours: &str, theirs: &str) -> TextMerge {
     if ours == theirs || base == theirs {
         return TextMerge::Clean(ours.to_owned());
@@ -46,21 +47,18 @@ pub fn merge_text(base: &str, ours: &str, theirs: &str) -> TextMerge {
         } else {
             None
         };
-        match chosen {
-            Some(lines) => {
-                for l in lines {
-                    out.push_str(l);
-                    marked.push_str(l);
-                }
+        if let Some(lines) = chosen {
+            for l in lines {
+                out.push_str(l);
+                marked.push_str(l);
             }
-            None => {
-                conflict = true;
-                marked.push_str("<<<<<<< ours\n");
-                push_lines(marked, os);
-                marked.push_str("=======\n");
-                push_lines(marked, ts);
-                marked.push_str(">>>>>>> theirs\n");
-            }
+        } else {
+            conflict = true;
+            marked.push_str("<<<<<<< ours\n");
+            push_lines(marked, os);
+            marked.push_str("=======\n");
+            push_lines(marked, ts);
+            marked.push_str(">>>>>>> theirs\n");
         }
     };
     for bi in 0..b.len() {
@@ -85,6 +83,7 @@ fn push_lines(out: &mut String, lines: &[&str]) {
 
 /// For each line of `a`, the line of `b` it is matched with by a longest common
 /// subsequence (common start and end first, then dynamic programming).
+#[allow(clippy::many_single_char_names)]
 fn matching<'a>(a: &[&'a str], b: &[&'a str]) -> Vec<Option<usize>> {
     let mut result = vec![None; a.len()];
     let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();

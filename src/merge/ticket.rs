@@ -1,7 +1,5 @@
 //! Three-way merge of one ticket, field by field.
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_yaml::{Mapping, Value};
 
@@ -67,10 +65,10 @@ struct Merger<'a> {
 impl Merger<'_> {
     fn ticket(&mut self, base: Option<&Ticket>, o: &Ticket, t: &Ticket) -> Ticket {
         let b = base;
-        let title = self.scalar("title", b.map(|b| &b.title), &o.title, &t.title, |v| v.clone());
-        let status = self.scalar("status", b.map(|b| &b.status), &o.status, &t.status, |v| v.clone());
+        let title = self.scalar("title", b.map(|b| &b.title), &o.title, &t.title, Clone::clone);
+        let status = self.scalar("status", b.map(|b| &b.status), &o.status, &t.status, Clone::clone);
         let priority =
-            self.scalar("priority", b.map(|b| &b.priority), &o.priority, &t.priority, |v| v.clone());
+            self.scalar("priority", b.map(|b| &b.priority), &o.priority, &t.priority, Clone::clone);
         let queue = self.scalar("queue", b.map(|b| &b.queue), &o.queue, &t.queue, show_opt);
         let requester =
             self.scalar("requester", b.map(|b| &b.requester), &o.requester, &t.requester, show_opt);
@@ -270,9 +268,9 @@ fn merge_comments(
         return t.to_vec();
     }
     let find = |list: &[Comment], id: &str| list.iter().find(|c| c.id == id).cloned();
-    let ids: BTreeMap<&str, ()> = o.iter().chain(t).map(|c| (c.id.as_str(), ())).collect();
+    let ids: std::collections::BTreeSet<&str> = o.iter().chain(t).map(|c| c.id.as_str()).collect();
     let mut out = Vec::with_capacity(ids.len());
-    for id in ids.keys() {
+    for id in &ids {
         let bc = base.and_then(|b| find(b, id));
         let merged = match (find(o, id), find(t, id)) {
             (Some(oc), Some(tc)) => m.scalar(&format!("comment {id}"), bc.as_ref(), &oc, &tc, show_comment),
@@ -307,6 +305,7 @@ fn first_line(s: &str) -> String {
     if short.len() < s.len() { format!("{short}…") } else { short }
 }
 
+#[allow(clippy::ref_option)] // the shape `scalar` passes values in
 fn show_opt(v: &Option<String>) -> String {
     v.clone().unwrap_or_else(|| "(none)".into())
 }
@@ -315,6 +314,7 @@ fn show_time(t: &DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
+#[allow(clippy::ref_option)]
 fn show_rating(r: &Option<Rating>) -> String {
     match r {
         None => "(none)".into(),
@@ -337,4 +337,56 @@ impl Times {
             Side::Theirs => &self.theirs,
         }
     }
+}
+
+/// The names of the fields that differ between `before` (`None`: the ticket did
+/// not exist) and `after`, as [`FieldTimes`] keys them.
+pub fn changed_fields(before: Option<&Ticket>, after: &Ticket) -> Vec<String> {
+    let Some(b) = before else {
+        let mut all: Vec<String> = [
+            "title",
+            "status",
+            "priority",
+            "queue",
+            "requester",
+            "assignee",
+            "labels",
+            "created",
+            "rating",
+            "description",
+            "comments",
+        ]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+        all.extend(after.fields.keys().map(|k| format!("fields.{}", show_yaml(k))));
+        return all;
+    };
+    let a = after;
+    let mut out = Vec::new();
+    let mut check = |name: &str, differs: bool| {
+        if differs {
+            out.push(name.to_owned());
+        }
+    };
+    check("title", b.title != a.title);
+    check("status", b.status != a.status);
+    check("priority", b.priority != a.priority);
+    check("queue", b.queue != a.queue);
+    check("requester", b.requester != a.requester);
+    check("assignee", b.assignee != a.assignee);
+    check("labels", b.labels != a.labels);
+    check("created", b.created != a.created);
+    check("rating", b.rating != a.rating);
+    check("description", b.description != a.description);
+    check("comments", b.comments != a.comments);
+    for key in b.fields.keys().chain(a.fields.keys()) {
+        if b.fields.get(key) != a.fields.get(key) {
+            let name = format!("fields.{}", show_yaml(key));
+            if !out.contains(&name) {
+                out.push(name);
+            }
+        }
+    }
+    out
 }
