@@ -6,6 +6,8 @@ mod index;
 mod merge;
 mod remote;
 mod sync;
+#[cfg(test)]
+mod sync_tests;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
