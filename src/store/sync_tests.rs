@@ -273,7 +273,7 @@ fn step(
         Op::Status(n, s) => {
             let Some(id) = pick(*n) else { return };
             update(store, who, at, &id, |t| {
-                t.status = ["open", "pending", "resolved"][usize::from(*s)].into()
+                t.status = ["open", "pending", "resolved"][usize::from(*s)].into();
             });
         }
         Op::Label(n, l, add) => {

@@ -1,6 +1,6 @@
 //! man/ and completions/ are generated from the clap definitions; this fails
 //! when the committed copies are stale. Rewrite them with
-//! `cargo run -- generate` (or DESK_UPDATE_GENERATED=1 cargo test).
+//! `cargo run -- generate` (or `DESK_UPDATE_GENERATED=1 cargo test`).
 
 use std::path::Path;
 
