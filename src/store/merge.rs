@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use chrono::{DateTime, TimeZone, Utc};
 use git2::{Commit, Delta, Oid, Repository, Sort, Tree};
 
-use super::{Store, StoreError, TICKETS_DIR, parse_at_path};
+use super::{Store, StoreError, parse_at_path};
 use crate::merge::{self, FieldTimes, Side, TextMerge, Times};
 use crate::model::Ticket;
 
@@ -314,28 +314,17 @@ fn side_history(
     }
     let mut history = SideHistory::default();
     let mut parsed: HashMap<Oid, Option<Ticket>> = HashMap::new();
-    let tickets_only = paths.iter().all(|p| p.starts_with(TICKETS_DIR));
+    let layout = PathNode::of(paths);
     for oid in walk {
         let oid = oid?;
         let commit = repo.find_commit(oid)?;
         let time = commit_time(&commit);
         let tree = commit.tree()?;
         let parent_trees: Vec<Tree<'_>> = commit.parents().map(|p| p.tree()).collect::<Result<_, _>>()?;
-        let first = parent_trees.first();
-        let mut opts = git2::DiffOptions::new();
-        if tickets_only {
-            opts.pathspec(TICKETS_DIR);
-        }
-        let diff = repo.diff_tree_to_tree(first, Some(&tree), Some(&mut opts))?;
-        for d in diff.deltas() {
-            let Some(path) = d.new_file().path().or_else(|| d.old_file().path()).and_then(|p| p.to_str())
-            else {
-                continue;
-            };
-            if !paths.contains(path) {
-                continue;
-            }
-            let now = if d.status() == Delta::Deleted { None } else { Some(d.new_file().id()) };
+        let mut touched = Vec::new();
+        changes_below(repo, Some(&tree), parent_trees.first(), &layout, "", &mut touched)?;
+        for (path, now) in touched {
+            let path = path.as_str();
             let befores: Vec<Option<Oid>> = parent_trees
                 .iter()
                 .map(|t| t.get_path(std::path::Path::new(path)).ok().map(|e| e.id()))
@@ -384,4 +373,59 @@ fn side_history(
         }
     }
     Ok(history)
+}
+
+/// The paths of interest as a tree of names, so a commit is compared with its
+/// parent only along them: a subtree whose id did not change is skipped whole.
+#[derive(Default)]
+struct PathNode {
+    children: BTreeMap<String, PathNode>,
+}
+
+impl PathNode {
+    fn of(paths: &BTreeSet<String>) -> PathNode {
+        let mut root = PathNode::default();
+        for path in paths {
+            let mut node = &mut root;
+            for part in path.split('/') {
+                node = node.children.entry(part.to_owned()).or_default();
+            }
+        }
+        root
+    }
+}
+
+/// Files of interest below `node` whose blob differs between `new` and `old`,
+/// with the blob in `new` (`None`: not there).
+fn changes_below(
+    repo: &Repository,
+    new: Option<&Tree<'_>>,
+    old: Option<&Tree<'_>>,
+    node: &PathNode,
+    prefix: &str,
+    out: &mut Vec<(String, Option<Oid>)>,
+) -> Result<(), StoreError> {
+    for (name, child) in &node.children {
+        let n = new.and_then(|t| t.get_name(name)).map(|e| (e.id(), e.kind()));
+        let o = old.and_then(|t| t.get_name(name)).map(|e| (e.id(), e.kind()));
+        if n.map(|e| e.0) == o.map(|e| e.0) {
+            continue;
+        }
+        let path = if prefix.is_empty() { name.clone() } else { format!("{prefix}/{name}") };
+        if child.children.is_empty() {
+            let blob = n.filter(|e| e.1 == Some(git2::ObjectType::Blob)).map(|e| e.0);
+            out.push((path, blob));
+        } else {
+            let as_tree =
+                |e: Option<(Oid, Option<git2::ObjectType>)>| -> Result<Option<Tree<'_>>, StoreError> {
+                    match e {
+                        Some((id, Some(git2::ObjectType::Tree))) => Ok(Some(repo.find_tree(id)?)),
+                        _ => Ok(None),
+                    }
+                };
+            let (nt, ot) = (as_tree(n)?, as_tree(o)?);
+            changes_below(repo, nt.as_ref(), ot.as_ref(), child, &path, out)?;
+        }
+    }
+    Ok(())
 }

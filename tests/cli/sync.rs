@@ -18,8 +18,11 @@ struct Daemon {
 impl Daemon {
     fn start(base: &Path) -> Daemon {
         let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let child = Command::new("git")
-            .arg("daemon")
+        // The daemon binary itself (not `git daemon`, which would run it as a
+        // child that outlives a kill of the `git` process).
+        let exec_path = Command::new("git").arg("--exec-path").output().expect("git runs").stdout;
+        let program = Path::new(String::from_utf8_lossy(&exec_path).trim()).join("git-daemon");
+        let child = Command::new(program)
             .arg("--listen=127.0.0.1")
             .arg(format!("--port={port}"))
             .arg(format!("--base-path={}", base.display()))
