@@ -2,6 +2,8 @@
 //!
 //! Layers point one way: `cli` → `query`/`workflow` → `store` → `model`.
 
+#[doc(hidden)]
+pub mod bench_support;
 pub mod cli;
 pub mod merge;
 pub mod model;

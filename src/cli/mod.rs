@@ -77,8 +77,11 @@ pub enum Command {
     Note(commands::reply::NoteArgs),
     Assign(commands::assign::Args),
     Status(commands::status::StatusArgs),
+    /// Mark a ticket resolved: the requester has what they asked for.
     Resolve(commands::status::ShortcutArgs),
+    /// Close a ticket: finished for good.
     Close(commands::status::ShortcutArgs),
+    /// Reopen a done ticket (back to `open`, the workflow's reopen status).
     Reopen(commands::status::ShortcutArgs),
     Label(commands::label::Args),
     Set(commands::set::Args),

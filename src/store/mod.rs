@@ -42,6 +42,8 @@ pub enum StoreError {
     Malformed { path: String, error: ParseError },
     #[error("git does not know who you are (user.name and user.email are not set)")]
     Identity,
+    #[error("the `{0}` branch is checked out in {1}; desk does not write to a checked-out branch")]
+    CheckedOut(String, PathBuf),
     #[error("the `{0}` branch kept moving; gave up after many attempts")]
     Contended(String),
     #[error("cannot {action} '{remote}': {message}")]
@@ -60,9 +62,18 @@ impl StoreError {
             StoreError::NotInitialised(_) => Some("run `desk init`".into()),
             StoreError::NoSuchTicket(_) => Some("`desk list --all` shows every ticket".into()),
             StoreError::Ambiguous { .. } => Some("type more characters of the id".into()),
+            // desk edit takes a ticket; desk.yaml is changed with git on the desk branch.
+            StoreError::Malformed { path, .. } if path == CONFIG_PATH => Some(
+                "fix desk.yaml on the desk branch with git (for example in a worktree of it); `desk doctor` checks it"
+                    .into(),
+            ),
             StoreError::Malformed { path, .. } => Some(format!(
                 "fix the file with `desk edit`, or see every problem with `desk doctor` ({path})"
             )),
+            StoreError::CheckedOut(..) => Some(
+                "switch that working tree to another branch, or keep tickets on another branch with `git config desk.branch NAME`"
+                    .into(),
+            ),
             StoreError::Identity => Some(
                 "set it with `git config --global user.name \"Your Name\"` and `git config --global user.email you@example.com`"
                     .into(),
@@ -365,6 +376,7 @@ impl Store {
         mut make: impl FnMut(Option<&Tip>) -> Result<Option<Change>, E>,
     ) -> Result<Written, E> {
         let refname = self.refname();
+        self.check_not_checked_out()?;
         for attempt in 0u32..500 {
             let tip = self.tip()?;
             let Some(change) = make(tip.as_ref())? else { return Ok(Written::Unchanged) };
@@ -403,6 +415,40 @@ impl Store {
             }
         }
         Err(StoreError::Contended(self.branch.clone()).into())
+    }
+
+    /// Fails when the desk branch is checked out in this repository or one of its
+    /// worktrees: moving it would change that HEAD under the working tree.
+    fn check_not_checked_out(&self) -> Result<(), StoreError> {
+        let refname = self.refname();
+        let on_branch = |repo: &Repository| {
+            !repo.is_bare()
+                && repo
+                    .find_reference("HEAD")
+                    .ok()
+                    .and_then(|head| head.symbolic_target().ok().flatten().map(|t| t == refname))
+                    .unwrap_or(false)
+        };
+        let checked_out = |repo: &Repository| {
+            let dir = repo.workdir().unwrap_or_else(|| repo.path());
+            StoreError::CheckedOut(self.branch.clone(), dir.components().collect())
+        };
+        // The repository desk was started in, then every linked worktree.
+        let main = if self.repo.is_worktree() { Repository::open(self.repo.commondir()).ok() } else { None };
+        for repo in std::iter::once(&self.repo).chain(main.as_ref()) {
+            if on_branch(repo) {
+                return Err(checked_out(repo));
+            }
+        }
+        for name in self.repo.worktrees()?.iter().filter_map(|n| n.ok().flatten()) {
+            let Ok(worktree) = self.repo.find_worktree(name) else { continue };
+            if let Ok(repo) = Repository::open_from_worktree(&worktree)
+                && on_branch(&repo)
+            {
+                return Err(checked_out(&repo));
+            }
+        }
+        Ok(())
     }
 
     /// Writes the files of a change over `base` and returns the new root tree.
@@ -504,4 +550,49 @@ fn update_tree(
         }
     }
     if builder.is_empty() { Ok(None) } else { Ok(Some(builder.write()?)) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_checked_out_desk_branch_is_never_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repository::init(dir.path()).unwrap();
+        repo.set_head("refs/heads/desk").unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let sig = Signature::now("T", "t@example.com").unwrap();
+        let change = || -> Result<Option<Change>, StoreError> {
+            Ok(Some(Change {
+                summary: "x".into(),
+                files: vec![("a".into(), Some(b"a".to_vec()))],
+                tickets: vec![],
+            }))
+        };
+        let err = store.write(&sig, &sig, |_| change()).unwrap_err();
+        assert!(matches!(err, StoreError::CheckedOut(ref b, _) if b == "desk"), "{err}");
+        assert!(repo.refname_to_id("refs/heads/desk").is_err());
+        // On another branch the write goes through.
+        repo.set_head("refs/heads/main").unwrap();
+        assert!(matches!(store.write(&sig, &sig, |_| change()).unwrap(), Written::Commit(_)));
+        // A bare repository has no working tree to protect.
+        let bare_dir = tempfile::tempdir().unwrap();
+        let bare = Repository::init_bare(bare_dir.path()).unwrap();
+        bare.set_head("refs/heads/desk").unwrap();
+        let store = Store::open(bare_dir.path()).unwrap();
+        assert!(matches!(store.write(&sig, &sig, |_| change()).unwrap(), Written::Commit(_)));
+    }
+
+    #[test]
+    fn hints_for_broken_files_name_a_way_to_fix_them() {
+        let broken = |path: &str| StoreError::Malformed {
+            path: path.into(),
+            error: ParseError { line: 3, message: "bad".into() },
+        };
+        let ticket = broken("tickets/ab/abcdefghjk.md").hint().unwrap();
+        assert!(ticket.contains("desk edit") && ticket.contains("tickets/ab/abcdefghjk.md"), "{ticket}");
+        let config = broken(CONFIG_PATH).hint().unwrap();
+        assert!(!config.contains("desk edit") && config.contains("desk doctor"), "{config}");
+    }
 }

@@ -155,6 +155,10 @@ impl Store {
         let refname = self.refname();
         for _ in 0..LOCAL_ATTEMPTS {
             let ours = self.local_tip()?;
+            if theirs.is_some() && ours != theirs {
+                // The local branch may move: not under someone's working tree.
+                self.check_not_checked_out()?;
+            }
             let (new, log, next_state) = match (ours, theirs) {
                 (None, None) => return Err(StoreError::NotInitialised(self.branch.clone())),
                 (Some(o), None) => return Ok(o),

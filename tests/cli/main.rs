@@ -3,6 +3,13 @@
 #[allow(dead_code)] // each helper is used by some test modules only
 mod common;
 
+mod bare;
 mod basics;
+mod bench_gen;
+mod concurrency;
+mod edit;
+mod errors;
 mod generated;
+mod list;
 mod sync;
+mod tickets;

@@ -185,17 +185,19 @@ fn git_pull_merges_tickets_with_the_driver() {
     // B: a normal clone with the desk branch checked out.
     let b = env.root.join("b");
     env.git_in(&env.root, &["clone", "-q", "-b", "desk", env.repo.to_str().unwrap(), "b"]);
-    env.desk_in(&b, &["init"]).ok();
-    env.git_in(&b, &["pull", "-q", "--no-rebase"]);
-    env.git_in(&b, &["reset", "-q", "--hard"]);
+    // `desk init` works with the desk branch checked out: it only registers the driver.
+    let init = env.desk_in(&b, &["init"]).ok();
+    assert!(init.stderr.contains("registered desk's merge driver"), "{init}");
 
     // Both sides reply; A also labels.
     env.desk_at("2026-11-28T10:00:00Z", &["reply", &id, "-m", "Reply from A"]).ok();
     env.desk_at("2026-11-28T10:01:00Z", &["label", &id, "+hardware"]).ok();
+    // desk does not write to a checked-out branch: B replies from a detached HEAD.
+    env.git_in(&b, &["checkout", "-q", "--detach"]);
     let mut reply = env.command(&["reply", &id, "-m", "Reply from B"]);
     reply.current_dir(&b).env("GIT_AUTHOR_DATE", "2026-11-28T10:02:00Z");
     assert!(reply.output().unwrap().status.success());
-    env.git_in(&b, &["reset", "-q", "--hard"]);
+    env.git_in(&b, &["checkout", "-q", "desk"]);
 
     // A plain `git pull`, with desk on PATH for the driver.
     let path = format!("{}:{}", bin().parent().unwrap().display(), std::env::var("PATH").unwrap_or_default());
@@ -217,4 +219,9 @@ fn git_pull_merges_tickets_with_the_driver() {
     assert_eq!(bodies, ["Reply from A", "Reply from B"]);
     assert_eq!(show["labels"], serde_json::json!(["hardware"]));
     env.desk_in(&b, &["doctor"]).ok();
+    // `desk sync` does not move a checked-out desk branch either.
+    env.git_in(&b, &["commit", "-q", "--allow-empty", "-m", "local"]);
+    env.desk(&["note", &id, "-m", "One more"]).ok();
+    let run = env.desk_in(&b, &["sync", "--no-push"]).fails(1);
+    assert!(run.stderr.contains("is checked out"), "{run}");
 }

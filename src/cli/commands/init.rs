@@ -52,8 +52,25 @@ fn register_driver(store: &Store) -> Result<bool> {
     Ok(changed)
 }
 
+/// Whether the desk branch already has desk.yaml and the attributes line.
+fn complete(store: &Store) -> Result<bool> {
+    let Some(tip) = store.tip()? else { return Ok(false) };
+    let attributes = store.read_file(tip.tree, ATTRIBUTES_PATH)?;
+    Ok(store.read_file(tip.tree, CONFIG_PATH)?.is_some() && with_driver_line(attributes.as_deref()).is_none())
+}
+
 pub fn run(ctx: &Ctx, _args: &Args) -> Result<()> {
     let store = ctx.store()?;
+    // The driver is registered first: a clone that has everything on the
+    // branch (even one with the desk branch checked out) only needs this.
+    let registered = register_driver(&store)?;
+    if complete(&store)? {
+        eprintln!("desk is already initialised on branch '{}'", store.branch());
+        if registered {
+            eprintln!("registered desk's merge driver in the repository's git config (merge.desk.driver)");
+        }
+        return Ok(());
+    }
     let (author, committer) = store.signatures()?;
     let mut created = false;
     let written = store.write(&author, &committer, |tip| -> Result<Option<Change>> {
@@ -80,7 +97,6 @@ pub fn run(ctx: &Ctx, _args: &Args) -> Result<()> {
             if has_config { "desk init: merge tickets with desk's merge driver" } else { "desk init" };
         Ok(Some(Change { summary: summary.into(), files, tickets: Vec::new() }))
     })?;
-    let registered = register_driver(&store)?;
     match written {
         Written::Commit(_) if created => eprintln!("initialised desk on branch '{}'", store.branch()),
         Written::Commit(_) => {

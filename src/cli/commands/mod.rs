@@ -91,8 +91,10 @@ pub fn update_ticket(
 pub fn confirm(updated: &Updated, done: &str, unchanged: &str) {
     let id = super::output::ID;
     match updated.written {
-        Written::Commit(_) => eprintln!("{id}{}{id:#}: {done}", updated.short),
-        Written::Unchanged => eprintln!("{id}{}{id:#}: {unchanged}; nothing to commit", updated.short),
+        Written::Commit(_) => anstream::eprintln!("{id}{}{id:#}: {done}", updated.short),
+        Written::Unchanged => {
+            anstream::eprintln!("{id}{}{id:#}: {unchanged}; nothing to commit", updated.short);
+        }
     }
 }
 
