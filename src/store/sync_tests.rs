@@ -390,3 +390,56 @@ fn the_tree_merge_is_symmetric() {
     assert_eq!(t.status, "pending");
     assert_eq!(t.comments.len(), 1, "the losing description is kept as a note");
 }
+
+#[test]
+fn a_push_after_the_remote_moved_is_not_forced_and_sync_merges_again() {
+    let w = world(2);
+    let (a, b) = (&w.clones[0], &w.clones[1]);
+    sync(a, T0 + 1);
+    sync(b, T0 + 2);
+    let from_a = create(a, "Ann", T0 + 10, "From A");
+    sync(a, T0 + 11);
+    let from_b = create(b, "Bob", T0 + 12, "From B");
+    // B's view of the remote is stale: a plain push is refused, not forced.
+    let b_tip = local(b).unwrap();
+    assert_eq!(b.push("origin", b_tip).unwrap(), super::remote::Pushed::Behind);
+    let server = a.repo.path().parent().unwrap().parent().unwrap().join("server.git");
+    let server = Repository::open(server).unwrap();
+    assert_ne!(server.refname_to_id("refs/heads/desk").unwrap(), b_tip);
+    // sync fetches, merges and pushes.
+    let r = sync(b, T0 + 20);
+    assert_eq!((r.state, r.pushed), (SyncState::Merged, true));
+    assert_eq!(server.refname_to_id("refs/heads/desk").unwrap(), local(b).unwrap());
+    let ids: BTreeSet<TicketId> = tickets(b).into_iter().map(|t| t.id).collect();
+    assert!(ids.contains(&from_a) && ids.contains(&from_b));
+}
+
+#[test]
+fn a_ticket_left_with_conflict_markers_does_not_stop_a_sync() {
+    let w = world(2);
+    let (a, b) = (&w.clones[0], &w.clones[1]);
+    sync(a, T0 + 1);
+    let broken = create(a, "Ann", T0 + 5, "Broken");
+    let fine = create(a, "Ann", T0 + 6, "Fine");
+    sync(a, T0 + 7);
+    sync(b, T0 + 8);
+    // Someone merged by hand without the driver.
+    let s = sig("Ann", T0 + 10);
+    a.write(&s, &s, |tip| -> Result<_, super::StoreError> {
+        let text = a.ticket_text(tip.unwrap(), &broken)?;
+        let marked = format!("{text}<<<<<<< ours\nx\n=======\ny\n>>>>>>> theirs\n");
+        Ok(Some(Change {
+            summary: "hand merge".into(),
+            files: vec![(broken.path(), Some(marked.into_bytes()))],
+            tickets: vec![],
+        }))
+    })
+    .unwrap();
+    update(b, "Bob", T0 + 11, &fine, |t| t.status = "open".into());
+    sync(a, T0 + 12);
+    let r = sync(b, T0 + 13);
+    assert_eq!(r.state, SyncState::Merged);
+    let tip = b.tip().unwrap().unwrap();
+    assert!(b.load_ticket(&tip, &broken).is_err(), "the broken file came in as it is");
+    assert_eq!(b.load_ticket(&tip, &fine).unwrap().status, "open");
+}
