@@ -60,8 +60,8 @@ cp -a "$work/b" "$work/b.pristine"
 cp -a "$work/server.git" "$work/server.pristine"
 reset="rm -rf $work/b $work/server.git && cp -a $work/b.pristine $work/b && cp -a $work/server.pristine $work/server.git"
 
-# One run to show what the sync does.
-"$DESK" -C "$work/b" sync
+# One run to show what the sync does (the first lines of its report).
+"$DESK" -C "$work/b" sync 2>&1 | head -n 6
 eval "$reset"
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')" >&2

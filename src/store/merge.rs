@@ -102,8 +102,17 @@ impl Store {
         }
         let mut conflicts = Vec::new();
         if !both.is_empty() {
-            let ours_history = side_history(repo, ours, base, &both)?;
-            let theirs_history = side_history(repo, theirs, base, &both)?;
+            // The two sides' histories are independent: walk them side by side,
+            // the second through its own handle on the repository.
+            let git_dir = repo.path().to_path_buf();
+            let (ours_history, theirs_history) = std::thread::scope(|scope| {
+                let walker = scope.spawn(|| -> Result<SideHistory, StoreError> {
+                    side_history(&Repository::open(&git_dir)?, theirs, base, &both)
+                });
+                let ours_history = side_history(repo, ours, base, &both);
+                (ours_history, walker.join().expect("the history walk does not panic"))
+            });
+            let (ours_history, theirs_history) = (ours_history?, theirs_history?);
             let ours_time = commit_time(&repo.find_commit(ours)?);
             let theirs_time = commit_time(&repo.find_commit(theirs)?);
             for path in &both {
@@ -315,14 +324,16 @@ fn side_history(
     let mut history = SideHistory::default();
     let mut parsed: HashMap<Oid, Option<Ticket>> = HashMap::new();
     let layout = PathNode::of(paths);
+    let mut trees = TreeCache { repo, trees: HashMap::new() };
     for oid in walk {
         let oid = oid?;
         let commit = repo.find_commit(oid)?;
         let time = commit_time(&commit);
-        let tree = commit.tree()?;
-        let parent_trees: Vec<Tree<'_>> = commit.parents().map(|p| p.tree()).collect::<Result<_, _>>()?;
+        let tree = trees.get(commit.tree_id())?;
+        let parent_trees: Vec<Tree<'_>> =
+            commit.parents().map(|p| trees.get(p.tree_id())).collect::<Result<_, _>>()?;
         let mut touched = Vec::new();
-        changes_below(repo, Some(&tree), parent_trees.first(), &layout, "", &mut touched)?;
+        changes_below(&mut trees, Some(&tree), parent_trees.first(), &layout, "", &mut touched)?;
         for (path, now) in touched {
             let path = path.as_str();
             let befores: Vec<Option<Oid>> = parent_trees
@@ -397,10 +408,10 @@ impl PathNode {
 
 /// Files of interest below `node` whose blob differs between `new` and `old`,
 /// with the blob in `new` (`None`: not there).
-fn changes_below(
-    repo: &Repository,
-    new: Option<&Tree<'_>>,
-    old: Option<&Tree<'_>>,
+fn changes_below<'r>(
+    trees: &mut TreeCache<'r>,
+    new: Option<&Tree<'r>>,
+    old: Option<&Tree<'r>>,
     node: &PathNode,
     prefix: &str,
     out: &mut Vec<(String, Option<Oid>)>,
@@ -416,16 +427,40 @@ fn changes_below(
             let blob = n.filter(|e| e.1 == Some(git2::ObjectType::Blob)).map(|e| e.0);
             out.push((path, blob));
         } else {
-            let as_tree =
-                |e: Option<(Oid, Option<git2::ObjectType>)>| -> Result<Option<Tree<'_>>, StoreError> {
+            let mut as_tree =
+                |e: Option<(Oid, Option<git2::ObjectType>)>| -> Result<Option<Tree<'r>>, StoreError> {
                     match e {
-                        Some((id, Some(git2::ObjectType::Tree))) => Ok(Some(repo.find_tree(id)?)),
+                        Some((id, Some(git2::ObjectType::Tree))) => Ok(Some(trees.get(id)?)),
                         _ => Ok(None),
                     }
                 };
             let (nt, ot) = (as_tree(n)?, as_tree(o)?);
-            changes_below(repo, nt.as_ref(), ot.as_ref(), child, &path, out)?;
+            changes_below(trees, nt.as_ref(), ot.as_ref(), child, &path, out)?;
         }
     }
     Ok(())
+}
+
+/// Trees read during a history walk. Each commit's trees are read again as its
+/// child's parent trees, and libgit2 does not cache trees as large as a
+/// `tickets/` directory, so the walk keeps recent ones itself.
+struct TreeCache<'r> {
+    repo: &'r Repository,
+    trees: HashMap<Oid, Tree<'r>>,
+}
+
+impl<'r> TreeCache<'r> {
+    const MAX: usize = 256;
+
+    fn get(&mut self, id: Oid) -> Result<Tree<'r>, StoreError> {
+        if let Some(t) = self.trees.get(&id) {
+            return Ok(t.clone());
+        }
+        if self.trees.len() >= Self::MAX {
+            self.trees.clear();
+        }
+        let tree = self.repo.find_tree(id)?;
+        self.trees.insert(id, tree.clone());
+        Ok(tree)
+    }
 }
