@@ -159,6 +159,7 @@ impl Store {
                 // The local branch may move: not under someone's working tree.
                 self.check_not_checked_out()?;
             }
+            let mut merged: Option<(Oid, Vec<Conflict>)> = None;
             let (new, log, next_state) = match (ours, theirs) {
                 (None, None) => return Err(StoreError::NotInitialised(self.branch.clone())),
                 (Some(o), None) => return Ok(o),
@@ -182,8 +183,7 @@ impl Store {
                         let parents = [&self.repo.find_commit(o)?, &self.repo.find_commit(t)?];
                         let message = merge_message(remote, &self.branch, &m.conflicts);
                         let oid = self.repo.commit(None, author, committer, &message, &tree, &parents)?;
-                        *merge_commit = Some(oid);
-                        conflicts.clone_from(&m.conflicts);
+                        merged = Some((oid, m.conflicts));
                         (oid, format!("desk sync: merge {remote}"), SyncState::Merged)
                     }
                 },
@@ -191,6 +191,12 @@ impl Store {
             let ours = ours.expect("the branch exists in the remaining cases");
             match self.repo.reference_matching(&refname, new, true, ours, &log) {
                 Ok(_) => {
+                    // Reported only once the merge commit is on the branch; a
+                    // second round (the remote moved) adds its own.
+                    if let Some((oid, resolved)) = merged {
+                        *merge_commit = Some(oid);
+                        conflicts.extend(resolved);
+                    }
                     if *state != SyncState::Merged || next_state == SyncState::Merged {
                         *state = next_state;
                     }
@@ -198,7 +204,6 @@ impl Store {
                 }
                 Err(e) if matches!(e.code(), ErrorCode::Modified | ErrorCode::Locked) => {
                     // A local write landed meanwhile: merge again on top of it.
-                    *merge_commit = None;
                 }
                 Err(e) => return Err(e.into()),
             }
