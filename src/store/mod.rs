@@ -78,6 +78,9 @@ impl StoreError {
                 "set it with `git config --global user.name \"Your Name\"` and `git config --global user.email you@example.com`"
                     .into(),
             ),
+            StoreError::Remote { action: "push to", remote, .. } => Some(format!(
+                "your changes are merged locally; check that you may push to '{remote}', or keep working with `desk sync --no-push`"
+            )),
             StoreError::Remote { remote, .. } => Some(format!(
                 "check the remote with `git remote -v` and that `git fetch {remote}` works"
             )),

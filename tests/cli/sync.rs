@@ -225,3 +225,22 @@ fn git_pull_merges_tickets_with_the_driver() {
     let run = env.desk_in(&b, &["sync", "--no-push"]).fails(1);
     assert!(run.stderr.contains("is checked out"), "{run}");
 }
+
+#[test]
+fn a_push_the_remote_refuses_is_one_line_with_its_message() {
+    let env = TestEnv::initialised();
+    env.git_in(&env.root, &["init", "-q", "--bare", "server.git"]);
+    let hook = env.root.join("server.git/hooks/pre-receive");
+    std::fs::write(&hook, "#!/bin/sh\necho 'the desk branch is frozen' >&2\nexit 1\n").unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    env.git(&["remote", "add", "origin", env.root.join("server.git").to_str().unwrap()]);
+    let run = env.desk(&["sync"]).fails(1);
+    let first = run.stderr.lines().next().unwrap();
+    assert!(first.starts_with("error: cannot push to 'origin': [remote rejected]"), "{run}");
+    assert!(first.contains("the desk branch is frozen"), "{run}");
+    assert!(run.stdout.is_empty());
+}
