@@ -443,3 +443,36 @@ fn a_ticket_left_with_conflict_markers_does_not_stop_a_sync() {
     assert!(b.load_ticket(&tip, &broken).is_err(), "the broken file came in as it is");
     assert_eq!(b.load_ticket(&tip, &fine).unwrap().status, "open");
 }
+
+#[test]
+fn sync_honours_desk_branch() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = dir.path().join("server.git");
+    Repository::init_bare(&server).unwrap();
+    let clones: Vec<Store> = (0..2)
+        .map(|i| {
+            let path = dir.path().join(format!("c{i}"));
+            let repo = Repository::init(&path).unwrap();
+            repo.remote("origin", server.to_str().unwrap()).unwrap();
+            repo.config().unwrap().set_str("desk.branch", "helpdesk").unwrap();
+            Store::open(&path).unwrap()
+        })
+        .collect();
+    let s = sig("Admin", T0);
+    clones[0]
+        .write(&s, &s, |_| -> Result<_, super::StoreError> {
+            Ok(Some(Change {
+                summary: "desk init".into(),
+                files: vec![(CONFIG_PATH.into(), Some(Config::default_text().into_bytes()))],
+                tickets: Vec::new(),
+            }))
+        })
+        .unwrap();
+    let id = create(&clones[0], "Ann", T0 + 1, "On another branch");
+    sync(&clones[0], T0 + 2);
+    assert_eq!(sync(&clones[1], T0 + 3).state, SyncState::Created);
+    let server = Repository::open(&server).unwrap();
+    assert!(server.refname_to_id("refs/heads/helpdesk").is_ok());
+    assert!(server.refname_to_id("refs/heads/desk").is_err());
+    assert_eq!(tickets(&clones[1])[0].id, id);
+}
