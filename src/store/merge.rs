@@ -102,38 +102,52 @@ impl Store {
         }
         let mut conflicts = Vec::new();
         if !both.is_empty() {
-            // The two sides' histories are independent: walk them side by side,
-            // the second through its own handle on the repository.
-            let git_dir = repo.path().to_path_buf();
-            let (ours_history, theirs_history) = std::thread::scope(|scope| {
-                let walker = scope.spawn(|| -> Result<SideHistory, StoreError> {
-                    side_history(&Repository::open(&git_dir)?, theirs, base, &both)
-                });
-                let ours_history = side_history(repo, ours, base, &both);
-                (ours_history, walker.join().expect("the history walk does not panic"))
-            });
-            let (ours_history, theirs_history) = (ours_history?, theirs_history?);
             let ours_time = commit_time(&repo.find_commit(ours)?);
             let theirs_time = commit_time(&repo.find_commit(theirs)?);
+            let base_blob = |path: &str| -> Result<Option<Oid>, StoreError> {
+                let Some(tree) = base_tree.as_ref() else { return Ok(None) };
+                match tree.get_path(std::path::Path::new(path)) {
+                    Ok(e) => Ok(Some(e.id())),
+                    Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
+                    Err(e) => Err(e.into()),
+                }
+            };
+            // First without history: most paths merge without a conflict, and
+            // then when each side changed what does not matter.
+            let no_history = SideHistory::default();
+            let untimed =
+                SidePair { ours: (&no_history, ours_time, ours), theirs: (&no_history, theirs_time, theirs) };
+            let mut timed = BTreeSet::new();
             for path in &both {
-                let blob_at = |tree: Option<&Tree<'_>>| -> Result<Option<Oid>, StoreError> {
-                    match tree {
-                        None => Ok(None),
-                        Some(t) => match t.get_path(std::path::Path::new(path)) {
-                            Ok(e) => Ok(Some(e.id())),
-                            Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
-                            Err(e) => Err(e.into()),
-                        },
-                    }
-                };
-                let b = blob_at(base_tree.as_ref())?;
-                let o = ours_changes[path];
-                let t = theirs_changes[path];
+                let (mut path_files, mut path_conflicts) = (Vec::new(), Vec::new());
+                let (b, o, t) = (base_blob(path)?, ours_changes[path], theirs_changes[path]);
+                self.merge_path(path, b, o, t, &untimed, &mut path_files, &mut path_conflicts)?;
+                if path_conflicts.is_empty() {
+                    files.extend(path_files);
+                } else {
+                    timed.insert(path.clone());
+                }
+            }
+            if !timed.is_empty() {
+                // The two sides' histories are independent: walk them side by
+                // side, the second through its own handle on the repository.
+                let git_dir = repo.path().to_path_buf();
+                let (ours_history, theirs_history) = std::thread::scope(|scope| {
+                    let walker = scope.spawn(|| -> Result<SideHistory, StoreError> {
+                        side_history(&Repository::open(&git_dir)?, theirs, base, &timed)
+                    });
+                    let ours_history = side_history(repo, ours, base, &timed);
+                    (ours_history, walker.join().expect("the history walk does not panic"))
+                });
+                let (ours_history, theirs_history) = (ours_history?, theirs_history?);
                 let sides = SidePair {
                     ours: (&ours_history, ours_time, ours),
                     theirs: (&theirs_history, theirs_time, theirs),
                 };
-                self.merge_path(path, b, o, t, &sides, &mut files, &mut conflicts)?;
+                for path in &timed {
+                    let (b, o, t) = (base_blob(path)?, ours_changes[path], theirs_changes[path]);
+                    self.merge_path(path, b, o, t, &sides, &mut files, &mut conflicts)?;
+                }
             }
         }
         let tree = self.apply_files(Some(&ours_tree), &files)?;
