@@ -58,7 +58,8 @@ wait
 # really fetches A's commits, merges, and pushes B's commits and the merge.
 cp -a "$work/b" "$work/b.pristine"
 cp -a "$work/server.git" "$work/server.pristine"
-reset="rm -rf $work/b $work/server.git && cp -a $work/b.pristine $work/b && cp -a $work/server.pristine $work/server.git"
+# `sync` flushes the copies first, so their write-back does not land in the timing.
+reset="rm -rf $work/b $work/server.git && cp -a $work/b.pristine $work/b && cp -a $work/server.pristine $work/server.git && sync"
 
 # One run to show what the sync does (the first lines of its report).
 "$DESK" -C "$work/b" sync 2>&1 | head -n 6
