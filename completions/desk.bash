@@ -46,6 +46,9 @@ _desk() {
             desk,list)
                 cmd="desk__subcmd__list"
                 ;;
+            desk,merge-driver)
+                cmd="desk__subcmd__merge__subcmd__driver"
+                ;;
             desk,new)
                 cmd="desk__subcmd__new"
                 ;;
@@ -69,6 +72,9 @@ _desk() {
                 ;;
             desk,status)
                 cmd="desk__subcmd__status"
+                ;;
+            desk,sync)
+                cmd="desk__subcmd__sync"
                 ;;
             desk__subcmd__help,assign)
                 cmd="desk__subcmd__help__subcmd__assign"
@@ -100,6 +106,9 @@ _desk() {
             desk__subcmd__help,list)
                 cmd="desk__subcmd__help__subcmd__list"
                 ;;
+            desk__subcmd__help,merge-driver)
+                cmd="desk__subcmd__help__subcmd__merge__subcmd__driver"
+                ;;
             desk__subcmd__help,new)
                 cmd="desk__subcmd__help__subcmd__new"
                 ;;
@@ -124,6 +133,9 @@ _desk() {
             desk__subcmd__help,status)
                 cmd="desk__subcmd__help__subcmd__status"
                 ;;
+            desk__subcmd__help,sync)
+                cmd="desk__subcmd__help__subcmd__sync"
+                ;;
             *)
                 ;;
         esac
@@ -131,7 +143,7 @@ _desk() {
 
     case "${cmd}" in
         desk)
-            opts="-C -h -V --repo --color --help --version init demo new list show reply note assign status resolve close reopen label set edit doctor generate help"
+            opts="-C -h -V --repo --color --help --version init demo new list show reply note assign status resolve close reopen label set edit doctor sync merge-driver generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -325,7 +337,7 @@ _desk() {
             return 0
             ;;
         desk__subcmd__help)
-            opts="init demo new list show reply note assign status resolve close reopen label set edit doctor generate help"
+            opts="init demo new list show reply note assign status resolve close reopen label set edit doctor sync merge-driver generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -478,6 +490,20 @@ _desk() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        desk__subcmd__help__subcmd__merge__subcmd__driver)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         desk__subcmd__help__subcmd__new)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -590,6 +616,20 @@ _desk() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        desk__subcmd__help__subcmd__sync)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         desk__subcmd__init)
             opts="-C -h -V --repo --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -661,6 +701,32 @@ _desk() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --repo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        desk__subcmd__merge__subcmd__driver)
+            opts="-C -h -V --repo --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --repo)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -940,6 +1006,32 @@ _desk() {
             ;;
         desk__subcmd__status)
             opts="-C -h -V --repo --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --repo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        desk__subcmd__sync)
+            opts="-C -h -V --no-push --json --repo --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -25,7 +25,7 @@ set edit:completion:arg-completer[desk] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand init 'Create the desk branch with desk.yaml (harmless when run again)'
+            cand init 'Create the desk branch with desk.yaml and register the merge driver (harmless when run again; run it in every clone)'
             cand demo 'Create a demo helpdesk in a new repository and show its queue'
             cand new 'Open a new ticket and print its id'
             cand list 'List tickets: by default those not done, most urgent first'
@@ -41,6 +41,8 @@ set edit:completion:arg-completer[desk] = {|@words|
             cand set 'Set fields: title, priority, queue, requester, assignee, status, or any custom field'
             cand edit 'Edit a ticket file in your editor; it is checked before it is committed'
             cand doctor 'Check every ticket file and desk.yaml; exit 3 naming each problem'
+            cand sync 'Fetch the remote''s desk branch, merge it with yours, push the result'
+            cand merge-driver 'Merge one file for git (registered by `desk init` as merge driver `desk`)'
             cand generate 'Write man/ and completions/ from the command-line definitions'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -220,6 +222,26 @@ set edit:completion:arg-completer[desk] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'desk;sync'= {
+            cand -C 'Use the repository at PATH instead of the one around the current directory'
+            cand --repo 'Use the repository at PATH instead of the one around the current directory'
+            cand --color 'When to use colours'
+            cand --no-push 'Merge what came in, but do not push'
+            cand --json 'Print what happened as JSON (see docs/sync.md)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'desk;merge-driver'= {
+            cand -C 'Use the repository at PATH instead of the one around the current directory'
+            cand --repo 'Use the repository at PATH instead of the one around the current directory'
+            cand --color 'When to use colours'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'desk;generate'= {
             cand --out 'Directory to write man/ and completions/ into'
             cand -C 'Use the repository at PATH instead of the one around the current directory'
@@ -231,7 +253,7 @@ set edit:completion:arg-completer[desk] = {|@words|
             cand --version 'Print version'
         }
         &'desk;help'= {
-            cand init 'Create the desk branch with desk.yaml (harmless when run again)'
+            cand init 'Create the desk branch with desk.yaml and register the merge driver (harmless when run again; run it in every clone)'
             cand demo 'Create a demo helpdesk in a new repository and show its queue'
             cand new 'Open a new ticket and print its id'
             cand list 'List tickets: by default those not done, most urgent first'
@@ -247,6 +269,8 @@ set edit:completion:arg-completer[desk] = {|@words|
             cand set 'Set fields: title, priority, queue, requester, assignee, status, or any custom field'
             cand edit 'Edit a ticket file in your editor; it is checked before it is committed'
             cand doctor 'Check every ticket file and desk.yaml; exit 3 naming each problem'
+            cand sync 'Fetch the remote''s desk branch, merge it with yours, push the result'
+            cand merge-driver 'Merge one file for git (registered by `desk init` as merge driver `desk`)'
             cand generate 'Write man/ and completions/ from the command-line definitions'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -281,6 +305,10 @@ set edit:completion:arg-completer[desk] = {|@words|
         &'desk;help;edit'= {
         }
         &'desk;help;doctor'= {
+        }
+        &'desk;help;sync'= {
+        }
+        &'desk;help;merge-driver'= {
         }
         &'desk;help;generate'= {
         }

@@ -5,6 +5,7 @@
 #[doc(hidden)]
 pub mod bench_support;
 pub mod cli;
+pub mod merge;
 pub mod model;
 pub mod query;
 pub mod store;

@@ -87,6 +87,9 @@ pub enum Command {
     Set(commands::set::Args),
     Edit(commands::edit::Args),
     Doctor(commands::doctor::Args),
+    Sync(commands::sync::Args),
+    #[command(hide = true)]
+    MergeDriver(commands::merge_driver::Args),
     #[command(hide = true)]
     Generate(commands::generate::Args),
 }
@@ -149,6 +152,8 @@ fn run(cli: Cli) -> Result<()> {
         Command::Set(a) => c::set::run(&ctx, &a),
         Command::Edit(a) => c::edit::run(&ctx, &a),
         Command::Doctor(a) => c::doctor::run(&ctx, &a),
+        Command::Sync(a) => c::sync::run(&ctx, &a),
+        Command::MergeDriver(a) => c::merge_driver::run(&a),
         Command::Generate(a) => c::generate::run(&a),
     }
 }

@@ -3,7 +3,13 @@
 //! HEAD, the index or the working tree. The only module that knows git2.
 
 mod index;
+mod merge;
+mod remote;
+mod sync;
+#[cfg(test)]
+mod sync_tests;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -13,6 +19,8 @@ use crate::model::{self, ParseError, Ticket, TicketId};
 use crate::workflow::{CONFIG_PATH, Config};
 
 pub use index::{IndexEntry, Summary};
+pub use merge::{Conflict, MergeOutcome, TreeMerge};
+pub use sync::{SyncOptions, SyncReport, SyncState};
 
 /// Branch used when git config `desk.branch` is not set.
 pub const DEFAULT_BRANCH: &str = "desk";
@@ -38,6 +46,8 @@ pub enum StoreError {
     CheckedOut(String, PathBuf),
     #[error("the `{0}` branch kept moving; gave up after many attempts")]
     Contended(String),
+    #[error("cannot {action} '{remote}': {message}")]
+    Remote { action: &'static str, remote: String, message: String },
     #[error(transparent)]
     Git(#[from] git2::Error),
 }
@@ -68,6 +78,12 @@ impl StoreError {
                 "set it with `git config --global user.name \"Your Name\"` and `git config --global user.email you@example.com`"
                     .into(),
             ),
+            StoreError::Remote { action: "push to", remote, .. } => Some(format!(
+                "your changes are merged locally; check that you may push to '{remote}', or keep working with `desk sync --no-push`"
+            )),
+            StoreError::Remote { remote, .. } => Some(format!(
+                "check the remote with `git remote -v` and that `git fetch {remote}` works"
+            )),
             _ => None,
         }
     }
@@ -534,26 +550,22 @@ impl Store {
     }
 
     /// Writes the files of a change over `base` and returns the new root tree.
-    fn apply_files(
+    /// Each directory is rebuilt once, however many files change below it.
+    pub(crate) fn apply_files(
         &self,
         base: Option<&Tree<'_>>,
         files: &[(String, Option<Vec<u8>>)],
     ) -> Result<Oid, StoreError> {
-        let mut root: Option<Tree<'_>> = base.cloned();
+        let mut changes: BTreeMap<&str, Option<Oid>> = BTreeMap::new();
         for (path, content) in files {
             let blob = match content {
                 Some(bytes) => Some(self.repo.blob(bytes)?),
                 None => None,
             };
-            let parts: Vec<&str> = path.split('/').collect();
-            let new_root = update_tree(&self.repo, root.as_ref(), &parts, blob)?;
-            root = Some(match new_root {
-                Some(oid) => self.repo.find_tree(oid)?,
-                None => self.repo.find_tree(self.repo.treebuilder(None)?.write()?)?,
-            });
+            changes.insert(path.as_str(), blob);
         }
-        match root {
-            Some(t) => Ok(t.id()),
+        match update_tree(&self.repo, base, &changes)? {
+            Some(oid) => Ok(oid),
             None => Ok(self.repo.treebuilder(None)?.write()?),
         }
     }
@@ -608,33 +620,38 @@ fn subtree<'r>(repo: &'r Repository, tree: &Tree<'_>, name: &str) -> Result<Opti
     }
 }
 
-/// Sets (or removes, for `None`) the blob at `path` below `base`; returns the new
-/// tree, or `None` when it became empty.
+/// Sets (or removes, for `None`) the blobs at the given paths (relative to
+/// `base`); returns the new tree, or `None` when it became empty.
 fn update_tree(
     repo: &Repository,
     base: Option<&Tree<'_>>,
-    path: &[&str],
-    blob: Option<Oid>,
+    changes: &BTreeMap<&str, Option<Oid>>,
 ) -> Result<Option<Oid>, StoreError> {
     let mut builder = repo.treebuilder(base)?;
-    let (name, rest) = path.split_first().expect("paths have at least one component");
-    if rest.is_empty() {
-        match blob {
-            Some(b) => {
-                builder.insert(name, b, 0o100_644)?;
-            }
-            None => {
-                if builder.get(name)?.is_some() {
-                    builder.remove(name)?;
+    let mut dirs: BTreeMap<&str, BTreeMap<&str, Option<Oid>>> = BTreeMap::new();
+    for (path, blob) in changes {
+        match path.split_once('/') {
+            None => match blob {
+                Some(b) => {
+                    builder.insert(path, *b, 0o100_644)?;
                 }
+                None => {
+                    if builder.get(path)?.is_some() {
+                        builder.remove(path)?;
+                    }
+                }
+            },
+            Some((dir, rest)) => {
+                dirs.entry(dir).or_default().insert(rest, *blob);
             }
         }
-    } else {
+    }
+    for (name, sub_changes) in &dirs {
         let sub = match base {
             Some(t) => subtree(repo, t, name)?,
             None => None,
         };
-        match update_tree(repo, sub.as_ref(), rest, blob)? {
+        match update_tree(repo, sub.as_ref(), sub_changes)? {
             Some(oid) => {
                 builder.insert(name, oid, 0o040_000)?;
             }

@@ -1,5 +1,6 @@
 //! End-to-end tests: the real `desk` binary in temporary repositories.
 
+#[allow(dead_code)] // each helper is used by some test modules only
 mod common;
 
 mod bare;
@@ -10,4 +11,5 @@ mod edit;
 mod errors;
 mod generated;
 mod list;
+mod sync;
 mod tickets;

@@ -20,8 +20,9 @@ fn init_is_harmless_twice_and_touches_nothing_of_the_user() {
     assert!(run.stderr.contains("initialised desk on branch 'desk'"), "{run}");
     assert_eq!(env.user_state(), before);
     let head = env.desk_head();
-    // The desk branch is a root commit holding only desk.yaml.
-    assert_eq!(env.git(&["ls-tree", "--name-only", "-r", &head]), "desk.yaml\n");
+    // The desk branch is a root commit holding desk.yaml and the attributes
+    // that route ticket files to desk's merge driver.
+    assert_eq!(env.git(&["ls-tree", "--name-only", "-r", &head]), ".gitattributes\ndesk.yaml\n");
     assert_eq!(env.git(&["rev-list", "--count", &head]).trim(), "1");
     let [author, _, _, _, subject, _] = commit_info(&env, &head);
     assert_eq!(author, "Test Agent <agent@example.com>");

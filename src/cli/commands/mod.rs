@@ -9,11 +9,13 @@ pub mod generate;
 pub mod init;
 pub mod label;
 pub mod list;
+pub mod merge_driver;
 pub mod new;
 pub mod reply;
 pub mod set;
 pub mod show;
 pub mod status;
+pub mod sync;
 
 use chrono::{DateTime, TimeZone, Utc};
 use git2::Signature;
