@@ -28,7 +28,7 @@ Register-ArgumentCompleter -Native -CommandName 'desk' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Create the desk branch with desk.yaml (harmless when run again)')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Create the desk branch with desk.yaml and register the merge driver (harmless when run again; run it in every clone)')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Create a demo helpdesk in a new repository and show its queue')
             [CompletionResult]::new('new', 'new', [CompletionResultType]::ParameterValue, 'Open a new ticket and print its id')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List tickets: by default those not done, most urgent first')
@@ -37,9 +37,9 @@ Register-ArgumentCompleter -Native -CommandName 'desk' -ScriptBlock {
             [CompletionResult]::new('note', 'note', [CompletionResultType]::ParameterValue, 'Add an internal note (seen by agents only, never by the requester)')
             [CompletionResult]::new('assign', 'assign', [CompletionResultType]::ParameterValue, 'Assign a ticket to someone, to yourself (--me), or to nobody (--none)')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Set a ticket''s status (one of the statuses in desk.yaml)')
-            [CompletionResult]::new('resolve', 'resolve', [CompletionResultType]::ParameterValue, 'Shortcut for a status change')
-            [CompletionResult]::new('close', 'close', [CompletionResultType]::ParameterValue, 'Shortcut for a status change')
-            [CompletionResult]::new('reopen', 'reopen', [CompletionResultType]::ParameterValue, 'Shortcut for a status change')
+            [CompletionResult]::new('resolve', 'resolve', [CompletionResultType]::ParameterValue, 'Mark a ticket resolved: the requester has what they asked for')
+            [CompletionResult]::new('close', 'close', [CompletionResultType]::ParameterValue, 'Close a ticket: finished for good')
+            [CompletionResult]::new('reopen', 'reopen', [CompletionResultType]::ParameterValue, 'Reopen a done ticket (back to `open`, the workflow''s reopen status)')
             [CompletionResult]::new('label', 'label', [CompletionResultType]::ParameterValue, 'Add labels (`name` or `+name`) and remove them (`-name`)')
             [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Set fields: title, priority, queue, requester, assignee, status, or any custom field')
             [CompletionResult]::new('edit', 'edit', [CompletionResultType]::ParameterValue, 'Edit a ticket file in your editor; it is checked before it is committed')
@@ -47,6 +47,8 @@ Register-ArgumentCompleter -Native -CommandName 'desk' -ScriptBlock {
             [CompletionResult]::new('rate', 'rate', [CompletionResultType]::ParameterValue, 'Record the requester''s satisfaction with a ticket: a score from 1 (very unhappy) to 5 (very happy), with an optional comment')
             [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'Show a ticket''s timeline: who did what, when')
             [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'Helpdesk KPIs over a time window: volume, backlog, first response, resolution, first-contact resolution and satisfaction')
+            [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Fetch the remote''s desk branch, merge it with yours, push the result')
+            [CompletionResult]::new('merge-driver', 'merge-driver', [CompletionResultType]::ParameterValue, 'Merge one file for git (registered by `desk init` as merge driver `desk`)')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write man/ and completions/ from the command-line definitions')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -282,6 +284,28 @@ Register-ArgumentCompleter -Native -CommandName 'desk' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'desk;sync' {
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Use the repository at PATH instead of the one around the current directory')
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'Use the repository at PATH instead of the one around the current directory')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours')
+            [CompletionResult]::new('--no-push', '--no-push', [CompletionResultType]::ParameterName, 'Merge what came in, but do not push')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print what happened as JSON (see docs/sync.md)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'desk;merge-driver' {
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Use the repository at PATH instead of the one around the current directory')
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'Use the repository at PATH instead of the one around the current directory')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'desk;generate' {
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Directory to write man/ and completions/ into')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Use the repository at PATH instead of the one around the current directory')
@@ -294,7 +318,7 @@ Register-ArgumentCompleter -Native -CommandName 'desk' -ScriptBlock {
             break
         }
         'desk;help' {
-            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Create the desk branch with desk.yaml (harmless when run again)')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Create the desk branch with desk.yaml and register the merge driver (harmless when run again; run it in every clone)')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Create a demo helpdesk in a new repository and show its queue')
             [CompletionResult]::new('new', 'new', [CompletionResultType]::ParameterValue, 'Open a new ticket and print its id')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List tickets: by default those not done, most urgent first')
@@ -303,9 +327,9 @@ Register-ArgumentCompleter -Native -CommandName 'desk' -ScriptBlock {
             [CompletionResult]::new('note', 'note', [CompletionResultType]::ParameterValue, 'Add an internal note (seen by agents only, never by the requester)')
             [CompletionResult]::new('assign', 'assign', [CompletionResultType]::ParameterValue, 'Assign a ticket to someone, to yourself (--me), or to nobody (--none)')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Set a ticket''s status (one of the statuses in desk.yaml)')
-            [CompletionResult]::new('resolve', 'resolve', [CompletionResultType]::ParameterValue, 'Shortcut for a status change')
-            [CompletionResult]::new('close', 'close', [CompletionResultType]::ParameterValue, 'Shortcut for a status change')
-            [CompletionResult]::new('reopen', 'reopen', [CompletionResultType]::ParameterValue, 'Shortcut for a status change')
+            [CompletionResult]::new('resolve', 'resolve', [CompletionResultType]::ParameterValue, 'Mark a ticket resolved: the requester has what they asked for')
+            [CompletionResult]::new('close', 'close', [CompletionResultType]::ParameterValue, 'Close a ticket: finished for good')
+            [CompletionResult]::new('reopen', 'reopen', [CompletionResultType]::ParameterValue, 'Reopen a done ticket (back to `open`, the workflow''s reopen status)')
             [CompletionResult]::new('label', 'label', [CompletionResultType]::ParameterValue, 'Add labels (`name` or `+name`) and remove them (`-name`)')
             [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Set fields: title, priority, queue, requester, assignee, status, or any custom field')
             [CompletionResult]::new('edit', 'edit', [CompletionResultType]::ParameterValue, 'Edit a ticket file in your editor; it is checked before it is committed')
@@ -313,6 +337,8 @@ Register-ArgumentCompleter -Native -CommandName 'desk' -ScriptBlock {
             [CompletionResult]::new('rate', 'rate', [CompletionResultType]::ParameterValue, 'Record the requester''s satisfaction with a ticket: a score from 1 (very unhappy) to 5 (very happy), with an optional comment')
             [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'Show a ticket''s timeline: who did what, when')
             [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'Helpdesk KPIs over a time window: volume, backlog, first response, resolution, first-contact resolution and satisfaction')
+            [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Fetch the remote''s desk branch, merge it with yours, push the result')
+            [CompletionResult]::new('merge-driver', 'merge-driver', [CompletionResultType]::ParameterValue, 'Merge one file for git (registered by `desk init` as merge driver `desk`)')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write man/ and completions/ from the command-line definitions')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -372,6 +398,12 @@ Register-ArgumentCompleter -Native -CommandName 'desk' -ScriptBlock {
             break
         }
         'desk;help;report' {
+            break
+        }
+        'desk;help;sync' {
+            break
+        }
+        'desk;help;merge-driver' {
             break
         }
         'desk;help;generate' {

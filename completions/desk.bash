@@ -49,6 +49,9 @@ _desk() {
             desk,log)
                 cmd="desk__subcmd__log"
                 ;;
+            desk,merge-driver)
+                cmd="desk__subcmd__merge__subcmd__driver"
+                ;;
             desk,new)
                 cmd="desk__subcmd__new"
                 ;;
@@ -78,6 +81,9 @@ _desk() {
                 ;;
             desk,status)
                 cmd="desk__subcmd__status"
+                ;;
+            desk,sync)
+                cmd="desk__subcmd__sync"
                 ;;
             desk__subcmd__help,assign)
                 cmd="desk__subcmd__help__subcmd__assign"
@@ -112,6 +118,9 @@ _desk() {
             desk__subcmd__help,log)
                 cmd="desk__subcmd__help__subcmd__log"
                 ;;
+            desk__subcmd__help,merge-driver)
+                cmd="desk__subcmd__help__subcmd__merge__subcmd__driver"
+                ;;
             desk__subcmd__help,new)
                 cmd="desk__subcmd__help__subcmd__new"
                 ;;
@@ -142,6 +151,9 @@ _desk() {
             desk__subcmd__help,status)
                 cmd="desk__subcmd__help__subcmd__status"
                 ;;
+            desk__subcmd__help,sync)
+                cmd="desk__subcmd__help__subcmd__sync"
+                ;;
             *)
                 ;;
         esac
@@ -149,7 +161,7 @@ _desk() {
 
     case "${cmd}" in
         desk)
-            opts="-C -h -V --repo --color --help --version init demo new list show reply note assign status resolve close reopen label set edit doctor rate log report generate help"
+            opts="-C -h -V --repo --color --help --version init demo new list show reply note assign status resolve close reopen label set edit doctor rate log report sync merge-driver generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -343,7 +355,7 @@ _desk() {
             return 0
             ;;
         desk__subcmd__help)
-            opts="init demo new list show reply note assign status resolve close reopen label set edit doctor rate log report generate help"
+            opts="init demo new list show reply note assign status resolve close reopen label set edit doctor rate log report sync merge-driver generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -510,6 +522,20 @@ _desk() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        desk__subcmd__help__subcmd__merge__subcmd__driver)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         desk__subcmd__help__subcmd__new)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -650,6 +676,20 @@ _desk() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        desk__subcmd__help__subcmd__sync)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         desk__subcmd__init)
             opts="-C -h -V --repo --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -742,6 +782,32 @@ _desk() {
             ;;
         desk__subcmd__log)
             opts="-C -h -V --json --repo --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --repo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        desk__subcmd__merge__subcmd__driver)
+            opts="-C -h -V --repo --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1098,6 +1164,32 @@ _desk() {
             ;;
         desk__subcmd__status)
             opts="-C -h -V --repo --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --repo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        desk__subcmd__sync)
+            opts="-C -h -V --no-push --json --repo --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

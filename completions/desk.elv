@@ -25,7 +25,7 @@ set edit:completion:arg-completer[desk] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand init 'Create the desk branch with desk.yaml (harmless when run again)'
+            cand init 'Create the desk branch with desk.yaml and register the merge driver (harmless when run again; run it in every clone)'
             cand demo 'Create a demo helpdesk in a new repository and show its queue'
             cand new 'Open a new ticket and print its id'
             cand list 'List tickets: by default those not done, most urgent first'
@@ -34,9 +34,9 @@ set edit:completion:arg-completer[desk] = {|@words|
             cand note 'Add an internal note (seen by agents only, never by the requester)'
             cand assign 'Assign a ticket to someone, to yourself (--me), or to nobody (--none)'
             cand status 'Set a ticket''s status (one of the statuses in desk.yaml)'
-            cand resolve 'Shortcut for a status change'
-            cand close 'Shortcut for a status change'
-            cand reopen 'Shortcut for a status change'
+            cand resolve 'Mark a ticket resolved: the requester has what they asked for'
+            cand close 'Close a ticket: finished for good'
+            cand reopen 'Reopen a done ticket (back to `open`, the workflow''s reopen status)'
             cand label 'Add labels (`name` or `+name`) and remove them (`-name`)'
             cand set 'Set fields: title, priority, queue, requester, assignee, status, or any custom field'
             cand edit 'Edit a ticket file in your editor; it is checked before it is committed'
@@ -44,6 +44,8 @@ set edit:completion:arg-completer[desk] = {|@words|
             cand rate 'Record the requester''s satisfaction with a ticket: a score from 1 (very unhappy) to 5 (very happy), with an optional comment'
             cand log 'Show a ticket''s timeline: who did what, when'
             cand report 'Helpdesk KPIs over a time window: volume, backlog, first response, resolution, first-contact resolution and satisfaction'
+            cand sync 'Fetch the remote''s desk branch, merge it with yours, push the result'
+            cand merge-driver 'Merge one file for git (registered by `desk init` as merge driver `desk`)'
             cand generate 'Write man/ and completions/ from the command-line definitions'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -259,6 +261,26 @@ set edit:completion:arg-completer[desk] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'desk;sync'= {
+            cand -C 'Use the repository at PATH instead of the one around the current directory'
+            cand --repo 'Use the repository at PATH instead of the one around the current directory'
+            cand --color 'When to use colours'
+            cand --no-push 'Merge what came in, but do not push'
+            cand --json 'Print what happened as JSON (see docs/sync.md)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'desk;merge-driver'= {
+            cand -C 'Use the repository at PATH instead of the one around the current directory'
+            cand --repo 'Use the repository at PATH instead of the one around the current directory'
+            cand --color 'When to use colours'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'desk;generate'= {
             cand --out 'Directory to write man/ and completions/ into'
             cand -C 'Use the repository at PATH instead of the one around the current directory'
@@ -270,7 +292,7 @@ set edit:completion:arg-completer[desk] = {|@words|
             cand --version 'Print version'
         }
         &'desk;help'= {
-            cand init 'Create the desk branch with desk.yaml (harmless when run again)'
+            cand init 'Create the desk branch with desk.yaml and register the merge driver (harmless when run again; run it in every clone)'
             cand demo 'Create a demo helpdesk in a new repository and show its queue'
             cand new 'Open a new ticket and print its id'
             cand list 'List tickets: by default those not done, most urgent first'
@@ -279,9 +301,9 @@ set edit:completion:arg-completer[desk] = {|@words|
             cand note 'Add an internal note (seen by agents only, never by the requester)'
             cand assign 'Assign a ticket to someone, to yourself (--me), or to nobody (--none)'
             cand status 'Set a ticket''s status (one of the statuses in desk.yaml)'
-            cand resolve 'Shortcut for a status change'
-            cand close 'Shortcut for a status change'
-            cand reopen 'Shortcut for a status change'
+            cand resolve 'Mark a ticket resolved: the requester has what they asked for'
+            cand close 'Close a ticket: finished for good'
+            cand reopen 'Reopen a done ticket (back to `open`, the workflow''s reopen status)'
             cand label 'Add labels (`name` or `+name`) and remove them (`-name`)'
             cand set 'Set fields: title, priority, queue, requester, assignee, status, or any custom field'
             cand edit 'Edit a ticket file in your editor; it is checked before it is committed'
@@ -289,6 +311,8 @@ set edit:completion:arg-completer[desk] = {|@words|
             cand rate 'Record the requester''s satisfaction with a ticket: a score from 1 (very unhappy) to 5 (very happy), with an optional comment'
             cand log 'Show a ticket''s timeline: who did what, when'
             cand report 'Helpdesk KPIs over a time window: volume, backlog, first response, resolution, first-contact resolution and satisfaction'
+            cand sync 'Fetch the remote''s desk branch, merge it with yours, push the result'
+            cand merge-driver 'Merge one file for git (registered by `desk init` as merge driver `desk`)'
             cand generate 'Write man/ and completions/ from the command-line definitions'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -329,6 +353,10 @@ set edit:completion:arg-completer[desk] = {|@words|
         &'desk;help;log'= {
         }
         &'desk;help;report'= {
+        }
+        &'desk;help;sync'= {
+        }
+        &'desk;help;merge-driver'= {
         }
         &'desk;help;generate'= {
         }

@@ -34,14 +34,20 @@ pub struct Options {
     pub seed: u64,
     /// About five commits per ticket instead of one.
     pub history: bool,
+    /// Repack after the import (`git repack -a -d -f`), as `git gc` or a clone
+    /// would leave the objects. `git fast-import` stores each blob as a delta of
+    /// the one before it in the stream, an unrelated ticket, in chains up to 50
+    /// long: reading every ticket of such a pack is many times slower than of
+    /// a packed repository.
+    pub repack: bool,
     /// The end of the generated year: no ticket or event is later.
     pub end: DateTime<Utc>,
 }
 
 impl Options {
-    /// `tickets` tickets with seed 1, one commit each, ending at [`DEFAULT_END`].
+    /// `tickets` tickets with seed 1, one commit each, ending at [`DEFAULT_END`], repacked.
     pub fn new(tickets: usize) -> Options {
-        Options { tickets, seed: 1, history: false, end: default_end() }
+        Options { tickets, seed: 1, history: false, repack: true, end: default_end() }
     }
 }
 
@@ -100,7 +106,11 @@ pub fn generate(out: &Path, opts: &Options) -> Result<Generated, GenError> {
             stderr: String::from_utf8_lossy(&output.stderr).trim().to_owned(),
         });
     }
-    Ok(written?)
+    let written = written?;
+    if opts.repack {
+        git(out, &["repack", "-a", "-d", "-f", "-q"])?;
+    }
+    Ok(written)
 }
 
 fn git(dir: &Path, args: &[&str]) -> Result<String, GenError> {

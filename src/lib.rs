@@ -6,6 +6,7 @@
 pub mod bench_support;
 pub mod cli;
 pub mod history;
+pub mod merge;
 pub mod model;
 pub mod query;
 pub mod report;

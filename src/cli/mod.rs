@@ -78,8 +78,11 @@ pub enum Command {
     Note(commands::reply::NoteArgs),
     Assign(commands::assign::Args),
     Status(commands::status::StatusArgs),
+    /// Mark a ticket resolved: the requester has what they asked for.
     Resolve(commands::status::ShortcutArgs),
+    /// Close a ticket: finished for good.
     Close(commands::status::ShortcutArgs),
+    /// Reopen a done ticket (back to `open`, the workflow's reopen status).
     Reopen(commands::status::ShortcutArgs),
     Label(commands::label::Args),
     Set(commands::set::Args),
@@ -88,6 +91,9 @@ pub enum Command {
     Rate(commands::rate::Args),
     Log(commands::log::Args),
     Report(commands::report::Args),
+    Sync(commands::sync::Args),
+    #[command(hide = true)]
+    MergeDriver(commands::merge_driver::Args),
     #[command(hide = true)]
     Generate(commands::generate::Args),
 }
@@ -153,6 +159,8 @@ fn run(cli: Cli) -> Result<()> {
         Command::Rate(a) => c::rate::run(&ctx, &a),
         Command::Log(a) => c::log::run(&ctx, &a),
         Command::Report(a) => c::report::run(&ctx, &a),
+        Command::Sync(a) => c::sync::run(&ctx, &a),
+        Command::MergeDriver(a) => c::merge_driver::run(&a),
         Command::Generate(a) => c::generate::run(&a),
     }
 }

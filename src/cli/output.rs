@@ -1,6 +1,7 @@
 //! Shared output pieces: styles, times and ages, the JSON views CI scripts
 //! read, and the terminal width.
 
+use std::fmt::Write as _;
 use std::io::{IsTerminal, Write};
 
 use anstyle::{AnsiColor, Style};
@@ -17,26 +18,27 @@ pub const ID: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor:
 pub const NOTE: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Magenta))).bold();
 pub const REPLY: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Cyan))).bold();
 
-/// The colour of a status in tables.
-pub fn status_color(config: &Config, status: &str) -> Option<comfy_table::Color> {
-    if config.is_done(status) {
-        Some(comfy_table::Color::DarkGrey)
+/// The style of a status in tables.
+pub fn status_style(config: &Config, status: &str) -> Style {
+    let color = if config.is_done(status) {
+        AnsiColor::BrightBlack
     } else if status == config.workflow.initial {
-        Some(comfy_table::Color::Cyan)
+        AnsiColor::Cyan
     } else if status == "pending" {
-        Some(comfy_table::Color::Yellow)
+        AnsiColor::Yellow
     } else {
-        Some(comfy_table::Color::Green)
-    }
+        AnsiColor::Green
+    };
+    Style::new().fg_color(Some(color.into()))
 }
 
-/// The colour of a priority in tables: the top two levels stand out.
-pub fn priority_color(config: &Config, priority: &str) -> Option<comfy_table::Color> {
+/// The style of a priority in tables: the top two levels stand out.
+pub fn priority_style(config: &Config, priority: &str) -> Style {
     let levels = config.priorities.levels.len();
     match config.priority_rank(priority) {
-        Some(r) if r + 1 == levels => Some(comfy_table::Color::Red),
-        Some(r) if r + 2 == levels => Some(comfy_table::Color::Yellow),
-        _ => None,
+        Some(r) if r + 1 == levels => Style::new().fg_color(Some(AnsiColor::Red.into())),
+        Some(r) if r + 2 == levels => Style::new().fg_color(Some(AnsiColor::Yellow.into())),
+        _ => Style::new(),
     }
 }
 
@@ -120,6 +122,129 @@ pub fn print_table(out: &mut impl Write, table: &mut comfy_table::Table) -> Resu
         writeln!(out, "{}", line.trim_end())?;
     }
     Ok(())
+}
+
+/// One cell of a [`PlainTable`]: its text and style.
+pub type StyledCell<'a> = (std::borrow::Cow<'a, str>, Style);
+
+/// A table of single-line rows in the same plain style as [`table`], built for
+/// long lists: linear in the number of cells and written in one buffered pass
+/// (`desk list` of 100 000 tickets). Fitted to a width (see [`table_width`]) by
+/// cutting the last column, which should be the one that may be long (a title).
+pub struct PlainTable<'a> {
+    header: Vec<&'static str>,
+    /// The rows' cells, one row after the other (one allocation for them all).
+    cells: Vec<StyledCell<'a>>,
+    color: bool,
+    /// The last column is never cut below this many columns.
+    min_last: usize,
+}
+
+impl<'a> PlainTable<'a> {
+    pub fn new(header: &[&'static str], color: bool) -> PlainTable<'a> {
+        PlainTable { header: header.to_vec(), cells: Vec::new(), color, min_last: MIN_LAST_COLUMN }
+    }
+
+    /// Never cuts the last column below `width` columns.
+    #[must_use]
+    pub fn min_last_width(mut self, width: usize) -> PlainTable<'a> {
+        self.min_last = width;
+        self
+    }
+
+    /// Makes room for `rows` more rows.
+    pub fn reserve(&mut self, rows: usize) {
+        self.cells.reserve(rows * self.header.len());
+    }
+
+    /// Adds a row: one cell per column.
+    pub fn push(&mut self, row: impl IntoIterator<Item = StyledCell<'a>>) {
+        let before = self.cells.len();
+        self.cells.extend(row);
+        assert_eq!(self.cells.len() - before, self.header.len(), "a row has one cell per column");
+    }
+
+    /// Writes the header and rows, two spaces between columns, no trailing
+    /// spaces, cutting the last column to fit `width` if given.
+    pub fn print(&self, out: &mut impl Write, width: Option<u16>) -> Result<()> {
+        let mut widths: Vec<usize> = self.header.iter().map(|h| display_width(h)).collect();
+        for row in self.cells.chunks(self.header.len()) {
+            for (w, (text, _)) in widths.iter_mut().zip(row) {
+                *w = (*w).max(display_width(text));
+            }
+        }
+        if let (Some(limit), Some(last)) = (width, widths.len().checked_sub(1)) {
+            let others: usize = widths[..last].iter().map(|w| w + 2).sum();
+            widths[last] = widths[last].min(usize::from(limit).saturating_sub(others).max(self.min_last));
+        }
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+        let header: Vec<StyledCell<'_>> = self.header.iter().map(|h| ((*h).into(), Style::new())).collect();
+        let mut line = String::new();
+        for row in std::iter::once(header.as_slice()).chain(self.cells.chunks(self.header.len())) {
+            line.clear();
+            for (i, ((text, style), width)) in row.iter().zip(&widths).enumerate() {
+                let last = i + 1 == widths.len();
+                let mut used = display_width(text);
+                let text = if used > *width {
+                    let cut = fit(text, *width);
+                    used = display_width(&cut);
+                    cut
+                } else {
+                    std::borrow::Cow::Borrowed(text.as_ref())
+                };
+                let pad = if last { 0 } else { width - used + 2 };
+                if self.color && *style != Style::new() {
+                    let _ = write!(line, "{style}{text}{style:#}");
+                } else {
+                    line.push_str(&text);
+                }
+                line.extend(std::iter::repeat_n(' ', pad));
+            }
+            writeln!(out, "{}", line.trim_end())?;
+        }
+        out.flush()?;
+        Ok(())
+    }
+}
+
+/// The last column of a [`PlainTable`] is never cut below this many columns,
+/// unless [`PlainTable::min_last_width`] says otherwise.
+const MIN_LAST_COLUMN: usize = 10;
+
+/// Columns `text` takes on a terminal.
+fn display_width(text: &str) -> usize {
+    use unicode_width::UnicodeWidthStr as _;
+    if text.is_ascii() { text.len() } else { text.width() }
+}
+
+/// `text` cut to `width` display columns, ending in `…` when cut: after the
+/// last whole word that fits, or inside the first word if none does.
+fn fit(text: &str, width: usize) -> std::borrow::Cow<'_, str> {
+    use unicode_width::UnicodeWidthChar as _;
+    if display_width(text) <= width {
+        return text.into();
+    }
+    let mut cut = String::new();
+    let mut used = 0;
+    let mut mid_word = false;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            mid_word = !c.is_whitespace();
+            break;
+        }
+        cut.push(c);
+        used += w;
+    }
+    if mid_word
+        && !cut.ends_with(char::is_whitespace)
+        && let Some(space) = cut.rfind(char::is_whitespace)
+    {
+        cut.truncate(space);
+    }
+    cut.truncate(cut.trim_end().len());
+    cut.push('…');
+    cut.into()
 }
 
 /// A ticket as `--json` shows it. Field names are part of desk's interface.
@@ -209,6 +334,46 @@ pub fn print_json(value: &impl Serialize) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn plain_table(width: Option<u16>, color: bool) -> String {
+        let mut table = PlainTable::new(&["ID", "STATUS", "TITLE"], color);
+        let cell = |s: &'static str| (s.into(), Style::new());
+        table.push([("k3x9q2".into(), ID), cell("open"), cell("Printer on 3rd floor does not print")]);
+        table.push([("ab12cd".into(), ID), cell("pending"), cell("Café menu shows 🍕 twice")]);
+        let mut out = Vec::new();
+        table.print(&mut out, width).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn plain_tables_align_columns_and_trim_line_ends() {
+        assert_eq!(
+            plain_table(None, false),
+            "ID      STATUS   TITLE\n\
+             k3x9q2  open     Printer on 3rd floor does not print\n\
+             ab12cd  pending  Café menu shows 🍕 twice\n"
+        );
+    }
+
+    #[test]
+    fn plain_tables_cut_the_last_column_to_the_width() {
+        let text = plain_table(Some(36), false);
+        assert_eq!(
+            text,
+            "ID      STATUS   TITLE\n\
+             k3x9q2  open     Printer on 3rd…\n\
+             ab12cd  pending  Café menu shows 🍕…\n"
+        );
+        // Never below ten columns, even on a very narrow terminal.
+        assert!(plain_table(Some(5), false).contains("Printer…\n"));
+    }
+
+    #[test]
+    fn plain_tables_style_cells_only_with_colour() {
+        assert!(!plain_table(None, false).contains('\u{1b}'));
+        let coloured = plain_table(None, true);
+        assert!(coloured.contains(&format!("{ID}k3x9q2{ID:#}  open")), "{coloured:?}");
+    }
 
     #[test]
     fn ages_and_durations_read_compactly() {

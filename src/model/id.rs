@@ -136,4 +136,47 @@ mod tests {
         assert_eq!(unique_prefix_lengths(&ids), vec![8, 10, 10, 6]);
         assert_eq!(unique_prefix_lengths(&["k3x9q2hm7d"]), vec![6]);
     }
+
+    mod properties {
+        use proptest::prelude::*;
+
+        use super::super::*;
+
+        proptest! {
+            #[test]
+            fn normalised_prefixes_hold_only_id_characters(input in "\\PC{0,12}") {
+                if let Some(p) = normalise_prefix(&input) {
+                    prop_assert!(!p.is_empty() && p.len() <= ID_LEN);
+                    prop_assert!(p.bytes().all(|b| ALPHABET.contains(&b)), "{}", p);
+                }
+            }
+
+            #[test]
+            fn shown_prefixes_are_unique_and_at_least_six(
+                ids in proptest::collection::btree_set("[0-9a-hjkmnp-tv-z]{10}", 1..40),
+                shared in "[0-9a-hjkmnp-tv-z]{0,9}",
+            ) {
+                // Some ids share a long prefix so that six characters are not enough.
+                let ids: Vec<String> = ids
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, id)| if i % 3 == 0 { format!("{shared}{}", &id[shared.len()..]) } else { id })
+                    .collect::<std::collections::BTreeSet<_>>()
+                    .into_iter()
+                    .collect();
+                let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+                let lens = unique_prefix_lengths(&refs);
+                for (i, id) in refs.iter().enumerate() {
+                    prop_assert!(lens[i] >= MIN_SHORT && lens[i] <= ID_LEN);
+                    let prefix = &id[..lens[i]];
+                    let matching = refs.iter().filter(|o| o.starts_with(prefix)).count();
+                    prop_assert_eq!(matching, 1, "{} is not unique", prefix);
+                    if lens[i] > MIN_SHORT {
+                        let shorter = &id[..lens[i] - 1];
+                        prop_assert!(refs.iter().filter(|o| o.starts_with(shorter)).count() > 1, "{} would do", shorter);
+                    }
+                }
+            }
+        }
+    }
 }

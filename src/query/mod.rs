@@ -161,9 +161,9 @@ pub fn parse_age(v: &str) -> Option<i64> {
     n.checked_mul(unit)
 }
 
-fn parse_people(v: &str) -> Vec<PersonMatch> {
-    split_values(v)
-        .into_iter()
+fn parse_people(values: &[String]) -> Vec<PersonMatch> {
+    values
+        .iter()
         .map(|p| match p.to_lowercase().as_str() {
             "me" | "@me" => PersonMatch::Me,
             "none" => PersonMatch::Nobody,
@@ -187,8 +187,13 @@ fn parse_term(token: &lex::Token) -> Result<Term, QueryError> {
     if value.is_empty() {
         return Err(empty());
     }
+    // `status:,` or `priority:>=` name no value at all: say so rather than match nothing.
+    let values = |v: &str| {
+        let values = split_values(v);
+        if values.is_empty() { Err(empty()) } else { Ok(values) }
+    };
     let condition = match key.to_lowercase().as_str() {
-        "status" => Condition::Status(split_values(value)),
+        "status" => Condition::Status(values(value)?),
         "is" => match value.to_lowercase().as_str() {
             "open" => Condition::Open,
             "done" | "closed" => Condition::Done,
@@ -202,12 +207,12 @@ fn parse_term(token: &lex::Token) -> Result<Term, QueryError> {
         },
         "priority" => {
             let (cmp, rest) = cmp_prefix(value);
-            Condition::Priority(cmp, split_values(rest))
+            Condition::Priority(cmp, values(rest)?)
         }
-        "assignee" => Condition::Assignee(parse_people(value)),
-        "requester" => Condition::Requester(parse_people(value)),
-        "queue" => Condition::Queue(split_values(value)),
-        "label" => Condition::Label(split_values(value)),
+        "assignee" => Condition::Assignee(parse_people(&values(value)?)),
+        "requester" => Condition::Requester(parse_people(&values(value)?)),
+        "queue" => Condition::Queue(values(value)?),
+        "label" => Condition::Label(values(value)?),
         "created" | "updated" => {
             let (cmp, rest) = cmp_prefix(value);
             let when = parse_when(rest)?;

@@ -155,3 +155,97 @@ fn ages_parse() {
     assert_eq!(parse_age("d"), None);
     assert_eq!(parse_age("7y"), None);
 }
+
+#[test]
+fn empty_value_lists_are_refused() {
+    for q in ["priority:>=", "status:,", "label:, ,", "queue:,", "assignee:,"] {
+        let e = Query::parse(&[q]).unwrap_err();
+        assert!(e.0.ends_with("needs a value"), "{q}: {e}");
+    }
+}
+
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// Query-like text: keys, comparisons, values, quotes, commas and dashes in
+    /// any order, so the parser sees near-misses as well as valid terms.
+    fn query_text() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            Just("status:".to_owned()),
+            Just("is:".to_owned()),
+            Just("priority:".to_owned()),
+            Just("assignee:".to_owned()),
+            Just("requester:".to_owned()),
+            Just("queue:".to_owned()),
+            Just("label:".to_owned()),
+            Just("created:".to_owned()),
+            Just("updated:".to_owned()),
+            Just("-".to_owned()),
+            Just("\"".to_owned()),
+            Just(",".to_owned()),
+            Just(" ".to_owned()),
+            Just(">=".to_owned()),
+            Just("<".to_owned()),
+            Just("open".to_owned()),
+            Just("high".to_owned()),
+            Just("me".to_owned()),
+            Just("none".to_owned()),
+            Just("2026-11-01".to_owned()),
+            Just("7d".to_owned()),
+            "[0-9]{1,20}[mhdw]?".prop_map(|s| s),
+            "\\PC{0,6}".prop_map(|s| s),
+        ];
+        proptest::collection::vec(piece, 0..10).prop_map(|v| v.concat())
+    }
+
+    fn ctx(config: &Config) -> Context<'_> {
+        Context {
+            config,
+            now: Utc.with_ymd_and_hms(2026, 11, 28, 9, 0, 0).unwrap().timestamp(),
+            me: Some("Bob Agent <bob@example.com>"),
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn parsing_never_panics_on_any_text(text in "\\PC{0,40}") {
+            let _ = Query::parse(&[text]);
+        }
+
+        #[test]
+        fn valid_queries_match_the_same_with_and_without_the_full_ticket(text in query_text()) {
+            let config = Config::default();
+            let ctx = ctx(&config);
+            if let Ok(q) = Query::parse(&[&text])
+                && q.validate(&config).is_ok()
+            {
+                for t in [ticket("open", "high"), ticket("resolved", "low")] {
+                    let full = q.matches(&t, &ctx);
+                    if let Some(fast) = q.matches_fields(&Fields::from(&t), &ctx) {
+                        prop_assert_eq!(fast, full, "{}", text);
+                    }
+                }
+            }
+        }
+
+        #[test]
+        fn a_negated_term_matches_exactly_the_other_tickets(text in query_text()) {
+            let config = Config::default();
+            let ctx = ctx(&config);
+            let plain = Query::parse(&[&text]);
+            let negated = Query::parse(&[format!("-{text}")]);
+            if let (Ok(p), Ok(n)) = (plain, negated)
+                && p.terms.len() == 1
+                && n.terms.len() == 1
+                && !p.terms[0].negated
+                && n.terms[0].negated
+            {
+                for t in [ticket("open", "high"), ticket("pending", "normal")] {
+                    prop_assert_ne!(p.matches(&t, &ctx), n.matches(&t, &ctx), "{}", text);
+                }
+            }
+        }
+    }
+}

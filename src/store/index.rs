@@ -3,6 +3,7 @@
 //! `tickets/` tree, updated by diffing the old tree against the new one, and
 //! rebuilt from scratch whenever it is missing, stale beyond repair or unreadable.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::Write as _;
 
@@ -13,18 +14,26 @@ use super::{Store, StoreError, TICKETS_DIR, Tip};
 use crate::model::{self, Ticket};
 
 const FILE_NAME: &str = "list-index";
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 
-/// The front matter of a ticket, as lists and queries need it.
+/// The front matter of a ticket, as lists and queries need it. Read from the
+/// index file, its text borrows the file's bytes: no allocation per field.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Summary {
-    pub id: String,
-    pub title: String,
-    pub status: String,
-    pub priority: String,
-    pub queue: Option<String>,
-    pub requester: Option<String>,
-    pub assignee: Option<String>,
+pub struct Summary<'a> {
+    #[serde(borrow)]
+    pub id: Cow<'a, str>,
+    #[serde(borrow)]
+    pub title: Cow<'a, str>,
+    #[serde(borrow)]
+    pub status: Cow<'a, str>,
+    #[serde(borrow)]
+    pub priority: Cow<'a, str>,
+    #[serde(borrow, deserialize_with = "borrowed_option")]
+    pub queue: Option<Cow<'a, str>>,
+    #[serde(borrow, deserialize_with = "borrowed_option")]
+    pub requester: Option<Cow<'a, str>>,
+    #[serde(borrow, deserialize_with = "borrowed_option")]
+    pub assignee: Option<Cow<'a, str>>,
     pub labels: Vec<String>,
     /// Unix seconds.
     pub created: i64,
@@ -32,16 +41,22 @@ pub struct Summary {
     pub updated: i64,
 }
 
-impl Summary {
-    fn of(t: &Ticket) -> Summary {
+/// serde borrows a `Cow<str>` field but not an `Option<Cow<str>>` one.
+fn borrowed_option<'de: 'a, 'a, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Cow<'a, str>>, D::Error> {
+    Ok(Option::<&'a str>::deserialize(d)?.map(Cow::Borrowed))
+}
+
+impl Summary<'static> {
+    fn of(t: &Ticket) -> Self {
+        let owned = |s: &Option<String>| s.clone().map(Cow::Owned);
         Summary {
-            id: t.id.to_string(),
-            title: t.title.clone(),
-            status: t.status.clone(),
-            priority: t.priority.clone(),
-            queue: t.queue.clone(),
-            requester: t.requester.clone(),
-            assignee: t.assignee.clone(),
+            id: Cow::Owned(t.id.to_string()),
+            title: Cow::Owned(t.title.clone()),
+            status: Cow::Owned(t.status.clone()),
+            priority: Cow::Owned(t.priority.clone()),
+            queue: owned(&t.queue),
+            requester: owned(&t.requester),
+            assignee: owned(&t.assignee),
             labels: t.labels.clone(),
             created: t.created.timestamp(),
             updated: t.updated.timestamp(),
@@ -51,43 +66,46 @@ impl Summary {
 
 /// One ticket file: its blob and either its summary or why it cannot be read.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct IndexEntry {
-    pub path: String,
+pub struct IndexEntry<'a> {
+    #[serde(borrow)]
+    pub path: Cow<'a, str>,
     pub blob: [u8; 20],
-    pub summary: Result<Summary, (usize, String)>,
+    #[serde(borrow)]
+    pub summary: Result<Summary<'a>, (usize, Cow<'a, str>)>,
 }
 
-impl IndexEntry {
+impl IndexEntry<'_> {
     pub fn blob_id(&self) -> Oid {
         Oid::from_bytes(&self.blob).expect("20 bytes make an object id")
     }
 }
 
 #[derive(Serialize, Deserialize)]
-struct IndexFile {
+struct IndexFile<'a> {
     version: u32,
     tree: [u8; 20],
-    entries: Vec<IndexEntry>,
+    #[serde(borrow)]
+    entries: Vec<IndexEntry<'a>>,
 }
 
 fn oid_bytes(oid: Oid) -> [u8; 20] {
     oid.as_bytes().try_into().expect("sha1 object ids are 20 bytes")
 }
 
-fn summarise(repo: &Repository, path: String, blob: Oid) -> Result<IndexEntry, StoreError> {
+fn summarise(repo: &Repository, path: String, blob: Oid) -> Result<IndexEntry<'static>, StoreError> {
     let content = repo.find_blob(blob)?;
     let summary = match std::str::from_utf8(content.content()) {
-        Err(_) => Err((1, "the file is not valid UTF-8".to_owned())),
+        Err(_) => Err((1, Cow::Borrowed("the file is not valid UTF-8"))),
         Ok(text) => match model::parse_front_matter_only(text) {
-            Err(e) => Err((e.line, e.message)),
+            Err(e) => Err((e.line, Cow::Owned(e.message))),
             Ok(t) => match super::check_path(&t, text, &path) {
                 Ok(()) => Ok(Summary::of(&t)),
-                Err(StoreError::Malformed { error, .. }) => Err((error.line, error.message)),
+                Err(StoreError::Malformed { error, .. }) => Err((error.line, Cow::Owned(error.message))),
                 Err(e) => return Err(e),
             },
         },
     };
-    Ok(IndexEntry { path, blob: oid_bytes(blob), summary })
+    Ok(IndexEntry { path: Cow::Owned(path), blob: oid_bytes(blob), summary })
 }
 
 fn is_ticket_path(path: &str) -> bool {
@@ -99,29 +117,39 @@ fn is_ticket_path(path: &str) -> bool {
         && path.matches('/').count() == 2
 }
 
-fn build(store: &Store, root: Oid) -> Result<BTreeMap<String, IndexEntry>, StoreError> {
-    let mut map = BTreeMap::new();
-    for (path, blob) in store.files_under(root, TICKETS_DIR)? {
-        if is_ticket_path(&path) {
-            map.insert(path.clone(), summarise(store.repo(), path, blob)?);
-        }
+/// Builds the index of `tickets` (the `tickets/` tree of `root`) from scratch,
+/// encoding each entry as soon as it is read: memory holds the encoded index,
+/// not every ticket's summary as well.
+fn build(store: &Store, root: Oid, tickets: Oid) -> Result<Vec<u8>, StoreError> {
+    let mut files = store.files_under(root, TICKETS_DIR)?;
+    files.retain(|(path, _)| is_ticket_path(path));
+    files.sort();
+    // The layout of an `IndexFile`: its fields, then the entries as a sequence.
+    let mut bytes =
+        postcard::to_stdvec(&(VERSION, oid_bytes(tickets), files.len())).expect("integers serialise");
+    for (path, blob) in files {
+        let entry = summarise(store.repo(), path, blob)?;
+        bytes = postcard::to_extend(&entry, bytes).expect("index entries serialise");
     }
-    Ok(map)
+    Ok(bytes)
 }
 
+/// The index of `new_tree`, from `entries` (the index of `old_tree`) and the
+/// difference between the two trees.
 fn update(
     repo: &Repository,
     old_tree: Oid,
     new_tree: Oid,
-    entries: Vec<IndexEntry>,
-) -> Result<BTreeMap<String, IndexEntry>, StoreError> {
+    entries: Vec<IndexEntry<'_>>,
+) -> Result<Vec<u8>, StoreError> {
     let old = repo.find_tree(old_tree)?;
     let new = repo.find_tree(new_tree)?;
     let diff = repo.diff_tree_to_tree(Some(&old), Some(&new), None)?;
-    let mut map: BTreeMap<String, IndexEntry> = entries.into_iter().map(|e| (e.path.clone(), e)).collect();
+    let mut map: BTreeMap<Cow<'_, str>, IndexEntry<'_>> =
+        entries.into_iter().map(|e| (e.path.clone(), e)).collect();
     for delta in diff.deltas() {
         if let Some(path) = delta.old_file().path().and_then(|p| p.to_str()) {
-            map.remove(&format!("{TICKETS_DIR}/{path}"));
+            map.remove(format!("{TICKETS_DIR}/{path}").as_str());
         }
         let new_file = delta.new_file();
         if new_file.exists()
@@ -129,58 +157,92 @@ fn update(
         {
             let path = format!("{TICKETS_DIR}/{path}");
             if is_ticket_path(&path) {
-                map.insert(path.clone(), summarise(repo, path, new_file.id())?);
+                map.insert(Cow::Owned(path.clone()), summarise(repo, path, new_file.id())?);
             }
         }
     }
-    Ok(map)
+    Ok(encode(new_tree, map.into_values().collect()))
 }
 
-fn read_cache(store: &Store) -> Option<IndexFile> {
+/// The start of the index file: which version and which tree it is for.
+#[derive(Deserialize)]
+struct Header {
+    version: u32,
+    tree: [u8; 20],
+}
+
+/// The bytes of the cached index and the `tickets/` tree they are for, if the
+/// file is there and of this version.
+fn read_cache(store: &Store) -> Option<(Vec<u8>, Oid)> {
     let bytes = std::fs::read(store.cache_dir().join(FILE_NAME)).ok()?;
-    let file: IndexFile = postcard::from_bytes(&bytes).ok()?;
-    (file.version == VERSION).then_some(file)
+    let (header, _) = postcard::take_from_bytes::<Header>(&bytes).ok()?;
+    (header.version == VERSION)
+        .then(|| (bytes, Oid::from_bytes(&header.tree).expect("20 bytes make an object id")))
 }
 
-fn write_cache(store: &Store, file: &IndexFile) {
+fn write_cache(store: &Store, bytes: &[u8]) {
     // The index is only a cache: failing to write it (a read-only repository)
     // costs speed, never correctness.
     let dir = store.cache_dir();
-    let Ok(bytes) = postcard::to_stdvec(file) else { return };
     if std::fs::create_dir_all(&dir).is_err() {
         return;
     }
     let tmp = dir.join(format!("{FILE_NAME}.{}.tmp", std::process::id()));
-    let written = std::fs::File::create(&tmp).and_then(|mut f| f.write_all(&bytes));
+    let written = std::fs::File::create(&tmp).and_then(|mut f| f.write_all(bytes));
     if written.is_err() || std::fs::rename(&tmp, dir.join(FILE_NAME)).is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
 }
 
-/// Every ticket file's entry for the tree of `tip`, sorted by path.
-pub fn load(store: &Store, tip: &Tip) -> Result<Vec<IndexEntry>, StoreError> {
-    let repo = store.repo();
-    let root = repo.find_tree(tip.tree)?;
-    let Some(tickets) =
-        root.get_name(TICKETS_DIR).filter(|e| e.kind() == Some(ObjectType::Tree)).map(|e| e.id())
-    else {
-        return Ok(Vec::new());
+fn encode(tree: Oid, entries: Vec<IndexEntry<'_>>) -> Vec<u8> {
+    let file = IndexFile { version: VERSION, tree: oid_bytes(tree), entries };
+    postcard::to_stdvec(&file).expect("index entries serialise")
+}
+
+fn decode(bytes: &[u8]) -> Option<Vec<IndexEntry<'_>>> {
+    postcard::from_bytes::<IndexFile<'_>>(bytes).ok().map(|file| file.entries)
+}
+
+/// The `tickets/` tree of `tip`, if it has one.
+fn tickets_tree(store: &Store, tip: &Tip) -> Result<Option<Oid>, StoreError> {
+    let root = store.repo().find_tree(tip.tree)?;
+    Ok(root.get_name(TICKETS_DIR).filter(|e| e.kind() == Some(ObjectType::Tree)).map(|e| e.id()))
+}
+
+/// The encoded index of `tickets`: the cached one if it is for this tree, else
+/// the cached one brought up to date by a diff, else one built from scratch.
+fn index_bytes(store: &Store, tip: &Tip, tickets: Oid) -> Result<Vec<u8>, StoreError> {
+    let bytes = match read_cache(store) {
+        Some((bytes, tree)) if tree == tickets => return Ok(bytes),
+        // The old tree may be gone (history rewritten and pruned): then rebuild.
+        Some((bytes, old)) => match decode(&bytes).map(|entries| update(store.repo(), old, tickets, entries))
+        {
+            Some(Ok(updated)) => updated,
+            _ => build(store, tip.tree, tickets)?,
+        },
+        None => build(store, tip.tree, tickets)?,
     };
-    let cached = read_cache(store);
-    if let Some(file) = &cached
-        && file.tree == oid_bytes(tickets)
-    {
-        return Ok(cached.expect("checked above").entries);
-    }
-    let map = match cached {
-        Some(file) => {
-            let old = Oid::from_bytes(&file.tree).expect("20 bytes make an object id");
-            // The old tree may be gone (history rewritten and pruned): then rebuild.
-            update(repo, old, tickets, file.entries).or_else(|_| build(store, tip.tree))?
-        }
-        None => build(store, tip.tree)?,
+    write_cache(store, &bytes);
+    Ok(bytes)
+}
+
+/// Calls `f` with every ticket file's entry for the tree of `tip`, sorted by
+/// path. The entries borrow the index's bytes, read once.
+pub fn with_entries<R>(
+    store: &Store,
+    tip: &Tip,
+    f: impl FnOnce(&[IndexEntry<'_>]) -> R,
+) -> Result<R, StoreError> {
+    let Some(tickets) = tickets_tree(store, tip)? else { return Ok(f(&[])) };
+    let bytes = index_bytes(store, tip, tickets)?;
+    let rebuilt;
+    let entries = if let Some(entries) = decode(&bytes) {
+        entries
+    } else {
+        // An unreadable cache file: build the index again.
+        rebuilt = build(store, tip.tree, tickets)?;
+        write_cache(store, &rebuilt);
+        decode(&rebuilt).expect("a freshly encoded index decodes")
     };
-    let file = IndexFile { version: VERSION, tree: oid_bytes(tickets), entries: map.into_values().collect() };
-    write_cache(store, &file);
-    Ok(file.entries)
+    Ok(f(&entries))
 }

@@ -3,8 +3,14 @@
 //! HEAD, the index or the working tree. The only module that knows git2.
 
 mod index;
+mod merge;
+mod remote;
+mod sync;
+#[cfg(test)]
+mod sync_tests;
 mod walk;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -14,6 +20,8 @@ use crate::model::{self, ParseError, Ticket, TicketId};
 use crate::workflow::{CONFIG_PATH, Config};
 
 pub use index::{IndexEntry, Summary};
+pub use merge::{Conflict, MergeOutcome, TreeMerge};
+pub use sync::{SyncOptions, SyncReport, SyncState};
 pub use walk::{CommitInfo, FileChange, Objects, TreeMemo};
 
 /// Branch used when git config `desk.branch` is not set.
@@ -36,8 +44,12 @@ pub enum StoreError {
     Malformed { path: String, error: ParseError },
     #[error("git does not know who you are (user.name and user.email are not set)")]
     Identity,
+    #[error("the `{0}` branch is checked out in {1}; desk does not write to a checked-out branch")]
+    CheckedOut(String, PathBuf),
     #[error("the `{0}` branch kept moving; gave up after many attempts")]
     Contended(String),
+    #[error("cannot {action} '{remote}': {message}")]
+    Remote { action: &'static str, remote: String, message: String },
     #[error(transparent)]
     Git(#[from] git2::Error),
 }
@@ -52,13 +64,28 @@ impl StoreError {
             StoreError::NotInitialised(_) => Some("run `desk init`".into()),
             StoreError::NoSuchTicket(_) => Some("`desk list --all` shows every ticket".into()),
             StoreError::Ambiguous { .. } => Some("type more characters of the id".into()),
+            // desk edit takes a ticket; desk.yaml is changed with git on the desk branch.
+            StoreError::Malformed { path, .. } if path == CONFIG_PATH => Some(
+                "fix desk.yaml on the desk branch with git (for example in a worktree of it); `desk doctor` checks it"
+                    .into(),
+            ),
             StoreError::Malformed { path, .. } => Some(format!(
                 "fix the file with `desk edit`, or see every problem with `desk doctor` ({path})"
             )),
+            StoreError::CheckedOut(..) => Some(
+                "switch that working tree to another branch, or keep tickets on another branch with `git config desk.branch NAME`"
+                    .into(),
+            ),
             StoreError::Identity => Some(
                 "set it with `git config --global user.name \"Your Name\"` and `git config --global user.email you@example.com`"
                     .into(),
             ),
+            StoreError::Remote { action: "push to", remote, .. } => Some(format!(
+                "your changes are merged locally; check that you may push to '{remote}', or keep working with `desk sync --no-push`"
+            )),
+            StoreError::Remote { remote, .. } => Some(format!(
+                "check the remote with `git remote -v` and that `git fetch {remote}` works"
+            )),
             _ => None,
         }
     }
@@ -122,6 +149,23 @@ pub fn commit_summary(verb: &str, ticket: &Ticket) -> String {
     format!("{} {verb}: {title}", &ticket.id.as_str()[..model::MIN_SHORT])
 }
 
+/// A ticket found by [`Store::locate`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Located {
+    pub id: TicketId,
+    /// The blob of its file.
+    pub blob: Oid,
+    /// Length of its shortest unique prefix.
+    pub short: usize,
+}
+
+/// Length of the shortest unique prefix of `id` among the sorted `ids` of its shard.
+fn short_len(ids: &[TicketId], id: &TicketId) -> usize {
+    let strs: Vec<&str> = ids.iter().map(TicketId::as_str).collect();
+    let lens = model::unique_prefix_lengths(&strs);
+    strs.binary_search(&id.as_str()).map_or(model::MIN_SHORT, |i| lens[i])
+}
+
 /// Result of a write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Written {
@@ -135,6 +179,8 @@ pub enum Written {
 pub struct Store {
     repo: Repository,
     branch: String,
+    /// The last configuration parsed, by the id of the tree it came from.
+    config_cache: std::cell::RefCell<Option<(Oid, Config)>>,
 }
 
 impl Store {
@@ -142,6 +188,7 @@ impl Store {
     /// parent directories as git does.
     pub fn discover(path: Option<&Path>) -> Result<Store, StoreError> {
         let start = path.map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+        configure_libgit2();
         let repo = Repository::discover(&start)
             .map_err(|_| StoreError::NotARepository(start.canonicalize().unwrap_or(start.clone())))?;
         let branch = repo
@@ -150,18 +197,19 @@ impl Store {
             .and_then(|c| c.get_string("desk.branch").ok())
             .filter(|b| !b.trim().is_empty())
             .unwrap_or_else(|| DEFAULT_BRANCH.to_owned());
-        Ok(Store { repo, branch })
+        Ok(Store { repo, branch, config_cache: std::cell::RefCell::default() })
     }
 
     /// Opens the repository at exactly `path` (no discovery).
     pub fn open(path: &Path) -> Result<Store, StoreError> {
+        configure_libgit2();
         let repo = Repository::open(path).map_err(|_| StoreError::NotARepository(path.to_path_buf()))?;
         let branch = repo
             .config()
             .ok()
             .and_then(|c| c.get_string("desk.branch").ok())
             .unwrap_or_else(|| DEFAULT_BRANCH.to_owned());
-        Ok(Store { repo, branch })
+        Ok(Store { repo, branch, config_cache: std::cell::RefCell::default() })
     }
 
     pub fn repo(&self) -> &Repository {
@@ -235,15 +283,22 @@ impl Store {
         Ok(Some(self.repo.find_blob(entry.id())?.content().to_vec()))
     }
 
-    /// The configuration on the desk branch.
+    /// The configuration on the desk branch (parsed once per tree and store).
     pub fn config(&self, tip: &Tip) -> Result<Config, StoreError> {
+        if let Some((tree, config)) = &*self.config_cache.borrow()
+            && *tree == tip.tree
+        {
+            return Ok(config.clone());
+        }
         let text = self
             .read_file(tip.tree, CONFIG_PATH)?
             .ok_or_else(|| StoreError::NotInitialised(self.branch.clone()))?;
-        Config::parse(&String::from_utf8_lossy(&text)).map_err(|e| StoreError::Malformed {
+        let config = Config::parse(&String::from_utf8_lossy(&text)).map_err(|e| StoreError::Malformed {
             path: CONFIG_PATH.into(),
             error: ParseError { line: e.line, message: e.message },
-        })
+        })?;
+        *self.config_cache.borrow_mut() = Some((tip.tree, config.clone()));
+        Ok(config)
     }
 
     /// Ids of all tickets whose id starts with `prefix` (normalised, non-empty).
@@ -282,6 +337,65 @@ impl Store {
                 prefix: prefix.to_owned(),
                 candidates: ids.into_iter().map(|i| i.to_string()).collect(),
             }),
+        }
+    }
+
+    /// Finds the one ticket a (normalised) id prefix names, reading the ticket
+    /// tree once: its id, the blob of its file and the length of its shortest
+    /// unique prefix (at least [`model::MIN_SHORT`]).
+    pub fn locate(&self, tip: &Tip, prefix: &str) -> Result<Located, StoreError> {
+        if prefix.len() < 2 {
+            // Spans several shards: the general path.
+            let id = self.resolve(tip, prefix)?;
+            let ids = self.ids_with_prefix(tip.tree, id.shard())?;
+            let blob = self
+                .blob_at(tip.tree, &id.path())?
+                .ok_or_else(|| StoreError::NoSuchTicket(id.to_string()))?;
+            let short = short_len(&ids, &id);
+            return Ok(Located { id, blob, short });
+        }
+        let root = self.repo.find_tree(tip.tree)?;
+        let shard = subtree(&self.repo, &root, TICKETS_DIR)?
+            .map(|tickets| subtree(&self.repo, &tickets, &prefix[..2]))
+            .transpose()?
+            .flatten();
+        let Some(shard) = shard else { return Err(StoreError::NoSuchTicket(prefix.to_owned())) };
+        let mut ids = Vec::new();
+        let mut matches = Vec::new();
+        for file in &shard {
+            let Some(id) = file.name().ok().and_then(|n| n.strip_suffix(".md")).and_then(TicketId::parse)
+            else {
+                continue;
+            };
+            if id.as_str().starts_with(prefix) && file.kind() == Some(ObjectType::Blob) {
+                matches.push((id.clone(), file.id()));
+            }
+            ids.push(id);
+        }
+        ids.sort();
+        match matches.len() {
+            0 => Err(StoreError::NoSuchTicket(prefix.to_owned())),
+            1 => {
+                let (id, blob) = matches.remove(0);
+                let short = short_len(&ids, &id);
+                Ok(Located { id, blob, short })
+            }
+            _ => {
+                let mut candidates: Vec<String> = matches.into_iter().map(|(id, _)| id.to_string()).collect();
+                candidates.sort();
+                Err(StoreError::Ambiguous { prefix: prefix.to_owned(), candidates })
+            }
+        }
+    }
+
+    /// The blob at `path` in tree `tree`, if there is one.
+    fn blob_at(&self, tree: Oid, path: &str) -> Result<Option<Oid>, StoreError> {
+        let tree = self.repo.find_tree(tree)?;
+        match tree.get_path(Path::new(path)) {
+            Ok(e) if e.kind() == Some(ObjectType::Blob) => Ok(Some(e.id())),
+            Ok(_) => Ok(None),
+            Err(e) if e.code() == ErrorCode::NotFound => Ok(None),
+            Err(e) => Err(e.into()),
         }
     }
 
@@ -327,9 +441,10 @@ impl Store {
         Ok(files)
     }
 
-    /// Every ticket file's summary, from the cached index (rebuilt as needed).
-    pub fn index(&self, tip: &Tip) -> Result<Vec<IndexEntry>, StoreError> {
-        index::load(self, tip)
+    /// Calls `f` with every ticket file's summary (sorted by path), from the
+    /// cached index in [`Store::cache_dir`], brought up to date or rebuilt as needed.
+    pub fn with_index<R>(&self, tip: &Tip, f: impl FnOnce(&[IndexEntry<'_>]) -> R) -> Result<R, StoreError> {
+        index::with_entries(self, tip, f)
     }
 
     /// The acting person as git sees them (author, committer), honouring
@@ -354,6 +469,7 @@ impl Store {
         mut make: impl FnMut(Option<&Tip>) -> Result<Option<Change>, E>,
     ) -> Result<Written, E> {
         let refname = self.refname();
+        self.check_not_checked_out()?;
         for attempt in 0u32..500 {
             let tip = self.tip()?;
             let Some(change) = make(tip.as_ref())? else { return Ok(Written::Unchanged) };
@@ -394,30 +510,82 @@ impl Store {
         Err(StoreError::Contended(self.branch.clone()).into())
     }
 
+    /// Fails when the desk branch is checked out in this repository or one of its
+    /// worktrees: moving it would change that HEAD under the working tree.
+    fn check_not_checked_out(&self) -> Result<(), StoreError> {
+        let refname = self.refname();
+        let on_branch = |repo: &Repository| {
+            !repo.is_bare()
+                && repo
+                    .find_reference("HEAD")
+                    .ok()
+                    .and_then(|head| head.symbolic_target().ok().flatten().map(|t| t == refname))
+                    .unwrap_or(false)
+        };
+        let checked_out = |repo: &Repository| {
+            let dir = repo.workdir().unwrap_or_else(|| repo.path());
+            StoreError::CheckedOut(self.branch.clone(), dir.components().collect())
+        };
+        // The repository desk was started in, then every linked worktree.
+        let main = if self.repo.is_worktree() { Repository::open(self.repo.commondir()).ok() } else { None };
+        for repo in std::iter::once(&self.repo).chain(main.as_ref()) {
+            if on_branch(repo) {
+                return Err(checked_out(repo));
+            }
+        }
+        // A linked worktree's HEAD is a file in the common git dir: reading it is
+        // much cheaper than opening the worktree as a repository.
+        let head_line = format!("ref: {refname}");
+        for name in self.repo.worktrees()?.iter().filter_map(|n| n.ok().flatten()) {
+            let head = self.repo.commondir().join("worktrees").join(name).join("HEAD");
+            if std::fs::read_to_string(head).is_ok_and(|text| text.trim_end() != head_line) {
+                continue;
+            }
+            let Ok(worktree) = self.repo.find_worktree(name) else { continue };
+            if let Ok(repo) = Repository::open_from_worktree(&worktree)
+                && on_branch(&repo)
+            {
+                return Err(checked_out(&repo));
+            }
+        }
+        Ok(())
+    }
+
     /// Writes the files of a change over `base` and returns the new root tree.
-    fn apply_files(
+    /// Each directory is rebuilt once, however many files change below it.
+    pub(crate) fn apply_files(
         &self,
         base: Option<&Tree<'_>>,
         files: &[(String, Option<Vec<u8>>)],
     ) -> Result<Oid, StoreError> {
-        let mut root: Option<Tree<'_>> = base.cloned();
+        let mut changes: BTreeMap<&str, Option<Oid>> = BTreeMap::new();
         for (path, content) in files {
             let blob = match content {
                 Some(bytes) => Some(self.repo.blob(bytes)?),
                 None => None,
             };
-            let parts: Vec<&str> = path.split('/').collect();
-            let new_root = update_tree(&self.repo, root.as_ref(), &parts, blob)?;
-            root = Some(match new_root {
-                Some(oid) => self.repo.find_tree(oid)?,
-                None => self.repo.find_tree(self.repo.treebuilder(None)?.write()?)?,
-            });
+            changes.insert(path.as_str(), blob);
         }
-        match root {
-            Some(t) => Ok(t.id()),
+        match update_tree(&self.repo, base, &changes)? {
+            Some(oid) => Ok(oid),
             None => Ok(self.repo.treebuilder(None)?.write()?),
         }
     }
+}
+
+/// Process-wide libgit2 settings, made once before the first repository opens.
+///
+/// - No hash check of every object read: git itself checks hashes when it
+///   receives objects (fetch, fsck), not on each read, and a check costs a
+///   SHA-1 of every tree on the way to a ticket (30 KB for `tickets/` at 100k).
+/// - No existence check of each id put into a tree or commit: desk only puts in
+///   objects it has just read or written.
+fn configure_libgit2() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        git2::opts::strict_hash_verification(false);
+        git2::opts::strict_object_creation(false);
+    });
 }
 
 /// Parses a ticket file found at `path`, checking that its id matches the path.
@@ -454,33 +622,38 @@ fn subtree<'r>(repo: &'r Repository, tree: &Tree<'_>, name: &str) -> Result<Opti
     }
 }
 
-/// Sets (or removes, for `None`) the blob at `path` below `base`; returns the new
-/// tree, or `None` when it became empty.
+/// Sets (or removes, for `None`) the blobs at the given paths (relative to
+/// `base`); returns the new tree, or `None` when it became empty.
 fn update_tree(
     repo: &Repository,
     base: Option<&Tree<'_>>,
-    path: &[&str],
-    blob: Option<Oid>,
+    changes: &BTreeMap<&str, Option<Oid>>,
 ) -> Result<Option<Oid>, StoreError> {
     let mut builder = repo.treebuilder(base)?;
-    let (name, rest) = path.split_first().expect("paths have at least one component");
-    if rest.is_empty() {
-        match blob {
-            Some(b) => {
-                builder.insert(name, b, 0o100_644)?;
-            }
-            None => {
-                if builder.get(name)?.is_some() {
-                    builder.remove(name)?;
+    let mut dirs: BTreeMap<&str, BTreeMap<&str, Option<Oid>>> = BTreeMap::new();
+    for (path, blob) in changes {
+        match path.split_once('/') {
+            None => match blob {
+                Some(b) => {
+                    builder.insert(path, *b, 0o100_644)?;
                 }
+                None => {
+                    if builder.get(path)?.is_some() {
+                        builder.remove(path)?;
+                    }
+                }
+            },
+            Some((dir, rest)) => {
+                dirs.entry(dir).or_default().insert(rest, *blob);
             }
         }
-    } else {
+    }
+    for (name, sub_changes) in &dirs {
         let sub = match base {
             Some(t) => subtree(repo, t, name)?,
             None => None,
         };
-        match update_tree(repo, sub.as_ref(), rest, blob)? {
+        match update_tree(repo, sub.as_ref(), sub_changes)? {
             Some(oid) => {
                 builder.insert(name, oid, 0o040_000)?;
             }
@@ -492,4 +665,180 @@ fn update_tree(
         }
     }
     if builder.is_empty() { Ok(None) } else { Ok(Some(builder.write()?)) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ticket(id: &str) -> Ticket {
+        let now = chrono::DateTime::from_timestamp(1_790_000_000, 0).unwrap();
+        Ticket::new(TicketId::parse(id).unwrap(), format!("Ticket {id}"), "new".into(), "normal".into(), now)
+    }
+
+    fn store_with(ids: &[&str]) -> (tempfile::TempDir, Store, Tip) {
+        let dir = tempfile::tempdir().unwrap();
+        Repository::init(dir.path()).unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let sig = Signature::now("Test", "test@example.com").unwrap();
+        let mut files = vec![(CONFIG_PATH.to_owned(), Some(Config::default_text().into_bytes()))];
+        for id in ids {
+            let t = ticket(id);
+            files.push((t.id.path(), Some(model::render_ticket(&t).into_bytes())));
+        }
+        store
+            .write(&sig, &sig, |_| -> Result<Option<Change>, StoreError> {
+                Ok(Some(Change { summary: "setup".into(), files: files.clone(), tickets: Vec::new() }))
+            })
+            .unwrap();
+        let tip = store.require_tip().unwrap();
+        (dir, store, tip)
+    }
+
+    #[test]
+    fn locate_finds_a_ticket_its_file_and_its_short_id() {
+        let (_dir, store, tip) = store_with(&["abcdef1234", "abcdef5678", "abzzzz0000", "k3x9q2hm7d"]);
+        let found = store.locate(&tip, "abcdef5").unwrap();
+        assert_eq!(found.id.as_str(), "abcdef5678");
+        assert_eq!(found.short, 7);
+        assert_eq!(store.load_blob_ticket(found.blob, &found.id.path()).unwrap(), ticket("abcdef5678"));
+        assert_eq!(store.locate(&tip, "abz").unwrap().short, 6);
+        assert_eq!(store.locate(&tip, "k").unwrap().id.as_str(), "k3x9q2hm7d");
+        match store.locate(&tip, "abcdef") {
+            Err(StoreError::Ambiguous { candidates, .. }) => {
+                assert_eq!(candidates, ["abcdef1234", "abcdef5678"]);
+            }
+            other => panic!("expected ambiguity, got {other:?}"),
+        }
+        assert!(matches!(store.locate(&tip, "abq"), Err(StoreError::NoSuchTicket(_))));
+        assert!(matches!(store.locate(&tip, "zz"), Err(StoreError::NoSuchTicket(_))));
+    }
+
+    #[test]
+    fn the_configuration_is_read_again_when_the_tree_changes() {
+        let (_dir, store, tip) = store_with(&[]);
+        assert_eq!(store.config(&tip).unwrap(), Config::default());
+        let sig = Signature::now("Test", "test@example.com").unwrap();
+        let text = Config::default_text().replace("default: normal", "default: high");
+        store
+            .write(&sig, &sig, |_| -> Result<Option<Change>, StoreError> {
+                Ok(Some(Change {
+                    summary: "config".into(),
+                    files: vec![(CONFIG_PATH.into(), Some(text.clone().into_bytes()))],
+                    tickets: Vec::new(),
+                }))
+            })
+            .unwrap();
+        let tip = store.require_tip().unwrap();
+        assert_eq!(store.config(&tip).unwrap().priorities.default, "high");
+    }
+
+    fn listed(store: &Store) -> Vec<(String, String)> {
+        let tip = store.require_tip().unwrap();
+        store
+            .with_index(&tip, |entries| {
+                entries
+                    .iter()
+                    .map(|e| match &e.summary {
+                        Ok(s) => (e.path.to_string(), s.title.to_string()),
+                        Err((line, message)) => (e.path.to_string(), format!("line {line}: {message}")),
+                    })
+                    .collect()
+            })
+            .unwrap()
+    }
+
+    fn write_files(store: &Store, files: &[(String, Option<Vec<u8>>)]) {
+        let sig = Signature::now("Test", "test@example.com").unwrap();
+        store
+            .write(&sig, &sig, |_| -> Result<Option<Change>, StoreError> {
+                Ok(Some(Change { summary: "change".into(), files: files.to_vec(), tickets: Vec::new() }))
+            })
+            .unwrap();
+    }
+
+    #[test]
+    fn the_list_index_follows_the_branch_and_survives_a_broken_cache() {
+        let (_dir, store, _) = store_with(&["abcdef1234", "k3x9q2hm7d"]);
+        let first = vec![
+            ("tickets/ab/abcdef1234.md".into(), "Ticket abcdef1234".into()),
+            ("tickets/k3/k3x9q2hm7d.md".into(), "Ticket k3x9q2hm7d".into()),
+        ];
+        assert_eq!(listed(&store), first);
+        assert!(store.cache_dir().join("list-index").exists());
+        assert_eq!(listed(&store), first, "read from the cache");
+
+        // A new, a changed, a removed and a malformed file: the index follows by diff.
+        let mut changed = ticket("k3x9q2hm7d");
+        changed.title = "Printer is on fire".into();
+        write_files(
+            &store,
+            &[
+                (changed.id.path(), Some(model::render_ticket(&changed).into_bytes())),
+                ("tickets/ab/abcdef1234.md".into(), None),
+                (
+                    ticket("zz00000000").id.path(),
+                    Some(model::render_ticket(&ticket("zz00000000")).into_bytes()),
+                ),
+                ("tickets/mm/mmmmmmmmmm.md".into(), Some(b"no front matter".to_vec())),
+            ],
+        );
+        let second = listed(&store);
+        assert_eq!(second[0], ("tickets/k3/k3x9q2hm7d.md".into(), "Printer is on fire".into()));
+        assert!(second[1].1.starts_with("line 1: "), "{second:?}");
+        assert_eq!(second[2], ("tickets/zz/zz00000000.md".into(), "Ticket zz00000000".into()));
+        assert_eq!(second.len(), 3);
+
+        // A truncated cache file (same version and tree) is rebuilt, not trusted.
+        let file = store.cache_dir().join("list-index");
+        let bytes = std::fs::read(&file).unwrap();
+        std::fs::write(&file, &bytes[..bytes.len() / 2]).unwrap();
+        assert_eq!(listed(&store), second);
+        // So is a cache of another version.
+        let mut other = bytes.clone();
+        other[0] = 0x7f;
+        std::fs::write(&file, other).unwrap();
+        assert_eq!(listed(&store), second);
+        assert_eq!(std::fs::read(&file).unwrap(), bytes);
+    }
+
+    #[test]
+    fn a_checked_out_desk_branch_is_never_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repository::init(dir.path()).unwrap();
+        repo.set_head("refs/heads/desk").unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let sig = Signature::now("T", "t@example.com").unwrap();
+        let change = || -> Result<Option<Change>, StoreError> {
+            Ok(Some(Change {
+                summary: "x".into(),
+                files: vec![("a".into(), Some(b"a".to_vec()))],
+                tickets: vec![],
+            }))
+        };
+        let err = store.write(&sig, &sig, |_| change()).unwrap_err();
+        assert!(matches!(err, StoreError::CheckedOut(ref b, _) if b == "desk"), "{err}");
+        assert!(repo.refname_to_id("refs/heads/desk").is_err());
+        // On another branch the write goes through.
+        repo.set_head("refs/heads/main").unwrap();
+        assert!(matches!(store.write(&sig, &sig, |_| change()).unwrap(), Written::Commit(_)));
+        // A bare repository has no working tree to protect.
+        let bare_dir = tempfile::tempdir().unwrap();
+        let bare = Repository::init_bare(bare_dir.path()).unwrap();
+        bare.set_head("refs/heads/desk").unwrap();
+        let store = Store::open(bare_dir.path()).unwrap();
+        assert!(matches!(store.write(&sig, &sig, |_| change()).unwrap(), Written::Commit(_)));
+    }
+
+    #[test]
+    fn hints_for_broken_files_name_a_way_to_fix_them() {
+        let broken = |path: &str| StoreError::Malformed {
+            path: path.into(),
+            error: ParseError { line: 3, message: "bad".into() },
+        };
+        let ticket = broken("tickets/ab/abcdefghjk.md").hint().unwrap();
+        assert!(ticket.contains("desk edit") && ticket.contains("tickets/ab/abcdefghjk.md"), "{ticket}");
+        let config = broken(CONFIG_PATH).hint().unwrap();
+        assert!(!config.contains("desk edit") && config.contains("desk doctor"), "{config}");
+    }
 }

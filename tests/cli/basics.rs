@@ -20,3 +20,21 @@ fn init_new_list_show_round_trip() {
     assert_eq!(env.git(&["status", "--porcelain"]), "");
     assert!(env.git(&["branch", "--list", "main"]).is_empty());
 }
+
+#[test]
+fn every_command_has_its_own_description() {
+    let env = TestEnv::new();
+    let help = env.desk(&["--help"]).ok().stdout;
+    let commands: Vec<(&str, &str)> = help
+        .split("Commands:\n")
+        .nth(1)
+        .unwrap()
+        .lines()
+        .take_while(|l| l.starts_with("  "))
+        .filter_map(|l| l.trim().split_once(' '))
+        .map(|(name, about)| (name, about.trim()))
+        .collect();
+    assert!(commands.len() >= 16, "{help}");
+    let abouts: std::collections::HashSet<&str> = commands.iter().map(|(_, a)| *a).collect();
+    assert_eq!(abouts.len(), commands.len(), "two commands share a description:\n{help}");
+}

@@ -50,7 +50,29 @@ impl Run {
     #[track_caller]
     pub fn fails(self, code: i32) -> Run {
         assert_eq!(self.code, code, "expected exit {code}:\n{self}");
+        assert_eq!(self.stdout, "", "expected nothing on stdout:\n{self}");
         self
+    }
+
+    /// Asserts a failure reported the desk way: exit `code`, empty stdout, and
+    /// on stderr one `error: …` line followed only by `hint:`/`caused by:` lines.
+    /// Returns the error line without its `error: ` prefix.
+    #[track_caller]
+    pub fn error(self, code: i32) -> String {
+        let run = self.fails(code);
+        let mut lines = run.stderr.lines();
+        let first = lines.next().unwrap_or_default();
+        let message = first.strip_prefix("error: ").unwrap_or_else(|| panic!("no `error: ` line:\n{run}"));
+        for line in lines {
+            // clap's own usage errors end with a usage line and a pointer to --help.
+            let clap_tail =
+                line.is_empty() || line.starts_with("Usage: ") || line.starts_with("For more information");
+            assert!(
+                line.starts_with("hint: ") || line.starts_with("caused by: ") || clap_tail,
+                "unexpected stderr line {line:?}:\n{run}"
+            );
+        }
+        message.to_owned()
     }
 
     /// stdout parsed as JSON.
@@ -156,6 +178,21 @@ impl TestEnv {
         run(self.command(args), Some(input))
     }
 
+    /// Runs desk in `dir` with `input` on stdin (None: no stdin) and extra variables.
+    pub fn desk_full(&self, dir: &Path, args: &[&str], input: Option<&str>, vars: &[(&str, &str)]) -> Run {
+        let mut cmd = self.base_command(bin(), dir);
+        cmd.args(args);
+        for (k, v) in vars {
+            cmd.env(k, v);
+        }
+        run(cmd, input)
+    }
+
+    /// A command for any program with this environment, run in the repository.
+    pub fn program(&self, program: &Path) -> Command {
+        self.base_command(program, &self.repo)
+    }
+
     /// Runs desk with extra environment variables.
     pub fn desk_env(&self, args: &[&str], vars: &[(&str, &str)]) -> Run {
         let mut cmd = self.command(args);
@@ -193,13 +230,108 @@ impl TestEnv {
         self.git(&["rev-parse", "--verify", "-q", "refs/heads/desk"]).trim().to_owned()
     }
 
+    /// What a desk command must never change: HEAD, the index file, the
+    /// working tree's status, and every ref except the desk branch.
+    pub fn user_state(&self) -> UserState {
+        let head = self.try_git(&["rev-parse", "--verify", "-q", "HEAD"]).stdout;
+        let git_dir = self.git(&["rev-parse", "--absolute-git-dir"]).trim().to_owned();
+        let index = std::fs::read(Path::new(&git_dir).join("index")).ok();
+        let status = self.git(&["status", "--porcelain", "--untracked-files=all"]);
+        let symbolic_head = self.try_git(&["symbolic-ref", "-q", "HEAD"]).stdout;
+        let branch = self.try_git(&["config", "desk.branch"]).stdout.trim().to_owned();
+        let desk_ref = format!("refs/heads/{} ", if branch.is_empty() { "desk" } else { &branch });
+        let refs = self
+            .git(&["for-each-ref", "--format=%(refname) %(objectname)"])
+            .lines()
+            .filter(|l| !l.starts_with(&desk_ref))
+            .map(str::to_owned)
+            .collect();
+        UserState { head, symbolic_head, index, status, refs }
+    }
+
+    /// Gives the repository a `main` commit, a staged change, an unstaged change
+    /// and an untracked file, so that any write that touched them would show.
+    pub fn with_user_work(&self) {
+        std::fs::write(self.repo.join("README"), "hello\n").unwrap();
+        std::fs::write(self.repo.join("code.rs"), "fn main() {}\n").unwrap();
+        self.git(&["add", "README", "code.rs"]);
+        self.git(&["commit", "-q", "-m", "first"]);
+        std::fs::write(self.repo.join("README"), "hello, staged\n").unwrap();
+        self.git(&["add", "README"]);
+        std::fs::write(self.repo.join("code.rs"), "fn main() { todo!() }\n").unwrap();
+        std::fs::write(self.repo.join("notes.txt"), "untracked\n").unwrap();
+    }
+
+    /// Runs git in the repository without asserting success.
+    pub fn try_git(&self, args: &[&str]) -> Run {
+        let mut cmd = self.base_command(Path::new("git"), &self.repo);
+        cmd.args(args);
+        run(cmd, None)
+    }
+
+    /// Runs git in the repository with `input` on stdin; panics on failure.
+    pub fn git_stdin(&self, args: &[&str], input: &str) -> String {
+        let mut cmd = self.base_command(Path::new("git"), &self.repo);
+        cmd.args(args);
+        let out = run(cmd, Some(input));
+        assert_eq!(out.code, 0, "git {args:?} failed:\n{out}");
+        out.stdout
+    }
+
+    /// Commits `files` (path, content) onto the desk branch with plain git
+    /// plumbing, as someone editing the branch by hand would.
+    pub fn commit_by_hand(&self, files: &[(&str, &str)], message: &str) -> String {
+        let index = self.root.join("hand-index");
+        let _ = std::fs::remove_file(&index);
+        let index = index.to_str().unwrap().to_owned();
+        let with_index = |args: &[&str]| -> String {
+            let mut cmd = self.base_command(Path::new("git"), &self.repo);
+            cmd.env("GIT_INDEX_FILE", &index).args(args);
+            let out = run(cmd, None);
+            assert_eq!(out.code, 0, "git {args:?} failed:\n{out}");
+            out.stdout.trim().to_owned()
+        };
+        with_index(&["read-tree", "refs/heads/desk"]);
+        for (path, content) in files {
+            let blob = self.git_stdin(&["hash-object", "-w", "--stdin"], content);
+            let info = format!("100644,{},{path}", blob.trim());
+            with_index(&["update-index", "--add", "--cacheinfo", &info]);
+        }
+        let tree = with_index(&["write-tree"]);
+        let commit = self.git(&["commit-tree", &tree, "-p", "refs/heads/desk", "-m", message]);
+        self.git(&["update-ref", "refs/heads/desk", commit.trim()]);
+        commit.trim().to_owned()
+    }
+
+    /// Ids of every ticket on the desk branch, sorted.
+    pub fn all_ids(&self) -> Vec<String> {
+        let mut ids: Vec<String> = self
+            .git(&["ls-tree", "-r", "--name-only", "refs/heads/desk", "tickets"])
+            .lines()
+            .filter_map(|p| p.rsplit('/').next()?.strip_suffix(".md").map(str::to_owned))
+            .collect();
+        ids.sort();
+        ids
+    }
+
     /// A ticket file's text on the desk branch.
     pub fn ticket_file(&self, id: &str) -> String {
         self.git(&["show", &format!("desk:tickets/{}/{id}.md", &id[..2])])
     }
 }
 
-fn run(mut cmd: Command, input: Option<&str>) -> Run {
+/// The parts of a repository that belong to the user, not to desk.
+#[derive(Debug, PartialEq, Eq)]
+pub struct UserState {
+    pub head: String,
+    pub symbolic_head: String,
+    pub index: Option<Vec<u8>>,
+    pub status: String,
+    pub refs: Vec<String>,
+}
+
+/// Runs `cmd` and captures what it did.
+pub fn run(mut cmd: Command, input: Option<&str>) -> Run {
     if input.is_some() {
         cmd.stdin(Stdio::piped());
     }

@@ -352,7 +352,9 @@ fn a_plain_git_merge_counts_only_what_it_changed() {
     std::fs::write(&file, text).unwrap();
     env.git_in(&wt, &["commit", "-q", "-a", "-m", "pending", "--date", "2026-11-02T11:00:00Z"]);
     env.git(&["worktree", "remove", "--force", wt.to_str().unwrap()]);
-    // Merged into desk with plain git (the two changes touch different lines).
+    // Merged into desk with plain git, through desk's merge driver (this binary).
+    let driver = format!("{} merge-driver %O %A %B %P", crate::common::bin().display());
+    env.git(&["config", "merge.desk.driver", &driver]);
     let wt = env.root.join("desk-worktree");
     env.git(&["worktree", "add", "-q", wt.to_str().unwrap(), "desk"]);
     env.git_in(&wt, &["merge", "-q", "--no-edit", "side"]);

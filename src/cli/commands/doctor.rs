@@ -93,7 +93,8 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
             println!("{}:{}: {}", p.path, p.line, p.message);
         }
         let noun = if problems.len() == 1 { "problem" } else { "problems" };
-        eprintln!("checked desk.yaml and {tickets} tickets: {} {noun}", problems.len());
+        let files = if tickets == 1 { "ticket" } else { "tickets" };
+        eprintln!("checked desk.yaml and {tickets} {files}: {} {noun}", problems.len());
     }
     if found { Err(CliError::problems()) } else { Ok(()) }
 }

@@ -1,34 +1,111 @@
-//! `desk init`: create the desk branch with its configuration.
+//! `desk init`: create the desk branch with its configuration, and register
+//! desk's merge driver so plain git merges tickets as `desk sync` does.
 
 use crate::cli::{Ctx, Result};
-use crate::store::{Change, Written};
+use crate::store::{Change, Store, Written};
 use crate::workflow::{CONFIG_PATH, Config};
 
-/// Create the desk branch with desk.yaml (harmless when run again).
+/// Path of the attributes file on the desk branch.
+const ATTRIBUTES_PATH: &str = ".gitattributes";
+/// The line that routes ticket files to desk's merge driver.
+const ATTRIBUTES_LINE: &str = "tickets/** merge=desk";
+/// The driver command git runs for each ticket file it merges.
+const DRIVER: &str = "desk merge-driver %O %A %B %P";
+
+/// Create the desk branch with desk.yaml and register the merge driver
+/// (harmless when run again; run it in every clone).
 ///
-/// The branch is `desk` unless git config `desk.branch` names another. Nothing
-/// else in the repository changes: not HEAD, the index or the working tree.
+/// The branch is `desk` unless git config `desk.branch` names another. The
+/// branch gets a .gitattributes routing `tickets/**` to merge driver `desk`, and
+/// the repository's git config gets `merge.desk.driver`, so `git merge` and
+/// `git pull` of the desk branch merge tickets as `desk sync` does. Nothing else
+/// in the repository changes: not HEAD, the index or the working tree.
 #[derive(Debug, clap::Args)]
 pub struct Args {}
 
+/// The attributes file with desk's line added, or `None` if it has it.
+fn with_driver_line(current: Option<&[u8]>) -> Option<Vec<u8>> {
+    let text = current.map(String::from_utf8_lossy).unwrap_or_default();
+    if text.lines().any(|l| l.trim() == ATTRIBUTES_LINE) {
+        return None;
+    }
+    let mut out = text.into_owned();
+    if !out.is_empty() && !out.ends_with('\n') {
+        out.push('\n');
+    }
+    out.push_str(ATTRIBUTES_LINE);
+    out.push('\n');
+    Some(out.into_bytes())
+}
+
+/// Registers the merge driver in the repository's own git config; returns
+/// whether anything changed.
+fn register_driver(store: &Store) -> Result<bool> {
+    let mut config = store.repo().config()?.open_level(git2::ConfigLevel::Local)?;
+    let mut changed = false;
+    for (key, value) in [("merge.desk.name", "desk ticket merge"), ("merge.desk.driver", DRIVER)] {
+        if config.get_string(key).ok().as_deref() != Some(value) {
+            config.set_str(key, value)?;
+            changed = true;
+        }
+    }
+    Ok(changed)
+}
+
+/// Whether the desk branch already has desk.yaml and the attributes line.
+fn complete(store: &Store) -> Result<bool> {
+    let Some(tip) = store.tip()? else { return Ok(false) };
+    let attributes = store.read_file(tip.tree, ATTRIBUTES_PATH)?;
+    Ok(store.read_file(tip.tree, CONFIG_PATH)?.is_some() && with_driver_line(attributes.as_deref()).is_none())
+}
+
 pub fn run(ctx: &Ctx, _args: &Args) -> Result<()> {
     let store = ctx.store()?;
+    // The driver is registered first: a clone that has everything on the
+    // branch (even one with the desk branch checked out) only needs this.
+    let registered = register_driver(&store)?;
+    if complete(&store)? {
+        eprintln!("desk is already initialised on branch '{}'", store.branch());
+        if registered {
+            eprintln!("registered desk's merge driver in the repository's git config (merge.desk.driver)");
+        }
+        return Ok(());
+    }
     let (author, committer) = store.signatures()?;
+    let mut created = false;
     let written = store.write(&author, &committer, |tip| -> Result<Option<Change>> {
-        if let Some(tip) = tip
-            && store.read_file(tip.tree, CONFIG_PATH)?.is_some()
-        {
+        let mut files = Vec::new();
+        let has_config = match tip {
+            Some(tip) => store.read_file(tip.tree, CONFIG_PATH)?.is_some(),
+            None => false,
+        };
+        if !has_config {
+            files.push((CONFIG_PATH.to_owned(), Some(Config::default_text().into_bytes())));
+        }
+        let attributes = match tip {
+            Some(tip) => store.read_file(tip.tree, ATTRIBUTES_PATH)?,
+            None => None,
+        };
+        if let Some(bytes) = with_driver_line(attributes.as_deref()) {
+            files.push((ATTRIBUTES_PATH.to_owned(), Some(bytes)));
+        }
+        created = !has_config;
+        if files.is_empty() {
             return Ok(None);
         }
-        Ok(Some(Change {
-            summary: "desk init".into(),
-            files: vec![(CONFIG_PATH.into(), Some(Config::default_text().into_bytes()))],
-            tickets: Vec::new(),
-        }))
+        let summary =
+            if has_config { "desk init: merge tickets with desk's merge driver" } else { "desk init" };
+        Ok(Some(Change { summary: summary.into(), files, tickets: Vec::new() }))
     })?;
     match written {
-        Written::Commit(_) => eprintln!("initialised desk on branch '{}'", store.branch()),
+        Written::Commit(_) if created => eprintln!("initialised desk on branch '{}'", store.branch()),
+        Written::Commit(_) => {
+            eprintln!("added .gitattributes for desk's merge driver to branch '{}'", store.branch());
+        }
         Written::Unchanged => eprintln!("desk is already initialised on branch '{}'", store.branch()),
+    }
+    if registered {
+        eprintln!("registered desk's merge driver in the repository's git config (merge.desk.driver)");
     }
     Ok(())
 }

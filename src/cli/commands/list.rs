@@ -2,9 +2,9 @@
 
 use std::cmp::Ordering;
 
-use comfy_table::{Cell, Row};
+use anstyle::Style;
 
-use crate::cli::output::{self, TicketJson, person_short, print_json};
+use crate::cli::output::{self, TicketJson, print_json};
 use crate::cli::{CliError, Ctx, Result};
 use crate::model::{self, Ticket};
 use crate::query::{Context, Fields, Query};
@@ -21,9 +21,13 @@ Query terms (ANDed; a comma ORs values; a leading - negates a term):
   printer \"paper jam\"     words and quoted phrases in title, description and conversation
 
 Without a status or is: term, only tickets that are not done are listed (--all lists every ticket).
+--all, --json, --limit and --sort may also follow the query; after `--` every word is a query term.
 
 Sort fields: priority (most urgent first, then oldest), created (oldest first), updated (most
 recent first), status (workflow order), assignee, title, id; a leading - reverses (--sort=-created).";
+
+/// Titles are cut to fit the terminal, but never below this many columns.
+const MIN_TITLE_WIDTH: u16 = 12;
 
 /// List tickets: by default those not done, most urgent first.
 #[derive(Debug, clap::Args)]
@@ -84,29 +88,68 @@ fn parse_sort(s: &str) -> Result<(SortField, bool)> {
     Ok((field, reverse))
 }
 
-fn compare(a: &Summary, b: &Summary, field: SortField, config: &Config) -> Ordering {
-    let rank = |p: &str| config.priority_rank(p).map_or(-1, |r| i64::try_from(r).unwrap_or(i64::MAX));
-    let status_rank = |s: &str| config.workflow.statuses.iter().position(|x| x == s).unwrap_or(usize::MAX);
+fn compare(a: &Hit<'_>, b: &Hit<'_>, field: SortField) -> Ordering {
+    let (x, y) = (a.summary, b.summary);
     let primary = match field {
-        SortField::Priority => rank(&b.priority).cmp(&rank(&a.priority)),
+        SortField::Priority => b.priority_rank.cmp(&a.priority_rank),
         SortField::Created => a.created.cmp(&b.created),
-        SortField::Updated => b.updated.cmp(&a.updated),
-        SortField::Status => status_rank(&a.status).cmp(&status_rank(&b.status)),
-        SortField::Assignee => a.assignee.cmp(&b.assignee),
-        SortField::Title => a.title.to_lowercase().cmp(&b.title.to_lowercase()),
+        SortField::Updated => y.updated.cmp(&x.updated),
+        SortField::Status => a.status_rank.cmp(&b.status_rank),
+        SortField::Assignee => x.assignee.cmp(&y.assignee),
+        SortField::Title => a.title_key.cmp(&b.title_key),
         SortField::Id => Ordering::Equal,
     };
-    primary.then(a.created.cmp(&b.created)).then_with(|| a.id.cmp(&b.id))
+    primary.then(a.created.cmp(&b.created)).then_with(|| x.id.cmp(&y.id))
 }
 
-/// One listed ticket: its summary, and the whole ticket when it had to be loaded.
+/// One listed ticket: its summary, the whole ticket when it had to be loaded,
+/// and its sort keys, computed once rather than in every comparison.
 struct Hit<'a> {
-    entry: &'a IndexEntry,
-    summary: &'a Summary,
-    full: Option<Ticket>,
+    entry: &'a IndexEntry<'a>,
+    summary: &'a Summary<'a>,
+    full: Option<Box<Ticket>>,
+    /// Rank in desk.yaml's priorities, -1 for unknown ones.
+    priority_rank: i64,
+    /// Position in the workflow, unknown statuses last.
+    status_rank: usize,
+    /// The lowercased title, only when sorting by title.
+    title_key: String,
+    /// Index of its entry in the index.
+    position: usize,
+    /// The summary's, kept here for a sort that does not chase pointers.
+    created: i64,
 }
 
-fn fields(s: &Summary) -> Fields<'_> {
+impl<'a> Hit<'a> {
+    fn new(
+        entry: &'a IndexEntry<'a>,
+        summary: &'a Summary<'a>,
+        full: Option<Box<Ticket>>,
+        position: usize,
+        sort: SortField,
+        config: &Config,
+    ) -> Self {
+        Hit {
+            entry,
+            summary,
+            full,
+            position,
+            created: summary.created,
+            priority_rank: config
+                .priority_rank(&summary.priority)
+                .map_or(-1, |r| i64::try_from(r).unwrap_or(i64::MAX)),
+            status_rank: config
+                .workflow
+                .statuses
+                .iter()
+                .position(|x| *x == summary.status)
+                .unwrap_or(usize::MAX),
+            title_key: if sort == SortField::Title { summary.title.to_lowercase() } else { String::new() },
+        }
+    }
+}
+
+fn fields<'a>(s: &'a Summary<'_>) -> Fields<'a> {
     Fields {
         title: &s.title,
         status: &s.status,
@@ -120,7 +163,57 @@ fn fields(s: &Summary) -> Fields<'_> {
     }
 }
 
+impl Args {
+    /// Picks list's own options out of the query words. clap hands every word
+    /// after the first query term to QUERY (a term may start with `-`), so
+    /// `desk list label:vpn --all` would otherwise search for the text "-all".
+    /// No query term starts with `--`; after a bare `--` every word is a term.
+    fn take_trailing_options(&mut self) -> Result<()> {
+        let words = std::mem::take(&mut self.query);
+        let mut i = 0;
+        while i < words.len() {
+            let word = words[i].as_str();
+            i += 1;
+            let (name, inline) = match word.split_once('=') {
+                Some((n, v)) if n.starts_with("--") => (n, Some(v.to_owned())),
+                _ => (word, None),
+            };
+            let mut value = || -> Result<String> {
+                if let Some(v) = &inline {
+                    return Ok(v.clone());
+                }
+                i += 1;
+                words.get(i - 1).cloned().ok_or_else(|| CliError::usage(format!("{name} needs a value")))
+            };
+            match name {
+                "--all" | "-a" => self.all = true,
+                "--json" => self.json = true,
+                "--limit" | "-L" => {
+                    let v = value()?;
+                    self.limit = Some(v.parse().map_err(|_| {
+                        CliError::usage(format!("invalid value '{v}' for --limit: a number is needed"))
+                    })?);
+                }
+                "--sort" => self.sort = value()?,
+                "--" => {
+                    self.query.extend(words[i..].iter().cloned());
+                    break;
+                }
+                n if n.starts_with("--") => {
+                    return Err(CliError::usage(format!("unexpected option '{n}' after the query"))
+                        .hint("put options other than --all, --json, --limit and --sort before the query"));
+                }
+                _ => self.query.push(word.to_owned()),
+            }
+        }
+        Ok(())
+    }
+}
+
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
+    let mut args = Args { query: args.query.clone(), sort: args.sort.clone(), ..*args };
+    args.take_trailing_options()?;
+    let args = &args;
     let mut query = Query::parse(&args.query)?;
     let sort = parse_sort(&args.sort)?;
     if !args.all && !query.names_state() {
@@ -146,82 +239,93 @@ fn print_list(
     query.validate(&config)?;
     let me = store.signatures().ok().map(|(a, _)| super::person(&a));
     let mctx = Context { config: &config, now: ctx.now.timestamp(), me: me.as_deref() };
-    let entries = store.index(tip)?;
-
-    let mut hits = Vec::new();
-    for entry in &entries {
-        let summary = match &entry.summary {
-            Ok(s) => s,
-            Err((line, message)) => {
-                eprintln!("warning: {}: line {line}: {message}", entry.path);
-                continue;
-            }
-        };
-        match query.matches_fields(&fields(summary), &mctx) {
-            Some(true) => hits.push(Hit { entry, summary, full: None }),
-            Some(false) => {}
-            None => {
-                let ticket = store.load_blob_ticket(entry.blob_id(), &entry.path)?;
-                if query.matches(&ticket, &mctx) {
-                    hits.push(Hit { entry, summary, full: Some(ticket) });
+    store.with_index(tip, |entries| -> Result<()> {
+        let mut hits = Vec::new();
+        for (position, entry) in entries.iter().enumerate() {
+            let summary = match &entry.summary {
+                Ok(s) => s,
+                Err((line, message)) => {
+                    eprintln!("warning: {}: line {line}: {message}", entry.path);
+                    continue;
                 }
-            }
-        }
-    }
-    hits.sort_by(|a, b| {
-        let o = compare(a.summary, b.summary, sort.0, &config);
-        if sort.1 { o.reverse() } else { o }
-    });
-    if let Some(n) = args.limit {
-        hits.truncate(n);
-    }
-
-    if args.json {
-        let mut out = Vec::with_capacity(hits.len());
-        for hit in hits {
-            let ticket = match hit.full {
-                Some(t) => t,
-                None => store.load_blob_ticket(hit.entry.blob_id(), &hit.entry.path)?,
             };
-            out.push(TicketJson::from(&ticket));
+            let full = match query.matches_fields(&fields(summary), &mctx) {
+                Some(true) => None,
+                Some(false) => continue,
+                None => {
+                    let ticket = store.load_blob_ticket(entry.blob_id(), &entry.path)?;
+                    if !query.matches(&ticket, &mctx) {
+                        continue;
+                    }
+                    Some(Box::new(ticket))
+                }
+            };
+            hits.push(Hit::new(entry, summary, full, position, sort.0, &config));
         }
-        return print_json(&out);
-    }
-    if hits.is_empty() {
-        eprintln!("no tickets match");
-        return Ok(());
-    }
-    // Entries are sorted by path, and paths by id: neighbours give unique prefixes.
-    let ids: Vec<&str> =
-        entries.iter().filter_map(|e| e.summary.as_ref().ok()).map(|s| s.id.as_str()).collect();
-    let lens = model::unique_prefix_lengths(&ids);
-    let shortest = |id: &str| ids.binary_search(&id).map_or(model::MIN_SHORT, |i| lens[i]);
+        // Ties are broken by id, so an unstable sort gives the one order.
+        hits.sort_unstable_by(|a, b| {
+            let o = compare(a, b, sort.0);
+            if sort.1 { o.reverse() } else { o }
+        });
+        if let Some(n) = args.limit {
+            hits.truncate(n);
+        }
 
-    let mut table = output::table(ctx.color);
-    table.set_header(["ID", "STATUS", "PRIORITY", "ASSIGNEE", "AGE", "TITLE"]);
-    for hit in &hits {
-        let s = hit.summary;
-        let mut status = Cell::new(&s.status);
-        if let Some(c) = output::status_color(&config, &s.status) {
-            status = status.fg(c);
+        if args.json {
+            let mut out = Vec::with_capacity(hits.len());
+            for hit in hits {
+                let ticket = match hit.full {
+                    Some(t) => *t,
+                    None => store.load_blob_ticket(hit.entry.blob_id(), &hit.entry.path)?,
+                };
+                out.push(TicketJson::from(&ticket));
+            }
+            return print_json(&out);
         }
-        let mut priority = Cell::new(&s.priority);
-        if let Some(c) = output::priority_color(&config, &s.priority) {
-            priority = priority.fg(c);
+        if hits.is_empty() {
+            eprintln!("no tickets match");
+            return Ok(());
         }
-        let mut row = Row::from(vec![
-            Cell::new(&s.id[..shortest(&s.id)]).fg(comfy_table::Color::Yellow),
-            status,
-            priority,
-            Cell::new(person_short(s.assignee.as_deref())),
-            Cell::new(output::age(ctx.now.timestamp() - s.created)),
-            Cell::new(&s.title),
-        ]);
-        row.max_height(1);
-        table.add_row(row);
+        let lens = prefix_lengths(entries);
+
+        let mut table =
+            output::PlainTable::new(&["ID", "STATUS", "PRIORITY", "ASSIGNEE", "AGE", "TITLE"], ctx.color)
+                .min_last_width(usize::from(MIN_TITLE_WIDTH));
+        let now = ctx.now.timestamp();
+        table.reserve(hits.len());
+        for hit in &hits {
+            let s = hit.summary;
+            table.push([
+                (s.id[..lens[hit.position]].into(), output::ID),
+                (s.status.as_ref().into(), output::status_style(&config, &s.status)),
+                (s.priority.as_ref().into(), output::priority_style(&config, &s.priority)),
+                (s.assignee.as_deref().map_or("-", model::display_name).into(), Style::new()),
+                (output::age(now - s.created).into(), Style::new()),
+                (s.title.as_ref().into(), Style::new()),
+            ]);
+        }
+        table.print(&mut anstream::stdout().lock(), output::table_width())
+    })?
+}
+
+/// The length of the shortest unique prefix of each entry's id. Prefixes must
+/// be unique among every ticket file, the unreadable ones included: an id
+/// prefix resolves against file names.
+fn prefix_lengths(entries: &[IndexEntry<'_>]) -> Vec<usize> {
+    let stems: Vec<&str> = entries
+        .iter()
+        .map(|e| e.path.rsplit('/').next().and_then(|n| n.strip_suffix(".md")).unwrap_or(""))
+        .collect();
+    // Entries are sorted by path, so normally by id as well: then each id's
+    // neighbours are at hand and no search is needed.
+    if stems.windows(2).all(|w| w[0] < w[1]) {
+        return model::unique_prefix_lengths(&stems);
     }
-    let mut out = anstream::stdout().lock();
-    output::print_table(&mut out, &mut table)
+    let mut ids = stems.clone();
+    ids.sort_unstable();
+    ids.dedup();
+    let lens = model::unique_prefix_lengths(&ids);
+    stems.iter().map(|id| ids.binary_search(id).map_or(model::MIN_SHORT, |i| lens[i])).collect()
 }
 
 /// Prints the default queue (open tickets, most urgent first) of `store`.
@@ -230,4 +334,39 @@ pub fn print_queue(ctx: &Ctx, store: &Store) -> Result<()> {
     let args = Args { query: Vec::new(), all: false, json: false, limit: None, sort: "priority".into() };
     let query = Query::parse(&["is:open"])?;
     print_list(ctx, store, &tip, &query, (SortField::Priority, false), &args)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(words: &[&str]) -> Result<Args> {
+        let mut a = Args {
+            query: words.iter().map(|w| (*w).to_owned()).collect(),
+            all: false,
+            json: false,
+            limit: None,
+            sort: "priority".into(),
+        };
+        a.take_trailing_options()?;
+        Ok(a)
+    }
+
+    #[test]
+    fn options_after_the_query_are_options() {
+        let a =
+            args(&["label:vpn", "--all", "-printer", "--json", "--limit", "3", "--sort=-created"]).unwrap();
+        assert_eq!(a.query, ["label:vpn", "-printer"]);
+        assert!(a.all && a.json);
+        assert_eq!(a.limit, Some(3));
+        assert_eq!(a.sort, "-created");
+        let a = args(&["x", "-a", "-L", "2", "--sort", "title", "--", "--all", "-a"]).unwrap();
+        assert_eq!(a.query, ["x", "--all", "-a"]);
+        assert!(a.all);
+        assert_eq!((a.limit, a.sort.as_str()), (Some(2), "title"));
+        assert_eq!(args(&["x", "--limit", "many"]).unwrap_err().kind, crate::cli::error::Kind::Usage);
+        assert_eq!(args(&["x", "--sort"]).unwrap_err().kind, crate::cli::error::Kind::Usage);
+        assert!(args(&["x", "--colour"]).unwrap_err().message.contains("--colour"));
+        assert_eq!(args(&["-label:spam", "status:new"]).unwrap().query, ["-label:spam", "status:new"]);
+    }
 }

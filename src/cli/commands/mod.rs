@@ -10,6 +10,7 @@ pub mod init;
 pub mod label;
 pub mod list;
 pub mod log;
+pub mod merge_driver;
 pub mod new;
 pub mod rate;
 pub mod reply;
@@ -17,6 +18,7 @@ pub mod report;
 pub mod set;
 pub mod show;
 pub mod status;
+pub mod sync;
 
 use chrono::{DateTime, TimeZone, Utc};
 use git2::Signature;
@@ -65,26 +67,24 @@ pub fn update_ticket(
 ) -> Result<Updated> {
     let (author, committer) = store.signatures()?;
     let now = signature_time(&author);
-    let mut result: Option<(TicketId, Ticket)> = None;
+    let mut result: Option<(TicketId, String, Ticket)> = None;
     let written = store.write(&author, &committer, |tip| -> Result<Option<Change>> {
-        let tip = match tip {
-            Some(t) if store.read_file(t.tree, crate::workflow::CONFIG_PATH)?.is_some() => t,
-            _ => return Err(StoreError::NotInitialised(store.branch().to_owned()).into()),
-        };
+        let Some(tip) = tip else { return Err(StoreError::NotInitialised(store.branch().to_owned()).into()) };
+        // Fails with NotInitialised when desk.yaml is missing.
         let config = store.config(tip)?;
-        let id = store.resolve(tip, &r.0)?;
-        let mut ticket = store.load_ticket(tip, &id)?;
+        let found = store.locate(tip, &r.0)?;
+        let mut ticket = store.load_blob_ticket(found.blob, &found.id.path())?;
         let changed = apply(&mut ticket, &config, &author)?;
         if changed {
             ticket.updated = now.max(ticket.created);
         }
         let change = changed.then(|| Change::ticket(verb, &ticket));
-        result = Some((id, ticket));
+        // Changing a ticket adds no ticket to its shard: its short id stays the same.
+        let short = found.id.as_str()[..found.short].to_owned();
+        result = Some((found.id, short, ticket));
         Ok(change)
     })?;
-    let (id, ticket) = result.expect("the write closure ran at least once");
-    let tip = store.require_tip()?;
-    let short = short_id(store, &tip, &id);
+    let (id, short, ticket) = result.expect("the write closure ran at least once");
     Ok(Updated { id, short, written, ticket })
 }
 
@@ -92,8 +92,10 @@ pub fn update_ticket(
 pub fn confirm(updated: &Updated, done: &str, unchanged: &str) {
     let id = super::output::ID;
     match updated.written {
-        Written::Commit(_) => eprintln!("{id}{}{id:#}: {done}", updated.short),
-        Written::Unchanged => eprintln!("{id}{}{id:#}: {unchanged}; nothing to commit", updated.short),
+        Written::Commit(_) => anstream::eprintln!("{id}{}{id:#}: {done}", updated.short),
+        Written::Unchanged => {
+            anstream::eprintln!("{id}{}{id:#}: {unchanged}; nothing to commit", updated.short);
+        }
     }
 }
 

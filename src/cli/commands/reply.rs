@@ -45,13 +45,16 @@ fn add(
     if let Some(s) = status {
         store.config(&tip)?.check_status(s).map_err(CliError::usage)?;
     }
-    // Resolve the id before asking for text, so a typo fails before the editor opens.
-    store.resolve(&tip, &id.0)?;
+    let given = given_text(&text.message, text.file.as_ref())?;
+    if given.is_none() {
+        // Resolve the id before asking for text, so a typo fails before the editor opens.
+        store.resolve(&tip, &id.0)?;
+    }
     let (what, flags, file, verb) = match visibility {
         Visibility::Public => ("reply text", "-m TEXT or -F FILE", "REPLY.md", "reply"),
         Visibility::Internal => ("note text", "-m TEXT or -F FILE", "NOTE.md", "note"),
     };
-    let body = required_text(ctx, &store, given_text(&text.message, text.file.as_ref())?, what, flags, file)?;
+    let body = required_text(ctx, &store, given, what, flags, file)?;
     let mut comment_id = String::new();
     let updated = update_ticket(&store, id, verb, |ticket, config, author| {
         comment_id = ticket.add_comment(person(author), signature_time(author), visibility, &body);

@@ -162,27 +162,30 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         let mctx = Context { config: &config, now: ctx.now.timestamp(), me: me.as_deref() };
         let symbols = history.symbols();
         let mut set = HashSet::new();
-        for entry in store.index(&tip)? {
-            let Ok(s) = &entry.summary else { continue };
-            let fields = Fields {
-                title: &s.title,
-                status: &s.status,
-                priority: &s.priority,
-                queue: s.queue.as_deref(),
-                requester: s.requester.as_deref(),
-                assignee: s.assignee.as_deref(),
-                labels: &s.labels,
-                created: s.created,
-                updated: s.updated,
-            };
-            let hit = match query.matches_fields(&fields, &mctx) {
-                Some(hit) => hit,
-                None => query.matches(&store.load_blob_ticket(entry.blob_id(), &entry.path)?, &mctx),
-            };
-            if hit && let Some(&sym) = symbols.get(s.id.as_str()) {
-                set.insert(sym);
+        store.with_index(&tip, |entries| -> Result<()> {
+            for entry in entries {
+                let Ok(s) = &entry.summary else { continue };
+                let fields = Fields {
+                    title: &s.title,
+                    status: &s.status,
+                    priority: &s.priority,
+                    queue: s.queue.as_deref(),
+                    requester: s.requester.as_deref(),
+                    assignee: s.assignee.as_deref(),
+                    labels: &s.labels,
+                    created: s.created,
+                    updated: s.updated,
+                };
+                let hit = match query.matches_fields(&fields, &mctx) {
+                    Some(hit) => hit,
+                    None => query.matches(&store.load_blob_ticket(entry.blob_id(), &entry.path)?, &mctx),
+                };
+                if hit && let Some(&sym) = symbols.get(s.id.as_ref()) {
+                    set.insert(sym);
+                }
             }
-        }
+            Ok(())
+        })??;
         Some(set)
     };
     let by = args.by.map(By::group);

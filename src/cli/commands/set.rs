@@ -1,15 +1,15 @@
 //! `desk set`: change fields of a ticket.
 
-use super::{check_line, confirm, update_ticket};
+use super::{check_line, confirm, person, update_ticket};
 use crate::cli::ticket_ref::TicketRef;
 use crate::cli::{CliError, Ctx, Result};
 use crate::model::KNOWN_KEYS;
 
 /// Set fields: title, priority, queue, requester, assignee, status, or any custom field.
 ///
-/// `KEY=` (empty) clears queue, requester, assignee or a custom field. Custom
-/// field names are lowercase words (`customer_tier=gold`); values are read as YAML
-/// scalars, so `asset=4711` is a number.
+/// `KEY=` (empty) clears queue, requester, assignee or a custom field; `assignee=me`
+/// assigns the ticket to you. Custom field names are lowercase words
+/// (`customer_tier=gold`); values are read as YAML scalars, so `asset=4711` is a number.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The ticket (any unique prefix of its id).
@@ -96,7 +96,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
             _ => {}
         }
     }
-    let updated = update_ticket(&store, &args.id, "set", |ticket, _, _| {
+    let updated = update_ticket(&store, &args.id, "set", |ticket, _, author| {
         let before = ticket.clone();
         for a in &assignments {
             match a {
@@ -105,6 +105,8 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
                 Assignment::Status(v) => ticket.status.clone_from(v),
                 Assignment::Queue(v) => ticket.queue.clone_from(v),
                 Assignment::Requester(v) => ticket.requester.clone_from(v),
+                // `assignee=me` means the acting user, as in `desk assign` and `desk new`.
+                Assignment::Assignee(Some(v)) if v == "me" => ticket.assignee = Some(person(author)),
                 Assignment::Assignee(v) => ticket.assignee.clone_from(v),
                 Assignment::Custom(k, Some(v)) => {
                     ticket.fields.insert(k.as_str().into(), v.clone());

@@ -1,0 +1,162 @@
+//! `desk sync`: exchange the desk branch with a remote.
+
+use anstream::eprintln;
+use serde::Serialize;
+
+use super::short_id;
+use crate::cli::output::{ID, print_json};
+use crate::cli::{Ctx, Result};
+use crate::merge::Side;
+use crate::model::TicketId;
+use crate::store::{Conflict, Store, SyncOptions, SyncReport, Tip};
+
+/// Fetch the remote's desk branch, merge it with yours, push the result.
+///
+/// The remote defaults to the desk branch's upstream (branch.desk.remote), else
+/// `origin`; a URL or path works too. Tickets merge field by field: changes made
+/// on one side apply, a field changed on both sides takes the later change,
+/// labels merge additions and removals, and every reply and note of both sides
+/// is kept. Other files merge line by line; where both sides changed the same
+/// lines, the later version wins and the other is kept beside it as
+/// `<file>.conflict-<commit>`. Every such decision is reported. Fetch and push
+/// run `git`, so your ssh keys, credential helpers and `insteadOf` rules apply.
+/// Never force-pushes: if the remote moved meanwhile, sync fetches and merges
+/// again.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The remote: a configured remote's name, a URL or a path.
+    pub remote: Option<String>,
+
+    /// Merge what came in, but do not push.
+    #[arg(long)]
+    pub no_push: bool,
+
+    /// Print what happened as JSON (see docs/sync.md).
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Serialize)]
+struct Traffic {
+    commits: usize,
+    tickets: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct ConflictView {
+    path: String,
+    ticket: Option<String>,
+    field: String,
+    kept: &'static str,
+    kept_value: String,
+    dropped_value: String,
+    copy: Option<String>,
+}
+
+#[derive(Serialize)]
+struct SyncView {
+    remote: String,
+    branch: String,
+    state: &'static str,
+    before: Option<String>,
+    after: String,
+    merge_commit: Option<String>,
+    pushed: bool,
+    incoming: Traffic,
+    outgoing: Traffic,
+    conflicts: Vec<ConflictView>,
+}
+
+fn ticket_of(path: &str) -> Option<TicketId> {
+    path.strip_prefix("tickets/")?.rsplit('/').next()?.strip_suffix(".md").and_then(TicketId::parse)
+}
+
+fn view(r: &SyncReport) -> SyncView {
+    let side = |s: Side| if s == Side::Ours { "local" } else { "remote" };
+    SyncView {
+        remote: r.remote.clone(),
+        branch: r.branch.clone(),
+        state: r.state.as_str(),
+        before: r.before.map(|o| o.to_string()),
+        after: r.after.to_string(),
+        merge_commit: r.merge_commit.map(|o| o.to_string()),
+        pushed: r.pushed,
+        incoming: Traffic { commits: r.incoming_commits, tickets: r.incoming_tickets.clone() },
+        outgoing: Traffic { commits: r.outgoing_commits, tickets: r.outgoing_tickets.clone() },
+        conflicts: r
+            .conflicts
+            .iter()
+            .map(|c| ConflictView {
+                path: c.path.clone(),
+                ticket: ticket_of(&c.path).map(|t| t.to_string()),
+                field: c.field.clone(),
+                kept: side(c.kept),
+                kept_value: c.kept_value.clone(),
+                dropped_value: c.dropped_value.clone(),
+                copy: c.copy.clone(),
+            })
+            .collect(),
+    }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn describe(store: &Store, tip: &Tip, c: &Conflict) -> String {
+    let id = ID;
+    let what = match ticket_of(&c.path) {
+        Some(t) => format!("{id}{}{id:#}", short_id(store, tip, &t)),
+        None => c.path.clone(),
+    };
+    let side = if c.kept == Side::Ours { "local" } else { "remote" };
+    match (c.field.as_str(), &c.copy) {
+        ("ticket" | "file", None) => {
+            format!("{what}: deleted on one side, changed on the other; kept the {side} change")
+        }
+        (_, Some(copy)) => format!(
+            "{what}: both sides changed the same lines; kept the later {side} version, the other is in {copy}"
+        ),
+        (field, None) => format!(
+            "{what} {field}: both sides changed it; kept the later {side} change {:?} over {:?}",
+            c.kept_value, c.dropped_value
+        ),
+    }
+}
+
+pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
+    let store = ctx.store()?;
+    let (author, committer) = store.signatures()?;
+    let options = SyncOptions { remote: args.remote.clone(), push: !args.no_push };
+    let report = store.sync(&options, &author, &committer)?;
+    if args.json {
+        return print_json(&view(&report));
+    }
+    let tip = store.require_tip()?;
+    let r = &report;
+    let ahead = if r.pushed {
+        "pushed".to_owned()
+    } else if r.outgoing_commits > 0 {
+        "not pushed (--no-push)".to_owned()
+    } else {
+        "nothing to push".to_owned()
+    };
+    eprintln!("synced '{}' with {} ({})", r.branch, r.remote, r.state.as_str());
+    eprintln!(
+        "  in:  {}, {} changed",
+        plural(r.incoming_commits, "commit", "commits"),
+        plural(r.incoming_tickets.len(), "ticket", "tickets")
+    );
+    eprintln!(
+        "  out: {}, {} changed, {ahead}",
+        plural(r.outgoing_commits, "commit", "commits"),
+        plural(r.outgoing_tickets.len(), "ticket", "tickets")
+    );
+    if !r.conflicts.is_empty() {
+        eprintln!("  resolved {}:", plural(r.conflicts.len(), "conflict", "conflicts"));
+        for c in &r.conflicts {
+            eprintln!("    {}", describe(&store, &tip, c));
+        }
+    }
+    Ok(())
+}

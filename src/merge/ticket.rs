@@ -1,0 +1,392 @@
+//! Three-way merge of one ticket, field by field.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde_yaml::{Mapping, Value};
+
+use super::{FieldTimes, Resolution, Side, Times};
+use crate::model::{Comment, Rating, Ticket, Visibility};
+
+/// Author of the internal note that keeps a description that lost a merge.
+pub const MERGE_AUTHOR: &str = "desk merge <merge@desk.invalid>";
+
+/// The result of merging one ticket.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MergedTicket {
+    /// The merged ticket; `None` when it is deleted.
+    pub ticket: Option<Ticket>,
+    /// Every field both sides changed differently, and how it was decided.
+    pub conflicts: Vec<Resolution>,
+}
+
+/// Merges one ticket: `base` is its version at the merge base, `ours` and
+/// `theirs` the two sides (`None`: the file does not exist there). Symmetric:
+/// swapping the sides (and their times) gives the identical ticket.
+pub fn merge_ticket(
+    base: Option<&Ticket>,
+    ours: Option<&Ticket>,
+    theirs: Option<&Ticket>,
+    times: &Times,
+) -> MergedTicket {
+    let clean = |t: Option<&Ticket>| MergedTicket { ticket: t.cloned(), conflicts: Vec::new() };
+    if ours == theirs || base == theirs {
+        return clean(ours);
+    }
+    if base == ours {
+        return clean(theirs);
+    }
+    match (ours, theirs) {
+        (Some(o), Some(t)) => {
+            let mut m = Merger { times, conflicts: Vec::new() };
+            let ticket = m.ticket(base, o, t);
+            MergedTicket { ticket: Some(ticket), conflicts: m.conflicts }
+        }
+        // Deleted on one side and changed on the other: keep the change.
+        (Some(kept), None) | (None, Some(kept)) => {
+            let side = if ours.is_some() { Side::Ours } else { Side::Theirs };
+            MergedTicket {
+                ticket: Some(kept.clone()),
+                conflicts: vec![Resolution {
+                    field: "ticket".into(),
+                    kept: side,
+                    kept_value: "changed".into(),
+                    dropped_value: "deleted".into(),
+                }],
+            }
+        }
+        (None, None) => clean(None),
+    }
+}
+
+struct Merger<'a> {
+    times: &'a Times,
+    conflicts: Vec<Resolution>,
+}
+
+impl Merger<'_> {
+    fn ticket(&mut self, base: Option<&Ticket>, o: &Ticket, t: &Ticket) -> Ticket {
+        let b = base;
+        let title = self.scalar("title", b.map(|b| &b.title), &o.title, &t.title, Clone::clone);
+        let status = self.scalar("status", b.map(|b| &b.status), &o.status, &t.status, Clone::clone);
+        let priority =
+            self.scalar("priority", b.map(|b| &b.priority), &o.priority, &t.priority, Clone::clone);
+        let queue = self.scalar("queue", b.map(|b| &b.queue), &o.queue, &t.queue, show_opt);
+        let requester =
+            self.scalar("requester", b.map(|b| &b.requester), &o.requester, &t.requester, show_opt);
+        let assignee = self.scalar("assignee", b.map(|b| &b.assignee), &o.assignee, &t.assignee, show_opt);
+        let created = self.scalar("created", b.map(|b| &b.created), &o.created, &t.created, show_time);
+        let rating = self.scalar("rating", b.map(|b| &b.rating), &o.rating, &t.rating, show_rating);
+        let labels = merge_set(b.map(|b| b.labels.as_slice()), &o.labels, &t.labels, Clone::clone);
+        let fields = self.fields(b.map(|b| &b.fields), &o.fields, &t.fields);
+        let mut comments = merge_comments(self, b.map(|b| b.comments.as_slice()), &o.comments, &t.comments);
+        let description = self.description(b, o, t, &mut comments);
+        // The merged ticket was last touched when either side last touched it.
+        let updated = o.updated.max(t.updated);
+        Ticket {
+            id: o.id.clone(),
+            title,
+            status,
+            priority,
+            queue,
+            requester,
+            assignee,
+            labels,
+            created,
+            updated,
+            rating,
+            fields,
+            description,
+            comments,
+        }
+    }
+
+    /// A value changed on one side takes that side; changed on both, the later
+    /// change wins, ties broken by the greater rendered value.
+    fn scalar<T: Clone + PartialEq>(
+        &mut self,
+        field: &str,
+        base: Option<&T>,
+        o: &T,
+        t: &T,
+        show: impl Fn(&T) -> String,
+    ) -> T {
+        if o == t || base == Some(t) {
+            return o.clone();
+        }
+        if base == Some(o) {
+            return t.clone();
+        }
+        let (so, st) = (show(o), show(t));
+        let side = later(self.times, field, &so, &st);
+        let (kept, dropped, value) = match side {
+            Side::Ours => (so, st, o),
+            Side::Theirs => (st, so, t),
+        };
+        self.conflicts.push(Resolution {
+            field: field.to_owned(),
+            kept: side,
+            kept_value: kept,
+            dropped_value: dropped,
+        });
+        value.clone()
+    }
+
+    /// Custom fields key by key; lists (cc, links, …) merge as sets.
+    fn fields(&mut self, base: Option<&Mapping>, o: &Mapping, t: &Mapping) -> Mapping {
+        if o == t || base == Some(t) {
+            return o.clone();
+        }
+        if base == Some(o) {
+            return t.clone();
+        }
+        let empty = Mapping::new();
+        let b = base.unwrap_or(&empty);
+        // Keys in base order, then added keys in a side-independent order.
+        let mut keys: Vec<&Value> = b.keys().collect();
+        let mut added: Vec<&Value> = o.keys().chain(t.keys()).filter(|k| !b.contains_key(*k)).collect();
+        added.sort_by_cached_key(|k| show_yaml(k));
+        added.dedup();
+        keys.extend(added);
+        let mut out = Mapping::new();
+        for key in keys {
+            let name = format!("fields.{}", show_yaml(key));
+            let (bv, ov, tv) = (b.get(key), o.get(key), t.get(key));
+            let merged = match (bv, ov, tv) {
+                (_, Some(Value::Sequence(os)), Some(Value::Sequence(ts)))
+                    if matches!(bv, None | Some(Value::Sequence(_))) =>
+                {
+                    let bs = bv.and_then(Value::as_sequence).map(Vec::as_slice);
+                    Some(Value::Sequence(merge_set(bs, os, ts, show_yaml)))
+                }
+                _ => self.scalar(&name, Some(&bv.cloned()), &ov.cloned(), &tv.cloned(), |v| {
+                    v.as_ref().map_or_else(|| "(none)".to_owned(), show_yaml)
+                }),
+            };
+            if let Some(v) = merged {
+                out.insert(key.clone(), v);
+            }
+        }
+        out
+    }
+
+    /// The description: one-sided edits apply; edited on both sides, the later
+    /// wins and the other is kept as an internal note.
+    fn description(
+        &mut self,
+        base: Option<&Ticket>,
+        o: &Ticket,
+        t: &Ticket,
+        comments: &mut Vec<Comment>,
+    ) -> String {
+        let (od, td) = (&o.description, &t.description);
+        if od == td || base.is_some_and(|b| &b.description == td) {
+            return od.clone();
+        }
+        if base.is_some_and(|b| &b.description == od) {
+            return td.clone();
+        }
+        let side = later(self.times, "description", od, td);
+        let (kept, dropped, dropped_side) = match side {
+            Side::Ours => (od, td, Side::Theirs),
+            Side::Theirs => (td, od, Side::Ours),
+        };
+        if !dropped.is_empty() {
+            let id = note_id(o.id.as_str(), dropped);
+            if !comments.iter().any(|c| c.id == id) {
+                let date = self.times.side(dropped_side).at("description");
+                comments.push(Comment {
+                    id,
+                    author: MERGE_AUTHOR.to_owned(),
+                    date,
+                    visibility: Visibility::Internal,
+                    body: format!(
+                        "The description was edited in two places at once. This version was replaced by a later edit:\n\n{dropped}"
+                    ),
+                });
+                sort_comments(comments);
+            }
+        }
+        self.conflicts.push(Resolution {
+            field: "description".into(),
+            kept: side,
+            kept_value: first_line(kept),
+            dropped_value: first_line(dropped),
+        });
+        kept.clone()
+    }
+}
+
+/// Which side changed `field` later; equal times go to the greater value, so
+/// the answer does not depend on which side is "ours".
+fn later(times: &Times, field: &str, ours_value: &str, theirs_value: &str) -> Side {
+    let (to, tt) = (times.ours.at(field), times.theirs.at(field));
+    match to.cmp(&tt).then_with(|| ours_value.cmp(theirs_value)) {
+        std::cmp::Ordering::Less => Side::Theirs,
+        _ => Side::Ours,
+    }
+}
+
+/// Additions and removals of both sides: base items survive only where both
+/// sides kept them; base order first, then additions in sorted order.
+fn merge_set<T: Clone + PartialEq>(
+    base: Option<&[T]>,
+    o: &[T],
+    t: &[T],
+    key: impl Fn(&T) -> String,
+) -> Vec<T> {
+    if o == t || base == Some(t) {
+        return o.to_vec();
+    }
+    if base == Some(o) {
+        return t.to_vec();
+    }
+    let b = base.unwrap_or(&[]);
+    let mut out: Vec<T> = Vec::new();
+    for item in b {
+        if o.contains(item) && t.contains(item) && !out.contains(item) {
+            out.push(item.clone());
+        }
+    }
+    let mut added: Vec<&T> = o.iter().chain(t).filter(|i| !b.contains(i)).collect();
+    added.sort_by_cached_key(|i| key(i));
+    added.dedup();
+    out.extend(added.into_iter().cloned());
+    out
+}
+
+/// Union by comment id, in time order. A comment both sides changed takes the
+/// later side's version.
+fn merge_comments(
+    m: &mut Merger<'_>,
+    base: Option<&[Comment]>,
+    o: &[Comment],
+    t: &[Comment],
+) -> Vec<Comment> {
+    if o == t || base == Some(t) {
+        return o.to_vec();
+    }
+    if base == Some(o) {
+        return t.to_vec();
+    }
+    let find = |list: &[Comment], id: &str| list.iter().find(|c| c.id == id).cloned();
+    let ids: std::collections::BTreeSet<&str> = o.iter().chain(t).map(|c| c.id.as_str()).collect();
+    let mut out = Vec::with_capacity(ids.len());
+    for id in &ids {
+        let bc = base.and_then(|b| find(b, id));
+        let merged = match (find(o, id), find(t, id)) {
+            (Some(oc), Some(tc)) => m.scalar(&format!("comment {id}"), bc.as_ref(), &oc, &tc, show_comment),
+            (Some(c), None) | (None, Some(c)) => c,
+            (None, None) => continue,
+        };
+        out.push(merged);
+    }
+    sort_comments(&mut out);
+    out
+}
+
+fn sort_comments(comments: &mut [Comment]) {
+    comments.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.id.cmp(&b.id)));
+}
+
+/// A comment id derived from the ticket and the text, so every clone that makes
+/// the same merge makes the same note (FNV-1a, stable across versions).
+fn note_id(ticket: &str, text: &str) -> String {
+    const ALPHABET: &[u8; 32] = b"0123456789abcdefghjkmnpqrstvwxyz";
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in ticket.bytes().chain([0]).chain(text.bytes()) {
+        h ^= u64::from(byte);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    (0..10).map(|i| ALPHABET[((h >> (i * 5)) & 31) as usize] as char).collect()
+}
+
+fn first_line(s: &str) -> String {
+    let line = s.lines().next().unwrap_or("");
+    let short: String = line.chars().take(60).collect();
+    if short.len() < s.len() { format!("{short}…") } else { short }
+}
+
+#[allow(clippy::ref_option)] // the shape `scalar` passes values in
+fn show_opt(v: &Option<String>) -> String {
+    v.clone().unwrap_or_else(|| "(none)".into())
+}
+
+fn show_time(t: &DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+#[allow(clippy::ref_option)]
+fn show_rating(r: &Option<Rating>) -> String {
+    match r {
+        None => "(none)".into(),
+        Some(r) => format!("{} {} {}", r.score, show_time(&r.date), r.comment.as_deref().unwrap_or("")),
+    }
+}
+
+fn show_comment(c: &Comment) -> String {
+    format!("{} {} {} {}\n{}", show_time(&c.date), c.visibility.as_str(), c.author, c.id, c.body)
+}
+
+fn show_yaml(v: &Value) -> String {
+    serde_yaml::to_string(v).map_or_else(|_| format!("{v:?}"), |s| s.trim_end().to_owned())
+}
+
+impl Times {
+    fn side(&self, side: Side) -> &FieldTimes {
+        match side {
+            Side::Ours => &self.ours,
+            Side::Theirs => &self.theirs,
+        }
+    }
+}
+
+/// The names of the fields that differ between `before` (`None`: the ticket did
+/// not exist) and `after`, as [`FieldTimes`] keys them.
+pub fn changed_fields(before: Option<&Ticket>, after: &Ticket) -> Vec<String> {
+    let Some(b) = before else {
+        let mut all: Vec<String> = [
+            "title",
+            "status",
+            "priority",
+            "queue",
+            "requester",
+            "assignee",
+            "labels",
+            "created",
+            "rating",
+            "description",
+            "comments",
+        ]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+        all.extend(after.fields.keys().map(|k| format!("fields.{}", show_yaml(k))));
+        return all;
+    };
+    let a = after;
+    let mut out = Vec::new();
+    let mut check = |name: &str, differs: bool| {
+        if differs {
+            out.push(name.to_owned());
+        }
+    };
+    check("title", b.title != a.title);
+    check("status", b.status != a.status);
+    check("priority", b.priority != a.priority);
+    check("queue", b.queue != a.queue);
+    check("requester", b.requester != a.requester);
+    check("assignee", b.assignee != a.assignee);
+    check("labels", b.labels != a.labels);
+    check("created", b.created != a.created);
+    check("rating", b.rating != a.rating);
+    check("description", b.description != a.description);
+    check("comments", b.comments != a.comments);
+    for key in b.fields.keys().chain(a.fields.keys()) {
+        if b.fields.get(key) != a.fields.get(key) {
+            let name = format!("fields.{}", show_yaml(key));
+            if !out.contains(&name) {
+                out.push(name);
+            }
+        }
+    }
+    out
+}

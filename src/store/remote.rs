@@ -1,0 +1,166 @@
+//! The network side of sync: fetch and push through the `git` executable, so
+//! the user's own set-up applies exactly as it does for git itself (ssh keys and
+//! agent, credential helpers, `insteadOf`, proxies).
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use git2::Oid;
+
+use super::{Store, StoreError};
+
+/// What a push did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Pushed {
+    /// The remote branch now points at the commit.
+    Done,
+    /// The remote branch moved since the fetch: fetch and merge again.
+    Behind,
+}
+
+struct Output {
+    ok: bool,
+    stdout: String,
+    stderr: String,
+}
+
+fn git(git_dir: &Path, args: &[&str]) -> Result<Output, StoreError> {
+    let out = Command::new("git")
+        .arg("--git-dir")
+        .arg(git_dir)
+        .args(args)
+        // Messages of the local git in a fixed language, so they can be recognised;
+        // the remote's own messages pass through unchanged.
+        .env("LC_ALL", "C")
+        .stdin(Stdio::inherit())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .output()
+        .map_err(|e| StoreError::Remote {
+            action: "run git for",
+            remote: args.last().copied().unwrap_or_default().to_owned(),
+            message: format!("{e} (is git installed and on PATH?)"),
+        })?;
+    Ok(Output {
+        ok: out.status.success(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    })
+}
+
+/// One line out of git's stderr: the remote's own lines (`remote: …`) and the
+/// first `fatal:`/`error:` line.
+fn one_line(stderr: &str) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for line in stderr.lines().map(str::trim) {
+        if let Some(r) = line.strip_prefix("remote:") {
+            let r = r.trim();
+            if !r.is_empty() {
+                parts.push(r.to_owned());
+            }
+        }
+    }
+    let first_error = stderr.lines().map(str::trim).find_map(|l| {
+        l.strip_prefix("fatal:").or_else(|| l.strip_prefix("error:")).map(|r| r.trim().to_owned())
+    });
+    if let Some(e) = first_error {
+        parts.push(e);
+    }
+    if parts.is_empty() {
+        parts.extend(stderr.lines().map(str::trim).find(|l| !l.is_empty()).map(str::to_owned));
+    }
+    if parts.is_empty() { "git failed without a message".to_owned() } else { parts.join("; ") }
+}
+
+impl Store {
+    /// Whether `remote` names a configured remote (rather than a URL or path).
+    pub fn is_named_remote(&self, remote: &str) -> bool {
+        self.repo.find_remote(remote).is_ok()
+    }
+
+    /// The ref that holds what was fetched from `remote`: the remote-tracking
+    /// branch for a configured remote, else a private ref of desk's.
+    pub fn fetched_ref(&self, remote: &str) -> String {
+        if self.is_named_remote(remote) {
+            format!("refs/remotes/{remote}/{}", self.branch)
+        } else {
+            format!("refs/desk/fetched/{}", self.branch)
+        }
+    }
+
+    /// The remote to sync with when none is named: the desk branch's configured
+    /// upstream, else `origin`.
+    pub fn default_remote(&self) -> String {
+        self.repo
+            .config()
+            .ok()
+            .and_then(|c| c.get_string(&format!("branch.{}.remote", self.branch)).ok())
+            .filter(|r| !r.trim().is_empty())
+            .unwrap_or_else(|| "origin".to_owned())
+    }
+
+    /// Fetches the remote's desk branch; `None` when the remote has none.
+    pub fn fetch(&self, remote: &str) -> Result<Option<Oid>, StoreError> {
+        let dest = self.fetched_ref(remote);
+        let refspec = format!("+refs/heads/{}:{dest}", self.branch);
+        let out = git(
+            self.repo.path(),
+            &["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", remote, &refspec],
+        )?;
+        if !out.ok {
+            if out.stderr.contains("couldn't find remote ref") {
+                // The remote has no desk branch (any more): forget a stale copy.
+                if let Ok(mut r) = self.repo.find_reference(&dest) {
+                    r.delete()?;
+                }
+                return Ok(None);
+            }
+            return Err(StoreError::Remote {
+                action: "fetch from",
+                remote: remote.to_owned(),
+                message: one_line(&out.stderr),
+            });
+        }
+        Ok(Some(self.repo.refname_to_id(&dest)?))
+    }
+
+    /// Pushes `commit` to the remote's desk branch, never forcing: a remote that
+    /// moved meanwhile answers [`Pushed::Behind`].
+    pub fn push(&self, remote: &str, commit: Oid) -> Result<Pushed, StoreError> {
+        let refspec = format!("{commit}:refs/heads/{}", self.branch);
+        let out = git(self.repo.path(), &["push", "--porcelain", "--quiet", remote, &refspec])?;
+        if out.ok {
+            let dest = self.fetched_ref(remote);
+            self.repo.reference(&dest, commit, true, "desk sync: pushed")?;
+            return Ok(Pushed::Done);
+        }
+        // `--porcelain` reports each ref on stdout: `!\t<src>:<dst>\t[rejected] (fetch first)`.
+        let status = out.stdout.lines().find(|l| l.starts_with('!')).unwrap_or_default();
+        if status.contains("[rejected]")
+            && (status.contains("fetch first") || status.contains("non-fast-forward"))
+        {
+            return Ok(Pushed::Behind);
+        }
+        let mut message = one_line(&out.stderr);
+        if let Some(reason) = status.split('\t').nth(2).filter(|r| r.contains("remote rejected")) {
+            message = format!("{reason}: {message}");
+        }
+        Err(StoreError::Remote { action: "push to", remote: remote.to_owned(), message })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::one_line;
+
+    #[test]
+    fn errors_become_one_line_with_the_remote_message() {
+        let stderr = "remote: Invalid username or password.\nfatal: Authentication failed for 'https://example.com/x.git/'\n";
+        assert_eq!(
+            one_line(stderr),
+            "Invalid username or password.; Authentication failed for 'https://example.com/x.git/'"
+        );
+        let stderr = "fatal: 'nosuch' does not appear to be a git repository\nfatal: Could not read from remote repository.\n\nPlease make sure you have the correct access rights\n";
+        assert_eq!(one_line(stderr), "'nosuch' does not appear to be a git repository");
+    }
+}

@@ -1,0 +1,316 @@
+//! `desk sync` below the command line: fetch the remote's desk branch, merge it
+//! with the local one (fast-forward when one contains the other), push the
+//! result without ever forcing, and start over when the remote moved meanwhile.
+
+use std::fmt::Write as _;
+
+use git2::{ErrorCode, Oid, Signature};
+
+use super::merge::{Conflict, MergeOutcome};
+use super::remote::Pushed;
+use super::{Store, StoreError, TICKETS_DIR};
+
+/// How often sync fetches and merges again when the remote moved before the push.
+const PUSH_ATTEMPTS: u32 = 5;
+/// How often the local ref update is retried when a local write races the merge.
+const LOCAL_ATTEMPTS: u32 = 50;
+
+/// What `desk sync` is asked to do.
+#[derive(Clone, Debug)]
+pub struct SyncOptions {
+    /// The remote (name, URL or path); `None`: upstream of the desk branch, else `origin`.
+    pub remote: Option<String>,
+    /// Push the result.
+    pub push: bool,
+}
+
+/// How the local branch came out of a sync.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SyncState {
+    /// Nothing came in.
+    UpToDate,
+    /// The local branch was created from the remote's.
+    Created,
+    /// The local branch moved forward to the remote's.
+    FastForward,
+    /// Both had commits of their own: a merge commit joins them.
+    Merged,
+}
+
+impl SyncState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SyncState::UpToDate => "up-to-date",
+            SyncState::Created => "created",
+            SyncState::FastForward => "fast-forward",
+            SyncState::Merged => "merged",
+        }
+    }
+}
+
+/// What a sync did.
+#[derive(Clone, Debug)]
+pub struct SyncReport {
+    pub remote: String,
+    pub branch: String,
+    pub state: SyncState,
+    /// The local desk branch before and after.
+    pub before: Option<Oid>,
+    pub after: Oid,
+    /// The remote's desk branch as last fetched (`None`: it had none).
+    pub remote_before: Option<Oid>,
+    /// Commits that came in, and the ticket files they changed locally.
+    pub incoming_commits: usize,
+    pub incoming_tickets: Vec<String>,
+    /// Commits the remote did not have, and the ticket files that differ there.
+    pub outgoing_commits: usize,
+    pub outgoing_tickets: Vec<String>,
+    /// Whether the result was pushed (false with `--no-push` or nothing to push).
+    pub pushed: bool,
+    /// The merge commit, when one was made.
+    pub merge_commit: Option<Oid>,
+    /// Every conflict the merge resolved.
+    pub conflicts: Vec<Conflict>,
+    /// How many times the remote was fetched.
+    pub fetches: u32,
+}
+
+impl Store {
+    /// Syncs the desk branch with a remote: fetch, merge, push.
+    pub fn sync(
+        &self,
+        options: &SyncOptions,
+        author: &Signature<'_>,
+        committer: &Signature<'_>,
+    ) -> Result<SyncReport, StoreError> {
+        // Reading thousands of loose commits and trees, re-hashing each object
+        // (libgit2's default) costs a third of a large merge; git itself does
+        // not verify on read either (`git fsck` does).
+        git2::opts::strict_hash_verification(false);
+        let remote = options.remote.clone().unwrap_or_else(|| self.default_remote());
+        let before = self.local_tip()?;
+        let mut state = SyncState::UpToDate;
+        let mut conflicts = Vec::new();
+        let mut merge_commit = None;
+        for fetches in 1..=PUSH_ATTEMPTS {
+            let theirs = self.fetch(&remote)?;
+            let after = self.integrate(
+                &remote,
+                theirs,
+                author,
+                committer,
+                &mut state,
+                &mut conflicts,
+                &mut merge_commit,
+            )?;
+            let mut pushed = false;
+            if options.push && Some(after) != theirs {
+                match self.push(&remote, after)? {
+                    Pushed::Done => pushed = true,
+                    Pushed::Behind => continue,
+                }
+            }
+            return self.report(
+                remote,
+                before,
+                after,
+                theirs,
+                state,
+                pushed,
+                merge_commit,
+                conflicts,
+                fetches,
+            );
+        }
+        Err(StoreError::Remote {
+            action: "push to",
+            remote,
+            message: format!(
+                "its desk branch kept moving; gave up after {PUSH_ATTEMPTS} attempts, try again"
+            ),
+        })
+    }
+
+    fn local_tip(&self) -> Result<Option<Oid>, StoreError> {
+        match self.repo.refname_to_id(&self.refname()) {
+            Ok(oid) => Ok(Some(oid)),
+            Err(e) if e.code() == ErrorCode::NotFound => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Brings the remote's commit `theirs` into the local branch and returns the
+    /// new local tip.
+    #[allow(clippy::too_many_arguments)]
+    fn integrate(
+        &self,
+        remote: &str,
+        theirs: Option<Oid>,
+        author: &Signature<'_>,
+        committer: &Signature<'_>,
+        state: &mut SyncState,
+        conflicts: &mut Vec<Conflict>,
+        merge_commit: &mut Option<Oid>,
+    ) -> Result<Oid, StoreError> {
+        let refname = self.refname();
+        for _ in 0..LOCAL_ATTEMPTS {
+            let ours = self.local_tip()?;
+            if theirs.is_some() && ours != theirs {
+                // The local branch may move: not under someone's working tree.
+                self.check_not_checked_out()?;
+            }
+            let mut merged: Option<(Oid, Vec<Conflict>)> = None;
+            let (new, log, next_state) = match (ours, theirs) {
+                (None, None) => return Err(StoreError::NotInitialised(self.branch.clone())),
+                (Some(o), None) => return Ok(o),
+                (None, Some(t)) => {
+                    match self.repo.reference(&refname, t, false, &format!("desk sync: from {remote}")) {
+                        Ok(_) => {}
+                        Err(e) if e.code() == ErrorCode::Exists => continue,
+                        Err(e) => return Err(e.into()),
+                    }
+                    self.set_upstream(remote)?;
+                    *state = SyncState::Created;
+                    return Ok(t);
+                }
+                (Some(o), Some(t)) => match self.merge_commits(o, t)? {
+                    MergeOutcome::UpToDate => return Ok(o),
+                    MergeOutcome::FastForward => {
+                        (t, format!("desk sync: fast-forward from {remote}"), SyncState::FastForward)
+                    }
+                    MergeOutcome::Merged(m) => {
+                        let tree = self.repo.find_tree(m.tree)?;
+                        let parents = [&self.repo.find_commit(o)?, &self.repo.find_commit(t)?];
+                        let message = merge_message(remote, &self.branch, &m.conflicts);
+                        let oid = self.repo.commit(None, author, committer, &message, &tree, &parents)?;
+                        merged = Some((oid, m.conflicts));
+                        (oid, format!("desk sync: merge {remote}"), SyncState::Merged)
+                    }
+                },
+            };
+            let ours = ours.expect("the branch exists in the remaining cases");
+            match self.repo.reference_matching(&refname, new, true, ours, &log) {
+                Ok(_) => {
+                    // Reported only once the merge commit is on the branch; a
+                    // second round (the remote moved) adds its own.
+                    if let Some((oid, resolved)) = merged {
+                        *merge_commit = Some(oid);
+                        conflicts.extend(resolved);
+                    }
+                    if *state != SyncState::Merged || next_state == SyncState::Merged {
+                        *state = next_state;
+                    }
+                    return Ok(new);
+                }
+                Err(e) if matches!(e.code(), ErrorCode::Modified | ErrorCode::Locked) => {
+                    // A local write landed meanwhile: merge again on top of it.
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(StoreError::Contended(self.branch.clone()))
+    }
+
+    /// After the first sync from a named remote, make it the desk branch's
+    /// upstream (as `git checkout` does), unless one is configured.
+    fn set_upstream(&self, remote: &str) -> Result<(), StoreError> {
+        if !self.is_named_remote(remote) {
+            return Ok(());
+        }
+        let mut config = self.repo.config()?;
+        let key = format!("branch.{}.remote", self.branch);
+        if config.get_string(&key).is_err() {
+            config.set_str(&key, remote)?;
+            config.set_str(&format!("branch.{}.merge", self.branch), &self.refname())?;
+        }
+        Ok(())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn report(
+        &self,
+        remote: String,
+        before: Option<Oid>,
+        after: Oid,
+        theirs: Option<Oid>,
+        state: SyncState,
+        pushed: bool,
+        merge_commit: Option<Oid>,
+        conflicts: Vec<Conflict>,
+        fetches: u32,
+    ) -> Result<SyncReport, StoreError> {
+        let incoming_commits = match theirs {
+            Some(t) => self.count_commits(t, before)?,
+            None => 0,
+        };
+        let outgoing_commits = self.count_commits(after, theirs)?;
+        let incoming_tickets = self.changed_tickets(before, after)?;
+        let outgoing_tickets = self.changed_tickets(theirs, after)?;
+        Ok(SyncReport {
+            remote,
+            branch: self.branch.clone(),
+            state,
+            before,
+            after,
+            remote_before: theirs,
+            incoming_commits,
+            incoming_tickets,
+            outgoing_commits,
+            outgoing_tickets,
+            pushed,
+            merge_commit,
+            conflicts,
+            fetches,
+        })
+    }
+
+    /// Commits reachable from `tip` but not from `hide`.
+    fn count_commits(&self, tip: Oid, hide: Option<Oid>) -> Result<usize, StoreError> {
+        let mut walk = self.repo.revwalk()?;
+        walk.push(tip)?;
+        if let Some(h) = hide {
+            walk.hide(h)?;
+        }
+        Ok(walk.count())
+    }
+
+    /// Ticket ids whose file differs between two commits.
+    fn changed_tickets(&self, from: Option<Oid>, to: Oid) -> Result<Vec<String>, StoreError> {
+        if from == Some(to) {
+            return Ok(Vec::new());
+        }
+        let old = match from {
+            Some(f) => Some(self.repo.find_commit(f)?.tree()?),
+            None => None,
+        };
+        let new = self.repo.find_commit(to)?.tree()?;
+        let mut opts = git2::DiffOptions::new();
+        opts.pathspec(TICKETS_DIR);
+        let diff = self.repo.diff_tree_to_tree(old.as_ref(), Some(&new), Some(&mut opts))?;
+        let mut ids: Vec<String> = diff
+            .deltas()
+            .filter_map(|d| {
+                d.new_file()
+                    .path()
+                    .or_else(|| d.old_file().path())
+                    .and_then(|p| p.to_str())
+                    .map(str::to_owned)
+            })
+            .filter_map(|p| p.rsplit('/').next().and_then(|n| n.strip_suffix(".md")).map(str::to_owned))
+            .collect();
+        ids.sort();
+        ids.dedup();
+        Ok(ids)
+    }
+}
+
+fn merge_message(remote: &str, branch: &str, conflicts: &[Conflict]) -> String {
+    let mut m = format!("desk sync: merge {remote}/{branch}\n");
+    if !conflicts.is_empty() {
+        m.push('\n');
+        for c in conflicts {
+            let _ = writeln!(m, "Resolved: {} {}: kept {}", c.path, c.field, c.kept_value);
+        }
+    }
+    m
+}
