@@ -48,15 +48,18 @@ pub fn read(store: &Store) -> Option<History> {
 /// Writes the log, atomically (a temporary file renamed over the old one).
 pub fn write(store: &Store, history: &History) {
     let dir = store.cache_dir();
-    let Ok(body) = postcard::to_stdvec(history) else { return };
+    let estimate = history.events.len() * 16 + history.commits.len() * 24 + history.strings.len() * 12;
+    let Ok(body) = postcard::to_extend(history, Vec::with_capacity(estimate)) else { return };
     let header = Header { magic: MAGIC, version: VERSION, checksum: checksum(&body) };
-    let Ok(mut bytes) = postcard::to_stdvec(&header) else { return };
-    bytes.extend_from_slice(&body);
+    let Ok(head) = postcard::to_stdvec(&header) else { return };
     if std::fs::create_dir_all(&dir).is_err() {
         return;
     }
     let tmp = dir.join(format!("{FILE_NAME}.{}.tmp", std::process::id()));
-    let written = std::fs::File::create(&tmp).and_then(|mut f| f.write_all(&bytes));
+    let written = std::fs::File::create(&tmp).and_then(|mut f| {
+        f.write_all(&head)?;
+        f.write_all(&body)
+    });
     if written.is_err() || std::fs::rename(&tmp, dir.join(FILE_NAME)).is_err() {
         let _ = std::fs::remove_file(&tmp);
     }

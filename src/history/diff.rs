@@ -85,8 +85,8 @@ impl<S> Kind<S> {
     }
 
     /// The same event with every string mapped through `f`.
-    pub fn map<T>(&self, mut f: impl FnMut(&S) -> T) -> Kind<T> {
-        let opt = |o: &Option<S>, f: &mut dyn FnMut(&S) -> T| o.as_ref().map(f);
+    pub fn map<'a, T>(&'a self, mut f: impl FnMut(&'a S) -> T) -> Kind<T> {
+        let opt = |o: &'a Option<S>, f: &mut dyn FnMut(&'a S) -> T| o.as_ref().map(f);
         match self {
             Kind::Created { status, priority, queue, requester, assignee, labels } => Kind::Created {
                 status: f(status),

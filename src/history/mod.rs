@@ -393,6 +393,9 @@ fn derive_commit(
     Ok(out)
 }
 
+/// The cache file is rewritten when at least this many commits are new.
+const REWRITE_AFTER: usize = 32;
+
 /// Below this many commits, one thread derives them all.
 const PARALLEL_MIN: usize = 20_000;
 
@@ -449,6 +452,9 @@ pub fn load(store: &Store, tip: &Tip) -> Result<History, StoreError> {
     }
     let objects = store.objects()?;
     let memo = TreeMemo::new(&objects);
+    // A few new commits are cheaper to derive again than the whole file is to
+    // rewrite: the file is rewritten once enough have piled up.
+    let mut rewrite = true;
     let history = match cached {
         Some(old)
             if Oid::from_bytes(&old.tip)
@@ -456,13 +462,27 @@ pub fn load(store: &Store, tip: &Tip) -> Result<History, StoreError> {
         {
             let old_tip = Oid::from_bytes(&old.tip).expect("checked above");
             let new = store.commits_between(&memo, tip.commit, &[old_tip])?;
-            let mut builder = Builder::new();
-            builder.interned =
-                old.strings.iter().enumerate().map(|(i, s)| (s.to_owned(), to_sym(i))).collect();
-            builder.history = old;
             let todo: Vec<&CommitInfo> = new.iter().collect();
+            rewrite = todo.len() >= REWRITE_AFTER;
+            let derived = derive_all(store, &todo)?;
+            // Only the strings the new events use are looked up among the old
+            // ones: one pass, without hashing the whole table.
+            let mut wanted: HashMap<&str, Option<Sym>> = HashMap::new();
+            for (ticket, _, actor, kind) in derived.iter().flatten() {
+                wanted.insert(ticket, None);
+                wanted.insert(actor, None);
+                kind.map(|s| wanted.insert(s.as_str(), None));
+            }
+            for (i, s) in old.strings.iter().enumerate() {
+                if let Some(slot @ None) = wanted.get_mut(s) {
+                    *slot = Some(to_sym(i));
+                }
+            }
+            let mut builder = Builder::new();
+            builder.interned = wanted.into_iter().filter_map(|(k, v)| Some((k.to_owned(), v?))).collect();
+            builder.history = old;
             let mut generations = Generations::default();
-            for (info, events) in new.iter().zip(derive_all(store, &todo)?) {
+            for (info, events) in new.iter().zip(derived.iter().cloned()) {
                 let g = generations.of(info, &builder.history.commits);
                 builder.push_commit(info.id, g, events);
             }
@@ -490,7 +510,9 @@ pub fn load(store: &Store, tip: &Tip) -> Result<History, StoreError> {
     };
     let mut history = history;
     history.tip = tip_bytes;
-    cache::write(store, &history);
+    if rewrite {
+        cache::write(store, &history);
+    }
     Ok(history)
 }
 
