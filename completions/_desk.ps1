@@ -270,7 +270,7 @@ Register-ArgumentCompleter -Native -CommandName 'desk' -ScriptBlock {
         }
         'desk;report' {
             [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Start of the window (default: 30 days ago)')
-            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'End of the window, not included (default: now)')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'End of the window, not included (default: now); a day YYYY-MM-DD is included whole')
             [CompletionResult]::new('--by', '--by', [CompletionResultType]::ParameterName, 'Also report per group')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Use the repository at PATH instead of the one around the current directory')
             [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'Use the repository at PATH instead of the one around the current directory')

@@ -248,7 +248,7 @@ set edit:completion:arg-completer[desk] = {|@words|
         }
         &'desk;report'= {
             cand --since 'Start of the window (default: 30 days ago)'
-            cand --until 'End of the window, not included (default: now)'
+            cand --until 'End of the window, not included (default: now); a day YYYY-MM-DD is included whole'
             cand --by 'Also report per group'
             cand -C 'Use the repository at PATH instead of the one around the current directory'
             cand --repo 'Use the repository at PATH instead of the one around the current directory'

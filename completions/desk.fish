@@ -186,7 +186,7 @@ complete -c desk -n "__fish_desk_using_subcommand log" -l json -d 'Print a JSON 
 complete -c desk -n "__fish_desk_using_subcommand log" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c desk -n "__fish_desk_using_subcommand log" -s V -l version -d 'Print version'
 complete -c desk -n "__fish_desk_using_subcommand report" -l since -d 'Start of the window (default: 30 days ago)' -r
-complete -c desk -n "__fish_desk_using_subcommand report" -l until -d 'End of the window, not included (default: now)' -r
+complete -c desk -n "__fish_desk_using_subcommand report" -l until -d 'End of the window, not included (default: now); a day YYYY-MM-DD is included whole' -r
 complete -c desk -n "__fish_desk_using_subcommand report" -l by -d 'Also report per group' -r -f -a "assignee\t''
 queue\t''
 priority\t''

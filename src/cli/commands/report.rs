@@ -52,7 +52,7 @@ pub struct Args {
     #[arg(long, value_name = "DATE")]
     pub since: Option<String>,
 
-    /// End of the window, not included (default: now).
+    /// End of the window, not included (default: now); a day YYYY-MM-DD is included whole.
     #[arg(long, value_name = "DATE")]
     pub until: Option<String>,
 
