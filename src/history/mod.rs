@@ -439,6 +439,28 @@ fn derive_all(store: &Store, commits: &[&CommitInfo]) -> Result<Vec<Vec<EventTex
     })
 }
 
+/// The events of one ticket (every other event left out) and, for each, the
+/// index of its commit in `commits`. Read straight from an up-to-date cache;
+/// otherwise the whole log is loaded (and the cache brought up to date).
+pub fn ticket_events(store: &Store, tip: &Tip, ticket: &TicketId) -> Result<(History, Vec<u32>), StoreError> {
+    if let Some(found) = cache::read_ticket(store, oid_bytes(tip.commit), ticket.as_str()) {
+        return Ok(found);
+    }
+    let mut history = load(store, tip)?;
+    let commit_of = history.commits.of_events();
+    let wanted = history.sym(ticket.as_str());
+    let mut kept = Vec::new();
+    let events = std::mem::take(&mut history.events);
+    for (event, commit) in events.into_iter().zip(commit_of) {
+        if Some(event.ticket) == wanted {
+            kept.push((event, commit));
+        }
+    }
+    let (events, commit_of) = kept.into_iter().unzip();
+    history.events = events;
+    Ok((history, commit_of))
+}
+
 /// The event log of the desk branch at `tip`: read from the cache, extended by
 /// new commits, or rebuilt (reusing the events of commits it already knew)
 /// when the branch was rewritten.

@@ -319,6 +319,30 @@ fn the_cache_changes_speed_never_output() {
 }
 
 #[test]
+fn log_reads_one_ticket_from_the_cache_as_from_history() {
+    let env = TestEnv::initialised();
+    let (a, b, c) = helpdesk(&env);
+    let cache = env.repo.join(".git/desk/history");
+    for id in [&a, &b, &c] {
+        std::fs::remove_file(&cache).ok();
+        // No cache: derived from history (and the cache written).
+        let derived = env.desk(&["log", id, "--json"]).ok().stdout;
+        assert!(cache.exists());
+        // An up-to-date cache: only this ticket's events are read from it.
+        assert_eq!(env.desk(&["log", id, "--json"]).ok().stdout, derived);
+        assert_eq!(env.desk(&["log", id]).ok().code, 0);
+        // A damaged cache is never trusted.
+        let mut flipped = std::fs::read(&cache).unwrap();
+        let at = flipped.len() - 5;
+        flipped[at] ^= 0x55;
+        std::fs::write(&cache, &flipped).unwrap();
+        assert_eq!(env.desk(&["log", id, "--json"]).ok().stdout, derived);
+        let events = serde_json::from_str::<serde_json::Value>(&derived).unwrap();
+        assert!(events.as_array().is_some_and(|e| !e.is_empty()), "{derived}");
+    }
+}
+
+#[test]
 fn several_threads_derive_the_same_events() {
     let env = TestEnv::initialised();
     let (a, b, c) = helpdesk(&env);

@@ -180,16 +180,10 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let store = ctx.store()?;
     let tip = store.require_tip()?;
     let id = store.resolve(&tip, &args.id.0)?;
-    let history = history::load(&store, &tip)?;
-    let mut picked: Vec<u32> = Vec::new();
-    let commit_of = history.commits.of_events();
-    if let Some(sym) = history.sym(id.as_str()) {
-        picked = (0..history.events.len())
-            .filter(|&i| history.events[i].ticket == sym)
-            .map(|i| u32::try_from(i).expect("fewer than 4 billion events"))
-            .collect();
-        history.sort_events(&mut picked, &commit_of);
-    }
+    let (history, commit_of) = history::ticket_events(&store, &tip, &id)?;
+    let mut picked: Vec<u32> =
+        (0..history.events.len()).map(|i| u32::try_from(i).expect("fewer than 4 billion events")).collect();
+    history.sort_events(&mut picked, &commit_of);
     let events: Vec<(&history::Event, String)> = picked
         .iter()
         .map(|&i| (&history.events[i as usize], hex(history.commits.id(commit_of[i as usize] as usize))))
