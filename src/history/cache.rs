@@ -54,27 +54,26 @@ pub fn read(store: &Store) -> Option<History> {
     (rest.is_empty() && history.is_consistent()).then_some(history)
 }
 
-/// The events of one ticket from the cached log of `tip`, each with the index
-/// of its commit, without building the events of every other ticket (what
-/// `desk log` needs). The log is checked as [`read`] checks it; `None` when
-/// there is no trustworthy cache for `tip`.
-pub fn read_ticket(store: &Store, tip: [u8; 20], ticket: &str) -> Option<(History, Vec<u32>)> {
+/// The events of one ticket from the cached log (whatever its tip), each with
+/// the index of its commit, without building the events of every other ticket
+/// (what `desk log` needs). The log is checked as [`read`] checks it; `None`
+/// when there is no trustworthy cache. The result is never written back.
+pub fn read_ticket(store: &Store, ticket: &str) -> Option<(History, Vec<u32>)> {
     let body = read_body(store)?;
     let mut de = postcard::Deserializer::from_bytes(&body);
-    let found = serde::Deserializer::deserialize_tuple(&mut de, 4, TicketVisitor { tip, ticket }).ok()?;
+    let found = serde::Deserializer::deserialize_tuple(&mut de, 4, TicketVisitor { ticket }).ok()?;
     de.finalize().ok().filter(|rest| rest.is_empty())?;
-    found
+    Some(found)
 }
 
 /// Decodes a [`History`] (tip, strings, commits, events), keeping only the
-/// events of `ticket`; `None` inside when the log is of another tip.
+/// events of `ticket`.
 struct TicketVisitor<'a> {
-    tip: [u8; 20],
     ticket: &'a str,
 }
 
 impl<'de> Visitor<'de> for TicketVisitor<'_> {
-    type Value = Option<(History, Vec<u32>)>;
+    type Value = (History, Vec<u32>);
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("an event log")
@@ -83,9 +82,6 @@ impl<'de> Visitor<'de> for TicketVisitor<'_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         let missing = || serde::de::Error::custom("the event log is cut short");
         let tip: [u8; 20] = seq.next_element()?.ok_or_else(missing)?;
-        if tip != self.tip {
-            return Ok(None);
-        }
         let strings: Strings = seq.next_element()?.ok_or_else(missing)?;
         let commits: Commits = seq.next_element()?.ok_or_else(missing)?;
         if !strings.is_consistent() {
@@ -94,7 +90,7 @@ impl<'de> Visitor<'de> for TicketVisitor<'_> {
         let wanted = strings.iter().position(|s| s == self.ticket).and_then(|i| Sym::try_from(i).ok());
         let seed = EventsSeed { wanted, strings: strings.len(), per_commit: &commits.events };
         let (events, commit_of) = seq.next_element_seed(seed)?.ok_or_else(missing)?;
-        Ok(Some((History { tip, strings, commits, events }, commit_of)))
+        Ok((History { tip, strings, commits, events }, commit_of))
     }
 }
 

@@ -440,11 +440,32 @@ fn derive_all(store: &Store, commits: &[&CommitInfo]) -> Result<Vec<Vec<EventTex
 }
 
 /// The events of one ticket (every other event left out) and, for each, the
-/// index of its commit in `commits`. Read straight from an up-to-date cache;
+/// index of its commit in `commits`. Read from the cache without building the
+/// other tickets' events, and extended by the few commits the cache may lack;
 /// otherwise the whole log is loaded (and the cache brought up to date).
 pub fn ticket_events(store: &Store, tip: &Tip, ticket: &TicketId) -> Result<(History, Vec<u32>), StoreError> {
-    if let Some(found) = cache::read_ticket(store, oid_bytes(tip.commit), ticket.as_str()) {
-        return Ok(found);
+    if let Some((cached, mut commit_of)) = cache::read_ticket(store, ticket.as_str()) {
+        if cached.tip == oid_bytes(tip.commit) {
+            return Ok((cached, commit_of));
+        }
+        if let Some(new) = new_commits(store, tip, &cached.tip)?.filter(|n| n.len() < REWRITE_AFTER) {
+            let (kept, known) = (cached.events.len(), cached.commits.len());
+            let mut history = extend(store, cached, &new)?;
+            // The new commits' events follow the kept ones; keep this ticket's.
+            let wanted = history.sym(ticket.as_str());
+            let mut events = history.events.split_off(kept).into_iter();
+            for commit in known..history.commits.len() {
+                let n = history.commits.events[commit] as usize;
+                for event in events.by_ref().take(n) {
+                    if Some(event.ticket) == wanted {
+                        history.events.push(event);
+                        commit_of.push(u32::try_from(commit).expect("fewer than 4 billion commits"));
+                    }
+                }
+            }
+            history.tip = oid_bytes(tip.commit);
+            return Ok((history, commit_of));
+        }
     }
     let mut history = load(store, tip)?;
     let commit_of = history.commits.of_events();
@@ -461,6 +482,46 @@ pub fn ticket_events(store: &Store, tip: &Tip, ticket: &TicketId) -> Result<(His
     Ok((history, commit_of))
 }
 
+/// The commits after `old_tip` up to `tip`, oldest first, when `old_tip` is an
+/// ancestor of `tip`; `None` when the branch was rewritten.
+fn new_commits(store: &Store, tip: &Tip, old_tip: &[u8; 20]) -> Result<Option<Vec<CommitInfo>>, StoreError> {
+    let Ok(old_tip) = Oid::from_bytes(old_tip) else { return Ok(None) };
+    if !(store.has_commit(old_tip) && store.is_ancestor(old_tip, tip.commit)) {
+        return Ok(None);
+    }
+    let objects = store.objects()?;
+    let memo = TreeMemo::new(&objects);
+    Ok(Some(store.commits_between(&memo, tip.commit, &[old_tip])?))
+}
+
+/// `old` extended by the events of `new`, the commits that follow its tip.
+fn extend(store: &Store, old: History, new: &[CommitInfo]) -> Result<History, StoreError> {
+    let todo: Vec<&CommitInfo> = new.iter().collect();
+    let derived = derive_all(store, &todo)?;
+    // Only the strings the new events use are looked up among the old
+    // ones: one pass, without hashing the whole table.
+    let mut wanted: HashMap<&str, Option<Sym>> = HashMap::new();
+    for (ticket, _, actor, kind) in derived.iter().flatten() {
+        wanted.insert(ticket, None);
+        wanted.insert(actor, None);
+        kind.map(|s| wanted.insert(s.as_str(), None));
+    }
+    for (i, s) in old.strings.iter().enumerate() {
+        if let Some(slot @ None) = wanted.get_mut(s) {
+            *slot = Some(to_sym(i));
+        }
+    }
+    let mut builder = Builder::new();
+    builder.interned = wanted.into_iter().filter_map(|(k, v)| Some((k.to_owned(), v?))).collect();
+    builder.history = old;
+    let mut generations = Generations::default();
+    for (info, events) in new.iter().zip(derived.iter().cloned()) {
+        let g = generations.of(info, &builder.history.commits);
+        builder.push_commit(info.id, g, events);
+    }
+    Ok(builder.history)
+}
+
 /// The event log of the desk branch at `tip`: read from the cache, extended by
 /// new commits, or rebuilt (reusing the events of commits it already knew)
 /// when the branch was rewritten.
@@ -472,45 +533,21 @@ pub fn load(store: &Store, tip: &Tip) -> Result<History, StoreError> {
     {
         return Ok(cached.expect("checked above"));
     }
-    let objects = store.objects()?;
-    let memo = TreeMemo::new(&objects);
+    let new = match &cached {
+        Some(old) => new_commits(store, tip, &old.tip)?,
+        None => None,
+    };
     // A few new commits are cheaper to derive again than the whole file is to
     // rewrite: the file is rewritten once enough have piled up.
     let mut rewrite = true;
-    let history = match cached {
-        Some(old)
-            if Oid::from_bytes(&old.tip)
-                .is_ok_and(|o| store.has_commit(o) && store.is_ancestor(o, tip.commit)) =>
-        {
-            let old_tip = Oid::from_bytes(&old.tip).expect("checked above");
-            let new = store.commits_between(&memo, tip.commit, &[old_tip])?;
-            let todo: Vec<&CommitInfo> = new.iter().collect();
-            rewrite = todo.len() >= REWRITE_AFTER;
-            let derived = derive_all(store, &todo)?;
-            // Only the strings the new events use are looked up among the old
-            // ones: one pass, without hashing the whole table.
-            let mut wanted: HashMap<&str, Option<Sym>> = HashMap::new();
-            for (ticket, _, actor, kind) in derived.iter().flatten() {
-                wanted.insert(ticket, None);
-                wanted.insert(actor, None);
-                kind.map(|s| wanted.insert(s.as_str(), None));
-            }
-            for (i, s) in old.strings.iter().enumerate() {
-                if let Some(slot @ None) = wanted.get_mut(s) {
-                    *slot = Some(to_sym(i));
-                }
-            }
-            let mut builder = Builder::new();
-            builder.interned = wanted.into_iter().filter_map(|(k, v)| Some((k.to_owned(), v?))).collect();
-            builder.history = old;
-            let mut generations = Generations::default();
-            for (info, events) in new.iter().zip(derived.iter().cloned()) {
-                let g = generations.of(info, &builder.history.commits);
-                builder.push_commit(info.id, g, events);
-            }
-            builder.history
+    let history = match (cached, new) {
+        (Some(old), Some(new)) => {
+            rewrite = new.len() >= REWRITE_AFTER;
+            extend(store, old, &new)?
         }
-        old => {
+        (old, _) => {
+            let objects = store.objects()?;
+            let memo = TreeMemo::new(&objects);
             let reuse = old.map(|h| by_commit(&h)).unwrap_or_default();
             let commits = store.commits_between(&memo, tip.commit, &[])?;
             let todo: Vec<&CommitInfo> =

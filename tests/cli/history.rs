@@ -340,6 +340,15 @@ fn log_reads_one_ticket_from_the_cache_as_from_history() {
         let events = serde_json::from_str::<serde_json::Value>(&derived).unwrap();
         assert!(events.as_array().is_some_and(|e| !e.is_empty()), "{derived}");
     }
+    // A cache a few commits behind the branch: the new commits' events are added.
+    env.desk(&["log", &a, "--json"]).ok();
+    env.desk_at("2026-11-20T10:00:00Z", &["reply", &a, "-m", "Any news?"]).ok();
+    env.desk_at("2026-11-20T11:00:00Z", &["label", &a, "+late"]).ok();
+    let behind = env.desk(&["log", &a, "--json"]).ok().stdout;
+    std::fs::remove_file(&cache).unwrap();
+    let derived = env.desk(&["log", &a, "--json"]).ok().stdout;
+    assert_eq!(behind, derived);
+    assert!(derived.contains("\"late\""), "{derived}");
 }
 
 #[test]
