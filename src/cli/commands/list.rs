@@ -149,7 +149,8 @@ impl<'a> Hit<'a> {
     }
 }
 
-fn fields<'a>(s: &'a Summary<'_>) -> Fields<'a> {
+/// The query fields of a ticket's indexed front matter.
+pub(crate) fn fields<'a>(s: &'a Summary<'_>) -> Fields<'a> {
     Fields {
         title: &s.title,
         status: &s.status,

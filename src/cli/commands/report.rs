@@ -10,7 +10,7 @@ use crate::cli::chart::{self, Glyphs};
 use crate::cli::output::{self, duration, print_json, rfc3339};
 use crate::cli::{CliError, Ctx, Result};
 use crate::history;
-use crate::query::{Context, Fields, Query, parse_age};
+use crate::query::{Context, Query, parse_age};
 use crate::report::{self, Csat, Durations, Fcr, GroupBy, Metrics, Report, Window};
 
 const DEFINITIONS: &str = "\
@@ -165,17 +165,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         store.with_index(&tip, |entries| -> Result<()> {
             for entry in entries {
                 let Ok(s) = &entry.summary else { continue };
-                let fields = Fields {
-                    title: &s.title,
-                    status: &s.status,
-                    priority: &s.priority,
-                    queue: s.queue.as_deref(),
-                    requester: s.requester.as_deref(),
-                    assignee: s.assignee.as_deref(),
-                    labels: &s.labels,
-                    created: s.created,
-                    updated: s.updated,
-                };
+                let fields = super::list::fields(s);
                 let hit = match query.matches_fields(&fields, &mctx) {
                     Some(hit) => hit,
                     None => query.matches(&store.load_blob_ticket(entry.blob_id(), &entry.path)?, &mctx),
