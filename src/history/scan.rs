@@ -8,10 +8,7 @@
 use chrono::DateTime;
 
 use super::diff::{CommentFact, Facts, text_hash};
-use crate::model::{TicketId, is_comment_id, normalise_text};
-
-const MARKER_PREFIX: &str = "<!-- desk:";
-const RESERVED_STARTS: &[&str] = &[MARKER_PREFIX, "<<<<<<<", ">>>>>>>"];
+use crate::model::{MARKER_PREFIX, TicketId, is_comment_id, normalise_text, unescape_line};
 
 /// A scalar value as YAML would read it, when that is certain: a plain word
 /// or phrase desk would also write plain, or a JSON-style double-quoted string.
@@ -73,16 +70,6 @@ fn labels(v: &str) -> Option<Vec<String>> {
         return None;
     }
     inner.split(',').map(|l| scalar(l.trim())).collect()
-}
-
-fn unescape(line: &str) -> &str {
-    if let Some(stripped) = line.strip_prefix('\\') {
-        let rest = line.trim_start_matches('\\');
-        if RESERVED_STARTS.iter().any(|p| rest.starts_with(p)) {
-            return stripped;
-        }
-    }
-    line
 }
 
 /// The front matter's known keys, as found.
@@ -176,7 +163,7 @@ pub fn scan(text: &str) -> Option<Facts> {
             facts.comments.push(c);
             in_description = false;
         } else if in_description {
-            description.push(unescape(line));
+            description.push(unescape_line(line));
         }
     }
     facts.description = text_hash(&normalise_text(&description.join("\n")));

@@ -11,7 +11,8 @@ use serde_yaml::{Mapping, Value};
 
 use super::{Comment, KNOWN_KEYS, Rating, Ticket, TicketId, Visibility, normalise_text};
 
-const MARKER_PREFIX: &str = "<!-- desk:";
+/// Start of the marker line of a reply or note.
+pub const MARKER_PREFIX: &str = "<!-- desk:";
 const MARKER_SUFFIX: &str = " -->";
 /// Line starts that must not appear unescaped in a body.
 const RESERVED_STARTS: &[&str] = &[MARKER_PREFIX, "<<<<<<<", ">>>>>>>"];
@@ -66,7 +67,8 @@ fn escape_line(line: &str) -> std::borrow::Cow<'_, str> {
     if RESERVED_STARTS.iter().any(|p| rest.starts_with(p)) { format!("\\{line}").into() } else { line.into() }
 }
 
-fn unescape_line(line: &str) -> &str {
+/// A body line as written by a person: one escaping backslash removed.
+pub fn unescape_line(line: &str) -> &str {
     if let Some(stripped) = line.strip_prefix('\\') {
         let rest = line.trim_start_matches('\\');
         if RESERVED_STARTS.iter().any(|p| rest.starts_with(p)) {

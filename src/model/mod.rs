@@ -6,7 +6,9 @@ mod id;
 
 use chrono::{DateTime, SubsecRound, Utc};
 
-pub use file::{ParseError, parse_front_matter_only, parse_ticket, render_ticket};
+pub use file::{
+    MARKER_PREFIX, ParseError, parse_front_matter_only, parse_ticket, render_ticket, unescape_line,
+};
 pub use id::{
     ID_LEN, MIN_SHORT, TicketId, generate_comment_id, is_comment_id, normalise_prefix, unique_prefix_lengths,
 };
