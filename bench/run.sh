@@ -21,15 +21,10 @@ DESK=$ROOT/target/release/desk
 GEN=$ROOT/target/release/examples/gen_helpdesk
 OUT=$SCRATCH/results.md
 
-log() { printf '%s\n' "$*" >&2; }
-
-if ! command -v hyperfine >/dev/null; then
-    log "installing hyperfine"
-    if [ "$(id -u)" = 0 ]; then apt-get install -y hyperfine >&2; else sudo apt-get install -y hyperfine >&2; fi
-fi
-
-log "building release binaries"
-(cd "$ROOT" && cargo build --release --quiet --bin desk --example gen_helpdesk)
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"
+need_hyperfine
+build_release
 
 mkdir -p "$SCRATCH/gen"
 for n in "${SIZES[@]}"; do
