@@ -1,21 +1,13 @@
-//! The ticket file: YAML front matter, the description, then one section per
-//! reply or note. Sections start with a marker line only desk writes
-//! (`<!-- desk:reply ID DATE AUTHOR -->`); a body line that would look like a
-//! marker or a git conflict marker is escaped with one extra backslash, so no
-//! text a person writes can change how the file parses.
+//! The ticket file: YAML front matter, then the description and conversation
+//! (see `body`). This part reads and writes the front matter and splits a file
+//! into its two parts.
 
 use std::fmt::Write as _;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_yaml::{Mapping, Value};
 
-use super::{Comment, KNOWN_KEYS, Rating, Ticket, TicketId, Visibility, normalise_text};
-
-/// Start of the marker line of a reply or note.
-pub const MARKER_PREFIX: &str = "<!-- desk:";
-const MARKER_SUFFIX: &str = " -->";
-/// Line starts that must not appear unescaped in a body.
-const RESERVED_STARTS: &[&str] = &[MARKER_PREFIX, "<<<<<<<", ">>>>>>>"];
+use super::{KNOWN_KEYS, Rating, Ticket, TicketId};
 
 /// Why a ticket file could not be read, and where (1-based line in the file).
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -25,63 +17,22 @@ pub struct ParseError {
     pub message: String,
 }
 
-fn err<T>(line: usize, message: impl Into<String>) -> Result<T, ParseError> {
+pub(super) fn err<T>(line: usize, message: impl Into<String>) -> Result<T, ParseError> {
     Err(ParseError { line, message: message.into() })
 }
 
-fn time_str(t: DateTime<Utc>) -> String {
+pub(super) fn time_str(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
-}
-
-/// A YAML scalar for `s`: plain when that reads back as the same string, double
-/// quoted (JSON escapes are valid YAML) otherwise.
-fn yaml_string(s: &str) -> String {
-    let plain_chars = s.chars().all(|c| c.is_alphanumeric() || " -_.@<>/()+'".contains(c) || c == ':');
-    let plain = plain_chars
-        && s.chars().next().is_some_and(char::is_alphanumeric)
-        && !s.ends_with(' ')
-        && !s.contains(": ")
-        && !s.ends_with(':')
-        // YAML 1.1 readers (many other tools) take these as booleans or null.
-        && !matches!(
-            s.to_ascii_lowercase().as_str(),
-            "y" | "n" | "yes" | "no" | "on" | "off" | "true" | "false" | "null"
-        )
-        && matches!(serde_yaml::from_str::<Value>(s), Ok(Value::String(ref v)) if v == s);
-    if plain { s.to_owned() } else { serde_json::to_string(s).expect("strings serialise") }
 }
 
 fn push_scalar_line(out: &mut String, key: &str, value: Option<&str>) {
     match value {
         Some(v) => {
-            let _ = writeln!(out, "{key}: {}", yaml_string(v));
+            let _ = writeln!(out, "{key}: {}", super::yaml::scalar(v));
         }
         None => {
             let _ = writeln!(out, "{key}:");
         }
-    }
-}
-
-fn escape_line(line: &str) -> std::borrow::Cow<'_, str> {
-    let rest = line.trim_start_matches('\\');
-    if RESERVED_STARTS.iter().any(|p| rest.starts_with(p)) { format!("\\{line}").into() } else { line.into() }
-}
-
-/// A body line as written by a person: one escaping backslash removed.
-pub fn unescape_line(line: &str) -> &str {
-    if let Some(stripped) = line.strip_prefix('\\') {
-        let rest = line.trim_start_matches('\\');
-        if RESERVED_STARTS.iter().any(|p| rest.starts_with(p)) {
-            return stripped;
-        }
-    }
-    line
-}
-
-fn push_text(out: &mut String, text: &str) {
-    for line in text.split('\n') {
-        out.push_str(&escape_line(line));
-        out.push('\n');
     }
 }
 
@@ -97,14 +48,14 @@ pub fn render_ticket(t: &Ticket) -> String {
     push_scalar_line(&mut out, "queue", t.queue.as_deref());
     push_scalar_line(&mut out, "requester", t.requester.as_deref());
     push_scalar_line(&mut out, "assignee", t.assignee.as_deref());
-    let labels: Vec<String> = t.labels.iter().map(|l| yaml_string(l)).collect();
+    let labels: Vec<String> = t.labels.iter().map(|l| super::yaml::scalar(l)).collect();
     let _ = writeln!(out, "labels: [{}]", labels.join(", "));
     let _ = writeln!(out, "created: {}", time_str(t.created));
     let _ = writeln!(out, "updated: {}", time_str(t.updated));
     if let Some(r) = &t.rating {
         let _ = writeln!(out, "rating:\n  score: {}", r.score);
         if let Some(c) = &r.comment {
-            let _ = writeln!(out, "  comment: {}", yaml_string(c));
+            let _ = writeln!(out, "  comment: {}", super::yaml::scalar(c));
         }
         let _ = writeln!(out, "  date: {}", time_str(r.date));
     }
@@ -114,29 +65,7 @@ pub fn render_ticket(t: &Ticket) -> String {
         out.push_str(&serde_yaml::to_string(&one).expect("YAML values serialise"));
     }
     out.push_str("---\n");
-    if !t.description.is_empty() {
-        push_text(&mut out, &t.description);
-    }
-    for c in &t.comments {
-        let (kind, label) = match c.visibility {
-            Visibility::Public => ("reply", "Reply"),
-            Visibility::Internal => ("note", "Internal note"),
-        };
-        let _ = writeln!(
-            out,
-            "\n{MARKER_PREFIX}{kind} {} {} {}{MARKER_SUFFIX}",
-            c.id,
-            time_str(c.date),
-            c.author
-        );
-        let _ = writeln!(
-            out,
-            "### {label} from {} · {}\n",
-            super::display_name(&c.author),
-            c.date.format("%Y-%m-%d %H:%M UTC")
-        );
-        push_text(&mut out, &c.body);
-    }
+    super::body::render_body(&mut out, &t.description, &t.comments);
     out
 }
 
@@ -177,6 +106,11 @@ fn key_line(yaml: &str, key: &str) -> usize {
 
 fn parse_time(value: &Value, what: &str) -> Result<DateTime<Utc>, String> {
     let s = value.as_str().ok_or_else(|| format!("`{what}` must be an RFC 3339 time"))?;
+    parse_time_str(s, what)
+}
+
+/// Parses an RFC 3339 time, to whole seconds.
+pub(super) fn parse_time_str(s: &str, what: &str) -> Result<DateTime<Utc>, String> {
     DateTime::parse_from_rfc3339(s)
         .map(|t| super::whole_seconds(t.with_timezone(&Utc)))
         .map_err(|e| format!("`{what}` is not an RFC 3339 time ({e}): {s}"))
@@ -282,84 +216,23 @@ pub fn parse_front_matter_only(text: &str) -> Result<Ticket, ParseError> {
     parse_header(yaml)
 }
 
-fn parse_marker(
-    line: &str,
-    line_no: usize,
-) -> Result<(Visibility, String, DateTime<Utc>, String), ParseError> {
-    let inner = line
-        .strip_prefix(MARKER_PREFIX)
-        .and_then(|l| l.trim_end().strip_suffix(MARKER_SUFFIX.trim_start()))
-        .map(str::trim_end);
-    let bad = || err(line_no, "malformed comment marker; expected `<!-- desk:reply|note ID TIME AUTHOR -->`");
-    let Some(inner) = inner else { return bad() };
-    let mut parts = inner.splitn(4, ' ');
-    let (Some(kind), Some(id), Some(date), Some(author)) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return bad();
-    };
-    let visibility = match kind {
-        "reply" => Visibility::Public,
-        "note" => Visibility::Internal,
-        other => return err(line_no, format!("unknown comment kind `{other}`; expected reply or note")),
-    };
-    if !super::is_comment_id(id) {
-        return err(line_no, format!("`{id}` is not a comment id"));
-    }
-    let date = parse_time(&Value::String(date.to_owned()), "comment time")
-        .map_err(|m| ParseError { line: line_no, message: m })?;
-    Ok((visibility, id.to_owned(), date, author.trim().to_owned()))
-}
-
 /// Parses a whole ticket file.
 pub fn parse_ticket(text: &str) -> Result<Ticket, ParseError> {
     check_conflict_markers(text)?;
     let (yaml, body, body_line) = split(text)?;
     let mut ticket = parse_header(yaml)?;
 
-    let mut description = Vec::new();
-    let mut current: Option<(Comment, Vec<&str>)> = None;
-    let mut skip_heading = false;
-    for (i, line) in body.lines().enumerate() {
-        if line.starts_with(MARKER_PREFIX) {
-            let (visibility, id, date, author) = parse_marker(line, body_line + i)?;
-            if ticket.comments.iter().any(|c| c.id == id) || current.as_ref().is_some_and(|(c, _)| c.id == id)
-            {
-                return err(body_line + i, format!("comment id `{id}` appears twice"));
-            }
-            if let Some((mut c, lines)) = current.take() {
-                c.body = normalise_text(&lines.join("\n"));
-                ticket.comments.push(c);
-            }
-            let comment = Comment { id, author, date, visibility, body: String::new() };
-            current = Some((comment, Vec::new()));
-            skip_heading = true;
-            continue;
-        }
-        let line = unescape_line(line);
-        match &mut current {
-            None => description.push(line),
-            Some((_, lines)) => {
-                if skip_heading && lines.is_empty() && line.starts_with("### ") {
-                    skip_heading = false;
-                    continue;
-                }
-                skip_heading = false;
-                lines.push(line);
-            }
-        }
-    }
-    if let Some((mut c, lines)) = current.take() {
-        c.body = normalise_text(&lines.join("\n"));
-        ticket.comments.push(c);
-    }
-    ticket.description = normalise_text(&description.join("\n"));
+    let (description, comments) = super::body::parse_body(body, body_line)?;
+    ticket.description = description;
+    ticket.comments = comments;
     Ok(ticket)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::yaml::scalar as yaml_string;
+    use crate::model::{Comment, Visibility, normalise_text};
     use chrono::TimeZone;
     use proptest::prelude::*;
 

@@ -1,14 +1,15 @@
 //! The helpdesk's domain: tickets, their conversation, and the ticket file format.
 //! Knows nothing of git or of the command line.
 
+mod body;
 mod file;
 mod id;
+pub mod yaml;
 
 use chrono::{DateTime, SubsecRound, Utc};
 
-pub use file::{
-    MARKER_PREFIX, ParseError, parse_front_matter_only, parse_ticket, render_ticket, unescape_line,
-};
+pub use body::{MARKER_PREFIX, unescape_line};
+pub use file::{ParseError, parse_front_matter_only, parse_ticket, render_ticket};
 pub use id::{
     ID_LEN, MIN_SHORT, TicketId, generate_comment_id, is_comment_id, normalise_prefix, unique_prefix_lengths,
 };
