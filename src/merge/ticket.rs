@@ -4,7 +4,8 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde_yaml::{Mapping, Value};
 
 use super::{FieldTimes, Resolution, Side, Times};
-use crate::model::{Comment, Rating, Ticket, Visibility};
+use crate::model::field::MergeRule;
+use crate::model::{Comment, FIELDS, Ticket, Val, Visibility};
 
 /// Author of the internal note that keeps a description that lost a merge.
 pub const MERGE_AUTHOR: &str = "desk merge <merge@desk.invalid>";
@@ -64,39 +65,35 @@ struct Merger<'a> {
 
 impl Merger<'_> {
     fn ticket(&mut self, base: Option<&Ticket>, o: &Ticket, t: &Ticket) -> Ticket {
-        let b = base;
-        let title = self.scalar("title", b.map(|b| &b.title), &o.title, &t.title, Clone::clone);
-        let status = self.scalar("status", b.map(|b| &b.status), &o.status, &t.status, Clone::clone);
-        let priority =
-            self.scalar("priority", b.map(|b| &b.priority), &o.priority, &t.priority, Clone::clone);
-        let queue = self.scalar("queue", b.map(|b| &b.queue), &o.queue, &t.queue, show_opt);
-        let requester =
-            self.scalar("requester", b.map(|b| &b.requester), &o.requester, &t.requester, show_opt);
-        let assignee = self.scalar("assignee", b.map(|b| &b.assignee), &o.assignee, &t.assignee, show_opt);
-        let created = self.scalar("created", b.map(|b| &b.created), &o.created, &t.created, show_time);
-        let rating = self.scalar("rating", b.map(|b| &b.rating), &o.rating, &t.rating, show_rating);
-        let labels = merge_set(b.map(|b| b.labels.as_slice()), &o.labels, &t.labels, Clone::clone);
-        let fields = self.fields(b.map(|b| &b.fields), &o.fields, &t.fields);
-        let mut comments = merge_comments(self, b.map(|b| b.comments.as_slice()), &o.comments, &t.comments);
-        let description = self.description(b, o, t, &mut comments);
-        // The merged ticket was last touched when either side last touched it.
-        let updated = o.updated.max(t.updated);
-        Ticket {
-            id: o.id.clone(),
-            title,
-            status,
-            priority,
-            queue,
-            requester,
-            assignee,
-            labels,
-            created,
-            updated,
-            rating,
-            fields,
-            description,
-            comments,
+        let mut merged = o.clone();
+        for def in FIELDS {
+            let (ov, tv) = (def.get(o), def.get(t));
+            let bv = base.map(|b| def.get(b));
+            let value = match def.merge {
+                MergeRule::Fixed => continue,
+                MergeRule::Later => self.scalar(def.name, bv.as_ref(), &ov, &tv, show_val).to_value(),
+                MergeRule::Union => crate::model::Value::List(merge_set(
+                    bv.map(Val::as_list),
+                    ov.as_list(),
+                    tv.as_list(),
+                    Clone::clone,
+                )),
+                // The merged ticket was last touched when either side last touched it.
+                MergeRule::Latest => match (ov, tv) {
+                    (Val::Time(a), Val::Time(b)) if b > a => tv,
+                    _ => ov,
+                }
+                .to_value(),
+            };
+            let kind_matches = def.set(&mut merged, value);
+            debug_assert!(kind_matches, "merged values keep the field's kind");
         }
+        merged.fields = self.fields(base.map(|b| &b.fields), &o.fields, &t.fields);
+        let mut comments =
+            merge_comments(self, base.map(|b| b.comments.as_slice()), &o.comments, &t.comments);
+        merged.description = self.description(base, o, t, &mut comments);
+        merged.comments = comments;
+        merged
     }
 
     /// A value changed on one side takes that side; changed on both, the later
@@ -305,21 +302,23 @@ fn first_line(s: &str) -> String {
     if short.len() < s.len() { format!("{short}…") } else { short }
 }
 
-#[allow(clippy::ref_option)] // the shape `scalar` passes values in
-fn show_opt(v: &Option<String>) -> String {
-    v.clone().unwrap_or_else(|| "(none)".into())
+/// A field's value as merge conflicts report it.
+fn show_val(v: &Val<'_>) -> String {
+    match *v {
+        Val::None => "(none)".into(),
+        Val::Str(s) => s.to_owned(),
+        Val::List(items) => items.join(", "),
+        Val::Time(t) => show_time(&DateTime::from_timestamp(t, 0).unwrap_or_default()),
+        Val::Rating(score, comment, date) => format!(
+            "{score} {} {}",
+            show_time(&DateTime::from_timestamp(date, 0).unwrap_or_default()),
+            comment.unwrap_or("")
+        ),
+    }
 }
 
 fn show_time(t: &DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
-}
-
-#[allow(clippy::ref_option)]
-fn show_rating(r: &Option<Rating>) -> String {
-    match r {
-        None => "(none)".into(),
-        Some(r) => format!("{} {} {}", r.score, show_time(&r.date), r.comment.as_deref().unwrap_or("")),
-    }
 }
 
 fn show_comment(c: &Comment) -> String {
@@ -342,46 +341,22 @@ impl Times {
 /// The names of the fields that differ between `before` (`None`: the ticket did
 /// not exist) and `after`, as [`FieldTimes`] keys them.
 pub fn changed_fields(before: Option<&Ticket>, after: &Ticket) -> Vec<String> {
-    let Some(b) = before else {
-        let mut all: Vec<String> = [
-            "title",
-            "status",
-            "priority",
-            "queue",
-            "requester",
-            "assignee",
-            "labels",
-            "created",
-            "rating",
-            "description",
-            "comments",
-        ]
+    let mut out: Vec<String> = FIELDS
         .iter()
-        .map(|s| (*s).to_owned())
+        .filter(|def| def.merge != MergeRule::Fixed && def.merge != MergeRule::Latest)
+        .filter(|def| before.is_none_or(|b| def.get(b) != def.get(after)))
+        .map(|def| def.name.to_owned())
         .collect();
-        all.extend(after.fields.keys().map(|k| format!("fields.{}", show_yaml(k))));
-        return all;
-    };
-    let a = after;
-    let mut out = Vec::new();
-    let mut check = |name: &str, differs: bool| {
-        if differs {
-            out.push(name.to_owned());
-        }
-    };
-    check("title", b.title != a.title);
-    check("status", b.status != a.status);
-    check("priority", b.priority != a.priority);
-    check("queue", b.queue != a.queue);
-    check("requester", b.requester != a.requester);
-    check("assignee", b.assignee != a.assignee);
-    check("labels", b.labels != a.labels);
-    check("created", b.created != a.created);
-    check("rating", b.rating != a.rating);
-    check("description", b.description != a.description);
-    check("comments", b.comments != a.comments);
-    for key in b.fields.keys().chain(a.fields.keys()) {
-        if b.fields.get(key) != a.fields.get(key) {
+    if before.is_none_or(|b| b.description != after.description) {
+        out.push("description".into());
+    }
+    if before.is_none_or(|b| b.comments != after.comments) {
+        out.push("comments".into());
+    }
+    let empty = Mapping::new();
+    let old = before.map_or(&empty, |b| &b.fields);
+    for key in old.keys().chain(after.fields.keys()) {
+        if before.is_none() || old.get(key) != after.fields.get(key) {
             let name = format!("fields.{}", show_yaml(key));
             if !out.contains(&name) {
                 out.push(name);

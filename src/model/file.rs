@@ -7,7 +7,8 @@ use std::fmt::Write as _;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_yaml::{Mapping, Value};
 
-use super::{KNOWN_KEYS, Rating, Ticket, TicketId};
+use super::field::{FIELDS, Field, FieldDef, FieldKind, Val, Value as FieldValue, is_known_key};
+use super::{Rating, Ticket, TicketId};
 
 /// Why a ticket file could not be read, and where (1-based line in the file).
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -25,13 +26,34 @@ pub(super) fn time_str(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
-fn push_scalar_line(out: &mut String, key: &str, value: Option<&str>) {
+/// Writes one field's `key: value` line (or lines, for a rating).
+fn push_field(out: &mut String, def: &FieldDef, value: Val<'_>) {
+    use super::yaml::scalar;
+    if def.omit_empty && value.is_empty() {
+        return;
+    }
+    let key = def.name;
     match value {
-        Some(v) => {
-            let _ = writeln!(out, "{key}: {}", super::yaml::scalar(v));
-        }
-        None => {
+        Val::None => {
             let _ = writeln!(out, "{key}:");
+        }
+        Val::Str(s) => {
+            let _ = writeln!(out, "{key}: {}", scalar(s));
+        }
+        Val::List(items) => {
+            let items: Vec<String> = items.iter().map(|l| scalar(l)).collect();
+            let _ = writeln!(out, "{key}: [{}]", items.join(", "));
+        }
+        Val::Time(t) => {
+            let _ = writeln!(out, "{key}: {}", time_str(DateTime::from_timestamp(t, 0).unwrap_or_default()));
+        }
+        Val::Rating(score, comment, date) => {
+            let _ = writeln!(out, "{key}:\n  score: {score}");
+            if let Some(c) = comment {
+                let _ = writeln!(out, "  comment: {}", scalar(c));
+            }
+            let _ =
+                writeln!(out, "  date: {}", time_str(DateTime::from_timestamp(date, 0).unwrap_or_default()));
         }
     }
 }
@@ -41,23 +63,8 @@ fn push_scalar_line(out: &mut String, key: &str, value: Option<&str>) {
 pub fn render_ticket(t: &Ticket) -> String {
     let mut out = String::with_capacity(512 + t.description.len());
     out.push_str("---\n");
-    push_scalar_line(&mut out, "id", Some(t.id.as_str()));
-    push_scalar_line(&mut out, "title", Some(&t.title));
-    push_scalar_line(&mut out, "status", Some(&t.status));
-    push_scalar_line(&mut out, "priority", Some(&t.priority));
-    push_scalar_line(&mut out, "queue", t.queue.as_deref());
-    push_scalar_line(&mut out, "requester", t.requester.as_deref());
-    push_scalar_line(&mut out, "assignee", t.assignee.as_deref());
-    let labels: Vec<String> = t.labels.iter().map(|l| super::yaml::scalar(l)).collect();
-    let _ = writeln!(out, "labels: [{}]", labels.join(", "));
-    let _ = writeln!(out, "created: {}", time_str(t.created));
-    let _ = writeln!(out, "updated: {}", time_str(t.updated));
-    if let Some(r) = &t.rating {
-        let _ = writeln!(out, "rating:\n  score: {}", r.score);
-        if let Some(c) = &r.comment {
-            let _ = writeln!(out, "  comment: {}", super::yaml::scalar(c));
-        }
-        let _ = writeln!(out, "  date: {}", time_str(r.date));
+    for def in FIELDS {
+        push_field(&mut out, def, def.get(t));
     }
     for (k, v) in &t.fields {
         let mut one = Mapping::new();
@@ -127,10 +134,6 @@ fn opt_string(value: Option<&Value>, key: &str) -> Result<Option<String>, String
     }
 }
 
-fn required_string(map: &Mapping, key: &str) -> Result<String, String> {
-    opt_string(map.get(key), key)?.ok_or_else(|| format!("`{key}` is missing or empty"))
-}
-
 fn parse_rating(value: &Value) -> Result<Option<Rating>, String> {
     if value.is_null() {
         return Ok(None);
@@ -160,51 +163,54 @@ fn parse_header(yaml: &str) -> Result<Ticket, ParseError> {
         return err(2, "the front matter must be a YAML mapping of keys to values");
     };
     let at = |key: &str, message: String| ParseError { line: key_line(yaml, key), message };
-    let id_text = required_string(&map, "id").map_err(|m| at("id", m))?;
+    let id_def = Field::Id.def();
+    let id_text = opt_string(map.get(id_def.name), id_def.name)
+        .and_then(|id| id.ok_or_else(|| "`id` is missing or empty".to_owned()))
+        .map_err(|m| at(id_def.name, m))?;
     let id = TicketId::parse(&id_text)
         .ok_or_else(|| at("id", format!("`id` is not a ticket id (10 base32 characters): {id_text}")))?;
-    let title = required_string(&map, "title").map_err(|m| at("title", m))?;
-    let status = required_string(&map, "status").map_err(|m| at("status", m))?;
-    let priority = required_string(&map, "priority").map_err(|m| at("priority", m))?;
-    let queue = opt_string(map.get("queue"), "queue").map_err(|m| at("queue", m))?;
-    let requester = opt_string(map.get("requester"), "requester").map_err(|m| at("requester", m))?;
-    let assignee = opt_string(map.get("assignee"), "assignee").map_err(|m| at("assignee", m))?;
-    let labels = match map.get("labels") {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::Sequence(items)) => items
-            .iter()
-            .map(|v| opt_string(Some(v), "labels").ok().flatten())
-            .collect::<Option<Vec<_>>>()
-            .ok_or_else(|| at("labels", "`labels` must be a list of words".into()))?,
-        Some(_) => return Err(at("labels", "`labels` must be a list, like [printer, hardware]".into())),
-    };
-    let created =
-        parse_time(map.get("created").unwrap_or(&Value::Null), "created").map_err(|m| at("created", m))?;
-    let updated =
-        parse_time(map.get("updated").unwrap_or(&Value::Null), "updated").map_err(|m| at("updated", m))?;
-    let rating = parse_rating(map.get("rating").unwrap_or(&Value::Null)).map_err(|m| at("rating", m))?;
-    let mut fields = Mapping::new();
+    let mut ticket = Ticket::blank(id, DateTime::<Utc>::UNIX_EPOCH);
+    for def in &FIELDS[1..] {
+        let value = parse_field(def, map.get(def.name)).map_err(|m| at(def.name, m))?;
+        if def.required && value == FieldValue::None {
+            return Err(at(def.name, format!("`{}` is missing or empty", def.name)));
+        }
+        let kind_matches = def.set(&mut ticket, value);
+        debug_assert!(kind_matches, "parse_field gives values of the field's kind");
+    }
     for (k, v) in map {
-        let known = k.as_str().is_some_and(|k| KNOWN_KEYS.contains(&k));
-        if !known {
-            fields.insert(k, v);
+        if !k.as_str().is_some_and(is_known_key) {
+            ticket.fields.insert(k, v);
         }
     }
-    Ok(Ticket {
-        id,
-        title,
-        status,
-        priority,
-        queue,
-        requester,
-        assignee,
-        labels,
-        created,
-        updated,
-        rating,
-        fields,
-        description: String::new(),
-        comments: Vec::new(),
+    Ok(ticket)
+}
+
+/// A field's value as found in the front matter (`None`: the key is absent).
+fn parse_field(def: &FieldDef, value: Option<&Value>) -> Result<FieldValue, String> {
+    let key = def.name;
+    Ok(match def.kind {
+        FieldKind::Id | FieldKind::Text | FieldKind::Enum(_) | FieldKind::Person => {
+            opt_string(value, key)?.map_or(FieldValue::None, FieldValue::Str)
+        }
+        FieldKind::Labels | FieldKind::People => match value {
+            None | Some(Value::Null) => FieldValue::List(Vec::new()),
+            Some(Value::Sequence(items)) => FieldValue::List(
+                items
+                    .iter()
+                    .map(|v| opt_string(Some(v), key).ok().flatten())
+                    .collect::<Option<Vec<_>>>()
+                    .ok_or_else(|| format!("`{key}` must be a list of single lines of text"))?,
+            ),
+            Some(_) => return Err(format!("`{key}` must be a list, like [a, b]")),
+        },
+        FieldKind::Time => match value {
+            None | Some(Value::Null) => FieldValue::None,
+            Some(v) => FieldValue::Time(parse_time(v, key)?),
+        },
+        FieldKind::Rating => {
+            parse_rating(value.unwrap_or(&Value::Null))?.map_or(FieldValue::None, FieldValue::Rating)
+        }
     })
 }
 
@@ -408,7 +414,7 @@ Toner was replaced last week.
                 });
             }
             if let Some((k, v)) = field
-                && !KNOWN_KEYS.contains(&k.as_str()) { t.fields.insert(k.into(), v.into()); }
+                && !is_known_key(&k) { t.fields.insert(k.into(), v.into()); }
             t
         }
     }

@@ -2,6 +2,7 @@
 //! Knows nothing of git or of the command line.
 
 mod body;
+pub mod field;
 mod file;
 mod id;
 pub mod yaml;
@@ -9,47 +10,11 @@ pub mod yaml;
 use chrono::{DateTime, SubsecRound, Utc};
 
 pub use body::{MARKER_PREFIX, unescape_line};
+pub use field::{FIELDS, Field, FieldDef, FieldKind, FieldSource, Ticket, Val, Value, is_known_key};
 pub use file::{ParseError, parse_front_matter_only, parse_ticket, render_ticket};
 pub use id::{
     ID_LEN, MIN_SHORT, TicketId, generate_comment_id, is_comment_id, normalise_prefix, unique_prefix_lengths,
 };
-
-/// Front-matter keys desk itself owns; any other key is a custom field.
-pub const KNOWN_KEYS: &[&str] = &[
-    "id",
-    "title",
-    "status",
-    "priority",
-    "queue",
-    "requester",
-    "assignee",
-    "labels",
-    "created",
-    "updated",
-    "rating",
-];
-
-/// A request tracked by the helpdesk: one Markdown file.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Ticket {
-    pub id: TicketId,
-    pub title: String,
-    pub status: String,
-    pub priority: String,
-    pub queue: Option<String>,
-    pub requester: Option<String>,
-    pub assignee: Option<String>,
-    pub labels: Vec<String>,
-    pub created: DateTime<Utc>,
-    pub updated: DateTime<Utc>,
-    pub rating: Option<Rating>,
-    /// Unknown front-matter keys, in file order.
-    pub fields: serde_yaml::Mapping,
-    /// The request as first written (Markdown).
-    pub description: String,
-    /// Replies and internal notes, oldest first.
-    pub comments: Vec<Comment>,
-}
 
 /// Requester satisfaction with a ticket.
 #[derive(Clone, Debug, PartialEq)]
@@ -124,23 +89,11 @@ pub fn email_of(person: &str) -> Option<&str> {
 impl Ticket {
     /// A new ticket with the given title, status and priority at time `now`.
     pub fn new(id: TicketId, title: String, status: String, priority: String, now: DateTime<Utc>) -> Self {
-        let now = whole_seconds(now);
-        Ticket {
-            id,
-            title,
-            status,
-            priority,
-            queue: None,
-            requester: None,
-            assignee: None,
-            labels: Vec::new(),
-            created: now,
-            updated: now,
-            rating: None,
-            fields: serde_yaml::Mapping::new(),
-            description: String::new(),
-            comments: Vec::new(),
-        }
+        let mut t = Ticket::blank(id, whole_seconds(now));
+        t.title = title;
+        t.status = status;
+        t.priority = priority;
+        t
     }
 
     /// Adds a reply or note and returns its id.

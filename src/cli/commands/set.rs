@@ -3,7 +3,7 @@
 use super::{check_line, confirm, person, update_ticket};
 use crate::cli::ticket_ref::TicketRef;
 use crate::cli::{CliError, Ctx, Result};
-use crate::model::KNOWN_KEYS;
+use crate::model::is_known_key;
 
 /// Set fields: title, priority, queue, requester, assignee, status, or any custom field.
 ///
@@ -58,7 +58,7 @@ fn parse_pair(pair: &str) -> Result<Assignment> {
         "labels" => {
             return Err(CliError::usage("labels are changed with `desk label ID +add -remove`"));
         }
-        k if KNOWN_KEYS.contains(&k) || k == "body" || k == "description" => {
+        k if is_known_key(k) || k == "body" || k == "description" => {
             return Err(CliError::usage(format!("'{k}' cannot be set"))
                 .hint("`desk edit ID` changes anything in the ticket file"));
         }
