@@ -9,7 +9,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 
 use super::Result;
-use crate::model::{Comment, Rating, Ticket, display_name};
+use crate::model::{Comment, FIELDS, Ticket, Val, display_name};
 use crate::workflow::Config;
 
 pub const BOLD: Style = Style::new().bold();
@@ -247,31 +247,50 @@ fn fit(text: &str, width: usize) -> std::borrow::Cow<'_, str> {
     cut.into()
 }
 
-/// A ticket as `--json` shows it. Field names are part of desk's interface.
-#[derive(Debug, Serialize)]
-pub struct TicketJson {
-    pub id: String,
-    pub title: String,
-    pub status: String,
-    pub priority: String,
-    pub queue: Option<String>,
-    pub requester: Option<String>,
-    pub assignee: Option<String>,
-    pub labels: Vec<String>,
-    pub created: String,
-    pub updated: String,
-    pub rating: Option<RatingJson>,
-    pub body: String,
-    pub comments: Vec<CommentJson>,
-    pub fields: serde_json::Value,
+/// A field's value in `--json`: a string, `null`, an array of strings, an
+/// RFC 3339 time, or a rating object `{score, comment, date}`.
+pub fn field_json(value: Val<'_>) -> serde_json::Value {
+    use serde_json::Value as J;
+    let time = |t: i64| J::String(rfc3339(DateTime::from_timestamp(t, 0).unwrap_or_default()));
+    match value {
+        Val::None => J::Null,
+        Val::Str(s) => J::String(s.to_owned()),
+        Val::List(items) => J::Array(items.iter().map(|i| J::String(i.clone())).collect()),
+        Val::Time(t) => time(t),
+        Val::Rating(score, comment, date) => serde_json::json!({
+            "score": score,
+            "comment": comment,
+            "date": time(date),
+        }),
+    }
 }
 
-/// A rating in `--json`.
-#[derive(Debug, Serialize)]
-pub struct RatingJson {
-    pub score: u8,
-    pub comment: Option<String>,
-    pub date: String,
+/// A ticket as `--json` shows it: every field of the field table under its JSON
+/// name, in table order, then `body`, `comments` and the custom `fields`. Field
+/// names are part of desk's interface (docs/json.md).
+#[derive(Debug)]
+pub struct TicketJson<'a>(pub &'a Ticket);
+
+impl<'a> From<&'a Ticket> for TicketJson<'a> {
+    fn from(t: &'a Ticket) -> Self {
+        TicketJson(t)
+    }
+}
+
+impl Serialize for TicketJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let t = self.0;
+        let mut map = s.serialize_map(Some(FIELDS.len() + 3))?;
+        for def in FIELDS {
+            map.serialize_entry(def.json, &field_json(def.get(t)))?;
+        }
+        map.serialize_entry("body", &t.description)?;
+        let comments: Vec<CommentJson> = t.comments.iter().map(CommentJson::from).collect();
+        map.serialize_entry("comments", &comments)?;
+        map.serialize_entry("fields", &serde_json::to_value(&t.fields).unwrap_or(serde_json::Value::Null))?;
+        map.end()
+    }
 }
 
 /// A reply or note in `--json`.
@@ -292,33 +311,6 @@ impl From<&Comment> for CommentJson {
             date: rfc3339(c.date),
             visibility: c.visibility.as_str(),
             body: c.body.clone(),
-        }
-    }
-}
-
-impl From<&Rating> for RatingJson {
-    fn from(r: &Rating) -> Self {
-        RatingJson { score: r.score, comment: r.comment.clone(), date: rfc3339(r.date) }
-    }
-}
-
-impl From<&Ticket> for TicketJson {
-    fn from(t: &Ticket) -> Self {
-        TicketJson {
-            id: t.id.to_string(),
-            title: t.title.clone(),
-            status: t.status.clone(),
-            priority: t.priority.clone(),
-            queue: t.queue.clone(),
-            requester: t.requester.clone(),
-            assignee: t.assignee.clone(),
-            labels: t.labels.clone(),
-            created: rfc3339(t.created),
-            updated: rfc3339(t.updated),
-            rating: t.rating.as_ref().map(RatingJson::from),
-            body: t.description.clone(),
-            comments: t.comments.iter().map(CommentJson::from).collect(),
-            fields: serde_json::to_value(&t.fields).unwrap_or(serde_json::Value::Null),
         }
     }
 }

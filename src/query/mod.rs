@@ -8,11 +8,13 @@ mod lex;
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 
 use crate::model::Ticket;
+use crate::model::field::{self, Domain, FIELDS, Field, FieldKind, FieldSource, Val};
 use crate::workflow::Config;
 
-/// Keys the query language knows.
-pub const KEYS: &[&str] =
-    &["status", "is", "priority", "assignee", "requester", "queue", "label", "created", "updated"];
+/// Keys the query language knows: `is:` and every queryable field's key.
+pub fn keys() -> Vec<&'static str> {
+    std::iter::once("is").chain(FIELDS.iter().filter_map(|d| d.query)).collect()
+}
 
 /// Why a query could not be understood.
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
@@ -47,20 +49,29 @@ pub enum When {
     Age(i64),
 }
 
+/// What a field term asks of the field's value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Test {
+    /// Equal to one of these (case-insensitive); for a set, one member is.
+    Values(Vec<String>),
+    /// Compared in the order `desk.yaml` gives the domain (priorities).
+    Ordered(Cmp, Vec<String>),
+    /// The person (or one of the people) is one of these.
+    People(Vec<PersonMatch>),
+    Time(Cmp, When),
+}
+
 /// One condition on a ticket.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Condition {
-    Status(Vec<String>),
+    /// `is:open`: the status is not done.
     Open,
+    /// `is:done`.
     Done,
+    /// `is:assigned`, `is:unassigned`.
     Assigned(bool),
-    Priority(Cmp, Vec<String>),
-    Assignee(Vec<PersonMatch>),
-    Requester(Vec<PersonMatch>),
-    Queue(Vec<String>),
-    Label(Vec<String>),
-    Created(Cmp, When),
-    Updated(Cmp, When),
+    /// A term on one field: `status:open`, `label:vpn`, `created:>2026-11-01`.
+    Field(Field, Test),
     /// Lowercased word or phrase.
     Text(String),
 }
@@ -76,36 +87,6 @@ pub struct Term {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Query {
     pub terms: Vec<Term>,
-}
-
-/// The fields of a ticket that queries look at.
-#[derive(Clone, Copy, Debug)]
-pub struct Fields<'a> {
-    pub title: &'a str,
-    pub status: &'a str,
-    pub priority: &'a str,
-    pub queue: Option<&'a str>,
-    pub requester: Option<&'a str>,
-    pub assignee: Option<&'a str>,
-    pub labels: &'a [String],
-    pub created: i64,
-    pub updated: i64,
-}
-
-impl<'a> From<&'a Ticket> for Fields<'a> {
-    fn from(t: &'a Ticket) -> Self {
-        Fields {
-            title: &t.title,
-            status: &t.status,
-            priority: &t.priority,
-            queue: t.queue.as_deref(),
-            requester: t.requester.as_deref(),
-            assignee: t.assignee.as_deref(),
-            labels: &t.labels,
-            created: t.created.timestamp(),
-            updated: t.updated.timestamp(),
-        }
-    }
 }
 
 /// What matching needs besides the ticket.
@@ -192,9 +173,9 @@ fn parse_term(token: &lex::Token) -> Result<Term, QueryError> {
         let values = split_values(v);
         if values.is_empty() { Err(empty()) } else { Ok(values) }
     };
-    let condition = match key.to_lowercase().as_str() {
-        "status" => Condition::Status(values(value)?),
-        "is" => match value.to_lowercase().as_str() {
+    let key = key.to_lowercase();
+    let condition = if key == "is" {
+        match value.to_lowercase().as_str() {
             "open" => Condition::Open,
             "done" | "closed" => Condition::Done,
             "assigned" => Condition::Assigned(true),
@@ -204,26 +185,28 @@ fn parse_term(token: &lex::Token) -> Result<Term, QueryError> {
                     "invalid 'is:{other}'; allowed: open, done, assigned, unassigned"
                 )));
             }
-        },
-        "priority" => {
-            let (cmp, rest) = cmp_prefix(value);
-            Condition::Priority(cmp, values(rest)?)
         }
-        "assignee" => Condition::Assignee(parse_people(&values(value)?)),
-        "requester" => Condition::Requester(parse_people(&values(value)?)),
-        "queue" => Condition::Queue(values(value)?),
-        "label" => Condition::Label(values(value)?),
-        "created" | "updated" => {
-            let (cmp, rest) = cmp_prefix(value);
-            let when = parse_when(rest)?;
-            if key == "created" { Condition::Created(cmp, when) } else { Condition::Updated(cmp, when) }
-        }
-        other => {
-            return Err(QueryError(format!(
-                "unknown query key '{other}'; known keys: {}; put text in quotes to search for it",
-                KEYS.join(", ")
-            )));
-        }
+    } else if let Some(def) = field::by_query_key(&key) {
+        let test = match def.kind {
+            FieldKind::Enum(Domain::Priority) => {
+                let (cmp, rest) = cmp_prefix(value);
+                Test::Ordered(cmp, values(rest)?)
+            }
+            FieldKind::Person | FieldKind::People => Test::People(parse_people(&values(value)?)),
+            FieldKind::Time => {
+                let (cmp, rest) = cmp_prefix(value);
+                Test::Time(cmp, parse_when(rest)?)
+            }
+            FieldKind::Id | FieldKind::Text | FieldKind::Enum(_) | FieldKind::Labels | FieldKind::Rating => {
+                Test::Values(values(value)?)
+            }
+        };
+        Condition::Field(def.field, test)
+    } else {
+        return Err(QueryError(format!(
+            "unknown query key '{key}'; known keys: {}; put text in quotes to search for it",
+            keys().join(", ")
+        )));
     };
     Ok(Term { negated, condition })
 }
@@ -243,18 +226,16 @@ impl Query {
     /// Checks statuses and priorities named in the query against the workflow.
     pub fn validate(&self, config: &Config) -> Result<(), QueryError> {
         for term in &self.terms {
-            match &term.condition {
-                Condition::Status(values) => {
-                    for v in values {
-                        config.check_status(v).map_err(QueryError)?;
-                    }
+            let Condition::Field(field, Test::Values(values) | Test::Ordered(_, values)) = &term.condition
+            else {
+                continue;
+            };
+            for v in values {
+                match field.def().kind {
+                    FieldKind::Enum(Domain::Status) => config.check_status(v).map_err(QueryError)?,
+                    FieldKind::Enum(Domain::Priority) => config.check_priority(v).map_err(QueryError)?,
+                    _ => {}
                 }
-                Condition::Priority(_, values) => {
-                    for v in values {
-                        config.check_priority(v).map_err(QueryError)?;
-                    }
-                }
-                _ => {}
             }
         }
         Ok(())
@@ -263,9 +244,9 @@ impl Query {
     /// Whether the query already says which states it wants (so `list` does
     /// not add its default `is:open`).
     pub fn names_state(&self) -> bool {
-        self.terms
-            .iter()
-            .any(|t| matches!(t.condition, Condition::Status(_) | Condition::Open | Condition::Done))
+        self.terms.iter().any(|t| {
+            matches!(t.condition, Condition::Field(Field::Status, _) | Condition::Open | Condition::Done)
+        })
     }
 
     /// Whether any term searches text beyond the title.
@@ -275,12 +256,12 @@ impl Query {
 
     /// Matches on fields only. Text terms match the title here; `None` when a
     /// text term would need the description and conversation to decide.
-    pub fn matches_fields(&self, f: &Fields<'_>, ctx: &Context<'_>) -> Option<bool> {
+    pub fn matches_fields(&self, f: &impl FieldSource, ctx: &Context<'_>) -> Option<bool> {
         let mut undecided = false;
         for term in &self.terms {
             let result = match &term.condition {
                 Condition::Text(needle) => {
-                    if f.title.to_lowercase().contains(needle.as_str()) {
+                    if title_contains(f, needle) {
                         Some(true)
                     } else {
                         None
@@ -299,11 +280,10 @@ impl Query {
 
     /// Matches a whole ticket, text terms included.
     pub fn matches(&self, t: &Ticket, ctx: &Context<'_>) -> bool {
-        let f = Fields::from(t);
         self.terms.iter().all(|term| {
             let hit = match &term.condition {
                 Condition::Text(needle) => t.contains_text(needle),
-                c => eval(c, &f, ctx),
+                c => eval(c, t, ctx),
             };
             hit != term.negated
         })
@@ -353,17 +333,28 @@ fn time_matches(t: i64, cmp: Cmp, when: When, now: i64) -> bool {
     }
 }
 
-fn eval(c: &Condition, f: &Fields<'_>, ctx: &Context<'_>) -> bool {
-    let eq_any = |have: Option<&str>, values: &[String]| {
-        have.is_some_and(|h| values.iter().any(|v| v.eq_ignore_ascii_case(h)))
-    };
+fn title_contains(f: &impl FieldSource, needle: &str) -> bool {
+    f.str(Field::Title).is_some_and(|t| t.to_lowercase().contains(needle))
+}
+
+fn eval(c: &Condition, f: &impl FieldSource, ctx: &Context<'_>) -> bool {
+    let done = || f.str(Field::Status).is_some_and(|s| ctx.config.is_done(s));
     match c {
-        Condition::Status(values) => eq_any(Some(f.status), values),
-        Condition::Open => !ctx.config.is_done(f.status),
-        Condition::Done => ctx.config.is_done(f.status),
-        Condition::Assigned(yes) => f.assignee.is_some() == *yes,
-        Condition::Priority(cmp, values) => {
-            let have = ctx.config.priority_rank(f.priority);
+        Condition::Open => !done(),
+        Condition::Done => done(),
+        Condition::Assigned(yes) => f.val(Field::Assignee).is_empty() != *yes,
+        Condition::Field(field, test) => test_value(f.val(*field), test, ctx),
+        Condition::Text(needle) => title_contains(f, needle),
+    }
+}
+
+fn test_value(have: Val<'_>, test: &Test, ctx: &Context<'_>) -> bool {
+    let eq_any = |h: &str, values: &[String]| values.iter().any(|v| v.eq_ignore_ascii_case(h));
+    match (test, have) {
+        (Test::Values(values), Val::Str(h)) => eq_any(h, values),
+        (Test::Values(values), Val::List(items)) => items.iter().any(|h| eq_any(h, values)),
+        (Test::Ordered(cmp, values), Val::Str(h)) => {
+            let have = ctx.config.priority_rank(h);
             values.iter().any(|v| {
                 let want = ctx.config.priority_rank(v);
                 match (have, want, cmp) {
@@ -371,17 +362,17 @@ fn eval(c: &Condition, f: &Fields<'_>, ctx: &Context<'_>) -> bool {
                     (Some(h), Some(w), Cmp::Ge) => h >= w,
                     (Some(h), Some(w), Cmp::Lt) => h < w,
                     (Some(h), Some(w), Cmp::Le) => h <= w,
-                    _ => f.priority.eq_ignore_ascii_case(v) && *cmp == Cmp::Eq,
+                    _ => h.eq_ignore_ascii_case(v) && *cmp == Cmp::Eq,
                 }
             })
         }
-        Condition::Assignee(wanted) => person_matches(f.assignee, wanted, ctx.me),
-        Condition::Requester(wanted) => person_matches(f.requester, wanted, ctx.me),
-        Condition::Queue(values) => eq_any(f.queue, values),
-        Condition::Label(values) => values.iter().any(|v| f.labels.iter().any(|l| l.eq_ignore_ascii_case(v))),
-        Condition::Created(cmp, when) => time_matches(f.created, *cmp, *when, ctx.now),
-        Condition::Updated(cmp, when) => time_matches(f.updated, *cmp, *when, ctx.now),
-        Condition::Text(needle) => f.title.to_lowercase().contains(needle.as_str()),
+        (Test::People(wanted), Val::List(people)) => wanted.iter().any(|w| match w {
+            PersonMatch::Nobody => people.is_empty(),
+            w => people.iter().any(|p| person_matches(Some(p), std::slice::from_ref(w), ctx.me)),
+        }),
+        (Test::People(wanted), v) => person_matches(v.as_str(), wanted, ctx.me),
+        (Test::Time(cmp, when), Val::Time(t)) => time_matches(t, *cmp, *when, ctx.now),
+        _ => false,
     }
 }
 

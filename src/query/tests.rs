@@ -37,7 +37,7 @@ fn check(query: &str, t: &Ticket) -> bool {
     let q = Query::parse(&[query]).unwrap();
     q.validate(&config).unwrap();
     let full = q.matches(t, &ctx);
-    if let Some(fast) = q.matches_fields(&Fields::from(t), &ctx) {
+    if let Some(fast) = q.matches_fields(t, &ctx) {
         assert_eq!(fast, full, "field-only match disagrees for {query}");
     }
     full
@@ -116,11 +116,11 @@ fn field_only_matching_defers_text_terms() {
     let config = Config::default();
     let ctx = Context { config: &config, now: 0, me: None };
     let q = Query::parse(&["status:open toner"]).unwrap();
-    assert_eq!(q.matches_fields(&Fields::from(&t), &ctx), None);
+    assert_eq!(q.matches_fields(&t, &ctx), None);
     let q = Query::parse(&["status:closed toner"]).unwrap();
-    assert_eq!(q.matches_fields(&Fields::from(&t), &ctx), Some(false));
+    assert_eq!(q.matches_fields(&t, &ctx), Some(false));
     let q = Query::parse(&["printer"]).unwrap();
-    assert_eq!(q.matches_fields(&Fields::from(&t), &ctx), Some(true));
+    assert_eq!(q.matches_fields(&t, &ctx), Some(true));
 }
 
 #[test]
@@ -223,7 +223,7 @@ mod properties {
             {
                 for t in [ticket("open", "high"), ticket("resolved", "low")] {
                     let full = q.matches(&t, &ctx);
-                    if let Some(fast) = q.matches_fields(&Fields::from(&t), &ctx) {
+                    if let Some(fast) = q.matches_fields(&t, &ctx) {
                         prop_assert_eq!(fast, full, "{}", text);
                     }
                 }

@@ -11,56 +11,74 @@ use git2::{ObjectType, Oid, Repository};
 use serde::{Deserialize, Serialize};
 
 use super::{Store, StoreError, TICKETS_DIR, Tip};
-use crate::model::{self, Ticket};
+use crate::model::{self, FIELDS, Field, FieldSource, Ticket, Val};
 
 const FILE_NAME: &str = "list-index";
-const VERSION: u32 = 2;
+const VERSION: u32 = 3;
 
-/// The front matter of a ticket, as lists and queries need it. Read from the
-/// index file, its text borrows the file's bytes: no allocation per field.
+/// One field's value in the index. Text borrows the index file's bytes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Indexed<'a> {
+    None,
+    Str(#[serde(borrow)] Cow<'a, str>),
+    List(Vec<String>),
+    /// Unix seconds.
+    Time(i64),
+    /// Score, comment, date (Unix seconds).
+    Rating(u8, Option<String>, i64),
+}
+
+impl Indexed<'_> {
+    fn of(v: Val<'_>) -> Indexed<'static> {
+        match v {
+            Val::None => Indexed::None,
+            Val::Str(s) => Indexed::Str(Cow::Owned(s.to_owned())),
+            Val::List(l) => Indexed::List(l.to_vec()),
+            Val::Time(t) => Indexed::Time(t),
+            Val::Rating(score, comment, date) => Indexed::Rating(score, comment.map(str::to_owned), date),
+        }
+    }
+
+    fn val(&self) -> Val<'_> {
+        match self {
+            Indexed::None => Val::None,
+            Indexed::Str(s) => Val::Str(s),
+            Indexed::List(l) => Val::List(l),
+            Indexed::Time(t) => Val::Time(*t),
+            Indexed::Rating(score, comment, date) => Val::Rating(*score, comment.as_deref(), *date),
+        }
+    }
+}
+
+/// The front matter of a ticket, as lists and queries need it: every field of
+/// [`FIELDS`], in table order.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Summary<'a> {
     #[serde(borrow)]
-    pub id: Cow<'a, str>,
-    #[serde(borrow)]
-    pub title: Cow<'a, str>,
-    #[serde(borrow)]
-    pub status: Cow<'a, str>,
-    #[serde(borrow)]
-    pub priority: Cow<'a, str>,
-    #[serde(borrow, deserialize_with = "borrowed_option")]
-    pub queue: Option<Cow<'a, str>>,
-    #[serde(borrow, deserialize_with = "borrowed_option")]
-    pub requester: Option<Cow<'a, str>>,
-    #[serde(borrow, deserialize_with = "borrowed_option")]
-    pub assignee: Option<Cow<'a, str>>,
-    pub labels: Vec<String>,
-    /// Unix seconds.
-    pub created: i64,
-    /// Unix seconds.
-    pub updated: i64,
-}
-
-/// serde borrows a `Cow<str>` field but not an `Option<Cow<str>>` one.
-fn borrowed_option<'de: 'a, 'a, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Cow<'a, str>>, D::Error> {
-    Ok(Option::<&'a str>::deserialize(d)?.map(Cow::Borrowed))
+    pub values: Vec<Indexed<'a>>,
 }
 
 impl Summary<'static> {
     fn of(t: &Ticket) -> Self {
-        let owned = |s: &Option<String>| s.clone().map(Cow::Owned);
-        Summary {
-            id: Cow::Owned(t.id.to_string()),
-            title: Cow::Owned(t.title.clone()),
-            status: Cow::Owned(t.status.clone()),
-            priority: Cow::Owned(t.priority.clone()),
-            queue: owned(&t.queue),
-            requester: owned(&t.requester),
-            assignee: owned(&t.assignee),
-            labels: t.labels.clone(),
-            created: t.created.timestamp(),
-            updated: t.updated.timestamp(),
-        }
+        Summary { values: FIELDS.iter().map(|def| Indexed::of(def.get(t))).collect() }
+    }
+}
+
+impl Summary<'_> {
+    /// The ticket's id.
+    pub fn id(&self) -> &str {
+        self.str(Field::Id).unwrap_or_default()
+    }
+
+    /// A time field, in Unix seconds (0 if missing).
+    pub fn time(&self, field: Field) -> i64 {
+        self.val(field).as_time().unwrap_or_default()
+    }
+}
+
+impl FieldSource for Summary<'_> {
+    fn val(&self, field: Field) -> Val<'_> {
+        self.values.get(field.index()).map_or(Val::None, Indexed::val)
     }
 }
 

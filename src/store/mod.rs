@@ -670,6 +670,7 @@ fn update_tree(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::FieldSource as _;
 
     fn ticket(id: &str) -> Ticket {
         let now = chrono::DateTime::from_timestamp(1_790_000_000, 0).unwrap();
@@ -740,7 +741,10 @@ mod tests {
                 entries
                     .iter()
                     .map(|e| match &e.summary {
-                        Ok(s) => (e.path.to_string(), s.title.to_string()),
+                        Ok(s) => (
+                            e.path.to_string(),
+                            s.str(crate::model::Field::Title).unwrap_or_default().to_owned(),
+                        ),
                         Err((line, message)) => (e.path.to_string(), format!("line {line}: {message}")),
                     })
                     .collect()

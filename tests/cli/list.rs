@@ -154,7 +154,11 @@ fn the_default_queue_is_every_ticket_not_done_most_urgent_first() {
     assert_eq!(f.list(&["--all", "--sort", "title"]), ["share", "laptop", "printer", "vpn"]);
     assert_eq!(f.list(&["--all", "--sort", "status"]), ["vpn", "printer", "share", "laptop"]);
     let message = f.env.desk(&["list", "--sort", "colour"]).error(2);
-    assert!(message.contains("priority, created, updated"), "{message}");
+    assert!(
+        message
+            .contains("allowed: id, title, status, priority, queue, requester, assignee, created, updated"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -265,6 +269,7 @@ fn json_has_exactly_the_documented_shape() {
                 "queue",
                 "requester",
                 "assignee",
+                "cc",
                 "labels",
                 "created",
                 "updated",
@@ -282,6 +287,7 @@ fn json_has_exactly_the_documented_shape() {
             string_or_null(&t[k]);
         }
         assert!(t["labels"].as_array().unwrap().iter().all(Value::is_string));
+        assert!(t["cc"].as_array().unwrap().iter().all(Value::is_string));
         rfc3339(&t["created"]);
         rfc3339(&t["updated"]);
         assert!(t["rating"].is_null());

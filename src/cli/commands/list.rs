@@ -6,8 +6,9 @@ use anstyle::Style;
 
 use crate::cli::output::{self, TicketJson, print_json};
 use crate::cli::{CliError, Ctx, Result};
+use crate::model::field::{self, Domain, FIELDS, Field, FieldKind, FieldSource, SortOrder, Val};
 use crate::model::{self, Ticket};
-use crate::query::{Context, Fields, Query};
+use crate::query::{Context, Query};
 use crate::store::{IndexEntry, Store, Summary, Tip};
 use crate::workflow::Config;
 
@@ -54,114 +55,79 @@ pub struct Args {
     pub sort: String,
 }
 
-/// How to order tickets.
+/// The field to sort by and whether to reverse its order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum SortField {
-    Priority,
-    Created,
-    Updated,
-    Status,
-    Assignee,
-    Title,
-    Id,
+struct Sort {
+    field: Field,
+    reverse: bool,
 }
 
-fn parse_sort(s: &str) -> Result<(SortField, bool)> {
+fn sort_names() -> Vec<&'static str> {
+    FIELDS.iter().filter(|d| d.sort != SortOrder::None).map(|d| d.name).collect()
+}
+
+fn parse_sort(s: &str) -> Result<Sort> {
     let (reverse, name) = match s.strip_prefix('-') {
         Some(rest) => (true, rest),
         None => (false, s),
     };
-    let field = match name {
-        "priority" => SortField::Priority,
-        "created" => SortField::Created,
-        "updated" => SortField::Updated,
-        "status" => SortField::Status,
-        "assignee" => SortField::Assignee,
-        "title" => SortField::Title,
-        "id" => SortField::Id,
-        other => {
-            return Err(CliError::usage(format!(
-                "invalid sort field '{other}'; allowed: priority, created, updated, status, assignee, title, id"
-            )));
+    match field::by_name(name).filter(|d| d.sort != SortOrder::None) {
+        Some(def) => Ok(Sort { field: def.field, reverse }),
+        None => {
+            Err(CliError::usage(format!("invalid sort field '{name}'; allowed: {}", sort_names().join(", "))))
         }
-    };
-    Ok((field, reverse))
+    }
 }
 
-fn compare(a: &Hit<'_>, b: &Hit<'_>, field: SortField) -> Ordering {
-    let (x, y) = (a.summary, b.summary);
-    let primary = match field {
-        SortField::Priority => b.priority_rank.cmp(&a.priority_rank),
-        SortField::Created => a.created.cmp(&b.created),
-        SortField::Updated => y.updated.cmp(&x.updated),
-        SortField::Status => a.status_rank.cmp(&b.status_rank),
-        SortField::Assignee => x.assignee.cmp(&y.assignee),
-        SortField::Title => a.title_key.cmp(&b.title_key),
-        SortField::Id => Ordering::Equal,
+/// A ticket's value of the sort field, ready to compare.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum SortKey {
+    /// No value: sorts first.
+    None,
+    /// A time, or a position in desk.yaml's order of the field's values.
+    Number(i64),
+    /// Text, lowercased.
+    Text(String),
+}
+
+fn sort_key(summary: &Summary<'_>, field: Field, config: &Config) -> SortKey {
+    let rank = |r: Option<usize>| SortKey::Number(r.map_or(-1, |r| i64::try_from(r).unwrap_or(i64::MAX)));
+    match (field.def().kind, summary.val(field)) {
+        (FieldKind::Enum(Domain::Priority), Val::Str(p)) => rank(config.priority_rank(p)),
+        (FieldKind::Enum(Domain::Status), Val::Str(s)) => SortKey::Number(
+            config
+                .workflow
+                .statuses
+                .iter()
+                .position(|x| x == s)
+                .map_or(i64::MAX, |p| i64::try_from(p).unwrap_or(i64::MAX)),
+        ),
+        (_, Val::Time(t)) => SortKey::Number(t),
+        (_, Val::Str(s)) => SortKey::Text(s.to_lowercase()),
+        _ => SortKey::None,
+    }
+}
+
+fn compare(a: &Hit<'_>, b: &Hit<'_>, sort: Sort) -> Ordering {
+    let primary = match sort.field.def().sort {
+        SortOrder::Descending => b.key.cmp(&a.key),
+        SortOrder::Ascending | SortOrder::None => a.key.cmp(&b.key),
     };
-    primary.then(a.created.cmp(&b.created)).then_with(|| x.id.cmp(&y.id))
+    let primary = if sort.reverse { primary.reverse() } else { primary };
+    primary.then(a.created.cmp(&b.created)).then_with(|| a.summary.id().cmp(b.summary.id()))
 }
 
 /// One listed ticket: its summary, the whole ticket when it had to be loaded,
-/// and its sort keys, computed once rather than in every comparison.
+/// and its sort key, computed once rather than in every comparison.
 struct Hit<'a> {
     entry: &'a IndexEntry<'a>,
     summary: &'a Summary<'a>,
     full: Option<Box<Ticket>>,
-    /// Rank in desk.yaml's priorities, -1 for unknown ones.
-    priority_rank: i64,
-    /// Position in the workflow, unknown statuses last.
-    status_rank: usize,
-    /// The lowercased title, only when sorting by title.
-    title_key: String,
+    key: SortKey,
     /// Index of its entry in the index.
     position: usize,
-    /// The summary's, kept here for a sort that does not chase pointers.
+    /// The summary's creation time, kept here for a sort that does not chase pointers.
     created: i64,
-}
-
-impl<'a> Hit<'a> {
-    fn new(
-        entry: &'a IndexEntry<'a>,
-        summary: &'a Summary<'a>,
-        full: Option<Box<Ticket>>,
-        position: usize,
-        sort: SortField,
-        config: &Config,
-    ) -> Self {
-        Hit {
-            entry,
-            summary,
-            full,
-            position,
-            created: summary.created,
-            priority_rank: config
-                .priority_rank(&summary.priority)
-                .map_or(-1, |r| i64::try_from(r).unwrap_or(i64::MAX)),
-            status_rank: config
-                .workflow
-                .statuses
-                .iter()
-                .position(|x| *x == summary.status)
-                .unwrap_or(usize::MAX),
-            title_key: if sort == SortField::Title { summary.title.to_lowercase() } else { String::new() },
-        }
-    }
-}
-
-/// The query fields of a ticket's indexed front matter.
-pub(crate) fn fields<'a>(s: &'a Summary<'_>) -> Fields<'a> {
-    Fields {
-        title: &s.title,
-        status: &s.status,
-        priority: &s.priority,
-        queue: s.queue.as_deref(),
-        requester: s.requester.as_deref(),
-        assignee: s.assignee.as_deref(),
-        labels: &s.labels,
-        created: s.created,
-        updated: s.updated,
-    }
 }
 
 impl Args {
@@ -228,14 +194,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     print_list(ctx, &store, &tip, &query, sort, args)
 }
 
-fn print_list(
-    ctx: &Ctx,
-    store: &Store,
-    tip: &Tip,
-    query: &Query,
-    sort: (SortField, bool),
-    args: &Args,
-) -> Result<()> {
+fn print_list(ctx: &Ctx, store: &Store, tip: &Tip, query: &Query, sort: Sort, args: &Args) -> Result<()> {
     let config = store.config(tip)?;
     query.validate(&config)?;
     let me = store.signatures().ok().map(|(a, _)| super::person(&a));
@@ -250,7 +209,7 @@ fn print_list(
                     continue;
                 }
             };
-            let full = match query.matches_fields(&fields(summary), &mctx) {
+            let full = match query.matches_fields(summary, &mctx) {
                 Some(true) => None,
                 Some(false) => continue,
                 None => {
@@ -261,13 +220,12 @@ fn print_list(
                     Some(Box::new(ticket))
                 }
             };
-            hits.push(Hit::new(entry, summary, full, position, sort.0, &config));
+            let key = sort_key(summary, sort.field, &config);
+            let created = summary.time(Field::Created);
+            hits.push(Hit { entry, summary, full, key, position, created });
         }
         // Ties are broken by id, so an unstable sort gives the one order.
-        hits.sort_unstable_by(|a, b| {
-            let o = compare(a, b, sort.0);
-            if sort.1 { o.reverse() } else { o }
-        });
+        hits.sort_unstable_by(|a, b| compare(a, b, sort));
         if let Some(n) = args.limit {
             hits.truncate(n);
         }
@@ -279,9 +237,10 @@ fn print_list(
                     Some(t) => *t,
                     None => store.load_blob_ticket(hit.entry.blob_id(), &hit.entry.path)?,
                 };
-                out.push(TicketJson::from(&ticket));
+                out.push(ticket);
             }
-            return print_json(&out);
+            let views: Vec<TicketJson<'_>> = out.iter().map(TicketJson).collect();
+            return print_json(&views);
         }
         if hits.is_empty() {
             eprintln!("no tickets match");
@@ -296,13 +255,16 @@ fn print_list(
         table.reserve(hits.len());
         for hit in &hits {
             let s = hit.summary;
+            let id = s.id();
+            let (status, priority) =
+                (s.str(Field::Status).unwrap_or(""), s.str(Field::Priority).unwrap_or(""));
             table.push([
-                (s.id[..lens[hit.position]].into(), output::ID),
-                (s.status.as_ref().into(), output::status_style(&config, &s.status)),
-                (s.priority.as_ref().into(), output::priority_style(&config, &s.priority)),
-                (s.assignee.as_deref().map_or("-", model::display_name).into(), Style::new()),
-                (output::age(now - s.created).into(), Style::new()),
-                (s.title.as_ref().into(), Style::new()),
+                (id.get(..lens[hit.position]).unwrap_or(id).into(), output::ID),
+                (status.into(), output::status_style(&config, status)),
+                (priority.into(), output::priority_style(&config, priority)),
+                (s.str(Field::Assignee).map_or("-", model::display_name).into(), Style::new()),
+                (output::age(now - hit.created).into(), Style::new()),
+                (s.str(Field::Title).unwrap_or("").into(), Style::new()),
             ]);
         }
         table.print(&mut anstream::stdout().lock(), output::table_width())
@@ -334,7 +296,7 @@ pub fn print_queue(ctx: &Ctx, store: &Store) -> Result<()> {
     let tip = store.require_tip()?;
     let args = Args { query: Vec::new(), all: false, json: false, limit: None, sort: "priority".into() };
     let query = Query::parse(&["is:open"])?;
-    print_list(ctx, store, &tip, &query, (SortField::Priority, false), &args)
+    print_list(ctx, store, &tip, &query, Sort { field: Field::Priority, reverse: false }, &args)
 }
 
 #[cfg(test)]

@@ -165,12 +165,11 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         store.with_index(&tip, |entries| -> Result<()> {
             for entry in entries {
                 let Ok(s) = &entry.summary else { continue };
-                let fields = super::list::fields(s);
-                let hit = match query.matches_fields(&fields, &mctx) {
+                let hit = match query.matches_fields(s, &mctx) {
                     Some(hit) => hit,
                     None => query.matches(&store.load_blob_ticket(entry.blob_id(), &entry.path)?, &mctx),
                 };
-                if hit && let Some(&sym) = symbols.get(s.id.as_ref()) {
+                if hit && let Some(&sym) = symbols.get(s.id()) {
                     set.insert(sym);
                 }
             }
