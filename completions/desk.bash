@@ -1062,7 +1062,7 @@ _desk() {
                     return 0
                     ;;
                 --by)
-                    COMPREPLY=($(compgen -W "assignee queue priority label requester" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "status priority queue requester assignee cc label" -- "${cur}"))
                     return 0
                     ;;
                 --repo)

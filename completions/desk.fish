@@ -187,11 +187,13 @@ complete -c desk -n "__fish_desk_using_subcommand log" -s h -l help -d 'Print he
 complete -c desk -n "__fish_desk_using_subcommand log" -s V -l version -d 'Print version'
 complete -c desk -n "__fish_desk_using_subcommand report" -l since -d 'Start of the window (default: 30 days ago)' -r
 complete -c desk -n "__fish_desk_using_subcommand report" -l until -d 'End of the window, not included (default: now); a day YYYY-MM-DD is included whole' -r
-complete -c desk -n "__fish_desk_using_subcommand report" -l by -d 'Also report per group' -r -f -a "assignee\t''
-queue\t''
+complete -c desk -n "__fish_desk_using_subcommand report" -l by -d 'Also report per group' -r -f -a "status\t''
 priority\t''
-label\t''
-requester\t''"
+queue\t''
+requester\t''
+assignee\t''
+cc\t''
+label\t''"
 complete -c desk -n "__fish_desk_using_subcommand report" -s C -l repo -d 'Use the repository at PATH instead of the one around the current directory' -r -F
 complete -c desk -n "__fish_desk_using_subcommand report" -l color -d 'When to use colours' -r -f -a "auto\t''
 always\t''

@@ -5,103 +5,76 @@ use std::hash::{Hash, Hasher};
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Ticket, Visibility};
+use crate::model::field::{Domain, FIELDS, Field, FieldDef, FieldKind, Track};
+use crate::model::{self, Ticket, Val, Visibility};
 
 /// What happened to a ticket in one commit. `S` is the string type: `String`
-/// for callers, an interned symbol inside the event log.
+/// for callers, an interned symbol inside the event log. Fields are named by
+/// their front-matter key (see [`crate::model::FIELDS`]); custom fields by theirs.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Kind<S> {
-    /// The ticket file appeared, with these values.
-    Created {
-        status: S,
-        priority: S,
-        queue: Option<S>,
-        requester: Option<S>,
-        assignee: Option<S>,
-        labels: Vec<S>,
-    },
+    /// The ticket file appeared. `values` holds the value of each field whose
+    /// history is tracked in full, as (field, value) pairs in table order: a
+    /// field without a value is left out, a set gives one pair per member.
+    Created { values: Vec<(S, S)> },
     /// The ticket file was removed.
     Deleted,
-    Status {
-        from: S,
-        to: S,
-    },
-    Assignee {
-        from: Option<S>,
-        to: Option<S>,
-    },
-    Priority {
-        from: S,
-        to: S,
-    },
-    Queue {
-        from: Option<S>,
-        to: Option<S>,
-    },
-    Labels {
-        added: Vec<S>,
-        removed: Vec<S>,
-    },
+    /// A single-valued field changed: a field of the table, a custom field, or
+    /// `description` (then without values).
+    Changed { field: S, from: Option<S>, to: Option<S> },
+    /// A set-valued field (labels, cc) changed.
+    Members { field: S, added: Vec<S>, removed: Vec<S> },
     /// A public reply appeared; `author` as written in the ticket file.
-    Reply {
-        comment: S,
-        author: S,
-    },
+    Reply { comment: S, author: S },
     /// An internal note appeared.
-    Note {
-        comment: S,
-        author: S,
-    },
+    Note { comment: S, author: S },
     /// The rating was given, changed or removed.
-    Rating {
-        from: Option<u8>,
-        to: Option<u8>,
-        comment: Option<S>,
-    },
-    /// Another field changed: `title`, `requester`, `description` (no values) or a custom field.
-    Field {
-        name: S,
-        from: Option<S>,
-        to: Option<S>,
-    },
+    Rating { from: Option<u8>, to: Option<u8>, comment: Option<S> },
 }
 
-impl<S> Kind<S> {
-    /// The name of the kind, as `desk log --json` prints it.
+/// The name `desk log` gives a change to the field called `field`: the field's
+/// own name for a field of the table and the description, `field` for a custom
+/// field.
+pub fn change_name(field: &str) -> &'static str {
+    match model::field::by_name(field) {
+        Some(def) => def.name,
+        None if field == DESCRIPTION => DESCRIPTION,
+        None => "field",
+    }
+}
+
+/// The name history gives the description.
+pub const DESCRIPTION: &str = "description";
+
+impl<S: AsRef<str>> Kind<S> {
+    /// The name of the kind, as `desk log --json` prints it: `created`,
+    /// `deleted`, a field's name, `field` (a custom field), `reply`, `note`, `rating`.
     pub fn name(&self) -> &'static str {
         match self {
             Kind::Created { .. } => "created",
             Kind::Deleted => "deleted",
-            Kind::Status { .. } => "status",
-            Kind::Assignee { .. } => "assignee",
-            Kind::Priority { .. } => "priority",
-            Kind::Queue { .. } => "queue",
-            Kind::Labels { .. } => "labels",
+            Kind::Changed { field, .. } | Kind::Members { field, .. } => change_name(field.as_ref()),
             Kind::Reply { .. } => "reply",
             Kind::Note { .. } => "note",
             Kind::Rating { .. } => "rating",
-            Kind::Field { .. } => "field",
         }
     }
+}
 
+impl<S> Kind<S> {
     /// The same event with every string mapped through `f`.
     pub fn map<'a, T>(&'a self, mut f: impl FnMut(&'a S) -> T) -> Kind<T> {
         let opt = |o: &'a Option<S>, f: &mut dyn FnMut(&'a S) -> T| o.as_ref().map(f);
         match self {
-            Kind::Created { status, priority, queue, requester, assignee, labels } => Kind::Created {
-                status: f(status),
-                priority: f(priority),
-                queue: opt(queue, &mut f),
-                requester: opt(requester, &mut f),
-                assignee: opt(assignee, &mut f),
-                labels: labels.iter().map(&mut f).collect(),
-            },
+            Kind::Created { values } => {
+                Kind::Created { values: values.iter().map(|(k, v)| (f(k), f(v))).collect() }
+            }
             Kind::Deleted => Kind::Deleted,
-            Kind::Status { from, to } => Kind::Status { from: f(from), to: f(to) },
-            Kind::Assignee { from, to } => Kind::Assignee { from: opt(from, &mut f), to: opt(to, &mut f) },
-            Kind::Priority { from, to } => Kind::Priority { from: f(from), to: f(to) },
-            Kind::Queue { from, to } => Kind::Queue { from: opt(from, &mut f), to: opt(to, &mut f) },
-            Kind::Labels { added, removed } => Kind::Labels {
+            Kind::Changed { field, from, to } => {
+                Kind::Changed { field: f(field), from: opt(from, &mut f), to: opt(to, &mut f) }
+            }
+            Kind::Members { field, added, removed } => Kind::Members {
+                field: f(field),
                 added: added.iter().map(&mut f).collect(),
                 removed: removed.iter().map(&mut f).collect(),
             },
@@ -109,9 +82,6 @@ impl<S> Kind<S> {
             Kind::Note { comment, author } => Kind::Note { comment: f(comment), author: f(author) },
             Kind::Rating { from, to, comment } => {
                 Kind::Rating { from: *from, to: *to, comment: opt(comment, &mut f) }
-            }
-            Kind::Field { name, from, to } => {
-                Kind::Field { name: f(name), from: opt(from, &mut f), to: opt(to, &mut f) }
             }
         }
     }
@@ -125,23 +95,67 @@ pub struct CommentFact {
     pub public: bool,
 }
 
+/// A tracked field's value in [`Facts`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FactValue {
+    None,
+    One(String),
+    Many(Vec<String>),
+    /// Score, comment, date (Unix seconds).
+    Rating(u8, Option<String>, i64),
+}
+
+impl FactValue {
+    /// The value of a field as history keeps it.
+    pub fn of(v: Val<'_>) -> FactValue {
+        match v {
+            Val::None | Val::Time(_) => FactValue::None,
+            Val::Str(s) => FactValue::One(s.to_owned()),
+            Val::List(l) => FactValue::Many(l.to_vec()),
+            Val::Rating(score, comment, date) => FactValue::Rating(score, comment.map(str::to_owned), date),
+        }
+    }
+
+    fn one(&self) -> Option<&String> {
+        match self {
+            FactValue::One(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    fn many(&self) -> &[String] {
+        match self {
+            FactValue::Many(l) => l,
+            _ => &[],
+        }
+    }
+
+    fn rating(&self) -> Option<(u8, Option<&String>)> {
+        match self {
+            FactValue::Rating(score, comment, _) => Some((*score, comment.as_ref())),
+            _ => None,
+        }
+    }
+}
+
 /// The parts of one version of a ticket that events are derived from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Facts {
-    pub title: String,
-    pub status: String,
-    pub priority: String,
-    pub queue: Option<String>,
-    pub requester: Option<String>,
-    pub assignee: Option<String>,
-    pub labels: Vec<String>,
-    /// Score, comment, date (Unix seconds).
-    pub rating: Option<(u8, Option<String>, i64)>,
+    /// Each field's value, by position in [`FIELDS`]; [`FactValue::None`] for
+    /// fields whose history is not tracked.
+    pub values: Vec<FactValue>,
     /// Custom fields: key and value (a string as it is, anything else as YAML).
     pub fields: Vec<(String, String)>,
     /// A hash of the description, to notice edits without keeping the text.
     pub description: u64,
     pub comments: Vec<CommentFact>,
+}
+
+impl Facts {
+    /// The value of `field`.
+    pub fn get(&self, field: Field) -> &FactValue {
+        self.values.get(field.index()).unwrap_or(&FactValue::None)
+    }
 }
 
 pub(super) fn text_hash(s: &str) -> u64 {
@@ -161,14 +175,10 @@ pub fn field_text(value: &serde_yaml::Value) -> String {
 impl From<&Ticket> for Facts {
     fn from(t: &Ticket) -> Self {
         Facts {
-            title: t.title.clone(),
-            status: t.status.clone(),
-            priority: t.priority.clone(),
-            queue: t.queue.clone(),
-            requester: t.requester.clone(),
-            assignee: t.assignee.clone(),
-            labels: t.labels.clone(),
-            rating: t.rating.as_ref().map(|r| (r.score, r.comment.clone(), r.date.timestamp())),
+            values: FIELDS
+                .iter()
+                .map(|def| if def.track == Track::Off { FactValue::None } else { FactValue::of(def.get(t)) })
+                .collect(),
             fields: t
                 .fields
                 .iter()
@@ -201,52 +211,95 @@ fn comment_event(c: &CommentFact) -> Kind<String> {
     }
 }
 
-fn rating_event(
-    from: Option<&(u8, Option<String>, i64)>,
-    to: Option<&(u8, Option<String>, i64)>,
-) -> Kind<String> {
-    Kind::Rating { from: from.map(|r| r.0), to: to.map(|r| r.0), comment: to.and_then(|r| r.1.clone()) }
+fn rating_event(from: &FactValue, to: &FactValue) -> Kind<String> {
+    Kind::Rating {
+        from: from.rating().map(|r| r.0),
+        to: to.rating().map(|r| r.0),
+        comment: to.rating().and_then(|r| r.1.cloned()),
+    }
+}
+
+/// Where a field's events go among a commit's events: status changes come
+/// after the conversation (a reply that resolves a ticket comes before the
+/// resolution), the rating last.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    Fields,
+    Status,
+    Rating,
+}
+
+fn phase(def: &FieldDef) -> Phase {
+    match def.kind {
+        FieldKind::Enum(Domain::Status) => Phase::Status,
+        FieldKind::Rating => Phase::Rating,
+        _ => Phase::Fields,
+    }
+}
+
+/// The events of the fields of `phase` that differ between `b` and `a`.
+fn field_events(b: &Facts, a: &Facts, which: Phase, out: &mut Vec<Kind<String>>) {
+    for def in FIELDS.iter().filter(|d| d.track != Track::Off && phase(d) == which) {
+        let (old, new) = (b.get(def.field), a.get(def.field));
+        if old == new {
+            continue;
+        }
+        if def.kind == FieldKind::Rating {
+            out.push(rating_event(old, new));
+        } else if def.is_set() {
+            let (old, new) = (old.many(), new.many());
+            let added: Vec<String> = new.iter().filter(|l| !old.contains(l)).cloned().collect();
+            let removed: Vec<String> = old.iter().filter(|l| !new.contains(l)).cloned().collect();
+            if !added.is_empty() || !removed.is_empty() {
+                out.push(Kind::Members { field: def.name.to_owned(), added, removed });
+            }
+        } else {
+            out.push(Kind::Changed {
+                field: def.name.to_owned(),
+                from: old.one().cloned(),
+                to: new.one().cloned(),
+            });
+        }
+    }
 }
 
 /// The events that turn `before` into `after`, in the order a reader expects
-/// within one commit: fields, assignment, conversation, then status and rating
-/// (so a reply that resolves a ticket comes before the resolution).
+/// within one commit: fields, description and custom fields, the conversation,
+/// then status and rating.
 pub fn diff(before: Option<&Facts>, after: Option<&Facts>) -> Vec<Kind<String>> {
     let mut out = Vec::new();
     let (b, a) = match (before, after) {
         (None, None) => return out,
         (Some(_), None) => return vec![Kind::Deleted],
         (None, Some(a)) => {
-            out.push(Kind::Created {
-                status: a.status.clone(),
-                priority: a.priority.clone(),
-                queue: a.queue.clone(),
-                requester: a.requester.clone(),
-                assignee: a.assignee.clone(),
-                labels: a.labels.clone(),
-            });
+            let mut values = Vec::new();
+            for def in FIELDS.iter().filter(|d| d.track == Track::Full && d.kind != FieldKind::Rating) {
+                match a.get(def.field) {
+                    FactValue::One(v) => values.push((def.name.to_owned(), v.clone())),
+                    FactValue::Many(items) => {
+                        values.extend(items.iter().map(|v| (def.name.to_owned(), v.clone())));
+                    }
+                    FactValue::None | FactValue::Rating(..) => {}
+                }
+            }
+            out.push(Kind::Created { values });
             out.extend(a.comments.iter().map(comment_event));
-            if a.rating.is_some() {
-                out.push(rating_event(None, a.rating.as_ref()));
+            if a.get(Field::Rating) != &FactValue::None {
+                out.push(rating_event(&FactValue::None, a.get(Field::Rating)));
             }
             return out;
         }
         (Some(b), Some(a)) => (b, a),
     };
-    let field = |name: &str, from: Option<&String>, to: Option<&String>| Kind::Field {
-        name: name.to_owned(),
+    field_events(b, a, Phase::Fields, &mut out);
+    if b.description != a.description {
+        out.push(Kind::Changed { field: DESCRIPTION.to_owned(), from: None, to: None });
+    }
+    let field = |name: &str, from: Option<&String>, to: Option<&String>| Kind::Changed {
+        field: name.to_owned(),
         from: from.cloned(),
         to: to.cloned(),
     };
-    if b.title != a.title {
-        out.push(field("title", Some(&b.title), Some(&a.title)));
-    }
-    if b.requester != a.requester {
-        out.push(field("requester", b.requester.as_ref(), a.requester.as_ref()));
-    }
-    if b.description != a.description {
-        out.push(field("description", None, None));
-    }
     for (k, v) in &a.fields {
         let old = b.fields.iter().find(|(bk, _)| bk == k).map(|(_, bv)| bv);
         if old != Some(v) {
@@ -258,31 +311,13 @@ pub fn diff(before: Option<&Facts>, after: Option<&Facts>) -> Vec<Kind<String>> 
             out.push(field(k, Some(v), None));
         }
     }
-    if b.assignee != a.assignee {
-        out.push(Kind::Assignee { from: b.assignee.clone(), to: a.assignee.clone() });
-    }
-    if b.priority != a.priority {
-        out.push(Kind::Priority { from: b.priority.clone(), to: a.priority.clone() });
-    }
-    if b.queue != a.queue {
-        out.push(Kind::Queue { from: b.queue.clone(), to: a.queue.clone() });
-    }
-    let added: Vec<String> = a.labels.iter().filter(|l| !b.labels.contains(l)).cloned().collect();
-    let removed: Vec<String> = b.labels.iter().filter(|l| !a.labels.contains(l)).cloned().collect();
-    if !added.is_empty() || !removed.is_empty() {
-        out.push(Kind::Labels { added, removed });
-    }
     for c in &a.comments {
         if !b.comments.iter().any(|old| old.id == c.id) {
             out.push(comment_event(c));
         }
     }
-    if b.status != a.status {
-        out.push(Kind::Status { from: b.status.clone(), to: a.status.clone() });
-    }
-    if b.rating != a.rating {
-        out.push(rating_event(b.rating.as_ref(), a.rating.as_ref()));
-    }
+    field_events(b, a, Phase::Status, &mut out);
+    field_events(b, a, Phase::Rating, &mut out);
     out
 }
 
@@ -295,19 +330,22 @@ pub fn diff_merge(parents: &[Option<&Facts>], after: Option<&Facts>) -> Vec<Kind
     for kind in diff(*first, after) {
         let kept = match (&kind, after) {
             (Kind::Deleted, _) => others.iter().all(Option::is_some),
-            (Kind::Labels { added, removed }, _) => {
+            (Kind::Members { field, added, removed }, _) => {
+                let members = |p: &Facts| {
+                    model::field::by_name(field).map_or(&[][..], |def| p.get(def.field).many()).to_vec()
+                };
                 let added: Vec<String> = added
                     .iter()
-                    .filter(|l| others.iter().all(|p| p.is_none_or(|p| !p.labels.contains(l))))
+                    .filter(|l| others.iter().all(|p| p.is_none_or(|p| !members(p).contains(l))))
                     .cloned()
                     .collect();
                 let removed: Vec<String> = removed
                     .iter()
-                    .filter(|l| others.iter().all(|p| p.is_some_and(|p| p.labels.contains(l))))
+                    .filter(|l| others.iter().all(|p| p.is_some_and(|p| members(p).contains(l))))
                     .cloned()
                     .collect();
                 if !added.is_empty() || !removed.is_empty() {
-                    out.push(Kind::Labels { added, removed });
+                    out.push(Kind::Members { field: field.clone(), added, removed });
                 }
                 false
             }
@@ -327,21 +365,15 @@ fn differs(kind: &Kind<String>, p: Option<&Facts>, a: &Facts) -> bool {
     let Some(p) = p else { return true };
     match kind {
         Kind::Created { .. } | Kind::Deleted => false,
-        Kind::Status { .. } => p.status != a.status,
-        Kind::Assignee { .. } => p.assignee != a.assignee,
-        Kind::Priority { .. } => p.priority != a.priority,
-        Kind::Queue { .. } => p.queue != a.queue,
-        Kind::Labels { .. } => p.labels != a.labels,
         Kind::Reply { comment, .. } | Kind::Note { comment, .. } => {
             !p.comments.iter().any(|c| &c.id == comment)
         }
-        Kind::Rating { .. } => p.rating != a.rating,
-        Kind::Field { name, .. } => match name.as_str() {
-            "title" => p.title != a.title,
-            "requester" => p.requester != a.requester,
-            "description" => p.description != a.description,
-            key => {
-                let get = |f: &Facts| f.fields.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
+        Kind::Rating { .. } => p.get(Field::Rating) != a.get(Field::Rating),
+        Kind::Changed { field, .. } | Kind::Members { field, .. } => match model::field::by_name(field) {
+            Some(def) => p.get(def.field) != a.get(def.field),
+            None if field == DESCRIPTION => p.description != a.description,
+            None => {
+                let get = |f: &Facts| f.fields.iter().find(|(k, _)| k == field).map(|(_, v)| v.clone());
                 get(p) != get(a)
             }
         },

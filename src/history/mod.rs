@@ -14,7 +14,9 @@ use serde::{Deserialize, Serialize};
 use crate::model::{self, TicketId};
 use crate::store::{CommitInfo, FileChange, Store, StoreError, Tip, TreeMemo};
 
-pub use diff::{CommentFact, Facts, Kind, diff, diff_merge, diff_tickets, field_text};
+pub use diff::{
+    CommentFact, DESCRIPTION, FactValue, Facts, Kind, change_name, diff, diff_merge, diff_tickets, field_text,
+};
 pub use scan::scan;
 
 /// An interned string in a [`History`].

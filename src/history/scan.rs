@@ -7,7 +7,8 @@
 
 use chrono::DateTime;
 
-use super::diff::{CommentFact, Facts, text_hash};
+use super::diff::{CommentFact, FactValue, Facts, text_hash};
+use crate::model::field::{self, FIELDS, FieldKind, Track};
 use crate::model::{MARKER_PREFIX, TicketId, is_comment_id, normalise_text, unescape_line};
 
 /// A scalar value as YAML would read it, when that is certain: a plain word
@@ -58,7 +59,8 @@ fn time(v: &str) -> Option<i64> {
     DateTime::parse_from_rfc3339(v).ok().map(|t| t.timestamp())
 }
 
-fn labels(v: &str) -> Option<Vec<String>> {
+/// A flow list `[a, b]` of plain scalars.
+fn list(v: &str) -> Option<Vec<String>> {
     if v.is_empty() {
         return Some(Vec::new());
     }
@@ -72,22 +74,6 @@ fn labels(v: &str) -> Option<Vec<String>> {
     inner.split(',').map(|l| scalar(l.trim())).collect()
 }
 
-/// The front matter's known keys, as found.
-#[derive(Default)]
-struct Header<'a> {
-    id: Option<&'a str>,
-    title: Option<&'a str>,
-    status: Option<&'a str>,
-    priority: Option<&'a str>,
-    queue: Option<&'a str>,
-    requester: Option<&'a str>,
-    assignee: Option<&'a str>,
-    labels: Option<&'a str>,
-    created: Option<&'a str>,
-    updated: Option<&'a str>,
-    rating: Option<(u8, Option<String>, i64)>,
-}
-
 /// The facts of a ticket file in desk's own form; `None` when the file needs
 /// the full parser (which may then also reject it).
 pub fn scan(text: &str) -> Option<Facts> {
@@ -96,7 +82,9 @@ pub fn scan(text: &str) -> Option<Facts> {
     }
     let rest = text.strip_prefix("---\n")?;
     let mut lines = rest.split('\n');
-    let mut h = Header::default();
+    // The value text of each field, by position in FIELDS; a rating is read at once.
+    let mut found: Vec<Option<&str>> = vec![None; FIELDS.len()];
+    let mut rating_value = None;
     let mut closed = false;
     while let Some(line) = lines.next() {
         if line.trim_end() == "---" {
@@ -108,47 +96,48 @@ pub fn scan(text: &str) -> Option<Facts> {
         if value.starts_with(' ') || value.ends_with(' ') || (!value.is_empty() && !line.contains(": ")) {
             return None;
         }
-        let slot = match key {
-            "id" => &mut h.id,
-            "title" => &mut h.title,
-            "status" => &mut h.status,
-            "priority" => &mut h.priority,
-            "queue" => &mut h.queue,
-            "requester" => &mut h.requester,
-            "assignee" => &mut h.assignee,
-            "labels" => &mut h.labels,
-            "created" => &mut h.created,
-            "updated" => &mut h.updated,
-            "rating" if value.is_empty() && h.rating.is_none() => {
-                h.rating = Some(rating(&mut lines)?);
-                continue;
+        // Custom fields, comments, block values: the full parser's job.
+        let def = field::by_name(key)?;
+        if def.kind == FieldKind::Rating {
+            if !value.is_empty() || rating_value.is_some() {
+                return None;
             }
-            // Custom fields, comments, block values: the full parser's job.
-            _ => return None,
-        };
-        if slot.replace(value).is_some() {
+            rating_value = Some(rating(&mut lines)?);
+            continue;
+        }
+        if found[def.field.index()].replace(value).is_some() {
             return None;
         }
     }
     if !closed {
         return None;
     }
-    id(h.id?)?;
-    time(h.created?)?;
-    time(h.updated?)?;
-    let mut facts = Facts {
-        title: required(h.title)?,
-        status: required(h.status)?,
-        priority: required(h.priority)?,
-        queue: optional(h.queue.unwrap_or("")).ok()?,
-        requester: optional(h.requester.unwrap_or("")).ok()?,
-        assignee: optional(h.assignee.unwrap_or("")).ok()?,
-        labels: labels(h.labels.unwrap_or(""))?,
-        rating: h.rating,
-        fields: Vec::new(),
-        description: 0,
-        comments: Vec::new(),
-    };
+    let mut values = Vec::with_capacity(FIELDS.len());
+    for def in FIELDS {
+        let text = found[def.field.index()];
+        let value = match def.kind {
+            FieldKind::Id => {
+                id(text?)?;
+                FactValue::None
+            }
+            FieldKind::Time => {
+                time(text?)?;
+                FactValue::None
+            }
+            FieldKind::Rating => rating_value
+                .take()
+                .map_or(FactValue::None, |(score, comment, date)| FactValue::Rating(score, comment, date)),
+            FieldKind::Labels | FieldKind::People => FactValue::Many(list(text.unwrap_or(""))?),
+            FieldKind::Text | FieldKind::Enum(_) | FieldKind::Person if def.required => {
+                FactValue::One(required(text)?)
+            }
+            FieldKind::Text | FieldKind::Enum(_) | FieldKind::Person => {
+                optional(text.unwrap_or("")).ok()?.map_or(FactValue::None, FactValue::One)
+            }
+        };
+        values.push(if def.track == Track::Off { FactValue::None } else { value });
+    }
+    let mut facts = Facts { values, fields: Vec::new(), description: 0, comments: Vec::new() };
     let mut description = Vec::new();
     let mut in_description = true;
     for line in lines {

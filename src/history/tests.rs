@@ -13,6 +13,22 @@ fn s(v: &str) -> String {
     v.to_owned()
 }
 
+fn changed(field: &str, from: Option<&str>, to: Option<&str>) -> Kind<String> {
+    Kind::Changed { field: s(field), from: from.map(s), to: to.map(s) }
+}
+
+fn members(field: &str, added: &[&str], removed: &[&str]) -> Kind<String> {
+    Kind::Members {
+        field: s(field),
+        added: added.iter().copied().map(s).collect(),
+        removed: removed.iter().copied().map(s).collect(),
+    }
+}
+
+fn created(values: &[(&str, &str)]) -> Kind<String> {
+    Kind::Created { values: values.iter().map(|(k, v)| (s(k), s(v))).collect() }
+}
+
 fn ticket() -> Ticket {
     let id = TicketId::parse("k3x9q2hm7d").expect("a valid id");
     let mut t = Ticket::new(id, s("Printer broken"), s("new"), s("normal"), at("2026-11-02T09:00:00Z"));
@@ -29,14 +45,12 @@ fn a_new_file_is_created_with_its_values_and_conversation() {
     assert_eq!(events.len(), 2);
     assert_eq!(
         events[0],
-        Kind::Created {
-            status: s("new"),
-            priority: s("normal"),
-            queue: None,
-            requester: Some(s("Jane <jane@example.com>")),
-            assignee: None,
-            labels: vec![s("printer")],
-        }
+        created(&[
+            ("status", "new"),
+            ("priority", "normal"),
+            ("requester", "Jane <jane@example.com>"),
+            ("labels", "printer")
+        ])
     );
     assert_eq!(
         events[1],
@@ -58,26 +72,28 @@ fn each_change_is_one_event_in_reading_order() {
     after.priority = s("urgent");
     after.queue = Some(s("it"));
     after.labels = vec![s("fire")];
+    after.cc = vec![s("Ann <ann@example.com>")];
     let note =
         after.add_comment(s("Bob <bob@example.com>"), at("2026-11-02T10:00:00Z"), Visibility::Internal, "x");
     let reply =
         after.add_comment(s("Bob <bob@example.com>"), at("2026-11-02T10:00:00Z"), Visibility::Public, "y");
     after.status = s("resolved");
     after.rating = Some(Rating { score: 4, comment: Some(s("ok")), date: at("2026-11-02T11:00:00Z") });
-    let bob = Some(s("Bob <bob@example.com>"));
+    let bob = Some("Bob <bob@example.com>");
     assert_eq!(
         diff_tickets(Some(&before), Some(&after)),
         vec![
-            Kind::Field { name: s("title"), from: Some(s("Printer broken")), to: Some(s("Printer on fire")) },
-            Kind::Field { name: s("description"), from: None, to: None },
-            Kind::Field { name: s("team"), from: None, to: Some(s("ops")) },
-            Kind::Assignee { from: None, to: bob.clone() },
-            Kind::Priority { from: s("normal"), to: s("urgent") },
-            Kind::Queue { from: None, to: Some(s("it")) },
-            Kind::Labels { added: vec![s("fire")], removed: vec![s("printer")] },
+            changed("title", Some("Printer broken"), Some("Printer on fire")),
+            changed("priority", Some("normal"), Some("urgent")),
+            changed("queue", None, Some("it")),
+            changed("assignee", None, bob),
+            members("cc", &["Ann <ann@example.com>"], &[]),
+            members("labels", &["fire"], &["printer"]),
+            changed("description", None, None),
+            changed("team", None, Some("ops")),
             Kind::Note { comment: note, author: s("Bob <bob@example.com>") },
             Kind::Reply { comment: reply, author: s("Bob <bob@example.com>") },
-            Kind::Status { from: s("new"), to: s("resolved") },
+            changed("status", Some("new"), Some("resolved")),
             Kind::Rating { from: None, to: Some(4), comment: Some(s("ok")) },
         ]
     );
@@ -88,8 +104,8 @@ fn each_change_is_one_event_in_reading_order() {
     assert_eq!(
         diff_tickets(Some(&after), Some(&unassigned)),
         vec![
-            Kind::Field { name: s("team"), from: Some(s("ops")), to: None },
-            Kind::Assignee { from: bob, to: None },
+            changed("assignee", bob, None),
+            changed("team", Some("ops"), None),
             Kind::Rating { from: Some(4), to: None, comment: None },
         ]
     );
@@ -117,10 +133,7 @@ fn a_merge_yields_only_what_it_changed_itself() {
     let r = Facts::from(&resolved);
     assert_eq!(
         diff_merge(&[Some(&o), Some(&t)], Some(&r)),
-        vec![
-            Kind::Labels { added: vec![s("merged")], removed: vec![] },
-            Kind::Status { from: s("pending"), to: s("resolved") },
-        ]
+        vec![members("labels", &["merged"], &[]), changed("status", Some("pending"), Some("resolved")),]
     );
     // A ticket created on the other side only: the merge made nothing.
     assert_eq!(diff_merge(&[None, Some(&t)], Some(&t)), vec![]);
@@ -128,9 +141,9 @@ fn a_merge_yields_only_what_it_changed_itself() {
 
 #[test]
 fn a_history_keeps_only_consistent_symbols() {
-    let h = History::from_events([(s("a"), 1, s("me"), Kind::Status { from: s("new"), to: s("open") })]);
+    let h = History::from_events([(s("a"), 1, s("me"), changed("status", Some("new"), Some("open")))]);
     assert!(h.is_consistent());
-    assert_eq!(h.kind(&h.events[0]), Kind::Status { from: s("new"), to: s("open") });
+    assert_eq!(h.kind(&h.events[0]), changed("status", Some("new"), Some("open")));
     let mut broken = h.clone();
     broken.events[0].actor = 99;
     assert!(!broken.is_consistent());
@@ -296,15 +309,8 @@ mod scanner {
 
 #[test]
 fn events_of_one_second_follow_commit_generations_not_walk_order() {
-    let created = Kind::Created {
-        status: s("new"),
-        priority: s("normal"),
-        queue: None,
-        requester: None,
-        assignee: None,
-        labels: vec![],
-    };
-    let status = Kind::Status { from: s("new"), to: s("open") };
+    let created = created(&[("status", "new"), ("priority", "normal")]);
+    let status = changed("status", Some("new"), Some("open"));
     let mut h = History::from_events([(s("t"), 100, s("me"), created), (s("t"), 100, s("me"), status)]);
     let commit_of = h.commits.of_events();
     let mut order = vec![1, 0];

@@ -187,7 +187,7 @@ fn parse_term(token: &lex::Token) -> Result<Term, QueryError> {
             }
         }
     } else if let Some(def) = field::by_query_key(&key) {
-        let test = match def.kind {
+        let field_test = match def.kind {
             FieldKind::Enum(Domain::Priority) => {
                 let (cmp, rest) = cmp_prefix(value);
                 Test::Ordered(cmp, values(rest)?)
@@ -201,7 +201,7 @@ fn parse_term(token: &lex::Token) -> Result<Term, QueryError> {
                 Test::Values(values(value)?)
             }
         };
-        Condition::Field(def.field, test)
+        Condition::Field(def.field, field_test)
     } else {
         return Err(QueryError(format!(
             "unknown query key '{key}'; known keys: {}; put text in quotes to search for it",

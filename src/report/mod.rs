@@ -27,6 +27,7 @@ mod tests;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::history::{Event, History, Kind, Sym};
+use crate::model::field::{FIELDS, Field, FieldKind, Track};
 use crate::query::same_person;
 
 /// A half-open time window `[from, until)` in Unix seconds.
@@ -36,14 +37,27 @@ pub struct Window {
     pub until: i64,
 }
 
-/// What tickets are grouped by.
+/// What tickets are grouped by: a field whose history is tracked in full (so
+/// its value at any moment can be replayed) and whose values name groups.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum GroupBy {
-    Assignee,
-    Queue,
-    Priority,
-    Label,
-    Requester,
+pub struct GroupBy(pub Field);
+
+impl GroupBy {
+    /// The fields a report can be grouped by, by their query key
+    /// (`assignee`, `queue`, `priority`, `label`, …).
+    pub fn choices() -> Vec<(&'static str, GroupBy)> {
+        FIELDS
+            .iter()
+            .filter(|d| {
+                d.track == Track::Full
+                    && matches!(
+                        d.kind,
+                        FieldKind::Enum(_) | FieldKind::Person | FieldKind::People | FieldKind::Labels
+                    )
+            })
+            .filter_map(|d| Some((d.query?, GroupBy(d.field))))
+            .collect()
+    }
 }
 
 /// Count, mean, median and 90th percentile of durations in seconds; the
@@ -137,49 +151,81 @@ pub struct Report {
     pub first_responses: Vec<i64>,
 }
 
-/// A ticket's values at some moment, replayed from its events.
+/// A ticket's values at some moment, replayed from its events: what the KPIs
+/// look at, and the values of the field a report groups by.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TicketState {
     pub exists: bool,
     pub created: Option<i64>,
     pub updated: i64,
     pub status: Option<Sym>,
-    pub priority: Option<Sym>,
-    pub queue: Option<Sym>,
     pub requester: Option<Sym>,
-    pub assignee: Option<Sym>,
-    pub labels: Vec<Sym>,
+    /// The values of the grouping field (one for a single-valued field).
+    pub group: Vec<Sym>,
+}
+
+/// The symbols of the field names a replay looks for.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Replay {
+    status: Option<Sym>,
+    requester: Option<Sym>,
+    group: Option<Sym>,
+}
+
+impl Replay {
+    pub fn new(history: &History, by: Option<GroupBy>) -> Replay {
+        Replay {
+            status: history.sym(Field::Status.def().name),
+            requester: history.sym(Field::Requester.def().name),
+            group: by.and_then(|b| history.sym(b.0.def().name)),
+        }
+    }
 }
 
 impl TicketState {
-    fn apply(&mut self, e: &Event, requester_field: Option<Sym>) {
+    fn apply(&mut self, e: &Event, r: Replay) {
         self.updated = e.time;
+        let is = |field: Sym, want: Option<Sym>| Some(field) == want;
         match &e.kind {
-            Kind::Created { status, priority, queue, requester, assignee, labels } => {
+            Kind::Created { values } => {
                 self.exists = true;
                 self.created.get_or_insert(e.time);
-                self.status = Some(*status);
-                self.priority = Some(*priority);
-                self.queue = *queue;
-                self.requester = *requester;
-                self.assignee = *assignee;
-                self.labels.clone_from(labels);
-            }
-            Kind::Deleted => self.exists = false,
-            Kind::Status { to, .. } => self.status = Some(*to),
-            Kind::Priority { to, .. } => self.priority = Some(*to),
-            Kind::Assignee { to, .. } => self.assignee = *to,
-            Kind::Queue { to, .. } => self.queue = *to,
-            Kind::Labels { added, removed } => {
-                self.labels.retain(|l| !removed.contains(l));
-                for l in added {
-                    if !self.labels.contains(l) {
-                        self.labels.push(*l);
+                self.status = None;
+                self.requester = None;
+                self.group.clear();
+                for &(field, value) in values {
+                    if is(field, r.status) {
+                        self.status = Some(value);
+                    }
+                    if is(field, r.requester) {
+                        self.requester = Some(value);
+                    }
+                    if is(field, r.group) {
+                        self.group.push(value);
                     }
                 }
             }
-            Kind::Field { name, to, .. } if Some(*name) == requester_field => self.requester = *to,
-            Kind::Field { .. } | Kind::Reply { .. } | Kind::Note { .. } | Kind::Rating { .. } => {}
+            Kind::Deleted => self.exists = false,
+            Kind::Changed { field, to, .. } => {
+                if is(*field, r.status) {
+                    self.status = *to;
+                }
+                if is(*field, r.requester) {
+                    self.requester = *to;
+                }
+                if is(*field, r.group) {
+                    self.group = to.iter().copied().collect();
+                }
+            }
+            Kind::Members { field, added, removed } if is(*field, r.group) => {
+                self.group.retain(|l| !removed.contains(l));
+                for l in added {
+                    if !self.group.contains(l) {
+                        self.group.push(*l);
+                    }
+                }
+            }
+            Kind::Members { .. } | Kind::Reply { .. } | Kind::Note { .. } | Kind::Rating { .. } => {}
         }
     }
 }
@@ -222,19 +268,15 @@ pub fn events_by_ticket(history: &History) -> TicketEvents {
 struct Lookups {
     /// Per symbol: a done status.
     done: Vec<bool>,
-    /// The `requester` field name.
-    requester: Option<Sym>,
+    replay: Replay,
 }
 
 impl Lookups {
-    fn new(history: &History, done: &[String]) -> Lookups {
-        let mut l = Lookups { done: vec![false; history.strings.len()], requester: None };
+    fn new(history: &History, done: &[String], by: Option<GroupBy>) -> Lookups {
+        let mut l = Lookups { done: vec![false; history.strings.len()], replay: Replay::new(history, by) };
         for (i, s) in history.strings.iter().enumerate() {
             if done.iter().any(|d| d == s) {
                 l.done[i] = true;
-            }
-            if s == "requester" && l.requester.is_none() {
-                l.requester = Sym::try_from(i).ok();
             }
         }
         l
@@ -247,13 +289,13 @@ impl Lookups {
 
 /// Every ticket's values after all its events.
 pub fn final_states(history: &History, by_ticket: &TicketEvents) -> HashMap<Sym, TicketState> {
-    let requester = history.sym("requester");
+    let replay = Replay::new(history, None);
     by_ticket
         .iter()
         .map(|(t, idxs)| {
             let mut s = TicketState::default();
             for &i in idxs {
-                s.apply(&history.events[i as usize], requester);
+                s.apply(&history.events[i as usize], replay);
             }
             (t, s)
         })
@@ -307,17 +349,18 @@ fn contribution(history: &History, idxs: &[u32], window: Window, look: &Lookups)
             Kind::Rating { to, .. } => last_rating = Some((e.time, *to)),
             _ => {}
         }
-        state.apply(e, look.requester);
+        state.apply(e, look.replay);
         let is_done = state.exists && look.is_done(state.status);
-        let entered_done =
-            !was_done && is_done && matches!(e.kind, Kind::Created { .. } | Kind::Status { .. });
+        let entered_done = !was_done
+            && is_done
+            && (matches!(e.kind, Kind::Created { .. }) || is_status_change(&e.kind, look));
         if entered_done {
             last_done_entry = Some((e.time, agent_replies));
             if in_window(e.time) {
                 c.resolved_at.push(e.time);
             }
         }
-        if was_done && matches!(e.kind, Kind::Status { .. }) && !is_done {
+        if was_done && is_status_change(&e.kind, look) && !is_done {
             ever_reopened = true;
             if in_window(e.time) {
                 c.reopened += 1;
@@ -347,6 +390,10 @@ fn contribution(history: &History, idxs: &[u32], window: Window, look: &Lookups)
     }
     c.state = state;
     c
+}
+
+fn is_status_change(kind: &Kind<Sym>, look: &Lookups) -> bool {
+    matches!(kind, Kind::Changed { field, .. } if Some(*field) == look.replay.status)
 }
 
 fn ratio(part: usize, whole: usize) -> Option<f64> {
@@ -382,16 +429,11 @@ fn metrics<'a>(contributions: impl Iterator<Item = &'a Contribution>) -> Metrics
     }
 }
 
-fn group_keys(history: &History, state: &TicketState, by: GroupBy) -> Vec<Option<String>> {
-    let s = |x: Option<Sym>| x.map(|x| history.str(x).to_owned());
-    match by {
-        GroupBy::Assignee => vec![s(state.assignee)],
-        GroupBy::Queue => vec![s(state.queue)],
-        GroupBy::Priority => vec![s(state.priority)],
-        GroupBy::Requester => vec![s(state.requester)],
-        GroupBy::Label if state.labels.is_empty() => vec![None],
-        GroupBy::Label => state.labels.iter().map(|&l| s(Some(l))).collect(),
+fn group_keys(history: &History, state: &TicketState) -> Vec<Option<String>> {
+    if state.group.is_empty() {
+        return vec![None];
     }
+    state.group.iter().map(|&v| Some(history.str(v).to_owned())).collect()
 }
 
 /// Largest number of buckets in the daily series.
@@ -450,7 +492,7 @@ pub fn report(
     by: Option<GroupBy>,
     tickets: Option<&HashSet<Sym>>,
 ) -> Report {
-    let look = Lookups::new(history, done);
+    let look = Lookups::new(history, done, by);
     let contributions: Vec<Contribution> = by_ticket
         .iter()
         .filter(|(t, _)| tickets.is_none_or(|set| set.contains(t)))
@@ -458,13 +500,13 @@ pub fn report(
         .collect();
     let overall = metrics(contributions.iter());
     let mut groups = Vec::new();
-    if let Some(by) = by {
+    if by.is_some() {
         let mut members: BTreeMap<(bool, Option<String>), Vec<usize>> = BTreeMap::new();
         for (i, c) in contributions.iter().enumerate() {
             if c.state.created.is_none() {
                 continue;
             }
-            for key in group_keys(history, &c.state, by) {
+            for key in group_keys(history, &c.state) {
                 members.entry((key.is_none(), key)).or_default().push(i);
             }
         }

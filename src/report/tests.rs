@@ -21,18 +21,14 @@ fn s(v: &str) -> String {
 }
 
 fn created(requester: &str, assignee: Option<&str>) -> Kind<String> {
-    Kind::Created {
-        status: s("new"),
-        priority: s("normal"),
-        queue: None,
-        requester: Some(s(requester)),
-        assignee: assignee.map(s),
-        labels: Vec::new(),
-    }
+    let mut values =
+        vec![(s("status"), s("new")), (s("priority"), s("normal")), (s("requester"), s(requester))];
+    values.extend(assignee.map(|a| (s("assignee"), s(a))));
+    Kind::Created { values }
 }
 
 fn status(from: &str, to: &str) -> Kind<String> {
-    Kind::Status { from: s(from), to: s(to) }
+    Kind::Changed { field: s("status"), from: Some(s(from)), to: Some(s(to)) }
 }
 
 fn reply(author: &str) -> Kind<String> {
@@ -189,7 +185,7 @@ fn a_later_window_sees_later_history_and_a_past_one_does_not_change() {
 
 #[test]
 fn groups_use_the_value_at_the_end_of_the_window() {
-    let r = run(&helpdesk(), november(), Some(GroupBy::Assignee));
+    let r = run(&helpdesk(), november(), Some(GroupBy(Field::Assignee)));
     let keys: Vec<Option<&str>> = r.groups.iter().map(|(k, _)| k.as_deref()).collect();
     assert_eq!(keys, vec![Some(BOB), Some(CAROL), None]);
     let bob = &r.groups[0].1;
@@ -214,13 +210,23 @@ fn label_groups_count_a_ticket_once_per_label_and_follow_changes() {
             "a",
             "2026-11-02T10:00:00Z",
             BOB,
-            Kind::Labels { added: vec![s("printer"), s("vip")], removed: vec![] },
+            Kind::Members { field: s("labels"), added: vec![s("printer"), s("vip")], removed: vec![] },
         ),
         ("b", "2026-11-03T09:00:00Z", JANE, created(JANE, None)),
-        ("b", "2026-11-03T10:00:00Z", BOB, Kind::Labels { added: vec![s("printer")], removed: vec![] }),
-        ("b", "2026-11-04T10:00:00Z", BOB, Kind::Labels { added: vec![], removed: vec![s("printer")] }),
+        (
+            "b",
+            "2026-11-03T10:00:00Z",
+            BOB,
+            Kind::Members { field: s("labels"), added: vec![s("printer")], removed: vec![] },
+        ),
+        (
+            "b",
+            "2026-11-04T10:00:00Z",
+            BOB,
+            Kind::Members { field: s("labels"), added: vec![], removed: vec![s("printer")] },
+        ),
     ]);
-    let r = run(&h, november(), Some(GroupBy::Label));
+    let r = run(&h, november(), Some(GroupBy(Field::Labels)));
     let got: Vec<(Option<&str>, usize)> = r.groups.iter().map(|(k, m)| (k.as_deref(), m.created)).collect();
     assert_eq!(got, vec![(Some("printer"), 1), (Some("vip"), 1), (None, 1)]);
     assert_eq!(r.overall.created, 2);
@@ -234,7 +240,7 @@ fn a_reply_by_a_new_requester_is_no_response() {
             "a",
             "2026-11-02T09:30:00Z",
             BOB,
-            Kind::Field { name: s("requester"), from: Some(s(BOB)), to: Some(s(JANE)) },
+            Kind::Changed { field: s("requester"), from: Some(s(BOB)), to: Some(s(JANE)) },
         ),
         ("a", "2026-11-02T10:00:00Z", JANE, reply(JANE)),
         ("a", "2026-11-02T11:00:00Z", BOB, reply(BOB)),

@@ -1,15 +1,15 @@
 //! `desk log`: a ticket's timeline, from the desk branch's history.
 
 use comfy_table::{Cell, Row};
-use serde::Serialize;
 use serde_json::Value;
 
 use super::short_id;
-use crate::cli::output::{self, human_time, person_short, print_json, rfc3339};
+use crate::cli::output::{self, human_time, print_json, rfc3339};
 use crate::cli::ticket_ref::TicketRef;
 use crate::cli::{Ctx, Result};
 use crate::history::{self, Kind};
-use crate::model::display_name;
+use crate::model::field::{Domain, FIELDS, FieldKind, Track};
+use crate::model::{self, display_name};
 
 /// Show a ticket's timeline: who did what, when.
 ///
@@ -25,142 +25,102 @@ pub struct Args {
     pub json: bool,
 }
 
-/// One event in `desk log --json`. Fields that do not apply to a kind are left out.
-#[derive(Debug, Serialize)]
-pub struct EventJson {
-    pub date: String,
-    pub actor: String,
-    /// created, deleted, status, assignee, priority, queue, labels, reply, note, rating, field.
-    pub kind: &'static str,
-    pub commit: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub from: Option<Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub to: Option<Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comment_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub author: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comment: Option<Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub added: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub removed: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub priority: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub queue: Option<Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub requester: Option<Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub assignee: Option<Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub labels: Option<Vec<String>>,
-}
-
-fn opt(v: Option<&String>) -> Value {
-    v.map_or(Value::Null, |s| Value::String(s.clone()))
-}
-
-impl EventJson {
-    fn new(date: i64, actor: String, commit: String, kind: &Kind<String>) -> EventJson {
-        let mut e = EventJson {
-            date: rfc3339(chrono::DateTime::from_timestamp(date, 0).unwrap_or_default()),
-            actor,
-            kind: kind.name(),
-            commit,
-            name: None,
-            from: None,
-            to: None,
-            comment_id: None,
-            author: None,
-            comment: None,
-            added: None,
-            removed: None,
-            status: None,
-            priority: None,
-            queue: None,
-            requester: None,
-            assignee: None,
-            labels: None,
-        };
-        match kind {
-            Kind::Created { status, priority, queue, requester, assignee, labels } => {
-                e.status = Some(status.clone());
-                e.priority = Some(priority.clone());
-                e.queue = Some(opt(queue.as_ref()));
-                e.requester = Some(opt(requester.as_ref()));
-                e.assignee = Some(opt(assignee.as_ref()));
-                e.labels = Some(labels.clone());
-            }
-            Kind::Deleted => {}
-            Kind::Status { from, to } | Kind::Priority { from, to } => {
-                e.from = Some(Value::String(from.clone()));
-                e.to = Some(Value::String(to.clone()));
-            }
-            Kind::Assignee { from, to } | Kind::Queue { from, to } => {
-                e.from = Some(opt(from.as_ref()));
-                e.to = Some(opt(to.as_ref()));
-            }
-            Kind::Field { name, from, to } => {
-                e.name = Some(name.clone());
-                e.from = Some(opt(from.as_ref()));
-                e.to = Some(opt(to.as_ref()));
-            }
-            Kind::Labels { added, removed } => {
-                e.added = Some(added.clone());
-                e.removed = Some(removed.clone());
-            }
-            Kind::Reply { comment, author } | Kind::Note { comment, author } => {
-                e.comment_id = Some(comment.clone());
-                e.author = Some(author.clone());
-            }
-            Kind::Rating { from, to, comment } => {
-                e.from = Some(from.map_or(Value::Null, Value::from));
-                e.to = Some(to.map_or(Value::Null, Value::from));
-                e.comment = Some(opt(comment.as_ref()));
+/// One event in `desk log --json`: `date`, `actor`, `kind`, `commit`, then the
+/// fields of its kind (docs/reports.md). Fields that do not apply are left out.
+fn event_json(date: i64, actor: String, commit: String, kind: &Kind<String>) -> Value {
+    let opt = |v: Option<&String>| v.map_or(Value::Null, |s| Value::String(s.clone()));
+    let mut e = serde_json::Map::new();
+    e.insert("date".into(), rfc3339(chrono::DateTime::from_timestamp(date, 0).unwrap_or_default()).into());
+    e.insert("actor".into(), actor.into());
+    e.insert("kind".into(), kind.name().into());
+    e.insert("commit".into(), commit.into());
+    match kind {
+        Kind::Created { values } => {
+            for def in FIELDS.iter().filter(|d| d.track == Track::Full && d.kind != FieldKind::Rating) {
+                let mut mine = values.iter().filter(|(f, _)| f == def.name).map(|(_, v)| v.clone());
+                let value = if def.is_set() {
+                    Value::from(mine.collect::<Vec<_>>())
+                } else {
+                    mine.next_back().map_or(Value::Null, Value::String)
+                };
+                e.insert(def.json.into(), value);
             }
         }
-        e
+        Kind::Deleted => {}
+        Kind::Changed { field, from, to } => {
+            if kind.name() == "field" {
+                e.insert("name".into(), field.clone().into());
+            }
+            if field != history::DESCRIPTION {
+                e.insert("from".into(), opt(from.as_ref()));
+                e.insert("to".into(), opt(to.as_ref()));
+            }
+        }
+        Kind::Members { added, removed, .. } => {
+            e.insert("added".into(), added.clone().into());
+            e.insert("removed".into(), removed.clone().into());
+        }
+        Kind::Reply { comment, author } | Kind::Note { comment, author } => {
+            e.insert("comment_id".into(), comment.clone().into());
+            e.insert("author".into(), author.clone().into());
+        }
+        Kind::Rating { from, to, comment } => {
+            e.insert("from".into(), from.map_or(Value::Null, Value::from));
+            e.insert("to".into(), to.map_or(Value::Null, Value::from));
+            e.insert("comment".into(), opt(comment.as_ref()));
+        }
+    }
+    Value::Object(e)
+}
+
+/// A value in a line for people: a person by name, anything else as it is.
+fn shown(field: &str, value: &str) -> String {
+    match model::field::by_name(field).map(|d| d.kind) {
+        Some(FieldKind::Person | FieldKind::People) => display_name(value).to_owned(),
+        _ => value.to_owned(),
     }
 }
 
 /// A line for people saying what an event did.
 fn describe(kind: &Kind<String>) -> String {
-    let person = |p: Option<&String>| person_short(p.map(String::as_str));
-    let or_none = |v: Option<&String>| v.map_or_else(|| "-".to_owned(), Clone::clone);
+    let or_none = |field: &str, v: Option<&String>| v.map_or_else(|| "-".to_owned(), |v| shown(field, v));
     match kind {
-        Kind::Created { status, priority, queue, assignee, labels, .. } => {
-            let mut parts = vec![status.clone(), priority.clone()];
-            if let Some(q) = queue {
-                parts.push(format!("queue {q}"));
-            }
-            if let Some(a) = assignee {
-                parts.push(format!("assigned to {}", display_name(a)));
-            }
-            if !labels.is_empty() {
-                parts.push(format!("labels {}", labels.join(", ")));
+        Kind::Created { values } => {
+            let mut parts: Vec<String> = Vec::new();
+            for def in FIELDS.iter().filter(|d| d.track == Track::Full) {
+                let mine: Vec<String> =
+                    values.iter().filter(|(f, _)| f == def.name).map(|(f, v)| shown(f, v)).collect();
+                if mine.is_empty() {
+                    continue;
+                }
+                // A status or priority speaks for itself; other values say what they are.
+                parts.push(match def.kind {
+                    FieldKind::Enum(Domain::Status | Domain::Priority) => mine.join(", "),
+                    _ => format!("{} {}", def.name, mine.join(", ")),
+                });
             }
             format!("created ({})", parts.join(", "))
         }
         Kind::Deleted => "deleted the ticket file".to_owned(),
-        Kind::Status { from, to } => format!("status {from} → {to}"),
-        Kind::Priority { from, to } => format!("priority {from} → {to}"),
-        Kind::Queue { from, to } => format!("queue {} → {}", or_none(from.as_ref()), or_none(to.as_ref())),
-        Kind::Assignee { from: None, to } => format!("assigned to {}", person(to.as_ref())),
-        Kind::Assignee { from, to: None } => format!("unassigned {}", person(from.as_ref())),
-        Kind::Assignee { from, to } => {
-            format!("reassigned {} → {}", person(from.as_ref()), person(to.as_ref()))
+        Kind::Changed { field, from: None, to: None } if field == history::DESCRIPTION => {
+            "edited the description".to_owned()
         }
-        Kind::Labels { added, removed } => {
-            let mut parts: Vec<String> = added.iter().map(|l| format!("+{l}")).collect();
-            parts.extend(removed.iter().map(|l| format!("-{l}")));
-            format!("labels {}", parts.join(" "))
+        Kind::Changed { field, from: None, to: Some(to) } if kind.name() == "assignee" => {
+            format!("assigned to {}", shown(field, to))
+        }
+        Kind::Changed { field, from: Some(from), to: None } if kind.name() == "assignee" => {
+            format!("unassigned {}", shown(field, from))
+        }
+        Kind::Changed { field, from, to } if kind.name() == "assignee" => {
+            format!("reassigned {} → {}", or_none(field, from.as_ref()), or_none(field, to.as_ref()))
+        }
+        Kind::Changed { field, from, to } => {
+            format!("{field} {} → {}", or_none(field, from.as_ref()), or_none(field, to.as_ref()))
+        }
+        Kind::Members { field, added, removed } => {
+            let mut parts: Vec<String> = added.iter().map(|l| format!("+{}", shown(field, l))).collect();
+            parts.extend(removed.iter().map(|l| format!("-{}", shown(field, l))));
+            format!("{field} {}", parts.join(" "))
         }
         Kind::Reply { comment, author } => format!("reply {comment} from {}", display_name(author)),
         Kind::Note { comment, author } => format!("internal note {comment} from {}", display_name(author)),
@@ -169,10 +129,6 @@ fn describe(kind: &Kind<String>) -> String {
             Some(c) => format!("rated {score}/5 “{c}”"),
             None => format!("rated {score}/5"),
         },
-        Kind::Field { name, from: None, to: None } => format!("edited the {name}"),
-        Kind::Field { name, from, to } => {
-            format!("{name}: {} → {}", or_none(from.as_ref()), or_none(to.as_ref()))
-        }
     }
 }
 
@@ -189,10 +145,10 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         .map(|&i| (&history.events[i as usize], hex(history.commits.id(commit_of[i as usize] as usize))))
         .collect();
     if args.json {
-        let out: Vec<EventJson> = events
+        let out: Vec<Value> = events
             .iter()
             .map(|(e, commit)| {
-                EventJson::new(e.time, history.str(e.actor).to_owned(), commit.clone(), &history.kind(e))
+                event_json(e.time, history.str(e.actor).to_owned(), commit.clone(), &history.kind(e))
             })
             .collect();
         return print_json(&out);

@@ -10,6 +10,7 @@ use crate::cli::chart::{self, Glyphs};
 use crate::cli::output::{self, duration, print_json, rfc3339};
 use crate::cli::{CliError, Ctx, Result};
 use crate::history;
+use crate::model::FieldKind;
 use crate::query::{Context, Query, parse_age};
 use crate::report::{self, Csat, Durations, Fcr, GroupBy, Metrics, Report, Window};
 
@@ -57,8 +58,8 @@ pub struct Args {
     pub until: Option<String>,
 
     /// Also report per group.
-    #[arg(long, value_enum, value_name = "FIELD")]
-    pub by: Option<By>,
+    #[arg(long, value_name = "FIELD", value_parser = by_parser())]
+    pub by: Option<GroupBy>,
 
     /// Print one JSON object.
     #[arg(long, conflicts_with = "csv")]
@@ -73,36 +74,22 @@ pub struct Args {
     pub chart: bool,
 }
 
-/// What `--by` groups by.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum By {
-    Assignee,
-    Queue,
-    Priority,
-    Label,
-    Requester,
+/// The values `--by` takes: the query keys of the fields a report can group by.
+fn by_parser() -> impl clap::builder::TypedValueParser<Value = GroupBy> {
+    use clap::builder::TypedValueParser as _;
+    let keys: Vec<&'static str> = GroupBy::choices().into_iter().map(|(k, _)| k).collect();
+    clap::builder::PossibleValuesParser::new(keys).map(|key| {
+        GroupBy::choices()
+            .into_iter()
+            .find_map(|(k, by)| (k == key).then_some(by))
+            .expect("clap accepts only the listed keys")
+    })
 }
 
-impl By {
-    fn group(self) -> GroupBy {
-        match self {
-            By::Assignee => GroupBy::Assignee,
-            By::Queue => GroupBy::Queue,
-            By::Priority => GroupBy::Priority,
-            By::Label => GroupBy::Label,
-            By::Requester => GroupBy::Requester,
-        }
-    }
-
-    fn name(self) -> &'static str {
-        match self {
-            By::Assignee => "assignee",
-            By::Queue => "queue",
-            By::Priority => "priority",
-            By::Label => "label",
-            By::Requester => "requester",
-        }
-    }
+/// The name of what a report is grouped by, as `--by` takes it.
+fn by_name(by: GroupBy) -> &'static str {
+    let def = by.0.def();
+    def.query.unwrap_or(def.name)
 }
 
 /// Parses a window bound: an age before `now`, a day (its start, or its end
@@ -177,7 +164,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         })??;
         Some(set)
     };
-    let by = args.by.map(By::group);
+    let by = args.by;
     let report = report::report(&history, &by_ticket, window, &config.workflow.done, by, selected.as_ref());
     if args.json {
         return print_json(&ReportJson::from(&report));
@@ -297,7 +284,7 @@ fn num<T: ToString>(v: Option<T>) -> String {
     v.map(|v| v.to_string()).unwrap_or_default()
 }
 
-fn write_csv(out: &mut impl std::io::Write, r: &Report, by: Option<By>) -> Result<()> {
+fn write_csv(out: &mut impl std::io::Write, r: &Report, by: Option<GroupBy>) -> Result<()> {
     let d = ["count", "mean_seconds", "median_seconds", "p90_seconds"];
     let mut header = vec!["by".to_owned(), "key".into(), "created".into(), "resolved".into()];
     header.extend(["reopened".into(), "backlog".into()]);
@@ -323,7 +310,7 @@ fn write_csv(out: &mut impl std::io::Write, r: &Report, by: Option<By>) -> Resul
     writeln!(out, "{}", row("all", "", &r.overall))?;
     if let Some(by) = by {
         for (key, m) in &r.groups {
-            writeln!(out, "{}", row(by.name(), key.as_deref().unwrap_or(""), m))?;
+            writeln!(out, "{}", row(by_name(by), key.as_deref().unwrap_or(""), m))?;
         }
     }
     Ok(())
@@ -353,7 +340,7 @@ fn durations_line(d: &Durations) -> String {
     )
 }
 
-fn write_table(ctx: &Ctx, out: &mut impl std::io::Write, r: &Report, by: Option<By>) -> Result<()> {
+fn write_table(ctx: &Ctx, out: &mut impl std::io::Write, r: &Report, by: Option<GroupBy>) -> Result<()> {
     let bold = output::BOLD;
     writeln!(out, "{bold}Helpdesk report{bold:#} {} → {}", time(r.window.from), time(r.window.until))?;
     let m = &r.overall;
@@ -389,7 +376,7 @@ fn write_table(ctx: &Ctx, out: &mut impl std::io::Write, r: &Report, by: Option<
     writeln!(out)?;
     let mut table = output::table(ctx.color);
     table.set_header([
-        by.name().to_uppercase().as_str(),
+        by_name(by).to_uppercase().as_str(),
         "CREATED",
         "RESOLVED",
         "REOPENED",
@@ -402,7 +389,9 @@ fn write_table(ctx: &Ctx, out: &mut impl std::io::Write, r: &Report, by: Option<
     for (key, m) in &r.groups {
         let key = match (key, by) {
             (None, _) => "(none)".to_owned(),
-            (Some(k), By::Assignee | By::Requester) => crate::model::display_name(k).to_owned(),
+            (Some(k), by) if matches!(by.0.def().kind, FieldKind::Person | FieldKind::People) => {
+                crate::model::display_name(k).to_owned()
+            }
             (Some(k), _) => k.clone(),
         };
         table.add_row([
