@@ -76,6 +76,20 @@ pub fn render_ticket(t: &Ticket) -> String {
     out
 }
 
+/// Renders a ticket as [`render_ticket`] does, after checking that the file
+/// reads back: parsed again it must render to the same bytes. A ticket that
+/// fails (an empty status, a value the file cannot hold) is never written.
+pub fn render_checked(t: &Ticket) -> Result<String, ParseError> {
+    let text = render_ticket(t);
+    let back = parse_ticket(&text)?;
+    if render_ticket(&back) != text {
+        let line =
+            text.lines().zip(render_ticket(&back).lines()).position(|(a, b)| a != b).map_or(1, |i| i + 1);
+        return err(line, "the ticket would not read back as written");
+    }
+    Ok(text)
+}
+
 /// Splits a file into its front matter (YAML text, first line number) and body
 /// (text, first line number).
 fn split(text: &str) -> Result<(&str, &str, usize), ParseError> {
@@ -356,6 +370,16 @@ Toner was replaced last week.
         assert!(parse_ticket(&broken).unwrap_err().message.contains("unknown comment kind"));
         assert_eq!(parse_ticket("no front matter").unwrap_err().line, 1);
         assert!(parse_ticket("---\nid: x\n").unwrap_err().message.contains("not closed"));
+    }
+
+    #[test]
+    fn a_ticket_that_would_not_read_back_is_not_rendered() {
+        let t = sample();
+        assert_eq!(render_checked(&t).unwrap(), render_ticket(&t));
+        let mut empty = t.clone();
+        empty.status = String::new();
+        let e = render_checked(&empty).unwrap_err();
+        assert_eq!((e.line, e.message.as_str()), (4, "`status` is missing or empty"));
     }
 
     #[test]

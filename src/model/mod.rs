@@ -11,7 +11,7 @@ use chrono::{DateTime, SubsecRound, Utc};
 
 pub use body::{MARKER_PREFIX, unescape_line};
 pub use field::{FIELDS, Field, FieldDef, FieldKind, FieldSource, Ticket, Val, Value, is_known_key};
-pub use file::{ParseError, parse_front_matter_only, parse_ticket, render_ticket};
+pub use file::{ParseError, parse_front_matter_only, parse_ticket, render_checked, render_ticket};
 pub use id::{
     ID_LEN, MIN_SHORT, TicketId, generate_comment_id, is_comment_id, normalise_prefix, unique_prefix_lengths,
 };

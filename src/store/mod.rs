@@ -42,6 +42,8 @@ pub enum StoreError {
     Ambiguous { prefix: String, candidates: Vec<String> },
     #[error("{path}: {error}")]
     Malformed { path: String, error: ParseError },
+    #[error("refusing to write {path}: desk could not read it back ({error})")]
+    Unwritable { path: String, error: ParseError },
     #[error("git does not know who you are (user.name and user.email are not set)")]
     Identity,
     #[error("the `{0}` branch is checked out in {1}; desk does not write to a checked-out branch")]
@@ -112,13 +114,16 @@ pub struct Change {
 }
 
 impl Change {
-    /// A change that writes one ticket file.
-    pub fn ticket(verb: &str, ticket: &Ticket) -> Change {
-        Change {
+    /// A change that writes one ticket file, once the file is known to read
+    /// back as written ([`model::render_checked`]).
+    pub fn ticket(verb: &str, ticket: &Ticket) -> Result<Change, StoreError> {
+        let text = model::render_checked(ticket)
+            .map_err(|error| StoreError::Unwritable { path: ticket.id.path(), error })?;
+        Ok(Change {
             summary: commit_summary(verb, ticket),
-            files: vec![(ticket.id.path(), Some(model::render_ticket(ticket).into_bytes()))],
+            files: vec![(ticket.id.path(), Some(text.into_bytes()))],
             tickets: vec![ticket.id.clone()],
-        }
+        })
     }
 
     fn message(&self) -> String {

@@ -79,7 +79,7 @@ fn update(store: &Store, who: &str, at: i64, id: &TicketId, change: impl Fn(&mut
             let mut t = store.load_ticket(tip, id)?;
             change(&mut t);
             t.updated = Utc.timestamp_opt(at, 0).unwrap().max(t.created);
-            Ok(Some(Change::ticket("update", &t)))
+            Ok(Some(Change::ticket("update", &t)?))
         })
         .unwrap();
 }
@@ -94,7 +94,9 @@ fn create(store: &Store, who: &str, at: i64, title: &str) -> TicketId {
         "normal".into(),
         Utc.timestamp_opt(at, 0).unwrap(),
     );
-    store.write(&s, &s, |_| -> Result<_, super::StoreError> { Ok(Some(Change::ticket("new", &t))) }).unwrap();
+    store
+        .write(&s, &s, |_| -> Result<_, super::StoreError> { Ok(Some(Change::ticket("new", &t)?)) })
+        .unwrap();
     id
 }
 
@@ -262,7 +264,7 @@ fn step(
                         t.add_comment(format!("{who} <x@example.com>"), now, vis, &format!("{who} says hi"));
                     comments.insert(cid);
                     t.updated = now.max(t.created);
-                    Ok(Some(Change::ticket("reply", &t)))
+                    Ok(Some(Change::ticket("reply", &t)?))
                 })
                 .unwrap();
         }

@@ -93,6 +93,22 @@ impl Config {
         if w.statuses.is_empty() {
             return Err("workflow.statuses is empty".into());
         }
+        let names = [
+            ("workflow.statuses", &w.statuses),
+            ("priorities.levels", &self.priorities.levels),
+            ("queues", &self.queues),
+        ];
+        for (list, values) in names {
+            for (i, v) in values.iter().enumerate() {
+                check_name(list, v)?;
+                if values[..i].contains(v) {
+                    return Err(format!("{list} lists `{v}` twice"));
+                }
+            }
+        }
+        if self.priorities.levels.is_empty() {
+            return Err("priorities.levels is empty".into());
+        }
         for s in w.done.iter().chain([&w.initial, &w.reopen]) {
             if !w.statuses.contains(s) {
                 return Err(format!("status `{s}` is used in workflow but not listed in workflow.statuses"));
@@ -107,6 +123,7 @@ impl Config {
         Ok(())
     }
 
+    /// Whether a status is one of `done`.
     pub fn is_done(&self, status: &str) -> bool {
         self.workflow.done.iter().any(|s| s == status)
     }
@@ -148,6 +165,23 @@ impl Config {
     }
 }
 
+/// A status, priority or queue name must be something a ticket file can hold
+/// and a query can name: a non-empty single line without commas or quotes.
+fn check_name(list: &str, name: &str) -> Result<(), String> {
+    let problem = if name.trim().is_empty() {
+        "an empty name"
+    } else if name.trim() != name {
+        "a name with spaces around it"
+    } else if name.chars().any(|c| c.is_control() || c == '\u{2028}' || c == '\u{2029}') {
+        "a control character"
+    } else if name.contains([',', '"']) {
+        "a comma or a double quote (queries could not name it)"
+    } else {
+        return Ok(());
+    };
+    Err(format!("{list} has {problem}: {name:?}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -177,6 +211,20 @@ mod tests {
         );
         assert!(c.is_done("closed") && !c.is_done("pending"));
         assert!(c.priority_rank("urgent") > c.priority_rank("low"));
+    }
+
+    #[test]
+    fn names_a_ticket_file_or_a_query_could_not_hold_are_refused() {
+        let with = |from: &str, to: &str| Config::parse(&Config::default_text().replace(from, to));
+        let e = with("- pending\n", "- pending\n  - ''\n").unwrap_err();
+        assert_eq!(e.message, "workflow.statuses has an empty name: \"\"");
+        let e = with("- pending\n", "- pending\n  - open\n").unwrap_err();
+        assert_eq!(e.message, "workflow.statuses lists `open` twice");
+        let e = with("- high\n", "- high, really\n").unwrap_err();
+        assert!(e.message.starts_with("priorities.levels has a comma"), "{e}");
+        let e = with("queues: []", "queues: [\" it\"]").unwrap_err();
+        assert!(e.message.starts_with("queues has a name with spaces"), "{e}");
+        assert!(with("queues: []", "queues: [it, on hold]").is_ok());
     }
 
     #[test]

@@ -267,6 +267,22 @@ fn a_broken_desk_yaml_is_named_with_its_line() {
 }
 
 #[test]
+fn a_status_the_file_could_not_hold_is_refused_and_nothing_is_written() {
+    // Repro: `desk status ID ""` with `""` listed among the statuses in desk.yaml.
+    let env = TestEnv::initialised();
+    let id = env.new_ticket("Printer jams", &[]);
+    let config = env.git(&["show", "refs/heads/desk:desk.yaml"]);
+    env.commit_by_hand(&[("desk.yaml", &config.replace("  - pending\n", "  - pending\n  - ''\n"))], "empty");
+    let head = env.desk_head();
+    let message = env.desk(&["status", &id, ""]).error(1);
+    assert_eq!(message, "desk.yaml: line 1: workflow.statuses has an empty name: \"\"");
+    assert_eq!(env.desk_head(), head);
+    let doctor = env.desk(&["doctor"]);
+    assert_eq!(doctor.code, 3, "{doctor}");
+    assert!(doctor.stdout.contains("workflow.statuses has an empty name"), "{doctor}");
+}
+
+#[test]
 fn writing_without_a_git_identity_says_how_to_set_one() {
     let env = TestEnv::new();
     std::fs::write(env.home.join(".gitconfig"), "").unwrap();

@@ -51,7 +51,7 @@ impl Demo<'_> {
         let when = self.now - ago;
         let sig = Signature::new(who.name, who.email, &Time::new(when.timestamp(), 0))?;
         self.store
-            .write(&sig, &sig, |_| -> Result<Option<Change>> { Ok(Some(Change::ticket(verb, ticket))) })?;
+            .write(&sig, &sig, |_| -> Result<Option<Change>> { Ok(Some(Change::ticket(verb, ticket)?)) })?;
         Ok(())
     }
 

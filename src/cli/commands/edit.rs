@@ -5,8 +5,7 @@ use std::path::PathBuf;
 use super::{short_id, signature_time};
 use crate::cli::ticket_ref::TicketRef;
 use crate::cli::{CliError, Ctx, Result, editor};
-use crate::model::render_ticket;
-use crate::store::{Change, StoreError, commit_summary, parse_at_path};
+use crate::store::{Change, StoreError, parse_at_path};
 
 /// Edit a ticket file in your editor; it is checked before it is committed.
 ///
@@ -80,11 +79,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         if store.ticket_text(tip, &id)? != original {
             return Err(keep("someone changed the ticket while you were editing".into()));
         }
-        Ok(Some(Change {
-            summary: commit_summary("edit", &ticket),
-            files: vec![(path.clone(), Some(render_ticket(&ticket).into_bytes()))],
-            tickets: vec![id.clone()],
-        }))
+        Ok(Some(Change::ticket("edit", &ticket)?))
     })?;
     eprintln!("{short}: edited");
     Ok(())

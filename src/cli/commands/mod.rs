@@ -78,7 +78,7 @@ pub fn update_ticket(
         if changed {
             ticket.updated = now.max(ticket.created);
         }
-        let change = changed.then(|| Change::ticket(verb, &ticket));
+        let change = changed.then(|| Change::ticket(verb, &ticket)).transpose()?;
         // Changing a ticket adds no ticket to its shard: its short id stays the same.
         let short = found.id.as_str()[..found.short].to_owned();
         result = Some((found.id, short, ticket));

@@ -114,7 +114,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             t.add_label(l);
         }
         t.description.clone_from(&description);
-        let change = Change::ticket("new", &t);
+        let change = Change::ticket("new", &t)?;
         created = Some(t);
         Ok(Some(change))
     })?;

@@ -6,7 +6,7 @@ use super::short_id;
 use crate::cli::output::{self, BOLD, DIM, ID, NOTE, REPLY, TicketJson, human_time, print_json};
 use crate::cli::ticket_ref::TicketRef;
 use crate::cli::{Ctx, Result, markdown};
-use crate::model::{Ticket, Visibility};
+use crate::model::{FIELDS, FieldKind, Ticket, Val, Visibility};
 
 /// Show a ticket and its conversation, Markdown rendered for the terminal.
 #[derive(Debug, clap::Args)]
@@ -46,16 +46,25 @@ fn render(ctx: &Ctx, t: &Ticket, short: &str) -> String {
     let mut field = |name: &str, value: &str| {
         let _ = writeln!(out, "{DIM}{name:<10}{DIM:#} {value}");
     };
-    field("Requester", t.requester.as_deref().unwrap_or("-"));
-    field("Assignee", t.assignee.as_deref().unwrap_or("-"));
-    if !t.labels.is_empty() {
-        field("Labels", &t.labels.join(", "));
-    }
-    field("Created", &format!("{} ({} ago)", human_time(t.created), ago(t.created.timestamp())));
-    field("Updated", &format!("{} ({} ago)", human_time(t.updated), ago(t.updated.timestamp())));
-    if let Some(r) = &t.rating {
-        let comment = r.comment.as_deref().map(|c| format!(" “{c}”")).unwrap_or_default();
-        field("Rating", &format!("{}/5{comment}", r.score));
+    // Title, status, priority and queue are on the lines above; the other fields follow.
+    for def in FIELDS {
+        let value = match (def.kind, def.get(t)) {
+            (FieldKind::Id | FieldKind::Text | FieldKind::Enum(_), _) => continue,
+            (FieldKind::Person, Val::None) => "-".to_owned(),
+            (_, v) if v.is_empty() => continue,
+            (_, Val::Str(s)) => s.to_owned(),
+            (_, Val::List(items)) => items.join(", "),
+            (_, Val::Time(secs)) => {
+                let time = chrono::DateTime::from_timestamp(secs, 0).unwrap_or_default();
+                format!("{} ({} ago)", human_time(time), ago(secs))
+            }
+            (_, Val::Rating(score, comment, _)) => {
+                let comment = comment.map(|c| format!(" “{c}”")).unwrap_or_default();
+                format!("{score}/5{comment}")
+            }
+            (_, Val::None) => continue,
+        };
+        field(def.label, &value);
     }
     for (k, v) in &t.fields {
         let key = k.as_str().map_or_else(|| format!("{k:?}"), str::to_owned);
