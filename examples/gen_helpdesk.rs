@@ -6,7 +6,7 @@
 //!
 //! `DIR` becomes (or already is) a git repository whose `desk` branch holds the
 //! tickets; the branch must not exist yet. Without `--history` each ticket is
-//! one commit; with it, about five (see `desk::bench_support`). The objects are
+//! one commit; with it, about five (see `bench/support.rs`). The objects are
 //! then repacked as `git gc` would (about a minute at 100k tickets), unless
 //! `--no-repack`.
 
@@ -16,7 +16,11 @@ use std::time::Instant;
 
 use chrono::{DateTime, Utc};
 use clap::Parser;
-use desk::bench_support::{self, Options};
+#[path = "../bench/support.rs"]
+#[allow(dead_code)] // the tests use more of it than this program
+mod bench_support;
+
+use bench_support::Options;
 
 /// Generate a git repository with a desk branch of N synthetic tickets.
 #[derive(Debug, Parser)]

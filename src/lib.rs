@@ -2,8 +2,6 @@
 //!
 //! Layers point one way: `cli` → `query`/`workflow` → `store` → `model`.
 
-#[doc(hidden)]
-pub mod bench_support;
 pub mod cli;
 pub mod history;
 pub mod merge;

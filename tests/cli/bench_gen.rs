@@ -1,7 +1,7 @@
 //! The benchmark generator (`examples/gen_helpdesk.rs`) makes helpdesks that
 //! desk itself reads without a problem.
 
-use desk::bench_support::{self, Generated, Options};
+use crate::bench_support::{self, Generated, Options};
 
 use crate::common::TestEnv;
 

@@ -3,6 +3,11 @@
 #[allow(dead_code)] // each helper is used by some test modules only
 mod common;
 
+/// The large-helpdesk generator, shared with `examples/gen_helpdesk.rs`.
+#[path = "../../bench/support.rs"]
+#[allow(dead_code)]
+mod bench_support;
+
 mod bare;
 mod basics;
 mod bench_gen;

@@ -21,9 +21,9 @@ use std::process::{Command, Stdio};
 
 use chrono::{DateTime, Utc};
 
-use crate::model::{Comment, Rating, Ticket, TicketId, Visibility, render_ticket};
-use crate::store::{DEFAULT_BRANCH, commit_summary};
-use crate::workflow::{CONFIG_PATH, Config};
+use desk::model::{Comment, Rating, Ticket, TicketId, Visibility, render_ticket};
+use desk::store::{DEFAULT_BRANCH, commit_summary};
+use desk::workflow::{CONFIG_PATH, Config};
 
 /// What to generate.
 #[derive(Clone, Debug)]
@@ -283,7 +283,7 @@ impl Rng {
     fn id_text(&mut self) -> String {
         const ALPHABET: &[u8; 32] = b"0123456789abcdefghjkmnpqrstvwxyz";
         let mut n = self.next();
-        (0..crate::model::ID_LEN)
+        (0..desk::model::ID_LEN)
             .map(|_| {
                 let c = ALPHABET[usize::try_from(n & 31).expect("5 bits fit")] as char;
                 n >>= 5;
@@ -845,7 +845,7 @@ mod tests {
             for e in 0..plan.events.len() {
                 plan.apply(e);
                 let t = plan.ticket.as_ref().unwrap();
-                assert_eq!(&crate::model::parse_ticket(&render_ticket(t)).unwrap(), t);
+                assert_eq!(&desk::model::parse_ticket(&render_ticket(t)).unwrap(), t);
             }
         }
     }
