@@ -74,6 +74,18 @@ impl TicketId {
     pub fn path(&self) -> String {
         format!("tickets/{}/{}.md", self.shard(), self.0)
     }
+
+    /// The id of the ticket file at `path`, if the path names one: a file
+    /// `tickets/<dir>/<id>.md`. This is the one rule of what a ticket file is;
+    /// a ticket file in the wrong shard directory is still one (a malformed
+    /// one: its id does not match its path).
+    pub fn from_path(path: &str) -> Option<TicketId> {
+        let (dir, file) = path.strip_prefix("tickets/")?.split_once('/')?;
+        if dir.is_empty() || file.contains('/') {
+            return None;
+        }
+        TicketId::parse(file.strip_suffix(".md")?)
+    }
 }
 
 impl fmt::Display for TicketId {
@@ -108,6 +120,28 @@ pub fn unique_prefix_lengths(sorted: &[&str]) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ticket_paths_are_tickets_dir_shard_id_md() {
+        let id = TicketId::parse("k3x9q2hm7d").unwrap();
+        assert_eq!(TicketId::from_path(&id.path()), Some(id.clone()));
+        assert_eq!(
+            TicketId::from_path("tickets/zz/k3x9q2hm7d.md"),
+            Some(id),
+            "misplaced, still a ticket file"
+        );
+        for not in [
+            "tickets/k3x9q2hm7d.md",
+            "tickets/k3/x/k3x9q2hm7d.md",
+            "tickets//k3x9q2hm7d.md",
+            "tickets/k3/k3x9q2hm7d.txt",
+            "tickets/k3/README.md",
+            "other/k3/k3x9q2hm7d.md",
+            "tickets/k3/K3X9Q2HM7D.md",
+        ] {
+            assert_eq!(TicketId::from_path(not), None, "{not}");
+        }
+    }
 
     #[test]
     fn generated_ids_are_valid_and_distinct() {

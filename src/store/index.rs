@@ -127,12 +127,7 @@ fn summarise(repo: &Repository, path: String, blob: Oid) -> Result<IndexEntry<'s
 }
 
 fn is_ticket_path(path: &str) -> bool {
-    path.rsplit('/')
-        .next()
-        .and_then(|name| name.strip_suffix(".md"))
-        .and_then(crate::model::TicketId::parse)
-        .is_some()
-        && path.matches('/').count() == 2
+    model::TicketId::from_path(path).is_some()
 }
 
 /// Builds the index of `tickets` (the `tickets/` tree of `root`) from scratch,

@@ -51,9 +51,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let files = store.files_under(tip.tree, TICKETS_DIR)?;
     let mut tickets = 0;
     for (path, blob) in files {
-        let stem = path.rsplit('/').next().and_then(|n| n.strip_suffix(".md"));
-        let well_placed = path.matches('/').count() == 2 && stem.and_then(model::TicketId::parse).is_some();
-        if !well_placed {
+        if model::TicketId::from_path(&path).is_none() {
             problems.push(Problem {
                 path,
                 line: 0,

@@ -68,7 +68,7 @@ struct SyncView {
 }
 
 fn ticket_of(path: &str) -> Option<TicketId> {
-    path.strip_prefix("tickets/")?.rsplit('/').next()?.strip_suffix(".md").and_then(TicketId::parse)
+    TicketId::from_path(path)
 }
 
 fn view(r: &SyncReport) -> SyncView {
