@@ -9,7 +9,7 @@ use serde::de::{DeserializeSeed, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
 use super::{Commits, Event, History, Strings, Sym};
-use crate::store::Store;
+use crate::store::{Store, checksum};
 
 const FILE_NAME: &str = "history";
 const MAGIC: [u8; 8] = *b"deskhist";
@@ -21,18 +21,6 @@ struct Header {
     version: u32,
     /// [`checksum`] of the encoded log that follows.
     checksum: u64,
-}
-
-/// A fast 64-bit checksum (FNV-style, eight bytes at a time): catches a
-/// truncated or damaged file, which could otherwise decode into wrong events.
-fn checksum(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for chunk in bytes.chunks(8) {
-        let mut word = [0u8; 8];
-        word[..chunk.len()].copy_from_slice(chunk);
-        h = (h ^ u64::from_le_bytes(word)).wrapping_mul(0x0000_0100_0000_01b3).rotate_left(29);
-    }
-    h ^ bytes.len() as u64
 }
 
 /// The encoded log in the cache file, once its header and checksum are checked.

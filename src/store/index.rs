@@ -144,7 +144,7 @@ fn build(store: &Store, root: Oid, tickets: Oid) -> Result<Vec<u8>, StoreError> 
         let entry = summarise(store.repo(), path, blob)?;
         bytes = postcard::to_extend(&entry, bytes).expect("index entries serialise");
     }
-    Ok(bytes)
+    Ok(seal(&bytes))
 }
 
 /// The index of `new_tree`, from `entries` (the index of `old_tree`) and the
@@ -177,18 +177,51 @@ fn update(
     Ok(encode(new_tree, map.into_values().collect()))
 }
 
-/// The start of the index file: which version and which tree it is for.
+/// The start of the encoded index: which version and which tree it is for.
 #[derive(Deserialize)]
 struct Header {
     version: u32,
     tree: [u8; 20],
 }
 
-/// The bytes of the cached index and the `tickets/` tree they are for, if the
-/// file is there and of this version.
+/// The index file starts with this and the [`checksum`] of the encoded index.
+const MAGIC: [u8; 8] = *b"desklist";
+const SEAL_LEN: usize = 16;
+
+/// A fast 64-bit checksum (FNV-style, eight bytes at a time) of a cache file's
+/// contents: catches a truncated or damaged file, which could otherwise decode
+/// into wrong answers. Shared by desk's caches.
+pub fn checksum(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for chunk in bytes.chunks(8) {
+        let mut word = [0u8; 8];
+        word[..chunk.len()].copy_from_slice(chunk);
+        h = (h ^ u64::from_le_bytes(word)).wrapping_mul(0x0000_0100_0000_01b3).rotate_left(29);
+    }
+    h ^ bytes.len() as u64
+}
+
+/// The encoded index with the magic and its checksum in front: the file's bytes.
+fn seal(body: &[u8]) -> Vec<u8> {
+    let mut file = Vec::with_capacity(SEAL_LEN + body.len());
+    file.extend_from_slice(&MAGIC);
+    file.extend_from_slice(&checksum(body).to_le_bytes());
+    file.extend_from_slice(body);
+    file
+}
+
+/// The encoded index in a file's bytes, if the magic and checksum hold.
+fn unseal(file: &[u8]) -> Option<&[u8]> {
+    let (head, body) = (file.get(..SEAL_LEN)?, &file[SEAL_LEN..]);
+    let sum = u64::from_le_bytes(head[8..].try_into().expect("8 bytes"));
+    (head[..8] == MAGIC && sum == checksum(body)).then_some(body)
+}
+
+/// The bytes of the cached index file and the `tickets/` tree it is for, if
+/// the file is there, intact and of this version.
 fn read_cache(store: &Store) -> Option<(Vec<u8>, Oid)> {
     let bytes = std::fs::read(store.cache_dir().join(FILE_NAME)).ok()?;
-    let (header, _) = postcard::take_from_bytes::<Header>(&bytes).ok()?;
+    let (header, _) = postcard::take_from_bytes::<Header>(unseal(&bytes)?).ok()?;
     (header.version == VERSION)
         .then(|| (bytes, Oid::from_bytes(&header.tree).expect("20 bytes make an object id")))
 }
@@ -209,11 +242,12 @@ fn write_cache(store: &Store, bytes: &[u8]) {
 
 fn encode(tree: Oid, entries: Vec<IndexEntry<'_>>) -> Vec<u8> {
     let file = IndexFile { version: VERSION, tree: oid_bytes(tree), entries };
-    postcard::to_stdvec(&file).expect("index entries serialise")
+    seal(&postcard::to_stdvec(&file).expect("index entries serialise"))
 }
 
-fn decode(bytes: &[u8]) -> Option<Vec<IndexEntry<'_>>> {
-    postcard::from_bytes::<IndexFile<'_>>(bytes).ok().map(|file| file.entries)
+/// The entries of an index file's bytes (see [`seal`]).
+fn decode(file: &[u8]) -> Option<Vec<IndexEntry<'_>>> {
+    postcard::from_bytes::<IndexFile<'_>>(file.get(SEAL_LEN..)?).ok().map(|file| file.entries)
 }
 
 /// The `tickets/` tree of `tip`, if it has one.

@@ -19,7 +19,7 @@ use git2::{ErrorCode, ObjectType, Oid, Repository, Signature, Tree};
 use crate::model::{self, ParseError, Ticket, TicketId};
 use crate::workflow::{CONFIG_PATH, Config};
 
-pub use index::{IndexEntry, Summary};
+pub use index::{IndexEntry, Indexed, Summary, checksum};
 pub use merge::{Conflict, MergeOutcome, TreeMerge};
 pub use sync::{SyncOptions, SyncReport, SyncState};
 pub use walk::{CommitInfo, FileChange, Objects, TreeMemo};
@@ -809,6 +809,14 @@ mod tests {
         std::fs::write(&file, other).unwrap();
         assert_eq!(listed(&store), second);
         assert_eq!(std::fs::read(&file).unwrap(), bytes);
+        // One flipped bit anywhere is noticed: the listing stays right and the file is rebuilt.
+        for bit in (0..bytes.len() * 8).step_by(7) {
+            let mut flipped = bytes.clone();
+            flipped[bit / 8] ^= 1 << (bit % 8);
+            std::fs::write(&file, &flipped).unwrap();
+            assert_eq!(listed(&store), second, "bit {bit}");
+            assert_eq!(std::fs::read(&file).unwrap(), bytes, "bit {bit}");
+        }
     }
 
     #[test]
