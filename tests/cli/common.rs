@@ -303,6 +303,28 @@ impl TestEnv {
         commit.trim().to_owned()
     }
 
+    /// Removes files from the desk branch with plain git plumbing, as one commit.
+    pub fn remove_by_hand(&self, paths: &[&str], message: &str) -> String {
+        let index = self.root.join("hand-index");
+        let _ = std::fs::remove_file(&index);
+        let index = index.to_str().unwrap().to_owned();
+        let with_index = |args: &[&str]| -> String {
+            let mut cmd = self.base_command(Path::new("git"), &self.repo);
+            cmd.env("GIT_INDEX_FILE", &index).args(args);
+            let out = run(cmd, None);
+            assert_eq!(out.code, 0, "git {args:?} failed:\n{out}");
+            out.stdout.trim().to_owned()
+        };
+        with_index(&["read-tree", "refs/heads/desk"]);
+        for path in paths {
+            with_index(&["update-index", "--force-remove", path]);
+        }
+        let tree = with_index(&["write-tree"]);
+        let commit = self.git(&["commit-tree", &tree, "-p", "refs/heads/desk", "-m", message]);
+        self.git(&["update-ref", "refs/heads/desk", commit.trim()]);
+        commit.trim().to_owned()
+    }
+
     /// Ids of every ticket on the desk branch, sorted.
     pub fn all_ids(&self) -> Vec<String> {
         let mut ids: Vec<String> = self

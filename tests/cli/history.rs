@@ -211,6 +211,23 @@ fn log_shows_every_event_including_hand_made_commits() {
 }
 
 #[test]
+fn log_shows_a_deleted_ticket_by_its_full_id() {
+    let env = TestEnv::initialised();
+    let id = new_as(&env, JANE, "2026-11-02T09:00:00Z", "Mouse broken");
+    env.desk_at("2026-11-02T10:00:00Z", &["reply", &id, "-m", "On my way"]).ok();
+    let path = format!("tickets/{}/{id}.md", &id[..2]);
+    env.remove_by_hand(&[&path], "remove a ticket by hand");
+    let log = env.desk(&["log", &id, "--json"]).ok().json();
+    let kinds: Vec<&str> = log.as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["created", "reply", "status", "deleted"], "{log:#}");
+    let text = env.desk(&["log", &id]).ok();
+    assert!(text.stdout.lines().last().unwrap_or_default().ends_with("deleted the ticket file"), "{text}");
+    // A prefix needs a file to resolve against; an id nobody ever used has no history.
+    assert!(env.desk(&["log", &id[..6]]).error(1).contains("no ticket matches"));
+    assert!(env.desk(&["log", "zzzzzzzzzz"]).error(1).contains("no ticket matches"));
+}
+
+#[test]
 fn plain_git_plumbing_commits_count_too() {
     let env = TestEnv::initialised();
     let id = new_as(&env, JANE, "2026-11-02T09:00:00Z", "Mouse broken");

@@ -9,7 +9,8 @@ use crate::cli::ticket_ref::TicketRef;
 use crate::cli::{Ctx, Result};
 use crate::history::{self, Kind};
 use crate::model::field::{Domain, FIELDS, FieldKind, Track};
-use crate::model::{self, display_name};
+use crate::model::{self, TicketId, display_name};
+use crate::store::StoreError;
 
 /// Show a ticket's timeline: who did what, when.
 ///
@@ -135,8 +136,17 @@ fn describe(kind: &Kind<String>) -> String {
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let store = ctx.store()?;
     let tip = store.require_tip()?;
-    let id = store.resolve(&tip, &args.id.0)?;
+    let (id, deleted) = match store.resolve(&tip, &args.id.0) {
+        Ok(id) => (id, false),
+        // A deleted ticket has no file to resolve a prefix against: its full id
+        // still names its history, up to the deletion.
+        Err(StoreError::NoSuchTicket(_)) if let Some(id) = TicketId::parse(&args.id.0) => (id, true),
+        Err(e) => return Err(e.into()),
+    };
     let (history, commit_of) = history::ticket_events(&store, &tip, &id)?;
+    if deleted && history.events.is_empty() {
+        return Err(StoreError::NoSuchTicket(args.id.0.clone()).into());
+    }
     let mut picked: Vec<u32> =
         (0..history.events.len()).map(|i| u32::try_from(i).expect("fewer than 4 billion events")).collect();
     history.sort_events(&mut picked, &commit_of);
@@ -154,7 +164,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         return print_json(&out);
     }
     if events.is_empty() {
-        eprintln!("{}: no history", short_id(&store, &tip, &id));
+        eprintln!("{}: no history", if deleted { id.to_string() } else { short_id(&store, &tip, &id) });
         return Ok(());
     }
     let mut table = output::table(ctx.color);
