@@ -5,6 +5,8 @@
 
 mod lex;
 
+pub use lex::is_negated_term;
+
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 
 use crate::model::Ticket;

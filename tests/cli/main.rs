@@ -3,6 +3,7 @@
 #[allow(dead_code)] // each helper is used by some test modules only
 mod common;
 
+mod args;
 mod bare;
 mod basics;
 mod bench_gen;

@@ -37,7 +37,9 @@ values is the value at rank ceil(p/100 * n); the median of an even count is the 
 A value with no data is null in JSON, empty in CSV and `-` in the table, never 0.
 
 QUERY limits the report to tickets that match it now (the `desk list` language, e.g.
-queue:it label:printer); --by groups by the ticket's value at the end of the window.";
+queue:it -label:spam); --by groups by the ticket's value at the end of the window. Options may
+stand anywhere among the terms; a word that starts with - is an option unless it is a negated
+-key:value, and after `--` every word is a query term.";
 
 /// Helpdesk KPIs over a time window: volume, backlog, first response,
 /// resolution, first-contact resolution and satisfaction.
@@ -45,7 +47,7 @@ queue:it label:printer); --by groups by the ticket's value at the end of the win
 #[command(after_help = DEFINITIONS)]
 pub struct Args {
     /// Only tickets matching these query terms (as in `desk list`).
-    #[arg(value_name = "QUERY", allow_hyphen_values = true)]
+    #[arg(value_name = "QUERY")]
     pub query: Vec<String>,
 
     /// Start of the window (default: 30 days ago).

@@ -1,0 +1,90 @@
+//! Arguments mean what they say: options are options wherever they stand,
+//! unknown options are usage errors, and negated terms are `-key:value` or
+//! follow `--`.
+
+use crate::common::TestEnv;
+
+/// A helpdesk with a printer ticket in queue `it` (mentioning "j" and "paper
+/// jam") and a spam ticket; returns the environment and both ids.
+fn helpdesk() -> (TestEnv, String, String) {
+    let env = TestEnv::initialised();
+    let printer = env.new_ticket(
+        "Printer on 3rd floor",
+        &["--queue", "it", "-l", "printer", "--requester", "Jane Doe <jane@example.com>"],
+    );
+    env.desk(&["reply", &printer, "-m", "A paper jam in tray j."]).ok();
+    let spam = env.new_ticket("Cheap watches", &["-l", "spam"]);
+    (env, printer, spam)
+}
+
+fn ids(env: &TestEnv, args: &[&str]) -> Vec<String> {
+    let json = env.desk(args).ok().json();
+    json.as_array().unwrap().iter().map(|t| t["id"].as_str().unwrap().to_owned()).collect()
+}
+
+#[test]
+fn report_options_after_the_query_are_options() {
+    let (env, _, _) = helpdesk();
+    // The README's CI example.
+    let run = env.desk(&["report", "queue:it", "--since", "4w", "--json"]).ok();
+    let report = run.json();
+    assert_eq!(report["created"], 1, "{run}");
+    assert_eq!(report["first_response"]["count"], 1, "{run}");
+    let before = env.desk(&["report", "--since", "4w", "--json", "queue:it"]).ok().json();
+    assert_eq!(report, before);
+    let csv = env.desk(&["report", "queue:it", "--csv", "--since=4w", "--by", "queue"]).ok();
+    assert!(csv.stdout.starts_with("by,key,created,"), "{csv}");
+    let negated = env.desk(&["report", "-label:spam", "--json", "--since", "4w"]).ok().json();
+    assert_eq!(negated["created"], 1);
+}
+
+#[test]
+fn list_options_stand_anywhere() {
+    let (env, printer, spam) = helpdesk();
+    assert_eq!(ids(&env, &["list", "printer", "--json"]), [printer.as_str()]);
+    assert_eq!(ids(&env, &["list", "--json", "label:spam", "--all", "--limit", "1"]), [spam.as_str()]);
+    assert_eq!(ids(&env, &["list", "-label:spam", "--json"]), [printer.as_str()]);
+    assert_eq!(ids(&env, &["list", "--json", "--sort=-title", "-L1", "is:open"]), [printer.as_str()]);
+    assert_eq!(ids(&env, &["list", "is:open", "--sort", "title", "--json", "-aL", "1"]), [spam.as_str()]);
+}
+
+#[test]
+fn an_unknown_option_is_a_usage_error_not_a_search_term() {
+    let (env, _, _) = helpdesk();
+    let head = env.desk_head();
+    for (args, named) in [
+        (&["list", "-l", "printer"][..], "'-l'"),
+        (&["list", "-j"], "'-j'"),
+        (&["list", "printer", "-j"], "'-j'"),
+        (&["list", "--jsno"], "'--jsno'"),
+        (&["report", "-x"], "'-x'"),
+        (&["report", "queue:it", "--bogus", "--json"], "'--bogus'"),
+    ] {
+        let message = env.desk(args).error(2);
+        assert!(message.contains("unexpected argument") && message.contains(named), "{args:?}: {message}");
+    }
+    // clap checks option values wherever the option stands.
+    env.desk(&["list", "printer", "--limit", "many"]).error(2);
+    env.desk(&["report", "queue:it", "--by", "colour"]).error(2);
+    assert_eq!(env.desk_head(), head);
+}
+
+#[test]
+fn a_bare_negated_word_follows_a_double_dash() {
+    let (env, printer, spam) = helpdesk();
+    let run = env.desk(&["list", "-printer"]);
+    assert!(
+        run.stderr.contains("tip: to leave out tickets that mention 'printer', write '-- -printer'"),
+        "{run}"
+    );
+    assert!(run.stderr.contains("tip: a term is negated as -key:value"), "{run}");
+    run.error(2);
+    assert_eq!(ids(&env, &["list", "--json", "--", "-printer"]), [spam.as_str()]);
+    assert_eq!(ids(&env, &["list", "--json", "--", "-j"]), [spam.as_str()]);
+    assert_eq!(ids(&env, &["list", "--json", "-\"paper jam\""]), [spam.as_str()]);
+    assert_eq!(ids(&env, &["list", "--json", "\"paper jam\""]), [printer.as_str()]);
+    // After `--` an option-like word is a term too.
+    assert_eq!(ids(&env, &["list", "--json", "printer", "--", "--all"]), [printer.as_str()]);
+    let message = env.desk(&["list", "-colour:red"]).error(2);
+    assert!(message.contains("unknown query key 'colour'"), "{message}");
+}
