@@ -88,3 +88,32 @@ fn a_bare_negated_word_follows_a_double_dash() {
     let message = env.desk(&["list", "-colour:red"]).error(2);
     assert!(message.contains("unknown query key 'colour'"), "{message}");
 }
+
+#[test]
+fn assign_takes_the_ticket_then_who_as_its_usage_says() {
+    let env = TestEnv::initialised();
+    let id = env.new_ticket("VPN drops every hour", &[]);
+    let help = env.desk(&["assign", "--help"]).ok().stdout;
+    let forms = "Usage: desk assign [OPTIONS] <ID> <WHO>\n       desk assign [OPTIONS] <ID> --me\n       \
+                 desk assign [OPTIONS] <ID> --none\n";
+    assert!(help.contains(forms), "{help}");
+    let (_, man) = desk::cli::commands::generate::generated_files()
+        .into_iter()
+        .find(|(path, _)| path == "man/desk-assign.1")
+        .expect("a man page for desk assign");
+    let man = String::from_utf8(man).unwrap();
+    assert!(man.contains("<ID> <WHO>") && !man.contains("<WHO|"), "{man}");
+
+    let run = env.desk(&["assign"]).fails(2);
+    assert!(run.stderr.contains("not provided:\n  <ID>\n  <WHO>\n"), "{run}");
+    let run = env.desk(&["assign", &id]).fails(2);
+    assert!(run.stderr.contains("not provided:\n  <WHO>\n") && run.stderr.contains("<ID> --me"), "{run}");
+    env.desk(&["assign", &id, "Bob Agent <bob@example.com>", "--me"]).error(2);
+    env.desk(&["assign", &id, "--none", "--me"]).error(2);
+    // The order the usage gives is the order the command takes.
+    let message = env.desk(&["assign", "Bob Agent <bob@example.com>", &id]).error(2);
+    assert!(message.contains("is not a ticket id"), "{message}");
+    for args in [[&id, "Bob Agent <bob@example.com>"], [&id, "--me"], [&id, "--none"]] {
+        env.desk(&[&["assign"][..], &args[..]].concat()).ok();
+    }
+}

@@ -69,6 +69,7 @@ impl Run {
                 || line.starts_with("  tip: ")
                 || line.starts_with("  [possible values: ")
                 || line.starts_with("Usage: ")
+                || line.starts_with("       desk ")
                 || line.starts_with("For more information");
             assert!(
                 line.starts_with("hint: ") || line.starts_with("caused by: ") || clap_tail,

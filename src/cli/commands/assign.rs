@@ -6,13 +6,20 @@ use crate::cli::{Ctx, Result};
 
 /// Assign a ticket to someone, to yourself (--me), or to nobody (--none).
 #[derive(Debug, clap::Args)]
-#[command(group(clap::ArgGroup::new("who").required(true).args(["person", "me", "none"])))]
+// The three forms, ticket first: derived usage would show `[WHO]` as optional.
+#[command(override_usage = "desk assign [OPTIONS] <ID> <WHO>\n       \
+                            desk assign [OPTIONS] <ID> --me\n       \
+                            desk assign [OPTIONS] <ID> --none")]
 pub struct Args {
     /// The ticket (any unique prefix of its id).
     pub id: TicketRef,
 
-    /// Who: `Name <email>`, or `me`.
-    #[arg(value_name = "WHO")]
+    /// Who: `Name <email>`, or `me` for you.
+    #[arg(
+        value_name = "WHO",
+        required_unless_present_any = ["me", "none"],
+        conflicts_with_all = ["me", "none"]
+    )]
     pub person: Option<String>,
 
     /// Assign it to yourself (your git user.name and user.email).
@@ -20,7 +27,7 @@ pub struct Args {
     pub me: bool,
 
     /// Remove the assignee.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "me")]
     pub none: bool,
 }
 
