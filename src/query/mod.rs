@@ -163,11 +163,17 @@ pub fn parse_age(v: &str) -> Option<i64> {
     n.checked_mul(unit)
 }
 
+/// Whether a person given on the command line means the user: `me` or `@me`,
+/// in any case. The same words mean the same in a query and in a change.
+pub fn means_me(person: &str) -> bool {
+    person.eq_ignore_ascii_case("me") || person.eq_ignore_ascii_case("@me")
+}
+
 fn parse_people(values: &[String]) -> Vec<PersonMatch> {
     values
         .iter()
         .map(|p| match p.to_lowercase().as_str() {
-            "me" | "@me" => PersonMatch::Me,
+            me if means_me(me) => PersonMatch::Me,
             "none" => PersonMatch::Nobody,
             lower => PersonMatch::Part(lower.to_owned()),
         })

@@ -117,3 +117,32 @@ fn assign_takes_the_ticket_then_who_as_its_usage_says() {
         env.desk(&[&["assign"][..], &args[..]].concat()).ok();
     }
 }
+
+#[test]
+fn me_and_at_me_mean_the_git_user_wherever_a_person_is_given() {
+    const ME: &str = "Test Agent <agent@example.com>";
+    let env = TestEnv::initialised();
+    let field = |id: &str, key: &str| env.desk(&["show", id, "--json"]).ok().json()[key].clone();
+    let jane = "Jane Doe <jane@example.com>";
+    for who in ["@me", "me", "ME", "@Me"] {
+        let id = env.new_ticket("Printer jam", &["--requester", jane]);
+        env.desk(&["assign", &id, who]).ok();
+        assert_eq!(field(&id, "assignee"), ME, "desk assign ID {who}");
+    }
+    let id = env.new_ticket("Laptop fan", &["--assignee", "@me", "--requester", "@me"]);
+    assert_eq!((field(&id, "assignee"), field(&id, "requester")), (ME.into(), ME.into()));
+    let id = env.new_ticket("VPN", &["--assignee", "Me", "--requester", "me"]);
+    assert_eq!((field(&id, "assignee"), field(&id, "requester")), (ME.into(), ME.into()));
+    let id = env.new_ticket("Share", &["--requester", jane]);
+    env.desk(&["set", &id, "assignee=@me", "requester=@me"]).ok();
+    assert_eq!((field(&id, "assignee"), field(&id, "requester")), (ME.into(), ME.into()));
+    let again = env.desk(&["set", &id, "requester=me", "assignee=ME"]).ok();
+    assert!(again.stderr.contains("already set"), "{again}");
+    // What `me` stored is what the query `assignee:@me` finds: every ticket.
+    let mine = env.desk(&["list", "--json", "assignee:@me"]).ok().json();
+    assert_eq!(mine.as_array().unwrap().len(), 7);
+    assert_eq!(env.desk(&["list", "--json", "requester:me"]).ok().json().as_array().unwrap().len(), 3);
+    // Other people are kept as written.
+    env.desk(&["assign", &id, "Bob Agent <bob@example.com>"]).ok();
+    assert_eq!(field(&id, "assignee"), "Bob Agent <bob@example.com>");
+}

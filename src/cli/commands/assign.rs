@@ -1,6 +1,6 @@
 //! `desk assign`: say who works on a ticket.
 
-use super::{check_line, confirm, person, update_ticket};
+use super::{check_line, confirm, given_person, person, update_ticket};
 use crate::cli::ticket_ref::TicketRef;
 use crate::cli::{Ctx, Result};
 
@@ -14,7 +14,7 @@ pub struct Args {
     /// The ticket (any unique prefix of its id).
     pub id: TicketRef,
 
-    /// Who: `Name <email>`, or `me` for you.
+    /// Who: `Name <email>`, or `me` (`@me`) for you.
     #[arg(
         value_name = "WHO",
         required_unless_present_any = ["me", "none"],
@@ -39,10 +39,10 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let updated = update_ticket(&store, &args.id, "assign", |ticket, _, author| {
         let who = if args.none {
             None
-        } else if args.me || args.person.as_deref() == Some("me") {
+        } else if args.me {
             Some(person(author))
         } else {
-            args.person.clone()
+            args.person.as_deref().map(|p| given_person(p, author))
         };
         let changed = ticket.assignee != who;
         ticket.assignee = who;
