@@ -146,3 +146,40 @@ fn me_and_at_me_mean_the_git_user_wherever_a_person_is_given() {
     env.desk(&["assign", &id, "Bob Agent <bob@example.com>"]).ok();
     assert_eq!(field(&id, "assignee"), "Bob Agent <bob@example.com>");
 }
+
+#[test]
+fn an_id_prefix_needs_four_characters_in_every_command() {
+    let env = TestEnv::initialised();
+    let id = env.new_ticket("Printer jam", &[]);
+    let head = env.desk_head();
+    // Every one- to three-character prefix of the only ticket's id.
+    for len in 1..4 {
+        let short = &id[..len];
+        for args in [
+            vec!["resolve", short],
+            vec!["close", short],
+            vec!["reopen", short],
+            vec!["status", short, "open"],
+            vec!["reply", short, "-m", "x"],
+            vec!["note", short, "-m", "x"],
+            vec!["assign", short, "--me"],
+            vec!["label", short, "+x"],
+            vec!["set", short, "priority=high"],
+            vec!["rate", short, "5"],
+            vec!["edit", short, "-F", "-"],
+            vec!["show", short],
+            vec!["log", short],
+        ] {
+            let message = env.desk(&args).error(2);
+            assert!(message.contains("at least 4 characters"), "{args:?}: {message}");
+            assert!(message.contains(&format!("'{short}'")), "{args:?}: {message}");
+        }
+    }
+    assert_eq!(env.desk_head(), head, "nothing was written");
+    let message = env.desk(&["resolve", "z"]).error(2);
+    assert!(message.contains("'z' is too short to name a ticket"), "{message}");
+    env.desk(&["show", &id[..4]]).ok();
+    env.desk(&["log", &id[..4]]).ok();
+    env.desk(&["resolve", &id[..4]]).ok();
+    assert_eq!(env.desk(&["show", &id, "--json"]).ok().json()["status"], "resolved");
+}

@@ -11,7 +11,7 @@ use crate::cli::{Ctx, Result};
                             desk assign [OPTIONS] <ID> --me\n       \
                             desk assign [OPTIONS] <ID> --none")]
 pub struct Args {
-    /// The ticket (any unique prefix of its id).
+    /// The ticket: its id or a unique prefix of 4 or more characters.
     pub id: TicketRef,
 
     /// Who: `Name <email>`, or `me` (`@me`) for you.

@@ -12,7 +12,7 @@ use crate::model::KNOWN_KEYS;
 /// (`customer_tier=gold`); values are read as YAML scalars, so `asset=4711` is a number.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The ticket (any unique prefix of its id).
+    /// The ticket: its id or a unique prefix of 4 or more characters.
     pub id: TicketRef,
 
     /// One or more KEY=VALUE pairs.
