@@ -183,3 +183,32 @@ fn an_id_prefix_needs_four_characters_in_every_command() {
     env.desk(&["resolve", &id[..4]]).ok();
     assert_eq!(env.desk(&["show", &id, "--json"]).ok().json()["status"], "resolved");
 }
+
+#[test]
+fn out_of_range_ages_and_dates_are_usage_errors() {
+    let (env, _, _) = helpdesk();
+    for (args, needle) in [
+        (&["report", "--since", "15250284452471w"][..], "age '15250284452471w' is out of range"),
+        (&["report", "--until", "99999999999999999999d"], "is out of range"),
+        (&["report", "--since", "520000w"], "age '520000w' reaches back before the year 1"),
+        (&["report", "--since", "0000-01-01"], "date '0000-01-01' is out of range"),
+        (&["report", "--since", "+10000-01-01", "--json"], "date '+10000-01-01' is out of range"),
+        (&["list", "updated:<99999999999999w"], "age '99999999999999w' is out of range"),
+        (&["list", "updated:<15250284452471w"], "age '15250284452471w' is out of range"),
+        (&["list", "created:>+10000-01-01"], "date '+10000-01-01' is out of range"),
+        (&["list", "--json", "created:<-0001-01-01"], "date '-0001-01-01' is out of range"),
+        (&["report", "-updated:>521723w"], "reaches back at most 521722 weeks"),
+    ] {
+        let message = env.desk(args).error(2);
+        assert!(message.contains(needle), "{args:?}: {message}");
+    }
+    // The widest window there is still gives RFC 3339 times.
+    let run = env.desk(&["report", "--since", "0001-01-01", "--until", "9999-12-31", "--json"]).ok();
+    let report = run.json();
+    assert_eq!(
+        (report["from"].as_str(), report["until"].as_str()),
+        (Some("0001-01-01T00:00:00Z"), Some("9999-12-31T23:59:59Z"))
+    );
+    assert_eq!(report["created"], 2, "{run}");
+    assert_eq!(env.desk(&["list", "--json", "updated:<521722w"]).ok().json().as_array().unwrap().len(), 2);
+}
