@@ -13,5 +13,6 @@ mod errors;
 mod generated;
 mod history;
 mod list;
+mod readme;
 mod sync;
 mod tickets;
