@@ -67,8 +67,8 @@ complete -c desk -n "__fish_desk_using_subcommand demo" -s h -l help -d 'Print h
 complete -c desk -n "__fish_desk_using_subcommand demo" -s V -l version -d 'Print version'
 complete -c desk -n "__fish_desk_using_subcommand new" -s b -l body -d 'The description, in Markdown (`-b \'\'` for none)' -r
 complete -c desk -n "__fish_desk_using_subcommand new" -s F -l file -d 'Read the description from FILE (`-` for standard input)' -r -F
-complete -c desk -n "__fish_desk_using_subcommand new" -l requester -d 'Who asked, as `Name <email>` (default: you)' -r
-complete -c desk -n "__fish_desk_using_subcommand new" -l assignee -d 'Who works on it, as `Name <email>` or `me`' -r
+complete -c desk -n "__fish_desk_using_subcommand new" -l requester -d 'Who asked, as `Name <email>` (default: you; `me` or `@me` is you too)' -r
+complete -c desk -n "__fish_desk_using_subcommand new" -l assignee -d 'Who works on it, as `Name <email>`, or `me` (`@me`) for you' -r
 complete -c desk -n "__fish_desk_using_subcommand new" -l priority -d 'One of the priorities in desk.yaml (default: normal)' -r
 complete -c desk -n "__fish_desk_using_subcommand new" -l queue -d 'The queue (team) that handles it' -r
 complete -c desk -n "__fish_desk_using_subcommand new" -s l -l label -d 'A label; repeat for more' -r

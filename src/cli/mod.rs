@@ -8,13 +8,14 @@ pub mod error;
 pub mod input;
 pub mod markdown;
 pub mod output;
+pub mod query_args;
 pub mod ticket_ref;
 
 use std::io::{IsTerminal, Write as _};
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory as _, Parser, Subcommand, ValueEnum};
 
 pub use error::{CliError, Result};
 
@@ -180,9 +181,11 @@ fn report(err: &CliError) {
 
 /// Runs desk with the process's arguments and returns the exit code.
 pub fn main() -> i32 {
-    let cli = match Cli::try_parse() {
+    let args = query_args::protect_negated_terms(Cli::command(), std::env::args_os().collect());
+    let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
         Err(e) => {
+            let e = query_args::explain_unknown_option(e, Cli::command(), &args);
             let _ = e.print();
             return if e.use_stderr() { error::EXIT_USAGE } else { error::EXIT_OK };
         }

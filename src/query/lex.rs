@@ -51,6 +51,18 @@ pub fn tokens(input: &str) -> Result<Vec<Token>, QueryError> {
     Ok(out)
 }
 
+/// Whether a command-line word is a negated term rather than an option:
+/// `-key:value` (a key of letters, as the query reads `key:value`) or `-"a phrase"`.
+/// Any other word that starts with `-` is an option; a bare `-word` negation is
+/// written after `--`.
+pub fn is_negated_term(word: &str) -> bool {
+    let Some(rest) = word.strip_prefix('-') else { return false };
+    rest.starts_with('"')
+        || rest
+            .split_once(':')
+            .is_some_and(|(key, _)| !key.is_empty() && key.chars().all(|c| c.is_ascii_alphabetic()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -69,5 +81,15 @@ mod tests {
         assert!(tokens("-\"a:b\"").unwrap()[0].quoted_start);
         assert!(!tokens("a:\"b c\"").unwrap()[0].quoted_start);
         assert!(!tokens("a:b").unwrap()[0].quoted_start);
+    }
+
+    #[test]
+    fn negated_terms_are_told_from_options() {
+        for word in ["-label:spam", "-Assignee:me", "-colour:red", "-\"paper jam\"", "-status:"] {
+            assert!(is_negated_term(word), "{word}");
+        }
+        for word in ["-printer", "-j", "--json", "--label:x", "-:x", "-l2:x", "label:x", "-", "--"] {
+            assert!(!is_negated_term(word), "{word}");
+        }
     }
 }

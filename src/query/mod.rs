@@ -5,6 +5,8 @@
 
 mod lex;
 
+pub use lex::is_negated_term;
+
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 
 use crate::model::Ticket;
@@ -111,42 +113,78 @@ fn cmp_prefix(v: &str) -> (Cmp, &str) {
     (Cmp::Eq, v)
 }
 
+/// The earliest time a date or an age can name: 0001-01-01T00:00:00Z.
+pub const EARLIEST: i64 = -62_135_596_800;
+/// The end of the latest day a date can name, 9999-12-31: git refuses later
+/// dates, and RFC 3339 writes four-digit years.
+pub const LATEST: i64 = 253_402_300_800;
+/// The longest age: from the end of the latest day back to the earliest time,
+/// so that now minus an age never overflows.
+pub const MAX_AGE: i64 = LATEST - EARLIEST;
+
+const WEEK: i64 = 7 * 86_400;
+
+/// Checks that a time named by the date `v` lies in the years 1 to 9999.
+pub fn check_date(t: i64, v: &str) -> Result<i64, QueryError> {
+    if (EARLIEST..LATEST).contains(&t) {
+        Ok(t)
+    } else {
+        Err(QueryError(format!("date '{v}' is out of range: dates lie in the years 1 to 9999")))
+    }
+}
+
 /// Parses a date value: `2026-11-01`, an RFC 3339 time, or an age `12h`, `7d`, `4w`.
 pub fn parse_when(v: &str) -> Result<When, QueryError> {
-    if let Some(secs) = parse_age(v) {
+    if let Some(secs) = parse_age(v)? {
         return Ok(When::Age(secs));
     }
     if let Ok(d) = NaiveDate::parse_from_str(v, "%Y-%m-%d") {
         let start = Utc.from_utc_datetime(&d.and_hms_opt(0, 0, 0).expect("midnight exists")).timestamp();
+        let start = check_date(start, v)?;
         return Ok(When::Span(start, start + 86_400));
     }
     if let Ok(t) = DateTime::parse_from_rfc3339(v) {
-        return Ok(When::Span(t.timestamp(), t.timestamp() + 1));
+        let t = check_date(t.timestamp(), v)?;
+        return Ok(When::Span(t, t + 1));
     }
     Err(QueryError(format!(
         "invalid date '{v}'; use YYYY-MM-DD, an RFC 3339 time, or an age like 12h, 7d, 4w"
     )))
 }
 
-/// Parses an age such as `90m`, `12h`, `7d`, `4w` into seconds.
-pub fn parse_age(v: &str) -> Option<i64> {
-    let unit_at = v.find(|c: char| !c.is_ascii_digit())?;
-    let n: i64 = v[..unit_at].parse().ok()?;
+/// Parses an age such as `90m`, `12h`, `7d`, `4w` into seconds: `None` when `v`
+/// is not written as an age, an error when it is one that reaches back further
+/// than [`MAX_AGE`].
+pub fn parse_age(v: &str) -> Result<Option<i64>, QueryError> {
+    let Some(unit_at) = v.find(|c: char| !c.is_ascii_digit()).filter(|&at| at > 0) else { return Ok(None) };
     let unit = match &v[unit_at..] {
         "m" | "min" => 60,
         "h" => 3600,
         "d" => 86_400,
-        "w" => 7 * 86_400,
-        _ => return None,
+        "w" => WEEK,
+        _ => return Ok(None),
     };
-    n.checked_mul(unit)
+    // Digits and a unit are an age, however many digits: too long is out of range, not "not a date".
+    let secs = v[..unit_at].parse::<i64>().ok().and_then(|n| n.checked_mul(unit)).filter(|&s| s <= MAX_AGE);
+    secs.map(Some).ok_or_else(|| {
+        QueryError(format!(
+            "age '{v}' is out of range: an age reaches back at most {} weeks (10,000 years)",
+            MAX_AGE / WEEK
+        ))
+    })
+}
+
+/// Whether a person given on the command line means the user: `me` or `@me`,
+/// in any case. The same words mean the same in a query and in a change.
+pub fn means_me(person: &str) -> bool {
+    person.eq_ignore_ascii_case("me") || person.eq_ignore_ascii_case("@me")
 }
 
 fn parse_people(values: &[String]) -> Vec<PersonMatch> {
     values
         .iter()
         .map(|p| match p.to_lowercase().as_str() {
-            "me" | "@me" => PersonMatch::Me,
+            me if means_me(me) => PersonMatch::Me,
             "none" => PersonMatch::Nobody,
             lower => PersonMatch::Part(lower.to_owned()),
         })
@@ -378,7 +416,7 @@ fn test_value(have: Val<'_>, test: &Test, ctx: &Context<'_>) -> bool {
 
 /// Reads `Duration` values such as `7d` for other modules (reports, windows).
 pub fn age_duration(v: &str) -> Option<Duration> {
-    parse_age(v).map(Duration::seconds)
+    parse_age(v).ok().flatten().map(Duration::seconds)
 }
 
 #[cfg(test)]

@@ -149,11 +149,30 @@ fn state_terms_are_detected() {
 
 #[test]
 fn ages_parse() {
-    assert_eq!(parse_age("7d"), Some(7 * 86_400));
-    assert_eq!(parse_age("4w"), Some(28 * 86_400));
-    assert_eq!(parse_age("12h"), Some(12 * 3600));
-    assert_eq!(parse_age("d"), None);
-    assert_eq!(parse_age("7y"), None);
+    assert_eq!(parse_age("7d"), Ok(Some(7 * 86_400)));
+    assert_eq!(parse_age("4w"), Ok(Some(28 * 86_400)));
+    assert_eq!(parse_age("12h"), Ok(Some(12 * 3600)));
+    assert_eq!(parse_age("d"), Ok(None));
+    assert_eq!(parse_age("7y"), Ok(None));
+    assert_eq!(parse_age("521722w"), Ok(Some(521_722 * 7 * 86_400)));
+}
+
+#[test]
+fn out_of_range_ages_and_dates_are_errors() {
+    for v in ["521723w", "15250284452471w", "99999999999999w", "99999999999999999999999d", "9999999999999m"] {
+        let e = parse_age(v).unwrap_err();
+        assert!(e.0.contains("out of range") && e.0.contains("521722 weeks"), "{v}: {e}");
+        let e = Query::parse(&[format!("updated:<{v}")]).unwrap_err();
+        assert!(e.0.contains("out of range"), "{v}: {e}");
+    }
+    for v in
+        ["+10000-01-01", "-0001-01-01", "0000-12-31", "0000-06-01T00:00:00Z", "9999-12-31T23:00:00-05:00"]
+    {
+        let e = parse_when(v).unwrap_err();
+        assert!(e.0.contains(&format!("date '{v}' is out of range")), "{v}: {e}");
+    }
+    assert_eq!(parse_when("0001-01-01"), Ok(When::Span(EARLIEST, EARLIEST + 86_400)));
+    assert_eq!(parse_when("9999-12-31"), Ok(When::Span(LATEST - 86_400, LATEST)));
 }
 
 #[test]

@@ -65,8 +65,12 @@ impl Run {
         let message = first.strip_prefix("error: ").unwrap_or_else(|| panic!("no `error: ` line:\n{run}"));
         for line in lines {
             // clap's own usage errors end with a usage line and a pointer to --help.
-            let clap_tail =
-                line.is_empty() || line.starts_with("Usage: ") || line.starts_with("For more information");
+            let clap_tail = line.is_empty()
+                || line.starts_with("  tip: ")
+                || line.starts_with("  [possible values: ")
+                || line.starts_with("Usage: ")
+                || line.starts_with("       desk ")
+                || line.starts_with("For more information");
             assert!(
                 line.starts_with("hint: ") || line.starts_with("caused by: ") || clap_tail,
                 "unexpected stderr line {line:?}:\n{run}"

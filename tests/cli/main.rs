@@ -8,6 +8,7 @@ mod common;
 #[allow(dead_code)]
 mod bench_support;
 
+mod args;
 mod bare;
 mod basics;
 mod bench_gen;
@@ -17,5 +18,6 @@ mod errors;
 mod generated;
 mod history;
 mod list;
+mod readme;
 mod sync;
 mod tickets;

@@ -1,18 +1,25 @@
 //! `desk assign`: say who works on a ticket.
 
-use super::{check_line, confirm, person, update_ticket};
+use super::{check_line, confirm, given_person, person, update_ticket};
 use crate::cli::ticket_ref::TicketRef;
 use crate::cli::{Ctx, Result};
 
 /// Assign a ticket to someone, to yourself (--me), or to nobody (--none).
 #[derive(Debug, clap::Args)]
-#[command(group(clap::ArgGroup::new("who").required(true).args(["person", "me", "none"])))]
+// The three forms, ticket first: derived usage would show `[WHO]` as optional.
+#[command(override_usage = "desk assign [OPTIONS] <ID> <WHO>\n       \
+                            desk assign [OPTIONS] <ID> --me\n       \
+                            desk assign [OPTIONS] <ID> --none")]
 pub struct Args {
-    /// The ticket (any unique prefix of its id).
+    /// The ticket: its id or a unique prefix of 4 or more characters.
     pub id: TicketRef,
 
-    /// Who: `Name <email>`, or `me`.
-    #[arg(value_name = "WHO")]
+    /// Who: `Name <email>`, or `me` (`@me`) for you.
+    #[arg(
+        value_name = "WHO",
+        required_unless_present_any = ["me", "none"],
+        conflicts_with_all = ["me", "none"]
+    )]
     pub person: Option<String>,
 
     /// Assign it to yourself (your git user.name and user.email).
@@ -20,7 +27,7 @@ pub struct Args {
     pub me: bool,
 
     /// Remove the assignee.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "me")]
     pub none: bool,
 }
 
@@ -32,10 +39,10 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let updated = update_ticket(&store, &args.id, "assign", |ticket, _, author| {
         let who = if args.none {
             None
-        } else if args.me || args.person.as_deref() == Some("me") {
+        } else if args.me {
             Some(person(author))
         } else {
-            args.person.clone()
+            args.person.as_deref().map(|p| given_person(p, author))
         };
         let changed = ticket.assignee != who;
         ticket.assignee = who;

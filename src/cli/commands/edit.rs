@@ -14,7 +14,7 @@ use crate::store::{Change, StoreError, parse_at_path};
 /// refused: the text is kept under .git/desk/ and the error says where.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The ticket (any unique prefix of its id).
+    /// The ticket: its id or a unique prefix of 4 or more characters.
     pub id: TicketRef,
 
     /// Take the new file from FILE (`-` for standard input) instead of the editor.

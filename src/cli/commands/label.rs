@@ -7,7 +7,7 @@ use crate::cli::{CliError, Ctx, Result};
 /// Add labels (`name` or `+name`) and remove them (`-name`).
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The ticket (any unique prefix of its id).
+    /// The ticket: its id or a unique prefix of 4 or more characters.
     pub id: TicketRef,
 
     /// `+name` or `name` adds a label, `-name` removes one.

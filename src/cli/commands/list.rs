@@ -20,9 +20,13 @@ Query terms (ANDed; a comma ORs values; a leading - negates a term):
   queue:it                label:printer     -label:spam
   created:>2026-11-01     updated:<7d (an age: updated less than 7 days ago; also 12h, 4w)
   printer \"paper jam\"     words and quoted phrases in title, description and conversation
+Quote terms with < or > for the shell: 'priority:>=high', 'updated:<7d'.
 
 Without a status or is: term, only tickets that are not done are listed (--all lists every ticket).
---all, --json, --limit and --sort may also follow the query; after `--` every word is a query term.
+
+Options may stand anywhere among the terms. A word that starts with - is an option unless it is a
+negated -key:value or '-\"a phrase\"'; an unknown option is an error. After `--` every word is a
+query term: `desk list -- -printer` lists the tickets that do not mention printer.
 
 Sort fields: priority (most urgent first, then oldest), created (oldest first), updated (most
 recent first), status (workflow order), assignee, title, id; a leading - reverses (--sort=-created).";
@@ -35,7 +39,7 @@ const MIN_TITLE_WIDTH: u16 = 12;
 #[command(after_help = QUERY_HELP)]
 pub struct Args {
     /// Query terms; see below.
-    #[arg(value_name = "QUERY", allow_hyphen_values = true)]
+    #[arg(value_name = "QUERY")]
     pub query: Vec<String>,
 
     /// Include done tickets (resolved, closed).
@@ -130,57 +134,7 @@ struct Hit<'a> {
     created: i64,
 }
 
-impl Args {
-    /// Picks list's own options out of the query words. clap hands every word
-    /// after the first query term to QUERY (a term may start with `-`), so
-    /// `desk list label:vpn --all` would otherwise search for the text "-all".
-    /// No query term starts with `--`; after a bare `--` every word is a term.
-    fn take_trailing_options(&mut self) -> Result<()> {
-        let words = std::mem::take(&mut self.query);
-        let mut i = 0;
-        while i < words.len() {
-            let word = words[i].as_str();
-            i += 1;
-            let (name, inline) = match word.split_once('=') {
-                Some((n, v)) if n.starts_with("--") => (n, Some(v.to_owned())),
-                _ => (word, None),
-            };
-            let mut value = || -> Result<String> {
-                if let Some(v) = &inline {
-                    return Ok(v.clone());
-                }
-                i += 1;
-                words.get(i - 1).cloned().ok_or_else(|| CliError::usage(format!("{name} needs a value")))
-            };
-            match name {
-                "--all" | "-a" => self.all = true,
-                "--json" => self.json = true,
-                "--limit" | "-L" => {
-                    let v = value()?;
-                    self.limit = Some(v.parse().map_err(|_| {
-                        CliError::usage(format!("invalid value '{v}' for --limit: a number is needed"))
-                    })?);
-                }
-                "--sort" => self.sort = value()?,
-                "--" => {
-                    self.query.extend(words[i..].iter().cloned());
-                    break;
-                }
-                n if n.starts_with("--") => {
-                    return Err(CliError::usage(format!("unexpected option '{n}' after the query"))
-                        .hint("put options other than --all, --json, --limit and --sort before the query"));
-                }
-                _ => self.query.push(word.to_owned()),
-            }
-        }
-        Ok(())
-    }
-}
-
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
-    let mut args = Args { query: args.query.clone(), sort: args.sort.clone(), ..*args };
-    args.take_trailing_options()?;
-    let args = &args;
     let mut query = Query::parse(&args.query)?;
     let sort = parse_sort(&args.sort)?;
     if !args.all && !query.names_state() {
@@ -297,39 +251,4 @@ pub fn print_queue(ctx: &Ctx, store: &Store) -> Result<()> {
     let args = Args { query: Vec::new(), all: false, json: false, limit: None, sort: "priority".into() };
     let query = Query::parse(&["is:open"])?;
     print_list(ctx, store, &tip, &query, Sort { field: Field::Priority, reverse: false }, &args)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn args(words: &[&str]) -> Result<Args> {
-        let mut a = Args {
-            query: words.iter().map(|w| (*w).to_owned()).collect(),
-            all: false,
-            json: false,
-            limit: None,
-            sort: "priority".into(),
-        };
-        a.take_trailing_options()?;
-        Ok(a)
-    }
-
-    #[test]
-    fn options_after_the_query_are_options() {
-        let a =
-            args(&["label:vpn", "--all", "-printer", "--json", "--limit", "3", "--sort=-created"]).unwrap();
-        assert_eq!(a.query, ["label:vpn", "-printer"]);
-        assert!(a.all && a.json);
-        assert_eq!(a.limit, Some(3));
-        assert_eq!(a.sort, "-created");
-        let a = args(&["x", "-a", "-L", "2", "--sort", "title", "--", "--all", "-a"]).unwrap();
-        assert_eq!(a.query, ["x", "--all", "-a"]);
-        assert!(a.all);
-        assert_eq!((a.limit, a.sort.as_str()), (Some(2), "title"));
-        assert_eq!(args(&["x", "--limit", "many"]).unwrap_err().kind, crate::cli::error::Kind::Usage);
-        assert_eq!(args(&["x", "--sort"]).unwrap_err().kind, crate::cli::error::Kind::Usage);
-        assert!(args(&["x", "--colour"]).unwrap_err().message.contains("--colour"));
-        assert_eq!(args(&["-label:spam", "status:new"]).unwrap().query, ["-label:spam", "status:new"]);
-    }
 }

@@ -18,7 +18,7 @@ use crate::store::StoreError;
 /// changed the ticket's file, whether desk or plain git made it.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The ticket (any unique prefix of its id).
+    /// The ticket: its id or a unique prefix of 4 or more characters.
     pub id: TicketRef,
 
     /// Print a JSON array of events.

@@ -39,6 +39,13 @@ pub fn person(sig: &Signature<'_>) -> String {
     format!("{} <{}>", sig.name().unwrap_or("unknown"), sig.email().unwrap_or(""))
 }
 
+/// A person as given on the command line (`--assignee`, `assignee=`, WHO):
+/// `me` or `@me` is the acting user, as in the query `assignee:me`; anything
+/// else is kept as written.
+pub fn given_person(value: &str, author: &Signature<'_>) -> String {
+    if crate::query::means_me(value) { person(author) } else { value.to_owned() }
+}
+
 /// The id as shown to people: the shortest unique prefix, at least 6 characters.
 pub fn short_id(store: &Store, tip: &Tip, id: &TicketId) -> String {
     let ids = store.ids_with_prefix(tip.tree, id.shard()).unwrap_or_default();

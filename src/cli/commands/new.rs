@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use dialoguer::Input;
 
-use super::{check_label, check_line, person, signature_time};
+use super::{check_label, check_line, given_person, person, signature_time};
 use crate::cli::input::given_text;
 use crate::cli::output::{TicketJson, print_json};
 use crate::cli::{CliError, Ctx, Result, editor};
@@ -29,11 +29,11 @@ pub struct Args {
     #[arg(short = 'F', long = "file", value_name = "FILE")]
     pub file: Option<PathBuf>,
 
-    /// Who asked, as `Name <email>` (default: you).
+    /// Who asked, as `Name <email>` (default: you; `me` or `@me` is you too).
     #[arg(long, value_name = "PERSON")]
     pub requester: Option<String>,
 
-    /// Who works on it, as `Name <email>` or `me`.
+    /// Who works on it, as `Name <email>`, or `me` (`@me`) for you.
     #[arg(long, value_name = "PERSON")]
     pub assignee: Option<String>,
 
@@ -108,8 +108,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         let priority = args.priority.clone().unwrap_or_else(|| config.priorities.default.clone());
         let mut t = Ticket::new(id, title.clone(), config.workflow.initial.clone(), priority, now);
         t.queue.clone_from(&args.queue);
-        t.requester = Some(args.requester.clone().unwrap_or_else(|| me.clone()));
-        t.assignee = args.assignee.as_ref().map(|a| if a == "me" { me.clone() } else { a.clone() });
+        t.requester =
+            Some(args.requester.as_deref().map_or_else(|| me.clone(), |r| given_person(r, &author)));
+        t.assignee = args.assignee.as_deref().map(|a| given_person(a, &author));
         for l in &args.labels {
             t.add_label(l);
         }

@@ -12,7 +12,7 @@ use crate::model::Rating;
 /// date}`); rating again replaces it, and the latest rating is the one reports count.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The ticket (any unique prefix of its id).
+    /// The ticket: its id or a unique prefix of 4 or more characters.
     pub id: TicketRef,
 
     /// The score, 1 to 5 (4 and 5 count as satisfied).

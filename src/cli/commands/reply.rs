@@ -12,7 +12,7 @@ use crate::model::Visibility;
 /// reopen status (open) unless --status says otherwise.
 #[derive(Debug, clap::Args)]
 pub struct ReplyArgs {
-    /// The ticket (any unique prefix of its id).
+    /// The ticket: its id or a unique prefix of 4 or more characters.
     pub id: TicketRef,
 
     #[command(flatten)]
@@ -26,7 +26,7 @@ pub struct ReplyArgs {
 /// Add an internal note (seen by agents only, never by the requester).
 #[derive(Debug, clap::Args)]
 pub struct NoteArgs {
-    /// The ticket (any unique prefix of its id).
+    /// The ticket: its id or a unique prefix of 4 or more characters.
     pub id: TicketRef,
 
     #[command(flatten)]

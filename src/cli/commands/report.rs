@@ -11,13 +11,13 @@ use crate::cli::output::{self, duration, print_json, rfc3339};
 use crate::cli::{CliError, Ctx, Result};
 use crate::history;
 use crate::model::FieldKind;
-use crate::query::{Context, Query, parse_age};
+use crate::query::{Context, LATEST, Query, QueryError, check_date, parse_age};
 use crate::report::{self, Csat, Durations, Fcr, GroupBy, Metrics, Report, Window};
 
 const DEFINITIONS: &str = "\
 The window is [--since, --until): from the start of --since up to, not including, --until
 (default: the last 30 days). DATE is an RFC 3339 time, a day YYYY-MM-DD (--until DAY includes
-that day) or an age before now such as 12h, 7d, 4w. Only history before the end of the window
+that day) or an age before now such as 12h, 7d, 4w, within the years 1 to 9999. Only history before the end of the window
 counts, so a report of a past window never changes. Event times are commit author times.
 
 Definitions:
@@ -38,7 +38,9 @@ values is the value at rank ceil(p/100 * n); the median of an even count is the 
 A value with no data is null in JSON, empty in CSV and `-` in the table, never 0.
 
 QUERY limits the report to tickets that match it now (the `desk list` language, e.g.
-queue:it label:printer); --by groups by the ticket's value at the end of the window.";
+queue:it -label:spam); --by groups by the ticket's value at the end of the window. Options may
+stand anywhere among the terms; a word that starts with - is an option unless it is a negated
+-key:value, and after `--` every word is a query term.";
 
 /// Helpdesk KPIs over a time window: volume, backlog, first response,
 /// resolution, first-contact resolution and satisfaction.
@@ -46,7 +48,7 @@ queue:it label:printer); --by groups by the ticket's value at the end of the win
 #[command(after_help = DEFINITIONS)]
 pub struct Args {
     /// Only tickets matching these query terms (as in `desk list`).
-    #[arg(value_name = "QUERY", allow_hyphen_values = true)]
+    #[arg(value_name = "QUERY")]
     pub query: Vec<String>,
 
     /// Start of the window (default: 30 days ago).
@@ -93,17 +95,25 @@ fn by_name(by: GroupBy) -> &'static str {
 }
 
 /// Parses a window bound: an age before `now`, a day (its start, or its end
-/// when `end_of_day`), or an RFC 3339 time.
+/// when `end_of_day`), or an RFC 3339 time, in the years 1 to 9999.
 pub fn parse_bound(value: &str, now: DateTime<Utc>, end_of_day: bool, flag: &str) -> Result<i64> {
-    if let Some(secs) = parse_age(value) {
-        return Ok(now.timestamp() - secs);
+    let out_of_range = |e: QueryError| CliError::usage(format!("invalid {flag}: {e}"));
+    if let Some(secs) = parse_age(value).map_err(out_of_range)? {
+        // Ages are at most MAX_AGE, so this cannot overflow; it can reach before the year 1.
+        let t = now.timestamp() - secs;
+        return check_date(t, value).map_err(|_| {
+            CliError::usage(format!("invalid {flag}: age '{value}' reaches back before the year 1"))
+        });
     }
     if let Ok(d) = NaiveDate::parse_from_str(value, "%Y-%m-%d") {
         let start = Utc.from_utc_datetime(&d.and_hms_opt(0, 0, 0).expect("midnight exists")).timestamp();
-        return Ok(if end_of_day { start + 86_400 } else { start });
+        let start = check_date(start, value).map_err(out_of_range)?;
+        // The end of 9999-12-31 would be written as the year 10000, which RFC 3339 cannot
+        // write; the window then ends a second earlier.
+        return Ok(if end_of_day { (start + 86_400).min(LATEST - 1) } else { start });
     }
     if let Ok(t) = DateTime::parse_from_rfc3339(value) {
-        return Ok(t.timestamp());
+        return check_date(t.timestamp(), value).map_err(out_of_range);
     }
     Err(CliError::usage(format!(
         "invalid {flag} '{value}'; use YYYY-MM-DD, an RFC 3339 time, or an age like 12h, 7d, 4w"

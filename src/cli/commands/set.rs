@@ -1,6 +1,6 @@
 //! `desk set`: change fields of a ticket.
 
-use super::{check_line, confirm, person, update_ticket};
+use super::{check_line, confirm, given_person, update_ticket};
 use crate::cli::ticket_ref::TicketRef;
 use crate::cli::{CliError, Ctx, Result};
 use crate::model::is_known_key;
@@ -8,11 +8,11 @@ use crate::model::is_known_key;
 /// Set fields: title, priority, queue, requester, assignee, status, or any custom field.
 ///
 /// `KEY=` (empty) clears queue, requester, assignee or a custom field; `assignee=me`
-/// assigns the ticket to you. Custom field names are lowercase words
+/// (or `@me`) assigns the ticket to you, and `requester=me` makes you its requester. Custom field names are lowercase words
 /// (`customer_tier=gold`); values are read as YAML scalars, so `asset=4711` is a number.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The ticket (any unique prefix of its id).
+    /// The ticket: its id or a unique prefix of 4 or more characters.
     pub id: TicketRef,
 
     /// One or more KEY=VALUE pairs.
@@ -104,10 +104,8 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
                 Assignment::Priority(v) => ticket.priority.clone_from(v),
                 Assignment::Status(v) => ticket.status.clone_from(v),
                 Assignment::Queue(v) => ticket.queue.clone_from(v),
-                Assignment::Requester(v) => ticket.requester.clone_from(v),
-                // `assignee=me` means the acting user, as in `desk assign` and `desk new`.
-                Assignment::Assignee(Some(v)) if v == "me" => ticket.assignee = Some(person(author)),
-                Assignment::Assignee(v) => ticket.assignee.clone_from(v),
+                Assignment::Requester(v) => ticket.requester = v.as_deref().map(|v| given_person(v, author)),
+                Assignment::Assignee(v) => ticket.assignee = v.as_deref().map(|v| given_person(v, author)),
                 Assignment::Custom(k, Some(v)) => {
                     ticket.fields.insert(k.as_str().into(), v.clone());
                 }

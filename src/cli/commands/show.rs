@@ -11,7 +11,7 @@ use crate::model::{FIELDS, FieldKind, Ticket, Val, Visibility};
 /// Show a ticket and its conversation, Markdown rendered for the terminal.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The ticket (any unique prefix of its id).
+    /// The ticket: its id or a unique prefix of 4 or more characters.
     pub id: TicketRef,
 
     /// Print the ticket as a JSON object.

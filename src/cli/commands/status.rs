@@ -7,7 +7,7 @@ use crate::cli::{CliError, Ctx, Result};
 /// Set a ticket's status (one of the statuses in desk.yaml).
 #[derive(Debug, clap::Args)]
 pub struct StatusArgs {
-    /// The ticket (any unique prefix of its id).
+    /// The ticket: its id or a unique prefix of 4 or more characters.
     pub id: TicketRef,
 
     /// The new status, e.g. `open`, `pending`, `resolved`.
@@ -17,7 +17,7 @@ pub struct StatusArgs {
 /// Shortcut for a status change.
 #[derive(Debug, clap::Args)]
 pub struct ShortcutArgs {
-    /// The ticket (any unique prefix of its id).
+    /// The ticket: its id or a unique prefix of 4 or more characters.
     pub id: TicketRef,
 }
 
