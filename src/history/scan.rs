@@ -8,26 +8,15 @@
 use chrono::DateTime;
 
 use super::diff::{CommentFact, Facts, text_hash};
-use crate::model::{MARKER_PREFIX, TicketId, is_comment_id, normalise_text, unescape_line};
+use crate::model::{MARKER_PREFIX, TicketId, is_comment_id, normalise_text, unescape_line, yaml};
 
-/// A scalar value as YAML would read it, when that is certain: a plain word
-/// or phrase desk would also write plain, or a JSON-style double-quoted string.
+/// A scalar value as YAML would read it, when that is certain: a plain scalar
+/// by the one rule desk writes by, or a double-quoted string desk could have written.
 fn scalar(v: &str) -> Option<String> {
     if v.starts_with('"') {
-        return serde_json::from_str::<String>(v).ok();
+        return yaml::read_quoted(v);
     }
-    let first = v.chars().next()?;
-    let plain = first.is_alphanumeric()
-        && !first.is_ascii_digit()
-        && v.chars().all(|c| c.is_alphanumeric() || " -_.@<>/()+'".contains(c) || c == ':')
-        && !v.ends_with(' ')
-        && !v.ends_with(':')
-        && !v.contains(": ")
-        && !matches!(
-            v.to_ascii_lowercase().as_str(),
-            "y" | "n" | "yes" | "no" | "on" | "off" | "true" | "false" | "null"
-        );
-    plain.then(|| v.to_owned())
+    yaml::is_plain(v).then(|| v.to_owned())
 }
 
 /// An optional value: empty (or blank) is none; `Err` when unsure.
@@ -43,15 +32,9 @@ fn required(v: Option<&str>) -> Option<String> {
     scalar(v?).filter(|s| !s.trim().is_empty())
 }
 
-/// A ticket id value, unless YAML would read it as a number.
+/// A ticket id value.
 fn id(v: &str) -> Option<TicketId> {
-    if v.starts_with('"') {
-        return TicketId::parse(&serde_json::from_str::<String>(v).ok()?);
-    }
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    let number =
-        digits(v) || v.starts_with("0x") || v.split_once('e').is_some_and(|(m, e)| digits(m) && digits(e));
-    if number { None } else { TicketId::parse(v) }
+    TicketId::parse(&scalar(v)?)
 }
 
 fn time(v: &str) -> Option<i64> {
@@ -63,13 +46,15 @@ fn labels(v: &str) -> Option<Vec<String>> {
         return Some(Vec::new());
     }
     let inner = v.strip_prefix('[')?.strip_suffix(']')?;
-    if inner.trim().is_empty() {
+    if inner.trim_matches([' ', '\t']).is_empty() {
         return Some(Vec::new());
     }
-    if inner.contains(['"', '\'', '[', ']', '{', '}']) {
+    if inner.contains(['\'', '[', ']', '{', '}']) {
         return None;
     }
-    inner.split(',').map(|l| scalar(l.trim())).collect()
+    // A quoted label with a comma in it splits into pieces that are not
+    // scalars, so the scanner gives up on it.
+    inner.split(',').map(|l| scalar(l.trim_matches([' ', '\t'])).filter(|s| !s.trim().is_empty())).collect()
 }
 
 /// The front matter's known keys, as found.

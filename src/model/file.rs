@@ -59,11 +59,7 @@ pub fn render_ticket(t: &Ticket) -> String {
         }
         let _ = writeln!(out, "  date: {}", time_str(r.date));
     }
-    for (k, v) in &t.fields {
-        let mut one = Mapping::new();
-        one.insert(k.clone(), v.clone());
-        out.push_str(&serde_yaml::to_string(&one).expect("YAML values serialise"));
-    }
+    out.push_str(&super::yaml::mapping(&t.fields));
     out.push_str("---\n");
     super::body::render_body(&mut out, &t.description, &t.comments);
     out
