@@ -9,6 +9,7 @@ mod bench_gen;
 mod concurrency;
 mod edit;
 mod errors;
+mod format;
 mod generated;
 mod history;
 mod list;

@@ -1,6 +1,7 @@
 //! `desk set`: change fields of a ticket.
 
 use super::{check_line, confirm, person, update_ticket};
+use crate::cli::input::check_title;
 use crate::cli::ticket_ref::TicketRef;
 use crate::cli::{CliError, Ctx, Result};
 use crate::model::KNOWN_KEYS;
@@ -93,6 +94,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
             Assignment::Priority(p) => config.check_priority(p).map_err(CliError::usage)?,
             Assignment::Status(s) => config.check_status(s).map_err(CliError::usage)?,
             Assignment::Queue(Some(q)) => config.check_queue(q).map_err(CliError::usage)?,
+            Assignment::Title(t) => check_title(t, &config.limits)?,
             _ => {}
         }
     }
