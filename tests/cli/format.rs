@@ -2,7 +2,80 @@
 //! when asked for, binary input and oversized text refused, files edited on
 //! Windows read.
 
+use serde_json::json;
+
 use crate::common::TestEnv;
+
+fn fields(env: &TestEnv, id: &str) -> serde_json::Value {
+    env.desk(&["show", id, "--json"]).ok().json()["fields"].clone()
+}
+
+#[test]
+fn set_stores_text_exactly_as_given() {
+    let env = TestEnv::initialised();
+    let id = env.new_ticket("Values", &[]);
+    env.desk(&["set", &id, "ref=INC #4711", "x=|", "ver=1.10", "on=yes", "date=2026-01-01", "when=12:30"]).ok();
+    assert_eq!(
+        fields(&env, &id),
+        json!({"ref": "INC #4711", "x": "|", "ver": "1.10", "on": "yes", "date": "2026-01-01", "when": "12:30"})
+    );
+    let file = env.ticket_file(&id);
+    assert!(
+        file.contains(
+            "ref: \"INC #4711\"\nx: \"|\"\nver: \"1.10\"\n\"on\": \"yes\"\ndate: \"2026-01-01\"\nwhen: \"12:30\"\n"
+        ),
+        "{file}"
+    );
+    // Spaces around custom text are kept; the title is trimmed as a name.
+    env.desk(&["set", &id, "note= two  spaces ", "title= 017 "]).ok();
+    let t = env.desk(&["show", &id, "--json"]).ok().json();
+    assert_eq!(t["fields"]["note"], " two  spaces ");
+    assert_eq!(t["title"], "017");
+    assert!(env.ticket_file(&id).contains("\ntitle: \"017\"\n"));
+}
+
+#[test]
+fn set_stores_typed_values_given_as_json() {
+    let env = TestEnv::initialised();
+    let id = env.new_ticket("Typed", &[]);
+    env.desk(&[
+        "set",
+        &id,
+        "count:=3",
+        "ratio:=1.5",
+        "flag:=true",
+        r#"tags:=["a", "yes", 1]"#,
+        r#"ver:="1.10""#,
+        r#"meta:={"on": {"x": null}}"#,
+        "gone=x",
+    ])
+    .ok();
+    env.desk(&["set", &id, "gone:=null"]).ok();
+    assert_eq!(
+        fields(&env, &id),
+        json!({"count": 3, "ratio": 1.5, "flag": true, "tags": ["a", "yes", 1], "ver": "1.10", "meta": {"on": {"x": null}}})
+    );
+    let file = env.ticket_file(&id);
+    assert!(
+        file.contains(
+            "count: 3\nratio: 1.5\nflag: true\ntags: [a, \"yes\", 1]\nver: \"1.10\"\nmeta:\n  \"on\":\n    x: null\n---\n"
+        ),
+        "{file}"
+    );
+
+    let head = env.desk_head();
+    for (pair, needle) in [
+        ("count:=three", "not JSON"),
+        ("title:=\"x\"", "takes text"),
+        (r#"x:="a\u0000b""#, "NUL"),
+        ("Bad:=1", "invalid field name"),
+    ] {
+        let run = env.desk(&["set", &id, pair]);
+        let message = if needle == "NUL" { run.error(1) } else { run.error(2) };
+        assert!(message.contains(needle), "{pair}: {message}");
+    }
+    assert_eq!(env.desk_head(), head);
+}
 
 #[test]
 fn binary_input_is_refused_and_nothing_is_written() {
