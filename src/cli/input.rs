@@ -78,8 +78,10 @@ pub fn required_text(
 /// Refuses binary data: text with a NUL byte in it (`what` names the text).
 pub fn check_not_binary(what: &str, text: &str) -> Result<()> {
     if text.contains('\0') {
-        return Err(CliError::user(format!("the {what} contains a NUL byte; desk stores text, not binary data"))
-            .hint("remove the binary data (a file of another kind belongs elsewhere, linked from the text)"));
+        return Err(CliError::user(format!(
+            "the {what} contains a NUL byte; desk stores text, not binary data"
+        ))
+        .hint("remove the binary data (a file of another kind belongs elsewhere, linked from the text)"));
     }
     Ok(())
 }

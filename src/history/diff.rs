@@ -52,6 +52,10 @@ pub enum Kind<S> {
         comment: S,
         author: S,
     },
+    /// A reply or note was removed (`desk edit`); the actor is the commit's author.
+    Removed {
+        comment: S,
+    },
     /// The rating was given, changed or removed.
     Rating {
         from: Option<u8>,
@@ -79,6 +83,7 @@ impl<S> Kind<S> {
             Kind::Labels { .. } => "labels",
             Kind::Reply { .. } => "reply",
             Kind::Note { .. } => "note",
+            Kind::Removed { .. } => "removed",
             Kind::Rating { .. } => "rating",
             Kind::Field { .. } => "field",
         }
@@ -107,6 +112,7 @@ impl<S> Kind<S> {
             },
             Kind::Reply { comment, author } => Kind::Reply { comment: f(comment), author: f(author) },
             Kind::Note { comment, author } => Kind::Note { comment: f(comment), author: f(author) },
+            Kind::Removed { comment } => Kind::Removed { comment: f(comment) },
             Kind::Rating { from, to, comment } => {
                 Kind::Rating { from: *from, to: *to, comment: opt(comment, &mut f) }
             }
@@ -142,6 +148,8 @@ pub struct Facts {
     /// A hash of the description, to notice edits without keeping the text.
     pub description: u64,
     pub comments: Vec<CommentFact>,
+    /// Ids of removed comments.
+    pub removed: Vec<String>,
 }
 
 pub(super) fn text_hash(s: &str) -> u64 {
@@ -184,6 +192,7 @@ impl From<&Ticket> for Facts {
                     public: c.visibility == Visibility::Public,
                 })
                 .collect(),
+            removed: t.removed.iter().map(|r| r.id.clone()).collect(),
         }
     }
 }
@@ -277,6 +286,9 @@ pub fn diff(before: Option<&Facts>, after: Option<&Facts>) -> Vec<Kind<String>> 
             out.push(comment_event(c));
         }
     }
+    for id in a.removed.iter().filter(|id| !b.removed.contains(id)) {
+        out.push(Kind::Removed { comment: id.clone() });
+    }
     if b.status != a.status {
         out.push(Kind::Status { from: b.status.clone(), to: a.status.clone() });
     }
@@ -335,6 +347,7 @@ fn differs(kind: &Kind<String>, p: Option<&Facts>, a: &Facts) -> bool {
         Kind::Reply { comment, .. } | Kind::Note { comment, .. } => {
             !p.comments.iter().any(|c| &c.id == comment)
         }
+        Kind::Removed { comment } => !p.removed.contains(comment),
         Kind::Rating { .. } => p.rating != a.rating,
         Kind::Field { name, .. } => match name.as_str() {
             "title" => p.title != a.title,

@@ -8,7 +8,7 @@
 use chrono::DateTime;
 
 use super::diff::{CommentFact, Facts, text_hash};
-use crate::model::{MARKER_PREFIX, TicketId, is_comment_id, normalise_text, unescape_line, yaml};
+use crate::model::{BodyLine, TicketId, Visibility, body_lines, normalise_text, yaml};
 
 /// A scalar value as YAML would read it, when that is certain: a plain scalar
 /// by the one rule desk writes by, or a double-quoted string desk could have written.
@@ -76,16 +76,20 @@ struct Header<'a> {
 /// The facts of a ticket file in desk's own form; `None` when the file needs
 /// the full parser (which may then also reject it).
 pub fn scan(text: &str) -> Option<Facts> {
-    if text.contains('\r') {
+    if text.contains('\r') || text.contains("\n<<<<<<<") || text.contains("\n>>>>>>>") {
         return None;
     }
     let rest = text.strip_prefix("---\n")?;
     let mut lines = rest.split('\n');
+    let mut line_no = 1;
     let mut h = Header::default();
-    let mut closed = false;
+    let mut body = None;
     while let Some(line) = lines.next() {
+        line_no += 1;
         if line.trim_end() == "---" {
-            closed = true;
+            // `line` is a slice of `rest`: the body starts after it and its `\n`.
+            let start = line.as_ptr().addr() - rest.as_ptr().addr() + line.len() + 1;
+            body = Some(rest.get(start..).unwrap_or(""));
             break;
         }
         let (key, value) = line.split_once(':')?;
@@ -115,9 +119,7 @@ pub fn scan(text: &str) -> Option<Facts> {
             return None;
         }
     }
-    if !closed {
-        return None;
-    }
+    let body = body?;
     id(h.id?)?;
     time(h.created?)?;
     time(h.updated?)?;
@@ -133,22 +135,19 @@ pub fn scan(text: &str) -> Option<Facts> {
         fields: Vec::new(),
         description: 0,
         comments: Vec::new(),
+        removed: Vec::new(),
     };
     let mut description = Vec::new();
-    let mut in_description = true;
-    for line in lines {
-        if line.starts_with("<<<<<<<") || line.starts_with(">>>>>>>") {
-            return None;
-        }
-        if line.starts_with(MARKER_PREFIX) {
-            let c = marker(line)?;
-            if facts.comments.iter().any(|old| old.id == c.id) {
-                return None;
-            }
-            facts.comments.push(c);
-            in_description = false;
-        } else if in_description {
-            description.push(unescape_line(line));
+    for line in body_lines(body, line_no + 1) {
+        match line.ok()? {
+            BodyLine::Description(text) => description.push(text),
+            BodyLine::Comment { visibility, id, author, .. } => facts.comments.push(CommentFact {
+                id: id.to_owned(),
+                author: author.to_owned(),
+                public: visibility == Visibility::Public,
+            }),
+            BodyLine::Text(_) => {}
+            BodyLine::Removed { id, .. } => facts.removed.push(id.to_owned()),
         }
     }
     facts.description = text_hash(&normalise_text(&description.join("\n")));
@@ -166,21 +165,4 @@ fn rating<'a>(lines: &mut impl Iterator<Item = &'a str>) -> Option<(u8, Option<S
     }
     let date = time(next.strip_prefix("  date: ")?)?;
     Some((score, comment, date))
-}
-
-/// A comment marker line: `<!-- desk:reply|note ID TIME AUTHOR -->`.
-fn marker(line: &str) -> Option<CommentFact> {
-    let inner = line.strip_prefix(MARKER_PREFIX)?.trim_end().strip_suffix("-->")?.trim_end();
-    let mut parts = inner.splitn(4, ' ');
-    let (kind, id, date, author) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
-    let public = match kind {
-        "reply" => true,
-        "note" => false,
-        _ => return None,
-    };
-    if !is_comment_id(id) {
-        return None;
-    }
-    time(date)?;
-    Some(CommentFact { id: id.to_owned(), author: author.trim().to_owned(), public })
 }

@@ -8,7 +8,7 @@ pub mod yaml;
 
 use chrono::{DateTime, SubsecRound, Utc};
 
-pub use body::{MARKER_PREFIX, unescape_line};
+pub use body::{BodyLine, BodyLines, MARKER_PREFIX, body_lines, escape_markdown};
 pub use file::{ParseError, parse_front_matter_only, parse_ticket, render_ticket};
 pub use id::{
     ID_LEN, MIN_SHORT, TicketId, generate_comment_id, is_comment_id, normalise_prefix, unique_prefix_lengths,
@@ -49,6 +49,9 @@ pub struct Ticket {
     pub description: String,
     /// Replies and internal notes, oldest first.
     pub comments: Vec<Comment>,
+    /// Comments removed from the conversation, by time of removal: a removal
+    /// is final, so a merge never brings a removed comment back.
+    pub removed: Vec<Removal>,
 }
 
 /// Requester satisfaction with a ticket.
@@ -88,6 +91,17 @@ pub struct Comment {
     pub visibility: Visibility,
     /// Markdown text.
     pub body: String,
+}
+
+/// A comment removed from a ticket (only its id is kept, never its text).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Removal {
+    /// The id the comment had.
+    pub id: String,
+    /// `Name <email>` of whoever removed it.
+    pub author: String,
+    /// When it was removed.
+    pub date: DateTime<Utc>,
 }
 
 /// Normalises a Markdown text as the ticket file stores it: `\n` line ends, no
@@ -140,6 +154,7 @@ impl Ticket {
             fields: serde_yaml::Mapping::new(),
             description: String::new(),
             comments: Vec::new(),
+            removed: Vec::new(),
         }
     }
 

@@ -1,5 +1,5 @@
 //! YAML scalars and values written so that every reader reads back the same
-//! value: desk's own parser, YAML 1.1 readers (PyYAML, python-frontmatter) and
+//! value: desk's own parser, YAML 1.1 readers (`PyYAML`, python-frontmatter) and
 //! YAML 1.2 readers (ruamel.yaml, js-yaml, gray-matter). Every key and value of
 //! the front matter, known fields and custom ones, goes through this module.
 //!
@@ -37,10 +37,11 @@ use serde_yaml::{Mapping, Number, Value};
 const PLAIN_PUNCTUATION: &str = "-_./@()+'<>!?&=;%";
 
 /// Words some reader takes for a boolean, null or number (compared in lowercase).
-const KEYWORDS: &[&str] = &["y", "n", "yes", "no", "on", "off", "true", "false", "null", "nan", "inf", "infinity"];
+const KEYWORDS: &[&str] =
+    &["y", "n", "yes", "no", "on", "off", "true", "false", "null", "nan", "inf", "infinity"];
 
 /// Implicit keys longer than this are written as explicit keys (`? key`):
-/// libyaml and PyYAML refuse implicit keys of more than 1,024 characters.
+/// libyaml and `PyYAML` refuse implicit keys of more than 1,024 characters.
 const MAX_IMPLICIT_KEY: usize = 1000;
 
 /// Whether `c` can appear in some YAML number, date or time (see rule 4).
@@ -181,7 +182,9 @@ pub fn flow(value: &Value) -> String {
 fn is_block(value: &Value) -> bool {
     match value {
         Value::Mapping(map) => !map.is_empty(),
-        Value::Sequence(items) => items.iter().any(|i| matches!(i, Value::Mapping(m) if !m.is_empty()) || is_block(i)),
+        Value::Sequence(items) => {
+            items.iter().any(|i| matches!(i, Value::Mapping(m) if !m.is_empty()) || is_block(i))
+        }
         _ => false,
     }
 }

@@ -179,7 +179,11 @@ impl TicketState {
                 }
             }
             Kind::Field { name, to, .. } if Some(*name) == requester_field => self.requester = *to,
-            Kind::Field { .. } | Kind::Reply { .. } | Kind::Note { .. } | Kind::Rating { .. } => {}
+            Kind::Field { .. }
+            | Kind::Reply { .. }
+            | Kind::Note { .. }
+            | Kind::Removed { .. }
+            | Kind::Rating { .. } => {}
         }
     }
 }

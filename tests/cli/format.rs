@@ -14,7 +14,8 @@ fn fields(env: &TestEnv, id: &str) -> serde_json::Value {
 fn set_stores_text_exactly_as_given() {
     let env = TestEnv::initialised();
     let id = env.new_ticket("Values", &[]);
-    env.desk(&["set", &id, "ref=INC #4711", "x=|", "ver=1.10", "on=yes", "date=2026-01-01", "when=12:30"]).ok();
+    env.desk(&["set", &id, "ref=INC #4711", "x=|", "ver=1.10", "on=yes", "date=2026-01-01", "when=12:30"])
+        .ok();
     assert_eq!(
         fields(&env, &id),
         json!({"ref": "INC #4711", "x": "|", "ver": "1.10", "on": "yes", "date": "2026-01-01", "when": "12:30"})
@@ -119,7 +120,10 @@ fn titles_and_texts_have_limits_set_in_desk_yaml() {
 
     // Lower limits in desk.yaml apply to new text only.
     let config = env.git(&["show", "desk:desk.yaml"]);
-    let config = format!("{}\nlimits:\n  title_chars: 10\n  body_bytes: 20\n", config.split("\nlimits:").next().unwrap());
+    let config = format!(
+        "{}\nlimits:\n  title_chars: 10\n  body_bytes: 20\n",
+        config.split("\nlimits:").next().unwrap()
+    );
     env.commit_by_hand(&[("desk.yaml", &config)], "smaller limits");
     let head = env.desk_head();
     let message = env.desk(&["reply", &id, "-m", &"z".repeat(21)]).error(1);
@@ -132,6 +136,7 @@ fn titles_and_texts_have_limits_set_in_desk_yaml() {
     let file = env.ticket_file(&id);
     env.desk_stdin(&["edit", &id, "-F", "-"], &file.replace("status: open", "status: pending")).ok();
     let file = env.ticket_file(&id);
-    let message = env.desk_stdin(&["edit", &id, "-F", "-"], &file.replace(&"z".repeat(20), &"z".repeat(24))).error(1);
+    let message =
+        env.desk_stdin(&["edit", &id, "-F", "-"], &file.replace(&"z".repeat(20), &"z".repeat(24))).error(1);
     assert!(message.contains("over the limit of 20 bytes"), "{message}");
 }

@@ -13,5 +13,6 @@ mod format;
 mod generated;
 mod history;
 mod list;
+mod removal;
 mod sync;
 mod tickets;

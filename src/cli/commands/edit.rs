@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use super::{short_id, signature_time};
+use super::{person, short_id, signature_time};
 use crate::cli::input::{check_not_binary, check_text, check_title};
 use crate::cli::ticket_ref::TicketRef;
 use crate::cli::{CliError, Ctx, Result, editor};
@@ -77,9 +77,12 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         return Err(keep(e));
     }
     let (author, committer) = store.signatures()?;
-    // A file desk could not read before the edit has nothing to compare with.
+    // A file desk could not read before the edit has no comments to compare with.
     let before = parse_at_path(&original, &path).ok();
     check_new_text(&ticket, before.as_ref(), &config.limits)?;
+    if let Some(before) = &before {
+        ticket.record_removals(before, &person(&author), signature_time(&author)).map_err(keep)?;
+    }
     ticket.updated = signature_time(&author).max(ticket.created);
     store.write(&author, &committer, |tip| -> Result<Option<Change>> {
         let Some(tip) = tip else { return Err(StoreError::NotInitialised(store.branch().to_owned()).into()) };

@@ -30,7 +30,7 @@ pub struct Args {
 pub struct EventJson {
     pub date: String,
     pub actor: String,
-    /// created, deleted, status, assignee, priority, queue, labels, reply, note, rating, field.
+    /// created, deleted, status, assignee, priority, queue, labels, reply, note, removed, rating, field.
     pub kind: &'static str,
     pub commit: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -120,6 +120,7 @@ impl EventJson {
                 e.comment_id = Some(comment.clone());
                 e.author = Some(author.clone());
             }
+            Kind::Removed { comment } => e.comment_id = Some(comment.clone()),
             Kind::Rating { from, to, comment } => {
                 e.from = Some(from.map_or(Value::Null, Value::from));
                 e.to = Some(to.map_or(Value::Null, Value::from));
@@ -164,6 +165,7 @@ fn describe(kind: &Kind<String>) -> String {
         }
         Kind::Reply { comment, author } => format!("reply {comment} from {}", display_name(author)),
         Kind::Note { comment, author } => format!("internal note {comment} from {}", display_name(author)),
+        Kind::Removed { comment } => format!("removed comment {comment}"),
         Kind::Rating { to: None, .. } => "removed the rating".to_owned(),
         Kind::Rating { to: Some(score), comment, .. } => match comment {
             Some(c) => format!("rated {score}/5 “{c}”"),
