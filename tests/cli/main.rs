@@ -13,6 +13,7 @@ mod format;
 mod generated;
 mod history;
 mod list;
+mod readers;
 mod removal;
 mod sync;
 mod tickets;
