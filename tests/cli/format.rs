@@ -140,3 +140,27 @@ fn titles_and_texts_have_limits_set_in_desk_yaml() {
         env.desk_stdin(&["edit", &id, "-F", "-"], &file.replace(&"z".repeat(20), &"z".repeat(24))).error(1);
     assert!(message.contains("over the limit of 20 bytes"), "{message}");
 }
+
+#[test]
+fn a_ticket_saved_with_windows_line_ends_is_read_and_rewritten_with_lf() {
+    let env = TestEnv::initialised();
+    let id = env.new_ticket("Edited on Windows", &[]);
+    env.desk(&["reply", &id, "-m", "First line\n\nSecond paragraph"]).ok();
+    let lf = env.ticket_file(&id);
+    let path = format!("tickets/{}/{id}.md", &id[..2]);
+    env.commit_by_hand(&[(&path, &lf.replace('\n', "\r\n"))], "saved on Windows");
+    assert!(env.ticket_file(&id).contains("\r\n"));
+
+    let list = env.desk(&["list", "--json"]).ok();
+    assert!(list.stderr.is_empty(), "{list}");
+    let t = env.desk(&["show", &id, "--json"]).ok().json();
+    assert_eq!(t["title"], "Edited on Windows");
+    assert_eq!(t["body"], "Something is wrong.");
+    assert_eq!(t["comments"][0]["body"], "First line\n\nSecond paragraph");
+    env.desk(&["doctor"]).ok();
+
+    env.desk(&["note", &id, "-m", "Converted."]).ok();
+    let rewritten = env.ticket_file(&id);
+    assert!(!rewritten.contains('\r'), "{rewritten:?}");
+    assert!(rewritten.starts_with(&lf), "{rewritten}");
+}
