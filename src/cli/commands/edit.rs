@@ -12,6 +12,10 @@ use crate::workflow::Limits;
 
 /// Edit a ticket file in your editor; it is checked before it is committed.
 ///
+/// Deleting the section of a reply or note removes it for good: the file keeps a
+/// removal marker (`<!-- desk:removed ID TIME WHO -->`) so that no sync or merge
+/// brings it back, and `desk log` shows who removed it.
+///
 /// Works on a file desk cannot read too (for example one left with git conflict
 /// markers), so it is also the way to repair one. An edit that does not parse is
 /// refused: the text is kept under .git/desk/ and the error says where.
