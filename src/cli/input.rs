@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use super::{CliError, Ctx, Result, editor};
 use crate::model::normalise_text;
 use crate::store::Store;
+use crate::workflow::Limits;
 
 /// `-m TEXT` / `-F FILE` for replies and notes.
 #[derive(Debug, clap::Args)]
@@ -25,12 +26,23 @@ pub fn given_text(inline: &[String], file: Option<&PathBuf>) -> Result<Option<St
     if let Some(path) = file {
         let mut text = String::new();
         if path.as_os_str() == "-" {
-            std::io::stdin()
-                .read_to_string(&mut text)
-                .map_err(|e| CliError::user(format!("cannot read standard input: {e}")))?;
+            std::io::stdin().read_to_string(&mut text).map_err(|e| {
+                if e.kind() == std::io::ErrorKind::InvalidData {
+                    CliError::user("cannot read standard input: it is not UTF-8 text")
+                        .hint("desk stores text; give it text")
+                } else {
+                    CliError::user(format!("cannot read standard input: {e}"))
+                }
+            })?;
         } else {
-            text = std::fs::read_to_string(path)
-                .map_err(|e| CliError::user(format!("cannot read {}: {e}", path.display())))?;
+            text = std::fs::read_to_string(path).map_err(|e| {
+                if e.kind() == std::io::ErrorKind::InvalidData {
+                    CliError::user(format!("cannot read {}: it is not UTF-8 text", path.display()))
+                        .hint("desk stores text; give it a text file")
+                } else {
+                    CliError::user(format!("cannot read {}: {e}", path.display()))
+                }
+            })?;
         }
         return Ok(Some(normalise_text(&text)));
     }
@@ -61,4 +73,44 @@ pub fn required_text(
         return Err(CliError::usage(format!("the {what} is empty; nothing was written")));
     }
     Ok(text)
+}
+
+/// Refuses binary data: text with a NUL byte in it (`what` names the text).
+pub fn check_not_binary(what: &str, text: &str) -> Result<()> {
+    if text.contains('\0') {
+        return Err(CliError::user(format!(
+            "the {what} contains a NUL byte; desk stores text, not binary data"
+        ))
+        .hint("remove the binary data (a file of another kind belongs elsewhere, linked from the text)"));
+    }
+    Ok(())
+}
+
+/// Refuses a description, reply or note that is binary or larger than `limits.body_bytes`.
+pub fn check_text(what: &str, text: &str, limits: &Limits) -> Result<()> {
+    check_not_binary(what, text)?;
+    if text.len() > limits.body_bytes {
+        return Err(CliError::user(format!(
+            "the {what} is {} bytes, over the limit of {} bytes",
+            text.len(),
+            limits.body_bytes
+        ))
+        .hint("shorten it, or raise `limits.body_bytes` in desk.yaml"));
+    }
+    Ok(())
+}
+
+/// Refuses a title that is empty, not one line, binary or longer than `limits.title_chars`.
+pub fn check_title(title: &str, limits: &Limits) -> Result<()> {
+    check_not_binary("title", title)?;
+    super::commands::check_line("title", title)?;
+    let chars = title.chars().count();
+    if chars > limits.title_chars {
+        return Err(CliError::user(format!(
+            "the title is {chars} characters, over the limit of {} characters",
+            limits.title_chars
+        ))
+        .hint("shorten it (the details go in the description), or raise `limits.title_chars` in desk.yaml"));
+    }
+    Ok(())
 }

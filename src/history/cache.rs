@@ -13,7 +13,7 @@ use crate::store::{Store, checksum};
 
 const FILE_NAME: &str = "history";
 const MAGIC: [u8; 8] = *b"deskhist";
-const VERSION: u32 = 2;
+const VERSION: u32 = 3;
 
 #[derive(Serialize, Deserialize)]
 struct Header {

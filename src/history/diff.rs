@@ -28,6 +28,8 @@ pub enum Kind<S> {
     Reply { comment: S, author: S },
     /// An internal note appeared.
     Note { comment: S, author: S },
+    /// A reply or note was removed (`desk edit`); the actor is the commit's author.
+    Removed { comment: S },
     /// The rating was given, changed or removed.
     Rating { from: Option<u8>, to: Option<u8>, comment: Option<S> },
 }
@@ -56,6 +58,7 @@ impl<S: AsRef<str>> Kind<S> {
             Kind::Changed { field, .. } | Kind::Members { field, .. } => change_name(field.as_ref()),
             Kind::Reply { .. } => "reply",
             Kind::Note { .. } => "note",
+            Kind::Removed { .. } => "removed",
             Kind::Rating { .. } => "rating",
         }
     }
@@ -80,6 +83,7 @@ impl<S> Kind<S> {
             },
             Kind::Reply { comment, author } => Kind::Reply { comment: f(comment), author: f(author) },
             Kind::Note { comment, author } => Kind::Note { comment: f(comment), author: f(author) },
+            Kind::Removed { comment } => Kind::Removed { comment: f(comment) },
             Kind::Rating { from, to, comment } => {
                 Kind::Rating { from: *from, to: *to, comment: opt(comment, &mut f) }
             }
@@ -149,6 +153,8 @@ pub struct Facts {
     /// A hash of the description, to notice edits without keeping the text.
     pub description: u64,
     pub comments: Vec<CommentFact>,
+    /// Ids of removed comments.
+    pub removed: Vec<String>,
 }
 
 impl Facts {
@@ -194,6 +200,7 @@ impl From<&Ticket> for Facts {
                     public: c.visibility == Visibility::Public,
                 })
                 .collect(),
+            removed: t.removed.iter().map(|r| r.id.clone()).collect(),
         }
     }
 }
@@ -316,6 +323,9 @@ pub fn diff(before: Option<&Facts>, after: Option<&Facts>) -> Vec<Kind<String>> 
             out.push(comment_event(c));
         }
     }
+    for id in a.removed.iter().filter(|id| !b.removed.contains(id)) {
+        out.push(Kind::Removed { comment: id.clone() });
+    }
     field_events(b, a, Phase::Status, &mut out);
     field_events(b, a, Phase::Rating, &mut out);
     out
@@ -368,6 +378,7 @@ fn differs(kind: &Kind<String>, p: Option<&Facts>, a: &Facts) -> bool {
         Kind::Reply { comment, .. } | Kind::Note { comment, .. } => {
             !p.comments.iter().any(|c| &c.id == comment)
         }
+        Kind::Removed { comment } => !p.removed.contains(comment),
         Kind::Rating { .. } => p.get(Field::Rating) != a.get(Field::Rating),
         Kind::Changed { field, .. } | Kind::Members { field, .. } => match model::field::by_name(field) {
             Some(def) => p.get(def.field) != a.get(def.field),

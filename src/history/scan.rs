@@ -9,26 +9,15 @@ use chrono::DateTime;
 
 use super::diff::{CommentFact, FactValue, Facts, text_hash};
 use crate::model::field::{self, FIELDS, FieldKind, Track};
-use crate::model::{MARKER_PREFIX, TicketId, is_comment_id, normalise_text, unescape_line};
+use crate::model::{BodyLine, TicketId, Visibility, body_lines, normalise_text, yaml};
 
-/// A scalar value as YAML would read it, when that is certain: a plain word
-/// or phrase desk would also write plain, or a JSON-style double-quoted string.
+/// A scalar value as YAML would read it, when that is certain: a plain scalar
+/// by the one rule desk writes by, or a double-quoted string desk could have written.
 fn scalar(v: &str) -> Option<String> {
     if v.starts_with('"') {
-        return serde_json::from_str::<String>(v).ok();
+        return yaml::read_quoted(v);
     }
-    let first = v.chars().next()?;
-    let plain = first.is_alphanumeric()
-        && !first.is_ascii_digit()
-        && v.chars().all(|c| c.is_alphanumeric() || " -_.@<>/()+'".contains(c) || c == ':')
-        && !v.ends_with(' ')
-        && !v.ends_with(':')
-        && !v.contains(": ")
-        && !matches!(
-            v.to_ascii_lowercase().as_str(),
-            "y" | "n" | "yes" | "no" | "on" | "off" | "true" | "false" | "null"
-        );
-    plain.then(|| v.to_owned())
+    yaml::is_plain(v).then(|| v.to_owned())
 }
 
 /// An optional value: empty (or blank) is none; `Err` when unsure.
@@ -44,51 +33,51 @@ fn required(v: Option<&str>) -> Option<String> {
     scalar(v?).filter(|s| !s.trim().is_empty())
 }
 
-/// A ticket id value, unless YAML would read it as a number.
+/// A ticket id value.
 fn id(v: &str) -> Option<TicketId> {
-    if v.starts_with('"') {
-        return TicketId::parse(&serde_json::from_str::<String>(v).ok()?);
-    }
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    let number =
-        digits(v) || v.starts_with("0x") || v.split_once('e').is_some_and(|(m, e)| digits(m) && digits(e));
-    if number { None } else { TicketId::parse(v) }
+    TicketId::parse(&scalar(v)?)
 }
 
 fn time(v: &str) -> Option<i64> {
     DateTime::parse_from_rfc3339(v).ok().map(|t| t.timestamp())
 }
 
-/// A flow list `[a, b]` of plain scalars.
+/// A flow list `[a, b]` of scalars.
 fn list(v: &str) -> Option<Vec<String>> {
     if v.is_empty() {
         return Some(Vec::new());
     }
     let inner = v.strip_prefix('[')?.strip_suffix(']')?;
-    if inner.trim().is_empty() {
+    if inner.trim_matches([' ', '\t']).is_empty() {
         return Some(Vec::new());
     }
-    if inner.contains(['"', '\'', '[', ']', '{', '}']) {
+    if inner.contains(['\'', '[', ']', '{', '}']) {
         return None;
     }
-    inner.split(',').map(|l| scalar(l.trim())).collect()
+    // A quoted label with a comma in it splits into pieces that are not
+    // scalars, so the scanner gives up on it.
+    inner.split(',').map(|l| scalar(l.trim_matches([' ', '\t'])).filter(|s| !s.trim().is_empty())).collect()
 }
 
 /// The facts of a ticket file in desk's own form; `None` when the file needs
 /// the full parser (which may then also reject it).
 pub fn scan(text: &str) -> Option<Facts> {
-    if text.contains('\r') {
+    if text.contains('\r') || text.contains("\n<<<<<<<") || text.contains("\n>>>>>>>") {
         return None;
     }
     let rest = text.strip_prefix("---\n")?;
     let mut lines = rest.split('\n');
+    let mut line_no = 1;
     // The value text of each field, by position in FIELDS; a rating is read at once.
     let mut found: Vec<Option<&str>> = vec![None; FIELDS.len()];
     let mut rating_value = None;
-    let mut closed = false;
+    let mut body = None;
     while let Some(line) = lines.next() {
+        line_no += 1;
         if line.trim_end() == "---" {
-            closed = true;
+            // `line` is a slice of `rest`: the body starts after it and its `\n`.
+            let start = line.as_ptr().addr() - rest.as_ptr().addr() + line.len() + 1;
+            body = Some(rest.get(start..).unwrap_or(""));
             break;
         }
         let (key, value) = line.split_once(':')?;
@@ -102,16 +91,16 @@ pub fn scan(text: &str) -> Option<Facts> {
             if !value.is_empty() || rating_value.is_some() {
                 return None;
             }
-            rating_value = Some(rating(&mut lines)?);
+            let r = rating(&mut lines)?;
+            line_no += 2 + usize::from(r.1.is_some());
+            rating_value = Some(r);
             continue;
         }
         if found[def.field.index()].replace(value).is_some() {
             return None;
         }
     }
-    if !closed {
-        return None;
-    }
+    let body = body?;
     let mut values = Vec::with_capacity(FIELDS.len());
     for def in FIELDS {
         let text = found[def.field.index()];
@@ -137,22 +126,19 @@ pub fn scan(text: &str) -> Option<Facts> {
         };
         values.push(if def.track == Track::Off { FactValue::None } else { value });
     }
-    let mut facts = Facts { values, fields: Vec::new(), description: 0, comments: Vec::new() };
+    let mut facts =
+        Facts { values, fields: Vec::new(), description: 0, comments: Vec::new(), removed: Vec::new() };
     let mut description = Vec::new();
-    let mut in_description = true;
-    for line in lines {
-        if line.starts_with("<<<<<<<") || line.starts_with(">>>>>>>") {
-            return None;
-        }
-        if line.starts_with(MARKER_PREFIX) {
-            let c = marker(line)?;
-            if facts.comments.iter().any(|old| old.id == c.id) {
-                return None;
-            }
-            facts.comments.push(c);
-            in_description = false;
-        } else if in_description {
-            description.push(unescape_line(line));
+    for line in body_lines(body, line_no + 1) {
+        match line.ok()? {
+            BodyLine::Description(text) => description.push(text),
+            BodyLine::Comment { visibility, id, author, .. } => facts.comments.push(CommentFact {
+                id: id.to_owned(),
+                author: author.to_owned(),
+                public: visibility == Visibility::Public,
+            }),
+            BodyLine::Text(_) => {}
+            BodyLine::Removed { id, .. } => facts.removed.push(id.to_owned()),
         }
     }
     facts.description = text_hash(&normalise_text(&description.join("\n")));
@@ -170,21 +156,4 @@ fn rating<'a>(lines: &mut impl Iterator<Item = &'a str>) -> Option<(u8, Option<S
     }
     let date = time(next.strip_prefix("  date: ")?)?;
     Some((score, comment, date))
-}
-
-/// A comment marker line: `<!-- desk:reply|note ID TIME AUTHOR -->`.
-fn marker(line: &str) -> Option<CommentFact> {
-    let inner = line.strip_prefix(MARKER_PREFIX)?.trim_end().strip_suffix("-->")?.trim_end();
-    let mut parts = inner.splitn(4, ' ');
-    let (kind, id, date, author) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
-    let public = match kind {
-        "reply" => true,
-        "note" => false,
-        _ => return None,
-    };
-    if !is_comment_id(id) {
-        return None;
-    }
-    time(date)?;
-    Some(CommentFact { id: id.to_owned(), author: author.trim().to_owned(), public })
 }

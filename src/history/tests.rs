@@ -112,6 +112,22 @@ fn each_change_is_one_event_in_reading_order() {
 }
 
 #[test]
+fn a_removed_comment_is_an_event_once() {
+    let mut before = ticket();
+    let id =
+        before.add_comment(s("Bob <bob@example.com>"), at("2026-11-02T10:00:00Z"), Visibility::Public, "pw");
+    let mut after = before.clone();
+    after.comments.clear();
+    after.record_removals(&before, "Ann <ann@example.com>", at("2026-11-02T11:00:00Z")).unwrap();
+    assert_eq!(diff_tickets(Some(&before), Some(&after)), vec![Kind::Removed { comment: id.clone() }]);
+    assert_eq!(diff_tickets(Some(&after), Some(&after)), vec![]);
+    // A merge that took the removal from its other parent made no removal itself.
+    let (b, a) = (Facts::from(&before), Facts::from(&after));
+    assert_eq!(diff_merge(&[Some(&b), Some(&a)], Some(&a)), vec![]);
+    assert_eq!(diff_merge(&[Some(&b), Some(&b)], Some(&a)), vec![Kind::Removed { comment: id }]);
+}
+
+#[test]
 fn a_merge_yields_only_what_it_changed_itself() {
     let base = ticket();
     let mut ours = base.clone();
@@ -184,6 +200,11 @@ mod scanner {
             score: 5,
             comment: Some(s("Thanks: \"great\"")),
             date: at("2026-11-03T09:00:00Z"),
+        });
+        t.removed.push(crate::model::Removal {
+            id: s("9psyawyvvj"),
+            author: s("Ann <ann@example.com>"),
+            date: at("2026-11-03T10:00:00Z"),
         });
         t
     }
@@ -274,6 +295,11 @@ mod scanner {
             Just(s("<!-- desk:reply 1psyawyvvj nottime Bob -->")),
             Just(s("### Reply from Bob")),
             Just(s(">>>>>>> theirs")),
+            Just(s("<!-- desk:description -->")),
+            Just(s("> quoted")),
+            Just(s(">")),
+            Just(s("<!-- desk:removed 2psyawyvvj 2026-11-02T10:00:00Z Ann -->")),
+            Just(s("<!-- desk:removed 0psyawyvvj 2026-11-02T10:00:00Z Ann -->")),
             "[ -~]{0,20}",
         ]
     }
@@ -288,6 +314,24 @@ mod scanner {
             let text = format!("---\n{}\n---\n{}\n", front.join("\n"), body.join("\n"));
             if let Some(facts) = scan(&text) {
                 prop_assert_eq!(Some(facts), full(&text), "{}", text);
+            }
+        }
+
+        /// The same over rendered tickets with body lines added anywhere.
+        #[test]
+        fn rendered_tickets_with_lines_added_agree_too(
+            at_line in 0usize..200,
+            added in proptest::collection::vec(body_line(), 1..4),
+        ) {
+            let text = render_ticket(&busy_ticket());
+            let mut lines: Vec<&str> = text.split('\n').collect();
+            let at_line = at_line % (lines.len() + 1);
+            for l in added.iter().rev() {
+                lines.insert(at_line, l);
+            }
+            let edited = lines.join("\n");
+            if let Some(facts) = scan(&edited) {
+                prop_assert_eq!(Some(facts), full(&edited), "{}", edited);
             }
         }
 

@@ -129,6 +129,32 @@ fn a_description_edited_on_both_sides_keeps_the_loser_as_a_note() {
 }
 
 #[test]
+fn a_comment_removed_on_one_side_stays_removed() {
+    let b = base();
+    let mut o = b.clone();
+    o.comments.clear();
+    o.record_removals(&b, "Ann <ann@example.com>", at(11, 0)).unwrap();
+    let mut t = b.clone();
+    t.comments[0].body = "Is it plugged in? (edited)".into();
+    t.comments.push(comment("cccccccccc", at(10, 0), "theirs"));
+    t.status = "pending".into();
+    for (x, y) in [(&o, &t), (&t, &o)] {
+        let m = merge_ticket(Some(&b), Some(x), Some(y), &times(at(11, 0), at(10, 0))).ticket.unwrap();
+        assert_eq!(comment_ids(&m), ["cccccccccc"]);
+        assert_eq!(m.removed, o.removed);
+        assert_eq!(m.status, "pending");
+    }
+    // Removed on both sides: one removal, the earlier.
+    let mut late = b.clone();
+    late.comments.clear();
+    late.record_removals(&b, "Zed <zed@example.com>", at(12, 0)).unwrap();
+    let m = merge_ticket(Some(&b), Some(&late), Some(&o), &times(at(12, 0), at(11, 0))).ticket.unwrap();
+    let n = merge_ticket(Some(&b), Some(&o), Some(&late), &times(at(11, 0), at(12, 0))).ticket.unwrap();
+    assert_eq!(m.removed, o.removed);
+    assert_eq!(render_ticket(&m), render_ticket(&n));
+}
+
+#[test]
 fn deleted_on_one_side_and_changed_on_the_other_is_kept() {
     let b = base();
     let mut o = b.clone();
@@ -169,6 +195,7 @@ enum Op {
     Describe(u8),
     Title(u8),
     Field(u8),
+    Remove(u8, u32),
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -181,6 +208,7 @@ fn op() -> impl Strategy<Value = Op> {
         any::<u8>().prop_map(Op::Describe),
         any::<u8>().prop_map(Op::Title),
         any::<u8>().prop_map(Op::Field),
+        (any::<u8>(), 0u32..600).prop_map(|(a, b)| Op::Remove(a, b)),
     ]
 }
 
@@ -209,6 +237,14 @@ fn apply(t: &mut Ticket, ops: &[Op], side: u8) {
             Op::Title(k) => t.title = format!("Title {}", k % 3),
             Op::Field(k) => {
                 t.fields.insert(Value::String(format!("f{}", k % 2)), Value::String(format!("v{}", k % 3)));
+            }
+            Op::Remove(k, min) => {
+                if !t.comments.is_empty() {
+                    let before = t.clone();
+                    t.comments.remove(usize::from(*k) % t.comments.len());
+                    let date = at(10, 0) + chrono::Duration::minutes(i64::from(*min));
+                    t.record_removals(&before, &format!("Remover{side} <r@x>"), date).unwrap();
+                }
             }
         }
     }
@@ -246,10 +282,14 @@ proptest! {
         let n = merge_ticket(Some(&b), Some(&y), Some(&x), &tm.swapped()).ticket.unwrap();
         prop_assert_eq!(render_ticket(&m), render_ticket(&n));
 
-        // No comment is ever lost.
+        // No comment is ever lost, unless removed; a removal on either side is final.
         let ids = comment_ids(&m);
+        let removed: Vec<&str> = m.removed.iter().map(|r| r.id.as_str()).collect();
         for id in comment_ids(&x).into_iter().chain(comment_ids(&y)) {
-            prop_assert!(ids.contains(&id), "lost comment {}", id);
+            prop_assert!(ids.contains(&id) || removed.contains(&id.as_str()), "lost comment {}", id);
+        }
+        for r in x.removed.iter().chain(&y.removed) {
+            prop_assert!(removed.contains(&r.id.as_str()) && !ids.contains(&r.id), "comment {} came back", r.id);
         }
         // The result is a valid ticket file.
         prop_assert_eq!(crate::model::parse_ticket(&render_ticket(&m)).unwrap(), m.clone());

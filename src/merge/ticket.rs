@@ -5,7 +5,7 @@ use serde_yaml::{Mapping, Value};
 
 use super::{FieldTimes, Resolution, Side, Times};
 use crate::model::field::MergeRule;
-use crate::model::{Comment, FIELDS, Ticket, Val, Visibility};
+use crate::model::{Comment, FIELDS, Removal, Ticket, Val, Visibility};
 
 /// Author of the internal note that keeps a description that lost a merge.
 pub const MERGE_AUTHOR: &str = "desk merge <merge@desk.invalid>";
@@ -89,10 +89,11 @@ impl Merger<'_> {
             debug_assert!(kind_matches, "merged values keep the field's kind");
         }
         merged.fields = self.fields(base.map(|b| &b.fields), &o.fields, &t.fields);
-        let mut comments =
-            merge_comments(self, base.map(|b| b.comments.as_slice()), &o.comments, &t.comments);
+        let (mut comments, removed) = merge_comments(self, base, o, t);
         merged.description = self.description(base, o, t, &mut comments);
+        comments.retain(|c| !removed.iter().any(|r| r.id == c.id));
         merged.comments = comments;
+        merged.removed = removed;
         merged
     }
 
@@ -250,22 +251,38 @@ fn merge_set<T: Clone + PartialEq>(
     out
 }
 
-/// Union by comment id, in time order. A comment both sides changed takes the
-/// later side's version.
+/// Union by comment id, in time order, without the comments either side
+/// removed: a removal is final. A comment both sides changed takes the later
+/// side's version. Removals are the union of both sides'; one comment removed on
+/// both sides keeps the earlier removal.
 fn merge_comments(
     m: &mut Merger<'_>,
-    base: Option<&[Comment]>,
-    o: &[Comment],
-    t: &[Comment],
-) -> Vec<Comment> {
+    base: Option<&Ticket>,
+    o: &Ticket,
+    t: &Ticket,
+) -> (Vec<Comment>, Vec<Removal>) {
+    let mut removed: Vec<Removal> = Vec::new();
+    for r in base.map_or(&[][..], |b| b.removed.as_slice()).iter().chain(&o.removed).chain(&t.removed) {
+        match removed.iter_mut().find(|k| k.id == r.id) {
+            Some(kept) if (&r.date, &r.author) < (&kept.date, &kept.author) => *kept = r.clone(),
+            Some(_) => {}
+            None => removed.push(r.clone()),
+        }
+    }
+    removed.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.id.cmp(&b.id)));
+    let gone = |id: &str| removed.iter().any(|r| r.id == id);
+    let base = base.map(|b| b.comments.as_slice());
+    let (o, t) = (o.comments.as_slice(), t.comments.as_slice());
+    let kept = |list: &[Comment]| list.iter().filter(|c| !gone(&c.id)).cloned().collect::<Vec<_>>();
     if o == t || base == Some(t) {
-        return o.to_vec();
+        return (kept(o), removed);
     }
     if base == Some(o) {
-        return t.to_vec();
+        return (kept(t), removed);
     }
     let find = |list: &[Comment], id: &str| list.iter().find(|c| c.id == id).cloned();
-    let ids: std::collections::BTreeSet<&str> = o.iter().chain(t).map(|c| c.id.as_str()).collect();
+    let ids: std::collections::BTreeSet<&str> =
+        o.iter().chain(t).map(|c| c.id.as_str()).filter(|id| !gone(id)).collect();
     let mut out = Vec::with_capacity(ids.len());
     for id in &ids {
         let bc = base.and_then(|b| find(b, id));
@@ -277,7 +294,7 @@ fn merge_comments(
         out.push(merged);
     }
     sort_comments(&mut out);
-    out
+    (out, removed)
 }
 
 fn sort_comments(comments: &mut [Comment]) {

@@ -7,7 +7,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{Comment, Rating, TicketId};
+use super::{Comment, Rating, Removal, TicketId};
 
 /// What kind of value a field holds. The kind decides how the value is
 /// written to and read from the front matter, how queries compare it, and how
@@ -298,6 +298,9 @@ macro_rules! ticket_fields {
             pub description: String,
             /// Replies and internal notes, oldest first.
             pub comments: Vec<Comment>,
+            /// Comments removed from the conversation, by time of removal: a
+            /// removal is final, so a merge never brings a removed comment back.
+            pub removed: Vec<Removal>,
         }
 
         /// A ticket field, by its position in [`FIELDS`].
@@ -357,6 +360,7 @@ macro_rules! ticket_fields {
                     fields: serde_yaml::Mapping::new(),
                     description: String::new(),
                     comments: Vec::new(),
+                    removed: Vec::new(),
                 }
             }
         }

@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use serde_yaml::{Mapping, Value};
+use serde_yaml::Value;
 
 use super::field::{FIELDS, Field, FieldDef, FieldKind, Val, Value as FieldValue, is_known_key};
 use super::{Rating, Ticket, TicketId};
@@ -66,13 +66,9 @@ pub fn render_ticket(t: &Ticket) -> String {
     for def in FIELDS {
         push_field(&mut out, def, def.get(t));
     }
-    for (k, v) in &t.fields {
-        let mut one = Mapping::new();
-        one.insert(k.clone(), v.clone());
-        out.push_str(&serde_yaml::to_string(&one).expect("YAML values serialise"));
-    }
+    out.push_str(&super::yaml::mapping(&t.fields));
     out.push_str("---\n");
-    super::body::render_body(&mut out, &t.description, &t.comments);
+    super::body::render_body(&mut out, &t.description, &t.comments, &t.removed);
     out
 }
 
@@ -231,6 +227,7 @@ fn parse_field(def: &FieldDef, value: Option<&Value>) -> Result<FieldValue, Stri
 /// Parses the header (front matter) only: what lists and queries need. The
 /// description and conversation are left empty.
 pub fn parse_front_matter_only(text: &str) -> Result<Ticket, ParseError> {
+    let text = &super::body::lf_line_ends(text);
     check_conflict_markers(text)?;
     let (yaml, _, _) = split(text)?;
     parse_header(yaml)
@@ -238,13 +235,15 @@ pub fn parse_front_matter_only(text: &str) -> Result<Ticket, ParseError> {
 
 /// Parses a whole ticket file.
 pub fn parse_ticket(text: &str) -> Result<Ticket, ParseError> {
+    let text = &super::body::lf_line_ends(text);
     check_conflict_markers(text)?;
     let (yaml, body, body_line) = split(text)?;
     let mut ticket = parse_header(yaml)?;
 
-    let (description, comments) = super::body::parse_body(body, body_line)?;
-    ticket.description = description;
-    ticket.comments = comments;
+    let body = super::body::parse_body(body, body_line)?;
+    ticket.description = body.description;
+    ticket.comments = body.comments;
+    ticket.removed = body.removed;
     Ok(ticket)
 }
 
@@ -304,22 +303,23 @@ labels: [hardware, printer]
 created: 2026-11-28T14:53:00Z
 updated: 2026-11-28T14:53:00Z
 ---
-The printer shows error 0x42 since this morning.
+<!-- desk:description -->
+> The printer shows error 0x42 since this morning.
 
 <!-- desk:reply 7hq2m4xk9p 2026-11-28T15:01:00Z Bob Agent <bob@example.com> -->
 ### Reply from Bob Agent · 2026-11-28 15:01 UTC
 
-Could you send a photo of the display?
-
----
-
-### Not a heading of ours
-\\<!-- desk:reply fake -->
+> Could you send a photo of the display?
+>
+> ---
+>
+> ### Not a heading of ours
+> <!-- desk:reply fake -->
 
 <!-- desk:note 8hq2m4xk9p 2026-11-28T15:02:00Z Bob Agent <bob@example.com> -->
 ### Internal note from Bob Agent · 2026-11-28 15:02 UTC
 
-Toner was replaced last week.
+> Toner was replaced last week.
 ";
         assert_eq!(text, expected);
         assert_eq!(parse_ticket(&text).unwrap(), sample());
@@ -402,6 +402,15 @@ Toner was replaced last week.
             Just("### heading".to_owned()),
             Just("  indented".to_owned()),
             Just("ünïcødé ✓".to_owned()),
+            Just("```".to_owned()),
+            Just("<pre>".to_owned()),
+            Just("<!--".to_owned()),
+            Just("<!-- desk:description -->".to_owned()),
+            Just("<!-- desk:removed 0000000000 2026-01-01T00:00:00Z x -->".to_owned()),
+            Just(">".to_owned()),
+            Just("> quoted".to_owned()),
+            Just("\tTab".to_owned()),
+            Just("===".to_owned()),
         ];
         proptest::collection::vec(line, 0..6).prop_map(|lines| normalise_text(&lines.join("\n")))
     }
@@ -420,6 +429,7 @@ Toner was replaced last week.
             description in text_strategy(),
             bodies in proptest::collection::vec((text_strategy(), any::<bool>(), line_strategy()), 0..4),
             field in proptest::option::of(("[a-z_]{1,8}", line_strategy())),
+            removed in proptest::collection::vec((line_strategy(), 0i64..4_000_000_000), 0..3),
             secs in 0i64..4_000_000_000,
         ) -> Ticket {
             let time = Utc.timestamp_opt(secs, 0).unwrap();
@@ -437,6 +447,14 @@ Toner was replaced last week.
                     body,
                 });
             }
+            for (i, (author, secs)) in removed.into_iter().enumerate() {
+                t.removed.push(crate::model::Removal {
+                    id: format!("r{i}"),
+                    author,
+                    date: Utc.timestamp_opt(secs, 0).unwrap(),
+                });
+            }
+            t.removed.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.id.cmp(&b.id)));
             if let Some((k, v)) = field
                 && !is_known_key(&k) { t.fields.insert(k.into(), v.into()); }
             t

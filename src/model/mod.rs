@@ -9,7 +9,7 @@ pub mod yaml;
 
 use chrono::{DateTime, SubsecRound, Utc};
 
-pub use body::{MARKER_PREFIX, unescape_line};
+pub use body::{BodyLine, BodyLines, MARKER_PREFIX, body_lines, escape_markdown};
 pub use field::{FIELDS, Field, FieldDef, FieldKind, FieldSource, Ticket, Val, Value, is_known_key};
 pub use file::{ParseError, parse_front_matter_only, parse_ticket, render_checked, render_ticket};
 pub use id::{
@@ -53,6 +53,17 @@ pub struct Comment {
     pub visibility: Visibility,
     /// Markdown text.
     pub body: String,
+}
+
+/// A comment removed from a ticket (only its id is kept, never its text).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Removal {
+    /// The id the comment had.
+    pub id: String,
+    /// `Name <email>` of whoever removed it.
+    pub author: String,
+    /// When it was removed.
+    pub date: DateTime<Utc>,
 }
 
 /// Normalises a Markdown text as the ticket file stores it: `\n` line ends, no

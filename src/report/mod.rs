@@ -225,7 +225,11 @@ impl TicketState {
                     }
                 }
             }
-            Kind::Members { .. } | Kind::Reply { .. } | Kind::Note { .. } | Kind::Rating { .. } => {}
+            Kind::Members { .. }
+            | Kind::Reply { .. }
+            | Kind::Note { .. }
+            | Kind::Removed { .. }
+            | Kind::Rating { .. } => {}
         }
     }
 }

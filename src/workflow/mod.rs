@@ -14,6 +14,9 @@ pub struct Config {
     /// Known queues; empty means any queue name is accepted.
     #[serde(default)]
     pub queues: Vec<String>,
+    /// Size limits of what people write.
+    #[serde(default)]
+    pub limits: Limits,
     /// Sections added by later features are kept as they are.
     #[serde(flatten)]
     pub other: serde_yaml::Mapping,
@@ -40,6 +43,22 @@ pub struct Priorities {
     pub default: String,
 }
 
+/// Size limits of text entering a ticket; a file without `limits:` gets the defaults.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    /// Longest title, in characters.
+    pub title_chars: usize,
+    /// Largest description, reply or note, in bytes (UTF-8).
+    pub body_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { title_chars: 256, body_bytes: 1_000_000 }
+    }
+}
+
 /// What is wrong with a `desk.yaml`.
 #[derive(Debug, thiserror::Error)]
 #[error("line {line}: {message}")]
@@ -63,6 +82,7 @@ impl Default for Config {
                 default: "normal".into(),
             },
             queues: Vec::new(),
+            limits: Limits::default(),
             other: serde_yaml::Mapping::new(),
         }
     }
@@ -74,7 +94,8 @@ impl Config {
         let body = serde_yaml::to_string(&Config::default()).expect("config serialises");
         format!(
             "# desk configuration: workflow states and priorities of this helpdesk.\n\
-             # statuses in `done` count as finished; priorities are listed lowest first.\n{body}"
+             # statuses in `done` count as finished; priorities are listed lowest first;\n\
+             # limits: longest title in characters, largest description or reply in bytes.\n{body}"
         )
     }
 
@@ -113,6 +134,9 @@ impl Config {
             if !w.statuses.contains(s) {
                 return Err(format!("status `{s}` is used in workflow but not listed in workflow.statuses"));
             }
+        }
+        if self.limits.title_chars == 0 || self.limits.body_bytes == 0 {
+            return Err("limits.title_chars and limits.body_bytes must be greater than 0".into());
         }
         if !self.priorities.levels.contains(&self.priorities.default) {
             return Err(format!(
@@ -225,6 +249,17 @@ mod tests {
         let e = with("queues: []", "queues: [\" it\"]").unwrap_err();
         assert!(e.message.starts_with("queues has a name with spaces"), "{e}");
         assert!(with("queues: []", "queues: [it, on hold]").is_ok());
+    }
+
+    #[test]
+    fn limits_default_when_absent_and_can_be_set() {
+        let old = Config::default_text().split("\nlimits:").next().unwrap().to_owned() + "\n";
+        assert!(!old.contains("\nlimits:"), "{old}");
+        assert_eq!(Config::parse(&old).unwrap().limits, Limits::default());
+        let text = format!("{old}limits:\n  body_bytes: 10\n");
+        assert_eq!(Config::parse(&text).unwrap().limits, Limits { title_chars: 256, body_bytes: 10 });
+        assert!(Config::parse(&format!("{old}limits:\n  body: 10\n")).is_err());
+        assert!(Config::parse(&format!("{old}limits:\n  title_chars: 0\n")).is_err());
     }
 
     #[test]

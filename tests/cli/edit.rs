@@ -77,7 +77,7 @@ fn a_broken_edit_is_refused_and_the_text_kept() {
     let cases = [
         (original.replace("status: new", "status: nonsense"), "status"),
         (original.replace("priority: normal", "priority: p0"), "priority"),
-        (original.replace("Something is wrong.", "<<<<<<< HEAD\nSomething is wrong."), "conflict marker"),
+        (original.replace("> Something is wrong.", "<<<<<<< HEAD\n> Something is wrong."), "conflict marker"),
         (original.replace(&format!("id: {id}"), "id: zzzzzzzzzz"), "does not match"),
         (original.replacen("---\n", "", 1), "line 1"),
     ];

@@ -137,8 +137,8 @@ fn a_malformed_file_is_reported_and_every_other_ticket_still_loads() {
     let conflicted = "cccccccccc";
     let misplaced = "dddddddddd";
     let conflict_text = file_with_id(&env, &other, conflicted).replace(
-        "Something is wrong.",
-        "<<<<<<< ours\nSomething is wrong.\n=======\nIt broke.\n>>>>>>> theirs",
+        "> Something is wrong.",
+        "<<<<<<< ours\n> Something is wrong.\n=======\n> It broke.\n>>>>>>> theirs",
     );
     let conflict_line = conflict_text.lines().position(|l| l.starts_with("<<<<<<<")).unwrap() + 1;
     env.commit_by_hand(

@@ -247,7 +247,7 @@ fn json_has_exactly_the_documented_shape() {
     let f = Fixture::new();
     let printer = f.id("printer").to_owned();
     f.env.desk_at("2026-11-27T16:00:00Z", &["note", &printer, "-m", "Vendor case 42."]).ok();
-    f.env.desk(&["set", &printer, "asset=4711", "customer_tier=gold"]).ok();
+    f.env.desk(&["set", &printer, "asset:=4711", "customer_tier=gold"]).ok();
     let list = f.env.desk(&["list", "--json", "--all"]).ok().json();
     let tickets = list.as_array().expect("an array");
     assert_eq!(tickets.len(), 4);

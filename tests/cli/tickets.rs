@@ -324,7 +324,7 @@ fn set_changes_fields_and_custom_fields() {
         "requester=Jane Doe <jane@example.com>",
         "title=New title",
         "customer_tier=gold",
-        "asset=4711",
+        "asset:=4711",
     ])
     .ok();
     let t = env.desk(&["show", &id, "--json"]).ok().json();

@@ -2,12 +2,19 @@
 
 use std::path::PathBuf;
 
-use super::{short_id, signature_time};
+use super::{person, short_id, signature_time};
+use crate::cli::input::{check_not_binary, check_text, check_title};
 use crate::cli::ticket_ref::TicketRef;
 use crate::cli::{CliError, Ctx, Result, editor};
+use crate::model::Ticket;
 use crate::store::{Change, StoreError, parse_at_path};
+use crate::workflow::Limits;
 
 /// Edit a ticket file in your editor; it is checked before it is committed.
+///
+/// Deleting the section of a reply or note removes it for good: the file keeps a
+/// removal marker (`<!-- desk:removed ID TIME WHO -->`) so that no sync or merge
+/// brings it back, and `desk log` shows who removed it.
 ///
 /// Works on a file desk cannot read too (for example one left with git conflict
 /// markers), so it is also the way to repair one. An edit that does not parse is
@@ -62,6 +69,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
             Err(e) => err.cause(format!("could not keep your text: {e}")),
         }
     };
+    check_not_binary("edited ticket file", &edited)?;
     let config = store.config(&tip)?;
     let mut ticket = match parse_at_path(&edited, &path) {
         Ok(t) => t,
@@ -73,6 +81,12 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         return Err(keep(e));
     }
     let (author, committer) = store.signatures()?;
+    // A file desk could not read before the edit has no comments to compare with.
+    let before = parse_at_path(&original, &path).ok();
+    check_new_text(&ticket, before.as_ref(), &config.limits)?;
+    if let Some(before) = &before {
+        ticket.record_removals(before, &person(&author), signature_time(&author)).map_err(keep)?;
+    }
     ticket.updated = signature_time(&author).max(ticket.created);
     store.write(&author, &committer, |tip| -> Result<Option<Change>> {
         let Some(tip) = tip else { return Err(StoreError::NotInitialised(store.branch().to_owned()).into()) };
@@ -82,5 +96,23 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         Ok(Some(Change::ticket("edit", &ticket)?))
     })?;
     eprintln!("{short}: edited");
+    Ok(())
+}
+
+/// Checks the title and texts an edit changed against the limits (texts it left
+/// alone stay, even when a limit was lowered since they were written).
+fn check_new_text(ticket: &Ticket, before: Option<&Ticket>, limits: &Limits) -> Result<()> {
+    if before.is_none_or(|b| b.title != ticket.title) {
+        check_title(&ticket.title, limits)?;
+    }
+    if before.is_none_or(|b| b.description != ticket.description) {
+        check_text("description", &ticket.description, limits)?;
+    }
+    for c in &ticket.comments {
+        let unchanged = before.is_some_and(|b| b.comments.iter().any(|o| o.id == c.id && o.body == c.body));
+        if !unchanged {
+            check_text(&format!("text of comment {}", c.id), &c.body, limits)?;
+        }
+    }
     Ok(())
 }

@@ -65,6 +65,9 @@ fn event_json(date: i64, actor: String, commit: String, kind: &Kind<String>) -> 
             e.insert("comment_id".into(), comment.clone().into());
             e.insert("author".into(), author.clone().into());
         }
+        Kind::Removed { comment } => {
+            e.insert("comment_id".into(), comment.clone().into());
+        }
         Kind::Rating { from, to, comment } => {
             e.insert("from".into(), from.map_or(Value::Null, Value::from));
             e.insert("to".into(), to.map_or(Value::Null, Value::from));
@@ -125,6 +128,7 @@ fn describe(kind: &Kind<String>) -> String {
         }
         Kind::Reply { comment, author } => format!("reply {comment} from {}", display_name(author)),
         Kind::Note { comment, author } => format!("internal note {comment} from {}", display_name(author)),
+        Kind::Removed { comment } => format!("removed comment {comment}"),
         Kind::Rating { to: None, .. } => "removed the rating".to_owned(),
         Kind::Rating { to: Some(score), comment, .. } => match comment {
             Some(c) => format!("rated {score}/5 “{c}”"),

@@ -134,6 +134,7 @@ pub fn check_line(what: &str, value: &str) -> Result<()> {
     if value.trim().is_empty() {
         return Err(CliError::usage(format!("the {what} is empty")));
     }
+    crate::cli::input::check_not_binary(what, value)?;
     if value.chars().any(|c| c.is_control() || c == '\u{2028}' || c == '\u{2029}') {
         return Err(CliError::usage(format!("the {what} must be a single line of text")));
     }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use dialoguer::Input;
 
 use super::{check_label, check_line, given_person, person, signature_time};
-use crate::cli::input::given_text;
+use crate::cli::input::{check_text, check_title, given_text};
 use crate::cli::output::{TicketJson, print_json};
 use crate::cli::{CliError, Ctx, Result, editor};
 use crate::model::{Ticket, TicketId, normalise_text};
@@ -85,7 +85,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         None => return Err(CliError::usage("missing ticket title; pass it as the first argument")),
     };
     let title = title.trim().to_owned();
-    check_line("title", &title)?;
+    check_title(&title, &config.limits)?;
     let description = match given_text(args.body.as_slice(), args.file.as_ref())? {
         Some(text) => text,
         None if ctx.interactive() => normalise_text(&editor::edit_text(Some(&store), "", "DESCRIPTION.md")?),
@@ -95,6 +95,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             ));
         }
     };
+    check_text("description", &description, &config.limits)?;
 
     let now = signature_time(&author);
     let mut created: Option<Ticket> = None;

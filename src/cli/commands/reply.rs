@@ -1,7 +1,7 @@
 //! `desk reply` and `desk note`: add to a ticket's conversation.
 
 use super::{confirm, person, signature_time, update_ticket};
-use crate::cli::input::{MessageArgs, given_text, required_text};
+use crate::cli::input::{MessageArgs, check_text, given_text, required_text};
 use crate::cli::ticket_ref::TicketRef;
 use crate::cli::{CliError, Ctx, Result};
 use crate::model::Visibility;
@@ -42,8 +42,9 @@ fn add(
 ) -> Result<()> {
     let store = ctx.store()?;
     let tip = store.require_tip()?;
+    let config = store.config(&tip)?;
     if let Some(s) = status {
-        store.config(&tip)?.check_status(s).map_err(CliError::usage)?;
+        config.check_status(s).map_err(CliError::usage)?;
     }
     let given = given_text(&text.message, text.file.as_ref())?;
     if given.is_none() {
@@ -55,6 +56,7 @@ fn add(
         Visibility::Internal => ("note text", "-m TEXT or -F FILE", "NOTE.md", "note"),
     };
     let body = required_text(ctx, &store, given, what, flags, file)?;
+    check_text(what, &body, &config.limits)?;
     let mut comment_id = String::new();
     let updated = update_ticket(&store, id, verb, |ticket, config, author| {
         comment_id = ticket.add_comment(person(author), signature_time(author), visibility, &body);

@@ -1,21 +1,26 @@
 //! `desk set`: change fields of a ticket.
 
 use super::{check_line, confirm, given_person, update_ticket};
+use crate::cli::input::{check_not_binary, check_title};
 use crate::cli::ticket_ref::TicketRef;
 use crate::cli::{CliError, Ctx, Result};
 use crate::model::is_known_key;
 
 /// Set fields: title, priority, queue, requester, assignee, status, or any custom field.
 ///
-/// `KEY=` (empty) clears queue, requester, assignee or a custom field; `assignee=me`
-/// (or `@me`) assigns the ticket to you, and `requester=me` makes you its requester. Custom field names are lowercase words
-/// (`customer_tier=gold`); values are read as YAML scalars, so `asset=4711` is a number.
+/// `KEY=VALUE` stores VALUE exactly as given, as text: `ver=1.10` is the text
+/// "1.10", `ref="INC #4711"` keeps the `#`. `KEY:=JSON` stores a typed value
+/// in a custom field, as httpie does: `count:=3`, `vip:=true`, `tags:='["a","b"]'`,
+/// `ver:='"1.10"'`. `KEY=` or `KEY:=null` removes a custom field and clears queue,
+/// requester or assignee; `assignee=me` (or `@me`) assigns the ticket to you, and
+/// `requester=me` makes you its requester. Custom field names are lowercase words
+/// (`customer_tier=gold`).
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The ticket: its id or a unique prefix of 4 or more characters.
     pub id: TicketRef,
 
-    /// One or more KEY=VALUE pairs.
+    /// One or more KEY=VALUE (text) or KEY:=JSON (typed value) pairs.
     #[arg(value_name = "KEY=VALUE", required = true, num_args = 1..)]
     pub pairs: Vec<String>,
 }
@@ -31,23 +36,73 @@ enum Assignment {
     Custom(String, Option<serde_yaml::Value>),
 }
 
-fn parse_pair(pair: &str) -> Result<Assignment> {
-    let Some((key, value)) = pair.split_once('=') else {
-        return Err(CliError::usage(format!("'{pair}' is not KEY=VALUE")));
-    };
-    let key = key.trim();
-    let value = value.trim();
-    let opt = || if value.is_empty() { None } else { Some(value.to_owned()) };
-    if !value.is_empty() {
-        check_line(key, value)?;
+/// The key of a pair and whether its value is JSON (`KEY:=JSON`).
+fn split_pair(pair: &str) -> Option<(&str, bool, &str)> {
+    let (key, value) = pair.split_once('=')?;
+    Some(match key.strip_suffix(':') {
+        Some(key) => (key.trim(), true, value),
+        None => (key.trim(), false, value),
+    })
+}
+
+/// Refuses binary data in any string of a JSON value.
+fn check_json_text(key: &str, v: &serde_json::Value) -> Result<()> {
+    match v {
+        serde_json::Value::String(s) => check_not_binary(&format!("value of '{key}'"), s),
+        serde_json::Value::Array(items) => items.iter().try_for_each(|i| check_json_text(key, i)),
+        serde_json::Value::Object(map) => map.iter().try_for_each(|(k, v)| {
+            check_not_binary(&format!("value of '{key}'"), k).and_then(|()| check_json_text(key, v))
+        }),
+        _ => Ok(()),
     }
+}
+
+/// A JSON value as the YAML value stored; refuses binary text in it.
+fn typed(key: &str, json: &str) -> Result<Option<serde_yaml::Value>> {
+    let value: serde_json::Value = serde_json::from_str(json).map_err(|e| {
+        CliError::usage(format!("the value of '{key}:=' is not JSON ({e}): {json}"))
+            .hint(format!("text is given as {key}=TEXT; JSON text needs quotes, as in {key}:='\"text\"'"))
+    })?;
+    check_json_text(key, &value)?;
+    if value.is_null() {
+        return Ok(None);
+    }
+    serde_yaml::to_value(&value)
+        .map(Some)
+        .map_err(|e| CliError::usage(format!("the value of '{key}:=' cannot be stored: {e}")))
+}
+
+fn parse_pair(pair: &str) -> Result<Assignment> {
+    let Some((key, json, value)) = split_pair(pair) else {
+        return Err(CliError::usage(format!("'{pair}' is not KEY=VALUE or KEY:=JSON")));
+    };
+    let known = |k: &str| is_known_key(k) || k == "body" || k == "description";
+    let custom = |k: &str| {
+        k.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+            && k.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
+    };
+    if json {
+        if known(key) {
+            return Err(CliError::usage(format!("'{key}' takes text, not JSON; write {key}=VALUE")));
+        }
+        if custom(key) {
+            return Ok(Assignment::Custom(key.to_owned(), typed(key, value)?));
+        }
+    }
+    // Names (title, status, people) are trimmed; custom text is stored as given.
+    let name = value.trim();
+    let opt = || if name.is_empty() { None } else { Some(name.to_owned()) };
     let required = |what: &str| -> Result<String> {
-        if value.is_empty() {
+        if name.is_empty() {
             Err(CliError::usage(format!("the {what} cannot be empty")))
         } else {
-            Ok(value.to_owned())
+            check_line(what, name)?;
+            Ok(name.to_owned())
         }
     };
+    if !name.is_empty() {
+        check_line(key, value)?;
+    }
     Ok(match key {
         "title" => Assignment::Title(required("title")?),
         "priority" => Assignment::Priority(required("priority")?),
@@ -58,22 +113,13 @@ fn parse_pair(pair: &str) -> Result<Assignment> {
         "labels" => {
             return Err(CliError::usage("labels are changed with `desk label ID +add -remove`"));
         }
-        k if is_known_key(k) || k == "body" || k == "description" => {
+        k if known(k) => {
             return Err(CliError::usage(format!("'{k}' cannot be set"))
                 .hint("`desk edit ID` changes anything in the ticket file"));
         }
-        k if k.chars().next().is_some_and(|c| c.is_ascii_lowercase())
-            && k.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-') =>
-        {
-            let parsed = opt().map(|v| match serde_yaml::from_str::<serde_yaml::Value>(&v) {
-                Ok(
-                    s @ (serde_yaml::Value::Number(_)
-                    | serde_yaml::Value::Bool(_)
-                    | serde_yaml::Value::String(_)),
-                ) => s,
-                _ => serde_yaml::Value::String(v),
-            });
-            Assignment::Custom(k.to_owned(), parsed)
+        k if custom(k) => {
+            let text = (!value.is_empty()).then(|| serde_yaml::Value::String(value.to_owned()));
+            Assignment::Custom(k.to_owned(), text)
         }
         k => {
             return Err(CliError::usage(format!(
@@ -93,6 +139,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
             Assignment::Priority(p) => config.check_priority(p).map_err(CliError::usage)?,
             Assignment::Status(s) => config.check_status(s).map_err(CliError::usage)?,
             Assignment::Queue(Some(q)) => config.check_queue(q).map_err(CliError::usage)?,
+            Assignment::Title(t) => check_title(t, &config.limits)?,
             _ => {}
         }
     }
@@ -116,8 +163,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         }
         Ok(*ticket != before)
     })?;
-    let keys: Vec<&str> =
-        args.pairs.iter().filter_map(|p| p.split_once('=').map(|(k, _)| k.trim())).collect();
+    let keys: Vec<&str> = args.pairs.iter().filter_map(|p| split_pair(p).map(|(k, _, _)| k)).collect();
     confirm(&updated, &format!("set {}", keys.join(", ")), "already set");
     Ok(())
 }
