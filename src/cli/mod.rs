@@ -142,7 +142,7 @@ fn run(cli: Cli) -> Result<()> {
     let ctx = Ctx { repo: cli.repo, now: reference_now()?, color };
     match cli.command {
         Command::Init(a) => c::init::run(&ctx, &a),
-        Command::Demo(a) => c::demo::run(&ctx, &a),
+        Command::Demo(a) => c::demo::run(&ctx, &a, |store| c::list::print_queue(&ctx, store)),
         Command::New(a) => c::new::run(&ctx, a),
         Command::List(a) => c::list::run(&ctx, &a),
         Command::Show(a) => c::show::run(&ctx, &a),

@@ -205,6 +205,16 @@ impl Store {
         Ok(Store { repo, branch, config_cache: std::cell::RefCell::default() })
     }
 
+    /// Creates a git repository at `path` whose local config names `user` as
+    /// the person who acts (`user.name`, `user.email`), and opens it.
+    pub fn init_repository(path: &Path, user_name: &str, user_email: &str) -> Result<Store, StoreError> {
+        let repo = Repository::init(path)?;
+        let mut config = repo.config()?;
+        config.set_str("user.name", user_name)?;
+        config.set_str("user.email", user_email)?;
+        Store::open(path)
+    }
+
     /// Opens the repository at exactly `path` (no discovery).
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         configure_libgit2();

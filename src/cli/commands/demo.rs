@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use chrono::{DateTime, Duration, Utc};
-use git2::{Repository, Signature, Time};
+use git2::{Signature, Time};
 
 use crate::cli::{CliError, Ctx, Result};
 use crate::model::{Ticket, TicketId, Visibility};
@@ -125,17 +125,13 @@ fn target_dir(path: Option<&PathBuf>) -> Result<PathBuf> {
     }
 }
 
-pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
+/// Creates the demo repository and its history, then shows its queue with
+/// `show_queue` (the caller's listing, so this command needs no other).
+pub fn run(ctx: &Ctx, args: &Args, show_queue: impl FnOnce(&Store) -> Result<()>) -> Result<()> {
     let dir = target_dir(args.path.as_ref())?;
-    let repo = Repository::init(&dir)?;
-    let mut config = repo.config()?;
-    config.set_str("user.name", ADA.name)?;
-    config.set_str("user.email", ADA.email)?;
-    let store = Store::open(&dir)?;
+    let store = Store::init_repository(&dir, ADA.name, ADA.email)?;
     let demo = Demo { store: &store, now: ctx.now };
-    let (h, m, d) = (Duration::hours, Duration::minutes, Duration::days);
-
-    let init = Signature::new(ADA.name, ADA.email, &Time::new((ctx.now - d(8)).timestamp(), 0))?;
+    let init = Signature::new(ADA.name, ADA.email, &Time::new((ctx.now - Duration::days(8)).timestamp(), 0))?;
     store.write(&init, &init, |_| -> Result<Option<Change>> {
         Ok(Some(Change {
             summary: "desk init".into(),
@@ -143,42 +139,69 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
             tickets: Vec::new(),
         }))
     })?;
+    laptop(&demo)?;
+    let printer = printer(&demo)?;
+    vpn(&demo)?;
+    share(&demo)?;
+    two_factor(&demo)?;
+    outlook(&demo)?;
+    eprintln!("created a demo helpdesk in {}\n", dir.display());
+    show_queue(&store)?;
+    eprintln!("\ntry: cd {} && desk show {} && desk list --all", dir.display(), &printer.id.as_str()[..6]);
+    Ok(())
+}
 
+fn hours(n: i64) -> Duration {
+    Duration::hours(n)
+}
+
+fn minutes(n: i64) -> Duration {
+    Duration::minutes(n)
+}
+
+fn days(n: i64) -> Duration {
+    Duration::days(n)
+}
+
+fn laptop(demo: &Demo<'_>) -> Result<()> {
     let mut laptop = demo.open(
         &SAM,
-        d(6),
+        days(6),
         "Laptop battery is swollen",
         "high",
         "hardware",
         &["hardware", "safety"],
         "The bottom of my laptop bulges and the touchpad no longer clicks.\n\nIs it safe to keep using it?",
     )?;
-    demo.say(&mut laptop, &ADA, d(6) - m(20), Visibility::Public,
+    demo.say(&mut laptop, &ADA, days(6) - minutes(20), Visibility::Public,
         "Please **stop using it** and unplug it now. Bring it to the IT desk on the 2nd floor; we'll swap it today.",
         Some("open"))?;
-    demo.change(&mut laptop, &ADA, d(6) - h(3), "assign", |t| t.assignee = Some(ADA.full()))?;
+    demo.change(&mut laptop, &ADA, days(6) - hours(3), "assign", |t| t.assignee = Some(ADA.full()))?;
     demo.say(
         &mut laptop,
         &ADA,
-        d(5),
+        days(5),
         Visibility::Public,
         "Your replacement laptop is ready; data is migrated.",
         Some("resolved"),
-    )?;
+    )
+}
 
+fn printer(demo: &Demo<'_>) -> Result<Ticket> {
     let mut printer = demo.open(
         &JANE,
-        d(2),
+        days(2),
         "Printer on 3rd floor shows error 0x42",
         "high",
         "it",
         &["hardware", "printer"],
         "The printer next to the kitchen shows **error 0x42** since this morning and prints nothing.",
     )?;
+    let ago = days(2) - minutes(35);
     demo.say(
         &mut printer,
         &ADA,
-        d(2) - m(35),
+        ago,
         Visibility::Public,
         "Could you send a photo of the display?",
         Some("pending"),
@@ -186,7 +209,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     demo.say(
         &mut printer,
         &JANE,
-        d(1),
+        days(1),
         Visibility::Public,
         "Here it is — it says `0x42 fuser`.",
         Some("open"),
@@ -194,69 +217,74 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     demo.say(
         &mut printer,
         &ADA,
-        d(1) - m(10),
+        days(1) - minutes(10),
         Visibility::Internal,
         "Fuser unit. Vendor ticket opened, part arrives Monday.",
         None,
     )?;
+    Ok(printer)
+}
 
+fn vpn(demo: &Demo<'_>) -> Result<()> {
     let mut vpn = demo.open(
         &OMAR,
-        h(5),
+        hours(5),
         "VPN disconnects every 10 minutes",
         "urgent",
         "network",
         &["vpn"],
         "Since this morning the VPN drops every ~10 minutes. I'm working from home today.",
     )?;
-    demo.change(&mut vpn, &BOB, h(4), "assign", |t| t.assignee = Some(BOB.full()))?;
+    demo.change(&mut vpn, &BOB, hours(4), "assign", |t| t.assignee = Some(BOB.full()))?;
     demo.say(
         &mut vpn,
         &BOB,
-        h(4) - m(5),
+        hours(4) - minutes(5),
         Visibility::Internal,
         "Same on three laptops; probably the firewall rule change from last night.",
         None,
-    )?;
+    )
+}
 
+fn share(demo: &Demo<'_>) -> Result<()> {
     let mut share = demo.open(
         &LI,
-        d(1) + h(2),
+        days(1) + hours(2),
         "Access to the finance share",
         "normal",
         "access",
         &["access"],
         "I joined the finance team on Monday and need read access to `\\\\files\\finance`.",
     )?;
-    demo.change(&mut share, &ADA, d(1), "label", |t| {
+    demo.change(&mut share, &ADA, days(1), "label", |t| {
         t.add_label("needs-approval");
-    })?;
+    })
+}
 
+fn two_factor(demo: &Demo<'_>) -> Result<()> {
     demo.open(
         &PRIYA,
-        m(40),
+        minutes(40),
         "How do I set up 2FA on my phone?",
         "low",
         "it",
         &["howto"],
         "The new login page asks for a second factor. Which app should I use?",
     )?;
+    Ok(())
+}
 
+fn outlook(demo: &Demo<'_>) -> Result<()> {
     let mut outlook = demo.open(
         &JANE,
-        d(4),
+        days(4),
         "Outlook keeps asking for my password",
         "normal",
         "it",
         &["email"],
         "Every few minutes Outlook pops up a password prompt, even though the password is right.",
     )?;
-    demo.say(&mut outlook, &BOB, d(4) - h(1), Visibility::Public,
+    demo.say(&mut outlook, &BOB, days(4) - hours(1), Visibility::Public,
         "Please remove the saved credentials:\n\n1. Open *Credential Manager*\n2. Delete the entries starting with `MicrosoftOffice`\n3. Restart Outlook",
-        Some("pending"))?;
-
-    eprintln!("created a demo helpdesk in {}\n", dir.display());
-    super::list::print_queue(ctx, &store)?;
-    eprintln!("\ntry: cd {} && desk show {} && desk list --all", dir.display(), &printer.id.as_str()[..6]);
-    Ok(())
+        Some("pending"))
 }
