@@ -111,6 +111,20 @@ fn report_gives_the_exact_kpis_of_every_definition() {
 }
 
 #[test]
+fn a_report_right_after_a_write_includes_it() {
+    // Repro: `desk resolve ID && desk report --json` in the same second.
+    let env = TestEnv::initialised();
+    let now = "2026-11-28T12:00:00Z";
+    let id = env.desk_at(now, &["new", "Printer jams", "-b", "x"]).ok().line();
+    let vars = [("DESK_NOW", now), ("GIT_AUTHOR_DATE", now), ("GIT_COMMITTER_DATE", now)];
+    let report = |env: &TestEnv| env.desk_env(&["report", "--json"], &vars).ok().json();
+    assert_eq!((report(&env)["created"].clone(), report(&env)["backlog"].clone()), (json!(1), json!(1)));
+    env.desk_env(&["resolve", &id], &vars).ok();
+    let r = report(&env);
+    assert_eq!((r["resolved"].clone(), r["backlog"].clone()), (json!(1), json!(0)), "{r:#}");
+}
+
+#[test]
 fn an_empty_window_reports_nulls_not_zeros() {
     let env = TestEnv::initialised();
     helpdesk(&env);
@@ -179,7 +193,7 @@ fn windows_are_checked() {
     assert!(r.stderr.contains("the window is empty"), "{r}");
     let r = env.desk(&["report", "--since", "4w", "--json"]).ok().json();
     assert_eq!(r["from"], "2026-10-31T12:00:00Z");
-    assert_eq!(r["until"], "2026-11-28T12:00:00Z");
+    assert_eq!(r["until"], "2026-11-28T12:00:01Z", "now's second is in the window");
     let r = env.desk(&["report", "--since", "2026-11-27T10:00:00+02:00", "--json"]).ok().json();
     assert_eq!(r["from"], "2026-11-27T08:00:00Z");
 }

@@ -16,7 +16,8 @@ use crate::report::{self, Csat, Durations, Fcr, GroupBy, Metrics, Report, Window
 
 const DEFINITIONS: &str = "\
 The window is [--since, --until): from the start of --since up to, not including, --until
-(default: the last 30 days). DATE is an RFC 3339 time, a day YYYY-MM-DD (--until DAY includes
+(default: the last 30 days, up to and including the current second, so a change committed
+just before the report counts). DATE is an RFC 3339 time, a day YYYY-MM-DD (--until DAY includes
 that day) or an age before now such as 12h, 7d, 4w, within the years 1 to 9999. Only history before the end of the window
 counts, so a report of a past window never changes. Event times are commit author times.
 
@@ -123,7 +124,8 @@ pub fn parse_bound(value: &str, now: DateTime<Utc>, end_of_day: bool, flag: &str
 fn window(ctx: &Ctx, args: &Args) -> Result<Window> {
     let until = match &args.until {
         Some(v) => parse_bound(v, ctx.now, true, "--until")?,
-        None => ctx.now.timestamp(),
+        // Up to and including the current second: a change committed just now counts.
+        None => ctx.now.timestamp() + 1,
     };
     let from = match &args.since {
         Some(v) => parse_bound(v, ctx.now, false, "--since")?,
