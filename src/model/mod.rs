@@ -90,9 +90,13 @@ pub fn display_name(person: &str) -> &str {
     }
 }
 
-/// The email part of `Name <email>`, if any.
+/// The email part of `Name <email>`, if any; a bare address (`jane@example.com`)
+/// is its own email.
 pub fn email_of(person: &str) -> Option<&str> {
-    let start = person.find('<')?;
+    let Some(start) = person.find('<') else {
+        let bare = person.trim();
+        return (bare.contains('@') && !bare.contains(char::is_whitespace)).then_some(bare);
+    };
     let end = person[start..].find('>')?;
     Some(&person[start + 1..start + end])
 }
@@ -170,5 +174,7 @@ mod tests {
         assert_eq!(display_name("<jane@example.com>"), "jane@example.com");
         assert_eq!(display_name("jane"), "jane");
         assert_eq!(email_of("jane"), None);
+        assert_eq!(email_of(" jane@example.com "), Some("jane@example.com"));
+        assert_eq!(email_of("Jane Doe jane@example.com"), None);
     }
 }

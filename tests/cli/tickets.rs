@@ -362,6 +362,43 @@ fn set_changes_fields_and_custom_fields() {
 }
 
 #[test]
+fn cc_is_a_set_of_people_set_queried_shown_and_logged() {
+    let env = TestEnv::initialised();
+    let id = env.new_ticket("Printer jams", &[]);
+    let ann = "Ann Admin <ann@example.com>";
+    env.desk(&["set", &id, &format!("cc+={ann}"), "cc+=me"]).ok();
+    let t = env.desk(&["show", &id, "--json"]).ok().json();
+    assert_eq!(t["cc"], serde_json::json!([ann, "Test Agent <agent@example.com>"]), "{t}");
+    assert!(
+        env.ticket_file(&id).contains("cc: [Ann Admin <ann@example.com>, Test Agent <agent@example.com>]")
+    );
+    // Adding someone already there (by email) changes nothing; removing goes by email or name.
+    let head = env.desk_head();
+    env.desk(&["set", &id, "cc+=ann admin <ANN@example.com>"]).ok();
+    assert_eq!(env.desk_head(), head);
+    assert_eq!(env.desk(&["list", "cc:ann"]).ok().stdout.lines().count(), 2, "a header and the ticket");
+    assert_eq!(env.desk(&["list", "cc:none"]).ok().stdout, "");
+    let show = env.desk(&["show", &id]).ok().stdout;
+    assert!(show.contains("Cc         Ann Admin <ann@example.com>, Test Agent"), "{show}");
+    env.desk(&["set", &id, "cc-=ann@example.com"]).ok();
+    assert_eq!(
+        env.desk(&["show", &id, "--json"]).ok().json()["cc"],
+        serde_json::json!(["Test Agent <agent@example.com>"])
+    );
+    env.desk(&["set", &id, "cc="]).ok();
+    assert!(!env.ticket_file(&id).contains("cc:"), "an empty set is not written");
+    let log = env.desk(&["log", &id, "--json"]).ok().json();
+    let cc: Vec<_> = log.as_array().unwrap().iter().filter(|e| e["kind"] == "cc").collect();
+    assert_eq!(cc.len(), 3, "{log:#}");
+    assert_eq!(cc[0]["added"], serde_json::json!([ann, "Test Agent <agent@example.com>"]));
+    assert_eq!(cc[1]["removed"], serde_json::json!([ann]));
+    // Only sets take += and -=, and a set takes text, not JSON.
+    assert!(env.desk(&["set", &id, "title+=x"]).error(2).contains("'title' is not a set"));
+    assert!(env.desk(&["set", &id, "cc:=[]"]).error(2).contains("takes text, not JSON"));
+    assert!(env.desk(&["set", &id, "team+=x"]).error(2).contains("'team' is not a set"));
+}
+
+#[test]
 fn show_renders_the_ticket_and_its_conversation() {
     let env = TestEnv::initialised();
     let id = env

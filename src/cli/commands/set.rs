@@ -4,47 +4,68 @@ use super::{check_line, confirm, given_person, update_ticket};
 use crate::cli::input::{check_not_binary, check_title};
 use crate::cli::ticket_ref::TicketRef;
 use crate::cli::{CliError, Ctx, Result};
-use crate::model::is_known_key;
+use git2::Signature;
 
-/// Set fields: title, priority, queue, requester, assignee, status, or any custom field.
+use crate::model::field::{self, Domain, FieldDef, FieldKind};
+use crate::model::{Ticket, Value};
+use crate::query::same_person;
+use crate::workflow::Config;
+
+/// Set fields: title, status, priority, queue, requester, assignee, cc, or any custom field.
 ///
 /// `KEY=VALUE` stores VALUE exactly as given, as text: `ver=1.10` is the text
 /// "1.10", `ref="INC #4711"` keeps the `#`. `KEY:=JSON` stores a typed value
 /// in a custom field, as httpie does: `count:=3`, `vip:=true`, `tags:='["a","b"]'`,
 /// `ver:='"1.10"'`. `KEY=` or `KEY:=null` removes a custom field and clears queue,
 /// requester or assignee; `assignee=me` (or `@me`) assigns the ticket to you, and
-/// `requester=me` makes you its requester. Custom field names are lowercase words
-/// (`customer_tier=gold`).
+/// `requester=me` makes you its requester. A set of people is changed one person at a
+/// time: `cc+="Ann <ann@example.com>"` adds, `cc-=ann@example.com` removes (by email or
+/// name), `cc=…` replaces the set with that one person and `cc=` empties it. Custom
+/// field names are lowercase words (`customer_tier=gold`).
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The ticket: its id or a unique prefix of 4 or more characters.
     pub id: TicketRef,
 
-    /// One or more KEY=VALUE (text) or KEY:=JSON (typed value) pairs.
+    /// One or more KEY=VALUE (text), KEY+=VALUE / KEY-=VALUE (a set) or KEY:=JSON (typed value).
     #[arg(value_name = "KEY=VALUE", required = true, num_args = 1..)]
     pub pairs: Vec<String>,
 }
 
+/// How a pair changes its field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Op {
+    /// `KEY=VALUE`
+    Set,
+    /// `KEY+=VALUE`
+    Add,
+    /// `KEY-=VALUE`
+    Remove,
+    /// `KEY:=JSON`
+    Json,
+}
+
 /// One parsed assignment.
 enum Assignment {
-    Title(String),
-    Priority(String),
-    Status(String),
-    Queue(Option<String>),
-    Requester(Option<String>),
-    Assignee(Option<String>),
+    /// A field of the field table; `None` clears it.
+    Field(&'static FieldDef, Op, Option<String>),
     Custom(String, Option<serde_yaml::Value>),
 }
 
-/// The key of a pair and whether its value is JSON (`KEY:=JSON`).
-fn split_pair(pair: &str) -> Option<(&str, bool, &str)> {
+/// The key of a pair, how it changes the field, and the value.
+fn split_pair(pair: &str) -> Option<(&str, Op, &str)> {
     let (key, value) = pair.split_once('=')?;
-    Some(match key.strip_suffix(':') {
-        Some(key) => (key.trim(), true, value),
-        None => (key.trim(), false, value),
-    })
+    let (key, op) = if let Some(k) = key.strip_suffix(':') {
+        (k, Op::Json)
+    } else if let Some(k) = key.strip_suffix('+') {
+        (k, Op::Add)
+    } else if let Some(k) = key.strip_suffix('-') {
+        (k, Op::Remove)
+    } else {
+        (key, Op::Set)
+    };
+    Some((key.trim(), op, value))
 }
-
 /// Refuses binary data in any string of a JSON value.
 fn check_json_text(key: &str, v: &serde_json::Value) -> Result<()> {
     match v {
@@ -72,61 +93,111 @@ fn typed(key: &str, json: &str) -> Result<Option<serde_yaml::Value>> {
         .map_err(|e| CliError::usage(format!("the value of '{key}:=' cannot be stored: {e}")))
 }
 
+fn is_custom_name(k: &str) -> bool {
+    k.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+        && k.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
+}
+
 fn parse_pair(pair: &str) -> Result<Assignment> {
-    let Some((key, json, value)) = split_pair(pair) else {
+    let Some((key, op, value)) = split_pair(pair) else {
         return Err(CliError::usage(format!("'{pair}' is not KEY=VALUE or KEY:=JSON")));
     };
-    let known = |k: &str| is_known_key(k) || k == "body" || k == "description";
-    let custom = |k: &str| {
-        k.chars().next().is_some_and(|c| c.is_ascii_lowercase())
-            && k.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
-    };
-    if json {
-        if known(key) {
-            return Err(CliError::usage(format!("'{key}' takes text, not JSON; write {key}=VALUE")));
+    match field::by_name(key) {
+        Some(def) => parse_field_pair(def, op, value),
+        None if key == "body" || key == "description" => {
+            Err(CliError::usage(format!("'{key}' cannot be set"))
+                .hint("`desk edit ID` changes anything in the ticket file"))
         }
-        if custom(key) {
-            return Ok(Assignment::Custom(key.to_owned(), typed(key, value)?));
-        }
+        None if !is_custom_name(key) => Err(CliError::usage(format!(
+            "invalid field name '{key}'; custom fields are lowercase words (a-z, 0-9, _ and -)"
+        ))),
+        None => match op {
+            Op::Json => Ok(Assignment::Custom(key.to_owned(), typed(key, value)?)),
+            Op::Set => {
+                if !value.trim().is_empty() {
+                    check_line(key, value)?;
+                }
+                let text = (!value.is_empty()).then(|| serde_yaml::Value::String(value.to_owned()));
+                Ok(Assignment::Custom(key.to_owned(), text))
+            }
+            Op::Add | Op::Remove => Err(CliError::usage(format!(
+                "'{key}' is not a set: {key}+= and {key}-= change the sets of the ticket (cc)"
+            ))),
+        },
     }
-    // Names (title, status, people) are trimmed; custom text is stored as given.
-    let name = value.trim();
-    let opt = || if name.is_empty() { None } else { Some(name.to_owned()) };
-    let required = |what: &str| -> Result<String> {
-        if name.is_empty() {
-            Err(CliError::usage(format!("the {what} cannot be empty")))
-        } else {
-            check_line(what, name)?;
-            Ok(name.to_owned())
-        }
-    };
-    if !name.is_empty() {
-        check_line(key, value)?;
-    }
-    Ok(match key {
-        "title" => Assignment::Title(required("title")?),
-        "priority" => Assignment::Priority(required("priority")?),
-        "status" => Assignment::Status(required("status")?),
-        "queue" => Assignment::Queue(opt()),
-        "requester" => Assignment::Requester(opt()),
-        "assignee" => Assignment::Assignee(opt()),
-        "labels" => {
+}
+
+/// A pair naming a field of the table: what the field's kind allows.
+fn parse_field_pair(def: &'static FieldDef, op: Op, value: &str) -> Result<Assignment> {
+    let key = def.name;
+    match def.kind {
+        FieldKind::Labels => {
             return Err(CliError::usage("labels are changed with `desk label ID +add -remove`"));
         }
-        k if known(k) => {
-            return Err(CliError::usage(format!("'{k}' cannot be set"))
+        FieldKind::Id | FieldKind::Time | FieldKind::Rating => {
+            return Err(CliError::usage(format!("'{key}' cannot be set"))
                 .hint("`desk edit ID` changes anything in the ticket file"));
         }
-        k if custom(k) => {
-            let text = (!value.is_empty()).then(|| serde_yaml::Value::String(value.to_owned()));
-            Assignment::Custom(k.to_owned(), text)
+        FieldKind::Text | FieldKind::Enum(_) | FieldKind::Person | FieldKind::People => {}
+    }
+    match op {
+        Op::Json => return Err(CliError::usage(format!("'{key}' takes text, not JSON; write {key}=VALUE"))),
+        Op::Add | Op::Remove if !def.is_set() => {
+            return Err(CliError::usage(format!("'{key}' is not a set; write {key}=VALUE")));
         }
-        k => {
-            return Err(CliError::usage(format!(
-                "invalid field name '{k}'; custom fields are lowercase words (a-z, 0-9, _ and -)"
-            )));
+        _ => {}
+    }
+    // Names (titles, statuses, people) are trimmed.
+    let name = value.trim();
+    if name.is_empty() {
+        if def.required || op != Op::Set {
+            return Err(CliError::usage(format!("the {key} cannot be empty")));
         }
-    })
+        return Ok(Assignment::Field(def, op, None));
+    }
+    check_line(key, name)?;
+    Ok(Assignment::Field(def, op, Some(name.to_owned())))
+}
+
+/// Checks a new value against desk.yaml: statuses, priorities, queues, limits.
+fn check_value(def: &FieldDef, value: &str, config: &Config) -> Result<()> {
+    match def.kind {
+        FieldKind::Enum(Domain::Status) => config.check_status(value).map_err(CliError::usage),
+        FieldKind::Enum(Domain::Priority) => config.check_priority(value).map_err(CliError::usage),
+        FieldKind::Enum(Domain::Queue) => config.check_queue(value).map_err(CliError::usage),
+        FieldKind::Text => check_title(value, &config.limits),
+        _ => Ok(()),
+    }
+}
+
+/// The field's new value after `op` with `value` (people given as `me` are the author).
+fn new_value(def: &FieldDef, ticket: &Ticket, op: Op, value: Option<&str>, author: &Signature<'_>) -> Value {
+    let person = |v: &str| {
+        if matches!(def.kind, FieldKind::Person | FieldKind::People) {
+            given_person(v, author)
+        } else {
+            v.to_owned()
+        }
+    };
+    if !def.is_set() {
+        return value.map_or(Value::None, |v| Value::Str(person(v)));
+    }
+    let mut members = def.get(ticket).as_list().to_vec();
+    match (op, value) {
+        (Op::Set, v) => members = v.map(person).into_iter().collect(),
+        (Op::Add, Some(v)) => {
+            let v = person(v);
+            if !members.iter().any(|m| same_person(m, &v)) {
+                members.push(v);
+            }
+        }
+        (Op::Remove, Some(v)) => {
+            let v = person(v);
+            members.retain(|m| !same_person(m, &v));
+        }
+        _ => {}
+    }
+    Value::List(members)
 }
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
@@ -135,24 +206,19 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let tip = store.require_tip()?;
     let config = store.config(&tip)?;
     for a in &assignments {
-        match a {
-            Assignment::Priority(p) => config.check_priority(p).map_err(CliError::usage)?,
-            Assignment::Status(s) => config.check_status(s).map_err(CliError::usage)?,
-            Assignment::Queue(Some(q)) => config.check_queue(q).map_err(CliError::usage)?,
-            Assignment::Title(t) => check_title(t, &config.limits)?,
-            _ => {}
+        if let Assignment::Field(def, Op::Set | Op::Add, Some(v)) = a {
+            check_value(def, v, &config)?;
         }
     }
     let updated = update_ticket(&store, &args.id, "set", |ticket, _, author| {
         let before = ticket.clone();
         for a in &assignments {
             match a {
-                Assignment::Title(v) => ticket.title.clone_from(v),
-                Assignment::Priority(v) => ticket.priority.clone_from(v),
-                Assignment::Status(v) => ticket.status.clone_from(v),
-                Assignment::Queue(v) => ticket.queue.clone_from(v),
-                Assignment::Requester(v) => ticket.requester = v.as_deref().map(|v| given_person(v, author)),
-                Assignment::Assignee(v) => ticket.assignee = v.as_deref().map(|v| given_person(v, author)),
+                Assignment::Field(def, op, v) => {
+                    let value = new_value(def, ticket, *op, v.as_deref(), author);
+                    let kind_matches = def.set(ticket, value);
+                    debug_assert!(kind_matches, "new_value gives values of the field's kind");
+                }
                 Assignment::Custom(k, Some(v)) => {
                     ticket.fields.insert(k.as_str().into(), v.clone());
                 }
