@@ -180,6 +180,12 @@ pub fn means_me(person: &str) -> bool {
     person.eq_ignore_ascii_case("me") || person.eq_ignore_ascii_case("@me")
 }
 
+/// Whether a person given on the command line means nobody: `none`, in any
+/// case, as in the query `assignee:none`.
+pub fn means_nobody(person: &str) -> bool {
+    person.trim().eq_ignore_ascii_case("none")
+}
+
 fn parse_people(values: &[String]) -> Vec<PersonMatch> {
     values
         .iter()

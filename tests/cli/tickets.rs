@@ -267,6 +267,13 @@ fn assign_to_someone_to_me_and_to_nobody() {
     env.desk(&["assign", &id]).fails(2);
     env.desk(&["assign", &id, "--me", "--none"]).fails(2);
     assert_eq!(env.desk_head(), head);
+    // `none` means nobody, as in the query `assignee:none`.
+    env.desk(&["assign", &id, "--me"]).ok();
+    env.desk(&["assign", &id, "none"]).ok();
+    assert_eq!(env.desk(&["show", &id, "--json"]).ok().json()["assignee"], serde_json::Value::Null);
+    env.desk(&["assign", &id, "--me"]).ok();
+    env.desk(&["set", &id, "assignee=None"]).ok();
+    assert_eq!(env.desk(&["show", &id, "--json"]).ok().json()["assignee"], serde_json::Value::Null);
 }
 
 #[test]

@@ -3,6 +3,7 @@
 use super::{check_line, confirm, given_person, person, update_ticket};
 use crate::cli::ticket_ref::TicketRef;
 use crate::cli::{Ctx, Result};
+use crate::query::means_nobody;
 
 /// Assign a ticket to someone, to yourself (--me), or to nobody (--none).
 #[derive(Debug, clap::Args)]
@@ -14,7 +15,7 @@ pub struct Args {
     /// The ticket: its id or a unique prefix of 4 or more characters.
     pub id: TicketRef,
 
-    /// Who: `Name <email>`, or `me` (`@me`) for you.
+    /// Who: `Name <email>`, `me` (`@me`) for you, or `none` for nobody.
     #[arg(
         value_name = "WHO",
         required_unless_present_any = ["me", "none"],
@@ -37,7 +38,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     }
     let store = ctx.store()?;
     let updated = update_ticket(&store, &args.id, "assign", |ticket, _, author| {
-        let who = if args.none {
+        let who = if args.none || args.person.as_deref().is_some_and(means_nobody) {
             None
         } else if args.me {
             Some(person(author))

@@ -8,7 +8,7 @@ use git2::Signature;
 
 use crate::model::field::{self, Domain, FieldDef, FieldKind};
 use crate::model::{Ticket, Value};
-use crate::query::same_person;
+use crate::query::{means_nobody, same_person};
 use crate::workflow::Config;
 
 /// Set fields: title, status, priority, queue, requester, assignee, cc, or any custom field.
@@ -17,7 +17,7 @@ use crate::workflow::Config;
 /// "1.10", `ref="INC #4711"` keeps the `#`. `KEY:=JSON` stores a typed value
 /// in a custom field, as httpie does: `count:=3`, `vip:=true`, `tags:='["a","b"]'`,
 /// `ver:='"1.10"'`. `KEY=` or `KEY:=null` removes a custom field and clears queue,
-/// requester or assignee; `assignee=me` (or `@me`) assigns the ticket to you, and
+/// requester or assignee (as does `assignee=none`); `assignee=me` (or `@me`) assigns the ticket to you, and
 /// `requester=me` makes you its requester. A set of people is changed one person at a
 /// time: `cc+="Ann <ann@example.com>"` adds, `cc-=ann@example.com` removes (by email or
 /// name), `cc=…` replaces the set with that one person and `cc=` empties it. Custom
@@ -147,9 +147,9 @@ fn parse_field_pair(def: &'static FieldDef, op: Op, value: &str) -> Result<Assig
         }
         _ => {}
     }
-    // Names (titles, statuses, people) are trimmed.
+    // Names (titles, statuses, people) are trimmed; `none` is nobody, as in queries.
     let name = value.trim();
-    if name.is_empty() {
+    if name.is_empty() || (def.kind == FieldKind::Person && means_nobody(name)) {
         if def.required || op != Op::Set {
             return Err(CliError::usage(format!("the {key} cannot be empty")));
         }
