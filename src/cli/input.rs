@@ -103,7 +103,7 @@ pub fn check_text(what: &str, text: &str, limits: &Limits) -> Result<()> {
 /// Refuses a title that is empty, not one line, binary or longer than `limits.title_chars`.
 pub fn check_title(title: &str, limits: &Limits) -> Result<()> {
     check_not_binary("title", title)?;
-    super::commands::check_line("title", title)?;
+    check_line("title", title)?;
     let chars = title.chars().count();
     if chars > limits.title_chars {
         return Err(CliError::user(format!(
@@ -111,6 +111,41 @@ pub fn check_title(title: &str, limits: &Limits) -> Result<()> {
             limits.title_chars
         ))
         .hint("shorten it (the details go in the description), or raise `limits.title_chars` in desk.yaml"));
+    }
+    Ok(())
+}
+
+/// Checks a label: one word that is safe in a file name, a URL and a query.
+pub fn check_label(label: &str) -> Result<()> {
+    let bad_char = label
+        .chars()
+        .find(|c| c.is_whitespace() || c.is_control() || matches!(c, ',' | '"' | '\'' | '\\' | ':'));
+    let problem = if label.is_empty() {
+        Some("it is empty".to_owned())
+    } else if let Some(c) = bad_char {
+        Some(format!("it contains {c:?}"))
+    } else if label.starts_with(['-', '+', '/', '.']) {
+        Some("it starts with a punctuation mark".to_owned())
+    } else if label.split('/').any(|part| part == ".." || part.is_empty()) {
+        Some("it has an empty or `..` path segment".to_owned())
+    } else {
+        None
+    };
+    match problem {
+        Some(p) => Err(CliError::usage(format!("invalid label '{label}': {p}"))
+            .hint("labels are single words like `printer` or `area/network`")),
+        None => Ok(()),
+    }
+}
+
+/// Checks a one-line value such as a title or a person.
+pub fn check_line(what: &str, value: &str) -> Result<()> {
+    if value.trim().is_empty() {
+        return Err(CliError::usage(format!("the {what} is empty")));
+    }
+    check_not_binary(what, value)?;
+    if value.chars().any(|c| c.is_control() || c == '\u{2028}' || c == '\u{2029}') {
+        return Err(CliError::usage(format!("the {what} must be a single line of text")));
     }
     Ok(())
 }

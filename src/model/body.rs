@@ -19,7 +19,7 @@ use std::fmt::Write as _;
 
 use chrono::{DateTime, Utc};
 
-use super::file::{ParseError, err, parse_time_str, time_str};
+use super::text::{ParseError, err, parse_time_str, time_str};
 use super::{Comment, Removal, Visibility, normalise_text};
 
 /// Start of every marker line.

@@ -4,27 +4,12 @@
 
 use std::fmt::Write as _;
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use serde_yaml::Value;
 
 use super::field::{FIELDS, Field, FieldDef, FieldKind, Val, Value as FieldValue, is_known_key};
+use super::text::{ParseError, err, parse_time_str, time_str};
 use super::{Rating, Ticket, TicketId};
-
-/// Why a ticket file could not be read, and where (1-based line in the file).
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("line {line}: {message}")]
-pub struct ParseError {
-    pub line: usize,
-    pub message: String,
-}
-
-pub(super) fn err<T>(line: usize, message: impl Into<String>) -> Result<T, ParseError> {
-    Err(ParseError { line, message: message.into() })
-}
-
-pub(super) fn time_str(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Secs, true)
-}
 
 /// Writes one field's `key: value` line (or lines, for a rating).
 fn push_field(out: &mut String, def: &FieldDef, value: Val<'_>) {
@@ -124,13 +109,6 @@ fn key_line(yaml: &str, key: &str) -> usize {
 fn parse_time(value: &Value, what: &str) -> Result<DateTime<Utc>, String> {
     let s = value.as_str().ok_or_else(|| format!("`{what}` must be an RFC 3339 time"))?;
     parse_time_str(s, what)
-}
-
-/// Parses an RFC 3339 time, to whole seconds.
-pub(super) fn parse_time_str(s: &str, what: &str) -> Result<DateTime<Utc>, String> {
-    DateTime::parse_from_rfc3339(s)
-        .map(|t| super::whole_seconds(t.with_timezone(&Utc)))
-        .map_err(|e| format!("`{what}` is not an RFC 3339 time ({e}): {s}"))
 }
 
 fn opt_string(value: Option<&Value>, key: &str) -> Result<Option<String>, String> {

@@ -5,16 +5,18 @@ mod body;
 pub mod field;
 mod file;
 mod id;
+mod text;
 pub mod yaml;
 
 use chrono::{DateTime, SubsecRound, Utc};
 
 pub use body::{BodyLine, BodyLines, MARKER_PREFIX, body_lines, escape_markdown};
 pub use field::{FIELDS, Field, FieldDef, FieldKind, FieldSource, Ticket, Val, Value, is_known_key};
-pub use file::{ParseError, parse_front_matter_only, parse_ticket, render_checked, render_ticket};
+pub use file::{parse_front_matter_only, parse_ticket, render_checked, render_ticket};
 pub use id::{
     ID_LEN, MIN_SHORT, TicketId, generate_comment_id, is_comment_id, normalise_prefix, unique_prefix_lengths,
 };
+pub use text::ParseError;
 
 /// Requester satisfaction with a ticket.
 #[derive(Clone, Debug, PartialEq)]

@@ -1,6 +1,7 @@
 //! `desk assign`: say who works on a ticket.
 
-use super::{check_line, confirm, given_person, person, update_ticket};
+use super::{confirm, given_person, person, update_ticket};
+use crate::cli::input::check_line;
 use crate::cli::ticket_ref::TicketRef;
 use crate::cli::{Ctx, Result};
 use crate::query::means_nobody;

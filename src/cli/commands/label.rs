@@ -1,6 +1,7 @@
 //! `desk label`: add and remove labels.
 
-use super::{check_label, confirm, update_ticket};
+use super::{confirm, update_ticket};
+use crate::cli::input::check_label;
 use crate::cli::ticket_ref::TicketRef;
 use crate::cli::{CliError, Ctx, Result};
 

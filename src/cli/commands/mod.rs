@@ -23,8 +23,8 @@ pub mod sync;
 use chrono::{DateTime, TimeZone, Utc};
 use git2::Signature;
 
+use super::Result;
 use super::ticket_ref::TicketRef;
-use super::{CliError, Result};
 use crate::model::{self, Ticket, TicketId};
 use crate::store::{Change, Store, StoreError, Tip, Written};
 use crate::workflow::Config;
@@ -104,39 +104,4 @@ pub fn confirm(updated: &Updated, done: &str, unchanged: &str) {
             anstream::eprintln!("{id}{}{id:#}: {unchanged}; nothing to commit", updated.short);
         }
     }
-}
-
-/// Checks a label: one word that is safe in a file name, a URL and a query.
-pub fn check_label(label: &str) -> Result<()> {
-    let bad_char = label
-        .chars()
-        .find(|c| c.is_whitespace() || c.is_control() || matches!(c, ',' | '"' | '\'' | '\\' | ':'));
-    let problem = if label.is_empty() {
-        Some("it is empty".to_owned())
-    } else if let Some(c) = bad_char {
-        Some(format!("it contains {c:?}"))
-    } else if label.starts_with(['-', '+', '/', '.']) {
-        Some("it starts with a punctuation mark".to_owned())
-    } else if label.split('/').any(|part| part == ".." || part.is_empty()) {
-        Some("it has an empty or `..` path segment".to_owned())
-    } else {
-        None
-    };
-    match problem {
-        Some(p) => Err(CliError::usage(format!("invalid label '{label}': {p}"))
-            .hint("labels are single words like `printer` or `area/network`")),
-        None => Ok(()),
-    }
-}
-
-/// Checks a one-line value such as a title or a person.
-pub fn check_line(what: &str, value: &str) -> Result<()> {
-    if value.trim().is_empty() {
-        return Err(CliError::usage(format!("the {what} is empty")));
-    }
-    crate::cli::input::check_not_binary(what, value)?;
-    if value.chars().any(|c| c.is_control() || c == '\u{2028}' || c == '\u{2029}') {
-        return Err(CliError::usage(format!("the {what} must be a single line of text")));
-    }
-    Ok(())
 }

@@ -4,7 +4,8 @@ use std::path::PathBuf;
 
 use dialoguer::Input;
 
-use super::{check_label, check_line, given_person, person, signature_time};
+use super::{given_person, person, signature_time};
+use crate::cli::input::{check_label, check_line};
 use crate::cli::input::{check_text, check_title, given_text};
 use crate::cli::output::{TicketJson, print_json};
 use crate::cli::{CliError, Ctx, Result, editor};

@@ -1,6 +1,7 @@
 //! `desk rate`: record how satisfied the requester is.
 
-use super::{check_line, confirm, signature_time, update_ticket};
+use super::{confirm, signature_time, update_ticket};
+use crate::cli::input::check_line;
 use crate::cli::ticket_ref::TicketRef;
 use crate::cli::{Ctx, Result};
 use crate::model::Rating;

@@ -1,6 +1,7 @@
 //! `desk set`: change fields of a ticket.
 
-use super::{check_line, confirm, given_person, update_ticket};
+use super::{confirm, given_person, update_ticket};
+use crate::cli::input::check_line;
 use crate::cli::input::{check_not_binary, check_title};
 use crate::cli::ticket_ref::TicketRef;
 use crate::cli::{CliError, Ctx, Result};
