@@ -8,11 +8,10 @@ mod scan;
 
 use std::collections::HashMap;
 
-use git2::Oid;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{self, TicketId};
-use crate::store::{CommitInfo, FileChange, Store, StoreError, Tip, TreeMemo};
+use crate::store::{CommitInfo, FileChange, Oid, Store, StoreError, Tip, TreeMemo};
 
 pub use diff::{
     CommentFact, DESCRIPTION, FactValue, Facts, Kind, change_name, diff, diff_merge, diff_tickets, field_text,

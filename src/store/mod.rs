@@ -14,11 +14,12 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use git2::{ErrorCode, ObjectType, Oid, Repository, Signature, Tree};
+use git2::{ErrorCode, ObjectType, Repository, Signature, Tree};
 
 use crate::model::{self, ParseError, Ticket, TicketId};
-use crate::workflow::{CONFIG_PATH, Config};
 
+/// The id of a git object (commit, tree, blob) as the store hands them out.
+pub use git2::Oid;
 pub use index::{IndexEntry, Indexed, Summary, checksum};
 pub use merge::{Conflict, MergeOutcome, TreeMerge};
 pub use sync::{SyncOptions, SyncReport, SyncState};
@@ -28,6 +29,8 @@ pub use walk::{CommitInfo, FileChange, Objects, TreeMemo};
 pub const DEFAULT_BRANCH: &str = "desk";
 /// Directory of ticket files in the desk tree.
 pub const TICKETS_DIR: &str = "tickets";
+/// The team's configuration in the desk tree; a desk branch without it is not initialised.
+pub const CONFIG_PATH: &str = "desk.yaml";
 
 /// What can go wrong reading or writing the desk branch.
 #[derive(Debug, thiserror::Error)]
@@ -184,8 +187,6 @@ pub enum Written {
 pub struct Store {
     repo: Repository,
     branch: String,
-    /// The last configuration parsed, by the id of the tree it came from.
-    config_cache: std::cell::RefCell<Option<(Oid, Config)>>,
 }
 
 impl Store {
@@ -202,7 +203,7 @@ impl Store {
             .and_then(|c| c.get_string("desk.branch").ok())
             .filter(|b| !b.trim().is_empty())
             .unwrap_or_else(|| DEFAULT_BRANCH.to_owned());
-        Ok(Store { repo, branch, config_cache: std::cell::RefCell::default() })
+        Ok(Store { repo, branch })
     }
 
     /// Creates a git repository at `path` whose local config names `user` as
@@ -224,7 +225,7 @@ impl Store {
             .ok()
             .and_then(|c| c.get_string("desk.branch").ok())
             .unwrap_or_else(|| DEFAULT_BRANCH.to_owned());
-        Ok(Store { repo, branch, config_cache: std::cell::RefCell::default() })
+        Ok(Store { repo, branch })
     }
 
     pub fn repo(&self) -> &Repository {
@@ -296,24 +297,6 @@ impl Store {
             return Ok(None);
         }
         Ok(Some(self.repo.find_blob(entry.id())?.content().to_vec()))
-    }
-
-    /// The configuration on the desk branch (parsed once per tree and store).
-    pub fn config(&self, tip: &Tip) -> Result<Config, StoreError> {
-        if let Some((tree, config)) = &*self.config_cache.borrow()
-            && *tree == tip.tree
-        {
-            return Ok(config.clone());
-        }
-        let text = self
-            .read_file(tip.tree, CONFIG_PATH)?
-            .ok_or_else(|| StoreError::NotInitialised(self.branch.clone()))?;
-        let config = Config::parse(&String::from_utf8_lossy(&text)).map_err(|e| StoreError::Malformed {
-            path: CONFIG_PATH.into(),
-            error: ParseError { line: e.line, message: e.message },
-        })?;
-        *self.config_cache.borrow_mut() = Some((tip.tree, config.clone()));
-        Ok(config)
     }
 
     /// Ids of all tickets whose id starts with `prefix` (normalised, non-empty).
@@ -686,6 +669,7 @@ fn update_tree(
 mod tests {
     use super::*;
     use crate::model::FieldSource as _;
+    use crate::workflow::Config;
 
     fn ticket(id: &str) -> Ticket {
         let now = chrono::DateTime::from_timestamp(1_790_000_000, 0).unwrap();
@@ -733,7 +717,7 @@ mod tests {
     #[test]
     fn the_configuration_is_read_again_when_the_tree_changes() {
         let (_dir, store, tip) = store_with(&[]);
-        assert_eq!(store.config(&tip).unwrap(), Config::default());
+        assert_eq!(Config::load(&store, &tip).unwrap(), Config::default());
         let sig = Signature::now("Test", "test@example.com").unwrap();
         let text = Config::default_text().replace("default: normal", "default: high");
         store
@@ -746,7 +730,7 @@ mod tests {
             })
             .unwrap();
         let tip = store.require_tip().unwrap();
-        assert_eq!(store.config(&tip).unwrap().priorities.default, "high");
+        assert_eq!(Config::load(&store, &tip).unwrap().priorities.default, "high");
     }
 
     fn listed(store: &Store) -> Vec<(String, String)> {

@@ -249,7 +249,7 @@ impl Store {
     /// Another handle on the same repository, for another thread.
     pub fn reopen(&self) -> Result<Store, StoreError> {
         let repo = git2::Repository::open(self.repo.path())?;
-        Ok(Store { repo, branch: self.branch.clone(), config_cache: std::cell::RefCell::default() })
+        Ok(Store { repo, branch: self.branch.clone() })
     }
 
     /// The object database, to walk history with.

@@ -1,10 +1,14 @@
 //! `desk.yaml`: the team's configuration on the desk branch — workflow states,
 //! priorities, queues. Later parts (SLA policies, routing) extend this file.
 
+use std::cell::RefCell;
+
 use serde::{Deserialize, Serialize};
 
-/// Path of the configuration file in the desk tree.
-pub const CONFIG_PATH: &str = "desk.yaml";
+use crate::model::ParseError;
+use crate::store::{Oid, Store, StoreError, Tip};
+
+pub use crate::store::CONFIG_PATH;
 
 /// The parsed `desk.yaml`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -99,6 +103,11 @@ impl Config {
         )
     }
 
+    /// The configuration on the desk branch at `tip`, parsed once per tree.
+    pub fn load(store: &Store, tip: &Tip) -> Result<Config, StoreError> {
+        load(store, tip)
+    }
+
     /// Parses and checks a `desk.yaml`.
     pub fn parse(text: &str) -> Result<Config, ConfigError> {
         let config: Config = serde_yaml::from_str(text).map_err(|e| ConfigError {
@@ -187,6 +196,27 @@ impl Config {
             Err(format!("invalid queue '{queue}'; allowed: {}", self.queues.join(", ")))
         }
     }
+}
+
+/// The configuration at `tip`; the last one parsed is kept, by tree id.
+fn load(store: &Store, tip: &Tip) -> Result<Config, StoreError> {
+    thread_local! {
+        static LAST: RefCell<Option<(Oid, Config)>> = const { RefCell::new(None) };
+    }
+    let cached =
+        LAST.with_borrow(|last| last.as_ref().filter(|(t, _)| *t == tip.tree).map(|(_, c)| c.clone()));
+    if let Some(config) = cached {
+        return Ok(config);
+    }
+    let text = store
+        .read_file(tip.tree, CONFIG_PATH)?
+        .ok_or_else(|| StoreError::NotInitialised(store.branch().to_owned()))?;
+    let config = Config::parse(&String::from_utf8_lossy(&text)).map_err(|e| StoreError::Malformed {
+        path: CONFIG_PATH.into(),
+        error: ParseError { line: e.line, message: e.message },
+    })?;
+    LAST.with_borrow_mut(|last| *last = Some((tip.tree, config.clone())));
+    Ok(config)
 }
 
 /// A status, priority or queue name must be something a ticket file can hold

@@ -8,6 +8,7 @@ use crate::cli::ticket_ref::TicketRef;
 use crate::cli::{CliError, Ctx, Result, editor};
 use crate::model::Ticket;
 use crate::store::{Change, StoreError, parse_at_path};
+use crate::workflow::Config;
 use crate::workflow::Limits;
 
 /// Edit a ticket file in your editor; it is checked before it is committed.
@@ -70,7 +71,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         }
     };
     check_not_binary("edited ticket file", &edited)?;
-    let config = store.config(&tip)?;
+    let config = Config::load(&store, &tip)?;
     let mut ticket = match parse_at_path(&edited, &path) {
         Ok(t) => t,
         Err(StoreError::Malformed { error, .. }) => return Err(keep(error.to_string())),

@@ -149,7 +149,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
 }
 
 fn print_list(ctx: &Ctx, store: &Store, tip: &Tip, query: &Query, sort: Sort, args: &Args) -> Result<()> {
-    let config = store.config(tip)?;
+    let config = Config::load(store, tip)?;
     query.validate(&config)?;
     let me = store.signatures().ok().map(|(a, _)| super::person(&a));
     let mctx = Context { config: &config, now: ctx.now.timestamp(), me: me.as_deref() };

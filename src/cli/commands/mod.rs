@@ -78,7 +78,7 @@ pub fn update_ticket(
     let written = store.write(&author, &committer, |tip| -> Result<Option<Change>> {
         let Some(tip) = tip else { return Err(StoreError::NotInitialised(store.branch().to_owned()).into()) };
         // Fails with NotInitialised when desk.yaml is missing.
-        let config = store.config(tip)?;
+        let config = Config::load(store, tip)?;
         let found = store.locate(tip, &r.0)?;
         let mut ticket = store.load_blob_ticket(found.blob, &found.id.path())?;
         let changed = apply(&mut ticket, &config, &author)?;

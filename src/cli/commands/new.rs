@@ -11,6 +11,7 @@ use crate::cli::output::{TicketJson, print_json};
 use crate::cli::{CliError, Ctx, Result, editor};
 use crate::model::{Ticket, TicketId, normalise_text};
 use crate::store::{Change, StoreError};
+use crate::workflow::Config;
 
 /// Open a new ticket and print its id.
 ///
@@ -58,7 +59,7 @@ pub struct Args {
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let store = ctx.store()?;
     let tip = store.require_tip()?;
-    let config = store.config(&tip)?;
+    let config = Config::load(&store, &tip)?;
     if let Some(p) = &args.priority {
         config.check_priority(p).map_err(CliError::usage)?;
     }
@@ -102,7 +103,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let mut created: Option<Ticket> = None;
     store.write(&author, &committer, |tip| -> Result<Option<Change>> {
         let Some(tip) = tip else { return Err(StoreError::NotInitialised(store.branch().to_owned()).into()) };
-        let config = store.config(tip)?;
+        let config = Config::load(&store, tip)?;
         let mut id = TicketId::generate();
         while store.read_file(tip.tree, &id.path())?.is_some() {
             id = TicketId::generate();

@@ -5,6 +5,7 @@ use crate::cli::input::{MessageArgs, check_text, given_text, required_text};
 use crate::cli::ticket_ref::TicketRef;
 use crate::cli::{CliError, Ctx, Result};
 use crate::model::Visibility;
+use crate::workflow::Config;
 
 /// Reply to the requester (a public comment).
 ///
@@ -42,7 +43,7 @@ fn add(
 ) -> Result<()> {
     let store = ctx.store()?;
     let tip = store.require_tip()?;
-    let config = store.config(&tip)?;
+    let config = Config::load(&store, &tip)?;
     if let Some(s) = status {
         config.check_status(s).map_err(CliError::usage)?;
     }

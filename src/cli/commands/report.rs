@@ -13,6 +13,7 @@ use crate::history;
 use crate::model::FieldKind;
 use crate::query::{Context, LATEST, Query, QueryError, check_date, parse_age};
 use crate::report::{self, Csat, Durations, Fcr, GroupBy, Metrics, Report, Window};
+use crate::workflow::Config;
 
 const DEFINITIONS: &str = "\
 The window is [--since, --until): from the start of --since up to, not including, --until
@@ -150,7 +151,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let query = Query::parse(&args.query)?;
     let store = ctx.store()?;
     let tip = store.require_tip()?;
-    let config = store.config(&tip)?;
+    let config = Config::load(&store, &tip)?;
     query.validate(&config)?;
     let history = history::load(&store, &tip)?;
     let by_ticket = report::events_by_ticket(&history);

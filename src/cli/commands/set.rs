@@ -205,7 +205,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let assignments = args.pairs.iter().map(|p| parse_pair(p)).collect::<Result<Vec<_>>>()?;
     let store = ctx.store()?;
     let tip = store.require_tip()?;
-    let config = store.config(&tip)?;
+    let config = Config::load(&store, &tip)?;
     for a in &assignments {
         if let Assignment::Field(def, Op::Set | Op::Add, Some(v)) = a {
             check_value(def, v, &config)?;

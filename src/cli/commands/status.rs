@@ -3,6 +3,7 @@
 use super::{confirm, update_ticket};
 use crate::cli::ticket_ref::TicketRef;
 use crate::cli::{CliError, Ctx, Result};
+use crate::workflow::Config;
 
 /// Set a ticket's status (one of the statuses in desk.yaml).
 #[derive(Debug, clap::Args)]
@@ -35,7 +36,7 @@ pub enum Shortcut {
 pub fn run(ctx: &Ctx, id: &TicketRef, status: &str) -> Result<()> {
     let store = ctx.store()?;
     let tip = store.require_tip()?;
-    store.config(&tip)?.check_status(status).map_err(CliError::usage)?;
+    Config::load(&store, &tip)?.check_status(status).map_err(CliError::usage)?;
     let updated = update_ticket(&store, id, "status", |ticket, _, _| {
         let changed = ticket.status != status;
         status.clone_into(&mut ticket.status);
@@ -48,7 +49,7 @@ pub fn run(ctx: &Ctx, id: &TicketRef, status: &str) -> Result<()> {
 pub fn run_done(ctx: &Ctx, id: &TicketRef, which: Shortcut) -> Result<()> {
     let store = ctx.store()?;
     let tip = store.require_tip()?;
-    let config = store.config(&tip)?;
+    let config = Config::load(&store, &tip)?;
     let (status, verb) = match which {
         Shortcut::Resolve => (config.workflow.done.first().cloned().unwrap_or_default(), "resolve"),
         Shortcut::Close => (config.workflow.done.last().cloned().unwrap_or_default(), "close"),
