@@ -2,6 +2,7 @@
 //! as one commit, moved onto the branch with compare-and-swap. Never touches
 //! HEAD, the index or the working tree. The only module that knows git2.
 
+mod ident;
 mod index;
 mod merge;
 mod remote;
@@ -44,6 +45,10 @@ pub enum StoreError {
     Malformed { path: String, error: ParseError },
     #[error("git does not know who you are (user.name and user.email are not set)")]
     Identity,
+    #[error("invalid identity from {origin}: {problem}")]
+    BadIdentity { origin: String, problem: String },
+    #[error("{problem} in {origin}: '{}'", value.escape_debug())]
+    BadDate { origin: String, value: String, problem: &'static str },
     #[error("the `{0}` branch is checked out in {1}; desk does not write to a checked-out branch")]
     CheckedOut(String, PathBuf),
     #[error("the `{0}` branch kept moving; gave up after many attempts")]
@@ -80,6 +85,15 @@ impl StoreError {
                 "set it with `git config --global user.name \"Your Name\"` and `git config --global user.email you@example.com`"
                     .into(),
             ),
+            StoreError::BadIdentity { origin, .. } if origin.starts_with("git config") => {
+                Some(format!("set a name and email that git accepts with `{origin} VALUE`"))
+            }
+            StoreError::BadIdentity { origin, .. } => {
+                Some(format!("set {origin} to a value git accepts, or unset it to use git config"))
+            }
+            StoreError::BadDate { origin, .. } => Some(format!(
+                "give a time as git takes it — `2026-11-28T09:00:00Z`, `Sat, 28 Nov 2026 09:00:00 +0000` or `@1795856400 +0000` — or unset {origin}"
+            )),
             StoreError::Remote { action: "push to", remote, .. } => Some(format!(
                 "your changes are merged locally; check that you may push to '{remote}', or keep working with `desk sync --no-push`"
             )),
@@ -449,12 +463,14 @@ impl Store {
 
     /// The acting person as git sees them (author, committer), honouring
     /// `GIT_AUTHOR_*` and `GIT_COMMITTER_*`.
+    /// Names and emails are cleaned as git cleans them, and dates read as git
+    /// reads them; what git would refuse, or what would not fit on one line of a
+    /// ticket file, is an error.
     pub fn signatures(&self) -> Result<(Signature<'static>, Signature<'static>), StoreError> {
-        let map = |e: git2::Error| {
-            if e.code() == ErrorCode::NotFound { StoreError::Identity } else { StoreError::Git(e) }
-        };
-        let author = self.repo.author_from_env().map_err(map)?;
-        let committer = self.repo.committer_from_env().map_err(map)?;
+        let config = self.repo.config()?.snapshot()?;
+        let sources = ident::System(&config);
+        let author = ident::signature(ident::Role::Author, &sources)?;
+        let committer = ident::signature(ident::Role::Committer, &sources)?;
         Ok((author, committer))
     }
 

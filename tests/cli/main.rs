@@ -12,5 +12,6 @@ mod errors;
 mod generated;
 mod history;
 mod list;
+mod safety;
 mod sync;
 mod tickets;

@@ -1,0 +1,151 @@
+//! No write may corrupt the branch or hang: identities and dates from the
+//! environment, stale ref locks, output that cannot be written, and `desk init`
+//! on a branch that is not a helpdesk.
+
+use crate::common::{Run, TestEnv};
+
+/// `git var GIT_AUTHOR_IDENT` with extra variables: git's own reading of them.
+fn git_ident(env: &TestEnv, vars: &[(&str, &str)]) -> Run {
+    let mut cmd = env.program(std::path::Path::new("git"));
+    cmd.args(["var", "GIT_AUTHOR_IDENT"]);
+    for (k, v) in vars {
+        cmd.env(k, v);
+    }
+    crate::common::run(cmd, None)
+}
+
+/// The author line of the desk branch's tip, without `author `.
+fn tip_author(env: &TestEnv) -> String {
+    let commit = env.git(&["cat-file", "commit", "refs/heads/desk"]);
+    let line = commit.lines().find(|l| l.starts_with("author ")).expect("an author line");
+    line["author ".len()..].to_owned()
+}
+
+#[test]
+fn a_newline_in_the_author_name_is_cleaned_as_git_cleans_it() {
+    let env = TestEnv::initialised();
+    let id = env.new_ticket("Printer jams", &[]);
+    let evil = [("GIT_AUTHOR_NAME", "Evil\nName")];
+    env.desk_env(&["reply", &id, "-m", "x"], &evil).ok();
+
+    // The commit parses, and its author is exactly what git makes of the same variables.
+    assert_eq!(format!("{}\n", tip_author(&env)), git_ident(&env, &evil).ok().stdout);
+    assert!(tip_author(&env).starts_with("EvilName <agent@example.com> "), "{}", tip_author(&env));
+    env.git(&["fsck", "--strict", "--no-dangling"]);
+    // The marker line is one line, and every command still reads the ticket.
+    let file = env.ticket_file(&id);
+    let marker = file.lines().find(|l| l.starts_with("<!-- desk:reply ")).expect("a reply marker");
+    assert!(marker.ends_with(" EvilName <agent@example.com> -->"), "{marker}");
+    env.desk(&["doctor"]).ok();
+    env.desk(&["list"]).ok();
+    let shown = env.desk(&["show", &id, "--json"]).ok().json();
+    assert_eq!(shown["comments"][0]["author"], "EvilName <agent@example.com>");
+}
+
+#[test]
+fn names_and_emails_git_refuses_or_that_do_not_fit_on_a_line_are_errors() {
+    let env = TestEnv::initialised();
+    let id = env.new_ticket("Printer jams", &[]);
+    let head = env.desk_head();
+    let cases: [(&str, &str, &str); 6] = [
+        ("GIT_AUTHOR_NAME", "", "invalid identity from GIT_AUTHOR_NAME: the author name is empty"),
+        ("GIT_AUTHOR_NAME", "<>", "the name consists only of characters git leaves out: '<>'"),
+        ("GIT_COMMITTER_NAME", " ,;: ", "the name consists only of characters git leaves out"),
+        ("GIT_AUTHOR_EMAIL", "<>", "invalid identity from GIT_AUTHOR_EMAIL: the author email is empty"),
+        ("GIT_AUTHOR_NAME", "Evil\rName", "'Evil\\rName' contains a control character"),
+        ("GIT_COMMITTER_EMAIL", "a\tb@example.com", "contains a control character"),
+    ];
+    for (var, value, expected) in cases {
+        let run = env.desk_env(&["reply", &id, "-m", "x"], &[(var, value)]);
+        assert!(run.stderr.contains("hint: "), "{run}");
+        let message = run.error(1);
+        assert!(message.contains(expected), "{var}={value:?}: {message}");
+        // git refuses the names too (it keeps the email `<>` and control characters,
+        // which desk cannot write on a ticket's one-line fields).
+        if var.ends_with("NAME") && !value.contains('\r') {
+            let role = if var.contains("AUTHOR") { "GIT_AUTHOR_IDENT" } else { "GIT_COMMITTER_IDENT" };
+            let mut git = env.program(std::path::Path::new("git"));
+            git.args(["var", role]).env(var, value);
+            assert_ne!(crate::common::run(git, None).code, 0, "git accepts {var}={value:?}");
+        }
+    }
+    assert_eq!(env.desk_head(), head, "nothing was written");
+}
+
+/// Dates in every form the brief names, compared with git's reading of them.
+/// `true`: desk must accept it exactly as git does (git accepts it too).
+const DATES: &[(&str, bool)] = &[
+    ("", true),
+    ("@1700000000 +0000", true),
+    ("@1700000000 -0530", true),
+    ("1700000000 +0100", true),
+    ("@1700000000", true),
+    ("Tue, 14 Nov 2023 22:13:20 +0100", true),
+    ("14 Nov 2023 22:13:20 GMT", true),
+    ("Tue, 14 Nov 2023 22:13:20 +0100 (CET)", true),
+    ("Tue, 14 Nov 2023 22:13:20 PST", true),
+    ("Tue, 14 Nov 2023 22:13:20", true),
+    ("2023-11-14T22:13:20Z", true),
+    ("2023-11-14T22:13:20+01:00", true),
+    ("2023-11-14T22:13:20.019-05:30", true),
+    ("2023-11-14 22:13:20", true),
+    ("2023-11-14 22:13", true),
+    ("2023.11.14 22:13:20 +0000", true),
+    ("11/14/2023 22:13:20 +0000", true),
+    ("14.11.2023 22:13:20 +0000", true),
+    ("2023-07-01T12:00:00", true),
+    ("2099-12-31T23:59:59Z", true),
+    ("garbage", false),
+    ("yesterday", false),
+    ("   ", false),
+    ("2023-11-14", false),
+    ("10000-01-01", false),
+    ("10000-01-01T00:00:00Z", false),
+    ("9999-12-31 23:59:59", false),
+    ("2100-01-01T00:00:00Z", false),
+    ("1969-12-31T23:59:59Z", false),
+    ("@-5 +0000", false),
+    ("@99999999", false),
+    ("Tue, 14 Nov 23 22:13:20 +0100", false),
+];
+
+#[test]
+fn author_and_committer_dates_are_read_as_git_reads_them() {
+    let env = TestEnv::initialised();
+    let id = env.new_ticket("Clock skew", &[]);
+    for zone in ["UTC", "Europe/Berlin"] {
+        for (date, git_accepts) in DATES {
+            let vars = [("GIT_AUTHOR_DATE", *date), ("TZ", zone)];
+            let git = git_ident(&env, &vars);
+            assert_eq!(git.code == 0, *git_accepts, "git on {date:?} in {zone}:\n{git}");
+            let head = env.desk_head();
+            let run = env.desk_env(&["note", &id, "-m", &format!("at {date}")], &vars);
+            if *git_accepts {
+                run.ok();
+                let ours = tip_author(&env);
+                if date.is_empty() {
+                    // Now, in the local zone: compare the zone, not the second.
+                    let theirs = git.stdout.trim().rsplit(' ').next().unwrap().to_owned();
+                    assert!(ours.ends_with(&theirs), "{ours} vs {}", git.stdout);
+                } else {
+                    assert_eq!(format!("{ours}\n"), git.stdout, "{date:?} in {zone}");
+                }
+            } else {
+                let message = run.error(1);
+                assert_eq!(message, format!("invalid date format in GIT_AUTHOR_DATE: '{date}'"));
+                assert_eq!(env.desk_head(), head, "nothing written for {date:?}");
+            }
+        }
+    }
+    // The committer date is read the same way.
+    let head = env.desk_head();
+    let message = env.desk_env(&["note", &id, "-m", "x"], &[("GIT_COMMITTER_DATE", "10000-01-01")]).error(1);
+    assert_eq!(message, "invalid date format in GIT_COMMITTER_DATE: '10000-01-01'");
+    assert_eq!(env.desk_head(), head);
+    // git takes seconds past the year 9999; desk's RFC 3339 times cannot hold them.
+    let far = [("GIT_AUTHOR_DATE", "@253402300800 +0000")];
+    assert_eq!(git_ident(&env, &far).code, 0);
+    let message = env.desk_env(&["note", &id, "-m", "x"], &far).error(1);
+    assert_eq!(message, "date after the year 9999 in GIT_AUTHOR_DATE: '@253402300800 +0000'");
+    env.desk(&["doctor"]).ok();
+}
