@@ -5,6 +5,7 @@
 mod ident;
 mod index;
 mod merge;
+mod reflock;
 mod remote;
 mod sync;
 #[cfg(test)]
@@ -53,6 +54,8 @@ pub enum StoreError {
     CheckedOut(String, PathBuf),
     #[error("the `{0}` branch kept moving; gave up after many attempts")]
     Contended(String),
+    #[error("cannot lock ref '{refname}': '{}' exists (created {} ago)", path.display(), reflock::age(*age))]
+    StaleLock { refname: String, path: PathBuf, age: u64 },
     #[error("cannot {action} '{remote}': {message}")]
     Remote { action: &'static str, remote: String, message: String },
     #[error(transparent)]
@@ -93,6 +96,10 @@ impl StoreError {
             }
             StoreError::BadDate { origin, .. } => Some(format!(
                 "give a time as git takes it — `2026-11-28T09:00:00Z`, `Sat, 28 Nov 2026 09:00:00 +0000` or `@1795856400 +0000` — or unset {origin}"
+            )),
+            StoreError::StaleLock { path, .. } => Some(format!(
+                "another git or desk process may be running in this repository; if none is, one crashed here earlier: remove the lock with `rm {}` and try again",
+                reflock::shell_quote(path)
             )),
             StoreError::Remote { action: "push to", remote, .. } => Some(format!(
                 "your changes are merged locally; check that you may push to '{remote}', or keep working with `desk sync --no-push`"
@@ -187,6 +194,14 @@ pub enum Written {
     Commit(Oid),
     /// The change left the tree as it was; no commit.
     Unchanged,
+}
+
+/// A commit made for a change, not yet on the branch.
+struct Prepared {
+    /// The tip it was made on.
+    tip: Option<Tip>,
+    commit: Oid,
+    summary: String,
 }
 
 /// A repository holding (or about to hold) a desk branch.
@@ -486,44 +501,64 @@ impl Store {
     ) -> Result<Written, E> {
         let refname = self.refname();
         self.check_not_checked_out()?;
+        // A lock left behind fails before anything is written.
+        reflock::RefLock::new(self, &refname).check()?;
+        let mut prepared: Option<Prepared> = None;
         for attempt in 0u32..500 {
             let tip = self.tip()?;
-            let Some(change) = make(tip.as_ref())? else { return Ok(Written::Unchanged) };
-            let base_tree = match &tip {
-                Some(t) => Some(self.repo.find_tree(t.tree).map_err(StoreError::from)?),
-                None => None,
+            // The same tip gives the same commit: write the change once, however
+            // often the ref update has to be tried.
+            let ready = match prepared.take() {
+                Some(p) if p.tip == tip => p,
+                _ => match self.prepare(tip, author, committer, &mut make)? {
+                    Some(p) => p,
+                    None => return Ok(Written::Unchanged),
+                },
             };
-            let tree_id = self.apply_files(base_tree.as_ref(), &change.files)?;
-            if tip.as_ref().is_some_and(|t| t.tree == tree_id && t.local) {
-                return Ok(Written::Unchanged);
+            let expect = match &ready.tip {
+                Some(t) if t.local => reflock::Expect::Commit(t.commit),
+                _ => reflock::Expect::Absent,
+            };
+            if self.move_ref(&refname, ready.commit, expect, &format!("desk: {}", ready.summary))? {
+                return Ok(Written::Commit(ready.commit));
             }
-            let tree = self.repo.find_tree(tree_id).map_err(StoreError::from)?;
-            let parent = match &tip {
-                Some(t) => Some(self.repo.find_commit(t.commit).map_err(StoreError::from)?),
-                None => None,
-            };
-            let parents: Vec<_> = parent.iter().collect();
-            let message = change.message();
-            let oid = self
-                .repo
-                .commit(None, author, committer, &message, &tree, &parents)
-                .map_err(StoreError::from)?;
-            let log = format!("desk: {}", change.summary);
-            let moved = match &tip {
-                Some(t) if t.local => self.repo.reference_matching(&refname, oid, true, t.commit, &log),
-                _ => self.repo.reference(&refname, oid, false, &log),
-            };
-            match moved {
-                Ok(_) => return Ok(Written::Commit(oid)),
-                Err(e) if matches!(e.code(), ErrorCode::Modified | ErrorCode::Locked | ErrorCode::Exists) => {
-                    // Another writer got there first: back off a little and redo the change on its tip.
-                    let jitter = u64::from(oid.as_bytes()[0] % 8);
-                    std::thread::sleep(Duration::from_millis(1 + jitter + u64::from(attempt.min(20))));
-                }
-                Err(e) => return Err(StoreError::from(e).into()),
-            }
+            // Another writer got there first: back off a little and redo the change on its tip.
+            let jitter = u64::from(ready.commit.as_bytes()[0] % 8);
+            std::thread::sleep(Duration::from_millis(1 + jitter + u64::from(attempt.min(20))));
+            prepared = Some(ready);
         }
         Err(StoreError::Contended(self.branch.clone()).into())
+    }
+
+    /// Makes the change on `tip` and writes its objects; `None` when there is
+    /// nothing to commit.
+    fn prepare<E: From<StoreError>>(
+        &self,
+        tip: Option<Tip>,
+        author: &Signature<'_>,
+        committer: &Signature<'_>,
+        make: &mut impl FnMut(Option<&Tip>) -> Result<Option<Change>, E>,
+    ) -> Result<Option<Prepared>, E> {
+        let Some(change) = make(tip.as_ref())? else { return Ok(None) };
+        let base_tree = match &tip {
+            Some(t) => Some(self.repo.find_tree(t.tree).map_err(StoreError::from)?),
+            None => None,
+        };
+        let tree_id = self.apply_files(base_tree.as_ref(), &change.files)?;
+        if tip.as_ref().is_some_and(|t| t.tree == tree_id && t.local) {
+            return Ok(None);
+        }
+        let tree = self.repo.find_tree(tree_id).map_err(StoreError::from)?;
+        let parent = match &tip {
+            Some(t) => Some(self.repo.find_commit(t.commit).map_err(StoreError::from)?),
+            None => None,
+        };
+        let parents: Vec<_> = parent.iter().collect();
+        let commit = self
+            .repo
+            .commit(None, author, committer, &change.message(), &tree, &parents)
+            .map_err(StoreError::from)?;
+        Ok(Some(Prepared { tip, commit, summary: change.summary }))
     }
 
     /// Fails when the desk branch is checked out in this repository or one of its

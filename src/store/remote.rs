@@ -131,7 +131,7 @@ impl Store {
         let out = git(self.repo.path(), &["push", "--porcelain", "--quiet", remote, &refspec])?;
         if out.ok {
             let dest = self.fetched_ref(remote);
-            self.repo.reference(&dest, commit, true, "desk sync: pushed")?;
+            self.move_ref(&dest, commit, super::reflock::Expect::Any, "desk sync: pushed")?;
             return Ok(Pushed::Done);
         }
         // `--porcelain` reports each ref on stdout: `!\t<src>:<dst>\t[rejected] (fetch first)`.

@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 use git2::{ErrorCode, Oid, Signature};
 
 use super::merge::{Conflict, MergeOutcome};
+use super::reflock::Expect;
 use super::remote::Pushed;
 use super::{Store, StoreError, TICKETS_DIR};
 
@@ -87,6 +88,8 @@ impl Store {
         // (libgit2's default) costs a third of a large merge; git itself does
         // not verify on read either (`git fsck` does).
         git2::opts::strict_hash_verification(false);
+        // A lock left behind on the desk branch fails before anything is fetched.
+        super::reflock::RefLock::new(self, &self.refname()).check()?;
         let remote = options.remote.clone().unwrap_or_else(|| self.default_remote());
         let before = self.local_tip()?;
         let mut state = SyncState::UpToDate;
@@ -164,10 +167,8 @@ impl Store {
                 (None, None) => return Err(StoreError::NotInitialised(self.branch.clone())),
                 (Some(o), None) => return Ok(o),
                 (None, Some(t)) => {
-                    match self.repo.reference(&refname, t, false, &format!("desk sync: from {remote}")) {
-                        Ok(_) => {}
-                        Err(e) if e.code() == ErrorCode::Exists => continue,
-                        Err(e) => return Err(e.into()),
+                    if !self.move_ref(&refname, t, Expect::Absent, &format!("desk sync: from {remote}"))? {
+                        continue;
                     }
                     self.set_upstream(remote)?;
                     *state = SyncState::Created;
@@ -189,24 +190,19 @@ impl Store {
                 },
             };
             let ours = ours.expect("the branch exists in the remaining cases");
-            match self.repo.reference_matching(&refname, new, true, ours, &log) {
-                Ok(_) => {
-                    // Reported only once the merge commit is on the branch; a
-                    // second round (the remote moved) adds its own.
-                    if let Some((oid, resolved)) = merged {
-                        *merge_commit = Some(oid);
-                        conflicts.extend(resolved);
-                    }
-                    if *state != SyncState::Merged || next_state == SyncState::Merged {
-                        *state = next_state;
-                    }
-                    return Ok(new);
+            if self.move_ref(&refname, new, Expect::Commit(ours), &log)? {
+                // Reported only once the merge commit is on the branch; a
+                // second round (the remote moved) adds its own.
+                if let Some((oid, resolved)) = merged {
+                    *merge_commit = Some(oid);
+                    conflicts.extend(resolved);
                 }
-                Err(e) if matches!(e.code(), ErrorCode::Modified | ErrorCode::Locked) => {
-                    // A local write landed meanwhile: merge again on top of it.
+                if *state != SyncState::Merged || next_state == SyncState::Merged {
+                    *state = next_state;
                 }
-                Err(e) => return Err(e.into()),
+                return Ok(new);
             }
+            // A local write landed meanwhile: merge again on top of it.
         }
         Err(StoreError::Contended(self.branch.clone()))
     }

@@ -149,3 +149,92 @@ fn author_and_committer_dates_are_read_as_git_reads_them() {
     assert_eq!(message, "date after the year 9999 in GIT_AUTHOR_DATE: '@253402300800 +0000'");
     env.desk(&["doctor"]).ok();
 }
+
+/// Loose objects in the repository's object store.
+fn loose_objects(env: &TestEnv) -> usize {
+    let objects = env.repo.join(".git/objects");
+    std::fs::read_dir(&objects)
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|d| d.file_name().len() == 2)
+        .map(|d| std::fs::read_dir(d.path()).unwrap().count())
+        .sum()
+}
+
+/// A lock file on the desk branch, as a process killed while moving it leaves one.
+fn leave_lock(env: &TestEnv, age: std::time::Duration) -> std::path::PathBuf {
+    let lock = env.repo.join(".git/refs/heads/desk.lock");
+    let file = std::fs::File::create(&lock).unwrap();
+    file.set_modified(std::time::SystemTime::now() - age).unwrap();
+    lock
+}
+
+/// A ticket with a large description (about half a megabyte).
+fn large_ticket(env: &TestEnv) -> String {
+    let body: String =
+        (0..10_000).map(|i| format!("line {i} of a long log the requester pasted\n")).collect();
+    std::fs::write(env.root.join("big.md"), body).unwrap();
+    let big = env.root.join("big.md");
+    env.desk(&["new", "Large log", "-F", big.to_str().unwrap()]).ok().line()
+}
+
+#[test]
+fn a_stale_ref_lock_fails_at_once_naming_the_file_and_writes_nothing() {
+    let env = TestEnv::initialised();
+    env.git(&["remote", "add", "origin", env.root.join("server.git").to_str().unwrap()]);
+    env.git_in(&env.root, &["init", "-q", "--bare", "server.git"]);
+    let id = large_ticket(&env);
+    let head = env.desk_head();
+    let lock = leave_lock(&env, std::time::Duration::from_secs(600));
+    let objects = loose_objects(&env);
+    for args in [vec!["reply", &id, "-m", "x"], vec!["new", "Another", "-b", "x"], vec!["sync"]] {
+        let started = std::time::Instant::now();
+        let run = env.desk(&args);
+        let took = started.elapsed();
+        let hint = run.stderr.lines().find(|l| l.starts_with("hint: ")).unwrap_or_default().to_owned();
+        let message = run.error(1);
+        assert_eq!(
+            message,
+            format!(
+                "cannot lock ref 'refs/heads/desk': '{}' exists (created 10 minutes ago)",
+                lock.display()
+            ),
+            "{args:?}"
+        );
+        assert!(hint.contains(&format!("`rm '{}'`", lock.display())), "{hint}");
+        assert!(took < std::time::Duration::from_secs(1), "{args:?} took {took:?}");
+        assert_eq!(loose_objects(&env), objects, "{args:?} wrote objects");
+        assert_eq!(env.desk_head(), head);
+        assert!(lock.exists(), "desk leaves the lock to the user");
+    }
+    // A lock that appears and stays is taken for one left behind within seconds.
+    std::fs::remove_file(&lock).unwrap();
+    let lock = leave_lock(&env, std::time::Duration::ZERO);
+    let started = std::time::Instant::now();
+    let message = env.desk(&["reply", &id, "-m", "x"]).error(1);
+    assert!(message.starts_with("cannot lock ref 'refs/heads/desk': "), "{message}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(10), "{:?}", started.elapsed());
+    assert_eq!(env.desk_head(), head);
+    // Once the lock is removed, writes go through.
+    std::fs::remove_file(&lock).unwrap();
+    env.desk(&["reply", &id, "-m", "x"]).ok();
+}
+
+#[test]
+fn a_writer_holding_the_lock_for_a_moment_is_waited_for_and_the_change_written_once() {
+    let env = TestEnv::initialised();
+    let id = large_ticket(&env);
+    let head = env.desk_head();
+    let lock = leave_lock(&env, std::time::Duration::ZERO);
+    let objects = loose_objects(&env);
+    let mut cmd = env.command(&["reply", &id, "-m", "while locked"]);
+    cmd.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
+    let child = cmd.spawn().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    std::fs::remove_file(&lock).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(env.git(&["rev-parse", "refs/heads/desk~1"]).trim(), head);
+    // One commit's objects: the ticket's blob, its shard, `tickets/`, the root, the commit.
+    assert_eq!(loose_objects(&env), objects + 5);
+}

@@ -98,15 +98,17 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
 
     let now = signature_time(&author);
     let mut created: Option<Ticket> = None;
+    // One id for every attempt (another only if it is taken), so a retry after
+    // another writer moved the branch writes the same file.
+    let mut id = TicketId::generate();
     store.write(&author, &committer, |tip| -> Result<Option<Change>> {
         let Some(tip) = tip else { return Err(StoreError::NotInitialised(store.branch().to_owned()).into()) };
         let config = store.config(tip)?;
-        let mut id = TicketId::generate();
         while store.read_file(tip.tree, &id.path())?.is_some() {
             id = TicketId::generate();
         }
         let priority = args.priority.clone().unwrap_or_else(|| config.priorities.default.clone());
-        let mut t = Ticket::new(id, title.clone(), config.workflow.initial.clone(), priority, now);
+        let mut t = Ticket::new(id.clone(), title.clone(), config.workflow.initial.clone(), priority, now);
         t.queue.clone_from(&args.queue);
         t.requester = Some(args.requester.clone().unwrap_or_else(|| me.clone()));
         t.assignee = args.assignee.as_ref().map(|a| if a == "me" { me.clone() } else { a.clone() });
