@@ -171,10 +171,14 @@ fn leave_lock(env: &TestEnv, age: std::time::Duration) -> std::path::PathBuf {
 
 /// A ticket with a large description (about half a megabyte).
 fn large_ticket(env: &TestEnv) -> String {
-    let body: String =
-        (0..10_000).map(|i| format!("line {i} of a long log the requester pasted\n")).collect();
-    std::fs::write(env.root.join("big.md"), body).unwrap();
+    let mut body = String::new();
+    for i in 0..10_000 {
+        body.push_str("line ");
+        body.push_str(&i.to_string());
+        body.push_str(" of a long log the requester pasted\n");
+    }
     let big = env.root.join("big.md");
+    std::fs::write(&big, body).unwrap();
     env.desk(&["new", "Large log", "-F", big.to_str().unwrap()]).ok().line()
 }
 
@@ -185,7 +189,7 @@ fn a_stale_ref_lock_fails_at_once_naming_the_file_and_writes_nothing() {
     env.git_in(&env.root, &["init", "-q", "--bare", "server.git"]);
     let id = large_ticket(&env);
     let head = env.desk_head();
-    let lock = leave_lock(&env, std::time::Duration::from_secs(600));
+    let lock = leave_lock(&env, std::time::Duration::from_mins(10));
     let objects = loose_objects(&env);
     for args in [vec!["reply", &id, "-m", "x"], vec!["new", "Another", "-b", "x"], vec!["sync"]] {
         let started = std::time::Instant::now();
