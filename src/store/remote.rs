@@ -14,8 +14,9 @@ use super::{Store, StoreError};
 pub enum Pushed {
     /// The remote branch now points at the commit.
     Done,
-    /// The remote branch moved since the fetch: fetch and merge again.
-    Behind,
+    /// The remote branch moved since the fetch (or another push was moving it):
+    /// fetch and merge again. Holds the remote's message.
+    Behind(String),
 }
 
 struct Output {
@@ -136,22 +137,48 @@ impl Store {
         }
         // `--porcelain` reports each ref on stdout: `!\t<src>:<dst>\t[rejected] (fetch first)`.
         let status = out.stdout.lines().find(|l| l.starts_with('!')).unwrap_or_default();
-        if status.contains("[rejected]")
-            && (status.contains("fetch first") || status.contains("non-fast-forward"))
-        {
-            return Ok(Pushed::Behind);
-        }
         let mut message = one_line(&out.stderr);
         if let Some(reason) = status.split('\t').nth(2).filter(|r| r.contains("remote rejected")) {
             message = format!("{reason}: {message}");
+        }
+        if remote_moved(status, &out.stderr) {
+            return Ok(Pushed::Behind(message));
         }
         Err(StoreError::Remote { action: "push to", remote: remote.to_owned(), message })
     }
 }
 
+/// Whether a refused push means the remote's branch moved: refused as not a
+/// fast-forward by the local git, or refused by the remote because its branch
+/// was not where the push expected it or was locked by another push at that
+/// moment (git's `cannot lock ref`, reported as `failed to update ref`).
+fn remote_moved(status: &str, stderr: &str) -> bool {
+    if status.contains("[rejected]") {
+        return status.contains("fetch first") || status.contains("non-fast-forward");
+    }
+    status.contains("[remote rejected]")
+        && (status.contains("failed to update ref")
+            || status.contains("cannot lock ref")
+            || stderr.contains("cannot lock ref"))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::one_line;
+    use super::{one_line, remote_moved};
+
+    #[test]
+    fn a_push_refused_because_the_remote_moved_is_told_apart() {
+        let lost_race = "!\t0123:refs/heads/desk\t[remote rejected] (failed to update ref)";
+        let stderr = "error: cannot lock ref 'refs/heads/desk': is at 1111 but expected 2222\n";
+        assert!(remote_moved(lost_race, stderr));
+        let locked = "remote: error: cannot lock ref 'refs/heads/desk': Unable to create '/srv/h.git/refs/heads/desk.lock': File exists.\n";
+        assert!(remote_moved(lost_race, locked));
+        assert!(remote_moved("!\t0123:refs/heads/desk\t[rejected] (fetch first)", ""));
+        assert!(remote_moved("!\t0123:refs/heads/desk\t[rejected] (non-fast-forward)", ""));
+        let hook = "!\t0123:refs/heads/desk\t[remote rejected] (pre-receive hook declined)";
+        assert!(!remote_moved(hook, "remote: the desk branch is frozen\n"));
+        assert!(!remote_moved("", "fatal: Authentication failed\n"));
+    }
 
     #[test]
     fn errors_become_one_line_with_the_remote_message() {

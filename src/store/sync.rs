@@ -11,8 +11,9 @@ use super::reflock::Expect;
 use super::remote::Pushed;
 use super::{Store, StoreError, TICKETS_DIR};
 
-/// How often sync fetches and merges again when the remote moved before the push.
-const PUSH_ATTEMPTS: u32 = 5;
+/// How often sync fetches and merges again when the remote moved before the
+/// push: enough for dozens of clones syncing with one remote at the same moment.
+const PUSH_ATTEMPTS: u32 = 20;
 /// How often the local ref update is retried when a local write races the merge.
 const LOCAL_ATTEMPTS: u32 = 50;
 
@@ -95,7 +96,11 @@ impl Store {
         let mut state = SyncState::UpToDate;
         let mut conflicts = Vec::new();
         let mut merge_commit = None;
+        let mut refused = String::new();
         for fetches in 1..=PUSH_ATTEMPTS {
+            if fetches > 1 {
+                pause_before_retry(fetches);
+            }
             let theirs = self.fetch(&remote)?;
             let after = self.integrate(
                 &remote,
@@ -110,7 +115,10 @@ impl Store {
             if options.push && Some(after) != theirs {
                 match self.push(&remote, after)? {
                     Pushed::Done => pushed = true,
-                    Pushed::Behind => continue,
+                    Pushed::Behind(message) => {
+                        refused = message;
+                        continue;
+                    }
                 }
             }
             return self.report(
@@ -129,7 +137,7 @@ impl Store {
             action: "push to",
             remote,
             message: format!(
-                "its desk branch kept moving; gave up after {PUSH_ATTEMPTS} attempts, try again"
+                "its desk branch kept moving; gave up after {PUSH_ATTEMPTS} attempts, try again (last refusal: {refused})"
             ),
         })
     }
@@ -298,6 +306,16 @@ impl Store {
         ids.dedup();
         Ok(ids)
     }
+}
+
+/// Before fetching again after a refused push: a random pause that grows with
+/// each attempt, so clones that raced for the remote do not race again in step.
+fn pause_before_retry(attempt: u32) {
+    let cap = 20u64 << attempt.min(7);
+    let mut bytes = [0u8; 8];
+    let random =
+        getrandom::fill(&mut bytes).map_or(u64::from(std::process::id()), |()| u64::from_le_bytes(bytes));
+    std::thread::sleep(std::time::Duration::from_millis(cap / 2 + random % (cap / 2 + 1)));
 }
 
 fn merge_message(remote: &str, branch: &str, conflicts: &[Conflict]) -> String {

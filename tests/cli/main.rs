@@ -12,6 +12,7 @@ mod errors;
 mod generated;
 mod history;
 mod list;
+mod remote_safety;
 mod safety;
 mod sync;
 mod tickets;
