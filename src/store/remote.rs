@@ -2,10 +2,9 @@
 //! the user's own set-up applies exactly as it does for git itself (ssh keys and
 //! agent, credential helpers, `insteadOf`, proxies).
 
-use std::path::Path;
 use std::process::{Command, Stdio};
 
-use git2::Oid;
+use git2::{Oid, Repository};
 
 use super::{Store, StoreError};
 
@@ -25,10 +24,15 @@ struct Output {
     stderr: String,
 }
 
-fn git(git_dir: &Path, args: &[&str]) -> Result<Output, StoreError> {
+/// Runs git on the repository as if it had been started there: in the top
+/// directory of its working tree (its git directory when bare), so relative
+/// remote URLs (`../shared.git`) and paths resolve as they do for git itself,
+/// whatever the directory desk was started in.
+fn git(repo: &Repository, args: &[&str]) -> Result<Output, StoreError> {
     let out = Command::new("git")
+        .current_dir(repo.workdir().unwrap_or_else(|| repo.path()))
         .arg("--git-dir")
-        .arg(git_dir)
+        .arg(repo.path())
         .args(args)
         // Messages of the local git in a fixed language, so they can be recognised;
         // the remote's own messages pass through unchanged.
@@ -104,10 +108,8 @@ impl Store {
     pub fn fetch(&self, remote: &str) -> Result<Option<Oid>, StoreError> {
         let dest = self.fetched_ref(remote);
         let refspec = format!("+refs/heads/{}:{dest}", self.branch);
-        let out = git(
-            self.repo.path(),
-            &["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", remote, &refspec],
-        )?;
+        let out =
+            git(&self.repo, &["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", remote, &refspec])?;
         if !out.ok {
             if out.stderr.contains("couldn't find remote ref") {
                 // The remote has no desk branch (any more): forget a stale copy.
@@ -129,7 +131,7 @@ impl Store {
     /// moved meanwhile answers [`Pushed::Behind`].
     pub fn push(&self, remote: &str, commit: Oid) -> Result<Pushed, StoreError> {
         let refspec = format!("{commit}:refs/heads/{}", self.branch);
-        let out = git(self.repo.path(), &["push", "--porcelain", "--quiet", remote, &refspec])?;
+        let out = git(&self.repo, &["push", "--porcelain", "--quiet", remote, &refspec])?;
         if out.ok {
             let dest = self.fetched_ref(remote);
             self.move_ref(&dest, commit, super::reflock::Expect::Any, "desk sync: pushed")?;

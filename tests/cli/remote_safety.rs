@@ -62,3 +62,39 @@ fn clones_syncing_at_the_same_moment_all_get_through() {
     assert_eq!(env.all_ids(), ids);
     assert_eq!(head(&env, &clones[0]), head(&env, &clones[CLONES - 1]));
 }
+
+#[test]
+fn a_relative_remote_url_is_relative_to_the_repository_not_the_current_directory() {
+    let env = TestEnv::initialised();
+    let id = env.new_ticket("Relative remotes", &[]);
+    // The remote, next to the repository; and a decoy next to where desk is started.
+    env.git_in(&env.root, &["init", "-q", "--bare", "shared.git"]);
+    let elsewhere = env.root.join("a/b");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    env.git_in(&env.root.join("a"), &["init", "-q", "--bare", "shared.git"]);
+    env.git(&["remote", "add", "origin", "../shared.git"]);
+
+    env.desk_in(&elsewhere, &["-C", "../../repo", "sync"]).ok();
+    let shared = env.root.join("shared.git");
+    assert_eq!(env.git_in(&shared, &["rev-parse", "refs/heads/desk"]).trim(), env.desk_head());
+    assert_eq!(env.git_in(&env.root.join("a/shared.git"), &["for-each-ref"]), "", "the decoy is untouched");
+
+    // From a subdirectory of the working tree, as git does it.
+    let sub = env.repo.join("sub/dir");
+    std::fs::create_dir_all(&sub).unwrap();
+    env.desk_in(&sub, &["note", &id, "-m", "from below"]).ok();
+    env.desk_in(&sub, &["sync"]).ok();
+    assert_eq!(env.git_in(&shared, &["rev-parse", "refs/heads/desk"]).trim(), env.desk_head());
+
+    // A bare repository resolves against its git directory.
+    env.git_in(&env.root, &["clone", "-q", "--bare", shared.to_str().unwrap(), "mirror.git"]);
+    let mirror = env.root.join("mirror.git");
+    env.git_in(&mirror, &["remote", "set-url", "origin", "../shared.git"]);
+    env.desk_in(&elsewhere, &["-C", "../../mirror.git", "note", &id, "-m", "from the mirror"]).ok();
+    env.desk_in(&elsewhere, &["-C", "../../mirror.git", "sync"]).ok();
+    assert_eq!(
+        env.git_in(&shared, &["rev-parse", "refs/heads/desk"]),
+        env.git_in(&mirror, &["rev-parse", "refs/heads/desk"])
+    );
+    assert_eq!(env.git_in(&env.root.join("a/shared.git"), &["for-each-ref"]), "");
+}
