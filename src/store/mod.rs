@@ -10,6 +10,7 @@ mod remote;
 mod sync;
 #[cfg(test)]
 mod sync_tests;
+mod tree_check;
 mod walk;
 
 use std::collections::BTreeMap;
@@ -24,6 +25,7 @@ use crate::workflow::{CONFIG_PATH, Config};
 pub use index::{IndexEntry, Summary};
 pub use merge::{Conflict, MergeOutcome, TreeMerge};
 pub use sync::{SyncOptions, SyncReport, SyncState};
+pub use tree_check::Unusable;
 pub use walk::{CommitInfo, FileChange, Objects, TreeMemo};
 
 /// Branch used when git config `desk.branch` is not set.
@@ -470,6 +472,12 @@ impl Store {
         Ok(files)
     }
 
+    /// Every entry of tree `tree` that desk cannot use: names like `..` or `.git`,
+    /// submodules, symbolic links, a directory where desk keeps a file.
+    pub fn unusable_entries(&self, tree: Oid) -> Result<Vec<Unusable>, StoreError> {
+        tree_check::unusable(&self.repo, &self.repo.find_tree(tree)?)
+    }
+
     /// Calls `f` with every ticket file's summary (sorted by path), from the
     /// cached index in [`Store::cache_dir`], brought up to date or rebuilt as needed.
     pub fn with_index<R>(&self, tip: &Tip, f: impl FnOnce(&[IndexEntry<'_>]) -> R) -> Result<R, StoreError> {
@@ -675,7 +683,7 @@ fn subtree<'r>(repo: &'r Repository, tree: &Tree<'_>, name: &str) -> Result<Opti
 
 /// Sets (or removes, for `None`) the blobs at the given paths (relative to
 /// `base`); returns the new tree, or `None` when it became empty.
-fn update_tree(
+pub(crate) fn update_tree(
     repo: &Repository,
     base: Option<&Tree<'_>>,
     changes: &BTreeMap<&str, Option<Oid>>,

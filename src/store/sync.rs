@@ -2,6 +2,7 @@
 //! with the local one (fast-forward when one contains the other), push the
 //! result without ever forcing, and start over when the remote moved meanwhile.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use git2::{ErrorCode, Oid, Signature};
@@ -9,6 +10,7 @@ use git2::{ErrorCode, Oid, Signature};
 use super::merge::{Conflict, MergeOutcome};
 use super::reflock::Expect;
 use super::remote::Pushed;
+use super::tree_check::{self, Unusable};
 use super::{Store, StoreError, TICKETS_DIR};
 
 /// How often sync fetches and merges again when the remote moved before the
@@ -73,8 +75,28 @@ pub struct SyncReport {
     pub merge_commit: Option<Oid>,
     /// Every conflict the merge resolved.
     pub conflicts: Vec<Conflict>,
+    /// Entries of the remote's branch that desk cannot use and left out.
+    pub left_out: Vec<Unusable>,
     /// How many times the remote was fetched.
     pub fetches: u32,
+}
+
+/// What integrating the remote's branch did, over every round of a sync.
+struct Integrated {
+    state: SyncState,
+    conflicts: Vec<Conflict>,
+    merge_commit: Option<Oid>,
+    left_out: Vec<Unusable>,
+}
+
+impl Integrated {
+    fn leave_out(&mut self, entries: Vec<Unusable>) {
+        for e in entries {
+            if !self.left_out.contains(&e) {
+                self.left_out.push(e);
+            }
+        }
+    }
 }
 
 impl Store {
@@ -93,24 +115,19 @@ impl Store {
         super::reflock::RefLock::new(self, &self.refname()).check()?;
         let remote = options.remote.clone().unwrap_or_else(|| self.default_remote());
         let before = self.local_tip()?;
-        let mut state = SyncState::UpToDate;
-        let mut conflicts = Vec::new();
-        let mut merge_commit = None;
+        let mut done = Integrated {
+            state: SyncState::UpToDate,
+            conflicts: Vec::new(),
+            merge_commit: None,
+            left_out: Vec::new(),
+        };
         let mut refused = String::new();
         for fetches in 1..=PUSH_ATTEMPTS {
             if fetches > 1 {
                 pause_before_retry(fetches);
             }
             let theirs = self.fetch(&remote)?;
-            let after = self.integrate(
-                &remote,
-                theirs,
-                author,
-                committer,
-                &mut state,
-                &mut conflicts,
-                &mut merge_commit,
-            )?;
+            let after = self.integrate(&remote, theirs, author, committer, &mut done)?;
             let mut pushed = false;
             if options.push && Some(after) != theirs {
                 match self.push(&remote, after)? {
@@ -121,17 +138,7 @@ impl Store {
                     }
                 }
             }
-            return self.report(
-                remote,
-                before,
-                after,
-                theirs,
-                state,
-                pushed,
-                merge_commit,
-                conflicts,
-                fetches,
-            );
+            return self.report(remote, before, after, theirs, done, pushed, fetches);
         }
         Err(StoreError::Remote {
             action: "push to",
@@ -152,16 +159,13 @@ impl Store {
 
     /// Brings the remote's commit `theirs` into the local branch and returns the
     /// new local tip.
-    #[allow(clippy::too_many_arguments)]
     fn integrate(
         &self,
         remote: &str,
         theirs: Option<Oid>,
         author: &Signature<'_>,
         committer: &Signature<'_>,
-        state: &mut SyncState,
-        conflicts: &mut Vec<Conflict>,
-        merge_commit: &mut Option<Oid>,
+        done: &mut Integrated,
     ) -> Result<Oid, StoreError> {
         let refname = self.refname();
         for _ in 0..LOCAL_ATTEMPTS {
@@ -170,17 +174,24 @@ impl Store {
                 // The local branch may move: not under someone's working tree.
                 self.check_not_checked_out()?;
             }
-            let mut merged: Option<(Oid, Vec<Conflict>)> = None;
+            let mut merged: Option<(Oid, Vec<Conflict>, Vec<Unusable>)> = None;
             let (new, log, next_state) = match (ours, theirs) {
                 (None, None) => return Err(StoreError::NotInitialised(self.branch.clone())),
                 (Some(o), None) => return Ok(o),
                 (None, Some(t)) => {
-                    if !self.move_ref(&refname, t, Expect::Absent, &format!("desk sync: from {remote}"))? {
+                    let (start, left_out) = self.usable_part(remote, t, author, committer)?;
+                    if !self.move_ref(
+                        &refname,
+                        start,
+                        Expect::Absent,
+                        &format!("desk sync: from {remote}"),
+                    )? {
                         continue;
                     }
                     self.set_upstream(remote)?;
-                    *state = SyncState::Created;
-                    return Ok(t);
+                    done.state = SyncState::Created;
+                    done.leave_out(left_out);
+                    return Ok(start);
                 }
                 (Some(o), Some(t)) => match self.merge_commits(o, t)? {
                     MergeOutcome::UpToDate => return Ok(o),
@@ -190,9 +201,9 @@ impl Store {
                     MergeOutcome::Merged(m) => {
                         let tree = self.repo.find_tree(m.tree)?;
                         let parents = [&self.repo.find_commit(o)?, &self.repo.find_commit(t)?];
-                        let message = merge_message(remote, &self.branch, &m.conflicts);
+                        let message = merge_message(remote, &self.branch, &m.conflicts, &m.left_out);
                         let oid = self.repo.commit(None, author, committer, &message, &tree, &parents)?;
-                        merged = Some((oid, m.conflicts));
+                        merged = Some((oid, m.conflicts, m.left_out));
                         (oid, format!("desk sync: merge {remote}"), SyncState::Merged)
                     }
                 },
@@ -201,18 +212,54 @@ impl Store {
             if self.move_ref(&refname, new, Expect::Commit(ours), &log)? {
                 // Reported only once the merge commit is on the branch; a
                 // second round (the remote moved) adds its own.
-                if let Some((oid, resolved)) = merged {
-                    *merge_commit = Some(oid);
-                    conflicts.extend(resolved);
+                if let Some((oid, resolved, left_out)) = merged {
+                    done.merge_commit = Some(oid);
+                    done.conflicts.extend(resolved);
+                    done.leave_out(left_out);
                 }
-                if *state != SyncState::Merged || next_state == SyncState::Merged {
-                    *state = next_state;
+                if done.state != SyncState::Merged || next_state == SyncState::Merged {
+                    done.state = next_state;
                 }
                 return Ok(new);
             }
             // A local write landed meanwhile: merge again on top of it.
         }
         Err(StoreError::Contended(self.branch.clone()))
+    }
+
+    /// The commit to start a local branch from: the remote's `theirs`, or when
+    /// it holds entries desk cannot use, a commit on top of it without them.
+    fn usable_part(
+        &self,
+        remote: &str,
+        theirs: Oid,
+        author: &Signature<'_>,
+        committer: &Signature<'_>,
+    ) -> Result<(Oid, Vec<Unusable>), StoreError> {
+        let commit = self.repo.find_commit(theirs)?;
+        let tree = commit.tree()?;
+        let check = tree_check::changes(&self.repo, None, Some(&tree), false)?;
+        if check.unusable.is_empty() {
+            return Ok((theirs, Vec::new()));
+        }
+        // Rebuilt from the usable files alone: what is left out cannot reach the new tree.
+        let files = tree_check::changes(&self.repo, None, Some(&tree), true)?.files;
+        let mut changes: BTreeMap<&str, Option<Oid>> = BTreeMap::new();
+        for (path, blob) in &files {
+            changes.insert(path.as_str(), *blob);
+        }
+        let usable = match super::update_tree(&self.repo, None, &changes)? {
+            Some(oid) => oid,
+            None => self.repo.treebuilder(None)?.write()?,
+        };
+        let mut message =
+            format!("desk sync: leave out what desk cannot use from {remote}/{}\n\n", self.branch);
+        for u in &check.unusable {
+            let _ = writeln!(message, "Left out: {}: {}", u.path, u.problem);
+        }
+        let oid =
+            self.repo.commit(None, author, committer, &message, &self.repo.find_tree(usable)?, &[&commit])?;
+        Ok((oid, check.unusable))
     }
 
     /// After the first sync from a named remote, make it the desk branch's
@@ -237,10 +284,8 @@ impl Store {
         before: Option<Oid>,
         after: Oid,
         theirs: Option<Oid>,
-        state: SyncState,
+        done: Integrated,
         pushed: bool,
-        merge_commit: Option<Oid>,
-        conflicts: Vec<Conflict>,
         fetches: u32,
     ) -> Result<SyncReport, StoreError> {
         let incoming_commits = match theirs {
@@ -253,7 +298,7 @@ impl Store {
         Ok(SyncReport {
             remote,
             branch: self.branch.clone(),
-            state,
+            state: done.state,
             before,
             after,
             remote_before: theirs,
@@ -262,8 +307,9 @@ impl Store {
             outgoing_commits,
             outgoing_tickets,
             pushed,
-            merge_commit,
-            conflicts,
+            merge_commit: done.merge_commit,
+            conflicts: done.conflicts,
+            left_out: done.left_out,
             fetches,
         })
     }
@@ -318,12 +364,15 @@ fn pause_before_retry(attempt: u32) {
     std::thread::sleep(std::time::Duration::from_millis(cap / 2 + random % (cap / 2 + 1)));
 }
 
-fn merge_message(remote: &str, branch: &str, conflicts: &[Conflict]) -> String {
+fn merge_message(remote: &str, branch: &str, conflicts: &[Conflict], left_out: &[Unusable]) -> String {
     let mut m = format!("desk sync: merge {remote}/{branch}\n");
-    if !conflicts.is_empty() {
+    if !conflicts.is_empty() || !left_out.is_empty() {
         m.push('\n');
         for c in conflicts {
             let _ = writeln!(m, "Resolved: {} {}: kept {}", c.path, c.field, c.kept_value);
+        }
+        for u in left_out {
+            let _ = writeln!(m, "Left out: {}: {}", u.path, u.problem);
         }
     }
     m

@@ -54,6 +54,12 @@ struct ConflictView {
 }
 
 #[derive(Serialize)]
+struct LeftOutView {
+    path: String,
+    problem: String,
+}
+
+#[derive(Serialize)]
 struct SyncView {
     remote: String,
     branch: String,
@@ -65,6 +71,7 @@ struct SyncView {
     incoming: Traffic,
     outgoing: Traffic,
     conflicts: Vec<ConflictView>,
+    left_out: Vec<LeftOutView>,
 }
 
 fn ticket_of(path: &str) -> Option<TicketId> {
@@ -95,6 +102,11 @@ fn view(r: &SyncReport) -> SyncView {
                 dropped_value: c.dropped_value.clone(),
                 copy: c.copy.clone(),
             })
+            .collect(),
+        left_out: r
+            .left_out
+            .iter()
+            .map(|u| LeftOutView { path: u.path.clone(), problem: u.problem.clone() })
             .collect(),
     }
 }
@@ -156,6 +168,15 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         eprintln!("  resolved {}:", plural(r.conflicts.len(), "conflict", "conflicts"));
         for c in &r.conflicts {
             eprintln!("    {}", describe(&store, &tip, c));
+        }
+    }
+    if !r.left_out.is_empty() {
+        eprintln!(
+            "  left out {} of the remote's branch that desk cannot use:",
+            plural(r.left_out.len(), "entry", "entries")
+        );
+        for u in &r.left_out {
+            eprintln!("    {}: {}", u.path, u.problem);
         }
     }
     Ok(())
