@@ -242,3 +242,87 @@ fn a_writer_holding_the_lock_for_a_moment_is_waited_for_and_the_change_written_o
     // One commit's objects: the ticket's blob, its shard, `tickets/`, the root, the commit.
     assert_eq!(loose_objects(&env), objects + 5);
 }
+
+/// Runs a shell command line with `desk` on PATH, in the repository.
+fn shell(env: &TestEnv, line: &str) -> Run {
+    let path = format!(
+        "{}:{}",
+        crate::common::bin().parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut cmd = env.program(std::path::Path::new("bash"));
+    cmd.args(["-c", line]).env("PATH", path);
+    crate::common::run(cmd, None)
+}
+
+/// The ticket id and short commit id in a `created ticket ID (commit C)` message.
+fn created(stderr: &str) -> (String, String) {
+    let rest = stderr.split("created ticket ").nth(1).unwrap_or_else(|| panic!("no id in:\n{stderr}"));
+    let id = rest[..10].to_owned();
+    let commit = rest.split("(commit ").nth(1).unwrap()[..7].to_owned();
+    (id, commit)
+}
+
+#[test]
+fn a_new_ticket_whose_id_cannot_be_printed_is_saved_and_says_so_with_exit_4() {
+    let env = TestEnv::initialised();
+    // The reader of the pipe is gone before desk prints the id.
+    let run = shell(&env, "desk new x -b y | (exec 0<&-; sleep .2); exit ${PIPESTATUS[0]}");
+    assert_eq!(run.code, 4, "{run}");
+    assert!(!run.stderr.contains("panicked"), "{run}");
+    let (id, commit) = created(&run.stderr);
+    assert!(run.stderr.starts_with(&format!(
+        "error: created ticket {id} (commit {commit}), but its output could not be written: standard output was closed\n"
+    )), "{run}");
+    assert!(run.stderr.contains("hint: the change is saved; do not run the command again"), "{run}");
+    assert_eq!(env.all_ids(), std::slice::from_ref(&id));
+    assert!(env.desk_head().starts_with(&commit));
+
+    if std::path::Path::new("/dev/full").exists() {
+        for line in ["desk new --json x -b y >/dev/full", "desk new x -b y >/dev/full"] {
+            let run = shell(&env, line);
+            assert_eq!(run.code, 4, "{line}: {run}");
+            let (id, commit) = created(&run.stderr);
+            assert!(
+                run.stderr.contains("but its output could not be written: No space left on device"),
+                "{run}"
+            );
+            assert!(env.all_ids().contains(&id), "{line}: the ticket is saved");
+            assert!(env.desk_head().starts_with(&commit));
+        }
+    }
+    assert_eq!(env.all_ids().len(), 3, "one ticket per run, none twice");
+}
+
+#[test]
+fn closed_pipes_never_panic_and_reads_stay_silent() {
+    let env = TestEnv::initialised();
+    for i in 0..30 {
+        env.new_ticket(&format!("Ticket number {i} with a title long enough to fill the pipe"), &[]);
+    }
+    let id = env.all_ids()[0].clone();
+    let closed = "| (exec 0<&-; sleep .2); exit ${PIPESTATUS[0]}";
+    for read in
+        ["desk list", "desk list --all --json", &format!("desk show {id}"), "desk report", "desk doctor"]
+    {
+        for line in
+            [format!("{read} {closed}"), format!("{read} | head -c 10 >/dev/null; exit ${{PIPESTATUS[0]}}")]
+        {
+            let run = shell(&env, &line);
+            assert_eq!(run.code, 0, "{line}: {run}");
+            assert!(!run.stderr.contains("error") && !run.stderr.contains("panicked"), "{line}: {run}");
+        }
+    }
+    // Write commands whose messages go to a closed stderr: the change is made, no panic.
+    let head = env.desk_head();
+    let run = shell(&env, &format!("desk reply {id} -m 'into the void' 2>&1 {closed}"));
+    assert_eq!(run.code, 0, "{run}");
+    assert_ne!(env.desk_head(), head);
+    assert!(env.ticket_file(&id).contains("into the void"));
+    // A check that found problems still says so through a closed pipe.
+    let mut broken = env.ticket_file(&id);
+    broken.insert_str(0, "<<<<<<< ours\n");
+    env.commit_by_hand(&[(&format!("tickets/{}/{id}.md", &id[..2]), &broken)], "broken by hand");
+    let run = shell(&env, &format!("desk doctor {closed}"));
+    assert_eq!(run.code, 3, "{run}");
+}

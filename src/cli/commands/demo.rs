@@ -255,8 +255,9 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         "Please remove the saved credentials:\n\n1. Open *Credential Manager*\n2. Delete the entries starting with `MicrosoftOffice`\n3. Restart Outlook",
         Some("pending"))?;
 
-    eprintln!("created a demo helpdesk in {}\n", dir.display());
-    super::list::print_queue(ctx, &store)?;
-    eprintln!("\ntry: cd {} && desk show {} && desk list --all", dir.display(), &printer.id.as_str()[..6]);
+    say!("created a demo helpdesk in {}\n", dir.display());
+    super::list::print_queue(ctx, &store)
+        .map_err(|e| e.after_commit(&format!("created a demo helpdesk in {}", dir.display())))?;
+    say!("\ntry: cd {} && desk show {} && desk list --all", dir.display(), &printer.id.as_str()[..6]);
     Ok(())
 }

@@ -3,6 +3,9 @@
 use serde::Serialize;
 
 use crate::cli::output::print_json;
+use std::io::Write as _;
+
+use crate::cli::error::Kind;
 use crate::cli::{CliError, Ctx, Result};
 use crate::model;
 use crate::store::{StoreError, TICKETS_DIR, parse_at_path};
@@ -101,15 +104,28 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         }
     }
     let found = !problems.is_empty();
-    if args.json {
-        print_json(&Report { tickets, problems })?;
+    let verdict = if found { Err(CliError::problems()) } else { Ok(()) };
+    let printed = if args.json {
+        print_json(&Report { tickets, problems })
     } else {
-        for p in &problems {
-            println!("{}:{}: {}", p.path, p.line, p.message);
-        }
-        let noun = if problems.len() == 1 { "problem" } else { "problems" };
-        let files = if tickets == 1 { "ticket" } else { "tickets" };
-        eprintln!("checked desk.yaml and {tickets} {files}: {} {noun}", problems.len());
+        print_problems(&problems, tickets)
+    };
+    match printed {
+        // `desk doctor | head -1` still says whether problems were found.
+        Err(e) if e.kind == Kind::ClosedPipe => verdict,
+        Err(e) => Err(e),
+        Ok(()) => verdict,
     }
-    if found { Err(CliError::problems()) } else { Ok(()) }
+}
+
+fn print_problems(problems: &[Problem], tickets: usize) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    for p in problems {
+        writeln!(out, "{}:{}: {}", p.path, p.line, p.message)?;
+    }
+    out.flush()?;
+    let noun = if problems.len() == 1 { "problem" } else { "problems" };
+    let files = if tickets == 1 { "ticket" } else { "tickets" };
+    say!("checked desk.yaml and {tickets} {files}: {} {noun}", problems.len());
+    Ok(())
 }

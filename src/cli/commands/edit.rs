@@ -46,7 +46,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     };
     let short = short_id(&store, &tip, &id);
     if edited == original {
-        eprintln!("{short}: no changes");
+        say!("{short}: no changes");
         return Ok(());
     }
     let keep = |problem: String| -> CliError {
@@ -86,6 +86,6 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
             tickets: vec![id.clone()],
         }))
     })?;
-    eprintln!("{short}: edited");
+    say!("{short}: edited");
     Ok(())
 }

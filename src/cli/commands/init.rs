@@ -65,9 +65,9 @@ pub fn run(ctx: &Ctx, _args: &Args) -> Result<()> {
     // branch (even one with the desk branch checked out) only needs this.
     let registered = register_driver(&store)?;
     if complete(&store)? {
-        eprintln!("desk is already initialised on branch '{}'", store.branch());
+        say!("desk is already initialised on branch '{}'", store.branch());
         if registered {
-            eprintln!("registered desk's merge driver in the repository's git config (merge.desk.driver)");
+            say!("registered desk's merge driver in the repository's git config (merge.desk.driver)");
         }
         return Ok(());
     }
@@ -98,14 +98,14 @@ pub fn run(ctx: &Ctx, _args: &Args) -> Result<()> {
         Ok(Some(Change { summary: summary.into(), files, tickets: Vec::new() }))
     })?;
     match written {
-        Written::Commit(_) if created => eprintln!("initialised desk on branch '{}'", store.branch()),
+        Written::Commit(_) if created => say!("initialised desk on branch '{}'", store.branch()),
         Written::Commit(_) => {
-            eprintln!("added .gitattributes for desk's merge driver to branch '{}'", store.branch());
+            say!("added .gitattributes for desk's merge driver to branch '{}'", store.branch());
         }
-        Written::Unchanged => eprintln!("desk is already initialised on branch '{}'", store.branch()),
+        Written::Unchanged => say!("desk is already initialised on branch '{}'", store.branch()),
     }
     if registered {
-        eprintln!("registered desk's merge driver in the repository's git config (merge.desk.driver)");
+        say!("registered desk's merge driver in the repository's git config (merge.desk.driver)");
     }
     Ok(())
 }

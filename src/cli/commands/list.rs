@@ -246,7 +246,7 @@ fn print_list(
             let summary = match &entry.summary {
                 Ok(s) => s,
                 Err((line, message)) => {
-                    eprintln!("warning: {}: line {line}: {message}", entry.path);
+                    say!("warning: {}: line {line}: {message}", entry.path);
                     continue;
                 }
             };
@@ -284,7 +284,7 @@ fn print_list(
             return print_json(&out);
         }
         if hits.is_empty() {
-            eprintln!("no tickets match");
+            say!("no tickets match");
             return Ok(());
         }
         let lens = prefix_lengths(entries);

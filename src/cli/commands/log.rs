@@ -198,7 +198,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         return print_json(&out);
     }
     if events.is_empty() {
-        eprintln!("{}: no history", short_id(&store, &tip, &id));
+        say!("{}: no history", short_id(&store, &tip, &id));
         return Ok(());
     }
     let mut table = output::table(ctx.color);

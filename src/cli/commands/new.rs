@@ -1,5 +1,6 @@
 //! `desk new`: open a ticket.
 
+use std::io::Write as _;
 use std::path::PathBuf;
 
 use dialoguer::Input;
@@ -9,7 +10,7 @@ use crate::cli::input::given_text;
 use crate::cli::output::{TicketJson, print_json};
 use crate::cli::{CliError, Ctx, Result, editor};
 use crate::model::{Ticket, TicketId, normalise_text};
-use crate::store::{Change, StoreError};
+use crate::store::{Change, StoreError, Written};
 
 /// Open a new ticket and print its id.
 ///
@@ -101,7 +102,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     // One id for every attempt (another only if it is taken), so a retry after
     // another writer moved the branch writes the same file.
     let mut id = TicketId::generate();
-    store.write(&author, &committer, |tip| -> Result<Option<Change>> {
+    let written = store.write(&author, &committer, |tip| -> Result<Option<Change>> {
         let Some(tip) = tip else { return Err(StoreError::NotInitialised(store.branch().to_owned()).into()) };
         let config = store.config(tip)?;
         while store.read_file(tip.tree, &id.path())?.is_some() {
@@ -121,10 +122,18 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         Ok(Some(change))
     })?;
     let ticket = created.expect("the write closure ran");
-    if args.json {
+    let printed = if args.json {
         print_json(&TicketJson::from(&ticket))
     } else {
-        println!("{}", ticket.id);
-        Ok(())
+        writeln!(std::io::stdout().lock(), "{}", ticket.id).map_err(CliError::from)
+    };
+    printed.map_err(|e| e.after_commit(&format!("created ticket {}{}", ticket.id, commit_note(written))))
+}
+
+/// ` (commit 1a2b3c4)` for a commit that was made.
+pub(super) fn commit_note(written: Written) -> String {
+    match written {
+        Written::Commit(oid) => format!(" (commit {})", &oid.to_string()[..7]),
+        Written::Unchanged => String::new(),
     }
 }

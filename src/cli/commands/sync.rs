@@ -1,6 +1,5 @@
 //! `desk sync`: exchange the desk branch with a remote.
 
-use anstream::eprintln;
 use serde::Serialize;
 
 use super::short_id;
@@ -8,7 +7,7 @@ use crate::cli::output::{ID, print_json};
 use crate::cli::{Ctx, Result};
 use crate::merge::Side;
 use crate::model::TicketId;
-use crate::store::{Conflict, Store, SyncOptions, SyncReport, Tip};
+use crate::store::{Conflict, Store, SyncOptions, SyncReport, SyncState, Tip};
 
 /// Fetch the remote's desk branch, merge it with yours, push the result.
 ///
@@ -142,7 +141,18 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let options = SyncOptions { remote: args.remote.clone(), push: !args.no_push };
     let report = store.sync(&options, &author, &committer)?;
     if args.json {
-        return print_json(&view(&report));
+        let printed = print_json(&view(&report));
+        if report.state == SyncState::UpToDate && !report.pushed {
+            return printed;
+        }
+        let written = format!(
+            "synced '{}' with {} ({}, desk branch at {})",
+            report.branch,
+            report.remote,
+            report.state.as_str(),
+            &report.after.to_string()[..7]
+        );
+        return printed.map_err(|e| e.after_commit(&written));
     }
     let tip = store.require_tip()?;
     let r = &report;
@@ -153,30 +163,30 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     } else {
         "nothing to push".to_owned()
     };
-    eprintln!("synced '{}' with {} ({})", r.branch, r.remote, r.state.as_str());
-    eprintln!(
+    say!("synced '{}' with {} ({})", r.branch, r.remote, r.state.as_str());
+    say!(
         "  in:  {}, {} changed",
         plural(r.incoming_commits, "commit", "commits"),
         plural(r.incoming_tickets.len(), "ticket", "tickets")
     );
-    eprintln!(
+    say!(
         "  out: {}, {} changed, {ahead}",
         plural(r.outgoing_commits, "commit", "commits"),
         plural(r.outgoing_tickets.len(), "ticket", "tickets")
     );
     if !r.conflicts.is_empty() {
-        eprintln!("  resolved {}:", plural(r.conflicts.len(), "conflict", "conflicts"));
+        say!("  resolved {}:", plural(r.conflicts.len(), "conflict", "conflicts"));
         for c in &r.conflicts {
-            eprintln!("    {}", describe(&store, &tip, c));
+            say!("    {}", describe(&store, &tip, c));
         }
     }
     if !r.left_out.is_empty() {
-        eprintln!(
+        say!(
             "  left out {} of the remote's branch that desk cannot use:",
             plural(r.left_out.len(), "entry", "entries")
         );
         for u in &r.left_out {
-            eprintln!("    {}: {}", u.path, u.problem);
+            say!("    {}: {}", u.path, u.problem);
         }
     }
     Ok(())
