@@ -326,3 +326,39 @@ fn closed_pipes_never_panic_and_reads_stay_silent() {
     let run = shell(&env, &format!("desk doctor {closed}"));
     assert_eq!(run.code, 3, "{run}");
 }
+
+#[test]
+fn init_refuses_a_desk_branch_that_is_not_a_helpdesk() {
+    let env = TestEnv::new();
+    env.with_user_work();
+    // A code branch that happens to be called `desk`.
+    env.git(&["branch", "desk"]);
+    let before = env.git(&["rev-parse", "refs/heads/desk"]);
+    let config = std::fs::read_to_string(env.repo.join(".git/config")).unwrap();
+    let run = env.desk(&["init"]);
+    let hint = run.stderr.lines().find(|l| l.starts_with("hint: ")).unwrap_or_default().to_owned();
+    let message = run.error(1);
+    assert_eq!(message, "branch 'desk' already exists and is not a helpdesk (it has no desk.yaml)");
+    assert!(hint.contains("`git config desk.branch helpdesk`"), "{hint}");
+    assert_eq!(env.git(&["rev-parse", "refs/heads/desk"]), before, "the code branch is untouched");
+    assert_eq!(std::fs::read_to_string(env.repo.join(".git/config")).unwrap(), config);
+
+    // The way out the hint names.
+    env.git(&["config", "desk.branch", "helpdesk"]);
+    env.desk(&["init"]).ok();
+    env.new_ticket("On the helpdesk branch", &[]);
+    assert_eq!(env.git(&["rev-parse", "refs/heads/desk"]), before);
+    // Running init again on a real helpdesk branch stays harmless.
+    let tip = env.git(&["rev-parse", "refs/heads/helpdesk"]);
+    let again = env.desk(&["init"]).ok();
+    assert!(again.stderr.contains("already initialised"), "{again}");
+    assert_eq!(env.git(&["rev-parse", "refs/heads/helpdesk"]), tip);
+
+    // Only a remote-tracking `origin/desk` that is not a helpdesk: refused the same way.
+    let other = TestEnv::new();
+    other.with_user_work();
+    other.git(&["update-ref", "refs/remotes/origin/desk", "HEAD"]);
+    let message = other.desk(&["init"]).error(1);
+    assert_eq!(message, "branch 'origin/desk' already exists and is not a helpdesk (it has no desk.yaml)");
+    assert!(other.try_git(&["rev-parse", "--verify", "-q", "refs/heads/desk"]).stdout.is_empty());
+}
