@@ -57,6 +57,9 @@ pub(crate) fn unusable(repo: &Repository, tree: &Tree<'_>) -> Result<Vec<Unusabl
     Ok(changes(repo, None, Some(tree), false)?.unusable)
 }
 
+/// Any directory, for checking a name alone.
+const MODE_TREE_ENTRY: Entry = Entry { id: Oid::ZERO_SHA1, mode: MODE_TREE };
+
 #[derive(Clone, Copy)]
 struct Entry {
     id: Oid,
@@ -118,6 +121,16 @@ fn walk(
                 _ => Ok(None),
             }
         };
+        if new.is_none()
+            && old.is_some_and(Entry::is_tree)
+            && problem(parents, &name, MODE_TREE_ENTRY).is_some()
+        {
+            // A bad directory gone on this side: removed whole, never rebuilt under its name.
+            if with_files {
+                out.files.insert(path, None);
+            }
+            continue;
+        }
         let (old_tree, new_tree) = (sub(old)?, sub(new)?);
         if with_files {
             let old_file = old.filter(|e| !e.is_tree());
@@ -209,6 +222,57 @@ mod tests {
         for good in ["desk.yaml", "k3x9q2hm7d.md", ".gitattributes", ".github", "gitx", "...", "..a"] {
             assert_eq!(name_problem(good), None, "{good:?}");
         }
+    }
+
+    /// A tree written byte by byte, as a hostile clone could: names git2's tree
+    /// builder would refuse go in too.
+    fn raw_tree(repo: &Repository, entries: &[(i32, &str, Oid)]) -> Oid {
+        let mut sorted = entries.to_vec();
+        let key = |&(mode, name, _): &(i32, &str, Oid)| {
+            format!("{name}{}", if mode == MODE_TREE { "/" } else { "" })
+        };
+        sorted.sort_by_key(key);
+        let mut bytes = Vec::new();
+        for (mode, name, id) in sorted {
+            bytes.extend_from_slice(format!("{mode:o} {name}\0").as_bytes());
+            bytes.extend_from_slice(id.as_bytes());
+        }
+        repo.odb().unwrap().write(git2::ObjectType::Tree, &bytes).unwrap()
+    }
+
+    #[test]
+    fn bad_entries_are_reported_and_everything_else_listed() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repository::init_bare(dir.path()).unwrap();
+        let blob = repo.blob(b"x").unwrap();
+        let ticket = repo.blob(b"ticket").unwrap();
+        let inner = raw_tree(&repo, &[(MODE_FILE, "x", blob)]);
+        let shard = raw_tree(
+            &repo,
+            &[(MODE_FILE, "abcdef1234.md", ticket), (MODE_FILE, "..", blob), (MODE_LINK, "l.md", blob)],
+        );
+        let tickets = raw_tree(&repo, &[(MODE_TREE, "ab", shard)]);
+        let root = raw_tree(
+            &repo,
+            &[(MODE_FILE, "desk.yaml", blob), (MODE_TREE, "tickets", tickets), (MODE_TREE, ".git", inner)],
+        );
+        let root = repo.find_tree(root).unwrap();
+        let all = changes(&repo, None, Some(&root), true).unwrap();
+        let files: Vec<&str> = all.files.keys().map(String::as_str).collect();
+        assert_eq!(files, ["desk.yaml", "tickets/ab/abcdef1234.md"]);
+        let bad: Vec<&str> = all.unusable.iter().map(|u| u.path.as_str()).collect();
+        assert_eq!(bad, [".git", "tickets/ab/..", "tickets/ab/l.md"]);
+        assert_eq!(unusable(&repo, &root).unwrap(), all.unusable);
+
+        // A side that removed the bad directory removes it whole; the tree builds.
+        let clean = raw_tree(&repo, &[(MODE_FILE, "desk.yaml", blob), (MODE_TREE, "tickets", tickets)]);
+        let clean = repo.find_tree(clean).unwrap();
+        let gone = changes(&repo, Some(&root), Some(&clean), true).unwrap();
+        assert_eq!(gone.files.into_iter().collect::<Vec<_>>(), [(".git".to_owned(), None)]);
+        assert!(gone.unusable.is_empty());
+        let removal: BTreeMap<&str, Option<Oid>> = [(".git", None)].into_iter().collect();
+        let rebuilt = super::super::update_tree(&repo, Some(&root), &removal).unwrap().unwrap();
+        assert!(repo.find_tree(rebuilt).unwrap().get_name(".git").is_none());
     }
 
     #[test]
