@@ -362,3 +362,40 @@ fn init_refuses_a_desk_branch_that_is_not_a_helpdesk() {
     assert_eq!(message, "branch 'origin/desk' already exists and is not a helpdesk (it has no desk.yaml)");
     assert!(other.try_git(&["rev-parse", "--verify", "-q", "refs/heads/desk"]).stdout.is_empty());
 }
+
+/// Every object in the repository, by id, with its type.
+fn objects(env: &TestEnv) -> std::collections::BTreeMap<String, String> {
+    env.git(&["cat-file", "--batch-all-objects", "--batch-check=%(objectname) %(objecttype)"])
+        .lines()
+        .filter_map(|l| l.split_once(' ').map(|(id, kind)| (id.to_owned(), kind.to_owned())))
+        .collect()
+}
+
+#[test]
+fn writers_racing_on_different_tickets_write_each_ticket_file_once() {
+    const WRITERS: usize = 8;
+    let env = TestEnv::initialised();
+    let ids: Vec<String> = (0..WRITERS).map(|i| env.new_ticket(&format!("Ticket {i}"), &[])).collect();
+    let before = objects(&env);
+    let spawn = |args: Vec<String>| {
+        let mut cmd = env.command(&args.iter().map(String::as_str).collect::<Vec<_>>());
+        cmd.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
+        cmd.spawn().unwrap()
+    };
+    // Replies to different tickets and new tickets, all at once: whoever loses the
+    // race redoes its change on the new tip and writes the same ticket file again.
+    let children: Vec<_> = ids
+        .iter()
+        .map(|id| spawn(vec!["reply".into(), id.clone(), "-m".into(), format!("reply to {id}")]))
+        .chain((0..WRITERS).map(|i| spawn(vec!["new".into(), format!("New {i}"), "-b".into(), "x".into()])))
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    let commits = env.git(&["rev-list", "--count", "refs/heads/desk"]).trim().parse::<usize>().unwrap();
+    assert_eq!(commits, 1 + WRITERS + 2 * WRITERS, "every write landed once");
+    let new_blobs =
+        objects(&env).into_iter().filter(|(id, kind)| kind == "blob" && !before.contains_key(id)).count();
+    assert_eq!(new_blobs, 2 * WRITERS, "one ticket file per write, however often it was retried");
+}
