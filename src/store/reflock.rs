@@ -89,6 +89,7 @@ impl Store {
         log: &str,
     ) -> Result<bool, StoreError> {
         let mut lock = RefLock::new(self, refname);
+        let started = Instant::now();
         loop {
             let moved = match expect {
                 Expect::Commit(old) => self.repo.reference_matching(refname, new, true, old, log),
@@ -100,7 +101,12 @@ impl Store {
                 Err(e) if matches!(e.code(), ErrorCode::Modified | ErrorCode::Exists) => return Ok(false),
                 Err(e) if e.code() == ErrorCode::Locked => {
                     if !lock.check()? {
-                        // Released between the attempt and the look: a moment's pause.
+                        // Released between the attempt and the look: a moment's
+                        // pause. Some other lock than the ref's, held for longer
+                        // than any writer holds one: git's own error.
+                        if started.elapsed() >= STALE_AFTER {
+                            return Err(e.into());
+                        }
                         std::thread::sleep(POLL);
                     }
                     lock.wait()?;
