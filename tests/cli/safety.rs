@@ -399,3 +399,37 @@ fn writers_racing_on_different_tickets_write_each_ticket_file_once() {
         objects(&env).into_iter().filter(|(id, kind)| kind == "blob" && !before.contains_key(id)).count();
     assert_eq!(new_blobs, 2 * WRITERS, "one ticket file per write, however often it was retried");
 }
+
+#[test]
+fn sync_and_demo_say_what_they_wrote_when_their_output_is_lost() {
+    let env = TestEnv::initialised();
+    env.git_in(&env.root, &["init", "-q", "--bare", "server.git"]);
+    env.git(&["remote", "add", "origin", env.root.join("server.git").to_str().unwrap()]);
+    env.new_ticket("Pushed although nobody reads", &[]);
+    let run = shell(&env, "desk sync --json | (exec 0<&-; sleep .2); exit ${PIPESTATUS[0]}");
+    assert_eq!(run.code, 4, "{run}");
+    let head = env.desk_head();
+    assert!(
+        run.stderr.starts_with(&format!(
+            "error: synced 'desk' with origin (up-to-date, pushed; the branch is at {}), but its output could not be written",
+            &head[..7]
+        )),
+        "{run}"
+    );
+    assert_eq!(env.git_in(&env.root.join("server.git"), &["rev-parse", "refs/heads/desk"]).trim(), head);
+    // Nothing to do: a closed pipe is no error.
+    let run = shell(&env, "desk sync --json | (exec 0<&-; sleep .2); exit ${PIPESTATUS[0]}");
+    assert_eq!(run.code, 0, "{run}");
+
+    let demo = env.root.join("demo");
+    let run = shell(
+        &env,
+        &format!("desk demo {} | (exec 0<&-; sleep .2); exit ${{PIPESTATUS[0]}}", demo.display()),
+    );
+    assert_eq!(run.code, 4, "{run}");
+    assert!(
+        run.stderr.contains(&format!("error: created a demo helpdesk in {}, but", demo.display())),
+        "{run}"
+    );
+    assert!(!run.stderr.contains("panicked"), "{run}");
+}

@@ -146,10 +146,11 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
             return printed;
         }
         let written = format!(
-            "synced '{}' with {} ({}, desk branch at {})",
+            "synced '{}' with {} ({}{}; the branch is at {})",
             report.branch,
             report.remote,
             report.state.as_str(),
+            if report.pushed { ", pushed" } else { "" },
             &report.after.to_string()[..7]
         );
         return printed.map_err(|e| e.after_commit(&written));
