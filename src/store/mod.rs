@@ -60,6 +60,8 @@ pub enum StoreError {
     StaleLock { refname: String, path: PathBuf, age: u64 },
     #[error("cannot {action} '{remote}': {message}")]
     Remote { action: &'static str, remote: String, message: String },
+    #[error("cannot push to '{remote}': its desk branch is locked ('{path}' exists there and stays)")]
+    RemoteLocked { remote: String, path: String },
     #[error(transparent)]
     Git(#[from] git2::Error),
 }
@@ -102,6 +104,10 @@ impl StoreError {
             StoreError::StaleLock { path, .. } => Some(format!(
                 "another git or desk process may be running in this repository; if none is, one crashed here earlier: remove the lock with `rm {}` and try again",
                 reflock::shell_quote(path)
+            )),
+            StoreError::RemoteLocked { path, .. } => Some(format!(
+                "your changes are merged locally; if no push to that repository is running, one died there: whoever can reach it removes the lock (`rm {}`), then sync again",
+                reflock::shell_quote(Path::new(path))
             )),
             StoreError::Remote { action: "push to", remote, .. } => Some(format!(
                 "your changes are merged locally; check that you may push to '{remote}', or keep working with `desk sync --no-push`"

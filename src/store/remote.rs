@@ -14,8 +14,13 @@ pub enum Pushed {
     /// The remote branch now points at the commit.
     Done,
     /// The remote branch moved since the fetch (or another push was moving it):
-    /// fetch and merge again. Holds the remote's message.
-    Behind(String),
+    /// fetch and merge again.
+    Behind {
+        /// The remote's message.
+        message: String,
+        /// The lock file the remote could not create, when that was the reason.
+        lock: Option<String>,
+    },
 }
 
 struct Output {
@@ -144,7 +149,7 @@ impl Store {
             message = format!("{reason}: {message}");
         }
         if remote_moved(status, &out.stderr) {
-            return Ok(Pushed::Behind(message));
+            return Ok(Pushed::Behind { message, lock: remote_lock(&out.stderr) });
         }
         Err(StoreError::Remote { action: "push to", remote: remote.to_owned(), message })
     }
@@ -164,9 +169,23 @@ fn remote_moved(status: &str, stderr: &str) -> bool {
             || stderr.contains("cannot lock ref"))
 }
 
+/// The lock file named by git's `Unable to create '…/desk.lock': File exists.`
+fn remote_lock(stderr: &str) -> Option<String> {
+    let start = stderr.find("Unable to create '")? + "Unable to create '".len();
+    let len = stderr[start..].find("': File exists")?;
+    Some(stderr[start..start + len].replace("/./", "/"))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{one_line, remote_moved};
+    use super::{one_line, remote_lock, remote_moved};
+
+    #[test]
+    fn the_lock_file_a_remote_could_not_create_is_named() {
+        let stderr = "remote: error: cannot lock ref 'refs/heads/desk': Unable to create '/srv/h.git/./refs/heads/desk.lock': File exists.\nremote: Another git process seems to be running\n";
+        assert_eq!(remote_lock(stderr).as_deref(), Some("/srv/h.git/refs/heads/desk.lock"));
+        assert_eq!(remote_lock("error: cannot lock ref 'refs/heads/desk': is at 1 but expected 2\n"), None);
+    }
 
     #[test]
     fn a_push_refused_because_the_remote_moved_is_told_apart() {

@@ -16,6 +16,9 @@ use super::{Store, StoreError, TICKETS_DIR};
 /// How often sync fetches and merges again when the remote moved before the
 /// push: enough for dozens of clones syncing with one remote at the same moment.
 const PUSH_ATTEMPTS: u32 = 20;
+/// How many pushes in a row a remote may refuse for the same lock file, its
+/// branch not moving meanwhile, before sync takes the lock for one left behind.
+const STALE_REMOTE_LOCK: u32 = 4;
 /// How often the local ref update is retried when a local write races the merge.
 const LOCAL_ATTEMPTS: u32 = 50;
 
@@ -122,6 +125,9 @@ impl Store {
             left_out: Vec::new(),
         };
         let mut refused = String::new();
+        // The remote's tip, the lock file it could not create, and how many
+        // pushes in a row it refused so.
+        let mut locked: Option<(Option<Oid>, String, u32)> = None;
         for fetches in 1..=PUSH_ATTEMPTS {
             if fetches > 1 {
                 pause_before_retry(fetches);
@@ -132,7 +138,21 @@ impl Store {
             if options.push && Some(after) != theirs {
                 match self.push(&remote, after)? {
                     Pushed::Done => pushed = true,
-                    Pushed::Behind(message) => {
+                    Pushed::Behind { message, lock } => {
+                        // A lock on the remote that stays while its branch does not
+                        // move was left there by a push that died: no use waiting.
+                        locked = match lock {
+                            Some(path) if locked.as_ref().is_some_and(|(t, ..)| *t == theirs) => {
+                                Some((theirs, path, locked.map_or(0, |(_, _, n)| n) + 1))
+                            }
+                            Some(path) => Some((theirs, path, 1)),
+                            None => None,
+                        };
+                        if let Some((_, path, n)) = &locked
+                            && *n >= STALE_REMOTE_LOCK
+                        {
+                            return Err(StoreError::RemoteLocked { remote, path: path.clone() });
+                        }
                         refused = message;
                         continue;
                     }
@@ -357,11 +377,11 @@ impl Store {
 /// Before fetching again after a refused push: a random pause that grows with
 /// each attempt, so clones that raced for the remote do not race again in step.
 fn pause_before_retry(attempt: u32) {
-    let cap = 20u64 << attempt.min(7);
+    let cap = 25u64 << attempt.min(5);
     let mut bytes = [0u8; 8];
     let random =
         getrandom::fill(&mut bytes).map_or(u64::from(std::process::id()), |()| u64::from_le_bytes(bytes));
-    std::thread::sleep(std::time::Duration::from_millis(cap / 2 + random % (cap / 2 + 1)));
+    std::thread::sleep(std::time::Duration::from_millis(random % (cap + 1)));
 }
 
 fn merge_message(remote: &str, branch: &str, conflicts: &[Conflict], left_out: &[Unusable]) -> String {

@@ -28,7 +28,7 @@ fn clones_syncing_at_the_same_moment_all_get_through() {
         })
         .collect();
     let mut ids = Vec::new();
-    for round in 0..3 {
+    for round in 0..2 {
         for (i, dir) in clones.iter().enumerate() {
             let id =
                 env.desk_in(dir, &["new", &format!("Round {round} from clone {i}"), "-b", "x"]).ok().line();
@@ -268,4 +268,35 @@ fn hostile_entries_from_a_remote_are_reported_and_left_out_and_the_rest_merges()
     }
     let json = env.desk_in(&other, &["doctor", "--json"]).json();
     assert_eq!(json["problems"].as_array().unwrap().len(), hostile.len(), "{json:#}");
+}
+
+#[test]
+fn a_lock_left_on_the_remote_fails_the_push_quickly_naming_it() {
+    let env = TestEnv::initialised();
+    env.git_in(&env.root, &["init", "-q", "--bare", "server.git"]);
+    let server = env.root.join("server.git");
+    env.git(&["remote", "add", "origin", server.to_str().unwrap()]);
+    env.desk(&["sync"]).ok();
+    let lock = server.join("refs/heads/desk.lock");
+    std::fs::write(&lock, "").unwrap();
+    let id = env.new_ticket("Waiting for the server", &[]);
+    let started = std::time::Instant::now();
+    let run = env.desk(&["sync"]);
+    let took = started.elapsed();
+    let hint = run.stderr.lines().find(|l| l.starts_with("hint: ")).unwrap_or_default().to_owned();
+    let message = run.error(1);
+    assert_eq!(
+        message,
+        format!(
+            "cannot push to 'origin': its desk branch is locked ('{}' exists there and stays)",
+            lock.display()
+        )
+    );
+    assert!(hint.contains(&format!("`rm '{}'`", lock.display())), "{hint}");
+    assert!(took < std::time::Duration::from_secs(10), "took {took:?}");
+    // Once the lock is gone, the next sync pushes.
+    std::fs::remove_file(&lock).unwrap();
+    env.desk(&["sync"]).ok();
+    assert_eq!(env.git_in(&server, &["rev-parse", "refs/heads/desk"]).trim(), env.desk_head());
+    env.desk(&["show", &id]).ok();
 }
