@@ -492,6 +492,7 @@ impl Store {
 
     /// The acting person as git sees them (author, committer), honouring
     /// `GIT_AUTHOR_*` and `GIT_COMMITTER_*`.
+    ///
     /// Names and emails are cleaned as git cleans them, and dates read as git
     /// reads them; what git would refuse, or what would not fit on one line of a
     /// ticket file, is an error.

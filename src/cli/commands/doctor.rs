@@ -1,11 +1,11 @@
 //! `desk doctor`: check every ticket file and desk.yaml.
 
-use serde::Serialize;
-
-use crate::cli::output::print_json;
 use std::io::Write as _;
 
+use serde::Serialize;
+
 use crate::cli::error::Kind;
+use crate::cli::output::print_json;
 use crate::cli::{CliError, Ctx, Result};
 use crate::model;
 use crate::store::{StoreError, TICKETS_DIR, parse_at_path};

@@ -131,7 +131,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
 }
 
 /// ` (commit 1a2b3c4)` for a commit that was made.
-pub(super) fn commit_note(written: Written) -> String {
+fn commit_note(written: Written) -> String {
     match written {
         Written::Commit(oid) => format!(" (commit {})", &oid.to_string()[..7]),
         Written::Unchanged => String::new(),
