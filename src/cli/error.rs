@@ -14,6 +14,9 @@ pub const EXIT_ERROR: i32 = 1;
 pub const EXIT_USAGE: i32 = 2;
 /// Exit code of a check that found problems (`desk doctor`).
 pub const EXIT_PROBLEMS: i32 = 3;
+/// Exit code when a change was committed but its output (an id, JSON) could not
+/// be written: the change stands, and running the command again would repeat it.
+pub const EXIT_OUTPUT_LOST: i32 = 4;
 
 /// Kinds of failure, which decide the exit code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -26,6 +29,8 @@ pub enum Kind {
     Problems,
     /// Output went to a closed pipe: not an error.
     ClosedPipe,
+    /// A change was committed, but its output could not be written.
+    OutputLost,
     /// git or the system failed.
     Internal,
 }
@@ -66,12 +71,31 @@ impl CliError {
         self
     }
 
+    /// This error, met while writing the output of a change that is already
+    /// committed (`written` says what was written, e.g. `created ticket k3x9q2hm7d
+    /// (commit 1a2b3c4)`), becomes [`Kind::OutputLost`]: a closed or full stdout
+    /// must not read as a failed change to a script that would then repeat it.
+    #[must_use]
+    pub fn after_commit(self, written: &str) -> CliError {
+        let reason = match self.kind {
+            Kind::ClosedPipe => "standard output was closed".to_owned(),
+            _ => self.message,
+        };
+        CliError {
+            kind: Kind::OutputLost,
+            message: format!("{written}, but its output could not be written: {reason}"),
+            causes: self.causes,
+            hints: vec!["the change is saved; do not run the command again".to_owned()],
+        }
+    }
+
     pub fn exit_code(&self) -> i32 {
         match self.kind {
             Kind::User | Kind::Internal => EXIT_ERROR,
             Kind::Usage => EXIT_USAGE,
             Kind::Problems => EXIT_PROBLEMS,
             Kind::ClosedPipe => EXIT_OK,
+            Kind::OutputLost => EXIT_OUTPUT_LOST,
         }
     }
 }

@@ -1,6 +1,15 @@
 //! The command line: clap definitions (one file per command under `commands/`),
 //! the run context, and how errors are reported. The only layer that prints.
 
+/// `eprintln!` that never panics: a closed or full stderr loses the message,
+/// not the work already done.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(anstream::stderr(), $($arg)*);
+    }};
+}
+
 pub mod chart;
 pub mod commands;
 pub mod editor;
@@ -32,10 +41,12 @@ desk without touching your working tree, index or HEAD.";
 
 const AFTER_HELP: &str = "\
 Exit status:
-  0  success
+  0  success (also when output went to a closed pipe, as in `desk list | head`)
   1  error (unknown ticket, not initialised, malformed file, git failure)
   2  usage error (bad arguments or query)
   3  a check found problems (desk doctor)
+  4  the change was committed, but its output could not be written (closed or full
+     standard output); stderr says what was written: do not run the command again
 
 Environment:
   GIT_AUTHOR_NAME, GIT_AUTHOR_EMAIL, GIT_AUTHOR_DATE (and GIT_COMMITTER_*) are honoured as git

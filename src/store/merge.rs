@@ -6,8 +6,9 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{DateTime, TimeZone, Utc};
-use git2::{Commit, Delta, Oid, Repository, Sort, Tree};
+use git2::{Commit, Oid, Repository, Sort, Tree};
 
+use super::tree_check::{self, Unusable};
 use super::{Store, StoreError, parse_at_path};
 use crate::merge::{self, FieldTimes, Side, TextMerge, Times};
 use crate::model::Ticket;
@@ -29,6 +30,8 @@ pub struct TreeMerge {
     pub tree: Oid,
     /// Every decision the merge had to take, in path order.
     pub conflicts: Vec<Conflict>,
+    /// Entries new or changed on their side that desk cannot use, left out.
+    pub left_out: Vec<Unusable>,
 }
 
 /// One conflict the merge resolved.
@@ -77,17 +80,21 @@ impl Store {
         if base == Some(theirs) {
             return Ok(MergeOutcome::UpToDate);
         }
-        if base == Some(ours) {
-            return Ok(MergeOutcome::FastForward);
-        }
         let ours_tree = repo.find_commit(ours)?.tree()?;
         let theirs_tree = repo.find_commit(theirs)?.tree()?;
+        // A fast-forward takes their tree whole: only when desk can use all of it.
+        if base == Some(ours)
+            && tree_check::changes(repo, Some(&ours_tree), Some(&theirs_tree), false)?.unusable.is_empty()
+        {
+            return Ok(MergeOutcome::FastForward);
+        }
         let base_tree = match base {
             Some(b) => Some(repo.find_commit(b)?.tree()?),
             None => None,
         };
-        let ours_changes = changed_paths(repo, base_tree.as_ref(), &ours_tree)?;
-        let theirs_changes = changed_paths(repo, base_tree.as_ref(), &theirs_tree)?;
+        let ours_changes = tree_check::changes(repo, base_tree.as_ref(), Some(&ours_tree), true)?.files;
+        let theirs_check = tree_check::changes(repo, base_tree.as_ref(), Some(&theirs_tree), true)?;
+        let (theirs_changes, left_out) = (theirs_check.files, theirs_check.unusable);
 
         let mut files: Vec<(String, Option<Vec<u8>>)> = Vec::new();
         let mut both: BTreeSet<String> = BTreeSet::new();
@@ -107,7 +114,8 @@ impl Store {
             let base_blob = |path: &str| -> Result<Option<Oid>, StoreError> {
                 let Some(tree) = base_tree.as_ref() else { return Ok(None) };
                 match tree.get_path(std::path::Path::new(path)) {
-                    Ok(e) => Ok(Some(e.id())),
+                    Ok(e) if e.kind() == Some(git2::ObjectType::Blob) => Ok(Some(e.id())),
+                    Ok(_) => Ok(None),
                     Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
                     Err(e) => Err(e.into()),
                 }
@@ -151,7 +159,7 @@ impl Store {
             }
         }
         let tree = self.apply_files(Some(&ours_tree), &files)?;
-        Ok(MergeOutcome::Merged(TreeMerge { tree, conflicts }))
+        Ok(MergeOutcome::Merged(TreeMerge { tree, conflicts, left_out }))
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -291,25 +299,6 @@ impl SidePair<'_> {
         let (history, tip_time, tip) = self.side(side);
         history.changed.get(path).and_then(|f| f.get("file")).copied().unwrap_or((*tip_time, *tip))
     }
-}
-
-/// Paths whose blob differs between `base` and `tip`, with the blob at `tip`
-/// (`None`: deleted there).
-fn changed_paths(
-    repo: &Repository,
-    base: Option<&Tree<'_>>,
-    tip: &Tree<'_>,
-) -> Result<BTreeMap<String, Option<Oid>>, StoreError> {
-    let diff = repo.diff_tree_to_tree(base, Some(tip), None)?;
-    let mut out = BTreeMap::new();
-    for d in diff.deltas() {
-        let Some(path) = d.new_file().path().or_else(|| d.old_file().path()).and_then(|p| p.to_str()) else {
-            continue;
-        };
-        let blob = if d.status() == Delta::Deleted { None } else { Some(d.new_file().id()) };
-        out.insert(path.to_owned(), blob);
-    }
-    Ok(out)
 }
 
 fn blob_bytes(repo: &Repository, blob: Option<Oid>) -> Result<Option<Vec<u8>>, StoreError> {

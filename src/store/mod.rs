@@ -2,12 +2,15 @@
 //! as one commit, moved onto the branch with compare-and-swap. Never touches
 //! HEAD, the index or the working tree. The only module that knows git2.
 
+mod ident;
 mod index;
 mod merge;
+mod reflock;
 mod remote;
 mod sync;
 #[cfg(test)]
 mod sync_tests;
+mod tree_check;
 mod walk;
 
 use std::collections::BTreeMap;
@@ -23,6 +26,7 @@ pub use git2::Oid;
 pub use index::{IndexEntry, Indexed, Summary, checksum};
 pub use merge::{Conflict, MergeOutcome, TreeMerge};
 pub use sync::{SyncOptions, SyncReport, SyncState};
+pub use tree_check::Unusable;
 pub use walk::{CommitInfo, FileChange, Objects, TreeMemo};
 
 /// Branch used when git config `desk.branch` is not set.
@@ -49,12 +53,20 @@ pub enum StoreError {
     Unwritable { path: String, error: ParseError },
     #[error("git does not know who you are (user.name and user.email are not set)")]
     Identity,
+    #[error("invalid identity from {origin}: {problem}")]
+    BadIdentity { origin: String, problem: String },
+    #[error("{problem} in {origin}: '{}'", value.escape_debug())]
+    BadDate { origin: String, value: String, problem: &'static str },
     #[error("the `{0}` branch is checked out in {1}; desk does not write to a checked-out branch")]
     CheckedOut(String, PathBuf),
     #[error("the `{0}` branch kept moving; gave up after many attempts")]
     Contended(String),
+    #[error("cannot lock ref '{refname}': '{}' exists (created {} ago)", path.display(), reflock::age(*age))]
+    StaleLock { refname: String, path: PathBuf, age: u64 },
     #[error("cannot {action} '{remote}': {message}")]
     Remote { action: &'static str, remote: String, message: String },
+    #[error("cannot push to '{remote}': its desk branch is locked ('{path}' exists there and stays)")]
+    RemoteLocked { remote: String, path: String },
     #[error(transparent)]
     Git(#[from] git2::Error),
 }
@@ -85,6 +97,23 @@ impl StoreError {
                 "set it with `git config --global user.name \"Your Name\"` and `git config --global user.email you@example.com`"
                     .into(),
             ),
+            StoreError::BadIdentity { origin, .. } if origin.starts_with("git config") => {
+                Some(format!("set a name and email that git accepts with `{origin} VALUE`"))
+            }
+            StoreError::BadIdentity { origin, .. } => {
+                Some(format!("set {origin} to a value git accepts, or unset it to use git config"))
+            }
+            StoreError::BadDate { origin, .. } => Some(format!(
+                "give a time as git takes it — `2026-11-28T09:00:00Z`, `Sat, 28 Nov 2026 09:00:00 +0000` or `@1795856400 +0000` — or unset {origin}"
+            )),
+            StoreError::StaleLock { path, .. } => Some(format!(
+                "another git or desk process may be running in this repository; if none is, one crashed here earlier: remove the lock with `rm {}` and try again",
+                reflock::shell_quote(path)
+            )),
+            StoreError::RemoteLocked { path, .. } => Some(format!(
+                "your changes are merged locally; if no push to that repository is running, one died there: whoever can reach it removes the lock (`rm {}`), then sync again",
+                reflock::shell_quote(Path::new(path))
+            )),
             StoreError::Remote { action: "push to", remote, .. } => Some(format!(
                 "your changes are merged locally; check that you may push to '{remote}', or keep working with `desk sync --no-push`"
             )),
@@ -181,6 +210,14 @@ pub enum Written {
     Commit(Oid),
     /// The change left the tree as it was; no commit.
     Unchanged,
+}
+
+/// A commit made for a change, not yet on the branch.
+struct Prepared {
+    /// The tip it was made on.
+    tip: Option<Tip>,
+    commit: Oid,
+    summary: String,
 }
 
 /// A repository holding (or about to hold) a desk branch.
@@ -439,6 +476,12 @@ impl Store {
         Ok(files)
     }
 
+    /// Every entry of tree `tree` that desk cannot use: names like `..` or `.git`,
+    /// submodules, symbolic links, a directory where desk keeps a file.
+    pub fn unusable_entries(&self, tree: Oid) -> Result<Vec<Unusable>, StoreError> {
+        tree_check::unusable(&self.repo, &self.repo.find_tree(tree)?)
+    }
+
     /// Calls `f` with every ticket file's summary (sorted by path), from the
     /// cached index in [`Store::cache_dir`], brought up to date or rebuilt as needed.
     pub fn with_index<R>(&self, tip: &Tip, f: impl FnOnce(&[IndexEntry<'_>]) -> R) -> Result<R, StoreError> {
@@ -447,12 +490,15 @@ impl Store {
 
     /// The acting person as git sees them (author, committer), honouring
     /// `GIT_AUTHOR_*` and `GIT_COMMITTER_*`.
+    ///
+    /// Names and emails are cleaned as git cleans them, and dates read as git
+    /// reads them; what git would refuse, or what would not fit on one line of a
+    /// ticket file, is an error.
     pub fn signatures(&self) -> Result<(Signature<'static>, Signature<'static>), StoreError> {
-        let map = |e: git2::Error| {
-            if e.code() == ErrorCode::NotFound { StoreError::Identity } else { StoreError::Git(e) }
-        };
-        let author = self.repo.author_from_env().map_err(map)?;
-        let committer = self.repo.committer_from_env().map_err(map)?;
+        let config = self.repo.config()?.snapshot()?;
+        let sources = ident::System(&config);
+        let author = ident::signature(ident::Role::Author, &sources)?;
+        let committer = ident::signature(ident::Role::Committer, &sources)?;
         Ok((author, committer))
     }
 
@@ -468,44 +514,64 @@ impl Store {
     ) -> Result<Written, E> {
         let refname = self.refname();
         self.check_not_checked_out()?;
+        // A lock left behind fails before anything is written.
+        reflock::RefLock::new(self, &refname).check()?;
+        let mut prepared: Option<Prepared> = None;
         for attempt in 0u32..500 {
             let tip = self.tip()?;
-            let Some(change) = make(tip.as_ref())? else { return Ok(Written::Unchanged) };
-            let base_tree = match &tip {
-                Some(t) => Some(self.repo.find_tree(t.tree).map_err(StoreError::from)?),
-                None => None,
+            // The same tip gives the same commit: write the change once, however
+            // often the ref update has to be tried.
+            let ready = match prepared.take() {
+                Some(p) if p.tip == tip => p,
+                _ => match self.prepare(tip, author, committer, &mut make)? {
+                    Some(p) => p,
+                    None => return Ok(Written::Unchanged),
+                },
             };
-            let tree_id = self.apply_files(base_tree.as_ref(), &change.files)?;
-            if tip.as_ref().is_some_and(|t| t.tree == tree_id && t.local) {
-                return Ok(Written::Unchanged);
+            let expect = match &ready.tip {
+                Some(t) if t.local => reflock::Expect::Commit(t.commit),
+                _ => reflock::Expect::Absent,
+            };
+            if self.move_ref(&refname, ready.commit, expect, &format!("desk: {}", ready.summary))? {
+                return Ok(Written::Commit(ready.commit));
             }
-            let tree = self.repo.find_tree(tree_id).map_err(StoreError::from)?;
-            let parent = match &tip {
-                Some(t) => Some(self.repo.find_commit(t.commit).map_err(StoreError::from)?),
-                None => None,
-            };
-            let parents: Vec<_> = parent.iter().collect();
-            let message = change.message();
-            let oid = self
-                .repo
-                .commit(None, author, committer, &message, &tree, &parents)
-                .map_err(StoreError::from)?;
-            let log = format!("desk: {}", change.summary);
-            let moved = match &tip {
-                Some(t) if t.local => self.repo.reference_matching(&refname, oid, true, t.commit, &log),
-                _ => self.repo.reference(&refname, oid, false, &log),
-            };
-            match moved {
-                Ok(_) => return Ok(Written::Commit(oid)),
-                Err(e) if matches!(e.code(), ErrorCode::Modified | ErrorCode::Locked | ErrorCode::Exists) => {
-                    // Another writer got there first: back off a little and redo the change on its tip.
-                    let jitter = u64::from(oid.as_bytes()[0] % 8);
-                    std::thread::sleep(Duration::from_millis(1 + jitter + u64::from(attempt.min(20))));
-                }
-                Err(e) => return Err(StoreError::from(e).into()),
-            }
+            // Another writer got there first: back off a little and redo the change on its tip.
+            let jitter = u64::from(ready.commit.as_bytes()[0] % 8);
+            std::thread::sleep(Duration::from_millis(1 + jitter + u64::from(attempt.min(20))));
+            prepared = Some(ready);
         }
         Err(StoreError::Contended(self.branch.clone()).into())
+    }
+
+    /// Makes the change on `tip` and writes its objects; `None` when there is
+    /// nothing to commit.
+    fn prepare<E: From<StoreError>>(
+        &self,
+        tip: Option<Tip>,
+        author: &Signature<'_>,
+        committer: &Signature<'_>,
+        make: &mut impl FnMut(Option<&Tip>) -> Result<Option<Change>, E>,
+    ) -> Result<Option<Prepared>, E> {
+        let Some(change) = make(tip.as_ref())? else { return Ok(None) };
+        let base_tree = match &tip {
+            Some(t) => Some(self.repo.find_tree(t.tree).map_err(StoreError::from)?),
+            None => None,
+        };
+        let tree_id = self.apply_files(base_tree.as_ref(), &change.files)?;
+        if tip.as_ref().is_some_and(|t| t.tree == tree_id && t.local) {
+            return Ok(None);
+        }
+        let tree = self.repo.find_tree(tree_id).map_err(StoreError::from)?;
+        let parent = match &tip {
+            Some(t) => Some(self.repo.find_commit(t.commit).map_err(StoreError::from)?),
+            None => None,
+        };
+        let parents: Vec<_> = parent.iter().collect();
+        let commit = self
+            .repo
+            .commit(None, author, committer, &change.message(), &tree, &parents)
+            .map_err(StoreError::from)?;
+        Ok(Some(Prepared { tip, commit, summary: change.summary }))
     }
 
     /// Fails when the desk branch is checked out in this repository or one of its
@@ -622,7 +688,7 @@ fn subtree<'r>(repo: &'r Repository, tree: &Tree<'_>, name: &str) -> Result<Opti
 
 /// Sets (or removes, for `None`) the blobs at the given paths (relative to
 /// `base`); returns the new tree, or `None` when it became empty.
-fn update_tree(
+pub(crate) fn update_tree(
     repo: &Repository,
     base: Option<&Tree<'_>>,
     changes: &BTreeMap<&str, Option<Oid>>,

@@ -2,10 +2,9 @@
 //! the user's own set-up applies exactly as it does for git itself (ssh keys and
 //! agent, credential helpers, `insteadOf`, proxies).
 
-use std::path::Path;
 use std::process::{Command, Stdio};
 
-use git2::Oid;
+use git2::{Oid, Repository};
 
 use super::{Store, StoreError};
 
@@ -14,8 +13,14 @@ use super::{Store, StoreError};
 pub enum Pushed {
     /// The remote branch now points at the commit.
     Done,
-    /// The remote branch moved since the fetch: fetch and merge again.
-    Behind,
+    /// The remote branch moved since the fetch (or another push was moving it):
+    /// fetch and merge again.
+    Behind {
+        /// The remote's message.
+        message: String,
+        /// The lock file the remote could not create, when that was the reason.
+        lock: Option<String>,
+    },
 }
 
 struct Output {
@@ -24,10 +29,15 @@ struct Output {
     stderr: String,
 }
 
-fn git(git_dir: &Path, args: &[&str]) -> Result<Output, StoreError> {
+/// Runs git on the repository as if it had been started there: in the top
+/// directory of its working tree (its git directory when bare), so relative
+/// remote URLs (`../shared.git`) and paths resolve as they do for git itself,
+/// whatever the directory desk was started in.
+fn git(repo: &Repository, args: &[&str]) -> Result<Output, StoreError> {
     let out = Command::new("git")
+        .current_dir(repo.workdir().unwrap_or_else(|| repo.path()))
         .arg("--git-dir")
-        .arg(git_dir)
+        .arg(repo.path())
         .args(args)
         // Messages of the local git in a fixed language, so they can be recognised;
         // the remote's own messages pass through unchanged.
@@ -103,10 +113,8 @@ impl Store {
     pub fn fetch(&self, remote: &str) -> Result<Option<Oid>, StoreError> {
         let dest = self.fetched_ref(remote);
         let refspec = format!("+refs/heads/{}:{dest}", self.branch);
-        let out = git(
-            self.repo.path(),
-            &["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", remote, &refspec],
-        )?;
+        let out =
+            git(&self.repo, &["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", remote, &refspec])?;
         if !out.ok {
             if out.stderr.contains("couldn't find remote ref") {
                 // The remote has no desk branch (any more): forget a stale copy.
@@ -128,30 +136,70 @@ impl Store {
     /// moved meanwhile answers [`Pushed::Behind`].
     pub fn push(&self, remote: &str, commit: Oid) -> Result<Pushed, StoreError> {
         let refspec = format!("{commit}:refs/heads/{}", self.branch);
-        let out = git(self.repo.path(), &["push", "--porcelain", "--quiet", remote, &refspec])?;
+        let out = git(&self.repo, &["push", "--porcelain", "--quiet", remote, &refspec])?;
         if out.ok {
             let dest = self.fetched_ref(remote);
-            self.repo.reference(&dest, commit, true, "desk sync: pushed")?;
+            self.move_ref(&dest, commit, super::reflock::Expect::Any, "desk sync: pushed")?;
             return Ok(Pushed::Done);
         }
         // `--porcelain` reports each ref on stdout: `!\t<src>:<dst>\t[rejected] (fetch first)`.
         let status = out.stdout.lines().find(|l| l.starts_with('!')).unwrap_or_default();
-        if status.contains("[rejected]")
-            && (status.contains("fetch first") || status.contains("non-fast-forward"))
-        {
-            return Ok(Pushed::Behind);
-        }
         let mut message = one_line(&out.stderr);
         if let Some(reason) = status.split('\t').nth(2).filter(|r| r.contains("remote rejected")) {
             message = format!("{reason}: {message}");
+        }
+        if remote_moved(status, &out.stderr) {
+            return Ok(Pushed::Behind { message, lock: remote_lock(&out.stderr) });
         }
         Err(StoreError::Remote { action: "push to", remote: remote.to_owned(), message })
     }
 }
 
+/// Whether a refused push means the remote's branch moved: refused as not a
+/// fast-forward by the local git, or refused by the remote because its branch
+/// was not where the push expected it or was locked by another push at that
+/// moment (git's `cannot lock ref`, reported as `failed to update ref`).
+fn remote_moved(status: &str, stderr: &str) -> bool {
+    if status.contains("[rejected]") {
+        return status.contains("fetch first") || status.contains("non-fast-forward");
+    }
+    status.contains("[remote rejected]")
+        && (status.contains("failed to update ref")
+            || status.contains("cannot lock ref")
+            || stderr.contains("cannot lock ref"))
+}
+
+/// The lock file named by git's `Unable to create '…/desk.lock': File exists.`
+fn remote_lock(stderr: &str) -> Option<String> {
+    let start = stderr.find("Unable to create '")? + "Unable to create '".len();
+    let len = stderr[start..].find("': File exists")?;
+    Some(stderr[start..start + len].replace("/./", "/"))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::one_line;
+    use super::{one_line, remote_lock, remote_moved};
+
+    #[test]
+    fn the_lock_file_a_remote_could_not_create_is_named() {
+        let stderr = "remote: error: cannot lock ref 'refs/heads/desk': Unable to create '/srv/h.git/./refs/heads/desk.lock': File exists.\nremote: Another git process seems to be running\n";
+        assert_eq!(remote_lock(stderr).as_deref(), Some("/srv/h.git/refs/heads/desk.lock"));
+        assert_eq!(remote_lock("error: cannot lock ref 'refs/heads/desk': is at 1 but expected 2\n"), None);
+    }
+
+    #[test]
+    fn a_push_refused_because_the_remote_moved_is_told_apart() {
+        let lost_race = "!\t0123:refs/heads/desk\t[remote rejected] (failed to update ref)";
+        let stderr = "error: cannot lock ref 'refs/heads/desk': is at 1111 but expected 2222\n";
+        assert!(remote_moved(lost_race, stderr));
+        let locked = "remote: error: cannot lock ref 'refs/heads/desk': Unable to create '/srv/h.git/refs/heads/desk.lock': File exists.\n";
+        assert!(remote_moved(lost_race, locked));
+        assert!(remote_moved("!\t0123:refs/heads/desk\t[rejected] (fetch first)", ""));
+        assert!(remote_moved("!\t0123:refs/heads/desk\t[rejected] (non-fast-forward)", ""));
+        let hook = "!\t0123:refs/heads/desk\t[remote rejected] (pre-receive hook declined)";
+        assert!(!remote_moved(hook, "remote: the desk branch is frozen\n"));
+        assert!(!remote_moved("", "fatal: Authentication failed\n"));
+    }
 
     #[test]
     fn errors_become_one_line_with_the_remote_message() {

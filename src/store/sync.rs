@@ -2,16 +2,23 @@
 //! with the local one (fast-forward when one contains the other), push the
 //! result without ever forcing, and start over when the remote moved meanwhile.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use git2::{ErrorCode, Oid, Signature};
 
 use super::merge::{Conflict, MergeOutcome};
+use super::reflock::Expect;
 use super::remote::Pushed;
+use super::tree_check::{self, Unusable};
 use super::{Store, StoreError, TICKETS_DIR};
 
-/// How often sync fetches and merges again when the remote moved before the push.
-const PUSH_ATTEMPTS: u32 = 5;
+/// How often sync fetches and merges again when the remote moved before the
+/// push: enough for dozens of clones syncing with one remote at the same moment.
+const PUSH_ATTEMPTS: u32 = 20;
+/// How many pushes in a row a remote may refuse for the same lock file, its
+/// branch not moving meanwhile, before sync takes the lock for one left behind.
+const STALE_REMOTE_LOCK: u32 = 4;
 /// How often the local ref update is retried when a local write races the merge.
 const LOCAL_ATTEMPTS: u32 = 50;
 
@@ -71,8 +78,28 @@ pub struct SyncReport {
     pub merge_commit: Option<Oid>,
     /// Every conflict the merge resolved.
     pub conflicts: Vec<Conflict>,
+    /// Entries of the remote's branch that desk cannot use and left out.
+    pub left_out: Vec<Unusable>,
     /// How many times the remote was fetched.
     pub fetches: u32,
+}
+
+/// What integrating the remote's branch did, over every round of a sync.
+struct Integrated {
+    state: SyncState,
+    conflicts: Vec<Conflict>,
+    merge_commit: Option<Oid>,
+    left_out: Vec<Unusable>,
+}
+
+impl Integrated {
+    fn leave_out(&mut self, entries: Vec<Unusable>) {
+        for e in entries {
+            if !self.left_out.contains(&e) {
+                self.left_out.push(e);
+            }
+        }
+    }
 }
 
 impl Store {
@@ -87,46 +114,57 @@ impl Store {
         // (libgit2's default) costs a third of a large merge; git itself does
         // not verify on read either (`git fsck` does).
         git2::opts::strict_hash_verification(false);
+        // A lock left behind on the desk branch fails before anything is fetched.
+        super::reflock::RefLock::new(self, &self.refname()).check()?;
         let remote = options.remote.clone().unwrap_or_else(|| self.default_remote());
         let before = self.local_tip()?;
-        let mut state = SyncState::UpToDate;
-        let mut conflicts = Vec::new();
-        let mut merge_commit = None;
+        let mut done = Integrated {
+            state: SyncState::UpToDate,
+            conflicts: Vec::new(),
+            merge_commit: None,
+            left_out: Vec::new(),
+        };
+        let mut refused = String::new();
+        // The remote's tip, the lock file it could not create, and how many
+        // pushes in a row it refused so.
+        let mut locked: Option<(Option<Oid>, String, u32)> = None;
         for fetches in 1..=PUSH_ATTEMPTS {
+            if fetches > 1 {
+                pause_before_retry(fetches);
+            }
             let theirs = self.fetch(&remote)?;
-            let after = self.integrate(
-                &remote,
-                theirs,
-                author,
-                committer,
-                &mut state,
-                &mut conflicts,
-                &mut merge_commit,
-            )?;
+            let after = self.integrate(&remote, theirs, author, committer, &mut done)?;
             let mut pushed = false;
             if options.push && Some(after) != theirs {
                 match self.push(&remote, after)? {
                     Pushed::Done => pushed = true,
-                    Pushed::Behind => continue,
+                    Pushed::Behind { message, lock } => {
+                        // A lock on the remote that stays while its branch does not
+                        // move was left there by a push that died: no use waiting.
+                        locked = match lock {
+                            Some(path) if locked.as_ref().is_some_and(|(t, ..)| *t == theirs) => {
+                                Some((theirs, path, locked.map_or(0, |(_, _, n)| n) + 1))
+                            }
+                            Some(path) => Some((theirs, path, 1)),
+                            None => None,
+                        };
+                        if let Some((_, path, n)) = &locked
+                            && *n >= STALE_REMOTE_LOCK
+                        {
+                            return Err(StoreError::RemoteLocked { remote, path: path.clone() });
+                        }
+                        refused = message;
+                        continue;
+                    }
                 }
             }
-            return self.report(
-                remote,
-                before,
-                after,
-                theirs,
-                state,
-                pushed,
-                merge_commit,
-                conflicts,
-                fetches,
-            );
+            return self.report(remote, before, after, theirs, done, pushed, fetches);
         }
         Err(StoreError::Remote {
             action: "push to",
             remote,
             message: format!(
-                "its desk branch kept moving; gave up after {PUSH_ATTEMPTS} attempts, try again"
+                "its desk branch kept moving; gave up after {PUSH_ATTEMPTS} attempts, try again (last refusal: {refused})"
             ),
         })
     }
@@ -141,16 +179,13 @@ impl Store {
 
     /// Brings the remote's commit `theirs` into the local branch and returns the
     /// new local tip.
-    #[allow(clippy::too_many_arguments)]
     fn integrate(
         &self,
         remote: &str,
         theirs: Option<Oid>,
         author: &Signature<'_>,
         committer: &Signature<'_>,
-        state: &mut SyncState,
-        conflicts: &mut Vec<Conflict>,
-        merge_commit: &mut Option<Oid>,
+        done: &mut Integrated,
     ) -> Result<Oid, StoreError> {
         let refname = self.refname();
         for _ in 0..LOCAL_ATTEMPTS {
@@ -159,19 +194,24 @@ impl Store {
                 // The local branch may move: not under someone's working tree.
                 self.check_not_checked_out()?;
             }
-            let mut merged: Option<(Oid, Vec<Conflict>)> = None;
+            let mut merged: Option<(Oid, Vec<Conflict>, Vec<Unusable>)> = None;
             let (new, log, next_state) = match (ours, theirs) {
                 (None, None) => return Err(StoreError::NotInitialised(self.branch.clone())),
                 (Some(o), None) => return Ok(o),
                 (None, Some(t)) => {
-                    match self.repo.reference(&refname, t, false, &format!("desk sync: from {remote}")) {
-                        Ok(_) => {}
-                        Err(e) if e.code() == ErrorCode::Exists => continue,
-                        Err(e) => return Err(e.into()),
+                    let (start, left_out) = self.usable_part(remote, t, author, committer)?;
+                    if !self.move_ref(
+                        &refname,
+                        start,
+                        Expect::Absent,
+                        &format!("desk sync: from {remote}"),
+                    )? {
+                        continue;
                     }
                     self.set_upstream(remote)?;
-                    *state = SyncState::Created;
-                    return Ok(t);
+                    done.state = SyncState::Created;
+                    done.leave_out(left_out);
+                    return Ok(start);
                 }
                 (Some(o), Some(t)) => match self.merge_commits(o, t)? {
                     MergeOutcome::UpToDate => return Ok(o),
@@ -181,34 +221,65 @@ impl Store {
                     MergeOutcome::Merged(m) => {
                         let tree = self.repo.find_tree(m.tree)?;
                         let parents = [&self.repo.find_commit(o)?, &self.repo.find_commit(t)?];
-                        let message = merge_message(remote, &self.branch, &m.conflicts);
+                        let message = merge_message(remote, &self.branch, &m.conflicts, &m.left_out);
                         let oid = self.repo.commit(None, author, committer, &message, &tree, &parents)?;
-                        merged = Some((oid, m.conflicts));
+                        merged = Some((oid, m.conflicts, m.left_out));
                         (oid, format!("desk sync: merge {remote}"), SyncState::Merged)
                     }
                 },
             };
             let ours = ours.expect("the branch exists in the remaining cases");
-            match self.repo.reference_matching(&refname, new, true, ours, &log) {
-                Ok(_) => {
-                    // Reported only once the merge commit is on the branch; a
-                    // second round (the remote moved) adds its own.
-                    if let Some((oid, resolved)) = merged {
-                        *merge_commit = Some(oid);
-                        conflicts.extend(resolved);
-                    }
-                    if *state != SyncState::Merged || next_state == SyncState::Merged {
-                        *state = next_state;
-                    }
-                    return Ok(new);
+            if self.move_ref(&refname, new, Expect::Commit(ours), &log)? {
+                // Reported only once the merge commit is on the branch; a
+                // second round (the remote moved) adds its own.
+                if let Some((oid, resolved, left_out)) = merged {
+                    done.merge_commit = Some(oid);
+                    done.conflicts.extend(resolved);
+                    done.leave_out(left_out);
                 }
-                Err(e) if matches!(e.code(), ErrorCode::Modified | ErrorCode::Locked) => {
-                    // A local write landed meanwhile: merge again on top of it.
+                if done.state != SyncState::Merged || next_state == SyncState::Merged {
+                    done.state = next_state;
                 }
-                Err(e) => return Err(e.into()),
+                return Ok(new);
             }
+            // A local write landed meanwhile: merge again on top of it.
         }
         Err(StoreError::Contended(self.branch.clone()))
+    }
+
+    /// The commit to start a local branch from: the remote's `theirs`, or when
+    /// it holds entries desk cannot use, a commit on top of it without them.
+    fn usable_part(
+        &self,
+        remote: &str,
+        theirs: Oid,
+        author: &Signature<'_>,
+        committer: &Signature<'_>,
+    ) -> Result<(Oid, Vec<Unusable>), StoreError> {
+        let commit = self.repo.find_commit(theirs)?;
+        let tree = commit.tree()?;
+        let check = tree_check::changes(&self.repo, None, Some(&tree), false)?;
+        if check.unusable.is_empty() {
+            return Ok((theirs, Vec::new()));
+        }
+        // Rebuilt from the usable files alone: what is left out cannot reach the new tree.
+        let files = tree_check::changes(&self.repo, None, Some(&tree), true)?.files;
+        let mut changes: BTreeMap<&str, Option<Oid>> = BTreeMap::new();
+        for (path, blob) in &files {
+            changes.insert(path.as_str(), *blob);
+        }
+        let usable = match super::update_tree(&self.repo, None, &changes)? {
+            Some(oid) => oid,
+            None => self.repo.treebuilder(None)?.write()?,
+        };
+        let mut message =
+            format!("desk sync: leave out what desk cannot use from {remote}/{}\n\n", self.branch);
+        for u in &check.unusable {
+            let _ = writeln!(message, "Left out: {}: {}", u.path, u.problem);
+        }
+        let oid =
+            self.repo.commit(None, author, committer, &message, &self.repo.find_tree(usable)?, &[&commit])?;
+        Ok((oid, check.unusable))
     }
 
     /// After the first sync from a named remote, make it the desk branch's
@@ -233,10 +304,8 @@ impl Store {
         before: Option<Oid>,
         after: Oid,
         theirs: Option<Oid>,
-        state: SyncState,
+        done: Integrated,
         pushed: bool,
-        merge_commit: Option<Oid>,
-        conflicts: Vec<Conflict>,
         fetches: u32,
     ) -> Result<SyncReport, StoreError> {
         let incoming_commits = match theirs {
@@ -249,7 +318,7 @@ impl Store {
         Ok(SyncReport {
             remote,
             branch: self.branch.clone(),
-            state,
+            state: done.state,
             before,
             after,
             remote_before: theirs,
@@ -258,8 +327,9 @@ impl Store {
             outgoing_commits,
             outgoing_tickets,
             pushed,
-            merge_commit,
-            conflicts,
+            merge_commit: done.merge_commit,
+            conflicts: done.conflicts,
+            left_out: done.left_out,
             fetches,
         })
     }
@@ -304,12 +374,25 @@ impl Store {
     }
 }
 
-fn merge_message(remote: &str, branch: &str, conflicts: &[Conflict]) -> String {
+/// Before fetching again after a refused push: a random pause that grows with
+/// each attempt, so clones that raced for the remote do not race again in step.
+fn pause_before_retry(attempt: u32) {
+    let cap = 25u64 << attempt.min(5);
+    let mut bytes = [0u8; 8];
+    let random =
+        getrandom::fill(&mut bytes).map_or(u64::from(std::process::id()), |()| u64::from_le_bytes(bytes));
+    std::thread::sleep(std::time::Duration::from_millis(random % (cap + 1)));
+}
+
+fn merge_message(remote: &str, branch: &str, conflicts: &[Conflict], left_out: &[Unusable]) -> String {
     let mut m = format!("desk sync: merge {remote}/{branch}\n");
-    if !conflicts.is_empty() {
+    if !conflicts.is_empty() || !left_out.is_empty() {
         m.push('\n');
         for c in conflicts {
             let _ = writeln!(m, "Resolved: {} {}: kept {}", c.path, c.field, c.kept_value);
+        }
+        for u in left_out {
+            let _ = writeln!(m, "Left out: {}: {}", u.path, u.problem);
         }
     }
     m

@@ -21,6 +21,8 @@ mod history;
 mod list;
 mod readers;
 mod readme;
+mod remote_safety;
 mod removal;
+mod safety;
 mod sync;
 mod tickets;

@@ -10,13 +10,13 @@ use std::time::{Duration, Instant};
 use crate::common::{TestEnv, bin};
 
 /// A `git daemon` serving `base` on a free loopback port, stopped on drop.
-struct Daemon {
+pub(crate) struct Daemon {
     child: Child,
     port: u16,
 }
 
 impl Daemon {
-    fn start(base: &Path) -> Daemon {
+    pub(crate) fn start(base: &Path) -> Daemon {
         let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         // The daemon binary itself (not `git daemon`, which would run it as a
         // child that outlives a kill of the `git` process).
@@ -43,7 +43,7 @@ impl Daemon {
         daemon
     }
 
-    fn url(&self, repo: &str) -> String {
+    pub(crate) fn url(&self, repo: &str) -> String {
         format!("git://127.0.0.1:{}/{repo}", self.port)
     }
 }
@@ -56,14 +56,14 @@ impl Drop for Daemon {
 }
 
 /// A second clone in the same test world (same HOME and git config).
-fn clone_dir(env: &TestEnv, name: &str) -> PathBuf {
+pub(crate) fn clone_dir(env: &TestEnv, name: &str) -> PathBuf {
     let dir = env.root.join(name);
     std::fs::create_dir_all(&dir).unwrap();
     env.git_in(&dir, &["init", "-q"]);
     dir
 }
 
-fn head(env: &TestEnv, dir: &Path) -> String {
+pub(crate) fn head(env: &TestEnv, dir: &Path) -> String {
     env.git_in(dir, &["rev-parse", "refs/heads/desk"]).trim().to_owned()
 }
 

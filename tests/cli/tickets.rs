@@ -455,7 +455,8 @@ fn desk_never_moves_a_branch_that_is_checked_out() {
     let run = env.desk(&["init"]);
     assert!(run.stderr.contains("git config desk.branch"), "{run}");
     let message = run.error(1);
-    assert!(message.contains("`desk` branch is checked out in"), "{message}");
+    // A checked-out code branch named `desk` is not a helpdesk: refused before any write.
+    assert!(message.contains("branch 'desk' already exists and is not a helpdesk"), "{message}");
     assert_eq!(env.user_state(), before);
     assert_eq!(env.git(&["rev-parse", "HEAD"]), head);
 

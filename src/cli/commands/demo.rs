@@ -145,9 +145,10 @@ pub fn run(ctx: &Ctx, args: &Args, show_queue: impl FnOnce(&Store) -> Result<()>
     share(&demo)?;
     two_factor(&demo)?;
     outlook(&demo)?;
-    eprintln!("created a demo helpdesk in {}\n", dir.display());
-    show_queue(&store)?;
-    eprintln!("\ntry: cd {} && desk show {} && desk list --all", dir.display(), &printer.id.as_str()[..6]);
+    say!("created a demo helpdesk in {}\n", dir.display());
+    show_queue(&store)
+        .map_err(|e| e.after_commit(&format!("created a demo helpdesk in {}", dir.display())))?;
+    say!("\ntry: cd {} && desk show {} && desk list --all", dir.display(), &printer.id.as_str()[..6]);
     Ok(())
 }
 

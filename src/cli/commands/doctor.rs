@@ -1,7 +1,10 @@
 //! `desk doctor`: check every ticket file and desk.yaml.
 
+use std::io::Write as _;
+
 use serde::Serialize;
 
+use crate::cli::error::Kind;
 use crate::cli::output::print_json;
 use crate::cli::{CliError, Ctx, Result};
 use crate::model;
@@ -13,7 +16,9 @@ use crate::workflow::{CONFIG_PATH, Config};
 /// Each problem is printed as `PATH:LINE: PROBLEM`. Checks: desk.yaml parses and
 /// is consistent; every ticket parses (front matter, conversation markers, no git
 /// conflict markers), sits at the path its id gives, and uses a status and
-/// priority that desk.yaml lists.
+/// priority that desk.yaml lists; no entry of the branch is one desk cannot use
+/// (a name like `..` or `.git`, a submodule, a symbolic link, a directory where
+/// desk keeps a file).
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Print `{tickets, problems: [{path, line, message}]}` as JSON.
@@ -37,8 +42,15 @@ struct Report {
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let store = ctx.store()?;
     let tip = store.tip()?.ok_or_else(|| StoreError::NotInitialised(store.branch().to_owned()))?;
-    let mut problems = Vec::new();
+    // Entries desk cannot use (a `..`, a submodule, desk.yaml as a directory)
+    // are reported by path; nothing below them is read.
+    let unusable = store.unusable_entries(tip.tree)?;
+    let mut problems: Vec<Problem> = unusable
+        .iter()
+        .map(|u| Problem { path: u.path.clone(), line: 0, message: u.problem.clone() })
+        .collect();
     let config = match store.read_file(tip.tree, CONFIG_PATH)? {
+        None if unusable.iter().any(|u| u.path == CONFIG_PATH) => None,
         None => return Err(StoreError::NotInitialised(store.branch().to_owned()).into()),
         Some(bytes) => match Config::parse(&String::from_utf8_lossy(&bytes)) {
             Ok(c) => Some(c),
@@ -51,6 +63,12 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let files = store.files_under(tip.tree, TICKETS_DIR)?;
     let mut tickets = 0;
     for (path, blob) in files {
+        if unusable
+            .iter()
+            .any(|u| path.strip_prefix(&u.path).is_some_and(|rest| rest.is_empty() || rest.starts_with('/')))
+        {
+            continue;
+        }
         if model::TicketId::from_path(&path).is_none() {
             problems.push(Problem {
                 path,
@@ -84,15 +102,28 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         }
     }
     let found = !problems.is_empty();
-    if args.json {
-        print_json(&Report { tickets, problems })?;
+    let verdict = if found { Err(CliError::problems()) } else { Ok(()) };
+    let printed = if args.json {
+        print_json(&Report { tickets, problems })
     } else {
-        for p in &problems {
-            println!("{}:{}: {}", p.path, p.line, p.message);
-        }
-        let noun = if problems.len() == 1 { "problem" } else { "problems" };
-        let files = if tickets == 1 { "ticket" } else { "tickets" };
-        eprintln!("checked desk.yaml and {tickets} {files}: {} {noun}", problems.len());
+        print_problems(&problems, tickets)
+    };
+    match printed {
+        // `desk doctor | head -1` still says whether problems were found.
+        Err(e) if e.kind == Kind::ClosedPipe => verdict,
+        Err(e) => Err(e),
+        Ok(()) => verdict,
     }
-    if found { Err(CliError::problems()) } else { Ok(()) }
+}
+
+fn print_problems(problems: &[Problem], tickets: usize) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    for p in problems {
+        writeln!(out, "{}:{}: {}", p.path, p.line, p.message)?;
+    }
+    out.flush()?;
+    let noun = if problems.len() == 1 { "problem" } else { "problems" };
+    let files = if tickets == 1 { "ticket" } else { "tickets" };
+    say!("checked desk.yaml and {tickets} {files}: {} {noun}", problems.len());
+    Ok(())
 }

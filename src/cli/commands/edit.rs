@@ -53,7 +53,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     };
     let short = short_id(&store, &tip, &id);
     if edited == original {
-        eprintln!("{short}: no changes");
+        say!("{short}: no changes");
         return Ok(());
     }
     let keep = |problem: String| -> CliError {
@@ -96,7 +96,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         }
         Ok(Some(Change::ticket("edit", &ticket)?))
     })?;
-    eprintln!("{short}: edited");
+    say!("{short}: edited");
     Ok(())
 }
 

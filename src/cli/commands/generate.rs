@@ -53,7 +53,7 @@ pub fn run(args: &Args) -> Result<()> {
             std::fs::create_dir_all(dir)?;
         }
         std::fs::write(&path, bytes)?;
-        eprintln!("wrote {}", path.display());
+        say!("wrote {}", path.display());
     }
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! `desk init`: create the desk branch with its configuration, and register
 //! desk's merge driver so plain git merges tickets as `desk sync` does.
 
-use crate::cli::{Ctx, Result};
+use crate::cli::{CliError, Ctx, Result};
 use crate::store::{Change, Store, Written};
 use crate::workflow::{CONFIG_PATH, Config};
 
@@ -15,7 +15,8 @@ const DRIVER: &str = "desk merge-driver %O %A %B %P";
 /// Create the desk branch with desk.yaml and register the merge driver
 /// (harmless when run again; run it in every clone).
 ///
-/// The branch is `desk` unless git config `desk.branch` names another. The
+/// The branch is `desk` unless git config `desk.branch` names another; a branch
+/// of that name that is not a helpdesk (no desk.yaml) is refused. The
 /// branch gets a .gitattributes routing `tickets/**` to merge driver `desk`, and
 /// the repository's git config gets `merge.desk.driver`, so `git merge` and
 /// `git pull` of the desk branch merge tickets as `desk sync` does. Nothing else
@@ -59,15 +60,33 @@ fn complete(store: &Store) -> Result<bool> {
     Ok(store.read_file(tip.tree, CONFIG_PATH)?.is_some() && with_driver_line(attributes.as_deref()).is_none())
 }
 
+/// Refuses a desk branch that exists but is not a helpdesk (a code branch that
+/// happens to be called `desk`): desk would add its files on top of that code.
+fn check_not_foreign(store: &Store) -> Result<()> {
+    let Some(tip) = store.tip()? else { return Ok(()) };
+    if store.read_file(tip.tree, CONFIG_PATH)?.is_some() {
+        return Ok(());
+    }
+    let branch = if tip.local {
+        format!("branch '{}'", store.branch())
+    } else {
+        let remote = store.remote_tracking_ref();
+        format!("branch '{}'", remote.strip_prefix("refs/remotes/").unwrap_or(&remote))
+    };
+    Err(CliError::user(format!("{branch} already exists and is not a helpdesk (it has no {CONFIG_PATH})"))
+        .hint("keep the helpdesk on another branch: `git config desk.branch helpdesk`, then `desk init`"))
+}
+
 pub fn run(ctx: &Ctx, _args: &Args) -> Result<()> {
     let store = ctx.store()?;
+    check_not_foreign(&store)?;
     // The driver is registered first: a clone that has everything on the
     // branch (even one with the desk branch checked out) only needs this.
     let registered = register_driver(&store)?;
     if complete(&store)? {
-        eprintln!("desk is already initialised on branch '{}'", store.branch());
+        say!("desk is already initialised on branch '{}'", store.branch());
         if registered {
-            eprintln!("registered desk's merge driver in the repository's git config (merge.desk.driver)");
+            say!("registered desk's merge driver in the repository's git config (merge.desk.driver)");
         }
         return Ok(());
     }
@@ -98,14 +117,14 @@ pub fn run(ctx: &Ctx, _args: &Args) -> Result<()> {
         Ok(Some(Change { summary: summary.into(), files, tickets: Vec::new() }))
     })?;
     match written {
-        Written::Commit(_) if created => eprintln!("initialised desk on branch '{}'", store.branch()),
+        Written::Commit(_) if created => say!("initialised desk on branch '{}'", store.branch()),
         Written::Commit(_) => {
-            eprintln!("added .gitattributes for desk's merge driver to branch '{}'", store.branch());
+            say!("added .gitattributes for desk's merge driver to branch '{}'", store.branch());
         }
-        Written::Unchanged => eprintln!("desk is already initialised on branch '{}'", store.branch()),
+        Written::Unchanged => say!("desk is already initialised on branch '{}'", store.branch()),
     }
     if registered {
-        eprintln!("registered desk's merge driver in the repository's git config (merge.desk.driver)");
+        say!("registered desk's merge driver in the repository's git config (merge.desk.driver)");
     }
     Ok(())
 }

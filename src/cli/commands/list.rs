@@ -159,7 +159,7 @@ fn print_list(ctx: &Ctx, store: &Store, tip: &Tip, query: &Query, sort: Sort, ar
             let summary = match &entry.summary {
                 Ok(s) => s,
                 Err((line, message)) => {
-                    eprintln!("warning: {}: line {line}: {message}", entry.path);
+                    say!("warning: {}: line {line}: {message}", entry.path);
                     continue;
                 }
             };
@@ -197,7 +197,7 @@ fn print_list(ctx: &Ctx, store: &Store, tip: &Tip, query: &Query, sort: Sort, ar
             return print_json(&views);
         }
         if hits.is_empty() {
-            eprintln!("no tickets match");
+            say!("no tickets match");
             return Ok(());
         }
         let lens = prefix_lengths(entries);

@@ -168,7 +168,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         return print_json(&out);
     }
     if events.is_empty() {
-        eprintln!("{}: no history", if deleted { id.to_string() } else { short_id(&store, &tip, &id) });
+        say!("{}: no history", if deleted { id.to_string() } else { short_id(&store, &tip, &id) });
         return Ok(());
     }
     let mut table = output::table(ctx.color);

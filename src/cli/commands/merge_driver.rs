@@ -49,7 +49,7 @@ pub fn run(args: &Args) -> Result<()> {
         let ticket = merged.ticket.expect("both sides have the ticket, so the merge keeps it");
         write(&render_ticket(&ticket))?;
         for c in &merged.conflicts {
-            eprintln!("desk: {name}: {} changed on both sides; kept {:?}", c.field, c.kept_value);
+            say!("desk: {name}: {} changed on both sides; kept {:?}", c.field, c.kept_value);
         }
         return Ok(());
     }
@@ -57,7 +57,7 @@ pub fn run(args: &Args) -> Result<()> {
         TextMerge::Clean(text) => write(&text),
         TextMerge::Conflict { marked } => {
             write(&marked)?;
-            eprintln!("desk: {name}: both sides changed the same lines; left with conflict markers");
+            say!("desk: {name}: both sides changed the same lines; left with conflict markers");
             Err(CliError::user(format!("merge conflict in {name}")))
         }
     }

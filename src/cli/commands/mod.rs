@@ -99,9 +99,9 @@ pub fn update_ticket(
 pub fn confirm(updated: &Updated, done: &str, unchanged: &str) {
     let id = super::output::ID;
     match updated.written {
-        Written::Commit(_) => anstream::eprintln!("{id}{}{id:#}: {done}", updated.short),
+        Written::Commit(_) => say!("{id}{}{id:#}: {done}", updated.short),
         Written::Unchanged => {
-            anstream::eprintln!("{id}{}{id:#}: {unchanged}; nothing to commit", updated.short);
+            say!("{id}{}{id:#}: {unchanged}; nothing to commit", updated.short);
         }
     }
 }

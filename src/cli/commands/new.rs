@@ -1,5 +1,6 @@
 //! `desk new`: open a ticket.
 
+use std::io::Write as _;
 use std::path::PathBuf;
 
 use dialoguer::Input;
@@ -10,7 +11,7 @@ use crate::cli::input::{check_text, check_title, given_text};
 use crate::cli::output::{TicketJson, print_json};
 use crate::cli::{CliError, Ctx, Result, editor};
 use crate::model::{Ticket, TicketId, normalise_text};
-use crate::store::{Change, StoreError};
+use crate::store::{Change, StoreError, Written};
 use crate::workflow::Config;
 
 /// Open a new ticket and print its id.
@@ -101,15 +102,17 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
 
     let now = signature_time(&author);
     let mut created: Option<Ticket> = None;
-    store.write(&author, &committer, |tip| -> Result<Option<Change>> {
+    // One id for every attempt (another only if it is taken), so a retry after
+    // another writer moved the branch writes the same file.
+    let mut id = TicketId::generate();
+    let written = store.write(&author, &committer, |tip| -> Result<Option<Change>> {
         let Some(tip) = tip else { return Err(StoreError::NotInitialised(store.branch().to_owned()).into()) };
         let config = Config::load(&store, tip)?;
-        let mut id = TicketId::generate();
         while store.read_file(tip.tree, &id.path())?.is_some() {
             id = TicketId::generate();
         }
         let priority = args.priority.clone().unwrap_or_else(|| config.priorities.default.clone());
-        let mut t = Ticket::new(id, title.clone(), config.workflow.initial.clone(), priority, now);
+        let mut t = Ticket::new(id.clone(), title.clone(), config.workflow.initial.clone(), priority, now);
         t.queue.clone_from(&args.queue);
         t.requester =
             Some(args.requester.as_deref().map_or_else(|| me.clone(), |r| given_person(r, &author)));
@@ -123,10 +126,18 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         Ok(Some(change))
     })?;
     let ticket = created.expect("the write closure ran");
-    if args.json {
+    let printed = if args.json {
         print_json(&TicketJson::from(&ticket))
     } else {
-        println!("{}", ticket.id);
-        Ok(())
+        writeln!(std::io::stdout().lock(), "{}", ticket.id).map_err(CliError::from)
+    };
+    printed.map_err(|e| e.after_commit(&format!("created ticket {}{}", ticket.id, commit_note(written))))
+}
+
+/// ` (commit 1a2b3c4)` for a commit that was made.
+fn commit_note(written: Written) -> String {
+    match written {
+        Written::Commit(oid) => format!(" (commit {})", &oid.to_string()[..7]),
+        Written::Unchanged => String::new(),
     }
 }

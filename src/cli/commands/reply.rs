@@ -60,7 +60,16 @@ fn add(
     check_text(what, &body, &config.limits)?;
     let mut comment_id = String::new();
     let updated = update_ticket(&store, id, verb, |ticket, config, author| {
-        comment_id = ticket.add_comment(person(author), signature_time(author), visibility, &body);
+        let fresh = ticket.add_comment(person(author), signature_time(author), visibility, &body);
+        // The same comment id on every attempt: when another writer moved the
+        // branch without touching this ticket, the retry writes the same file.
+        let taken = ticket.comments.iter().any(|c| c.id == comment_id);
+        match ticket.comments.last_mut() {
+            Some(added) if added.id == fresh && !comment_id.is_empty() && !taken => {
+                added.id.clone_from(&comment_id);
+            }
+            _ => comment_id = fresh,
+        }
         if let Some(s) = status {
             s.clone_into(&mut ticket.status);
         } else if visibility == Visibility::Public && ticket.status == config.workflow.initial {

@@ -1,6 +1,5 @@
 //! `desk sync`: exchange the desk branch with a remote.
 
-use anstream::eprintln;
 use serde::Serialize;
 
 use super::short_id;
@@ -8,7 +7,7 @@ use crate::cli::output::{ID, print_json};
 use crate::cli::{Ctx, Result};
 use crate::merge::Side;
 use crate::model::TicketId;
-use crate::store::{Conflict, Store, SyncOptions, SyncReport, Tip};
+use crate::store::{Conflict, Store, SyncOptions, SyncReport, SyncState, Tip};
 
 /// Fetch the remote's desk branch, merge it with yours, push the result.
 ///
@@ -54,6 +53,12 @@ struct ConflictView {
 }
 
 #[derive(Serialize)]
+struct LeftOutView {
+    path: String,
+    problem: String,
+}
+
+#[derive(Serialize)]
 struct SyncView {
     remote: String,
     branch: String,
@@ -65,6 +70,7 @@ struct SyncView {
     incoming: Traffic,
     outgoing: Traffic,
     conflicts: Vec<ConflictView>,
+    left_out: Vec<LeftOutView>,
 }
 
 fn ticket_of(path: &str) -> Option<TicketId> {
@@ -95,6 +101,11 @@ fn view(r: &SyncReport) -> SyncView {
                 dropped_value: c.dropped_value.clone(),
                 copy: c.copy.clone(),
             })
+            .collect(),
+        left_out: r
+            .left_out
+            .iter()
+            .map(|u| LeftOutView { path: u.path.clone(), problem: u.problem.clone() })
             .collect(),
     }
 }
@@ -130,7 +141,19 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let options = SyncOptions { remote: args.remote.clone(), push: !args.no_push };
     let report = store.sync(&options, &author, &committer)?;
     if args.json {
-        return print_json(&view(&report));
+        let printed = print_json(&view(&report));
+        if report.state == SyncState::UpToDate && !report.pushed {
+            return printed;
+        }
+        let written = format!(
+            "synced '{}' with {} ({}{}; the branch is at {})",
+            report.branch,
+            report.remote,
+            report.state.as_str(),
+            if report.pushed { ", pushed" } else { "" },
+            &report.after.to_string()[..7]
+        );
+        return printed.map_err(|e| e.after_commit(&written));
     }
     let tip = store.require_tip()?;
     let r = &report;
@@ -141,21 +164,30 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     } else {
         "nothing to push".to_owned()
     };
-    eprintln!("synced '{}' with {} ({})", r.branch, r.remote, r.state.as_str());
-    eprintln!(
+    say!("synced '{}' with {} ({})", r.branch, r.remote, r.state.as_str());
+    say!(
         "  in:  {}, {} changed",
         plural(r.incoming_commits, "commit", "commits"),
         plural(r.incoming_tickets.len(), "ticket", "tickets")
     );
-    eprintln!(
+    say!(
         "  out: {}, {} changed, {ahead}",
         plural(r.outgoing_commits, "commit", "commits"),
         plural(r.outgoing_tickets.len(), "ticket", "tickets")
     );
     if !r.conflicts.is_empty() {
-        eprintln!("  resolved {}:", plural(r.conflicts.len(), "conflict", "conflicts"));
+        say!("  resolved {}:", plural(r.conflicts.len(), "conflict", "conflicts"));
         for c in &r.conflicts {
-            eprintln!("    {}", describe(&store, &tip, c));
+            say!("    {}", describe(&store, &tip, c));
+        }
+    }
+    if !r.left_out.is_empty() {
+        say!(
+            "  left out {} of the remote's branch that desk cannot use:",
+            plural(r.left_out.len(), "entry", "entries")
+        );
+        for u in &r.left_out {
+            say!("    {}: {}", u.path, u.problem);
         }
     }
     Ok(())
