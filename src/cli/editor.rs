@@ -12,12 +12,9 @@ pub fn editor_command(store: Option<&Store>) -> String {
     let from_env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
     from_env("VISUAL")
         .or_else(|| from_env("EDITOR"))
-        .or_else(|| {
-            let config = match store {
-                Some(s) => s.repo().config().ok(),
-                None => git2::Config::open_default().ok(),
-            };
-            config.and_then(|c| c.get_string("core.editor").ok())
+        .or_else(|| match store {
+            Some(s) => s.config_string("core.editor"),
+            None => crate::store::global_config_string("core.editor"),
         })
         .unwrap_or_else(|| "vi".to_owned())
 }

@@ -131,12 +131,6 @@ impl From<std::io::Error> for CliError {
     }
 }
 
-impl From<git2::Error> for CliError {
-    fn from(e: git2::Error) -> Self {
-        StoreError::from(e).into()
-    }
-}
-
 impl From<serde_json::Error> for CliError {
     fn from(e: serde_json::Error) -> Self {
         if e.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe) {

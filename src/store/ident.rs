@@ -3,7 +3,7 @@
 //! the way git cleans them — no value from outside may split a commit header
 //! or a ticket's one-line marker.
 
-use chrono::{Local, NaiveDate, NaiveDateTime, Offset, TimeZone};
+use chrono::{DateTime, Local, NaiveDate, NaiveDateTime, Offset, TimeZone, Utc};
 use git2::{Signature, Time};
 
 use super::StoreError;
@@ -78,7 +78,7 @@ impl Sources for System<'_> {
 }
 
 /// The signature of `role`, as git would make it.
-pub(crate) fn signature(role: Role, sources: &dyn Sources) -> Result<Signature<'static>, StoreError> {
+pub(crate) fn signature(role: Role, sources: &dyn Sources) -> Result<Identity, StoreError> {
     let env = |name: &str| {
         sources
             .env(name)
@@ -139,11 +139,47 @@ pub(crate) fn signature(role: Role, sources: &dyn Sources) -> Result<Signature<'
             When { seconds: now, offset: sources.zone().offset_at(now) / 60 }
         }
     };
-    Ok(Signature::new(&name, &email, &Time::new(when.seconds, when.offset))?)
+    Ok(Identity(Signature::new(&name, &email, &Time::new(when.seconds, when.offset))?))
 }
 
 /// git's clean-up of a name or email: "crud" (controls, space and `,:;<>"\'`)
 /// trimmed from both ends, then every newline, `<` and `>` left out.
+/// Who acted, and when: the author or committer of a commit, cleaned as git
+/// cleans identities.
+#[derive(Clone)]
+pub struct Identity(pub(crate) Signature<'static>);
+
+impl Identity {
+    /// An identity at `time` (UTC); the name and email are cleaned as git does.
+    pub fn new(name: &str, email: &str, time: DateTime<Utc>) -> Result<Identity, StoreError> {
+        Ok(Identity(Signature::new(&clean(name), &clean(email), &Time::new(time.timestamp(), 0))?))
+    }
+
+    pub fn name(&self) -> &str {
+        self.0.name().unwrap_or("unknown")
+    }
+
+    pub fn email(&self) -> &str {
+        self.0.email().unwrap_or("")
+    }
+
+    /// `Name <email>`.
+    pub fn person(&self) -> String {
+        format!("{} <{}>", self.name(), self.email())
+    }
+
+    /// When, to the second.
+    pub fn time(&self) -> DateTime<Utc> {
+        Utc.timestamp_opt(self.0.when().seconds(), 0).single().unwrap_or_else(Utc::now)
+    }
+}
+
+impl std::fmt::Debug for Identity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.person(), self.0.when().seconds())
+    }
+}
+
 pub(crate) fn clean(raw: &str) -> String {
     let crud = |c: char| c <= ' ' || matches!(c, ',' | ':' | ';' | '<' | '>' | '"' | '\\' | '\'');
     raw.trim_matches(crud).chars().filter(|c| !matches!(c, '\n' | '<' | '>')).collect()
@@ -648,7 +684,7 @@ mod tests {
     fn ident(env: &[(&'static str, &'static str)], config: &[(&'static str, &'static str)]) -> String {
         let fake = Fake { env: env.to_vec(), config: config.to_vec() };
         match signature(Role::Author, &fake) {
-            Ok(s) => format!("{} <{}> {}", s.name().unwrap(), s.email().unwrap(), s.when().seconds()),
+            Ok(s) => format!("{} <{}> {}", s.name(), s.email(), s.0.when().seconds()),
             Err(e) => format!("error: {e}"),
         }
     }

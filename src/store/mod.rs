@@ -17,12 +17,13 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use git2::{ErrorCode, ObjectType, Repository, Signature, Tree};
+use git2::{ErrorCode, ObjectType, Repository, Tree};
 
 use crate::model::{self, ParseError, Ticket, TicketId};
 
 /// The id of a git object (commit, tree, blob) as the store hands them out.
 pub use git2::Oid;
+pub use ident::Identity;
 pub use index::{IndexEntry, Indexed, Summary, checksum};
 pub use merge::{Conflict, MergeOutcome, TreeMerge};
 pub use sync::{SyncOptions, SyncReport, SyncState};
@@ -253,6 +254,27 @@ impl Store {
         Store::open(path)
     }
 
+    /// A git config value as git reads it for this repository (all levels).
+    pub fn config_string(&self, key: &str) -> Option<String> {
+        self.repo.config().ok().and_then(|c| c.get_string(key).ok())
+    }
+
+    /// Sets `key` in the repository's own git config (`.git/config`) unless it
+    /// already has `value`; returns whether it changed.
+    pub fn set_local_config(&self, key: &str, value: &str) -> Result<bool, StoreError> {
+        let mut config = self.repo.config()?.open_level(git2::ConfigLevel::Local)?;
+        if config.get_string(key).ok().as_deref() == Some(value) {
+            return Ok(false);
+        }
+        config.set_str(key, value)?;
+        Ok(true)
+    }
+
+    /// The bytes of the blob `id`.
+    pub fn blob(&self, id: Oid) -> Result<Vec<u8>, StoreError> {
+        Ok(self.repo.find_blob(id)?.content().to_vec())
+    }
+
     /// Opens the repository at exactly `path` (no discovery).
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         configure_libgit2();
@@ -265,7 +287,7 @@ impl Store {
         Ok(Store { repo, branch })
     }
 
-    pub fn repo(&self) -> &Repository {
+    fn repo(&self) -> &Repository {
         &self.repo
     }
 
@@ -494,7 +516,7 @@ impl Store {
     /// Names and emails are cleaned as git cleans them, and dates read as git
     /// reads them; what git would refuse, or what would not fit on one line of a
     /// ticket file, is an error.
-    pub fn signatures(&self) -> Result<(Signature<'static>, Signature<'static>), StoreError> {
+    pub fn signatures(&self) -> Result<(Identity, Identity), StoreError> {
         let config = self.repo.config()?.snapshot()?;
         let sources = ident::System(&config);
         let author = ident::signature(ident::Role::Author, &sources)?;
@@ -508,8 +530,8 @@ impl Store {
     /// first, `make` is called again on the new tip: no write is lost.
     pub fn write<E: From<StoreError>>(
         &self,
-        author: &Signature<'_>,
-        committer: &Signature<'_>,
+        author: &Identity,
+        committer: &Identity,
         mut make: impl FnMut(Option<&Tip>) -> Result<Option<Change>, E>,
     ) -> Result<Written, E> {
         let refname = self.refname();
@@ -548,8 +570,8 @@ impl Store {
     fn prepare<E: From<StoreError>>(
         &self,
         tip: Option<Tip>,
-        author: &Signature<'_>,
-        committer: &Signature<'_>,
+        author: &Identity,
+        committer: &Identity,
         make: &mut impl FnMut(Option<&Tip>) -> Result<Option<Change>, E>,
     ) -> Result<Option<Prepared>, E> {
         let Some(change) = make(tip.as_ref())? else { return Ok(None) };
@@ -569,7 +591,7 @@ impl Store {
         let parents: Vec<_> = parent.iter().collect();
         let commit = self
             .repo
-            .commit(None, author, committer, &change.message(), &tree, &parents)
+            .commit(None, &author.0, &committer.0, &change.message(), &tree, &parents)
             .map_err(StoreError::from)?;
         Ok(Some(Prepared { tip, commit, summary: change.summary }))
     }
@@ -635,6 +657,12 @@ impl Store {
             None => Ok(self.repo.treebuilder(None)?.write()?),
         }
     }
+}
+
+/// A git config value from the user's global and system config (outside any
+/// repository).
+pub fn global_config_string(key: &str) -> Option<String> {
+    git2::Config::open_default().ok().and_then(|c| c.get_string(key).ok())
 }
 
 /// Process-wide libgit2 settings, made once before the first repository opens.
@@ -746,7 +774,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         Repository::init(dir.path()).unwrap();
         let store = Store::open(dir.path()).unwrap();
-        let sig = Signature::now("Test", "test@example.com").unwrap();
+        let sig = Identity::new("Test", "test@example.com", chrono::Utc::now()).unwrap();
         let mut files = vec![(CONFIG_PATH.to_owned(), Some(Config::default_text().into_bytes()))];
         for id in ids {
             let t = ticket(id);
@@ -784,7 +812,7 @@ mod tests {
     fn the_configuration_is_read_again_when_the_tree_changes() {
         let (_dir, store, tip) = store_with(&[]);
         assert_eq!(Config::load(&store, &tip).unwrap(), Config::default());
-        let sig = Signature::now("Test", "test@example.com").unwrap();
+        let sig = Identity::new("Test", "test@example.com", chrono::Utc::now()).unwrap();
         let text = Config::default_text().replace("default: normal", "default: high");
         store
             .write(&sig, &sig, |_| -> Result<Option<Change>, StoreError> {
@@ -818,7 +846,7 @@ mod tests {
     }
 
     fn write_files(store: &Store, files: &[(String, Option<Vec<u8>>)]) {
-        let sig = Signature::now("Test", "test@example.com").unwrap();
+        let sig = Identity::new("Test", "test@example.com", chrono::Utc::now()).unwrap();
         store
             .write(&sig, &sig, |_| -> Result<Option<Change>, StoreError> {
                 Ok(Some(Change { summary: "change".into(), files: files.to_vec(), tickets: Vec::new() }))
@@ -885,7 +913,7 @@ mod tests {
         let repo = Repository::init(dir.path()).unwrap();
         repo.set_head("refs/heads/desk").unwrap();
         let store = Store::open(dir.path()).unwrap();
-        let sig = Signature::now("T", "t@example.com").unwrap();
+        let sig = Identity::new("T", "t@example.com", chrono::Utc::now()).unwrap();
         let change = || -> Result<Option<Change>, StoreError> {
             Ok(Some(Change {
                 summary: "x".into(),

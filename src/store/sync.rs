@@ -5,7 +5,9 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use git2::{ErrorCode, Oid, Signature};
+use git2::{ErrorCode, Oid};
+
+use super::Identity;
 
 use super::merge::{Conflict, MergeOutcome};
 use super::reflock::Expect;
@@ -107,8 +109,8 @@ impl Store {
     pub fn sync(
         &self,
         options: &SyncOptions,
-        author: &Signature<'_>,
-        committer: &Signature<'_>,
+        author: &Identity,
+        committer: &Identity,
     ) -> Result<SyncReport, StoreError> {
         // Reading thousands of loose commits and trees, re-hashing each object
         // (libgit2's default) costs a third of a large merge; git itself does
@@ -183,8 +185,8 @@ impl Store {
         &self,
         remote: &str,
         theirs: Option<Oid>,
-        author: &Signature<'_>,
-        committer: &Signature<'_>,
+        author: &Identity,
+        committer: &Identity,
         done: &mut Integrated,
     ) -> Result<Oid, StoreError> {
         let refname = self.refname();
@@ -222,7 +224,8 @@ impl Store {
                         let tree = self.repo.find_tree(m.tree)?;
                         let parents = [&self.repo.find_commit(o)?, &self.repo.find_commit(t)?];
                         let message = merge_message(remote, &self.branch, &m.conflicts, &m.left_out);
-                        let oid = self.repo.commit(None, author, committer, &message, &tree, &parents)?;
+                        let oid =
+                            self.repo.commit(None, &author.0, &committer.0, &message, &tree, &parents)?;
                         merged = Some((oid, m.conflicts, m.left_out));
                         (oid, format!("desk sync: merge {remote}"), SyncState::Merged)
                     }
@@ -253,8 +256,8 @@ impl Store {
         &self,
         remote: &str,
         theirs: Oid,
-        author: &Signature<'_>,
-        committer: &Signature<'_>,
+        author: &Identity,
+        committer: &Identity,
     ) -> Result<(Oid, Vec<Unusable>), StoreError> {
         let commit = self.repo.find_commit(theirs)?;
         let tree = commit.tree()?;
@@ -277,8 +280,14 @@ impl Store {
         for u in &check.unusable {
             let _ = writeln!(message, "Left out: {}: {}", u.path, u.problem);
         }
-        let oid =
-            self.repo.commit(None, author, committer, &message, &self.repo.find_tree(usable)?, &[&commit])?;
+        let oid = self.repo.commit(
+            None,
+            &author.0,
+            &committer.0,
+            &message,
+            &self.repo.find_tree(usable)?,
+            &[&commit],
+        )?;
         Ok((oid, check.unusable))
     }
 

@@ -7,18 +7,19 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use chrono::{TimeZone, Utc};
-use git2::{Oid, Repository, Signature, Time};
+use git2::{Oid, Repository};
 use proptest::prelude::*;
 
-use super::{Change, Conflict, Store, SyncOptions, SyncReport, SyncState};
+use super::{Change, Conflict, Identity, Store, SyncOptions, SyncReport, SyncState};
 use crate::merge::Side;
 use crate::model::{Ticket, TicketId, Visibility};
 use crate::workflow::{CONFIG_PATH, Config};
 
 const T0: i64 = 1_795_856_400; // 2026-11-28T09:00:00Z
 
-fn sig(who: &str, at: i64) -> Signature<'static> {
-    Signature::new(who, &format!("{}@example.com", who.to_lowercase()), &Time::new(at, 0)).unwrap()
+fn sig(who: &str, at: i64) -> Identity {
+    let at = chrono::DateTime::from_timestamp(at, 0).unwrap();
+    Identity::new(who, &format!("{}@example.com", who.to_lowercase()), at).unwrap()
 }
 
 struct World {

@@ -3,11 +3,10 @@
 use std::path::PathBuf;
 
 use chrono::{DateTime, Duration, Utc};
-use git2::{Signature, Time};
 
 use crate::cli::{CliError, Ctx, Result};
 use crate::model::{Ticket, TicketId, Visibility};
-use crate::store::{Change, Store};
+use crate::store::{Change, Identity, Store};
 use crate::workflow::{CONFIG_PATH, Config};
 
 /// Create a demo helpdesk in a new repository and show its queue.
@@ -49,7 +48,7 @@ struct Demo<'a> {
 impl Demo<'_> {
     fn commit(&self, who: &Person, ago: Duration, verb: &str, ticket: &Ticket) -> Result<()> {
         let when = self.now - ago;
-        let sig = Signature::new(who.name, who.email, &Time::new(when.timestamp(), 0))?;
+        let sig = Identity::new(who.name, who.email, when)?;
         self.store
             .write(&sig, &sig, |_| -> Result<Option<Change>> { Ok(Some(Change::ticket(verb, ticket)?)) })?;
         Ok(())
@@ -131,7 +130,7 @@ pub fn run(ctx: &Ctx, args: &Args, show_queue: impl FnOnce(&Store) -> Result<()>
     let dir = target_dir(args.path.as_ref())?;
     let store = Store::init_repository(&dir, ADA.name, ADA.email)?;
     let demo = Demo { store: &store, now: ctx.now };
-    let init = Signature::new(ADA.name, ADA.email, &Time::new((ctx.now - Duration::days(8)).timestamp(), 0))?;
+    let init = Identity::new(ADA.name, ADA.email, ctx.now - Duration::days(8))?;
     store.write(&init, &init, |_| -> Result<Option<Change>> {
         Ok(Some(Change {
             summary: "desk init".into(),

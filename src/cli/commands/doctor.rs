@@ -79,7 +79,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
             continue;
         }
         tickets += 1;
-        let bytes = store.repo().find_blob(blob)?.content().to_vec();
+        let bytes = store.blob(blob)?;
         let Ok(text) = String::from_utf8(bytes) else {
             problems.push(Problem { path, line: 1, message: "the file is not valid UTF-8".into() });
             continue;

@@ -42,13 +42,9 @@ fn with_driver_line(current: Option<&[u8]>) -> Option<Vec<u8>> {
 /// Registers the merge driver in the repository's own git config; returns
 /// whether anything changed.
 fn register_driver(store: &Store) -> Result<bool> {
-    let mut config = store.repo().config()?.open_level(git2::ConfigLevel::Local)?;
     let mut changed = false;
     for (key, value) in [("merge.desk.name", "desk ticket merge"), ("merge.desk.driver", DRIVER)] {
-        if config.get_string(key).ok().as_deref() != Some(value) {
-            config.set_str(key, value)?;
-            changed = true;
-        }
+        changed |= store.set_local_config(key, value)?;
     }
     Ok(changed)
 }

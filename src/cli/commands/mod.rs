@@ -20,29 +20,28 @@ pub mod show;
 pub mod status;
 pub mod sync;
 
-use chrono::{DateTime, TimeZone, Utc};
-use git2::Signature;
+use chrono::{DateTime, Utc};
 
 use super::Result;
 use super::ticket_ref::TicketRef;
 use crate::model::{self, Ticket, TicketId};
-use crate::store::{Change, Store, StoreError, Tip, Written};
+use crate::store::{Change, Identity, Store, StoreError, Tip, Written};
 use crate::workflow::Config;
 
-/// The time of a signature, as desk stores times.
-pub fn signature_time(sig: &Signature<'_>) -> DateTime<Utc> {
-    Utc.timestamp_opt(sig.when().seconds(), 0).single().unwrap_or_else(Utc::now)
+/// When someone acted, as desk stores times.
+pub fn signature_time(sig: &Identity) -> DateTime<Utc> {
+    sig.time()
 }
 
-/// `Name <email>` of a signature.
-pub fn person(sig: &Signature<'_>) -> String {
-    format!("{} <{}>", sig.name().unwrap_or("unknown"), sig.email().unwrap_or(""))
+/// `Name <email>` of someone who acts.
+pub fn person(sig: &Identity) -> String {
+    sig.person()
 }
 
 /// A person as given on the command line (`--assignee`, `assignee=`, WHO):
 /// `me` or `@me` is the acting user, as in the query `assignee:me`; anything
 /// else is kept as written.
-pub fn given_person(value: &str, author: &Signature<'_>) -> String {
+pub fn given_person(value: &str, author: &Identity) -> String {
     if crate::query::means_me(value) { person(author) } else { value.to_owned() }
 }
 
@@ -70,7 +69,7 @@ pub fn update_ticket(
     store: &Store,
     r: &TicketRef,
     verb: &str,
-    mut apply: impl FnMut(&mut Ticket, &Config, &Signature<'_>) -> Result<bool>,
+    mut apply: impl FnMut(&mut Ticket, &Config, &Identity) -> Result<bool>,
 ) -> Result<Updated> {
     let (author, committer) = store.signatures()?;
     let now = signature_time(&author);

@@ -5,11 +5,10 @@ use crate::cli::input::check_line;
 use crate::cli::input::{check_not_binary, check_title};
 use crate::cli::ticket_ref::TicketRef;
 use crate::cli::{CliError, Ctx, Result};
-use git2::Signature;
-
 use crate::model::field::{self, Domain, FieldDef, FieldKind};
 use crate::model::{Ticket, Value};
 use crate::query::{means_nobody, same_person};
+use crate::store::Identity;
 use crate::workflow::Config;
 
 /// Set fields: title, status, priority, queue, requester, assignee, cc, or any custom field.
@@ -172,7 +171,7 @@ fn check_value(def: &FieldDef, value: &str, config: &Config) -> Result<()> {
 }
 
 /// The field's new value after `op` with `value` (people given as `me` are the author).
-fn new_value(def: &FieldDef, ticket: &Ticket, op: Op, value: Option<&str>, author: &Signature<'_>) -> Value {
+fn new_value(def: &FieldDef, ticket: &Ticket, op: Op, value: Option<&str>, author: &Identity) -> Value {
     let person = |v: &str| {
         if matches!(def.kind, FieldKind::Person | FieldKind::People) {
             given_person(v, author)
