@@ -428,7 +428,58 @@ fn plan_ticket(rng: &mut Rng, people: &People, id: TicketId, start: i64, end: i6
     let created = rng.between(start, end - HOUR);
     let requester = people.requester(rng);
     let agent = people.agent(rng);
+    let ticket = new_ticket(rng, people, id, created, requester);
+    let mut p = Planner {
+        people,
+        end,
+        now: created,
+        requester,
+        agent,
+        events: vec![Event {
+            time: created,
+            author: requester,
+            action: Some(Action::Create(Box::new(ticket))),
+        }],
+    };
+    if fate == "new" {
+        if rng.chance(40) {
+            let t = p.step(rng, 5 * MINUTE, 4 * HOUR);
+            p.push(t, agent, Action::Assign(people.person(agent).full()));
+        }
+        if rng.chance(20) {
+            p.comment(rng, agent, 10 * MINUTE, DAY, Visibility::Internal);
+        }
+        return Plan { events: p.events, ticket: None };
+    }
+    let t = p.step(rng, 5 * MINUTE, 4 * HOUR);
+    p.push(t, agent, Action::Assign(people.person(agent).full()));
+    p.comment(rng, agent, 10 * MINUTE, DAY, Visibility::Public);
+    let mut comments = 1;
+    if rng.chance(50) {
+        p.comment(rng, agent, 5 * MINUTE, 6 * HOUR, Visibility::Internal);
+        comments += 1;
+    }
+    if rng.chance(35) {
+        p.comment(rng, requester, HOUR, 2 * DAY, Visibility::Public);
+        comments += 1;
+    }
+    match fate {
+        "open" => {
+            if rng.chance(40) && comments < 4 {
+                p.comment(rng, agent, 30 * MINUTE, DAY, Visibility::Public);
+            }
+        }
+        "pending" => {
+            let t = p.step(rng, 10 * MINUTE, DAY);
+            p.push(t, agent, Action::Status("pending", "status"));
+        }
+        _ => p.resolve(rng, comments, fate == "closed"),
+    }
+    Plan { events: p.events, ticket: None }
+}
 
+/// A new ticket as its requester opens it.
+fn new_ticket(rng: &mut Rng, people: &People, id: TicketId, created: i64, requester: usize) -> Ticket {
     let at = DateTime::from_timestamp(created, 0).expect("generated times are in range");
     let priority = ["low", "normal", "high", "urgent"][rng.weighted(&[20, 50, 22, 8])];
     let mut ticket = Ticket::new(id, title(rng), "new".into(), priority.into(), at);
@@ -438,106 +489,79 @@ fn plan_ticket(rng: &mut Rng, people: &People, id: TicketId, start: i64, end: i6
         ticket.add_label(rng.pick(LABELS));
     }
     ticket.description = paragraphs(rng, DESCRIPTION_SENTENCES, 2, 6);
+    ticket
+}
 
-    let mut events =
-        vec![Event { time: created, author: requester, action: Some(Action::Create(Box::new(ticket))) }];
-    let mut now = created;
-    let mut comments = 0;
-    let mut step = |rng: &mut Rng, lo: i64, hi: i64| {
-        now = rng.between(now + lo, now + hi);
-        now
-    };
-    let comment = |rng: &mut Rng, author: usize, time: i64, visibility: Visibility| {
-        let sentences = match (visibility, author < people.agents.len()) {
+/// The events of one ticket as they are planned, in time order.
+struct Planner<'a> {
+    people: &'a People,
+    end: i64,
+    /// The time of the last event.
+    now: i64,
+    requester: usize,
+    agent: usize,
+    events: Vec<Event>,
+}
+
+impl Planner<'_> {
+    /// The time of the next event: between `lo` and `hi` after the last one.
+    fn step(&mut self, rng: &mut Rng, lo: i64, hi: i64) -> i64 {
+        self.now = rng.between(self.now + lo, self.now + hi);
+        self.now
+    }
+
+    /// Adds an event, unless it falls after the end of the history.
+    fn push(&mut self, time: i64, author: usize, action: Action) {
+        if time < self.end {
+            self.events.push(Event { time, author, action: Some(action) });
+        }
+    }
+
+    /// Adds a reply or note by `author`, between `lo` and `hi` after the last event.
+    fn comment(&mut self, rng: &mut Rng, author: usize, lo: i64, hi: i64, visibility: Visibility) {
+        let time = self.step(rng, lo, hi);
+        let sentences = match (visibility, author < self.people.agents.len()) {
             (Visibility::Internal, _) => NOTE_SENTENCES,
             (Visibility::Public, true) => AGENT_SENTENCES,
             (Visibility::Public, false) => REQUESTER_SENTENCES,
         };
-        Comment {
+        let c = Comment {
             id: rng.id_text(),
-            author: people.person(author).full(),
+            author: self.people.person(author).full(),
             date: DateTime::from_timestamp(time, 0).expect("generated times are in range"),
             visibility,
             body: paragraphs(rng, sentences, 1, 4),
-        }
-    };
-    let push = |events: &mut Vec<Event>, time: i64, author: usize, action: Action| {
-        if time < end {
-            events.push(Event { time, author, action: Some(action) });
-        }
-    };
+        };
+        self.push(time, author, Action::Comment(c));
+    }
 
-    if fate == "new" {
+    /// Resolves the ticket, sometimes reopened and resolved again, sometimes
+    /// rated, and closed when `close`.
+    fn resolve(&mut self, rng: &mut Rng, comments: usize, close: bool) {
+        let (agent, requester) = (self.agent, self.requester);
+        let t = self.step(rng, HOUR, 3 * DAY);
+        self.push(t, agent, Action::Status("resolved", "resolve"));
+        if rng.chance(15) {
+            let t = self.step(rng, HOUR, 4 * DAY);
+            self.push(t, requester, Action::Status("open", "reopen"));
+            if comments < 4 {
+                self.comment(rng, agent, 30 * MINUTE, DAY, Visibility::Public);
+            }
+            let t = self.step(rng, HOUR, 2 * DAY);
+            self.push(t, agent, Action::Status("resolved", "resolve"));
+        }
         if rng.chance(40) {
-            let t = step(rng, 5 * MINUTE, 4 * HOUR);
-            push(&mut events, t, agent, Action::Assign(people.person(agent).full()));
+            let t = self.step(rng, HOUR, 3 * DAY);
+            let score = [1u8, 2, 3, 4, 5][rng.weighted(&[5, 7, 13, 30, 45])];
+            let remark = rng.chance(50).then(|| rng.pick(RATING_COMMENTS).to_owned());
+            let date = DateTime::from_timestamp(t, 0).expect("generated times are in range");
+            self.push(t, requester, Action::Rate(Rating { score, comment: remark, date }));
         }
-        if rng.chance(20) {
-            let t = step(rng, 10 * MINUTE, DAY);
-            let c = comment(rng, agent, t, Visibility::Internal);
-            push(&mut events, t, agent, Action::Comment(c));
-        }
-        return Plan { events, ticket: None };
-    }
-
-    let t = step(rng, 5 * MINUTE, 4 * HOUR);
-    push(&mut events, t, agent, Action::Assign(people.person(agent).full()));
-    let t = step(rng, 10 * MINUTE, DAY);
-    let c = comment(rng, agent, t, Visibility::Public);
-    push(&mut events, t, agent, Action::Comment(c));
-    comments += 1;
-    if rng.chance(50) {
-        let t = step(rng, 5 * MINUTE, 6 * HOUR);
-        let c = comment(rng, agent, t, Visibility::Internal);
-        push(&mut events, t, agent, Action::Comment(c));
-        comments += 1;
-    }
-    if rng.chance(35) {
-        let t = step(rng, HOUR, 2 * DAY);
-        let c = comment(rng, requester, t, Visibility::Public);
-        push(&mut events, t, requester, Action::Comment(c));
-        comments += 1;
-    }
-    match fate {
-        "open" => {
-            if rng.chance(40) && comments < 4 {
-                let t = step(rng, 30 * MINUTE, DAY);
-                let c = comment(rng, agent, t, Visibility::Public);
-                push(&mut events, t, agent, Action::Comment(c));
-            }
-        }
-        "pending" => {
-            let t = step(rng, 10 * MINUTE, DAY);
-            push(&mut events, t, agent, Action::Status("pending", "status"));
-        }
-        _ => {
-            let t = step(rng, HOUR, 3 * DAY);
-            push(&mut events, t, agent, Action::Status("resolved", "resolve"));
-            if rng.chance(15) {
-                let t = step(rng, HOUR, 4 * DAY);
-                push(&mut events, t, requester, Action::Status("open", "reopen"));
-                if comments < 4 {
-                    let t = step(rng, 30 * MINUTE, DAY);
-                    let c = comment(rng, agent, t, Visibility::Public);
-                    push(&mut events, t, agent, Action::Comment(c));
-                }
-                let t = step(rng, HOUR, 2 * DAY);
-                push(&mut events, t, agent, Action::Status("resolved", "resolve"));
-            }
-            if rng.chance(40) {
-                let t = step(rng, HOUR, 3 * DAY);
-                let score = [1u8, 2, 3, 4, 5][rng.weighted(&[5, 7, 13, 30, 45])];
-                let remark = rng.chance(50).then(|| rng.pick(RATING_COMMENTS).to_owned());
-                let date = DateTime::from_timestamp(t, 0).expect("generated times are in range");
-                push(&mut events, t, requester, Action::Rate(Rating { score, comment: remark, date }));
-            }
-            if fate == "closed" {
-                let t = step(rng, DAY, 7 * DAY);
-                push(&mut events, t, agent, Action::Status("closed", "close"));
-            }
+        if close {
+            let t = self.step(rng, DAY, 7 * DAY);
+            self.push(t, agent, Action::Status("closed", "close"));
         }
     }
-    Plan { events, ticket: None }
 }
 
 fn title(rng: &mut Rng) -> String {

@@ -4,6 +4,7 @@
 
 mod text;
 mod ticket;
+mod tree;
 
 use std::collections::BTreeMap;
 
@@ -12,24 +13,10 @@ use chrono::{DateTime, Utc};
 pub use text::{TextMerge, merge_text};
 pub use ticket::{MERGE_AUTHOR, MergedTicket, changed_fields, merge_ticket};
 
+pub use crate::model::Side;
+pub use tree::DeskMerge;
+
 use crate::model::Ticket;
-
-/// One side of a merge.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Side {
-    Ours,
-    Theirs,
-}
-
-impl Side {
-    #[must_use]
-    pub fn other(self) -> Side {
-        match self {
-            Side::Ours => Side::Theirs,
-            Side::Theirs => Side::Ours,
-        }
-    }
-}
 
 /// When one side last changed each field of a ticket. Fields without an entry
 /// take `default`.

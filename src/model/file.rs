@@ -57,6 +57,22 @@ pub fn render_ticket(t: &Ticket) -> String {
     out
 }
 
+/// Parses a ticket file found at `path`, checking that its id names the path.
+pub fn parse_ticket_at(text: &str, path: &str) -> Result<Ticket, ParseError> {
+    let ticket = parse_ticket(text)?;
+    check_id_path(&ticket, text, path)?;
+    Ok(ticket)
+}
+
+/// Checks that the id in a ticket's front matter names the file it is in.
+pub fn check_id_path(ticket: &Ticket, text: &str, path: &str) -> Result<(), ParseError> {
+    if ticket.id.path() == path {
+        return Ok(());
+    }
+    let line = text.lines().position(|l| l.starts_with("id:")).map_or(2, |i| i + 1);
+    err(line, format!("id `{}` does not match the file's path (expected {})", ticket.id, ticket.id.path()))
+}
+
 /// Renders a ticket as [`render_ticket`] does, after checking that the file
 /// reads back: parsed again it must render to the same bytes. A ticket that
 /// fails (an empty status, a value the file cannot hold) is never written.

@@ -12,11 +12,30 @@ use chrono::{DateTime, SubsecRound, Utc};
 
 pub use body::{BodyLine, BodyLines, MARKER_PREFIX, body_lines, escape_markdown};
 pub use field::{FIELDS, Field, FieldDef, FieldKind, FieldSource, Ticket, Val, Value, is_known_key};
-pub use file::{parse_front_matter_only, parse_ticket, render_checked, render_ticket};
+pub use file::{
+    check_id_path, parse_front_matter_only, parse_ticket, parse_ticket_at, render_checked, render_ticket,
+};
 pub use id::{
     ID_LEN, MIN_SHORT, TicketId, generate_comment_id, is_comment_id, normalise_prefix, unique_prefix_lengths,
 };
 pub use text::ParseError;
+
+/// One side of a merge.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Side {
+    Ours,
+    Theirs,
+}
+
+impl Side {
+    #[must_use]
+    pub fn other(self) -> Side {
+        match self {
+            Side::Ours => Side::Theirs,
+            Side::Theirs => Side::Ours,
+        }
+    }
+}
 
 /// Requester satisfaction with a ticket.
 #[derive(Clone, Debug, PartialEq)]

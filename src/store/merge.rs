@@ -1,7 +1,7 @@
 //! Merging two desk commits: which files changed on which side (by path, no
-//! rename detection), when each side changed each ticket field (from the
-//! commits since the merge base), and the merged tree. The decisions themselves
-//! are made by the pure `merge` module.
+//! rename detection), when each side changed each field of a file (from the
+//! commits since the merge base), and the merged tree. What a merged file holds
+//! is decided by the [`MergeRules`] the caller gives (desk's are in `merge`).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -9,9 +9,8 @@ use chrono::{DateTime, TimeZone, Utc};
 use git2::{Commit, Oid, Repository, Sort, Tree};
 
 use super::tree_check::{self, Unusable};
-use super::{Store, StoreError, parse_at_path};
-use crate::merge::{self, FieldTimes, Side, TextMerge, Times};
-use crate::model::Ticket;
+use super::{Store, StoreError};
+use crate::model::Side;
 
 /// How two desk commits relate, and what merging them gives.
 #[derive(Debug)]
@@ -50,6 +49,55 @@ pub struct Conflict {
     pub copy: Option<String>,
 }
 
+/// When one side of a merge changed the file at a path, as far as its history
+/// since the merge base shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChangeTimes {
+    /// The side's tip time: for every field its history does not show changing.
+    pub default: DateTime<Utc>,
+    /// When each field (as the rules name them) last changed.
+    pub fields: BTreeMap<String, DateTime<Utc>>,
+    /// When the file itself last changed, and that commit's id (hex).
+    pub file: (DateTime<Utc>, String),
+}
+
+/// One path changed differently on both sides of a merge.
+pub struct PathSides<'a> {
+    pub path: &'a str,
+    /// The file's bytes at the merge base and on each side (`None`: no file).
+    pub base: Option<&'a [u8]>,
+    pub ours: Option<&'a [u8]>,
+    pub theirs: Option<&'a [u8]>,
+    pub ours_times: &'a ChangeTimes,
+    pub theirs_times: &'a ChangeTimes,
+}
+
+/// What merging one path gives: files to write (`None`: remove) and every
+/// decision taken.
+#[derive(Debug, Default)]
+pub struct PathMerged {
+    pub files: Vec<(String, Option<Vec<u8>>)>,
+    pub conflicts: Vec<Conflict>,
+}
+
+/// The merge rules: how the files of a path changed on both sides combine,
+/// and what counts as a field of a file (so the store can tell when each side
+/// changed which field).
+pub trait MergeRules: Sync {
+    /// A file's fields, parsed; kept per blob while histories are walked.
+    type Parsed: Clone + Send;
+
+    /// The parsed file at `path`, or `None` when it has no fields to track
+    /// (not a ticket, or unreadable).
+    fn parse(&self, path: &str, bytes: &[u8]) -> Option<Self::Parsed>;
+
+    /// The names of the fields that differ from `before` (`None`: no file) to `after`.
+    fn changed_fields(&self, before: Option<&Self::Parsed>, after: &Self::Parsed) -> Vec<String>;
+
+    /// Merges one path changed on both sides.
+    fn merge_path(&self, sides: &PathSides<'_>) -> PathMerged;
+}
+
 /// One side's changes since the merge base, for the paths changed on both sides.
 #[derive(Default)]
 struct SideHistory {
@@ -61,13 +109,14 @@ fn commit_time(c: &Commit<'_>) -> DateTime<Utc> {
     Utc.timestamp_opt(c.author().when().seconds(), 0).single().unwrap_or(DateTime::<Utc>::MIN_UTC)
 }
 
-fn is_ticket_path(path: &str) -> bool {
-    path.starts_with("tickets/") && std::path::Path::new(path).extension().is_some_and(|e| e == "md")
-}
-
 impl Store {
     /// Merges commit `theirs` into commit `ours` (the merge base found by git).
-    pub fn merge_commits(&self, ours: Oid, theirs: Oid) -> Result<MergeOutcome, StoreError> {
+    pub fn merge_commits<R: MergeRules>(
+        &self,
+        ours: Oid,
+        theirs: Oid,
+        rules: &R,
+    ) -> Result<MergeOutcome, StoreError> {
         let repo = &self.repo;
         if ours == theirs {
             return Ok(MergeOutcome::UpToDate);
@@ -109,163 +158,124 @@ impl Store {
         }
         let mut conflicts = Vec::new();
         if !both.is_empty() {
-            let ours_time = commit_time(&repo.find_commit(ours)?);
-            let theirs_time = commit_time(&repo.find_commit(theirs)?);
-            let base_blob = |path: &str| -> Result<Option<Oid>, StoreError> {
-                let Some(tree) = base_tree.as_ref() else { return Ok(None) };
-                match tree.get_path(std::path::Path::new(path)) {
-                    Ok(e) if e.kind() == Some(git2::ObjectType::Blob) => Ok(Some(e.id())),
-                    Ok(_) => Ok(None),
-                    Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
-                    Err(e) => Err(e.into()),
-                }
+            let changes = BothChanged {
+                paths: both,
+                base,
+                base_tree: base_tree.as_ref(),
+                ours: (ours, &ours_changes),
+                theirs: (theirs, &theirs_changes),
             };
-            // First without history: most paths merge without a conflict, and
-            // then when each side changed what does not matter.
-            let no_history = SideHistory::default();
-            let untimed =
-                SidePair { ours: (&no_history, ours_time, ours), theirs: (&no_history, theirs_time, theirs) };
-            let mut timed = BTreeSet::new();
-            for path in &both {
-                let (mut path_files, mut path_conflicts) = (Vec::new(), Vec::new());
-                let (b, o, t) = (base_blob(path)?, ours_changes[path], theirs_changes[path]);
-                self.merge_path(path, b, o, t, &untimed, &mut path_files, &mut path_conflicts)?;
-                if path_conflicts.is_empty() {
-                    files.extend(path_files);
-                } else {
-                    timed.insert(path.clone());
-                }
-            }
-            if !timed.is_empty() {
-                // The two sides' histories are independent: walk them side by
-                // side, the second through its own handle on the repository.
-                let git_dir = repo.path().to_path_buf();
-                let (ours_history, theirs_history) = std::thread::scope(|scope| {
-                    let walker = scope.spawn(|| -> Result<SideHistory, StoreError> {
-                        side_history(&Repository::open(&git_dir)?, theirs, base, &timed)
-                    });
-                    let ours_history = side_history(repo, ours, base, &timed);
-                    (ours_history, walker.join().expect("the history walk does not panic"))
-                });
-                let (ours_history, theirs_history) = (ours_history?, theirs_history?);
-                let sides = SidePair {
-                    ours: (&ours_history, ours_time, ours),
-                    theirs: (&theirs_history, theirs_time, theirs),
-                };
-                for path in &timed {
-                    let (b, o, t) = (base_blob(path)?, ours_changes[path], theirs_changes[path]);
-                    self.merge_path(path, b, o, t, &sides, &mut files, &mut conflicts)?;
-                }
-            }
+            let merged = self.merge_both_changed(rules, &changes)?;
+            files.extend(merged.files);
+            conflicts = merged.conflicts;
         }
         let tree = self.apply_files(Some(&ours_tree), &files)?;
         Ok(MergeOutcome::Merged(TreeMerge { tree, conflicts, left_out }))
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn merge_path(
+    /// Merges the paths both sides changed. First without history: most paths
+    /// merge without a conflict, and then when each side changed what does not
+    /// matter; the others again with the times of each side's changes.
+    fn merge_both_changed<R: MergeRules>(
         &self,
-        path: &str,
-        base: Option<Oid>,
-        ours: Option<Oid>,
-        theirs: Option<Oid>,
-        sides: &SidePair<'_>,
-        files: &mut Vec<(String, Option<Vec<u8>>)>,
-        conflicts: &mut Vec<Conflict>,
-    ) -> Result<(), StoreError> {
+        rules: &R,
+        changes: &BothChanged<'_, '_>,
+    ) -> Result<PathMerged, StoreError> {
         let repo = &self.repo;
-        if is_ticket_path(path) {
-            let parse = |blob: Option<Oid>| -> Result<Option<Option<Ticket>>, StoreError> {
-                let Some(blob) = blob else { return Ok(Some(None)) };
-                match self.load_blob_ticket(blob, path) {
-                    Ok(t) => Ok(Some(Some(t))),
-                    Err(StoreError::Malformed { .. }) => Ok(None),
-                    Err(e) => Err(e),
-                }
-            };
-            if let (Some(b), Some(o), Some(t)) = (parse(base)?, parse(ours)?, parse(theirs)?) {
-                let times = Times {
-                    ours: sides.field_times(Side::Ours, path),
-                    theirs: sides.field_times(Side::Theirs, path),
-                };
-                let merged = merge::merge_ticket(b.as_ref(), o.as_ref(), t.as_ref(), &times);
-                for r in merged.conflicts {
-                    conflicts.push(Conflict {
-                        path: path.to_owned(),
-                        field: r.field,
-                        kept: r.kept,
-                        kept_value: r.kept_value,
-                        dropped_value: r.dropped_value,
-                        copy: None,
-                    });
-                }
-                let bytes = merged.ticket.map(|t| crate::model::render_ticket(&t).into_bytes());
-                files.push((path.to_owned(), bytes));
-                return Ok(());
+        let ((ours, ours_changes), (theirs, theirs_changes)) = (changes.ours, changes.theirs);
+        let ours_time = commit_time(&repo.find_commit(ours)?);
+        let theirs_time = commit_time(&repo.find_commit(theirs)?);
+        let blobs = |path: &String| -> Result<[Option<Oid>; 3], StoreError> {
+            Ok([changes.base_blob(path)?, ours_changes[path], theirs_changes[path]])
+        };
+        let mut out = PathMerged::default();
+        let no_history = SideHistory::default();
+        let untimed =
+            SidePair { ours: (&no_history, ours_time, ours), theirs: (&no_history, theirs_time, theirs) };
+        let mut timed = BTreeSet::new();
+        for path in &changes.paths {
+            let merged = self.merge_path(rules, path, blobs(path)?, &untimed)?;
+            if merged.conflicts.is_empty() {
+                out.files.extend(merged.files);
+            } else {
+                timed.insert(path.clone());
             }
         }
-        // Any other file (or a ticket file that does not parse): line by line.
-        let (o, t) = match (ours, theirs) {
-            (Some(o), Some(t)) => (o, t),
-            // Deleted on one side and changed on the other: keep the change.
-            (Some(kept), None) | (None, Some(kept)) => {
-                let side = if ours.is_some() { Side::Ours } else { Side::Theirs };
-                files.push((path.to_owned(), blob_bytes(repo, Some(kept))?));
-                conflicts.push(Conflict {
-                    path: path.to_owned(),
-                    field: "file".into(),
-                    kept: side,
-                    kept_value: "changed".into(),
-                    dropped_value: "deleted".into(),
-                    copy: None,
-                });
-                return Ok(());
-            }
-            (None, None) => return Ok(()),
-        };
-        let base_bytes = blob_bytes(repo, base)?.unwrap_or_default();
-        let ours_bytes = repo.find_blob(o)?.content().to_vec();
-        let theirs_bytes = repo.find_blob(t)?.content().to_vec();
-        let texts = (
-            std::str::from_utf8(&base_bytes),
-            std::str::from_utf8(&ours_bytes),
-            std::str::from_utf8(&theirs_bytes),
-        );
-        if let (Ok(bt), Ok(ot), Ok(tt)) = texts
-            && let TextMerge::Clean(text) = merge::merge_text(bt, ot, tt)
-            && (!is_ticket_path(path)
-                || parse_at_path(&text, path).is_ok()
-                || parse_at_path(ot, path).is_err())
-        {
-            files.push((path.to_owned(), Some(text.into_bytes())));
-            return Ok(());
+        if timed.is_empty() {
+            return Ok(out);
         }
-        // A real conflict: the later side wins, the other is kept next to it.
-        let (ot, oc) = sides.file_change(Side::Ours, path);
-        let (tt, tc) = sides.file_change(Side::Theirs, path);
-        let side = match ot.cmp(&tt).then_with(|| oc.cmp(&tc)) {
-            std::cmp::Ordering::Less => Side::Theirs,
-            _ => Side::Ours,
-        };
-        let (kept_bytes, dropped_bytes, dropped_commit, kept_commit) = match side {
-            Side::Ours => (ours_bytes, theirs_bytes, tc, oc),
-            Side::Theirs => (theirs_bytes, ours_bytes, oc, tc),
-        };
-        let short = &dropped_commit.to_string()[..7];
-        let copy = format!("{path}.conflict-{short}");
-        files.push((path.to_owned(), Some(kept_bytes)));
-        files.push((copy.clone(), Some(dropped_bytes)));
-        conflicts.push(Conflict {
-            path: path.to_owned(),
-            field: "file".into(),
-            kept: side,
-            kept_value: kept_commit.to_string()[..7].to_owned(),
-            dropped_value: short.to_owned(),
-            copy: Some(copy),
+        // The two sides' histories are independent: walk them side by side,
+        // the second through its own handle on the repository.
+        let git_dir = repo.path().to_path_buf();
+        let (base, timed) = (changes.base, &timed);
+        let (ours_history, theirs_history) = std::thread::scope(|scope| {
+            let walker = scope.spawn(move || -> Result<SideHistory, StoreError> {
+                side_history(&Repository::open(&git_dir)?, rules, theirs, base, timed)
+            });
+            let ours_history = side_history(repo, rules, ours, base, timed);
+            (ours_history, walker.join().expect("the history walk does not panic"))
         });
-        Ok(())
+        let (ours_history, theirs_history) = (ours_history?, theirs_history?);
+        let sides = SidePair {
+            ours: (&ours_history, ours_time, ours),
+            theirs: (&theirs_history, theirs_time, theirs),
+        };
+        for path in timed {
+            let merged = self.merge_path(rules, path, blobs(path)?, &sides)?;
+            out.files.extend(merged.files);
+            out.conflicts.extend(merged.conflicts);
+        }
+        Ok(out)
+    }
+
+    /// Merges one path with `rules`, given its blobs at the base and on each side.
+    fn merge_path<R: MergeRules>(
+        &self,
+        rules: &R,
+        path: &str,
+        [base, ours, theirs]: [Option<Oid>; 3],
+        sides: &SidePair<'_>,
+    ) -> Result<PathMerged, StoreError> {
+        let (b, o, t) =
+            (blob_bytes(&self.repo, base)?, blob_bytes(&self.repo, ours)?, blob_bytes(&self.repo, theirs)?);
+        let (ours_times, theirs_times) =
+            (sides.change_times(Side::Ours, path), sides.change_times(Side::Theirs, path));
+        Ok(rules.merge_path(&PathSides {
+            path,
+            base: b.as_deref(),
+            ours: o.as_deref(),
+            theirs: t.as_deref(),
+            ours_times: &ours_times,
+            theirs_times: &theirs_times,
+        }))
     }
 }
+
+/// The paths both sides of a merge changed, and what each side has there.
+struct BothChanged<'t, 'r> {
+    paths: BTreeSet<String>,
+    base: Option<Oid>,
+    base_tree: Option<&'t Tree<'r>>,
+    /// Each side's tip and the blobs it changed, by path.
+    ours: (Oid, &'t BTreeMap<String, Option<Oid>>),
+    theirs: (Oid, &'t BTreeMap<String, Option<Oid>>),
+}
+
+impl BothChanged<'_, '_> {
+    /// The blob at `path` in the merge base, if there is one.
+    fn base_blob(&self, path: &str) -> Result<Option<Oid>, StoreError> {
+        let Some(tree) = self.base_tree else { return Ok(None) };
+        match tree.get_path(std::path::Path::new(path)) {
+            Ok(e) if e.kind() == Some(git2::ObjectType::Blob) => Ok(Some(e.id())),
+            Ok(_) => Ok(None),
+            Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+}
+
+/// The name under which a side's history records changes of the file as a whole.
+const FILE: &str = "file";
 
 /// Both sides' histories, tip times and tips.
 struct SidePair<'a> {
@@ -281,23 +291,19 @@ impl SidePair<'_> {
         }
     }
 
-    /// When this side changed each field of the ticket at `path`; fields it did
-    /// not change (as far as its history shows) default to its tip's time.
-    fn field_times(&self, side: Side, path: &str) -> FieldTimes {
-        let (history, tip_time, _) = self.side(side);
-        let mut times = FieldTimes::all(*tip_time);
-        if let Some(fields) = history.changed.get(path) {
-            for (field, (time, _)) in fields {
-                times.fields.insert(field.clone(), *time);
-            }
-        }
-        times
-    }
-
-    /// The latest change of the file at `path` on this side: time and commit.
-    fn file_change(&self, side: Side, path: &str) -> (DateTime<Utc>, Oid) {
+    /// When this side changed each field of the file at `path`, and the file;
+    /// fields it did not change (as far as its history shows) default to its tip's time.
+    fn change_times(&self, side: Side, path: &str) -> ChangeTimes {
         let (history, tip_time, tip) = self.side(side);
-        history.changed.get(path).and_then(|f| f.get("file")).copied().unwrap_or((*tip_time, *tip))
+        let changed = history.changed.get(path);
+        let fields = changed
+            .into_iter()
+            .flatten()
+            .filter(|(field, _)| *field != FILE)
+            .map(|(field, (time, _))| (field.clone(), *time))
+            .collect();
+        let (time, commit) = changed.and_then(|f| f.get(FILE)).copied().unwrap_or((*tip_time, *tip));
+        ChangeTimes { default: *tip_time, fields, file: (time, commit.to_string()) }
     }
 }
 
@@ -312,8 +318,9 @@ fn blob_bytes(repo: &Repository, blob: Option<Oid>) -> Result<Option<Vec<u8>>, S
 /// `paths`, when each field (and the file as a whole) last changed. A commit
 /// changes something only where it differs from every parent, so a merge
 /// commit is not credited with what it took from one of its sides.
-fn side_history(
+fn side_history<R: MergeRules>(
     repo: &Repository,
+    rules: &R,
     tip: Oid,
     base: Option<Oid>,
     paths: &BTreeSet<String>,
@@ -325,7 +332,7 @@ fn side_history(
         walk.hide(b)?;
     }
     let mut history = SideHistory::default();
-    let mut parsed: HashMap<Oid, Option<Ticket>> = HashMap::new();
+    let mut parsed: HashMap<Oid, Option<R::Parsed>> = HashMap::new();
     let layout = PathNode::of(paths);
     let mut trees = TreeCache { repo, trees: HashMap::new() };
     for oid in walk {
@@ -353,34 +360,27 @@ fn side_history(
                     *slot = (time, oid);
                 }
             };
-            record("file".to_owned());
-            if !is_ticket_path(path) {
-                continue;
-            }
-            let mut load = |blob: Option<Oid>| -> Option<Ticket> {
+            record(FILE.to_owned());
+            let mut load = |blob: Option<Oid>| -> Option<R::Parsed> {
                 let blob = blob?;
                 parsed
                     .entry(blob)
-                    .or_insert_with(|| {
-                        let b = repo.find_blob(blob).ok()?;
-                        let text = std::str::from_utf8(b.content()).ok()?;
-                        crate::model::parse_ticket(text).ok()
-                    })
+                    .or_insert_with(|| rules.parse(path, repo.find_blob(blob).ok()?.content()))
                     .clone()
             };
             let Some(after) = load(now) else { continue };
-            let before_tickets: Vec<Option<Ticket>> = befores.iter().map(|b| load(*b)).collect();
+            let before_versions: Vec<Option<R::Parsed>> = befores.iter().map(|b| load(*b)).collect();
             // A field changed here if it differs from every parent's version.
             let mut fields: Option<BTreeSet<String>> = None;
-            for before in &before_tickets {
+            for before in &before_versions {
                 let changed: BTreeSet<String> =
-                    merge::changed_fields(before.as_ref(), &after).into_iter().collect();
+                    rules.changed_fields(before.as_ref(), &after).into_iter().collect();
                 fields = Some(match fields {
                     None => changed,
                     Some(f) => f.intersection(&changed).cloned().collect(),
                 });
             }
-            let fields = fields.unwrap_or_else(|| merge::changed_fields(None, &after).into_iter().collect());
+            let fields = fields.unwrap_or_else(|| rules.changed_fields(None, &after).into_iter().collect());
             for f in fields {
                 record(f);
             }

@@ -25,7 +25,7 @@ use crate::model::{self, ParseError, Ticket, TicketId};
 pub use git2::Oid;
 pub use ident::Identity;
 pub use index::{IndexEntry, Indexed, Summary, checksum};
-pub use merge::{Conflict, MergeOutcome, TreeMerge};
+pub use merge::{ChangeTimes, Conflict, MergeOutcome, MergeRules, PathMerged, PathSides, TreeMerge};
 pub use sync::{SyncOptions, SyncReport, SyncState};
 pub use tree_check::Unusable;
 pub use walk::{CommitInfo, FileChange, Objects, TreeMemo};
@@ -682,29 +682,13 @@ fn configure_libgit2() {
 
 /// Parses a ticket file found at `path`, checking that its id matches the path.
 pub fn parse_at_path(text: &str, path: &str) -> Result<Ticket, StoreError> {
-    let ticket =
-        model::parse_ticket(text).map_err(|error| StoreError::Malformed { path: path.to_owned(), error })?;
-    check_path(&ticket, text, path)?;
-    Ok(ticket)
+    model::parse_ticket_at(text, path).map_err(|error| StoreError::Malformed { path: path.to_owned(), error })
 }
 
 /// Checks that the id in a ticket's front matter names the file it is in.
 pub(crate) fn check_path(ticket: &Ticket, text: &str, path: &str) -> Result<(), StoreError> {
-    if ticket.id.path() != path {
-        let line = text.lines().position(|l| l.starts_with("id:")).map_or(2, |i| i + 1);
-        return Err(StoreError::Malformed {
-            path: path.to_owned(),
-            error: ParseError {
-                line,
-                message: format!(
-                    "id `{}` does not match the file's path (expected {})",
-                    ticket.id,
-                    ticket.id.path()
-                ),
-            },
-        });
-    }
-    Ok(())
+    model::check_id_path(ticket, text, path)
+        .map_err(|error| StoreError::Malformed { path: path.to_owned(), error })
 }
 
 fn subtree<'r>(repo: &'r Repository, tree: &Tree<'_>, name: &str) -> Result<Option<Tree<'r>>, StoreError> {

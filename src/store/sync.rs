@@ -9,7 +9,7 @@ use git2::{ErrorCode, Oid};
 
 use super::Identity;
 
-use super::merge::{Conflict, MergeOutcome};
+use super::merge::{Conflict, MergeOutcome, MergeRules};
 use super::reflock::Expect;
 use super::remote::Pushed;
 use super::tree_check::{self, Unusable};
@@ -105,12 +105,13 @@ impl Integrated {
 }
 
 impl Store {
-    /// Syncs the desk branch with a remote: fetch, merge, push.
-    pub fn sync(
+    /// Syncs the desk branch with a remote: fetch, merge with `rules`, push.
+    pub fn sync<R: MergeRules>(
         &self,
         options: &SyncOptions,
         author: &Identity,
         committer: &Identity,
+        rules: &R,
     ) -> Result<SyncReport, StoreError> {
         // Reading thousands of loose commits and trees, re-hashing each object
         // (libgit2's default) costs a third of a large merge; git itself does
@@ -135,7 +136,7 @@ impl Store {
                 pause_before_retry(fetches);
             }
             let theirs = self.fetch(&remote)?;
-            let after = self.integrate(&remote, theirs, author, committer, &mut done)?;
+            let after = self.integrate(&remote, theirs, (author, committer), rules, &mut done)?;
             let mut pushed = false;
             if options.push && Some(after) != theirs {
                 match self.push(&remote, after)? {
@@ -181,12 +182,12 @@ impl Store {
 
     /// Brings the remote's commit `theirs` into the local branch and returns the
     /// new local tip.
-    fn integrate(
+    fn integrate<R: MergeRules>(
         &self,
         remote: &str,
         theirs: Option<Oid>,
-        author: &Identity,
-        committer: &Identity,
+        (author, committer): (&Identity, &Identity),
+        rules: &R,
         done: &mut Integrated,
     ) -> Result<Oid, StoreError> {
         let refname = self.refname();
@@ -215,7 +216,7 @@ impl Store {
                     done.leave_out(left_out);
                     return Ok(start);
                 }
-                (Some(o), Some(t)) => match self.merge_commits(o, t)? {
+                (Some(o), Some(t)) => match self.merge_commits(o, t, rules)? {
                     MergeOutcome::UpToDate => return Ok(o),
                     MergeOutcome::FastForward => {
                         (t, format!("desk sync: fast-forward from {remote}"), SyncState::FastForward)

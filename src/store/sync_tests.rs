@@ -11,7 +11,7 @@ use git2::{Oid, Repository};
 use proptest::prelude::*;
 
 use super::{Change, Conflict, Identity, Store, SyncOptions, SyncReport, SyncState};
-use crate::merge::Side;
+use crate::merge::{DeskMerge, Side};
 use crate::model::{Ticket, TicketId, Visibility};
 use crate::workflow::{CONFIG_PATH, Config};
 
@@ -55,7 +55,7 @@ fn world(n: usize) -> World {
 
 fn sync(store: &Store, at: i64) -> SyncReport {
     let s = sig("Syncer", at);
-    store.sync(&SyncOptions { remote: None, push: true }, &s, &s).unwrap()
+    store.sync(&SyncOptions { remote: None, push: true }, &s, &s, &DeskMerge).unwrap()
 }
 
 fn local(store: &Store) -> Option<Oid> {
@@ -203,7 +203,7 @@ fn an_unreachable_remote_is_one_line_with_gits_message() {
     let w = world(1);
     let s = sig("Ann", T0);
     let err = w.clones[0]
-        .sync(&SyncOptions { remote: Some("nosuch".into()), push: true }, &s, &s)
+        .sync(&SyncOptions { remote: Some("nosuch".into()), push: true }, &s, &s, &DeskMerge)
         .unwrap_err()
         .to_string();
     assert_eq!(err, "cannot fetch from 'nosuch': 'nosuch' does not appear to be a git repository");
@@ -380,7 +380,7 @@ fn the_tree_merge_is_symmetric() {
         .unwrap();
     assert!(out.status.success(), "{out:?}");
     let (oa, ob) = (local(a).unwrap(), a.repo.refname_to_id("refs/test/b").unwrap());
-    let tree = |o, t| match a.merge_commits(o, t).unwrap() {
+    let tree = |o, t| match a.merge_commits(o, t, &DeskMerge).unwrap() {
         super::MergeOutcome::Merged(m) => m.tree,
         other => panic!("{other:?}"),
     };

@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 
 use git2::{Oid, Repository, Tree};
 
+use super::CONFIG_PATH;
 use super::{StoreError, TICKETS_DIR};
-use crate::workflow::CONFIG_PATH;
 
 const MODE_TREE: i32 = 0o040_000;
 const MODE_FILE: i32 = 0o100_644;

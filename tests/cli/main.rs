@@ -1,5 +1,8 @@
 //! End-to-end tests: the real `desk` binary in temporary repositories.
 
+// A scenario reads best as one function, top to bottom, however long.
+#![allow(clippy::too_many_lines)]
+
 #[allow(dead_code)] // each helper is used by some test modules only
 mod common;
 

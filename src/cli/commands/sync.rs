@@ -5,7 +5,7 @@ use serde::Serialize;
 use super::short_id;
 use crate::cli::output::{ID, print_json};
 use crate::cli::{Ctx, Result};
-use crate::merge::Side;
+use crate::merge::{DeskMerge, Side};
 use crate::model::TicketId;
 use crate::store::{Conflict, Store, SyncOptions, SyncReport, SyncState, Tip};
 
@@ -139,7 +139,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let store = ctx.store()?;
     let (author, committer) = store.signatures()?;
     let options = SyncOptions { remote: args.remote.clone(), push: !args.no_push };
-    let report = store.sync(&options, &author, &committer)?;
+    let report = store.sync(&options, &author, &committer, &DeskMerge)?;
     if args.json {
         let printed = print_json(&view(&report));
         if report.state == SyncState::UpToDate && !report.pushed {

@@ -347,6 +347,7 @@ fn keys_are_written_like_values_and_long_ones_explicitly() {
 }
 
 /// Strings YAML readers are known to read as something else, in pieces.
+#[allow(clippy::too_many_lines, reason = "a list of cases, one per line")]
 fn awkward() -> impl Strategy<Value = String> {
     let atom = prop_oneof![
         prop::sample::select(vec![
