@@ -18,6 +18,7 @@ mod errors;
 mod format;
 mod generated;
 mod history;
+mod json;
 mod list;
 mod readers;
 mod readme;

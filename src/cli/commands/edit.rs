@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use super::{person, short_id, signature_time};
+use crate::cli::error::Kind;
 use crate::cli::input::{check_not_binary, check_text, check_title};
 use crate::cli::ticket_ref::TicketRef;
 use crate::cli::{CliError, Ctx, Result, editor};
@@ -42,7 +43,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
             s
         }
         Some(f) => std::fs::read_to_string(f)
-            .map_err(|e| CliError::user(format!("cannot read {}: {e}", f.display())))?,
+            .map_err(|e| CliError::input(format!("cannot read {}: {e}", f.display())))?,
         None => {
             if !ctx.interactive() {
                 return Err(CliError::usage("no terminal to edit on; pass the new file with -F FILE"));
@@ -59,7 +60,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         let dir = store.cache_dir();
         let kept = dir.join(format!("edit-{id}.md"));
         let saved = std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&kept, &edited));
-        let err = CliError::user(format!("the edited ticket is not valid: {problem}"));
+        let err = CliError::malformed(format!("the edited ticket is not valid: {problem}"));
         match saved {
             Ok(()) => err.hint(format!(
                 "your text is kept in {}; fix it there and run `desk edit {short} -F {}`",
@@ -91,7 +92,8 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     store.write(&author, &committer, |tip| -> Result<Option<Change>> {
         let Some(tip) = tip else { return Err(StoreError::NotInitialised(store.branch().to_owned()).into()) };
         if store.ticket_text(tip, &id)? != original {
-            return Err(keep("someone changed the ticket while you were editing".into()));
+            let raced = keep("someone changed the ticket while you were editing".into());
+            return Err(CliError { kind: Kind::Conflict, ..raced });
         }
         Ok(Some(Change::ticket("edit", &ticket)?))
     })?;

@@ -81,7 +81,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         None if ctx.interactive() => Input::<String>::new()
             .with_prompt("Title")
             .interact_text()
-            .map_err(|e| CliError::user(format!("no title entered: {e}")))?,
+            .map_err(|e| CliError::input(format!("no title entered: {e}")))?,
         None => return Err(CliError::usage("missing ticket title; pass it as the first argument")),
     };
     let title = title.trim().to_owned();

@@ -55,7 +55,7 @@ pub fn run_done(ctx: &Ctx, id: &TicketRef, which: Shortcut) -> Result<()> {
         Shortcut::Reopen => (config.workflow.reopen.clone(), "reopen"),
     };
     if status.is_empty() {
-        return Err(CliError::user("desk.yaml lists no done statuses").hint("add some under workflow.done"));
+        return Err(CliError::config("desk.yaml lists no done statuses").hint("add some under workflow.done"));
     }
     let updated = update_ticket(&store, id, verb, |ticket, config, _| {
         if matches!(which, Shortcut::Reopen) && !config.is_done(&ticket.status) {

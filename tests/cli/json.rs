@@ -1,0 +1,218 @@
+//! `--json` as CI scripts rely on it: errors as a JSON object on stderr with a
+//! documented kind, every write command printing the ticket as changed,
+//! `--fields`, `--strict`, and every document checked against the schemas in
+//! docs/json.md.
+
+use serde_json::{Value, json};
+
+use crate::common::{Run, TestEnv};
+
+fn path_of(id: &str) -> String {
+    format!("tickets/{}/{id}.md", &id[..2])
+}
+
+/// A ticket file as desk wrote it for `id`, rewritten to carry `new_id`.
+fn file_with_id(env: &TestEnv, id: &str, new_id: &str) -> String {
+    env.ticket_file(id).replace(&format!("id: {id}"), &format!("id: {new_id}"))
+}
+
+/// The error object of a failed `--json` run: exit `code`, nothing on stdout,
+/// and on stderr `{"error": {kind, message, hint, causes}}` as the last line
+/// (only `warning:` lines before it). Returns the inner object.
+#[track_caller]
+fn json_error(run: &Run, code: i32) -> Value {
+    assert_eq!(run.code, code, "expected exit {code}:\n{run}");
+    assert_eq!(run.stdout, "", "expected nothing on stdout:\n{run}");
+    let mut lines: Vec<&str> = run.stderr.lines().collect();
+    let last = lines.pop().unwrap_or_else(|| panic!("nothing on stderr:\n{run}"));
+    for line in lines {
+        assert!(line.starts_with("warning: "), "unexpected stderr line {line:?}:\n{run}");
+    }
+    let value: Value =
+        serde_json::from_str(last).unwrap_or_else(|e| panic!("stderr's last line is not JSON ({e}):\n{run}"));
+    let object = value.as_object().unwrap_or_else(|| panic!("not an object:\n{run}"));
+    assert_eq!(object.keys().collect::<Vec<_>>(), ["error"], "{run}");
+    let error = &value["error"];
+    let keys: Vec<&str> = error.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(keys, ["kind", "message", "hint", "causes"], "{run}");
+    assert!(error["kind"].is_string() && error["message"].is_string(), "{run}");
+    assert!(!error["message"].as_str().unwrap().is_empty(), "{run}");
+    assert!(!error["message"].as_str().unwrap().starts_with("error:"), "{run}");
+    assert!(error["hint"].is_string() || error["hint"].is_null(), "{run}");
+    assert!(error["causes"].as_array().is_some_and(|c| c.iter().all(Value::is_string)), "{run}");
+    error.clone()
+}
+
+#[track_caller]
+fn kind_of(run: &Run, code: i32) -> String {
+    json_error(run, code)["kind"].as_str().unwrap().to_owned()
+}
+
+#[test]
+fn usage_errors_found_by_clap_are_json_with_json_on_the_command_line() {
+    let env = TestEnv::initialised();
+    let id = env.new_ticket("Printer jams", &[]);
+    // An unknown option, a missing argument, a bad value, an option of another command.
+    for args in [
+        vec!["list", "--json", "--bogus"],
+        vec!["list", "-x", "--json"],
+        vec!["show", "--json"],
+        vec!["rate", &id, "9", "--json"],
+        vec!["show", &id, "--json", "--csv"],
+        vec!["--color", "sometimes", "list", "--json"],
+    ] {
+        let run = env.desk(&args);
+        let error = json_error(&run, 2);
+        assert_eq!(error["kind"], "usage", "{args:?}");
+        assert!(error["hint"].as_str().is_some_and(|h| h.contains("try '--help'")), "{args:?}:\n{run}");
+    }
+    let error = json_error(&env.desk(&["show", "--json"]), 2);
+    assert_eq!(error["message"], "the following required arguments were not provided: <ID>");
+    assert!(error["hint"].as_str().unwrap().starts_with("usage: desk show --json <ID>"), "{error}");
+    let error = json_error(&env.desk(&["report", "--json", "--by", "colour"]), 2);
+    assert_eq!(error["message"], "invalid value 'colour' for '--by <FIELD>'");
+    assert!(error["hint"].as_str().unwrap().starts_with("possible values: status, priority"), "{error}");
+    // desk's own tips come along.
+    let error = json_error(&env.desk(&["list", "--json", "-printer"]), 2);
+    assert!(error["hint"].as_str().unwrap().contains("-- -printer"), "{error}");
+
+    // Without --json the same errors are text; after `--` a word is a query term.
+    let run = env.desk(&["list", "--bogus"]);
+    assert!(run.stderr.starts_with("error: unexpected argument '--bogus'"), "{run}");
+    let run = env.desk(&["list", "--all", "--", "--json"]).ok();
+    assert!(run.stdout.starts_with("ID "), "{run}");
+    // --help and --version are no errors.
+    let help = env.desk(&["list", "--json", "--help"]).ok();
+    assert!(help.stdout.contains("Usage: desk list"), "{help}");
+}
+
+#[test]
+fn usage_errors_found_by_desk_are_json() {
+    let env = TestEnv::initialised();
+    let id = env.new_ticket("Printer jams", &[]);
+    for args in [
+        vec!["list", "--json", "priority:>=bogus"],
+        vec!["list", "--json", "--sort", "colour"],
+        vec!["report", "--json", "--since", "tomorrow"],
+        vec!["new", "--json", "A title"],
+        vec!["status", &id, "nonsense", "--json"],
+        vec!["show", "abc", "--json"],
+    ] {
+        assert_eq!(kind_of(&env.desk(&args), 2), "usage", "{args:?}");
+    }
+    let error = json_error(&env.desk(&["new", "--json", "A title"]), 2);
+    assert!(error["message"].as_str().unwrap().contains("-b TEXT"), "{error}");
+}
+
+#[test]
+fn every_error_kind_is_a_json_object_with_its_exit_code() {
+    let env = TestEnv::new();
+    // not_initialised: no repository, then no desk branch.
+    let plain = env.root.join("plain");
+    std::fs::create_dir_all(&plain).unwrap();
+    let ceiling = [("GIT_CEILING_DIRECTORIES", env.root.to_str().unwrap())];
+    let run = env.desk_full(&plain, &["list", "--json"], None, &ceiling);
+    let error = json_error(&run, 1);
+    assert_eq!(error["kind"], "not_initialised");
+    assert!(error["message"].as_str().unwrap().starts_with("not a git repository"), "{error}");
+    assert!(error["hint"].as_str().unwrap().contains("git init"), "{error}");
+    let error = json_error(&env.desk(&["show", "abcdef", "--json"]), 1);
+    assert_eq!(error["kind"], "not_initialised");
+    assert_eq!(error["hint"], "run `desk init`");
+
+    env.desk(&["init"]).ok();
+    let id = env.new_ticket("Printer jams", &[]);
+
+    // config: no git identity for a write.
+    let config = std::fs::read_to_string(env.home.join(".gitconfig")).unwrap();
+    std::fs::write(env.home.join(".gitconfig"), "").unwrap();
+    let error = json_error(&env.desk(&["new", "x", "-b", "y", "--json"]), 1);
+    assert_eq!(error["kind"], "config", "{error}");
+    assert!(error["hint"].as_str().unwrap().contains("git config --global user.name"), "{error}");
+    std::fs::write(env.home.join(".gitconfig"), config).unwrap();
+
+    // not_found and ambiguous.
+    let unknown = if id.starts_with('z') { "yyyyyy" } else { "zzzzzz" };
+    let error = json_error(&env.desk(&["show", unknown, "--json"]), 1);
+    assert_eq!(error["kind"], "not_found");
+    assert_eq!(error["message"], format!("no ticket matches '{unknown}'"));
+    let (a, b) = ("aaaaaa0001", "aaaaaa0002");
+    env.commit_by_hand(
+        &[(&path_of(a), &file_with_id(&env, &id, a)), (&path_of(b), &file_with_id(&env, &id, b))],
+        "twins",
+    );
+    let error = json_error(&env.desk(&["show", "aaaa", "--json"]), 1);
+    assert_eq!(error["kind"], "ambiguous");
+    assert_eq!(error["hint"], "type more characters of the id");
+
+    // malformed: a file desk cannot read.
+    let broken = "bbbbbb0001";
+    env.commit_by_hand(&[(&path_of(broken), "---\nid: bbbbbb0001\ntitle: [\n---\n")], "broken");
+    let error = json_error(&env.desk(&["show", broken, "--json"]), 1);
+    assert_eq!(error["kind"], "malformed");
+    assert!(error["message"].as_str().unwrap().starts_with(&path_of(broken)), "{error}");
+
+    // input: text desk cannot read or refuses.
+    let error = json_error(&env.desk(&["new", "x", "-F", "no-such-file.txt", "--json"]), 1);
+    assert_eq!(error["kind"], "input");
+    let run = env.desk_stdin(&["new", "x", "-F", "-", "--json"], "binary\0data");
+    assert_eq!(kind_of(&run, 1), "input");
+
+    // conflict: the desk branch is checked out in a worktree.
+    let head = env.desk_head();
+    let tree = env.root.join("desk-worktree");
+    env.git(&["worktree", "add", "-q", tree.to_str().unwrap(), "desk"]);
+    let error = json_error(&env.desk(&["new", "x", "-b", "y", "--json"]), 1);
+    assert_eq!(error["kind"], "conflict");
+    assert!(error["hint"].as_str().unwrap().contains("desk.branch"), "{error}");
+    env.git(&["worktree", "remove", tree.to_str().unwrap()]);
+
+    // remote: nothing to fetch from.
+    let error = json_error(&env.desk(&["sync", "nosuch", "--json"]), 1);
+    assert_eq!(error["kind"], "remote");
+    assert!(error["message"].as_str().unwrap().starts_with("cannot fetch from 'nosuch'"), "{error}");
+
+    // git: the branch points at an object that is not there.
+    let git_dir = env.git(&["rev-parse", "--absolute-git-dir"]);
+    let missing = "0123456789012345678901234567890123456789\n";
+    std::fs::write(std::path::Path::new(git_dir.trim()).join("refs/heads/desk"), missing).unwrap();
+    assert_eq!(kind_of(&env.desk(&["list", "--json"]), 1), "git");
+    std::fs::write(std::path::Path::new(git_dir.trim()).join("refs/heads/desk"), format!("{head}\n"))
+        .unwrap();
+
+    // internal: the system fails (stdout is a full device).
+    if std::path::Path::new("/dev/full").exists() {
+        let mut cmd = env.command(&["show", &id, "--json"]);
+        cmd.stdout(std::fs::File::create("/dev/full").unwrap()).stderr(std::process::Stdio::piped());
+        let out = cmd.output().unwrap();
+        let run = Run {
+            code: out.status.code().unwrap(),
+            stdout: String::new(),
+            stderr: String::from_utf8(out.stderr).unwrap(),
+        };
+        assert_eq!(kind_of(&run, 1), "internal");
+    }
+
+    // Without --json: the same errors as text.
+    let run = env.desk(&["show", unknown]);
+    assert_eq!(run.error(1), format!("no ticket matches '{unknown}'"));
+}
+
+#[test]
+fn the_kinds_are_the_documented_ones() {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/json.md")).unwrap();
+    let section = doc.split("## Errors").nth(1).expect("docs/json.md has an Errors section");
+    let documented: Vec<(String, i32)> = section
+        .lines()
+        .filter_map(|l| {
+            let cells: Vec<&str> = l.split('|').map(str::trim).collect();
+            let kind = cells.get(1)?.strip_prefix('`')?.strip_suffix('`')?;
+            Some((kind.to_owned(), cells.get(2)?.parse().ok()?))
+        })
+        .collect();
+    let expected: Vec<(String, i32)> = desk::cli::error::Kind::REPORTED
+        .iter()
+        .map(|k| (k.name().unwrap().to_owned(), k.exit_code()))
+        .collect();
+    assert_eq!(documented, expected);
+}
