@@ -216,3 +216,75 @@ fn the_kinds_are_the_documented_ones() {
         .collect();
     assert_eq!(documented, expected);
 }
+
+/// Runs a write command with `--json` and checks it printed the ticket exactly
+/// as `desk show --json` shows it afterwards, with nothing on stderr.
+#[track_caller]
+fn written(env: &TestEnv, id: &str, args: &[&str]) -> Value {
+    let mut full = args.to_vec();
+    full.push("--json");
+    let run = env.desk(&full).ok();
+    assert_eq!(run.stderr, "", "{args:?}:\n{run}");
+    let printed = run.json();
+    assert_eq!(printed, env.desk(&["show", id, "--json"]).ok().json(), "{args:?}");
+    printed
+}
+
+#[test]
+fn every_write_command_prints_the_ticket_as_changed() {
+    let env = TestEnv::initialised();
+    let created = env.desk(&["new", "Printer jams", "-b", "Tray 2", "--json"]).ok();
+    assert_eq!(created.stderr, "", "{created}");
+    let id = created.json()["id"].as_str().unwrap().to_owned();
+    assert_eq!(created.json(), env.desk(&["show", &id, "--json"]).ok().json());
+    let id = id.as_str();
+    let short = &id[..6];
+
+    let t = written(&env, id, &["reply", short, "-m", "Which tray?"]);
+    assert_eq!(t["comments"][0]["body"], "Which tray?");
+    assert_eq!(t["status"], "open");
+    let t = written(&env, id, &["note", short, "-m", "Vendor called"]);
+    assert_eq!(t["comments"][1]["visibility"], "internal");
+    let t = written(&env, id, &["assign", short, "--me"]);
+    assert_eq!(t["assignee"], "Test Agent <agent@example.com>");
+    let t = written(&env, id, &["status", short, "pending"]);
+    assert_eq!(t["status"], "pending");
+    let t = written(&env, id, &["label", short, "+printer", "hardware"]);
+    assert_eq!(t["labels"], json!(["printer", "hardware"]));
+    let t = written(&env, id, &["set", short, "priority=high", "tier=gold"]);
+    assert_eq!((&t["priority"], &t["fields"]), (&json!("high"), &json!({"tier": "gold"})));
+    let t = written(&env, id, &["resolve", short]);
+    assert_eq!(t["status"], "resolved");
+    let t = written(&env, id, &["rate", short, "5", "-m", "Quick"]);
+    assert_eq!(t["rating"]["score"], 5);
+    let t = written(&env, id, &["close", short]);
+    assert_eq!(t["status"], "closed");
+    let t = written(&env, id, &["reopen", short]);
+    assert_eq!(t["status"], "open");
+    let file = env.ticket_file(id).replace("title: Printer jams", "title: Printer jams in tray 2");
+    let run = env.desk_stdin(&["edit", short, "-F", "-", "--json"], &file).ok();
+    assert_eq!(run.stderr, "", "{run}");
+    assert_eq!(run.json()["title"], "Printer jams in tray 2");
+    assert_eq!(run.json(), env.desk(&["show", id, "--json"]).ok().json());
+
+    // Nothing to change: no commit, and the ticket as it is.
+    let head = env.desk_head();
+    for args in [
+        vec!["assign", short, "--me"],
+        vec!["status", short, "open"],
+        vec!["reopen", short],
+        vec!["label", short, "printer"],
+        vec!["set", short, "tier=gold"],
+        vec!["rate", short, "5", "-m", "Quick"],
+    ] {
+        written(&env, id, &args);
+    }
+    let run = env.desk_stdin(&["edit", short, "-F", "-", "--json"], &env.ticket_file(id)).ok();
+    assert_eq!(run.json(), env.desk(&["show", id, "--json"]).ok().json());
+    assert_eq!(env.desk_head(), head);
+
+    // Without --json: the confirmation on stderr, nothing on stdout.
+    let run = env.desk(&["assign", short, "--none"]).ok();
+    assert_eq!(run.stdout, "", "{run}");
+    assert!(run.stderr.contains(": unassigned"), "{run}");
+}

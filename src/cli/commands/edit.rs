@@ -2,9 +2,10 @@
 
 use std::path::PathBuf;
 
-use super::{person, short_id, signature_time};
+use super::{ChangeOutput, person, short_id, signature_time};
 use crate::cli::error::Kind;
 use crate::cli::input::{check_not_binary, check_text, check_title};
+use crate::cli::output::{TicketJson, print_json};
 use crate::cli::ticket_ref::TicketRef;
 use crate::cli::{CliError, Ctx, Result, editor};
 use crate::model::Ticket;
@@ -28,6 +29,9 @@ pub struct Args {
     /// Take the new file from FILE (`-` for standard input) instead of the editor.
     #[arg(short = 'F', long = "file", value_name = "FILE")]
     pub file: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub output: ChangeOutput,
 }
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
@@ -53,6 +57,9 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     };
     let short = short_id(&store, &tip, &id);
     if edited == original {
+        if args.output.json {
+            return print_json(&TicketJson(&store.load_ticket(&tip, &id)?));
+        }
         eprintln!("{short}: no changes");
         return Ok(());
     }
@@ -97,6 +104,9 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         }
         Ok(Some(Change::ticket("edit", &ticket)?))
     })?;
+    if args.output.json {
+        return print_json(&TicketJson(&ticket));
+    }
     eprintln!("{short}: edited");
     Ok(())
 }

@@ -49,7 +49,7 @@ pub struct Args {
     #[arg(short = 'l', long = "label", value_name = "LABEL")]
     pub labels: Vec<String>,
 
-    /// Print the new ticket as JSON instead of its id.
+    /// Print the new ticket as JSON (as `desk show --json` does) instead of its id.
     #[arg(long)]
     pub json: bool,
 }

@@ -1,6 +1,6 @@
 //! `desk rate`: record how satisfied the requester is.
 
-use super::{check_line, confirm, signature_time, update_ticket};
+use super::{ChangeOutput, check_line, confirm, signature_time, update_ticket};
 use crate::cli::ticket_ref::TicketRef;
 use crate::cli::{Ctx, Result};
 use crate::model::Rating;
@@ -22,6 +22,8 @@ pub struct Args {
     /// What the requester said.
     #[arg(short = 'm', long = "message", value_name = "COMMENT")]
     pub comment: Option<String>,
+    #[command(flatten)]
+    pub output: ChangeOutput,
 }
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
@@ -36,6 +38,10 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         ticket.rating = Some(rating);
         Ok(changed)
     })?;
-    confirm(&updated, &format!("rated {}/5", args.score), &format!("already rated {}/5", args.score));
-    Ok(())
+    confirm(
+        &updated,
+        args.output,
+        &format!("rated {}/5", args.score),
+        &format!("already rated {}/5", args.score),
+    )
 }
