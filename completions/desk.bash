@@ -1137,12 +1137,16 @@ _desk() {
             return 0
             ;;
         desk__subcmd__show)
-            opts="-C -h -V --json --repo --color --help --version"
+            opts="-C -h -V --json --fields --repo --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --fields)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --repo)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

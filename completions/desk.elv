@@ -103,6 +103,7 @@ set edit:completion:arg-completer[desk] = {|@words|
             cand --version 'Print version'
         }
         &'desk;show'= {
+            cand --fields 'Print only these keys of the JSON object, in this order (implies --json): id, title, status, priority, queue, requester, assignee, cc, labels, created, updated, rating, body, comments, fields'
             cand -C 'Use the repository at PATH instead of the one around the current directory'
             cand --repo 'Use the repository at PATH instead of the one around the current directory'
             cand --color 'When to use colours'

@@ -89,6 +89,7 @@ complete -c desk -n "__fish_desk_using_subcommand list" -s a -l all -d 'Include 
 complete -c desk -n "__fish_desk_using_subcommand list" -l json -d 'Print a JSON array of tickets'
 complete -c desk -n "__fish_desk_using_subcommand list" -s h -l help -d 'Print help'
 complete -c desk -n "__fish_desk_using_subcommand list" -s V -l version -d 'Print version'
+complete -c desk -n "__fish_desk_using_subcommand show" -l fields -d 'Print only these keys of the JSON object, in this order (implies --json): id, title, status, priority, queue, requester, assignee, cc, labels, created, updated, rating, body, comments, fields' -r
 complete -c desk -n "__fish_desk_using_subcommand show" -s C -l repo -d 'Use the repository at PATH instead of the one around the current directory' -r -F
 complete -c desk -n "__fish_desk_using_subcommand show" -l color -d 'When to use colours' -r -f -a "auto\t''
 always\t''

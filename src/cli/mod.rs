@@ -5,6 +5,7 @@ pub mod chart;
 pub mod commands;
 pub mod editor;
 pub mod error;
+pub mod fields;
 pub mod input;
 pub mod markdown;
 pub mod output;

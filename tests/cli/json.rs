@@ -288,3 +288,50 @@ fn every_write_command_prints_the_ticket_as_changed() {
     assert_eq!(run.stdout, "", "{run}");
     assert!(run.stderr.contains(": unassigned"), "{run}");
 }
+
+#[test]
+fn show_fields_prints_only_those_keys_in_the_order_given() {
+    let env = TestEnv::initialised();
+    let id = env.new_ticket("Printer jams", &["-l", "printer"]);
+    env.desk(&["reply", &id, "-m", "Which tray?"]).ok();
+    env.desk(&["set", &id, "tier=gold"]).ok();
+    let whole = env.desk(&["show", &id, "--json"]).ok().json();
+    for args in [
+        vec!["show", &id, "--fields", "status,id,comments,fields"],
+        vec!["show", &id, "--json", "--fields", "status, id,comments,fields"],
+        vec!["show", "--fields=status,id,comments,fields", &id],
+    ] {
+        let run = env.desk(&args).ok();
+        let t = run.json();
+        let keys: Vec<&str> = t.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(keys, ["status", "id", "comments", "fields"], "{args:?}");
+        for key in keys {
+            assert_eq!(t[key], whole[key], "{key}");
+        }
+    }
+    // Every key of the object can be asked for, alone.
+    for key in whole.as_object().unwrap().keys() {
+        let t = env.desk(&["show", &id, "--fields", key]).ok().json();
+        assert_eq!(t, json!({key.as_str(): whole[key]}));
+    }
+
+    // Unknown, empty or repeated names are usage errors that list the valid ones.
+    let error = json_error(&env.desk(&["show", &id, "--fields", "id,colour"]), 2);
+    let message = error["message"].as_str().unwrap();
+    assert!(message.contains("unknown field 'colour'; valid fields: "), "{message}");
+    let valid = message.rsplit("valid fields: ").next().unwrap();
+    let names: Vec<&str> = whole.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(valid.split(", ").collect::<Vec<_>>(), names);
+    assert!(
+        json_error(&env.desk(&["show", &id, "--fields", "id,,title"]), 2)["message"]
+            .as_str()
+            .unwrap()
+            .contains("empty name")
+    );
+    assert!(
+        json_error(&env.desk(&["show", &id, "--fields", "id,id"]), 2)["message"]
+            .as_str()
+            .unwrap()
+            .contains("'id' is given twice")
+    );
+}
