@@ -743,7 +743,7 @@ _desk() {
             return 0
             ;;
         desk__subcmd__list)
-            opts="-a -L -C -h -V --all --json --limit --sort --repo --color --help --version"
+            opts="-a -L -C -h -V --all --json --limit --sort --strict --repo --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1047,7 +1047,7 @@ _desk() {
             return 0
             ;;
         desk__subcmd__report)
-            opts="-C -h -V --since --until --by --json --csv --chart --repo --color --help --version"
+            opts="-C -h -V --since --until --by --json --csv --chart --strict --repo --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

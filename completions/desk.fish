@@ -87,6 +87,7 @@ always\t''
 never\t''"
 complete -c desk -n "__fish_desk_using_subcommand list" -s a -l all -d 'Include done tickets (resolved, closed)'
 complete -c desk -n "__fish_desk_using_subcommand list" -l json -d 'Print a JSON array of tickets'
+complete -c desk -n "__fish_desk_using_subcommand list" -l strict -d 'Fail (exit 1) on a ticket file desk cannot read, instead of leaving it out with a warning'
 complete -c desk -n "__fish_desk_using_subcommand list" -s h -l help -d 'Print help'
 complete -c desk -n "__fish_desk_using_subcommand list" -s V -l version -d 'Print version'
 complete -c desk -n "__fish_desk_using_subcommand show" -l fields -d 'Print only these keys of the JSON object, in this order (implies --json): id, title, status, priority, queue, requester, assignee, cc, labels, created, updated, rating, body, comments, fields' -r
@@ -213,6 +214,7 @@ never\t''"
 complete -c desk -n "__fish_desk_using_subcommand report" -l json -d 'Print one JSON object'
 complete -c desk -n "__fish_desk_using_subcommand report" -l csv -d 'Print CSV: one row for all tickets, then one per group, with a header'
 complete -c desk -n "__fish_desk_using_subcommand report" -l chart -d 'Also draw charts: created vs resolved and backlog per day, first-response times'
+complete -c desk -n "__fish_desk_using_subcommand report" -l strict -d 'Fail (exit 1) on a ticket file desk cannot read, instead of leaving it out with a warning'
 complete -c desk -n "__fish_desk_using_subcommand report" -s h -l help -d 'Print help'
 complete -c desk -n "__fish_desk_using_subcommand report" -s V -l version -d 'Print version'
 complete -c desk -n "__fish_desk_using_subcommand sync" -s C -l repo -d 'Use the repository at PATH instead of the one around the current directory' -r -F

@@ -10,6 +10,7 @@ pub mod input;
 pub mod markdown;
 pub mod output;
 pub mod query_args;
+pub mod strict;
 pub mod ticket_ref;
 
 use std::io::{IsTerminal, Write as _};

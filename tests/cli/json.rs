@@ -335,3 +335,68 @@ fn show_fields_prints_only_those_keys_in_the_order_given() {
             .contains("'id' is given twice")
     );
 }
+
+/// A ticket whose front matter reads well but whose conversation does not:
+/// the list index used to take it for a good ticket.
+fn break_conversation(env: &TestEnv, id: &str) -> usize {
+    let text = format!("{}<!-- desk:reply BAD -->\nhello\n", env.ticket_file(id));
+    env.commit_by_hand(&[(&path_of(id), &text)], "a broken reply marker");
+    text.lines().count() - 1
+}
+
+#[test]
+fn a_malformed_ticket_warns_in_every_listing_and_strict_fails() {
+    // Repro: `desk list --json` exited 1 on a ticket whose conversation is
+    // malformed, while `desk list` listed it without a word.
+    let env = TestEnv::initialised();
+    let good = env.new_ticket("Printer jams", &["-l", "printer"]);
+    let broken = env.new_ticket("Printer smokes", &["-l", "printer"]);
+    let line = break_conversation(&env, &broken);
+    let warning = format!("warning: {}: line {line}: malformed marker", path_of(&broken));
+
+    for args in [
+        vec!["list"],
+        vec!["list", "--json"],
+        vec!["list", "printer"],
+        vec!["list", "printer", "--json"],
+        vec!["report", "label:printer", "--json"],
+        vec!["report", "printer"],
+    ] {
+        let run = env.desk(&args).ok();
+        assert_eq!(run.stderr.lines().count(), 1, "{args:?}:\n{run}");
+        assert!(run.stderr.starts_with(&warning), "{args:?}:\n{run}");
+        assert!(!run.stdout.contains(&broken[..6]), "{args:?}: left out:\n{run}");
+    }
+    let ids: Vec<Value> = env.desk(&["list", "--json"]).ok().json().as_array().unwrap().clone();
+    assert_eq!(ids.iter().map(|t| t["id"].clone()).collect::<Vec<_>>(), [json!(good)]);
+    let table = env.desk(&["list"]).ok();
+    assert!(table.stdout.contains("Printer jams"), "{table}");
+    // The report counts only the good ticket.
+    assert_eq!(env.desk(&["report", "label:printer", "--json"]).ok().json()["created"], 1);
+
+    // --strict: the first file desk cannot read is an error, and nothing is listed.
+    for args in [
+        vec!["list", "--strict"],
+        vec!["list", "--json", "--strict"],
+        vec!["report", "--strict", "--json"],
+        vec!["report", "printer", "--strict"],
+    ] {
+        let run = env.desk(&args);
+        let message = if args.contains(&"--json") {
+            let error = json_error(&run, 1);
+            assert_eq!(error["kind"], "malformed");
+            assert!(error["hint"].as_str().unwrap().contains("desk doctor"), "{error}");
+            error["message"].as_str().unwrap().to_owned()
+        } else {
+            run.error(1)
+        };
+        let expected = format!("{}: line {line}: malformed marker", path_of(&broken));
+        assert!(message.starts_with(&expected), "{args:?}: {message}");
+    }
+    // Without a malformed ticket, --strict changes nothing.
+    let fixed = env.ticket_file(&broken).replace("<!-- desk:reply BAD -->\nhello\n", "");
+    env.desk_stdin(&["edit", &broken, "-F", "-"], &fixed).ok();
+    assert_eq!(env.desk(&["list", "--json", "--strict"]).ok().json().as_array().unwrap().len(), 2);
+    let run = env.desk(&["report", "--strict", "--json"]).ok();
+    assert_eq!(run.stderr, "", "{run}");
+}

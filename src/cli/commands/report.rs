@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::cli::chart::{self, Glyphs};
 use crate::cli::output::{self, duration, print_json, rfc3339};
+use crate::cli::strict::Strict;
 use crate::cli::{CliError, Ctx, Result};
 use crate::history;
 use crate::model::FieldKind;
@@ -74,6 +75,9 @@ pub struct Args {
     /// Also draw charts: created vs resolved and backlog per day, first-response times.
     #[arg(long)]
     pub chart: bool,
+
+    #[command(flatten)]
+    pub strict: Strict,
 }
 
 /// The values `--by` takes: the query keys of the fields a report can group by.
@@ -153,6 +157,15 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let history = history::load(&store, &tip)?;
     let by_ticket = report::events_by_ticket(&history);
     let selected = if query.terms.is_empty() {
+        if args.strict.strict {
+            // Nothing else reads the ticket files: check them for --strict.
+            store.with_index(&tip, |entries| {
+                entries.iter().try_for_each(|entry| match &entry.summary {
+                    Ok(_) => Ok(()),
+                    Err((line, message)) => args.strict.malformed(&entry.path, *line, message),
+                })
+            })??;
+        }
         None
     } else {
         let me = store.signatures().ok().map(|(a, _)| super::person(&a));
@@ -161,7 +174,13 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         let mut set = HashSet::new();
         store.with_index(&tip, |entries| -> Result<()> {
             for entry in entries {
-                let Ok(s) = &entry.summary else { continue };
+                let s = match &entry.summary {
+                    Ok(s) => s,
+                    Err((line, message)) => {
+                        args.strict.malformed(&entry.path, *line, message)?;
+                        continue;
+                    }
+                };
                 let hit = match query.matches_fields(s, &mctx) {
                     Some(hit) => hit,
                     None => query.matches(&store.load_blob_ticket(entry.blob_id(), &entry.path)?, &mctx),
