@@ -400,3 +400,45 @@ fn a_malformed_ticket_warns_in_every_listing_and_strict_fails() {
     let run = env.desk(&["report", "--strict", "--json"]).ok();
     assert_eq!(run.stderr, "", "{run}");
 }
+
+#[test]
+fn report_names_its_grouping_and_every_duration_is_whole_seconds() {
+    let env = TestEnv::initialised();
+    let jane = ["--requester", "Jane Doe <jane@example.com>"];
+    let mut ids = Vec::new();
+    // First responses of 600 s and 3601 s: the mean, 2100.5 s, is rounded half to even.
+    for (created, replied) in
+        [("2026-11-02T09:00:00Z", "2026-11-02T09:10:00Z"), ("2026-11-03T09:00:00Z", "2026-11-03T10:00:01Z")]
+    {
+        let mut args = vec!["new", "Printer jams", "-b", "x", "-l", "printer"];
+        args.extend(jane);
+        let id = env.desk_at(created, &args).ok().line();
+        env.desk_at(replied, &["reply", &id, "-m", "On it"]).ok();
+        env.desk_at(replied, &["resolve", &id]).ok();
+        ids.push(id);
+    }
+    let window = ["report", "--since", "2026-11-01", "--until", "2026-11-30", "--json"];
+    let r = env.desk(&window).ok().json();
+    assert_eq!(r["by"], Value::Null);
+    assert_eq!(
+        r["first_response"],
+        json!({"count": 2, "mean_seconds": 2100, "median_seconds": 600, "p90_seconds": 3601})
+    );
+    assert!(r["first_response"]["mean_seconds"].is_i64(), "an integer, not 2100.0");
+    assert_eq!(r["resolution"]["mean_seconds"], 2100);
+    let csv = env.desk(&["report", "--since", "2026-11-01", "--until", "2026-11-30", "--csv"]).ok();
+    assert!(csv.stdout.lines().nth(1).unwrap().starts_with("all,,2,2,0,0,2,2100,600,3601,2,2100,"), "{csv}");
+
+    for (by, key) in [
+        ("label", json!("printer")),
+        ("requester", json!("Jane Doe <jane@example.com>")),
+        ("cc", Value::Null),
+    ] {
+        let mut args = window.to_vec();
+        args.extend(["--by", by]);
+        let r = env.desk(&args).ok().json();
+        assert_eq!(r["by"], by);
+        assert_eq!(r["groups"][0]["key"], key, "{by}");
+        assert!(r["groups"][0]["first_response"]["mean_seconds"].is_i64(), "{by}");
+    }
+}

@@ -34,8 +34,9 @@ Definitions:
   first contact   among tickets resolved in the window, those resolved after exactly one public
                   reply from someone other than the requester and never reopened (FCR)
   satisfaction    tickets whose latest rating was given in the window; satisfied: score 4 or 5
-Durations: count, mean, median and p90. Percentiles are nearest-rank (the p-th percentile of n
-values is the value at rank ceil(p/100 * n); the median of an even count is the lower middle).
+Durations: count, mean, median and p90, in whole seconds. Percentiles are nearest-rank (the p-th
+percentile of n values is the value at rank ceil(p/100 * n); the median of an even count is the
+lower middle). The mean is rounded to the nearest second, a half to the even one (2100.5 -> 2100).
 A value with no data is null in JSON, empty in CSV and `-` in the table, never 0.
 
 QUERY limits the report to tickets that match it now (the `desk list` language, e.g.
@@ -196,7 +197,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let by = args.by;
     let report = report::report(&history, &by_ticket, window, &config.workflow.done, by, selected.as_ref());
     if args.json {
-        return print_json(&ReportJson::from(&report));
+        return print_json(&ReportJson::new(&report, args.by));
     }
     let mut out = anstream::stdout().lock();
     if args.csv {
@@ -217,6 +218,8 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
 pub struct ReportJson {
     pub from: String,
     pub until: String,
+    /// What `groups` are grouped by, as `--by` names it; `null` without `--by`.
+    pub by: Option<&'static str>,
     #[serde(flatten)]
     pub metrics: MetricsJson,
     pub groups: Vec<GroupJson>,
@@ -246,7 +249,7 @@ pub struct MetricsJson {
 #[derive(Debug, Serialize)]
 pub struct DurationsJson {
     pub count: usize,
-    pub mean_seconds: Option<f64>,
+    pub mean_seconds: Option<i64>,
     pub median_seconds: Option<i64>,
     pub p90_seconds: Option<i64>,
 }
@@ -294,11 +297,12 @@ impl From<&Metrics> for MetricsJson {
     }
 }
 
-impl From<&Report> for ReportJson {
-    fn from(r: &Report) -> Self {
+impl ReportJson {
+    pub fn new(r: &Report, by: Option<GroupBy>) -> Self {
         ReportJson {
             from: time(r.window.from),
             until: time(r.window.until),
+            by: by.map(by_name),
             metrics: (&r.overall).into(),
             groups: r.groups.iter().map(|(k, m)| GroupJson { key: k.clone(), metrics: m.into() }).collect(),
         }
@@ -353,17 +357,15 @@ fn dur(v: Option<i64>) -> String {
     v.map_or_else(|| "-".to_owned(), duration)
 }
 
-#[allow(clippy::cast_possible_truncation)] // a mean of whole seconds, shown to the second
 fn durations_line(d: &Durations) -> String {
     if d.count == 0 {
         return "-".to_owned();
     }
-    let mean = d.mean_seconds.map(|m| m.round() as i64);
     format!(
         "{} ticket{} · mean {} · median {} · p90 {}",
         d.count,
         if d.count == 1 { "" } else { "s" },
-        dur(mean),
+        dur(d.mean_seconds),
         dur(d.median_seconds),
         dur(d.p90_seconds)
     )
