@@ -691,7 +691,7 @@ _desk() {
             return 0
             ;;
         desk__subcmd__init)
-            opts="-C -h -V --repo --color --help --version"
+            opts="-C -h -V --json --repo --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

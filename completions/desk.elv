@@ -53,6 +53,7 @@ set edit:completion:arg-completer[desk] = {|@words|
             cand -C 'Use the repository at PATH instead of the one around the current directory'
             cand --repo 'Use the repository at PATH instead of the one around the current directory'
             cand --color 'When to use colours'
+            cand --json 'Print `{branch, commit, created}` as JSON instead of the message'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'

@@ -57,6 +57,7 @@ complete -c desk -n "__fish_desk_using_subcommand init" -s C -l repo -d 'Use the
 complete -c desk -n "__fish_desk_using_subcommand init" -l color -d 'When to use colours' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c desk -n "__fish_desk_using_subcommand init" -l json -d 'Print `{branch, commit, created}` as JSON instead of the message'
 complete -c desk -n "__fish_desk_using_subcommand init" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c desk -n "__fish_desk_using_subcommand init" -s V -l version -d 'Print version'
 complete -c desk -n "__fish_desk_using_subcommand demo" -s C -l repo -d 'Use the repository at PATH instead of the one around the current directory' -r -F

@@ -442,3 +442,19 @@ fn report_names_its_grouping_and_every_duration_is_whole_seconds() {
         assert!(r["groups"][0]["first_response"]["mean_seconds"].is_i64(), "{by}");
     }
 }
+
+#[test]
+fn init_takes_json() {
+    let env = TestEnv::new();
+    let run = env.desk(&["init", "--json"]).ok();
+    assert_eq!(run.stderr, "", "{run}");
+    assert_eq!(run.json(), json!({"branch": "desk", "commit": env.desk_head(), "created": true}));
+    let again = env.desk(&["init", "--json"]).ok().json();
+    assert_eq!(again, json!({"branch": "desk", "commit": env.desk_head(), "created": false}));
+    // A clone that has the branch only registers the merge driver.
+    let clone = env.root.join("clone");
+    env.git_in(&env.root, &["clone", "-q", env.repo.to_str().unwrap(), clone.to_str().unwrap()]);
+    let run = env.desk_in(&clone, &["init", "--json"]).ok();
+    assert_eq!(run.json()["created"], false);
+    assert_eq!(env.git_in(&clone, &["config", "merge.desk.driver"]).trim(), "desk merge-driver %O %A %B %P");
+}

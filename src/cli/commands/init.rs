@@ -1,6 +1,9 @@
 //! `desk init`: create the desk branch with its configuration, and register
 //! desk's merge driver so plain git merges tickets as `desk sync` does.
 
+use serde::Serialize;
+
+use crate::cli::output::print_json;
 use crate::cli::{Ctx, Result};
 use crate::store::{Change, Store, Written};
 use crate::workflow::{CONFIG_PATH, Config};
@@ -21,7 +24,30 @@ const DRIVER: &str = "desk merge-driver %O %A %B %P";
 /// `git pull` of the desk branch merge tickets as `desk sync` does. Nothing else
 /// in the repository changes: not HEAD, the index or the working tree.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Print `{branch, commit, created}` as JSON instead of the message.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `desk init --json`. Field names are part of desk's interface (docs/json.md).
+#[derive(Serialize)]
+struct InitJson<'a> {
+    /// The desk branch's name.
+    branch: &'a str,
+    /// The full id of the branch's commit after init.
+    commit: String,
+    /// Whether this run created the helpdesk (false: it was there already).
+    created: bool,
+}
+
+fn print(store: &Store, args: &Args, created: bool) -> Result<()> {
+    if !args.json {
+        return Ok(());
+    }
+    let tip = store.require_tip()?;
+    print_json(&InitJson { branch: store.branch(), commit: tip.commit.to_string(), created })
+}
 
 /// The attributes file with desk's line added, or `None` if it has it.
 fn with_driver_line(current: Option<&[u8]>) -> Option<Vec<u8>> {
@@ -59,17 +85,21 @@ fn complete(store: &Store) -> Result<bool> {
     Ok(store.read_file(tip.tree, CONFIG_PATH)?.is_some() && with_driver_line(attributes.as_deref()).is_none())
 }
 
-pub fn run(ctx: &Ctx, _args: &Args) -> Result<()> {
+pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let store = ctx.store()?;
     // The driver is registered first: a clone that has everything on the
     // branch (even one with the desk branch checked out) only needs this.
     let registered = register_driver(&store)?;
     if complete(&store)? {
-        eprintln!("desk is already initialised on branch '{}'", store.branch());
-        if registered {
-            eprintln!("registered desk's merge driver in the repository's git config (merge.desk.driver)");
+        if !args.json {
+            eprintln!("desk is already initialised on branch '{}'", store.branch());
+            if registered {
+                eprintln!(
+                    "registered desk's merge driver in the repository's git config (merge.desk.driver)"
+                );
+            }
         }
-        return Ok(());
+        return print(&store, args, false);
     }
     let (author, committer) = store.signatures()?;
     let mut created = false;
@@ -97,6 +127,10 @@ pub fn run(ctx: &Ctx, _args: &Args) -> Result<()> {
             if has_config { "desk init: merge tickets with desk's merge driver" } else { "desk init" };
         Ok(Some(Change { summary: summary.into(), files, tickets: Vec::new() }))
     })?;
+    let created = created && matches!(written, Written::Commit(_));
+    if args.json {
+        return print(&store, args, created);
+    }
     match written {
         Written::Commit(_) if created => eprintln!("initialised desk on branch '{}'", store.branch()),
         Written::Commit(_) => {
