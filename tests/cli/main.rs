@@ -23,5 +23,6 @@ mod list;
 mod readers;
 mod readme;
 mod removal;
+mod schema;
 mod sync;
 mod tickets;
