@@ -57,6 +57,7 @@ complete -c desk -n "__fish_desk_using_subcommand init" -s C -l repo -d 'Use the
 complete -c desk -n "__fish_desk_using_subcommand init" -l color -d 'When to use colours' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c desk -n "__fish_desk_using_subcommand init" -l json -d 'Print `{branch, commit, created}` as JSON instead of the message'
 complete -c desk -n "__fish_desk_using_subcommand init" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c desk -n "__fish_desk_using_subcommand init" -s V -l version -d 'Print version'
 complete -c desk -n "__fish_desk_using_subcommand demo" -s C -l repo -d 'Use the repository at PATH instead of the one around the current directory' -r -F
@@ -76,7 +77,7 @@ complete -c desk -n "__fish_desk_using_subcommand new" -s C -l repo -d 'Use the 
 complete -c desk -n "__fish_desk_using_subcommand new" -l color -d 'When to use colours' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c desk -n "__fish_desk_using_subcommand new" -l json -d 'Print the new ticket as JSON instead of its id'
+complete -c desk -n "__fish_desk_using_subcommand new" -l json -d 'Print the new ticket as JSON (as `desk show --json` does) instead of its id'
 complete -c desk -n "__fish_desk_using_subcommand new" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c desk -n "__fish_desk_using_subcommand new" -s V -l version -d 'Print version'
 complete -c desk -n "__fish_desk_using_subcommand list" -s L -l limit -d 'Show at most N tickets' -r
@@ -87,8 +88,10 @@ always\t''
 never\t''"
 complete -c desk -n "__fish_desk_using_subcommand list" -s a -l all -d 'Include done tickets (resolved, closed)'
 complete -c desk -n "__fish_desk_using_subcommand list" -l json -d 'Print a JSON array of tickets'
+complete -c desk -n "__fish_desk_using_subcommand list" -l strict -d 'Fail (exit 1) on a ticket file desk cannot read, instead of leaving it out with a warning'
 complete -c desk -n "__fish_desk_using_subcommand list" -s h -l help -d 'Print help'
 complete -c desk -n "__fish_desk_using_subcommand list" -s V -l version -d 'Print version'
+complete -c desk -n "__fish_desk_using_subcommand show" -l fields -d 'Print only these keys of the JSON object, in this order (implies --json): id, title, status, priority, queue, requester, assignee, cc, labels, created, updated, rating, body, comments, fields' -r
 complete -c desk -n "__fish_desk_using_subcommand show" -s C -l repo -d 'Use the repository at PATH instead of the one around the current directory' -r -F
 complete -c desk -n "__fish_desk_using_subcommand show" -l color -d 'When to use colours' -r -f -a "auto\t''
 always\t''
@@ -103,6 +106,7 @@ complete -c desk -n "__fish_desk_using_subcommand reply" -s C -l repo -d 'Use th
 complete -c desk -n "__fish_desk_using_subcommand reply" -l color -d 'When to use colours' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c desk -n "__fish_desk_using_subcommand reply" -l json -d 'Print the ticket as changed, as `desk show --json` does (also when nothing changed)'
 complete -c desk -n "__fish_desk_using_subcommand reply" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c desk -n "__fish_desk_using_subcommand reply" -s V -l version -d 'Print version'
 complete -c desk -n "__fish_desk_using_subcommand note" -s m -l message -d 'The text, in Markdown; repeat for more paragraphs' -r
@@ -111,6 +115,7 @@ complete -c desk -n "__fish_desk_using_subcommand note" -s C -l repo -d 'Use the
 complete -c desk -n "__fish_desk_using_subcommand note" -l color -d 'When to use colours' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c desk -n "__fish_desk_using_subcommand note" -l json -d 'Print the ticket as changed, as `desk show --json` does (also when nothing changed)'
 complete -c desk -n "__fish_desk_using_subcommand note" -s h -l help -d 'Print help'
 complete -c desk -n "__fish_desk_using_subcommand note" -s V -l version -d 'Print version'
 complete -c desk -n "__fish_desk_using_subcommand assign" -s C -l repo -d 'Use the repository at PATH instead of the one around the current directory' -r -F
@@ -119,42 +124,49 @@ always\t''
 never\t''"
 complete -c desk -n "__fish_desk_using_subcommand assign" -l me -d 'Assign it to yourself (your git user.name and user.email)'
 complete -c desk -n "__fish_desk_using_subcommand assign" -l none -d 'Remove the assignee'
+complete -c desk -n "__fish_desk_using_subcommand assign" -l json -d 'Print the ticket as changed, as `desk show --json` does (also when nothing changed)'
 complete -c desk -n "__fish_desk_using_subcommand assign" -s h -l help -d 'Print help'
 complete -c desk -n "__fish_desk_using_subcommand assign" -s V -l version -d 'Print version'
 complete -c desk -n "__fish_desk_using_subcommand status" -s C -l repo -d 'Use the repository at PATH instead of the one around the current directory' -r -F
 complete -c desk -n "__fish_desk_using_subcommand status" -l color -d 'When to use colours' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c desk -n "__fish_desk_using_subcommand status" -l json -d 'Print the ticket as changed, as `desk show --json` does (also when nothing changed)'
 complete -c desk -n "__fish_desk_using_subcommand status" -s h -l help -d 'Print help'
 complete -c desk -n "__fish_desk_using_subcommand status" -s V -l version -d 'Print version'
 complete -c desk -n "__fish_desk_using_subcommand resolve" -s C -l repo -d 'Use the repository at PATH instead of the one around the current directory' -r -F
 complete -c desk -n "__fish_desk_using_subcommand resolve" -l color -d 'When to use colours' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c desk -n "__fish_desk_using_subcommand resolve" -l json -d 'Print the ticket as changed, as `desk show --json` does (also when nothing changed)'
 complete -c desk -n "__fish_desk_using_subcommand resolve" -s h -l help -d 'Print help'
 complete -c desk -n "__fish_desk_using_subcommand resolve" -s V -l version -d 'Print version'
 complete -c desk -n "__fish_desk_using_subcommand close" -s C -l repo -d 'Use the repository at PATH instead of the one around the current directory' -r -F
 complete -c desk -n "__fish_desk_using_subcommand close" -l color -d 'When to use colours' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c desk -n "__fish_desk_using_subcommand close" -l json -d 'Print the ticket as changed, as `desk show --json` does (also when nothing changed)'
 complete -c desk -n "__fish_desk_using_subcommand close" -s h -l help -d 'Print help'
 complete -c desk -n "__fish_desk_using_subcommand close" -s V -l version -d 'Print version'
 complete -c desk -n "__fish_desk_using_subcommand reopen" -s C -l repo -d 'Use the repository at PATH instead of the one around the current directory' -r -F
 complete -c desk -n "__fish_desk_using_subcommand reopen" -l color -d 'When to use colours' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c desk -n "__fish_desk_using_subcommand reopen" -l json -d 'Print the ticket as changed, as `desk show --json` does (also when nothing changed)'
 complete -c desk -n "__fish_desk_using_subcommand reopen" -s h -l help -d 'Print help'
 complete -c desk -n "__fish_desk_using_subcommand reopen" -s V -l version -d 'Print version'
 complete -c desk -n "__fish_desk_using_subcommand label" -s C -l repo -d 'Use the repository at PATH instead of the one around the current directory' -r -F
 complete -c desk -n "__fish_desk_using_subcommand label" -l color -d 'When to use colours' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c desk -n "__fish_desk_using_subcommand label" -l json -d 'Print the ticket as changed, as `desk show --json` does (also when nothing changed)'
 complete -c desk -n "__fish_desk_using_subcommand label" -s h -l help -d 'Print help'
 complete -c desk -n "__fish_desk_using_subcommand label" -s V -l version -d 'Print version'
 complete -c desk -n "__fish_desk_using_subcommand set" -s C -l repo -d 'Use the repository at PATH instead of the one around the current directory' -r -F
 complete -c desk -n "__fish_desk_using_subcommand set" -l color -d 'When to use colours' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c desk -n "__fish_desk_using_subcommand set" -l json -d 'Print the ticket as changed, as `desk show --json` does (also when nothing changed)'
 complete -c desk -n "__fish_desk_using_subcommand set" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c desk -n "__fish_desk_using_subcommand set" -s V -l version -d 'Print version'
 complete -c desk -n "__fish_desk_using_subcommand edit" -s F -l file -d 'Take the new file from FILE (`-` for standard input) instead of the editor' -r -F
@@ -162,6 +174,7 @@ complete -c desk -n "__fish_desk_using_subcommand edit" -s C -l repo -d 'Use the
 complete -c desk -n "__fish_desk_using_subcommand edit" -l color -d 'When to use colours' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c desk -n "__fish_desk_using_subcommand edit" -l json -d 'Print the ticket as changed, as `desk show --json` does (also when nothing changed)'
 complete -c desk -n "__fish_desk_using_subcommand edit" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c desk -n "__fish_desk_using_subcommand edit" -s V -l version -d 'Print version'
 complete -c desk -n "__fish_desk_using_subcommand doctor" -s C -l repo -d 'Use the repository at PATH instead of the one around the current directory' -r -F
@@ -176,6 +189,7 @@ complete -c desk -n "__fish_desk_using_subcommand rate" -s C -l repo -d 'Use the
 complete -c desk -n "__fish_desk_using_subcommand rate" -l color -d 'When to use colours' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c desk -n "__fish_desk_using_subcommand rate" -l json -d 'Print the ticket as changed, as `desk show --json` does (also when nothing changed)'
 complete -c desk -n "__fish_desk_using_subcommand rate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c desk -n "__fish_desk_using_subcommand rate" -s V -l version -d 'Print version'
 complete -c desk -n "__fish_desk_using_subcommand log" -s C -l repo -d 'Use the repository at PATH instead of the one around the current directory' -r -F
@@ -201,6 +215,7 @@ never\t''"
 complete -c desk -n "__fish_desk_using_subcommand report" -l json -d 'Print one JSON object'
 complete -c desk -n "__fish_desk_using_subcommand report" -l csv -d 'Print CSV: one row for all tickets, then one per group, with a header'
 complete -c desk -n "__fish_desk_using_subcommand report" -l chart -d 'Also draw charts: created vs resolved and backlog per day, first-response times'
+complete -c desk -n "__fish_desk_using_subcommand report" -l strict -d 'Fail (exit 1) on a ticket file desk cannot read, instead of leaving it out with a warning'
 complete -c desk -n "__fish_desk_using_subcommand report" -s h -l help -d 'Print help'
 complete -c desk -n "__fish_desk_using_subcommand report" -s V -l version -d 'Print version'
 complete -c desk -n "__fish_desk_using_subcommand sync" -s C -l repo -d 'Use the repository at PATH instead of the one around the current directory' -r -F

@@ -28,9 +28,9 @@ pub fn run_editor(store: Option<&Store>, path: &Path) -> Result<()> {
         .arg(&editor)
         .arg(path)
         .status()
-        .map_err(|e| CliError::user(format!("could not start the editor '{editor}': {e}")))?;
+        .map_err(|e| CliError::config(format!("could not start the editor '{editor}': {e}")))?;
     if !status.success() {
-        return Err(CliError::user(format!(
+        return Err(CliError::input(format!(
             "the editor '{editor}' exited with {status}; nothing was changed"
         )));
     }

@@ -28,19 +28,19 @@ pub fn given_text(inline: &[String], file: Option<&PathBuf>) -> Result<Option<St
         if path.as_os_str() == "-" {
             std::io::stdin().read_to_string(&mut text).map_err(|e| {
                 if e.kind() == std::io::ErrorKind::InvalidData {
-                    CliError::user("cannot read standard input: it is not UTF-8 text")
+                    CliError::input("cannot read standard input: it is not UTF-8 text")
                         .hint("desk stores text; give it text")
                 } else {
-                    CliError::user(format!("cannot read standard input: {e}"))
+                    CliError::input(format!("cannot read standard input: {e}"))
                 }
             })?;
         } else {
             text = std::fs::read_to_string(path).map_err(|e| {
                 if e.kind() == std::io::ErrorKind::InvalidData {
-                    CliError::user(format!("cannot read {}: it is not UTF-8 text", path.display()))
+                    CliError::input(format!("cannot read {}: it is not UTF-8 text", path.display()))
                         .hint("desk stores text; give it a text file")
                 } else {
-                    CliError::user(format!("cannot read {}: {e}", path.display()))
+                    CliError::input(format!("cannot read {}: {e}", path.display()))
                 }
             })?;
         }
@@ -78,7 +78,7 @@ pub fn required_text(
 /// Refuses binary data: text with a NUL byte in it (`what` names the text).
 pub fn check_not_binary(what: &str, text: &str) -> Result<()> {
     if text.contains('\0') {
-        return Err(CliError::user(format!(
+        return Err(CliError::input(format!(
             "the {what} contains a NUL byte; desk stores text, not binary data"
         ))
         .hint("remove the binary data (a file of another kind belongs elsewhere, linked from the text)"));
@@ -90,7 +90,7 @@ pub fn check_not_binary(what: &str, text: &str) -> Result<()> {
 pub fn check_text(what: &str, text: &str, limits: &Limits) -> Result<()> {
     check_not_binary(what, text)?;
     if text.len() > limits.body_bytes {
-        return Err(CliError::user(format!(
+        return Err(CliError::input(format!(
             "the {what} is {} bytes, over the limit of {} bytes",
             text.len(),
             limits.body_bytes
@@ -106,7 +106,7 @@ pub fn check_title(title: &str, limits: &Limits) -> Result<()> {
     check_line("title", title)?;
     let chars = title.chars().count();
     if chars > limits.title_chars {
-        return Err(CliError::user(format!(
+        return Err(CliError::input(format!(
             "the title is {chars} characters, over the limit of {} characters",
             limits.title_chars
         ))

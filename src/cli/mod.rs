@@ -14,10 +14,12 @@ pub mod chart;
 pub mod commands;
 pub mod editor;
 pub mod error;
+pub mod fields;
 pub mod input;
 pub mod markdown;
 pub mod output;
 pub mod query_args;
+pub mod strict;
 pub mod ticket_ref;
 
 use std::io::{IsTerminal, Write as _};
@@ -47,6 +49,9 @@ Exit status:
   3  a check found problems (desk doctor)
   4  the change was committed, but its output could not be written (closed or full
      standard output); stderr says what was written: do not run the command again
+
+With --json an error is one line of JSON on stderr, {error: {kind, message, hint, causes}};
+docs/json.md describes the kinds and every command's JSON output.
 
 Environment:
   GIT_AUTHOR_NAME, GIT_AUTHOR_EMAIL, GIT_AUTHOR_DATE (and GIT_COMMITTER_*) are honoured as git
@@ -160,10 +165,10 @@ fn run(cli: Cli) -> Result<()> {
         Command::Reply(a) => c::reply::run_reply(&ctx, &a),
         Command::Note(a) => c::reply::run_note(&ctx, &a),
         Command::Assign(a) => c::assign::run(&ctx, &a),
-        Command::Status(a) => c::status::run(&ctx, &a.id, &a.status),
-        Command::Resolve(a) => c::status::run_done(&ctx, &a.id, c::status::Shortcut::Resolve),
-        Command::Close(a) => c::status::run_done(&ctx, &a.id, c::status::Shortcut::Close),
-        Command::Reopen(a) => c::status::run_done(&ctx, &a.id, c::status::Shortcut::Reopen),
+        Command::Status(a) => c::status::run(&ctx, &a),
+        Command::Resolve(a) => c::status::run_done(&ctx, &a, c::status::Shortcut::Resolve),
+        Command::Close(a) => c::status::run_done(&ctx, &a, c::status::Shortcut::Close),
+        Command::Reopen(a) => c::status::run_done(&ctx, &a, c::status::Shortcut::Reopen),
         Command::Label(a) => c::label::run(&ctx, &a),
         Command::Set(a) => c::set::run(&ctx, &a),
         Command::Edit(a) => c::edit::run(&ctx, &a),
@@ -190,21 +195,54 @@ fn report(err: &CliError) {
     }
 }
 
+/// Prints an error as the JSON object of docs/json.md, on one line of stderr.
+fn report_json(err: &CliError) {
+    if let Some(object) = err.json() {
+        let line = serde_json::to_string(&object).unwrap_or_else(|e| {
+            format!(r#"{{"error":{{"kind":"internal","message":"{e}","hint":null,"causes":[]}}}}"#)
+        });
+        let _ = writeln!(std::io::stderr().lock(), "{line}");
+    }
+}
+
+/// Whether the command line asks for JSON (`--json`, `--ndjson`, `--fields`
+/// before any `--`): errors are then reported as a JSON object, also those
+/// clap finds in the command line itself.
+pub fn wants_json(args: &[std::ffi::OsString]) -> bool {
+    args.iter()
+        .skip(1)
+        .take_while(|a| *a != "--")
+        .filter_map(|a| a.to_str())
+        .any(|a| matches!(a, "--json" | "--ndjson" | "--fields") || a.starts_with("--fields="))
+}
+
 /// Runs desk with the process's arguments and returns the exit code.
 pub fn main() -> i32 {
     let args = query_args::protect_negated_terms(Cli::command(), std::env::args_os().collect());
+    let json = wants_json(&args);
     let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
         Err(e) => {
             let e = query_args::explain_unknown_option(e, Cli::command(), &args);
-            let _ = e.print();
-            return if e.use_stderr() { error::EXIT_USAGE } else { error::EXIT_OK };
+            if !e.use_stderr() {
+                // --help and --version.
+                let _ = e.print();
+                return error::EXIT_OK;
+            }
+            if json {
+                report_json(&error::from_clap(&e));
+            } else {
+                let _ = e.print();
+            }
+            return error::EXIT_USAGE;
         }
     };
     match run(cli) {
         Ok(()) => error::EXIT_OK,
         Err(err) => {
-            if !matches!(err.kind, error::Kind::ClosedPipe | error::Kind::Problems) {
+            if json {
+                report_json(&err);
+            } else if err.kind.name().is_some() {
                 report(&err);
             }
             err.exit_code()

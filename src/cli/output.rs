@@ -9,7 +9,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 
 use super::Result;
-use crate::model::{Comment, FIELDS, Ticket, Val, display_name};
+use crate::model::{Comment, Ticket, Val, display_name};
 use crate::workflow::Config;
 
 pub const BOLD: Style = Style::new().bold();
@@ -266,8 +266,9 @@ pub fn field_json(value: Val<'_>) -> serde_json::Value {
 }
 
 /// A ticket as `--json` shows it: every field of the field table under its JSON
-/// name, in table order, then `body`, `comments` and the custom `fields`. Field
-/// names are part of desk's interface (docs/json.md).
+/// name, in table order, then `body`, `comments` and the custom `fields` (the
+/// keys of [`super::fields::Key`]). Field names are part of desk's interface
+/// (docs/json.md).
 #[derive(Debug)]
 pub struct TicketJson<'a>(pub &'a Ticket);
 
@@ -279,17 +280,7 @@ impl<'a> From<&'a Ticket> for TicketJson<'a> {
 
 impl Serialize for TicketJson<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let t = self.0;
-        let mut map = s.serialize_map(Some(FIELDS.len() + 3))?;
-        for def in FIELDS {
-            map.serialize_entry(def.json, &field_json(def.get(t)))?;
-        }
-        map.serialize_entry("body", &t.description)?;
-        let comments: Vec<CommentJson> = t.comments.iter().map(CommentJson::from).collect();
-        map.serialize_entry("comments", &comments)?;
-        map.serialize_entry("fields", &serde_json::to_value(&t.fields).unwrap_or(serde_json::Value::Null))?;
-        map.end()
+        super::fields::serialize_ticket(self.0, s)
     }
 }
 

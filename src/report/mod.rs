@@ -20,6 +20,8 @@
 //!
 //! Percentiles are nearest-rank: the p-th percentile of n sorted values is the
 //! value at rank ⌈p/100 · n⌉, so the median of an even count is the lower middle.
+//! Every duration is a whole number of seconds: the mean is the exact sum
+//! divided by the count, rounded to the nearest second, halves to even.
 
 #[cfg(test)]
 mod tests;
@@ -60,12 +62,13 @@ impl GroupBy {
     }
 }
 
-/// Count, mean, median and 90th percentile of durations in seconds; the
-/// values are `None` when there is nothing to measure.
-#[derive(Clone, Debug, PartialEq)]
+/// Count, mean, median and 90th percentile of durations, in whole seconds;
+/// the values are `None` when there is nothing to measure.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Durations {
     pub count: usize,
-    pub mean_seconds: Option<f64>,
+    /// The mean, rounded to the nearest second, halves to even ([`mean_seconds`]).
+    pub mean_seconds: Option<i64>,
     pub median_seconds: Option<i64>,
     pub p90_seconds: Option<i64>,
 }
@@ -75,16 +78,31 @@ impl Durations {
     pub fn of(values: &[i64]) -> Durations {
         let mut sorted = values.to_vec();
         sorted.sort_unstable();
-        let n = sorted.len();
-        #[allow(clippy::cast_precision_loss)] // counts and sums of seconds stay far below 2^52
-        let mean = (n > 0).then(|| sorted.iter().map(|&v| v as f64).sum::<f64>() / n as f64);
         Durations {
-            count: n,
-            mean_seconds: mean,
+            count: sorted.len(),
+            mean_seconds: mean_seconds(&sorted),
             median_seconds: percentile(&sorted, 50),
             p90_seconds: percentile(&sorted, 90),
         }
     }
+}
+
+/// The mean of whole seconds as whole seconds: the exact quotient of the sum
+/// by the count, rounded to the nearest integer, and a quotient exactly
+/// halfway between two integers rounded to the even one (round half to even,
+/// as Python's `round()` does). Computed in integers, so no floating-point
+/// error creeps in; `None` for no values.
+pub fn mean_seconds(values: &[i64]) -> Option<i64> {
+    let n = i128::try_from(values.len()).ok().filter(|&n| n > 0)?;
+    let sum: i128 = values.iter().map(|&v| i128::from(v)).sum();
+    let (quotient, remainder) = (sum.div_euclid(n), sum.rem_euclid(n));
+    let rounded = match (2 * remainder).cmp(&n) {
+        std::cmp::Ordering::Less => quotient,
+        std::cmp::Ordering::Greater => quotient + 1,
+        std::cmp::Ordering::Equal => quotient + quotient.rem_euclid(2),
+    };
+    // The mean lies between the smallest and the largest value, so it fits.
+    Some(i64::try_from(rounded).expect("a mean lies within its values"))
 }
 
 /// The nearest-rank `p`-th percentile of sorted values.

@@ -113,8 +113,30 @@ fn percentiles_are_nearest_rank() {
     let d = Durations::of(&[30, 10, 20]);
     assert_eq!(
         d,
-        Durations { count: 3, mean_seconds: Some(20.0), median_seconds: Some(20), p90_seconds: Some(30) }
+        Durations { count: 3, mean_seconds: Some(20), median_seconds: Some(20), p90_seconds: Some(30) }
     );
+}
+
+#[test]
+fn means_are_whole_seconds_rounded_half_to_even() {
+    assert_eq!(mean_seconds(&[]), None);
+    assert_eq!(mean_seconds(&[7]), Some(7));
+    // 1.5 → 2 and 2.5 → 2: halves go to the even second.
+    assert_eq!(mean_seconds(&[1, 2]), Some(2));
+    assert_eq!(mean_seconds(&[2, 3]), Some(2));
+    assert_eq!(mean_seconds(&[3, 4]), Some(4));
+    // Not a half: to the nearest.
+    assert_eq!(mean_seconds(&[1, 1, 2]), Some(1));
+    assert_eq!(mean_seconds(&[1, 2, 2]), Some(2));
+    // Negative durations (a clock set wrong) round the same way.
+    assert_eq!(mean_seconds(&[-1, -2]), Some(-2));
+    assert_eq!(mean_seconds(&[-2, -3]), Some(-2));
+    assert_eq!(mean_seconds(&[-1, -1, -2]), Some(-1));
+    // Exact beyond floating point: (2^53 + 1) / 1 and sums past i64.
+    assert_eq!(mean_seconds(&[9_007_199_254_740_993]), Some(9_007_199_254_740_993));
+    assert_eq!(mean_seconds(&[i64::MAX, i64::MAX]), Some(i64::MAX));
+    assert_eq!(Durations::of(&[600, 3600, 1801]).mean_seconds, Some(2000));
+    assert_eq!(Durations::of(&[600, 3601]).mean_seconds, Some(2100));
 }
 
 #[test]
@@ -144,7 +166,7 @@ fn every_kpi_has_its_exact_value() {
         m.first_response,
         Durations {
             count: 3,
-            mean_seconds: Some(6600.0),
+            mean_seconds: Some(6600),
             median_seconds: Some(3600),
             p90_seconds: Some(14_400)
         }
@@ -154,7 +176,7 @@ fn every_kpi_has_its_exact_value() {
         m.resolution,
         Durations {
             count: 4,
-            mean_seconds: Some(310_500.0),
+            mean_seconds: Some(310_500),
             median_seconds: Some(21_600),
             p90_seconds: Some(1_036_800)
         }

@@ -14,7 +14,7 @@ use super::{Store, StoreError, TICKETS_DIR, Tip};
 use crate::model::{self, FIELDS, Field, FieldSource, Ticket, Val};
 
 const FILE_NAME: &str = "list-index";
-const VERSION: u32 = 3;
+const VERSION: u32 = 4;
 
 /// One field's value in the index. Text borrows the index file's bytes.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -114,7 +114,8 @@ fn summarise(repo: &Repository, path: String, blob: Oid) -> Result<IndexEntry<'s
     let content = repo.find_blob(blob)?;
     let summary = match std::str::from_utf8(content.content()) {
         Err(_) => Err((1, Cow::Borrowed("the file is not valid UTF-8"))),
-        Ok(text) => match model::parse_front_matter_only(text) {
+        // The whole file: a ticket is listed only if desk can read all of it.
+        Ok(text) => match model::parse_ticket(text) {
             Err(e) => Err((e.line, Cow::Owned(e.message))),
             Ok(t) => match super::check_path(&t, text, &path) {
                 Ok(()) => Ok(Summary::of(&t)),

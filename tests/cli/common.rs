@@ -55,11 +55,19 @@ impl Run {
     }
 
     /// Asserts a failure reported the desk way: exit `code`, empty stdout, and
-    /// on stderr one `error: …` line followed only by `hint:`/`caused by:` lines.
-    /// Returns the error line without its `error: ` prefix.
+    /// on stderr one `error: …` line followed only by `hint:`/`caused by:` lines
+    /// — or, with `--json`, the one-line JSON error object (docs/json.md).
+    /// Returns the error line without its `error: ` prefix (the object's message).
     #[track_caller]
     pub fn error(self, code: i32) -> String {
         let run = self.fails(code);
+        if run.stderr.starts_with('{') {
+            assert_eq!(run.stderr.lines().count(), 1, "one line of JSON:\n{run}");
+            let object: serde_json::Value = serde_json::from_str(&run.stderr)
+                .unwrap_or_else(|e| panic!("stderr is not a JSON object ({e}):\n{run}"));
+            let message = object["error"]["message"].as_str();
+            return message.unwrap_or_else(|| panic!("no error message:\n{run}")).to_owned();
+        }
         let mut lines = run.stderr.lines();
         let first = lines.next().unwrap_or_default();
         let message = first.strip_prefix("error: ").unwrap_or_else(|| panic!("no `error: ` line:\n{run}"));
@@ -275,7 +283,12 @@ impl TestEnv {
 
     /// Runs git in the repository with `input` on stdin; panics on failure.
     pub fn git_stdin(&self, args: &[&str], input: &str) -> String {
-        let mut cmd = self.base_command(Path::new("git"), &self.repo);
+        self.git_stdin_in(&self.repo, args, input)
+    }
+
+    /// Runs git in `dir` with `input` on stdin; returns stdout.
+    pub fn git_stdin_in(&self, dir: &Path, args: &[&str], input: &str) -> String {
+        let mut cmd = self.base_command(Path::new("git"), dir);
         cmd.args(args);
         let out = run(cmd, Some(input));
         assert_eq!(out.code, 0, "git {args:?} failed:\n{out}");

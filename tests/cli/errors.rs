@@ -26,7 +26,6 @@ fn outside_a_repository_or_before_init() {
     // In a repository without `desk init`, every command says to run it.
     for args in [
         vec!["list"],
-        vec!["list", "--json"],
         vec!["show", "abcdef"],
         vec!["new", "Title", "-b", "x"],
         vec!["reply", "abcdef", "-m", "x"],

@@ -98,16 +98,17 @@ fn report_gives_the_exact_kpis_of_every_definition() {
     // A: 1h (the note and Jane's own reply are no response); B: 10m.
     assert_eq!(
         r["first_response"],
-        json!({"count": 2, "mean_seconds": 2100.0, "median_seconds": 600, "p90_seconds": 3600})
+        json!({"count": 2, "mean_seconds": 2100, "median_seconds": 600, "p90_seconds": 3600})
     );
     // A: 2h; B: 2 days, to the hand-made close.
     assert_eq!(
         r["resolution"],
-        json!({"count": 2, "mean_seconds": 90000.0, "median_seconds": 7200, "p90_seconds": 172_800})
+        json!({"count": 2, "mean_seconds": 90000, "median_seconds": 7200, "p90_seconds": 172_800})
     );
     assert_eq!(r["fcr"], json!({"resolved": 2, "first_contact": 1, "rate": 0.5}));
     assert_eq!(r["csat"], json!({"responses": 2, "satisfied": 1, "rate": 0.5, "mean_score": 3.5}));
     assert_eq!(r["groups"], json!([]));
+    assert_eq!(r["by"], json!(null));
 }
 
 #[test]
@@ -147,6 +148,7 @@ fn groups_queries_and_csv() {
     let mut by = NOVEMBER.to_vec();
     by.extend(["--by", "assignee"]);
     let r = env.desk(&by).ok().json();
+    assert_eq!(r["by"], "assignee");
     let keys: Vec<&serde_json::Value> = r["groups"].as_array().unwrap().iter().map(|g| &g["key"]).collect();
     assert_eq!(keys, vec![&json!("Bob Agent <bob@example.com>"), &json!(null)]);
     assert_eq!(r["groups"][0]["backlog"], 1);

@@ -409,9 +409,12 @@ fn sync_and_demo_say_what_they_wrote_when_their_output_is_lost() {
     let run = shell(&env, "desk sync --json | (exec 0<&-; sleep .2); exit ${PIPESTATUS[0]}");
     assert_eq!(run.code, 4, "{run}");
     let head = env.desk_head();
+    // With --json the error is the JSON error object.
+    let error: serde_json::Value = serde_json::from_str(run.stderr.trim()).expect("one JSON line");
+    assert_eq!(error["error"]["kind"], "output_lost", "{run}");
     assert!(
-        run.stderr.starts_with(&format!(
-            "error: synced 'desk' with origin (up-to-date, pushed; the branch is at {}), but its output could not be written",
+        error["error"]["message"].as_str().unwrap().starts_with(&format!(
+            "synced 'desk' with origin (up-to-date, pushed; the branch is at {}), but its output could not be written",
             &head[..7]
         )),
         "{run}"

@@ -1,6 +1,6 @@
 //! `desk assign`: say who works on a ticket.
 
-use super::{confirm, given_person, person, update_ticket};
+use super::{ChangeOutput, confirm, given_person, person, update_ticket};
 use crate::cli::input::check_line;
 use crate::cli::ticket_ref::TicketRef;
 use crate::cli::{Ctx, Result};
@@ -31,6 +31,8 @@ pub struct Args {
     /// Remove the assignee.
     #[arg(long, conflicts_with = "me")]
     pub none: bool,
+    #[command(flatten)]
+    pub output: ChangeOutput,
 }
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
@@ -54,6 +56,5 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         Some(a) => format!("assigned to {a}"),
         None => "unassigned".to_owned(),
     };
-    confirm(&updated, &done, &format!("already {done}"));
-    Ok(())
+    confirm(&updated, args.output, &done, &format!("already {done}"))
 }

@@ -114,7 +114,7 @@ fn target_dir(path: Option<&PathBuf>) -> Result<PathBuf> {
         Some(p) => {
             let empty = std::fs::read_dir(p).map_or(true, |mut d| d.next().is_none());
             if !empty {
-                return Err(CliError::user(format!("{} exists and is not empty", p.display()))
+                return Err(CliError::conflict(format!("{} exists and is not empty", p.display()))
                     .hint("name a new directory, or leave PATH out to use a temporary one"));
             }
             std::fs::create_dir_all(p)?;

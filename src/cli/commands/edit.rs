@@ -2,8 +2,10 @@
 
 use std::path::PathBuf;
 
-use super::{person, short_id, signature_time};
+use super::{ChangeOutput, person, short_id, signature_time};
+use crate::cli::error::Kind;
 use crate::cli::input::{check_not_binary, check_text, check_title};
+use crate::cli::output::{TicketJson, print_json};
 use crate::cli::ticket_ref::TicketRef;
 use crate::cli::{CliError, Ctx, Result, editor};
 use crate::model::Ticket;
@@ -28,6 +30,9 @@ pub struct Args {
     /// Take the new file from FILE (`-` for standard input) instead of the editor.
     #[arg(short = 'F', long = "file", value_name = "FILE")]
     pub file: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub output: ChangeOutput,
 }
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
@@ -43,7 +48,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
             s
         }
         Some(f) => std::fs::read_to_string(f)
-            .map_err(|e| CliError::user(format!("cannot read {}: {e}", f.display())))?,
+            .map_err(|e| CliError::input(format!("cannot read {}: {e}", f.display())))?,
         None => {
             if !ctx.interactive() {
                 return Err(CliError::usage("no terminal to edit on; pass the new file with -F FILE"));
@@ -53,6 +58,9 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     };
     let short = short_id(&store, &tip, &id);
     if edited == original {
+        if args.output.json {
+            return print_json(&TicketJson(&store.load_ticket(&tip, &id)?));
+        }
         say!("{short}: no changes");
         return Ok(());
     }
@@ -60,7 +68,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         let dir = store.cache_dir();
         let kept = dir.join(format!("edit-{id}.md"));
         let saved = std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&kept, &edited));
-        let err = CliError::user(format!("the edited ticket is not valid: {problem}"));
+        let err = CliError::malformed(format!("the edited ticket is not valid: {problem}"));
         match saved {
             Ok(()) => err.hint(format!(
                 "your text is kept in {}; fix it there and run `desk edit {short} -F {}`",
@@ -92,10 +100,14 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     store.write(&author, &committer, |tip| -> Result<Option<Change>> {
         let Some(tip) = tip else { return Err(StoreError::NotInitialised(store.branch().to_owned()).into()) };
         if store.ticket_text(tip, &id)? != original {
-            return Err(keep("someone changed the ticket while you were editing".into()));
+            let raced = keep("someone changed the ticket while you were editing".into());
+            return Err(CliError { kind: Kind::Conflict, ..raced });
         }
         Ok(Some(Change::ticket("edit", &ticket)?))
     })?;
+    if args.output.json {
+        return print_json(&TicketJson(&ticket));
+    }
     say!("{short}: edited");
     Ok(())
 }

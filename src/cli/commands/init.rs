@@ -1,6 +1,9 @@
 //! `desk init`: create the desk branch with its configuration, and register
 //! desk's merge driver so plain git merges tickets as `desk sync` does.
 
+use serde::Serialize;
+
+use crate::cli::output::print_json;
 use crate::cli::{CliError, Ctx, Result};
 use crate::store::{Change, Store, Written};
 use crate::workflow::{CONFIG_PATH, Config};
@@ -22,7 +25,30 @@ const DRIVER: &str = "desk merge-driver %O %A %B %P";
 /// `git pull` of the desk branch merge tickets as `desk sync` does. Nothing else
 /// in the repository changes: not HEAD, the index or the working tree.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Print `{branch, commit, created}` as JSON instead of the message.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `desk init --json`. Field names are part of desk's interface (docs/json.md).
+#[derive(Serialize)]
+struct InitJson<'a> {
+    /// The desk branch's name.
+    branch: &'a str,
+    /// The full id of the branch's commit after init.
+    commit: String,
+    /// Whether this run created the helpdesk (false: it was there already).
+    created: bool,
+}
+
+fn print(store: &Store, args: &Args, created: bool) -> Result<()> {
+    if !args.json {
+        return Ok(());
+    }
+    let tip = store.require_tip()?;
+    print_json(&InitJson { branch: store.branch(), commit: tip.commit.to_string(), created })
+}
 
 /// The attributes file with desk's line added, or `None` if it has it.
 fn with_driver_line(current: Option<&[u8]>) -> Option<Vec<u8>> {
@@ -69,22 +95,26 @@ fn check_not_foreign(store: &Store) -> Result<()> {
         let remote = store.remote_tracking_ref();
         format!("branch '{}'", remote.strip_prefix("refs/remotes/").unwrap_or(&remote))
     };
-    Err(CliError::user(format!("{branch} already exists and is not a helpdesk (it has no {CONFIG_PATH})"))
-        .hint("keep the helpdesk on another branch: `git config desk.branch helpdesk`, then `desk init`"))
+    Err(CliError::conflict(format!(
+        "{branch} already exists and is not a helpdesk (it has no {CONFIG_PATH})"
+    ))
+    .hint("keep the helpdesk on another branch: `git config desk.branch helpdesk`, then `desk init`"))
 }
 
-pub fn run(ctx: &Ctx, _args: &Args) -> Result<()> {
+pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let store = ctx.store()?;
     check_not_foreign(&store)?;
     // The driver is registered first: a clone that has everything on the
     // branch (even one with the desk branch checked out) only needs this.
     let registered = register_driver(&store)?;
     if complete(&store)? {
-        say!("desk is already initialised on branch '{}'", store.branch());
-        if registered {
-            say!("registered desk's merge driver in the repository's git config (merge.desk.driver)");
+        if !args.json {
+            say!("desk is already initialised on branch '{}'", store.branch());
+            if registered {
+                say!("registered desk's merge driver in the repository's git config (merge.desk.driver)");
+            }
         }
-        return Ok(());
+        return print(&store, args, false);
     }
     let (author, committer) = store.signatures()?;
     let mut created = false;
@@ -112,6 +142,10 @@ pub fn run(ctx: &Ctx, _args: &Args) -> Result<()> {
             if has_config { "desk init: merge tickets with desk's merge driver" } else { "desk init" };
         Ok(Some(Change { summary: summary.into(), files, tickets: Vec::new() }))
     })?;
+    let created = created && matches!(written, Written::Commit(_));
+    if args.json {
+        return print(&store, args, created);
+    }
     match written {
         Written::Commit(_) if created => say!("initialised desk on branch '{}'", store.branch()),
         Written::Commit(_) => {

@@ -1,6 +1,6 @@
 //! `desk label`: add and remove labels.
 
-use super::{confirm, update_ticket};
+use super::{ChangeOutput, confirm, update_ticket};
 use crate::cli::input::check_label;
 use crate::cli::ticket_ref::TicketRef;
 use crate::cli::{CliError, Ctx, Result};
@@ -14,12 +14,17 @@ pub struct Args {
     /// `+name` or `name` adds a label, `-name` removes one.
     #[arg(value_name = "[+|-]LABEL", required = true, allow_hyphen_values = true, num_args = 1..)]
     pub changes: Vec<String>,
+    #[command(flatten)]
+    pub output: ChangeOutput,
 }
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let mut add = Vec::new();
     let mut remove = Vec::new();
-    for change in &args.changes {
+    // Changes may start with `-`, so clap reads a `--json` after one as one more
+    // change; no label can be named `--json`, so it is the flag.
+    let output = ChangeOutput { json: args.output.json || args.changes.iter().any(|c| c == "--json") };
+    for change in args.changes.iter().filter(|c| *c != "--json") {
         if let Some(l) = change.strip_prefix('-') {
             check_label(l)?;
             remove.push(l.to_owned());
@@ -45,6 +50,5 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     })?;
     let labels =
         if updated.ticket.labels.is_empty() { "none".to_owned() } else { updated.ticket.labels.join(", ") };
-    confirm(&updated, &format!("labels {labels}"), &format!("labels already {labels}"));
-    Ok(())
+    confirm(&updated, output, &format!("labels {labels}"), &format!("labels already {labels}"))
 }

@@ -5,6 +5,7 @@ use std::cmp::Ordering;
 use anstyle::Style;
 
 use crate::cli::output::{self, TicketJson, print_json};
+use crate::cli::strict::Strict;
 use crate::cli::{CliError, Ctx, Result};
 use crate::model::field::{self, Domain, FIELDS, Field, FieldKind, FieldSource, SortOrder, Val};
 use crate::model::{self, Ticket};
@@ -57,6 +58,9 @@ pub struct Args {
     /// Sort by FIELD (see below).
     #[arg(long, value_name = "FIELD", default_value = "priority", allow_hyphen_values = true)]
     pub sort: String,
+
+    #[command(flatten)]
+    pub strict: Strict,
 }
 
 /// The field to sort by and whether to reverse its order.
@@ -159,7 +163,7 @@ fn print_list(ctx: &Ctx, store: &Store, tip: &Tip, query: &Query, sort: Sort, ar
             let summary = match &entry.summary {
                 Ok(s) => s,
                 Err((line, message)) => {
-                    say!("warning: {}: line {line}: {message}", entry.path);
+                    args.strict.malformed(&entry.path, *line, message)?;
                     continue;
                 }
             };
@@ -248,7 +252,14 @@ fn prefix_lengths(entries: &[IndexEntry<'_>]) -> Vec<usize> {
 /// Prints the default queue (open tickets, most urgent first) of `store`.
 pub fn print_queue(ctx: &Ctx, store: &Store) -> Result<()> {
     let tip = store.require_tip()?;
-    let args = Args { query: Vec::new(), all: false, json: false, limit: None, sort: "priority".into() };
+    let args = Args {
+        query: Vec::new(),
+        all: false,
+        json: false,
+        limit: None,
+        sort: "priority".into(),
+        strict: Strict::default(),
+    };
     let query = Query::parse(&["is:open"])?;
     print_list(ctx, store, &tip, &query, Sort { field: Field::Priority, reverse: false }, &args)
 }

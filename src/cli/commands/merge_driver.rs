@@ -27,9 +27,9 @@ pub struct Args {
 }
 
 fn read(path: &PathBuf) -> Result<String> {
-    let bytes =
-        std::fs::read(path).map_err(|e| CliError::user(format!("cannot read {}: {e}", path.display())))?;
-    String::from_utf8(bytes).map_err(|_| CliError::user(format!("{} is not UTF-8 text", path.display())))
+    let bytes = std::fs::read(path)
+        .map_err(|e| CliError::internal(format!("cannot read {}: {e}", path.display())))?;
+    String::from_utf8(bytes).map_err(|_| CliError::internal(format!("{} is not UTF-8 text", path.display())))
 }
 
 pub fn run(args: &Args) -> Result<()> {
@@ -37,7 +37,7 @@ pub fn run(args: &Args) -> Result<()> {
     let (base, ours, theirs) = (read(&args.base)?, read(&args.ours)?, read(&args.theirs)?);
     let write = |text: &str| {
         std::fs::write(&args.ours, text)
-            .map_err(|e| CliError::user(format!("cannot write {}: {e}", args.ours.display())))
+            .map_err(|e| CliError::internal(format!("cannot write {}: {e}", args.ours.display())))
     };
     // An empty base: the file was added on both sides.
     let base_ticket = if base.is_empty() { Some(None) } else { parse_ticket(&base).ok().map(Some) };
@@ -58,7 +58,7 @@ pub fn run(args: &Args) -> Result<()> {
         TextMerge::Conflict { marked } => {
             write(&marked)?;
             say!("desk: {name}: both sides changed the same lines; left with conflict markers");
-            Err(CliError::user(format!("merge conflict in {name}")))
+            Err(CliError::conflict(format!("merge conflict in {name}")))
         }
     }
 }

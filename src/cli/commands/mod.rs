@@ -94,8 +94,21 @@ pub fn update_ticket(
     Ok(Updated { id, short, written, ticket })
 }
 
-/// Prints the confirmation of a change on stderr: `k3x9q2: assigned to Bob`.
-pub fn confirm(updated: &Updated, done: &str, unchanged: &str) {
+/// `--json` of the commands that change a ticket.
+#[derive(Clone, Copy, Debug, Default, clap::Args)]
+pub struct ChangeOutput {
+    /// Print the ticket as changed, as `desk show --json` does (also when nothing changed).
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Reports a change: with `--json` the ticket as it now is on stdout (the
+/// object `desk show --json` prints, whether or not anything changed);
+/// otherwise a confirmation on stderr: `k3x9q2: assigned to Bob`.
+pub fn confirm(updated: &Updated, output: ChangeOutput, done: &str, unchanged: &str) -> Result<()> {
+    if output.json {
+        return super::output::print_json(&super::output::TicketJson(&updated.ticket));
+    }
     let id = super::output::ID;
     match updated.written {
         Written::Commit(_) => say!("{id}{}{id:#}: {done}", updated.short),
@@ -103,4 +116,5 @@ pub fn confirm(updated: &Updated, done: &str, unchanged: &str) {
             say!("{id}{}{id:#}: {unchanged}; nothing to commit", updated.short);
         }
     }
+    Ok(())
 }

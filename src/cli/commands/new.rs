@@ -52,7 +52,7 @@ pub struct Args {
     #[arg(short = 'l', long = "label", value_name = "LABEL")]
     pub labels: Vec<String>,
 
-    /// Print the new ticket as JSON instead of its id.
+    /// Print the new ticket as JSON (as `desk show --json` does) instead of its id.
     #[arg(long)]
     pub json: bool,
 }
@@ -84,7 +84,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         None if ctx.interactive() => Input::<String>::new()
             .with_prompt("Title")
             .interact_text()
-            .map_err(|e| CliError::user(format!("no title entered: {e}")))?,
+            .map_err(|e| CliError::input(format!("no title entered: {e}")))?,
         None => return Err(CliError::usage("missing ticket title; pass it as the first argument")),
     };
     let title = title.trim().to_owned();

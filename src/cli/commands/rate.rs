@@ -1,6 +1,6 @@
 //! `desk rate`: record how satisfied the requester is.
 
-use super::{confirm, signature_time, update_ticket};
+use super::{ChangeOutput, confirm, signature_time, update_ticket};
 use crate::cli::input::check_line;
 use crate::cli::ticket_ref::TicketRef;
 use crate::cli::{Ctx, Result};
@@ -23,6 +23,8 @@ pub struct Args {
     /// What the requester said.
     #[arg(short = 'm', long = "message", value_name = "COMMENT")]
     pub comment: Option<String>,
+    #[command(flatten)]
+    pub output: ChangeOutput,
 }
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
@@ -37,6 +39,10 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         ticket.rating = Some(rating);
         Ok(changed)
     })?;
-    confirm(&updated, &format!("rated {}/5", args.score), &format!("already rated {}/5", args.score));
-    Ok(())
+    confirm(
+        &updated,
+        args.output,
+        &format!("rated {}/5", args.score),
+        &format!("already rated {}/5", args.score),
+    )
 }

@@ -1,6 +1,6 @@
 //! `desk reply` and `desk note`: add to a ticket's conversation.
 
-use super::{confirm, person, signature_time, update_ticket};
+use super::{ChangeOutput, confirm, person, signature_time, update_ticket};
 use crate::cli::input::{MessageArgs, check_text, given_text, required_text};
 use crate::cli::ticket_ref::TicketRef;
 use crate::cli::{CliError, Ctx, Result};
@@ -22,6 +22,8 @@ pub struct ReplyArgs {
     /// Also set the ticket's status, e.g. `pending` or `resolved`.
     #[arg(long, value_name = "STATUS")]
     pub status: Option<String>,
+    #[command(flatten)]
+    pub output: ChangeOutput,
 }
 
 /// Add an internal note (seen by agents only, never by the requester).
@@ -32,6 +34,8 @@ pub struct NoteArgs {
 
     #[command(flatten)]
     pub text: MessageArgs,
+    #[command(flatten)]
+    pub output: ChangeOutput,
 }
 
 fn add(
@@ -40,6 +44,7 @@ fn add(
     text: &MessageArgs,
     visibility: Visibility,
     status: Option<&str>,
+    output: ChangeOutput,
 ) -> Result<()> {
     let store = ctx.store()?;
     let tip = store.require_tip()?;
@@ -81,14 +86,13 @@ fn add(
         Visibility::Public => format!("replied (comment {comment_id}), status {}", updated.ticket.status),
         Visibility::Internal => format!("added internal note {comment_id}"),
     };
-    confirm(&updated, &done, "");
-    Ok(())
+    confirm(&updated, output, &done, "")
 }
 
 pub fn run_reply(ctx: &Ctx, args: &ReplyArgs) -> Result<()> {
-    add(ctx, &args.id, &args.text, Visibility::Public, args.status.as_deref())
+    add(ctx, &args.id, &args.text, Visibility::Public, args.status.as_deref(), args.output)
 }
 
 pub fn run_note(ctx: &Ctx, args: &NoteArgs) -> Result<()> {
-    add(ctx, &args.id, &args.text, Visibility::Internal, None)
+    add(ctx, &args.id, &args.text, Visibility::Internal, None, args.output)
 }

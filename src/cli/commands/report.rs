@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::cli::chart::{self, Glyphs};
 use crate::cli::output::{self, duration, print_json, rfc3339};
+use crate::cli::strict::Strict;
 use crate::cli::{CliError, Ctx, Result};
 use crate::history;
 use crate::model::FieldKind;
@@ -35,8 +36,9 @@ Definitions:
   first contact   among tickets resolved in the window, those resolved after exactly one public
                   reply from someone other than the requester and never reopened (FCR)
   satisfaction    tickets whose latest rating was given in the window; satisfied: score 4 or 5
-Durations: count, mean, median and p90. Percentiles are nearest-rank (the p-th percentile of n
-values is the value at rank ceil(p/100 * n); the median of an even count is the lower middle).
+Durations: count, mean, median and p90, in whole seconds. Percentiles are nearest-rank (the p-th
+percentile of n values is the value at rank ceil(p/100 * n); the median of an even count is the
+lower middle). The mean is rounded to the nearest second, a half to the even one (2100.5 -> 2100).
 A value with no data is null in JSON, empty in CSV and `-` in the table, never 0.
 
 QUERY limits the report to tickets that match it now (the `desk list` language, e.g.
@@ -76,6 +78,9 @@ pub struct Args {
     /// Also draw charts: created vs resolved and backlog per day, first-response times.
     #[arg(long)]
     pub chart: bool,
+
+    #[command(flatten)]
+    pub strict: Strict,
 }
 
 /// The values `--by` takes: the query keys of the fields a report can group by.
@@ -156,6 +161,15 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let history = history::load(&store, &tip)?;
     let by_ticket = report::events_by_ticket(&history);
     let selected = if query.terms.is_empty() {
+        if args.strict.strict {
+            // Nothing else reads the ticket files: check them for --strict.
+            store.with_index(&tip, |entries| {
+                entries.iter().try_for_each(|entry| match &entry.summary {
+                    Ok(_) => Ok(()),
+                    Err((line, message)) => args.strict.malformed(&entry.path, *line, message),
+                })
+            })??;
+        }
         None
     } else {
         let me = store.signatures().ok().map(|(a, _)| super::person(&a));
@@ -164,7 +178,13 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         let mut set = HashSet::new();
         store.with_index(&tip, |entries| -> Result<()> {
             for entry in entries {
-                let Ok(s) = &entry.summary else { continue };
+                let s = match &entry.summary {
+                    Ok(s) => s,
+                    Err((line, message)) => {
+                        args.strict.malformed(&entry.path, *line, message)?;
+                        continue;
+                    }
+                };
                 let hit = match query.matches_fields(s, &mctx) {
                     Some(hit) => hit,
                     None => query.matches(&store.load_blob_ticket(entry.blob_id(), &entry.path)?, &mctx),
@@ -180,7 +200,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let by = args.by;
     let report = report::report(&history, &by_ticket, window, &config.workflow.done, by, selected.as_ref());
     if args.json {
-        return print_json(&ReportJson::from(&report));
+        return print_json(&ReportJson::new(&report, args.by));
     }
     let mut out = anstream::stdout().lock();
     if args.csv {
@@ -201,6 +221,8 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
 pub struct ReportJson {
     pub from: String,
     pub until: String,
+    /// What `groups` are grouped by, as `--by` names it; `null` without `--by`.
+    pub by: Option<&'static str>,
     #[serde(flatten)]
     pub metrics: MetricsJson,
     pub groups: Vec<GroupJson>,
@@ -230,7 +252,7 @@ pub struct MetricsJson {
 #[derive(Debug, Serialize)]
 pub struct DurationsJson {
     pub count: usize,
-    pub mean_seconds: Option<f64>,
+    pub mean_seconds: Option<i64>,
     pub median_seconds: Option<i64>,
     pub p90_seconds: Option<i64>,
 }
@@ -278,11 +300,12 @@ impl From<&Metrics> for MetricsJson {
     }
 }
 
-impl From<&Report> for ReportJson {
-    fn from(r: &Report) -> Self {
+impl ReportJson {
+    pub fn new(r: &Report, by: Option<GroupBy>) -> Self {
         ReportJson {
             from: time(r.window.from),
             until: time(r.window.until),
+            by: by.map(by_name),
             metrics: (&r.overall).into(),
             groups: r.groups.iter().map(|(k, m)| GroupJson { key: k.clone(), metrics: m.into() }).collect(),
         }
@@ -337,17 +360,15 @@ fn dur(v: Option<i64>) -> String {
     v.map_or_else(|| "-".to_owned(), duration)
 }
 
-#[allow(clippy::cast_possible_truncation)] // a mean of whole seconds, shown to the second
 fn durations_line(d: &Durations) -> String {
     if d.count == 0 {
         return "-".to_owned();
     }
-    let mean = d.mean_seconds.map(|m| m.round() as i64);
     format!(
         "{} ticket{} · mean {} · median {} · p90 {}",
         d.count,
         if d.count == 1 { "" } else { "s" },
-        dur(mean),
+        dur(d.mean_seconds),
         dur(d.median_seconds),
         dur(d.p90_seconds)
     )

@@ -1,6 +1,6 @@
 //! `desk set`: change fields of a ticket.
 
-use super::{confirm, given_person, update_ticket};
+use super::{ChangeOutput, confirm, given_person, update_ticket};
 use crate::cli::input::check_line;
 use crate::cli::input::{check_not_binary, check_title};
 use crate::cli::ticket_ref::TicketRef;
@@ -30,6 +30,8 @@ pub struct Args {
     /// One or more KEY=VALUE (text), KEY+=VALUE / KEY-=VALUE (a set) or KEY:=JSON (typed value).
     #[arg(value_name = "KEY=VALUE", required = true, num_args = 1..)]
     pub pairs: Vec<String>,
+    #[command(flatten)]
+    pub output: ChangeOutput,
 }
 
 /// How a pair changes its field.
@@ -230,6 +232,5 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         Ok(*ticket != before)
     })?;
     let keys: Vec<&str> = args.pairs.iter().filter_map(|p| split_pair(p).map(|(k, _, _)| k)).collect();
-    confirm(&updated, &format!("set {}", keys.join(", ")), "already set");
-    Ok(())
+    confirm(&updated, args.output, &format!("set {}", keys.join(", ")), "already set")
 }

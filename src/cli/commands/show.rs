@@ -3,6 +3,7 @@
 use std::io::Write as _;
 
 use super::short_id;
+use crate::cli::fields::{self, Fields};
 use crate::cli::output::{self, BOLD, DIM, ID, NOTE, REPLY, TicketJson, human_time, print_json};
 use crate::cli::ticket_ref::TicketRef;
 use crate::cli::{Ctx, Result, markdown};
@@ -17,6 +18,9 @@ pub struct Args {
     /// Print the ticket as a JSON object.
     #[arg(long)]
     pub json: bool,
+
+    #[arg(long, value_name = "FIELDS", help = fields::help())]
+    pub fields: Option<Fields>,
 }
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
@@ -24,6 +28,9 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let tip = store.require_tip()?;
     let id = store.resolve(&tip, &args.id.0)?;
     let ticket = store.load_ticket(&tip, &id)?;
+    if let Some(fields) = &args.fields {
+        return print_json(&fields.of_ticket(&ticket));
+    }
     if args.json {
         return print_json(&TicketJson::from(&ticket));
     }

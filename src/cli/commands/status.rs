@@ -1,6 +1,6 @@
 //! `desk status`, `resolve`, `close`, `reopen`: move a ticket through the workflow.
 
-use super::{confirm, update_ticket};
+use super::{ChangeOutput, confirm, update_ticket};
 use crate::cli::ticket_ref::TicketRef;
 use crate::cli::{CliError, Ctx, Result};
 use crate::workflow::Config;
@@ -13,6 +13,8 @@ pub struct StatusArgs {
 
     /// The new status, e.g. `open`, `pending`, `resolved`.
     pub status: String,
+    #[command(flatten)]
+    pub output: ChangeOutput,
 }
 
 /// Shortcut for a status change.
@@ -20,6 +22,8 @@ pub struct StatusArgs {
 pub struct ShortcutArgs {
     /// The ticket: its id or a unique prefix of 4 or more characters.
     pub id: TicketRef,
+    #[command(flatten)]
+    pub output: ChangeOutput,
 }
 
 /// The shortcuts.
@@ -33,7 +37,8 @@ pub enum Shortcut {
     Reopen,
 }
 
-pub fn run(ctx: &Ctx, id: &TicketRef, status: &str) -> Result<()> {
+pub fn run(ctx: &Ctx, args: &StatusArgs) -> Result<()> {
+    let (id, status) = (&args.id, args.status.as_str());
     let store = ctx.store()?;
     let tip = store.require_tip()?;
     Config::load(&store, &tip)?.check_status(status).map_err(CliError::usage)?;
@@ -42,11 +47,11 @@ pub fn run(ctx: &Ctx, id: &TicketRef, status: &str) -> Result<()> {
         status.clone_into(&mut ticket.status);
         Ok(changed)
     })?;
-    confirm(&updated, &format!("status {status}"), &format!("already {status}"));
-    Ok(())
+    confirm(&updated, args.output, &format!("status {status}"), &format!("already {status}"))
 }
 
-pub fn run_done(ctx: &Ctx, id: &TicketRef, which: Shortcut) -> Result<()> {
+pub fn run_done(ctx: &Ctx, args: &ShortcutArgs, which: Shortcut) -> Result<()> {
+    let id = &args.id;
     let store = ctx.store()?;
     let tip = store.require_tip()?;
     let config = Config::load(&store, &tip)?;
@@ -56,7 +61,7 @@ pub fn run_done(ctx: &Ctx, id: &TicketRef, which: Shortcut) -> Result<()> {
         Shortcut::Reopen => (config.workflow.reopen.clone(), "reopen"),
     };
     if status.is_empty() {
-        return Err(CliError::user("desk.yaml lists no done statuses").hint("add some under workflow.done"));
+        return Err(CliError::config("desk.yaml lists no done statuses").hint("add some under workflow.done"));
     }
     let updated = update_ticket(&store, id, verb, |ticket, config, _| {
         if matches!(which, Shortcut::Reopen) && !config.is_done(&ticket.status) {
@@ -71,6 +76,5 @@ pub fn run_done(ctx: &Ctx, id: &TicketRef, which: Shortcut) -> Result<()> {
     } else {
         format!("already {status}")
     };
-    confirm(&updated, &format!("status {status}"), &unchanged);
-    Ok(())
+    confirm(&updated, args.output, &format!("status {status}"), &unchanged)
 }

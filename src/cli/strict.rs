@@ -1,0 +1,28 @@
+//! What a listing does with a ticket file desk cannot read: by default it is
+//! left out with a warning on stderr (the other tickets still list, exit 0);
+//! with `--strict`, for CI, it is an error (kind `malformed`, exit 1).
+
+use super::{CliError, Result};
+
+/// The `--strict` flag of commands that read every ticket (`list`, `report`).
+#[derive(Clone, Copy, Debug, Default, clap::Args)]
+pub struct Strict {
+    /// Fail (exit 1) on a ticket file desk cannot read, instead of leaving it out with a warning.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+impl Strict {
+    /// Reports a ticket file desk cannot read (`path`, `line`, what is wrong):
+    /// a `warning:` line on stderr, or with `--strict` the error to return —
+    /// before anything was printed on stdout.
+    pub fn malformed(self, path: &str, line: usize, message: &str) -> Result<()> {
+        if self.strict {
+            return Err(CliError::malformed(format!("{path}: line {line}: {message}")).hint(
+                "`desk doctor` lists every problem and `desk edit ID` repairs a file; without --strict the other tickets are listed",
+            ));
+        }
+        eprintln!("warning: {path}: line {line}: {message}");
+        Ok(())
+    }
+}

@@ -1,0 +1,438 @@
+//! docs/json.md is the schema: its tables are read here, and every command's
+//! `--json` output is checked against them — each key, in order, with its type,
+//! RFC 3339 UTC times and integer seconds. Every documented object must be seen
+//! in some output, and every command that takes `--json` must be documented
+//! and run, so the page, the code and this test cannot drift apart.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use clap::CommandFactory as _;
+use serde_json::Value;
+
+use crate::common::{Run, TestEnv};
+
+/// One row of a schema table: a key and its type, or the keys of another object.
+#[derive(Clone, Debug)]
+enum Row {
+    Key(String, String),
+    KeysOf(String),
+}
+
+/// The schema tables of docs/json.md, by object name, and the documents table.
+struct Schemas {
+    objects: BTreeMap<String, Vec<Row>>,
+    /// Rows of the "command | stdout" table: the commands named in each.
+    documented_commands: BTreeSet<String>,
+}
+
+/// The names written in backticks in `text`.
+fn backticked(text: &str) -> Vec<String> {
+    text.split('`').skip(1).step_by(2).map(str::to_owned).collect()
+}
+
+fn cells(line: &str) -> Vec<String> {
+    let inner = line.trim().trim_start_matches('|').trim_end_matches('|');
+    inner.split('|').map(|c| c.trim().to_owned()).collect()
+}
+
+impl Schemas {
+    fn read() -> Schemas {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/json.md");
+        let doc = std::fs::read_to_string(path).expect("docs/json.md exists");
+        let mut objects = BTreeMap::new();
+        let mut documented_commands = BTreeSet::new();
+        let mut names: Vec<String> = Vec::new();
+        let mut lines = doc.lines().peekable();
+        while let Some(line) = lines.next() {
+            if line.starts_with('#') {
+                names = backticked(line);
+                continue;
+            }
+            if !line.starts_with('|') {
+                continue;
+            }
+            let header = cells(line);
+            lines.next(); // the |---| line
+            let mut rows = Vec::new();
+            while let Some(row) = lines.next_if(|l| l.starts_with('|')) {
+                rows.push(cells(row));
+            }
+            match header.first().map(String::as_str) {
+                Some("key") => {
+                    assert!(!names.is_empty(), "a schema table under a heading without a `name`: {line}");
+                    let parsed: Vec<Row> = rows
+                        .iter()
+                        .map(|r| match r[0].strip_prefix('`').and_then(|k| k.strip_suffix('`')) {
+                            Some(key) => Row::Key(key.to_owned(), r[1].clone()),
+                            None => Row::KeysOf(
+                                backticked(&r[0])
+                                    .pop()
+                                    .unwrap_or_else(|| panic!("a row without a key: {r:?}")),
+                            ),
+                        })
+                        .collect();
+                    for name in &names {
+                        assert!(objects.insert(name.clone(), parsed.clone()).is_none(), "`{name}` twice");
+                    }
+                    names.clear();
+                }
+                Some("command") => {
+                    for r in &rows {
+                        for command in backticked(&r[0]) {
+                            let word = command.split_whitespace().nth(1).expect("desk VERB").to_owned();
+                            documented_commands.insert(word);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        Schemas { objects, documented_commands }
+    }
+
+    /// The keys of `name`, in order, with `KeysOf` rows expanded.
+    fn keys(&self, name: &str) -> Vec<(String, String)> {
+        let rows = self.objects.get(name).unwrap_or_else(|| panic!("docs/json.md has no `{name}`"));
+        rows.iter()
+            .flat_map(|row| match row {
+                Row::Key(k, t) => vec![(k.clone(), t.clone())],
+                Row::KeysOf(other) => self.keys(other),
+            })
+            .collect()
+    }
+}
+
+/// Checks values against the schemas and remembers which objects it saw.
+struct Checker {
+    schemas: Schemas,
+    seen: BTreeSet<String>,
+    commands_run: BTreeSet<String>,
+}
+
+/// Splits a type at its top-level ` or `s.
+fn alternatives(ty: &str) -> Vec<&str> {
+    ty.split(" or ").collect()
+}
+
+fn is_time(v: &Value) -> bool {
+    let Some(s) = v.as_str() else { return false };
+    s.len() == 20
+        && s.ends_with('Z')
+        && s.as_bytes()[10] == b'T'
+        && chrono::DateTime::parse_from_rfc3339(s).is_ok_and(|t| t.offset().local_minus_utc() == 0)
+}
+
+impl Checker {
+    fn new() -> Checker {
+        Checker { schemas: Schemas::read(), seen: BTreeSet::new(), commands_run: BTreeSet::new() }
+    }
+
+    /// Whether `v` is of type `ty`; the objects it used are added to `seen`.
+    fn matches(&self, v: &Value, ty: &str, seen: &mut BTreeSet<String>) -> Result<(), String> {
+        let mut errors = Vec::new();
+        for alt in alternatives(ty) {
+            let mut mine = BTreeSet::new();
+            match self.matches_one(v, alt.trim(), &mut mine) {
+                Ok(()) => {
+                    seen.extend(mine);
+                    return Ok(());
+                }
+                Err(e) => errors.push(e),
+            }
+        }
+        Err(format!("{v} is not {ty}: {}", errors.join("; ")))
+    }
+
+    fn matches_one(&self, v: &Value, ty: &str, seen: &mut BTreeSet<String>) -> Result<(), String> {
+        let ok = |b: bool| if b { Ok(()) } else { Err(format!("not {ty}")) };
+        if let Some(item) = ty.strip_prefix("array of ") {
+            let items = v.as_array().ok_or("not an array")?;
+            return items.iter().try_for_each(|i| self.matches_one(i, item, seen));
+        }
+        if let Some(name) = ty.strip_prefix('`').and_then(|t| t.strip_suffix('`')) {
+            return self.object(v, name, seen);
+        }
+        if let Some(literal) = ty.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
+            return ok(v.as_str() == Some(literal));
+        }
+        match ty {
+            "null" => ok(v.is_null()),
+            "string" => ok(v.is_string()),
+            "integer" | "seconds" => ok(v.is_i64() || v.is_u64()),
+            "number" => ok(v.is_number()),
+            "boolean" => ok(v.is_boolean()),
+            "object" => ok(v.is_object()),
+            "time" => ok(is_time(v)),
+            "commit" => {
+                ok(v.as_str().is_some_and(|s| s.len() == 40 && s.bytes().all(|b| b.is_ascii_hexdigit())))
+            }
+            other => Err(format!("docs/json.md uses an unknown type '{other}'")),
+        }
+    }
+
+    /// `v` is the object `name`: exactly its keys, in order, each of its type;
+    /// an object with variants (`name:kind`) adds the keys of its `kind`'s.
+    fn object(&self, v: &Value, name: &str, seen: &mut BTreeSet<String>) -> Result<(), String> {
+        let object = v.as_object().ok_or_else(|| format!("not an object `{name}`"))?;
+        let mut expected = self.schemas.keys(name);
+        seen.insert(name.to_owned());
+        for row in &self.schemas.objects[name] {
+            if let Row::KeysOf(other) = row {
+                seen.insert(other.clone());
+            }
+        }
+        let prefix = format!("{name}:");
+        if self.schemas.objects.keys().any(|k| k.starts_with(&prefix)) {
+            let kind = object.get("kind").and_then(Value::as_str).ok_or("no kind")?;
+            let variant = format!("{prefix}{kind}");
+            if !self.schemas.objects.contains_key(&variant) {
+                return Err(format!("undocumented `{variant}`"));
+            }
+            expected.extend(self.schemas.keys(&variant));
+            seen.insert(variant);
+        }
+        let keys: Vec<&str> = object.keys().map(String::as_str).collect();
+        let names: Vec<&str> = expected.iter().map(|(k, _)| k.as_str()).collect();
+        if keys != names {
+            return Err(format!("`{name}` has keys {keys:?}, docs/json.md says {names:?}"));
+        }
+        for (key, ty) in &expected {
+            self.matches(&object[key], ty, seen).map_err(|e| format!("{name}.{key}: {e}"))?;
+        }
+        Ok(())
+    }
+
+    /// Checks `value` against `ty` and records what it saw; panics naming the command.
+    #[track_caller]
+    fn check(&mut self, what: &str, value: &Value, ty: &str) {
+        let mut seen = BTreeSet::new();
+        if let Err(e) = self.matches(value, ty, &mut seen) {
+            panic!("{what}: {e}\n{value:#}");
+        }
+        self.seen.extend(seen);
+    }
+
+    /// `v` has exactly `keys` of the object `name`, in that order, each of its type.
+    #[track_caller]
+    fn check_selected(&mut self, what: &str, v: &Value, name: &str, keys: &[&str]) {
+        let types: BTreeMap<String, String> = self.schemas.keys(name).into_iter().collect();
+        let object = v.as_object().unwrap_or_else(|| panic!("{what}: not an object: {v}"));
+        assert_eq!(object.keys().map(String::as_str).collect::<Vec<_>>(), keys, "{what}");
+        for key in keys {
+            let mut seen = BTreeSet::new();
+            if let Err(e) = self.matches(&object[*key], &types[*key], &mut seen) {
+                panic!("{what}: {key}: {e}");
+            }
+            self.seen.extend(seen);
+        }
+    }
+
+    /// Runs `desk ARGS` (which must succeed, or exit 3 for doctor) and checks stdout is `ty`.
+    #[track_caller]
+    fn run(&mut self, env: &TestEnv, dir: Option<&Path>, args: &[&str], ty: &str) -> Value {
+        let run = match dir {
+            Some(dir) => env.desk_in(dir, args),
+            None => env.desk(args),
+        };
+        self.output(args, &run, ty)
+    }
+
+    #[track_caller]
+    fn output(&mut self, args: &[&str], run: &Run, ty: &str) -> Value {
+        assert!(run.code == 0 || (args[0] == "doctor" && run.code == 3), "{args:?}:\n{run}");
+        self.commands_run.insert(args[0].to_owned());
+        let value = run.json();
+        assert!(run.stdout.ends_with("}\n") || run.stdout.ends_with("]\n"), "one document and a newline");
+        self.check(&format!("desk {}", args.join(" ")), &value, ty);
+        value
+    }
+}
+
+/// The subcommands that take `--json` (or `--ndjson`), from the command-line definition.
+fn commands_with_json() -> BTreeSet<String> {
+    let mut cli = desk::cli::Cli::command();
+    cli.build();
+    cli.get_subcommands()
+        .filter(|c| c.get_arguments().any(|a| matches!(a.get_long(), Some("json" | "ndjson"))))
+        .map(|c| c.get_name().to_owned())
+        .collect()
+}
+
+fn has_option(command: &str, long: &str) -> bool {
+    let mut cli = desk::cli::Cli::command();
+    cli.build();
+    cli.find_subcommand(command).is_some_and(|c| c.get_arguments().any(|a| a.get_long() == Some(long)))
+}
+
+fn path_of(id: &str) -> String {
+    format!("tickets/{}/{id}.md", &id[..2])
+}
+
+#[test]
+fn every_documented_type_is_one_of_the_checker_s() {
+    let checker = Checker::new();
+    for name in checker.schemas.objects.keys() {
+        for (key, ty) in checker.schemas.keys(name) {
+            for alt in alternatives(&ty) {
+                let alt = alt.trim();
+                let base = alt.strip_prefix("array of ").unwrap_or(alt);
+                let known = matches!(
+                    base,
+                    "null"
+                        | "string"
+                        | "integer"
+                        | "seconds"
+                        | "number"
+                        | "boolean"
+                        | "object"
+                        | "time"
+                        | "commit"
+                ) || base.starts_with('"')
+                    || base
+                        .strip_prefix('`')
+                        .and_then(|b| b.strip_suffix('`'))
+                        .is_some_and(|b| checker.schemas.objects.contains_key(b));
+                assert!(known, "{name}.{key}: unknown type '{alt}'");
+            }
+        }
+    }
+    // The checker itself: times are UTC to the second, seconds are integers.
+    let mut seen = BTreeSet::new();
+    checker.matches(&Value::from("2026-11-28T14:53:34Z"), "time", &mut seen).unwrap();
+    for bad in ["2026-11-28T14:53:34+01:00", "2026-11-28T14:53:34.5Z", "2026-11-28 14:53:34Z", "yesterday"] {
+        assert!(checker.matches(&Value::from(bad), "time", &mut seen).is_err(), "{bad}");
+    }
+    assert!(checker.matches(&serde_json::json!(2100.0), "seconds", &mut seen).is_err());
+    assert!(checker.matches(&serde_json::json!(2100), "seconds or null", &mut seen).is_ok());
+    assert!(checker.matches(&serde_json::json!({"id": "x"}), "`rating`", &mut seen).is_err());
+}
+
+/// Every command with `--json`, on a helpdesk that makes every documented object
+/// appear, checked against docs/json.md.
+#[test]
+fn every_command_s_json_matches_docs_json_md() {
+    let env = TestEnv::new();
+    let mut checker = Checker::new();
+    checker.run(&env, None, &["init", "--json"], "`init`");
+
+    // Tickets and every write command.
+    let jane = ["--requester", "Jane Doe <jane@example.com>"];
+    let mut args = vec!["new", "Printer jams", "-b", "Tray 2", "--json", "-l", "printer"];
+    args.extend(jane);
+    let id = checker.run(&env, None, &args, "`ticket`")["id"].as_str().unwrap().to_owned();
+    let id = id.as_str();
+    let other = env.new_ticket("VPN drops", &["--queue", "it"]);
+    for args in [
+        vec!["reply", id, "-m", "Which tray?", "--json"],
+        vec!["note", id, "-m", "Vendor called", "--json"],
+        vec!["note", id, "-m", "A leaked password", "--json"],
+        vec!["assign", id, "--me", "--json"],
+        vec!["status", id, "pending", "--json"],
+        vec!["label", id, "+hardware", "-printer", "--json"],
+        vec!["set", id, "priority=high", "queue=it", "title=Printer jams in tray 2", "tier=gold", "--json"],
+        vec!["set", id, "requester=Jim <jim@example.com>", "count:=3", "tier=", "--json"],
+        vec!["resolve", id, "--json"],
+        vec!["rate", id, "5", "-m", "Quick", "--json"],
+        vec!["rate", id, "4", "--json"],
+        vec!["close", id, "--json"],
+        vec!["reopen", id, "--json"],
+        vec!["show", id, "--json"],
+    ] {
+        checker.run(&env, None, &args, "`ticket`");
+    }
+    // --fields: the ticket's keys named, in that order, each of its documented type.
+    let selected = env.desk(&["show", id, "--fields", "comments,id,rating"]).ok().json();
+    checker.check_selected("desk show --fields", &selected, "ticket", &["comments", "id", "rating"]);
+
+    // edit: the description, cc, and a removed note.
+    let shown = checker.run(&env, None, &["show", id, "--json"], "`ticket`");
+    let leaked = shown["comments"][2]["id"].as_str().unwrap().to_owned();
+    let file = env.ticket_file(id);
+    let start = file.find(&format!("<!-- desk:note {leaked}")).unwrap();
+    let mut edited = file[..start].to_owned();
+    edited = edited
+        .replace("> Tray 2", "> Tray 2, since Monday")
+        .replace("labels: [hardware]", "cc: [Ann <ann@example.com>]\nlabels: [hardware]");
+    let run = env.desk_stdin(&["edit", id, "-F", "-", "--json"], &edited);
+    let edited_ticket = checker.output(&["edit"], &run, "`ticket`");
+    assert_eq!(edited_ticket["cc"], serde_json::json!(["Ann <ann@example.com>"]), "{run}");
+
+    // Lists.
+    let list = checker.run(&env, None, &["list", "--all", "--json"], "array of `ticket`");
+    assert_eq!(list.as_array().unwrap().len(), 2);
+    if has_option("list", "ndjson") {
+        let run = env.desk(&["list", "--all", "--ndjson"]).ok();
+        for line in run.stdout.lines() {
+            checker.check("desk list --ndjson", &serde_json::from_str(line).unwrap(), "`ticket`");
+        }
+        assert_eq!(run.stdout.lines().count(), 2);
+    }
+    if has_option("list", "fields") {
+        let run = env.desk(&["list", "--all", "--json", "--fields", "status,id"]).ok();
+        for t in run.json().as_array().unwrap() {
+            assert_eq!(t.as_object().unwrap().keys().collect::<Vec<_>>(), ["status", "id"]);
+        }
+    }
+
+    // Reports: overall and by a field.
+    let window = ["report", "--since", "2026-11-01", "--until", "2026-11-30", "--json"];
+    checker.run(&env, None, &window, "`report`");
+    let mut by = window.to_vec();
+    by.extend(["--by", "label"]);
+    let report = checker.run(&env, None, &by, "`report`");
+    assert!(!report["groups"].as_array().unwrap().is_empty());
+
+    // The log of every kind of event; a deleted ticket's log by its full id.
+    checker.run(&env, None, &["log", id, "--json"], "array of `event`");
+    env.remove_by_hand(&[&path_of(&other)], "removed by hand");
+    checker.run(&env, None, &["log", &other, "--json"], "array of `event`");
+
+    // doctor, clean and with a problem.
+    checker.run(&env, None, &["doctor", "--json"], "`doctor`");
+    env.commit_by_hand(&[(&path_of("bbbbbb0001"), "---\nid: bbbbbb0001\n---\n")], "broken");
+    let doctor = checker.run(&env, None, &["doctor", "--json"], "`doctor`");
+    assert_eq!(doctor["problems"].as_array().unwrap().len(), 1);
+    env.remove_by_hand(&[&path_of("bbbbbb0001")], "removed");
+
+    // sync: a conflict with a second clone through a bare remote.
+    let remote = env.root.join("remote.git");
+    env.git_in(&env.root, &["init", "-q", "--bare", remote.to_str().unwrap()]);
+    let remote = remote.to_str().unwrap();
+    checker.run(&env, None, &["sync", remote, "--json"], "`sync`");
+    let clone = env.root.join("clone");
+    env.git_in(&env.root, &["clone", "-q", remote, clone.to_str().unwrap()]);
+    env.desk_in(&clone, &["init"]).ok();
+    env.desk_in(&clone, &["set", id, "title=Printer jams in the clone"]).ok();
+    env.desk_in(&clone, &["sync", "origin"]).ok();
+    // …and an entry desk cannot use (`.git` at the top), pushed with plain git.
+    let blob = env.git_stdin_in(&clone, &["hash-object", "-w", "--stdin"], "not a ticket\n");
+    let listing = env.git_in(&clone, &["ls-tree", "refs/heads/desk"]);
+    let tree = env.git_stdin_in(
+        &clone,
+        &["mktree"],
+        &format!("{}\n100644 blob {}\t.git\n", listing.trim_end(), blob.trim()),
+    );
+    let commit = env.git_in(&clone, &["commit-tree", tree.trim(), "-p", "refs/heads/desk", "-m", "hostile"]);
+    env.git_in(&clone, &["update-ref", "refs/heads/desk", commit.trim()]);
+    env.git_in(&clone, &["push", "-q", "origin", "desk"]);
+    env.desk(&["set", id, "title=Printer jams here"]).ok();
+    let synced = checker.run(&env, None, &["sync", remote, "--json"], "`sync`");
+    assert_eq!(synced["conflicts"].as_array().unwrap().len(), 1, "{synced:#}");
+    assert_eq!(synced["left_out"][0]["path"], ".git", "{synced:#}");
+
+    // An error.
+    let run = env.desk(&["show", "zzzzzz", "--json"]);
+    assert_eq!(run.code, 1, "{run}");
+    checker.check("the error object", &serde_json::from_str(run.stderr.trim_end()).unwrap(), "`error`");
+
+    // Every documented object was seen, and every command with --json is documented and was run.
+    let documented: BTreeSet<String> = checker.schemas.objects.keys().cloned().collect();
+    let unseen: Vec<&String> = documented.difference(&checker.seen).collect();
+    assert!(unseen.is_empty(), "documented in docs/json.md but never seen in output: {unseen:?}");
+    let with_json = commands_with_json();
+    let undocumented: Vec<&String> = with_json.difference(&checker.schemas.documented_commands).collect();
+    assert!(undocumented.is_empty(), "commands with --json missing from docs/json.md: {undocumented:?}");
+    let not_run: Vec<&String> = with_json.difference(&checker.commands_run).collect();
+    assert!(not_run.is_empty(), "commands with --json this test does not run: {not_run:?}");
+}
