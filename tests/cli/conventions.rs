@@ -24,3 +24,22 @@ fn removing_a_label_the_ticket_lacks_warns_and_commits_nothing() {
     assert_ne!(env.desk_head(), head);
     assert_eq!(env.desk(&["show", &id, "--json"]).ok().json()["labels"], serde_json::json!([]));
 }
+
+#[test]
+fn sync_says_up_to_date_only_when_nothing_moved() {
+    let env = TestEnv::initialised();
+    env.git_in(&env.root, &["init", "-q", "--bare", "server.git"]);
+    let server = env.root.join("server.git");
+    env.git(&["remote", "add", "origin", server.to_str().unwrap()]);
+    env.new_ticket("One", &[]);
+    env.new_ticket("Two", &[]);
+    // Nothing comes in, three commits go out.
+    let run = env.desk(&["sync"]).ok();
+    assert_eq!(
+        run.stderr,
+        "synced 'desk' with origin\n  in:  nothing new\n  out: 3 commits, 2 tickets changed, pushed\n"
+    );
+    // Nothing either way.
+    let run = env.desk(&["sync"]).ok();
+    assert_eq!(run.stderr, "synced 'desk' with origin: already up to date\n");
+}
