@@ -136,31 +136,39 @@ fn color_choice(when: ColorWhen) -> anstream::ColorChoice {
 }
 
 fn run(cli: Cli) -> Result<()> {
-    use commands as c;
     color_choice(cli.color).write_global();
     let color = anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never;
-    let ctx = Ctx { repo: cli.repo, now: reference_now()?, color };
-    match cli.command {
-        Command::Init(a) => c::init::run(&ctx, &a),
-        Command::Demo(a) => c::demo::run(&ctx, &a),
-        Command::New(a) => c::new::run(&ctx, a),
-        Command::List(a) => c::list::run(&ctx, &a),
-        Command::Show(a) => c::show::run(&ctx, &a),
-        Command::Reply(a) => c::reply::run_reply(&ctx, &a),
-        Command::Note(a) => c::reply::run_note(&ctx, &a),
-        Command::Assign(a) => c::assign::run(&ctx, &a),
-        Command::Status(a) => c::status::run(&ctx, &a.id, &a.status),
-        Command::Resolve(a) => c::status::run_done(&ctx, &a.id, c::status::Shortcut::Resolve),
-        Command::Close(a) => c::status::run_done(&ctx, &a.id, c::status::Shortcut::Close),
-        Command::Reopen(a) => c::status::run_done(&ctx, &a.id, c::status::Shortcut::Reopen),
-        Command::Label(a) => c::label::run(&ctx, &a),
-        Command::Set(a) => c::set::run(&ctx, &a),
-        Command::Edit(a) => c::edit::run(&ctx, &a),
-        Command::Doctor(a) => c::doctor::run(&ctx, &a),
-        Command::Rate(a) => c::rate::run(&ctx, &a),
-        Command::Log(a) => c::log::run(&ctx, &a),
-        Command::Report(a) => c::report::run(&ctx, &a),
-        Command::Sync(a) => c::sync::run(&ctx, &a),
+    let ctx = Ctx {
+        repo: cli.repo,
+        now: reference_now()?,
+        color,
+    };
+    dispatch(&ctx, cli.command)
+}
+
+fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
+    use commands as c;
+    match command {
+        Command::Init(a) => c::init::run(ctx, &a),
+        Command::Demo(a) => c::demo::run(ctx, &a),
+        Command::New(a) => c::new::run(ctx, a),
+        Command::List(a) => c::list::run(ctx, &a),
+        Command::Show(a) => c::show::run(ctx, &a),
+        Command::Reply(a) => c::reply::run_reply(ctx, &a),
+        Command::Note(a) => c::reply::run_note(ctx, &a),
+        Command::Assign(a) => c::assign::run(ctx, &a),
+        Command::Status(a) => c::status::run(ctx, &a.id, &a.status),
+        Command::Resolve(a) => c::status::run_done(ctx, &a.id, c::status::Shortcut::Resolve),
+        Command::Close(a) => c::status::run_done(ctx, &a.id, c::status::Shortcut::Close),
+        Command::Reopen(a) => c::status::run_done(ctx, &a.id, c::status::Shortcut::Reopen),
+        Command::Label(a) => c::label::run(ctx, &a),
+        Command::Set(a) => c::set::run(ctx, &a),
+        Command::Edit(a) => c::edit::run(ctx, &a),
+        Command::Doctor(a) => c::doctor::run(ctx, &a),
+        Command::Rate(a) => c::rate::run(ctx, &a),
+        Command::Log(a) => c::log::run(ctx, &a),
+        Command::Report(a) => c::report::run(ctx, &a),
+        Command::Sync(a) => c::sync::run(ctx, &a),
         Command::MergeDriver(a) => c::merge_driver::run(&a),
         Command::Generate(a) => c::generate::run(&a),
     }
@@ -170,12 +178,14 @@ fn run(cli: Cli) -> Result<()> {
 fn report(err: &CliError) {
     let mut stderr = anstream::stderr().lock();
     let red = anstyle::Style::new().bold().fg_color(Some(anstyle::AnsiColor::Red.into()));
-    let _ = writeln!(stderr, "{red}error:{red:#} {}", err.message);
+    // Messages may quote a ticket file or a path from a fetched tree.
+    let shown = output::terminal_text;
+    let _ = writeln!(stderr, "{red}error:{red:#} {}", shown(&err.message));
     for cause in &err.causes {
-        let _ = writeln!(stderr, "caused by: {cause}");
+        let _ = writeln!(stderr, "caused by: {}", shown(cause));
     }
     for hint in &err.hints {
-        let _ = writeln!(stderr, "hint: {hint}");
+        let _ = writeln!(stderr, "hint: {}", shown(hint));
     }
 }
 

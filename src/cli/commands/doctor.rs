@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::cli::output::print_json;
+use crate::cli::output::{Shown, print_json};
 use crate::cli::{CliError, Ctx, Result};
 use crate::model;
 use crate::store::{StoreError, TICKETS_DIR, parse_at_path};
@@ -88,7 +88,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         print_json(&Report { tickets, problems })?;
     } else {
         for p in &problems {
-            println!("{}:{}: {}", p.path, p.line, p.message);
+            println!("{}:{}: {}", Shown(&p.path), p.line, Shown(&p.message));
         }
         let noun = if problems.len() == 1 { "problem" } else { "problems" };
         let files = if tickets == 1 { "ticket" } else { "tickets" };

@@ -159,7 +159,7 @@ fn print_list(ctx: &Ctx, store: &Store, tip: &Tip, query: &Query, sort: Sort, ar
             let summary = match &entry.summary {
                 Ok(s) => s,
                 Err((line, message)) => {
-                    eprintln!("warning: {}: line {line}: {message}", entry.path);
+                    eprintln!("warning: {}: line {line}: {}", entry.path, output::Shown(message));
                     continue;
                 }
             };

@@ -97,11 +97,12 @@ pub fn update_ticket(
 
 /// Prints the confirmation of a change on stderr: `k3x9q2: assigned to Bob`.
 pub fn confirm(updated: &Updated, done: &str, unchanged: &str) {
+    use super::output::Shown;
     let id = super::output::ID;
     match updated.written {
-        Written::Commit(_) => anstream::eprintln!("{id}{}{id:#}: {done}", updated.short),
+        Written::Commit(_) => anstream::eprintln!("{id}{}{id:#}: {}", updated.short, Shown(done)),
         Written::Unchanged => {
-            anstream::eprintln!("{id}{}{id:#}: {unchanged}; nothing to commit", updated.short);
+            anstream::eprintln!("{id}{}{id:#}: {}; nothing to commit", updated.short, Shown(unchanged));
         }
     }
 }

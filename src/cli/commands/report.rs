@@ -179,10 +179,11 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     if args.json {
         return print_json(&ReportJson::from(&report));
     }
-    let mut out = anstream::stdout().lock();
     if args.csv {
-        return write_csv(&mut out, &report, args.by);
+        // Data, like JSON: no colour, so not through anstream (which would strip escapes).
+        return write_csv(&mut std::io::stdout().lock(), &report, args.by);
     }
+    let mut out = anstream::stdout().lock();
     write_table(ctx, &mut out, &report, args.by)?;
     if args.chart {
         let width = usize::from(output::table_width().unwrap_or(80)).max(40);
@@ -294,7 +295,10 @@ fn num<T: ToString>(v: Option<T>) -> String {
     v.map(|v| v.to_string()).unwrap_or_default()
 }
 
+/// Writes the CSV. Like `ls`, it shows group keys (labels, people) made safe
+/// for a terminal when it writes to one, and exactly as they are otherwise.
 fn write_csv(out: &mut impl std::io::Write, r: &Report, by: Option<GroupBy>) -> Result<()> {
+    let terminal = std::io::stdout().is_terminal();
     let d = ["count", "mean_seconds", "median_seconds", "p90_seconds"];
     let mut header = vec!["by".to_owned(), "key".into(), "created".into(), "resolved".into()];
     header.extend(["reopened".into(), "backlog".into()]);
@@ -308,7 +312,8 @@ fn write_csv(out: &mut impl std::io::Write, r: &Report, by: Option<GroupBy>) -> 
         let dur = |x: &Durations| {
             [x.count.to_string(), num(x.mean_seconds), num(x.median_seconds), num(x.p90_seconds)]
         };
-        let mut cells = vec![by.to_owned(), csv_field(key), m.created.to_string(), m.resolved.to_string()];
+        let key = if terminal { output::terminal_line(key) } else { key.into() };
+        let mut cells = vec![by.to_owned(), csv_field(&key), m.created.to_string(), m.resolved.to_string()];
         cells.extend([m.reopened.to_string(), m.backlog.to_string()]);
         cells.extend(dur(&m.first_response));
         cells.extend(dur(&m.resolution));
@@ -354,7 +359,7 @@ fn write_table(ctx: &Ctx, out: &mut impl std::io::Write, r: &Report, by: Option<
     let bold = output::BOLD;
     writeln!(out, "{bold}Helpdesk report{bold:#} {} → {}", time(r.window.from), time(r.window.until))?;
     let m = &r.overall;
-    let mut table = output::table(ctx.color);
+    let mut table = output::Table::new(ctx.color);
     let csat = if m.csat.responses == 0 {
         "-".to_owned()
     } else {
@@ -379,13 +384,13 @@ fn write_table(ctx: &Ctx, out: &mut impl std::io::Write, r: &Report, by: Option<
         ),
         ("satisfaction", csat),
     ] {
-        table.add_row([k.to_owned(), v]);
+        table.row([k.to_owned(), v]);
     }
-    output::print_table(out, &mut table)?;
+    table.print(out)?;
     let Some(by) = by else { return Ok(()) };
     writeln!(out)?;
-    let mut table = output::table(ctx.color);
-    table.set_header([
+    let mut table = output::Table::new(ctx.color);
+    table.header(&[
         by_name(by).to_uppercase().as_str(),
         "CREATED",
         "RESOLVED",
@@ -404,7 +409,7 @@ fn write_table(ctx: &Ctx, out: &mut impl std::io::Write, r: &Report, by: Option<
             }
             (Some(k), _) => k.clone(),
         };
-        table.add_row([
+        table.row([
             key,
             m.created.to_string(),
             m.resolved.to_string(),
@@ -416,5 +421,5 @@ fn write_table(ctx: &Ctx, out: &mut impl std::io::Write, r: &Report, by: Option<
             percent(m.csat.rate),
         ]);
     }
-    output::print_table(out, &mut table)
+    table.print(out)
 }
