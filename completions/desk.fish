@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_desk_global_optspecs
-    string join \n C/repo= color= h/help V/version
+    string join \n C/repo= color= utc h/help V/version
 end
 
 function __fish_desk_needs_command
@@ -28,6 +28,7 @@ complete -c desk -n "__fish_desk_needs_command" -s C -l repo -d 'Use the reposit
 complete -c desk -n "__fish_desk_needs_command" -l color -d 'When to use colours' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c desk -n "__fish_desk_needs_command" -l utc -d 'Show times in UTC, and read days and times without a zone in UTC, instead of local time'
 complete -c desk -n "__fish_desk_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c desk -n "__fish_desk_needs_command" -s V -l version -d 'Print version'
 complete -c desk -n "__fish_desk_needs_command" -f -a "init" -d 'Create the desk branch with desk.yaml and register the merge driver (harmless when run again; run it in every clone)'
@@ -57,12 +58,14 @@ complete -c desk -n "__fish_desk_using_subcommand init" -s C -l repo -d 'Use the
 complete -c desk -n "__fish_desk_using_subcommand init" -l color -d 'When to use colours' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c desk -n "__fish_desk_using_subcommand init" -l utc -d 'Show times in UTC, and read days and times without a zone in UTC, instead of local time'
 complete -c desk -n "__fish_desk_using_subcommand init" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c desk -n "__fish_desk_using_subcommand init" -s V -l version -d 'Print version'
 complete -c desk -n "__fish_desk_using_subcommand demo" -s C -l repo -d 'Use the repository at PATH instead of the one around the current directory' -r -F
 complete -c desk -n "__fish_desk_using_subcommand demo" -l color -d 'When to use colours' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c desk -n "__fish_desk_using_subcommand demo" -l utc -d 'Show times in UTC, and read days and times without a zone in UTC, instead of local time'
 complete -c desk -n "__fish_desk_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c desk -n "__fish_desk_using_subcommand demo" -s V -l version -d 'Print version'
 complete -c desk -n "__fish_desk_using_subcommand new" -s b -l body -d 'The description, in Markdown (`-b \'\'` for none)' -r
@@ -77,6 +80,7 @@ complete -c desk -n "__fish_desk_using_subcommand new" -l color -d 'When to use 
 always\t''
 never\t''"
 complete -c desk -n "__fish_desk_using_subcommand new" -l json -d 'Print the new ticket as JSON instead of its id'
+complete -c desk -n "__fish_desk_using_subcommand new" -l utc -d 'Show times in UTC, and read days and times without a zone in UTC, instead of local time'
 complete -c desk -n "__fish_desk_using_subcommand new" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c desk -n "__fish_desk_using_subcommand new" -s V -l version -d 'Print version'
 complete -c desk -n "__fish_desk_using_subcommand list" -s L -l limit -d 'Show at most N tickets' -r
@@ -87,6 +91,7 @@ always\t''
 never\t''"
 complete -c desk -n "__fish_desk_using_subcommand list" -s a -l all -d 'Include done tickets (resolved, closed)'
 complete -c desk -n "__fish_desk_using_subcommand list" -l json -d 'Print a JSON array of tickets'
+complete -c desk -n "__fish_desk_using_subcommand list" -l utc -d 'Show times in UTC, and read days and times without a zone in UTC, instead of local time'
 complete -c desk -n "__fish_desk_using_subcommand list" -s h -l help -d 'Print help'
 complete -c desk -n "__fish_desk_using_subcommand list" -s V -l version -d 'Print version'
 complete -c desk -n "__fish_desk_using_subcommand show" -s C -l repo -d 'Use the repository at PATH instead of the one around the current directory' -r -F
@@ -94,6 +99,7 @@ complete -c desk -n "__fish_desk_using_subcommand show" -l color -d 'When to use
 always\t''
 never\t''"
 complete -c desk -n "__fish_desk_using_subcommand show" -l json -d 'Print the ticket as a JSON object'
+complete -c desk -n "__fish_desk_using_subcommand show" -l utc -d 'Show times in UTC, and read days and times without a zone in UTC, instead of local time'
 complete -c desk -n "__fish_desk_using_subcommand show" -s h -l help -d 'Print help'
 complete -c desk -n "__fish_desk_using_subcommand show" -s V -l version -d 'Print version'
 complete -c desk -n "__fish_desk_using_subcommand reply" -s m -l message -d 'The text, in Markdown; repeat for more paragraphs' -r
@@ -103,6 +109,7 @@ complete -c desk -n "__fish_desk_using_subcommand reply" -s C -l repo -d 'Use th
 complete -c desk -n "__fish_desk_using_subcommand reply" -l color -d 'When to use colours' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c desk -n "__fish_desk_using_subcommand reply" -l utc -d 'Show times in UTC, and read days and times without a zone in UTC, instead of local time'
 complete -c desk -n "__fish_desk_using_subcommand reply" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c desk -n "__fish_desk_using_subcommand reply" -s V -l version -d 'Print version'
 complete -c desk -n "__fish_desk_using_subcommand note" -s m -l message -d 'The text, in Markdown; repeat for more paragraphs' -r
@@ -111,6 +118,7 @@ complete -c desk -n "__fish_desk_using_subcommand note" -s C -l repo -d 'Use the
 complete -c desk -n "__fish_desk_using_subcommand note" -l color -d 'When to use colours' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c desk -n "__fish_desk_using_subcommand note" -l utc -d 'Show times in UTC, and read days and times without a zone in UTC, instead of local time'
 complete -c desk -n "__fish_desk_using_subcommand note" -s h -l help -d 'Print help'
 complete -c desk -n "__fish_desk_using_subcommand note" -s V -l version -d 'Print version'
 complete -c desk -n "__fish_desk_using_subcommand assign" -s C -l repo -d 'Use the repository at PATH instead of the one around the current directory' -r -F
@@ -119,42 +127,49 @@ always\t''
 never\t''"
 complete -c desk -n "__fish_desk_using_subcommand assign" -l me -d 'Assign it to yourself (your git user.name and user.email)'
 complete -c desk -n "__fish_desk_using_subcommand assign" -l none -d 'Remove the assignee'
+complete -c desk -n "__fish_desk_using_subcommand assign" -l utc -d 'Show times in UTC, and read days and times without a zone in UTC, instead of local time'
 complete -c desk -n "__fish_desk_using_subcommand assign" -s h -l help -d 'Print help'
 complete -c desk -n "__fish_desk_using_subcommand assign" -s V -l version -d 'Print version'
 complete -c desk -n "__fish_desk_using_subcommand status" -s C -l repo -d 'Use the repository at PATH instead of the one around the current directory' -r -F
 complete -c desk -n "__fish_desk_using_subcommand status" -l color -d 'When to use colours' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c desk -n "__fish_desk_using_subcommand status" -l utc -d 'Show times in UTC, and read days and times without a zone in UTC, instead of local time'
 complete -c desk -n "__fish_desk_using_subcommand status" -s h -l help -d 'Print help'
 complete -c desk -n "__fish_desk_using_subcommand status" -s V -l version -d 'Print version'
 complete -c desk -n "__fish_desk_using_subcommand resolve" -s C -l repo -d 'Use the repository at PATH instead of the one around the current directory' -r -F
 complete -c desk -n "__fish_desk_using_subcommand resolve" -l color -d 'When to use colours' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c desk -n "__fish_desk_using_subcommand resolve" -l utc -d 'Show times in UTC, and read days and times without a zone in UTC, instead of local time'
 complete -c desk -n "__fish_desk_using_subcommand resolve" -s h -l help -d 'Print help'
 complete -c desk -n "__fish_desk_using_subcommand resolve" -s V -l version -d 'Print version'
 complete -c desk -n "__fish_desk_using_subcommand close" -s C -l repo -d 'Use the repository at PATH instead of the one around the current directory' -r -F
 complete -c desk -n "__fish_desk_using_subcommand close" -l color -d 'When to use colours' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c desk -n "__fish_desk_using_subcommand close" -l utc -d 'Show times in UTC, and read days and times without a zone in UTC, instead of local time'
 complete -c desk -n "__fish_desk_using_subcommand close" -s h -l help -d 'Print help'
 complete -c desk -n "__fish_desk_using_subcommand close" -s V -l version -d 'Print version'
 complete -c desk -n "__fish_desk_using_subcommand reopen" -s C -l repo -d 'Use the repository at PATH instead of the one around the current directory' -r -F
 complete -c desk -n "__fish_desk_using_subcommand reopen" -l color -d 'When to use colours' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c desk -n "__fish_desk_using_subcommand reopen" -l utc -d 'Show times in UTC, and read days and times without a zone in UTC, instead of local time'
 complete -c desk -n "__fish_desk_using_subcommand reopen" -s h -l help -d 'Print help'
 complete -c desk -n "__fish_desk_using_subcommand reopen" -s V -l version -d 'Print version'
 complete -c desk -n "__fish_desk_using_subcommand label" -s C -l repo -d 'Use the repository at PATH instead of the one around the current directory' -r -F
 complete -c desk -n "__fish_desk_using_subcommand label" -l color -d 'When to use colours' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c desk -n "__fish_desk_using_subcommand label" -l utc -d 'Show times in UTC, and read days and times without a zone in UTC, instead of local time'
 complete -c desk -n "__fish_desk_using_subcommand label" -s h -l help -d 'Print help'
 complete -c desk -n "__fish_desk_using_subcommand label" -s V -l version -d 'Print version'
 complete -c desk -n "__fish_desk_using_subcommand set" -s C -l repo -d 'Use the repository at PATH instead of the one around the current directory' -r -F
 complete -c desk -n "__fish_desk_using_subcommand set" -l color -d 'When to use colours' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c desk -n "__fish_desk_using_subcommand set" -l utc -d 'Show times in UTC, and read days and times without a zone in UTC, instead of local time'
 complete -c desk -n "__fish_desk_using_subcommand set" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c desk -n "__fish_desk_using_subcommand set" -s V -l version -d 'Print version'
 complete -c desk -n "__fish_desk_using_subcommand edit" -s F -l file -d 'Take the new file from FILE (`-` for standard input) instead of the editor' -r -F
@@ -162,6 +177,7 @@ complete -c desk -n "__fish_desk_using_subcommand edit" -s C -l repo -d 'Use the
 complete -c desk -n "__fish_desk_using_subcommand edit" -l color -d 'When to use colours' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c desk -n "__fish_desk_using_subcommand edit" -l utc -d 'Show times in UTC, and read days and times without a zone in UTC, instead of local time'
 complete -c desk -n "__fish_desk_using_subcommand edit" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c desk -n "__fish_desk_using_subcommand edit" -s V -l version -d 'Print version'
 complete -c desk -n "__fish_desk_using_subcommand doctor" -s C -l repo -d 'Use the repository at PATH instead of the one around the current directory' -r -F
@@ -169,6 +185,7 @@ complete -c desk -n "__fish_desk_using_subcommand doctor" -l color -d 'When to u
 always\t''
 never\t''"
 complete -c desk -n "__fish_desk_using_subcommand doctor" -l json -d 'Print `{tickets, problems: [{path, line, message}]}` as JSON'
+complete -c desk -n "__fish_desk_using_subcommand doctor" -l utc -d 'Show times in UTC, and read days and times without a zone in UTC, instead of local time'
 complete -c desk -n "__fish_desk_using_subcommand doctor" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c desk -n "__fish_desk_using_subcommand doctor" -s V -l version -d 'Print version'
 complete -c desk -n "__fish_desk_using_subcommand rate" -s m -l message -d 'What the requester said' -r
@@ -176,6 +193,7 @@ complete -c desk -n "__fish_desk_using_subcommand rate" -s C -l repo -d 'Use the
 complete -c desk -n "__fish_desk_using_subcommand rate" -l color -d 'When to use colours' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c desk -n "__fish_desk_using_subcommand rate" -l utc -d 'Show times in UTC, and read days and times without a zone in UTC, instead of local time'
 complete -c desk -n "__fish_desk_using_subcommand rate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c desk -n "__fish_desk_using_subcommand rate" -s V -l version -d 'Print version'
 complete -c desk -n "__fish_desk_using_subcommand log" -s C -l repo -d 'Use the repository at PATH instead of the one around the current directory' -r -F
@@ -183,6 +201,7 @@ complete -c desk -n "__fish_desk_using_subcommand log" -l color -d 'When to use 
 always\t''
 never\t''"
 complete -c desk -n "__fish_desk_using_subcommand log" -l json -d 'Print a JSON array of events'
+complete -c desk -n "__fish_desk_using_subcommand log" -l utc -d 'Show times in UTC, and read days and times without a zone in UTC, instead of local time'
 complete -c desk -n "__fish_desk_using_subcommand log" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c desk -n "__fish_desk_using_subcommand log" -s V -l version -d 'Print version'
 complete -c desk -n "__fish_desk_using_subcommand report" -l since -d 'Start of the window (default: 30 days ago)' -r
@@ -201,6 +220,7 @@ never\t''"
 complete -c desk -n "__fish_desk_using_subcommand report" -l json -d 'Print one JSON object'
 complete -c desk -n "__fish_desk_using_subcommand report" -l csv -d 'Print CSV: one row for all tickets, then one per group, with a header'
 complete -c desk -n "__fish_desk_using_subcommand report" -l chart -d 'Also draw charts: created vs resolved and backlog per day, first-response times'
+complete -c desk -n "__fish_desk_using_subcommand report" -l utc -d 'Show times in UTC, and read days and times without a zone in UTC, instead of local time'
 complete -c desk -n "__fish_desk_using_subcommand report" -s h -l help -d 'Print help'
 complete -c desk -n "__fish_desk_using_subcommand report" -s V -l version -d 'Print version'
 complete -c desk -n "__fish_desk_using_subcommand sync" -s C -l repo -d 'Use the repository at PATH instead of the one around the current directory' -r -F
@@ -209,12 +229,14 @@ always\t''
 never\t''"
 complete -c desk -n "__fish_desk_using_subcommand sync" -l no-push -d 'Merge what came in, but do not push'
 complete -c desk -n "__fish_desk_using_subcommand sync" -l json -d 'Print what happened as JSON (see docs/sync.md)'
+complete -c desk -n "__fish_desk_using_subcommand sync" -l utc -d 'Show times in UTC, and read days and times without a zone in UTC, instead of local time'
 complete -c desk -n "__fish_desk_using_subcommand sync" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c desk -n "__fish_desk_using_subcommand sync" -s V -l version -d 'Print version'
 complete -c desk -n "__fish_desk_using_subcommand merge-driver" -s C -l repo -d 'Use the repository at PATH instead of the one around the current directory' -r -F
 complete -c desk -n "__fish_desk_using_subcommand merge-driver" -l color -d 'When to use colours' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c desk -n "__fish_desk_using_subcommand merge-driver" -l utc -d 'Show times in UTC, and read days and times without a zone in UTC, instead of local time'
 complete -c desk -n "__fish_desk_using_subcommand merge-driver" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c desk -n "__fish_desk_using_subcommand merge-driver" -s V -l version -d 'Print version'
 complete -c desk -n "__fish_desk_using_subcommand generate" -l out -d 'Directory to write man/ and completions/ into' -r -F
@@ -222,6 +244,7 @@ complete -c desk -n "__fish_desk_using_subcommand generate" -s C -l repo -d 'Use
 complete -c desk -n "__fish_desk_using_subcommand generate" -l color -d 'When to use colours' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c desk -n "__fish_desk_using_subcommand generate" -l utc -d 'Show times in UTC, and read days and times without a zone in UTC, instead of local time'
 complete -c desk -n "__fish_desk_using_subcommand generate" -s h -l help -d 'Print help'
 complete -c desk -n "__fish_desk_using_subcommand generate" -s V -l version -d 'Print version'
 complete -c desk -n "__fish_desk_using_subcommand help; and not __fish_seen_subcommand_from init demo new list show reply note assign status resolve close reopen label set edit doctor rate log report sync merge-driver generate help" -f -a "init" -d 'Create the desk branch with desk.yaml and register the merge driver (harmless when run again; run it in every clone)'

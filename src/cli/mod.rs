@@ -20,6 +20,7 @@ use clap::{CommandFactory as _, Parser, Subcommand, ValueEnum};
 pub use error::{CliError, Result};
 
 use crate::store::Store;
+use crate::time::Zone;
 
 const ABOUT: &str = "A helpdesk that lives in a git repository";
 
@@ -40,7 +41,8 @@ Exit status:
 Environment:
   GIT_AUTHOR_NAME, GIT_AUTHOR_EMAIL, GIT_AUTHOR_DATE (and GIT_COMMITTER_*) are honoured as git
   honours them. VISUAL, EDITOR and git's core.editor choose the editor. NO_COLOR turns colour
-  off. DESK_NOW (an RFC 3339 time) fixes the reference time for ages and relative dates.";
+  off. TZ sets the local time zone that times are shown in and days are read in (--utc: UTC).
+  DESK_NOW (an RFC 3339 time) fixes the reference time for ages and relative dates.";
 
 /// When to colour output.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -62,6 +64,10 @@ pub struct Cli {
     /// When to use colours.
     #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
     pub color: ColorWhen,
+
+    /// Show times in UTC, and read days and times without a zone in UTC, instead of local time.
+    #[arg(long, global = true)]
+    pub utc: bool,
 
     #[command(subcommand)]
     pub command: Command,
@@ -104,6 +110,8 @@ pub struct Ctx {
     pub repo: Option<PathBuf>,
     pub now: DateTime<Utc>,
     pub color: bool,
+    /// The zone times are shown in and days are read in.
+    pub zone: Zone,
 }
 
 impl Ctx {
@@ -138,10 +146,12 @@ fn color_choice(when: ColorWhen) -> anstream::ColorChoice {
 fn run(cli: Cli) -> Result<()> {
     color_choice(cli.color).write_global();
     let color = anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never;
+    let zone = if cli.utc { Zone::Utc } else { Zone::Local };
     let ctx = Ctx {
         repo: cli.repo,
         now: reference_now()?,
         color,
+        zone,
     };
     dispatch(&ctx, cli.command)
 }

@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use super::Result;
 use crate::model::{Comment, FIELDS, Ticket, Val, display_name};
+use crate::time::Zone;
 use crate::workflow::Config;
 
 pub const BOLD: Style = Style::new().bold();
@@ -106,9 +107,14 @@ pub fn rfc3339(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
-/// A time for people: `2026-11-28 15:01 UTC`.
-pub fn human_time(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%d %H:%M UTC").to_string()
+/// A time for people, to the minute: in local time with its offset from UTC
+/// (`2026-11-28 16:01 +0100`, as git shows dates), or in UTC with `--utc`
+/// (`2026-11-28 15:01 UTC`).
+pub fn human_time(t: DateTime<Utc>, zone: Zone) -> String {
+    match zone {
+        Zone::Local => t.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M %z").to_string(),
+        Zone::Utc => t.format("%Y-%m-%d %H:%M UTC").to_string(),
+    }
 }
 
 /// A compact age: `45s`, `12m`, `5h`, `3d`, `6w`, `4mo`, `2y`.

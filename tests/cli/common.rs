@@ -1,5 +1,6 @@
 //! The test environment: a temporary HOME with its own git config, a fresh
-//! repository, pinned times and no colour, and a way to run the real binary.
+//! repository, pinned times, local time UTC (`TZ`) and no colour, and a way to
+//! run the real binary.
 
 use std::fmt;
 use std::io::Write as _;
@@ -146,6 +147,8 @@ impl TestEnv {
             .env("GIT_AUTHOR_DATE", COMMIT_TIME)
             .env("GIT_COMMITTER_DATE", COMMIT_TIME)
             .env("DESK_NOW", NOW)
+            // Local time is UTC unless a test says otherwise (a POSIX rule: no tz database needed).
+            .env("TZ", "UTC0")
             .env("EDITOR", self.home.join("editor.sh"))
             .stdin(Stdio::null());
         cmd

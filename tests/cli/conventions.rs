@@ -123,3 +123,94 @@ fn ticket_content_never_sends_escape_sequences_to_the_terminal() {
     let csv = env.desk(&["report", "--since", "2026-11-01", "--by", "label", "--csv"]).ok().stdout;
     assert!(csv.contains(HOSTILE), "{csv:?}");
 }
+
+/// Central European time: UTC+1, UTC+2 from the last Sunday of March to the
+/// last Sunday of October (a POSIX rule, so no time zone database is needed).
+const CET: &str = "CET-1CEST,M3.5.0,M10.5.0/3";
+
+#[test]
+fn times_for_people_are_local_unless_utc_is_asked_for() {
+    let env = TestEnv::initialised();
+    let id = env.desk_at("2026-11-27T23:30:00Z", &["new", "Printer jams", "-b", "x"]).ok().line();
+    let show = env.desk_env(&["show", &id], &[("TZ", CET)]).ok().stdout;
+    assert!(show.contains("Created    2026-11-28 00:30 +0100 ("), "{show}");
+    let show = env.desk_env(&["show", &id, "--utc"], &[("TZ", CET)]).ok().stdout;
+    assert!(show.contains("Created    2026-11-27 23:30 UTC ("), "{show}");
+    let log = env.desk_env(&["log", &id], &[("TZ", CET)]).ok().stdout;
+    assert!(log.contains("2026-11-28 00:30 +0100"), "{log}");
+    // In summer the offset is that of summer time.
+    let id = env.desk_at("2026-07-01T12:00:00Z", &["new", "Summer", "-b", "x"]).ok().line();
+    let show = env.desk_env(&["show", &id], &[("TZ", CET)]).ok().stdout;
+    assert!(show.contains("Created    2026-07-01 14:00 +0200 ("), "{show}");
+    // JSON stays UTC.
+    let json = env.desk_env(&["show", &id, "--json"], &[("TZ", CET)]).ok().json();
+    assert_eq!(json["created"], "2026-07-01T12:00:00Z");
+}
+
+#[test]
+fn days_in_reports_and_queries_are_local_days() {
+    let env = TestEnv::initialised();
+    // 23:30 UTC on 31 October is 00:30 on 1 November in Paris.
+    let late = env.desk_at("2026-10-31T23:30:00Z", &["new", "Late", "-b", "x"]).ok().line();
+    // 23:30 UTC on 1 November is still 1 November in UTC, but 2 November in Paris.
+    let later = env.desk_at("2026-11-01T23:30:00Z", &["new", "Later", "-b", "x"]).ok().line();
+    let created = |args: &[&str], tz: &str| -> i64 {
+        let mut all = vec!["report", "--json"];
+        all.extend_from_slice(args);
+        env.desk_env(&all, &[("TZ", tz)]).ok().json()["created"].as_i64().unwrap()
+    };
+    let day = ["--since", "2026-11-01", "--until", "2026-11-01"];
+    assert_eq!(created(&day, CET), 1, "Late only, on 1 November in Paris");
+    let json = env.desk_env(&["report", "--json", "--since", "2026-11-01", "--until", "2026-11-01"], &[("TZ", CET)]);
+    let json = json.ok().json();
+    assert_eq!(json["from"], "2026-10-31T23:00:00Z", "JSON times stay UTC");
+    assert_eq!(json["until"], "2026-11-01T23:00:00Z");
+    let mut utc_day = day.to_vec();
+    utc_day.push("--utc");
+    assert_eq!(created(&utc_day, CET), 1, "Later only, on 1 November in UTC");
+    // A time with a zone is that instant, whatever TZ says.
+    let zoned = ["--since", "2026-11-01T00:00:00+01:00", "--until", "2026-11-02T00:00:00+01:00"];
+    assert_eq!(created(&zoned, "UTC0"), 1);
+    // A time without a zone is local.
+    let local = ["--since", "2026-11-01T00:00", "--until", "2026-11-01T23:59"];
+    assert_eq!(created(&local, CET), 1);
+
+    // Queries read days the same way.
+    let ids = |q: &str, extra: &[&str]| -> Vec<String> {
+        let mut args = vec!["list", "--all", "--json", q];
+        args.extend_from_slice(extra);
+        let json = env.desk_env(&args, &[("TZ", CET)]).ok().json();
+        json.as_array().unwrap().iter().map(|t| t["id"].as_str().unwrap().to_owned()).collect()
+    };
+    assert_eq!(ids("created:2026-11-01", &[]), [late.clone()]);
+    assert_eq!(ids("created:2026-11-01", &["--utc"]), [later.clone()]);
+    assert_eq!(ids("created:>=2026-11-02", &[]), [later.clone()]);
+    assert_eq!(ids("created:<2026-11-01T01:00:00+01:00", &[]), [late]);
+}
+
+#[test]
+fn a_day_when_the_clocks_go_back_has_25_hours() {
+    let env = TestEnv::initialised();
+    // 25 October 2026 in Paris runs from 22:00 UTC on the 24th to 23:00 UTC on the 25th.
+    env.desk_at("2026-10-24T21:30:00Z", &["new", "Saturday night", "-b", "x"]).ok();
+    env.desk_at("2026-10-24T22:30:00Z", &["new", "Sunday, first hour", "-b", "x"]).ok();
+    env.desk_at("2026-10-25T22:30:00Z", &["new", "Sunday, last hour", "-b", "x"]).ok();
+    let json = env
+        .desk_env(&["report", "--json", "--since", "2026-10-25", "--until", "2026-10-25"], &[("TZ", CET)])
+        .ok()
+        .json();
+    assert_eq!((json["from"].as_str(), json["until"].as_str()), (Some("2026-10-24T22:00:00Z"), Some("2026-10-25T23:00:00Z")));
+    assert_eq!(json["created"], 2);
+    // The daily chart counts the same local days: one ticket on the 24th and two on
+    // the 25th in Paris, two and one in UTC.
+    let chart = |extra: &[&str]| {
+        let mut args = vec!["report", "--chart", "--since", "2026-10-24", "--until", "2026-10-25"];
+        args.extend_from_slice(extra);
+        let chart = env.desk_env(&args, &[("TZ", CET)]).ok().stdout;
+        assert!(chart.contains("2026-10-24 .. 2026-10-25"), "{chart}");
+        let line = chart.lines().skip_while(|l| !l.starts_with("Created vs resolved")).nth(1);
+        line.unwrap_or_default().trim_end().to_owned()
+    };
+    assert_eq!(chart(&[]), "created   =@");
+    assert_eq!(chart(&["--utc"]), "created   @=");
+}

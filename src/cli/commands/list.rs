@@ -135,10 +135,10 @@ struct Hit<'a> {
 }
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
-    let mut query = Query::parse(&args.query)?;
+    let mut query = Query::parse(&args.query, ctx.zone)?;
     let sort = parse_sort(&args.sort)?;
     if !args.all && !query.names_state() {
-        query = Query::parse(&["is:open"]).map(|mut open| {
+        query = Query::parse(&["is:open"], ctx.zone).map(|mut open| {
             open.terms.extend(query.terms);
             open
         })?;
@@ -249,6 +249,6 @@ fn prefix_lengths(entries: &[IndexEntry<'_>]) -> Vec<usize> {
 pub fn print_queue(ctx: &Ctx, store: &Store) -> Result<()> {
     let tip = store.require_tip()?;
     let args = Args { query: Vec::new(), all: false, json: false, limit: None, sort: "priority".into() };
-    let query = Query::parse(&["is:open"])?;
+    let query = Query::parse(&["is:open"], ctx.zone)?;
     print_list(ctx, store, &tip, &query, Sort { field: Field::Priority, reverse: false }, &args)
 }

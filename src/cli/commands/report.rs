@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 use std::io::{IsTerminal as _, Write as _};
 
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::cli::chart::{self, Glyphs};
@@ -11,14 +11,18 @@ use crate::cli::output::{self, duration, print_json, rfc3339};
 use crate::cli::{CliError, Ctx, Result};
 use crate::history;
 use crate::model::FieldKind;
-use crate::query::{Context, LATEST, Query, QueryError, check_date, parse_age};
+use crate::query::{Context, Query};
+use crate::time::{LATEST, TimeError, When, Zone, check_date, parse_when};
 use crate::report::{self, Csat, Durations, Fcr, GroupBy, Metrics, Report, Window};
 
 const DEFINITIONS: &str = "\
 The window is [--since, --until): from the start of --since up to, not including, --until
-(default: the last 30 days). DATE is an RFC 3339 time, a day YYYY-MM-DD (--until DAY includes
-that day) or an age before now such as 12h, 7d, 4w, within the years 1 to 9999. Only history before the end of the window
-counts, so a report of a past window never changes. Event times are commit author times.
+(default: the last 30 days). DATE is a day YYYY-MM-DD (a calendar day in local time, TZ, or UTC
+with --utc: from its first second to the first second of the next day, so --until DAY includes
+that day), a date and time YYYY-MM-DDTHH:MM[:SS] in local time, an RFC 3339 time with its own
+zone (2026-11-01T00:00:00+01:00, ...Z), or an age before now such as 12h, 7d, 4w; within the
+years 1 to 9999. Only history before the end of the window counts, so a report of a past
+window never changes. Event times are commit author times; daily charts count local days.
 
 Definitions:
   created         tickets whose creation falls in the window
@@ -94,39 +98,31 @@ fn by_name(by: GroupBy) -> &'static str {
     def.query.unwrap_or(def.name)
 }
 
-/// Parses a window bound: an age before `now`, a day (its start, or its end
-/// when `end_of_day`), or an RFC 3339 time, in the years 1 to 9999.
-pub fn parse_bound(value: &str, now: DateTime<Utc>, end_of_day: bool, flag: &str) -> Result<i64> {
-    let out_of_range = |e: QueryError| CliError::usage(format!("invalid {flag}: {e}"));
-    if let Some(secs) = parse_age(value).map_err(out_of_range)? {
+/// Reads a window bound with the one date parser ([`parse_when`]): an age
+/// before `now`, a day in `zone` (its start, or its end when `end_of_day`), or
+/// a time, in the years 1 to 9999.
+pub fn parse_bound(value: &str, now: DateTime<Utc>, zone: Zone, end_of_day: bool, flag: &str) -> Result<i64> {
+    let invalid = |e: TimeError| CliError::usage(format!("invalid {flag}: {e}"));
+    match parse_when(value, zone).map_err(invalid)? {
         // Ages are at most MAX_AGE, so this cannot overflow; it can reach before the year 1.
-        let t = now.timestamp() - secs;
-        return check_date(t, value).map_err(|_| {
+        When::Age(secs) => check_date(now.timestamp() - secs, value).map_err(|_| {
             CliError::usage(format!("invalid {flag}: age '{value}' reaches back before the year 1"))
-        });
-    }
-    if let Ok(d) = NaiveDate::parse_from_str(value, "%Y-%m-%d") {
-        let start = Utc.from_utc_datetime(&d.and_hms_opt(0, 0, 0).expect("midnight exists")).timestamp();
-        let start = check_date(start, value).map_err(out_of_range)?;
+        }),
         // The end of 9999-12-31 would be written as the year 10000, which RFC 3339 cannot
         // write; the window then ends a second earlier.
-        return Ok(if end_of_day { (start + 86_400).min(LATEST - 1) } else { start });
+        When::Day(_, end) if end_of_day => Ok(end.min(LATEST - 1)),
+        When::Day(start, _) => Ok(start),
+        When::Instant(t) => Ok(t),
     }
-    if let Ok(t) = DateTime::parse_from_rfc3339(value) {
-        return check_date(t.timestamp(), value).map_err(out_of_range);
-    }
-    Err(CliError::usage(format!(
-        "invalid {flag} '{value}'; use YYYY-MM-DD, an RFC 3339 time, or an age like 12h, 7d, 4w"
-    )))
 }
 
 fn window(ctx: &Ctx, args: &Args) -> Result<Window> {
     let until = match &args.until {
-        Some(v) => parse_bound(v, ctx.now, true, "--until")?,
+        Some(v) => parse_bound(v, ctx.now, ctx.zone, true, "--until")?,
         None => ctx.now.timestamp(),
     };
     let from = match &args.since {
-        Some(v) => parse_bound(v, ctx.now, false, "--since")?,
+        Some(v) => parse_bound(v, ctx.now, ctx.zone, false, "--since")?,
         None => ctx.now.timestamp() - 30 * 86_400,
     };
     if from >= until {
@@ -145,7 +141,7 @@ fn time(t: i64) -> String {
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let window = window(ctx, args)?;
-    let query = Query::parse(&args.query)?;
+    let query = Query::parse(&args.query, ctx.zone)?;
     let store = ctx.store()?;
     let tip = store.require_tip()?;
     let config = store.config(&tip)?;
@@ -175,7 +171,8 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         Some(set)
     };
     let by = args.by;
-    let report = report::report(&history, &by_ticket, window, &config.workflow.done, by, selected.as_ref());
+    let report =
+        report::report(&history, &by_ticket, window, ctx.zone, &config.workflow.done, by, selected.as_ref());
     if args.json {
         return print_json(&ReportJson::from(&report));
     }
@@ -189,7 +186,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         let width = usize::from(output::table_width().unwrap_or(80)).max(40);
         let glyphs = if std::io::stdout().is_terminal() { Glyphs::Unicode } else { Glyphs::Ascii };
         writeln!(out)?;
-        out.write_all(chart::report_charts(&report, width, glyphs).as_bytes())?;
+        out.write_all(chart::report_charts(&report, width, glyphs, ctx.zone).as_bytes())?;
     }
     Ok(())
 }
@@ -357,7 +354,8 @@ fn durations_line(d: &Durations) -> String {
 
 fn write_table(ctx: &Ctx, out: &mut impl std::io::Write, r: &Report, by: Option<GroupBy>) -> Result<()> {
     let bold = output::BOLD;
-    writeln!(out, "{bold}Helpdesk report{bold:#} {} → {}", time(r.window.from), time(r.window.until))?;
+    let shown = |t: i64| output::human_time(DateTime::from_timestamp(t, 0).unwrap_or_default(), ctx.zone);
+    writeln!(out, "{bold}Helpdesk report{bold:#} {} → {}", shown(r.window.from), shown(r.window.until))?;
     let m = &r.overall;
     let mut table = output::Table::new(ctx.color);
     let csat = if m.csat.responses == 0 {

@@ -61,7 +61,7 @@ fn render(ctx: &Ctx, t: &Ticket, short: &str) -> String {
             (_, Val::List(items)) => items.join(", "),
             (_, Val::Time(secs)) => {
                 let time = chrono::DateTime::from_timestamp(secs, 0).unwrap_or_default();
-                format!("{} ({} ago)", human_time(time), ago(secs))
+                format!("{} ({} ago)", human_time(time, ctx.zone), ago(secs))
             }
             (_, Val::Rating(score, comment, _)) => {
                 let comment = comment.map(|c| format!(" “{c}”")).unwrap_or_default();
@@ -92,7 +92,7 @@ fn render(ctx: &Ctx, t: &Ticket, short: &str) -> String {
             out,
             "\n{style}── {label} from {}{style:#} {DIM}· {} · {}{DIM:#}",
             terminal_line(&c.author),
-            human_time(c.date),
+            human_time(c.date, ctx.zone),
             terminal_line(&c.id)
         );
         if !c.body.is_empty() {
