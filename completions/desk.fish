@@ -25,7 +25,7 @@ function __fish_desk_using_subcommand
 end
 
 complete -c desk -n "__fish_desk_needs_command" -s C -l repo -d 'Use the repository at PATH instead of the one around the current directory' -r -F
-complete -c desk -n "__fish_desk_needs_command" -l color -d 'When to use colours' -r -f -a "auto\t''
+complete -c desk -n "__fish_desk_needs_command" -l color -d 'When to use colours [default: git\'s color.desk or color.ui, else auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c desk -n "__fish_desk_needs_command" -l utc -d 'Show times in UTC, and read days and times without a zone in UTC, instead of local time'
@@ -55,14 +55,14 @@ complete -c desk -n "__fish_desk_needs_command" -f -a "merge-driver" -d 'Merge o
 complete -c desk -n "__fish_desk_needs_command" -f -a "generate" -d 'Write man/ and completions/ from the command-line definitions'
 complete -c desk -n "__fish_desk_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c desk -n "__fish_desk_using_subcommand init" -s C -l repo -d 'Use the repository at PATH instead of the one around the current directory' -r -F
-complete -c desk -n "__fish_desk_using_subcommand init" -l color -d 'When to use colours' -r -f -a "auto\t''
+complete -c desk -n "__fish_desk_using_subcommand init" -l color -d 'When to use colours [default: git\'s color.desk or color.ui, else auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c desk -n "__fish_desk_using_subcommand init" -l utc -d 'Show times in UTC, and read days and times without a zone in UTC, instead of local time'
 complete -c desk -n "__fish_desk_using_subcommand init" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c desk -n "__fish_desk_using_subcommand init" -s V -l version -d 'Print version'
 complete -c desk -n "__fish_desk_using_subcommand demo" -s C -l repo -d 'Use the repository at PATH instead of the one around the current directory' -r -F
-complete -c desk -n "__fish_desk_using_subcommand demo" -l color -d 'When to use colours' -r -f -a "auto\t''
+complete -c desk -n "__fish_desk_using_subcommand demo" -l color -d 'When to use colours [default: git\'s color.desk or color.ui, else auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c desk -n "__fish_desk_using_subcommand demo" -l utc -d 'Show times in UTC, and read days and times without a zone in UTC, instead of local time'
@@ -76,7 +76,7 @@ complete -c desk -n "__fish_desk_using_subcommand new" -l priority -d 'One of th
 complete -c desk -n "__fish_desk_using_subcommand new" -l queue -d 'The queue (team) that handles it' -r
 complete -c desk -n "__fish_desk_using_subcommand new" -s l -l label -d 'A label; repeat for more' -r
 complete -c desk -n "__fish_desk_using_subcommand new" -s C -l repo -d 'Use the repository at PATH instead of the one around the current directory' -r -F
-complete -c desk -n "__fish_desk_using_subcommand new" -l color -d 'When to use colours' -r -f -a "auto\t''
+complete -c desk -n "__fish_desk_using_subcommand new" -l color -d 'When to use colours [default: git\'s color.desk or color.ui, else auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c desk -n "__fish_desk_using_subcommand new" -l json -d 'Print the new ticket as JSON instead of its id'
@@ -86,7 +86,7 @@ complete -c desk -n "__fish_desk_using_subcommand new" -s V -l version -d 'Print
 complete -c desk -n "__fish_desk_using_subcommand list" -s L -l limit -d 'Show at most N tickets' -r
 complete -c desk -n "__fish_desk_using_subcommand list" -l sort -d 'Sort by FIELD (see below)' -r
 complete -c desk -n "__fish_desk_using_subcommand list" -s C -l repo -d 'Use the repository at PATH instead of the one around the current directory' -r -F
-complete -c desk -n "__fish_desk_using_subcommand list" -l color -d 'When to use colours' -r -f -a "auto\t''
+complete -c desk -n "__fish_desk_using_subcommand list" -l color -d 'When to use colours [default: git\'s color.desk or color.ui, else auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c desk -n "__fish_desk_using_subcommand list" -s a -l all -d 'Include done tickets (resolved, closed)'
@@ -95,7 +95,7 @@ complete -c desk -n "__fish_desk_using_subcommand list" -l utc -d 'Show times in
 complete -c desk -n "__fish_desk_using_subcommand list" -s h -l help -d 'Print help'
 complete -c desk -n "__fish_desk_using_subcommand list" -s V -l version -d 'Print version'
 complete -c desk -n "__fish_desk_using_subcommand show" -s C -l repo -d 'Use the repository at PATH instead of the one around the current directory' -r -F
-complete -c desk -n "__fish_desk_using_subcommand show" -l color -d 'When to use colours' -r -f -a "auto\t''
+complete -c desk -n "__fish_desk_using_subcommand show" -l color -d 'When to use colours [default: git\'s color.desk or color.ui, else auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c desk -n "__fish_desk_using_subcommand show" -l json -d 'Print the ticket as a JSON object'
@@ -106,7 +106,7 @@ complete -c desk -n "__fish_desk_using_subcommand reply" -s m -l message -d 'The
 complete -c desk -n "__fish_desk_using_subcommand reply" -s F -l file -d 'Read the text from FILE (`-` for standard input)' -r -F
 complete -c desk -n "__fish_desk_using_subcommand reply" -l status -d 'Also set the ticket\'s status, e.g. `pending` or `resolved`' -r
 complete -c desk -n "__fish_desk_using_subcommand reply" -s C -l repo -d 'Use the repository at PATH instead of the one around the current directory' -r -F
-complete -c desk -n "__fish_desk_using_subcommand reply" -l color -d 'When to use colours' -r -f -a "auto\t''
+complete -c desk -n "__fish_desk_using_subcommand reply" -l color -d 'When to use colours [default: git\'s color.desk or color.ui, else auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c desk -n "__fish_desk_using_subcommand reply" -l utc -d 'Show times in UTC, and read days and times without a zone in UTC, instead of local time'
@@ -115,14 +115,14 @@ complete -c desk -n "__fish_desk_using_subcommand reply" -s V -l version -d 'Pri
 complete -c desk -n "__fish_desk_using_subcommand note" -s m -l message -d 'The text, in Markdown; repeat for more paragraphs' -r
 complete -c desk -n "__fish_desk_using_subcommand note" -s F -l file -d 'Read the text from FILE (`-` for standard input)' -r -F
 complete -c desk -n "__fish_desk_using_subcommand note" -s C -l repo -d 'Use the repository at PATH instead of the one around the current directory' -r -F
-complete -c desk -n "__fish_desk_using_subcommand note" -l color -d 'When to use colours' -r -f -a "auto\t''
+complete -c desk -n "__fish_desk_using_subcommand note" -l color -d 'When to use colours [default: git\'s color.desk or color.ui, else auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c desk -n "__fish_desk_using_subcommand note" -l utc -d 'Show times in UTC, and read days and times without a zone in UTC, instead of local time'
 complete -c desk -n "__fish_desk_using_subcommand note" -s h -l help -d 'Print help'
 complete -c desk -n "__fish_desk_using_subcommand note" -s V -l version -d 'Print version'
 complete -c desk -n "__fish_desk_using_subcommand assign" -s C -l repo -d 'Use the repository at PATH instead of the one around the current directory' -r -F
-complete -c desk -n "__fish_desk_using_subcommand assign" -l color -d 'When to use colours' -r -f -a "auto\t''
+complete -c desk -n "__fish_desk_using_subcommand assign" -l color -d 'When to use colours [default: git\'s color.desk or color.ui, else auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c desk -n "__fish_desk_using_subcommand assign" -l me -d 'Assign it to yourself (your git user.name and user.email)'
@@ -131,42 +131,42 @@ complete -c desk -n "__fish_desk_using_subcommand assign" -l utc -d 'Show times 
 complete -c desk -n "__fish_desk_using_subcommand assign" -s h -l help -d 'Print help'
 complete -c desk -n "__fish_desk_using_subcommand assign" -s V -l version -d 'Print version'
 complete -c desk -n "__fish_desk_using_subcommand status" -s C -l repo -d 'Use the repository at PATH instead of the one around the current directory' -r -F
-complete -c desk -n "__fish_desk_using_subcommand status" -l color -d 'When to use colours' -r -f -a "auto\t''
+complete -c desk -n "__fish_desk_using_subcommand status" -l color -d 'When to use colours [default: git\'s color.desk or color.ui, else auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c desk -n "__fish_desk_using_subcommand status" -l utc -d 'Show times in UTC, and read days and times without a zone in UTC, instead of local time'
 complete -c desk -n "__fish_desk_using_subcommand status" -s h -l help -d 'Print help'
 complete -c desk -n "__fish_desk_using_subcommand status" -s V -l version -d 'Print version'
 complete -c desk -n "__fish_desk_using_subcommand resolve" -s C -l repo -d 'Use the repository at PATH instead of the one around the current directory' -r -F
-complete -c desk -n "__fish_desk_using_subcommand resolve" -l color -d 'When to use colours' -r -f -a "auto\t''
+complete -c desk -n "__fish_desk_using_subcommand resolve" -l color -d 'When to use colours [default: git\'s color.desk or color.ui, else auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c desk -n "__fish_desk_using_subcommand resolve" -l utc -d 'Show times in UTC, and read days and times without a zone in UTC, instead of local time'
 complete -c desk -n "__fish_desk_using_subcommand resolve" -s h -l help -d 'Print help'
 complete -c desk -n "__fish_desk_using_subcommand resolve" -s V -l version -d 'Print version'
 complete -c desk -n "__fish_desk_using_subcommand close" -s C -l repo -d 'Use the repository at PATH instead of the one around the current directory' -r -F
-complete -c desk -n "__fish_desk_using_subcommand close" -l color -d 'When to use colours' -r -f -a "auto\t''
+complete -c desk -n "__fish_desk_using_subcommand close" -l color -d 'When to use colours [default: git\'s color.desk or color.ui, else auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c desk -n "__fish_desk_using_subcommand close" -l utc -d 'Show times in UTC, and read days and times without a zone in UTC, instead of local time'
 complete -c desk -n "__fish_desk_using_subcommand close" -s h -l help -d 'Print help'
 complete -c desk -n "__fish_desk_using_subcommand close" -s V -l version -d 'Print version'
 complete -c desk -n "__fish_desk_using_subcommand reopen" -s C -l repo -d 'Use the repository at PATH instead of the one around the current directory' -r -F
-complete -c desk -n "__fish_desk_using_subcommand reopen" -l color -d 'When to use colours' -r -f -a "auto\t''
+complete -c desk -n "__fish_desk_using_subcommand reopen" -l color -d 'When to use colours [default: git\'s color.desk or color.ui, else auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c desk -n "__fish_desk_using_subcommand reopen" -l utc -d 'Show times in UTC, and read days and times without a zone in UTC, instead of local time'
 complete -c desk -n "__fish_desk_using_subcommand reopen" -s h -l help -d 'Print help'
 complete -c desk -n "__fish_desk_using_subcommand reopen" -s V -l version -d 'Print version'
 complete -c desk -n "__fish_desk_using_subcommand label" -s C -l repo -d 'Use the repository at PATH instead of the one around the current directory' -r -F
-complete -c desk -n "__fish_desk_using_subcommand label" -l color -d 'When to use colours' -r -f -a "auto\t''
+complete -c desk -n "__fish_desk_using_subcommand label" -l color -d 'When to use colours [default: git\'s color.desk or color.ui, else auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c desk -n "__fish_desk_using_subcommand label" -l utc -d 'Show times in UTC, and read days and times without a zone in UTC, instead of local time'
 complete -c desk -n "__fish_desk_using_subcommand label" -s h -l help -d 'Print help'
 complete -c desk -n "__fish_desk_using_subcommand label" -s V -l version -d 'Print version'
 complete -c desk -n "__fish_desk_using_subcommand set" -s C -l repo -d 'Use the repository at PATH instead of the one around the current directory' -r -F
-complete -c desk -n "__fish_desk_using_subcommand set" -l color -d 'When to use colours' -r -f -a "auto\t''
+complete -c desk -n "__fish_desk_using_subcommand set" -l color -d 'When to use colours [default: git\'s color.desk or color.ui, else auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c desk -n "__fish_desk_using_subcommand set" -l utc -d 'Show times in UTC, and read days and times without a zone in UTC, instead of local time'
@@ -174,14 +174,14 @@ complete -c desk -n "__fish_desk_using_subcommand set" -s h -l help -d 'Print he
 complete -c desk -n "__fish_desk_using_subcommand set" -s V -l version -d 'Print version'
 complete -c desk -n "__fish_desk_using_subcommand edit" -s F -l file -d 'Take the new file from FILE (`-` for standard input) instead of the editor' -r -F
 complete -c desk -n "__fish_desk_using_subcommand edit" -s C -l repo -d 'Use the repository at PATH instead of the one around the current directory' -r -F
-complete -c desk -n "__fish_desk_using_subcommand edit" -l color -d 'When to use colours' -r -f -a "auto\t''
+complete -c desk -n "__fish_desk_using_subcommand edit" -l color -d 'When to use colours [default: git\'s color.desk or color.ui, else auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c desk -n "__fish_desk_using_subcommand edit" -l utc -d 'Show times in UTC, and read days and times without a zone in UTC, instead of local time'
 complete -c desk -n "__fish_desk_using_subcommand edit" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c desk -n "__fish_desk_using_subcommand edit" -s V -l version -d 'Print version'
 complete -c desk -n "__fish_desk_using_subcommand doctor" -s C -l repo -d 'Use the repository at PATH instead of the one around the current directory' -r -F
-complete -c desk -n "__fish_desk_using_subcommand doctor" -l color -d 'When to use colours' -r -f -a "auto\t''
+complete -c desk -n "__fish_desk_using_subcommand doctor" -l color -d 'When to use colours [default: git\'s color.desk or color.ui, else auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c desk -n "__fish_desk_using_subcommand doctor" -l json -d 'Print `{tickets, problems: [{path, line, message}]}` as JSON'
@@ -190,14 +190,14 @@ complete -c desk -n "__fish_desk_using_subcommand doctor" -s h -l help -d 'Print
 complete -c desk -n "__fish_desk_using_subcommand doctor" -s V -l version -d 'Print version'
 complete -c desk -n "__fish_desk_using_subcommand rate" -s m -l message -d 'What the requester said' -r
 complete -c desk -n "__fish_desk_using_subcommand rate" -s C -l repo -d 'Use the repository at PATH instead of the one around the current directory' -r -F
-complete -c desk -n "__fish_desk_using_subcommand rate" -l color -d 'When to use colours' -r -f -a "auto\t''
+complete -c desk -n "__fish_desk_using_subcommand rate" -l color -d 'When to use colours [default: git\'s color.desk or color.ui, else auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c desk -n "__fish_desk_using_subcommand rate" -l utc -d 'Show times in UTC, and read days and times without a zone in UTC, instead of local time'
 complete -c desk -n "__fish_desk_using_subcommand rate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c desk -n "__fish_desk_using_subcommand rate" -s V -l version -d 'Print version'
 complete -c desk -n "__fish_desk_using_subcommand log" -s C -l repo -d 'Use the repository at PATH instead of the one around the current directory' -r -F
-complete -c desk -n "__fish_desk_using_subcommand log" -l color -d 'When to use colours' -r -f -a "auto\t''
+complete -c desk -n "__fish_desk_using_subcommand log" -l color -d 'When to use colours [default: git\'s color.desk or color.ui, else auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c desk -n "__fish_desk_using_subcommand log" -l json -d 'Print a JSON array of events'
@@ -214,7 +214,7 @@ assignee\t''
 cc\t''
 label\t''"
 complete -c desk -n "__fish_desk_using_subcommand report" -s C -l repo -d 'Use the repository at PATH instead of the one around the current directory' -r -F
-complete -c desk -n "__fish_desk_using_subcommand report" -l color -d 'When to use colours' -r -f -a "auto\t''
+complete -c desk -n "__fish_desk_using_subcommand report" -l color -d 'When to use colours [default: git\'s color.desk or color.ui, else auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c desk -n "__fish_desk_using_subcommand report" -l json -d 'Print one JSON object'
@@ -224,7 +224,7 @@ complete -c desk -n "__fish_desk_using_subcommand report" -l utc -d 'Show times 
 complete -c desk -n "__fish_desk_using_subcommand report" -s h -l help -d 'Print help'
 complete -c desk -n "__fish_desk_using_subcommand report" -s V -l version -d 'Print version'
 complete -c desk -n "__fish_desk_using_subcommand sync" -s C -l repo -d 'Use the repository at PATH instead of the one around the current directory' -r -F
-complete -c desk -n "__fish_desk_using_subcommand sync" -l color -d 'When to use colours' -r -f -a "auto\t''
+complete -c desk -n "__fish_desk_using_subcommand sync" -l color -d 'When to use colours [default: git\'s color.desk or color.ui, else auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c desk -n "__fish_desk_using_subcommand sync" -l no-push -d 'Merge what came in, but do not push'
@@ -233,7 +233,7 @@ complete -c desk -n "__fish_desk_using_subcommand sync" -l utc -d 'Show times in
 complete -c desk -n "__fish_desk_using_subcommand sync" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c desk -n "__fish_desk_using_subcommand sync" -s V -l version -d 'Print version'
 complete -c desk -n "__fish_desk_using_subcommand merge-driver" -s C -l repo -d 'Use the repository at PATH instead of the one around the current directory' -r -F
-complete -c desk -n "__fish_desk_using_subcommand merge-driver" -l color -d 'When to use colours' -r -f -a "auto\t''
+complete -c desk -n "__fish_desk_using_subcommand merge-driver" -l color -d 'When to use colours [default: git\'s color.desk or color.ui, else auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c desk -n "__fish_desk_using_subcommand merge-driver" -l utc -d 'Show times in UTC, and read days and times without a zone in UTC, instead of local time'
@@ -241,7 +241,7 @@ complete -c desk -n "__fish_desk_using_subcommand merge-driver" -s h -l help -d 
 complete -c desk -n "__fish_desk_using_subcommand merge-driver" -s V -l version -d 'Print version'
 complete -c desk -n "__fish_desk_using_subcommand generate" -l out -d 'Directory to write man/ and completions/ into' -r -F
 complete -c desk -n "__fish_desk_using_subcommand generate" -s C -l repo -d 'Use the repository at PATH instead of the one around the current directory' -r -F
-complete -c desk -n "__fish_desk_using_subcommand generate" -l color -d 'When to use colours' -r -f -a "auto\t''
+complete -c desk -n "__fish_desk_using_subcommand generate" -l color -d 'When to use colours [default: git\'s color.desk or color.ui, else auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c desk -n "__fish_desk_using_subcommand generate" -l utc -d 'Show times in UTC, and read days and times without a zone in UTC, instead of local time'

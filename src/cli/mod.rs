@@ -19,7 +19,7 @@ use clap::{CommandFactory as _, Parser, Subcommand, ValueEnum};
 
 pub use error::{CliError, Result};
 
-use crate::store::Store;
+use crate::store::{GitConfig, Store};
 use crate::time::Zone;
 
 const ABOUT: &str = "A helpdesk that lives in a git repository";
@@ -39,10 +39,13 @@ Exit status:
   3  a check found problems (desk doctor)
 
 Environment:
-  GIT_AUTHOR_NAME, GIT_AUTHOR_EMAIL, GIT_AUTHOR_DATE (and GIT_COMMITTER_*) are honoured as git
-  honours them. VISUAL, EDITOR and git's core.editor choose the editor. NO_COLOR turns colour
-  off. TZ sets the local time zone that times are shown in and days are read in (--utc: UTC).
-  DESK_NOW (an RFC 3339 time) fixes the reference time for ages and relative dates.";
+  GIT_DIR, GIT_WORK_TREE and the other variables git reads to find a repository are honoured as
+  git honours them, and so are GIT_AUTHOR_NAME, GIT_AUTHOR_EMAIL, GIT_AUTHOR_DATE (and
+  GIT_COMMITTER_*). VISUAL, EDITOR and git's core.editor choose the editor. Colour: --color,
+  else git's color.desk, else color.ui (always, never, auto, true, false), else none with
+  NO_COLOR, else on a terminal. TZ sets the local time zone that times are shown in and days
+  are read in (--utc: UTC). DESK_NOW (an RFC 3339 time) fixes the reference time for ages and
+  relative dates.";
 
 /// When to colour output.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -61,9 +64,9 @@ pub struct Cli {
     #[arg(short = 'C', long = "repo", global = true, value_name = "PATH")]
     pub repo: Option<PathBuf>,
 
-    /// When to use colours.
-    #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
-    pub color: ColorWhen,
+    /// When to use colours [default: git's color.desk or color.ui, else auto].
+    #[arg(long, global = true, value_enum, value_name = "WHEN")]
+    pub color: Option<ColorWhen>,
 
     /// Show times in UTC, and read days and times without a zone in UTC, instead of local time.
     #[arg(long, global = true)]
@@ -135,6 +138,32 @@ fn reference_now() -> Result<DateTime<Utc>> {
     }
 }
 
+/// A colour setting of git's config (`color.ui`, `color.desk`), read as git
+/// reads it: `true` means auto.
+fn config_color(key: &str, value: &str) -> Result<ColorWhen> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "always" => Ok(ColorWhen::Always),
+        "never" | "false" | "no" | "off" | "0" => Ok(ColorWhen::Never),
+        "auto" | "true" | "yes" | "on" | "1" | "" => Ok(ColorWhen::Auto),
+        _ => Err(CliError::user(format!("invalid git config {key} '{value}'"))
+            .hint(format!("use always, never, auto, true or false: git config {key} auto"))),
+    }
+}
+
+/// When to colour: `--color`, else git's `color.desk`, else `color.ui`, else
+/// auto (anstream: never with `NO_COLOR`, else on a terminal).
+fn color_when(flag: Option<ColorWhen>, config: impl Fn(&str) -> Option<String>) -> Result<ColorWhen> {
+    if let Some(when) = flag {
+        return Ok(when);
+    }
+    for key in ["color.desk", "color.ui"] {
+        if let Some(value) = config(key) {
+            return config_color(key, &value);
+        }
+    }
+    Ok(ColorWhen::Auto)
+}
+
 fn color_choice(when: ColorWhen) -> anstream::ColorChoice {
     match when {
         ColorWhen::Always => anstream::ColorChoice::Always,
@@ -144,7 +173,9 @@ fn color_choice(when: ColorWhen) -> anstream::ColorChoice {
 }
 
 fn run(cli: Cli) -> Result<()> {
-    color_choice(cli.color).write_global();
+    let config = std::cell::OnceCell::new();
+    let git_config = |key: &str| config.get_or_init(|| GitConfig::open(cli.repo.as_deref())).string(key);
+    color_choice(color_when(cli.color, git_config)?).write_global();
     let color = anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never;
     let zone = if cli.utc { Zone::Utc } else { Zone::Local };
     let ctx = Ctx {

@@ -214,3 +214,62 @@ fn a_day_when_the_clocks_go_back_has_25_hours() {
     assert_eq!(chart(&[]), "created   =@");
     assert_eq!(chart(&["--utc"]), "created   @=");
 }
+
+#[test]
+fn git_colour_settings_rank_below_the_flag_and_above_no_color() {
+    let env = TestEnv::initialised();
+    env.new_ticket("Printer jams", &["--priority", "urgent"]);
+    let coloured = |args: &[&str]| {
+        let mut all = vec!["list"];
+        all.extend_from_slice(args);
+        env.desk(&all).ok().stdout.contains('\u{1b}')
+    };
+    // TestEnv sets NO_COLOR and pipes stdout: no colour.
+    assert!(!coloured(&[]));
+    for (value, colour) in [("always", true), ("never", false), ("auto", false), ("true", false), ("false", false)] {
+        env.git(&["config", "color.ui", value]);
+        assert_eq!(coloured(&[]), colour, "color.ui={value}");
+    }
+    env.git(&["config", "color.ui", "always"]);
+    assert!(!coloured(&["--color=never"]), "the flag wins");
+    assert!(!coloured(&["--color=auto"]), "an explicit auto too");
+    env.git(&["config", "color.desk", "never"]);
+    assert!(!coloured(&[]), "color.desk wins over color.ui");
+    env.git(&["config", "color.desk", "always"]);
+    env.git(&["config", "color.ui", "never"]);
+    assert!(coloured(&[]));
+    env.git(&["config", "--global", "color.desk", "sometimes"]);
+    env.git(&["config", "--unset", "color.desk"]);
+    let message = env.desk(&["list"]).error(1);
+    assert_eq!(message, "invalid git config color.desk 'sometimes'");
+}
+
+#[test]
+fn git_dir_and_git_work_tree_are_honoured_as_git_does() {
+    let env = TestEnv::new();
+    env.git_in(&env.root, &["init", "-q", "--bare", "helpdesk.git"]);
+    let bare = env.root.join("helpdesk.git");
+    let elsewhere = env.root.join("elsewhere");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    let bare_dir = bare.to_str().unwrap();
+    let in_bare = |args: &[&str]| env.desk_full(&elsewhere, args, None, &[("GIT_DIR", bare_dir)]);
+    in_bare(&["init"]).ok();
+    let id = in_bare(&["new", "Printer jams", "-b", "x"]).ok().line();
+    assert_eq!(in_bare(&["list", "--json"]).ok().json()[0]["id"], id.as_str());
+    let branch = env.git_in(&env.root, &["--git-dir", bare_dir, "rev-parse", "--verify", "refs/heads/desk"]);
+    assert_eq!(branch.trim().len(), 40, "the ticket is in the bare repository");
+    // A relative GIT_DIR is relative to -C, as with `git -C`.
+    let run = env.desk_full(&elsewhere, &["-C", env.root.to_str().unwrap(), "show", &id, "--json"], None, &[("GIT_DIR", "helpdesk.git")]);
+    assert_eq!(run.ok().json()["title"], "Printer jams");
+    // A GIT_DIR that is no repository is an error naming it.
+    let missing = env.root.join("nothing.git");
+    let run = env.desk_full(&elsewhere, &["list"], None, &[("GIT_DIR", missing.to_str().unwrap())]);
+    assert!(run.error(1).contains("nothing.git"));
+
+    // A non-bare repository used from outside its work tree.
+    env.desk(&["init"]).ok();
+    let git_dir = env.repo.join(".git");
+    let vars = [("GIT_DIR", git_dir.to_str().unwrap()), ("GIT_WORK_TREE", env.repo.to_str().unwrap())];
+    let id = env.desk_full(&elsewhere, &["new", "From outside", "-b", "x"], None, &vars).ok().line();
+    assert_eq!(env.desk(&["show", &id, "--json"]).ok().json()["title"], "From outside");
+}
