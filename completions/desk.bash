@@ -161,7 +161,7 @@ _desk() {
 
     case "${cmd}" in
         desk)
-            opts="-C -h -V --repo --color --utc --help --version init demo new list show reply note assign status resolve close reopen label set edit doctor rate log report sync merge-driver generate help"
+            opts="-C -h -V --repo --color --no-pager --utc --help --version init demo new list show reply note assign status resolve close reopen label set edit doctor rate log report sync merge-driver generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -187,7 +187,7 @@ _desk() {
             return 0
             ;;
         desk__subcmd__assign)
-            opts="-C -h -V --me --none --repo --color --utc --help --version"
+            opts="-C -h -V --me --none --repo --color --no-pager --utc --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -213,7 +213,7 @@ _desk() {
             return 0
             ;;
         desk__subcmd__close)
-            opts="-C -h -V --repo --color --utc --help --version"
+            opts="-C -h -V --repo --color --no-pager --utc --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -239,7 +239,7 @@ _desk() {
             return 0
             ;;
         desk__subcmd__demo)
-            opts="-C -h -V --repo --color --utc --help --version"
+            opts="-C -h -V --repo --color --no-pager --utc --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -265,7 +265,7 @@ _desk() {
             return 0
             ;;
         desk__subcmd__doctor)
-            opts="-C -h -V --json --repo --color --utc --help --version"
+            opts="-C -h -V --json --repo --color --no-pager --utc --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -291,7 +291,7 @@ _desk() {
             return 0
             ;;
         desk__subcmd__edit)
-            opts="-F -C -h -V --file --repo --color --utc --help --version"
+            opts="-F -C -h -V --file --repo --color --no-pager --utc --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -325,7 +325,7 @@ _desk() {
             return 0
             ;;
         desk__subcmd__generate)
-            opts="-C -h -V --out --repo --color --utc --help --version"
+            opts="-C -h -V --out --repo --color --no-pager --utc --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -691,7 +691,7 @@ _desk() {
             return 0
             ;;
         desk__subcmd__init)
-            opts="-C -h -V --repo --color --utc --help --version"
+            opts="-C -h -V --repo --color --no-pager --utc --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -717,7 +717,7 @@ _desk() {
             return 0
             ;;
         desk__subcmd__label)
-            opts="-C -h -V --repo --color --utc --help --version"
+            opts="-C -h -V --repo --color --no-pager --utc --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -743,7 +743,7 @@ _desk() {
             return 0
             ;;
         desk__subcmd__list)
-            opts="-a -L -C -h -V --all --json --limit --sort --repo --color --utc --help --version"
+            opts="-a -L -C -h -V --all --json --limit --sort --repo --color --no-pager --utc --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -781,7 +781,7 @@ _desk() {
             return 0
             ;;
         desk__subcmd__log)
-            opts="-C -h -V --json --repo --color --utc --help --version"
+            opts="-C -h -V --json --repo --color --no-pager --utc --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -807,7 +807,7 @@ _desk() {
             return 0
             ;;
         desk__subcmd__merge__subcmd__driver)
-            opts="-C -h -V --repo --color --utc --help --version"
+            opts="-C -h -V --repo --color --no-pager --utc --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -833,7 +833,7 @@ _desk() {
             return 0
             ;;
         desk__subcmd__new)
-            opts="-b -F -l -C -h -V --body --file --requester --assignee --priority --queue --label --json --repo --color --utc --help --version"
+            opts="-b -F -l -C -h -V --body --file --requester --assignee --priority --queue --label --json --repo --color --no-pager --utc --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -899,7 +899,7 @@ _desk() {
             return 0
             ;;
         desk__subcmd__note)
-            opts="-m -F -C -h -V --message --file --repo --color --utc --help --version"
+            opts="-m -F -C -h -V --message --file --repo --color --no-pager --utc --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -941,7 +941,7 @@ _desk() {
             return 0
             ;;
         desk__subcmd__rate)
-            opts="-m -C -h -V --message --repo --color --utc --help --version"
+            opts="-m -C -h -V --message --repo --color --no-pager --utc --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -975,7 +975,7 @@ _desk() {
             return 0
             ;;
         desk__subcmd__reopen)
-            opts="-C -h -V --repo --color --utc --help --version"
+            opts="-C -h -V --repo --color --no-pager --utc --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1001,7 +1001,7 @@ _desk() {
             return 0
             ;;
         desk__subcmd__reply)
-            opts="-m -F -C -h -V --message --file --status --repo --color --utc --help --version"
+            opts="-m -F -C -h -V --message --file --status --repo --color --no-pager --utc --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1047,7 +1047,7 @@ _desk() {
             return 0
             ;;
         desk__subcmd__report)
-            opts="-C -h -V --since --until --by --json --csv --chart --repo --color --utc --help --version"
+            opts="-C -h -V --since --until --by --json --csv --chart --repo --color --no-pager --utc --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1085,7 +1085,7 @@ _desk() {
             return 0
             ;;
         desk__subcmd__resolve)
-            opts="-C -h -V --repo --color --utc --help --version"
+            opts="-C -h -V --repo --color --no-pager --utc --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1111,7 +1111,7 @@ _desk() {
             return 0
             ;;
         desk__subcmd__set)
-            opts="-C -h -V --repo --color --utc --help --version"
+            opts="-C -h -V --repo --color --no-pager --utc --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1137,7 +1137,7 @@ _desk() {
             return 0
             ;;
         desk__subcmd__show)
-            opts="-C -h -V --json --repo --color --utc --help --version"
+            opts="-C -h -V --json --repo --color --no-pager --utc --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1163,7 +1163,7 @@ _desk() {
             return 0
             ;;
         desk__subcmd__status)
-            opts="-C -h -V --repo --color --utc --help --version"
+            opts="-C -h -V --repo --color --no-pager --utc --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1189,7 +1189,7 @@ _desk() {
             return 0
             ;;
         desk__subcmd__sync)
-            opts="-C -h -V --no-push --json --repo --color --utc --help --version"
+            opts="-C -h -V --no-push --json --repo --color --no-pager --utc --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

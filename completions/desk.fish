@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_desk_global_optspecs
-    string join \n C/repo= color= utc h/help V/version
+    string join \n C/repo= color= no-pager utc h/help V/version
 end
 
 function __fish_desk_needs_command
@@ -28,6 +28,7 @@ complete -c desk -n "__fish_desk_needs_command" -s C -l repo -d 'Use the reposit
 complete -c desk -n "__fish_desk_needs_command" -l color -d 'When to use colours [default: git\'s color.desk or color.ui, else auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c desk -n "__fish_desk_needs_command" -l no-pager -d 'Do not pipe output into a pager'
 complete -c desk -n "__fish_desk_needs_command" -l utc -d 'Show times in UTC, and read days and times without a zone in UTC, instead of local time'
 complete -c desk -n "__fish_desk_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c desk -n "__fish_desk_needs_command" -s V -l version -d 'Print version'
@@ -58,6 +59,7 @@ complete -c desk -n "__fish_desk_using_subcommand init" -s C -l repo -d 'Use the
 complete -c desk -n "__fish_desk_using_subcommand init" -l color -d 'When to use colours [default: git\'s color.desk or color.ui, else auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c desk -n "__fish_desk_using_subcommand init" -l no-pager -d 'Do not pipe output into a pager'
 complete -c desk -n "__fish_desk_using_subcommand init" -l utc -d 'Show times in UTC, and read days and times without a zone in UTC, instead of local time'
 complete -c desk -n "__fish_desk_using_subcommand init" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c desk -n "__fish_desk_using_subcommand init" -s V -l version -d 'Print version'
@@ -65,6 +67,7 @@ complete -c desk -n "__fish_desk_using_subcommand demo" -s C -l repo -d 'Use the
 complete -c desk -n "__fish_desk_using_subcommand demo" -l color -d 'When to use colours [default: git\'s color.desk or color.ui, else auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c desk -n "__fish_desk_using_subcommand demo" -l no-pager -d 'Do not pipe output into a pager'
 complete -c desk -n "__fish_desk_using_subcommand demo" -l utc -d 'Show times in UTC, and read days and times without a zone in UTC, instead of local time'
 complete -c desk -n "__fish_desk_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c desk -n "__fish_desk_using_subcommand demo" -s V -l version -d 'Print version'
@@ -80,6 +83,7 @@ complete -c desk -n "__fish_desk_using_subcommand new" -l color -d 'When to use 
 always\t''
 never\t''"
 complete -c desk -n "__fish_desk_using_subcommand new" -l json -d 'Print the new ticket as JSON instead of its id'
+complete -c desk -n "__fish_desk_using_subcommand new" -l no-pager -d 'Do not pipe output into a pager'
 complete -c desk -n "__fish_desk_using_subcommand new" -l utc -d 'Show times in UTC, and read days and times without a zone in UTC, instead of local time'
 complete -c desk -n "__fish_desk_using_subcommand new" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c desk -n "__fish_desk_using_subcommand new" -s V -l version -d 'Print version'
@@ -91,6 +95,7 @@ always\t''
 never\t''"
 complete -c desk -n "__fish_desk_using_subcommand list" -s a -l all -d 'Include done tickets (resolved, closed)'
 complete -c desk -n "__fish_desk_using_subcommand list" -l json -d 'Print a JSON array of tickets'
+complete -c desk -n "__fish_desk_using_subcommand list" -l no-pager -d 'Do not pipe output into a pager'
 complete -c desk -n "__fish_desk_using_subcommand list" -l utc -d 'Show times in UTC, and read days and times without a zone in UTC, instead of local time'
 complete -c desk -n "__fish_desk_using_subcommand list" -s h -l help -d 'Print help'
 complete -c desk -n "__fish_desk_using_subcommand list" -s V -l version -d 'Print version'
@@ -99,6 +104,7 @@ complete -c desk -n "__fish_desk_using_subcommand show" -l color -d 'When to use
 always\t''
 never\t''"
 complete -c desk -n "__fish_desk_using_subcommand show" -l json -d 'Print the ticket as a JSON object'
+complete -c desk -n "__fish_desk_using_subcommand show" -l no-pager -d 'Do not pipe output into a pager'
 complete -c desk -n "__fish_desk_using_subcommand show" -l utc -d 'Show times in UTC, and read days and times without a zone in UTC, instead of local time'
 complete -c desk -n "__fish_desk_using_subcommand show" -s h -l help -d 'Print help'
 complete -c desk -n "__fish_desk_using_subcommand show" -s V -l version -d 'Print version'
@@ -109,6 +115,7 @@ complete -c desk -n "__fish_desk_using_subcommand reply" -s C -l repo -d 'Use th
 complete -c desk -n "__fish_desk_using_subcommand reply" -l color -d 'When to use colours [default: git\'s color.desk or color.ui, else auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c desk -n "__fish_desk_using_subcommand reply" -l no-pager -d 'Do not pipe output into a pager'
 complete -c desk -n "__fish_desk_using_subcommand reply" -l utc -d 'Show times in UTC, and read days and times without a zone in UTC, instead of local time'
 complete -c desk -n "__fish_desk_using_subcommand reply" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c desk -n "__fish_desk_using_subcommand reply" -s V -l version -d 'Print version'
@@ -118,6 +125,7 @@ complete -c desk -n "__fish_desk_using_subcommand note" -s C -l repo -d 'Use the
 complete -c desk -n "__fish_desk_using_subcommand note" -l color -d 'When to use colours [default: git\'s color.desk or color.ui, else auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c desk -n "__fish_desk_using_subcommand note" -l no-pager -d 'Do not pipe output into a pager'
 complete -c desk -n "__fish_desk_using_subcommand note" -l utc -d 'Show times in UTC, and read days and times without a zone in UTC, instead of local time'
 complete -c desk -n "__fish_desk_using_subcommand note" -s h -l help -d 'Print help'
 complete -c desk -n "__fish_desk_using_subcommand note" -s V -l version -d 'Print version'
@@ -127,6 +135,7 @@ always\t''
 never\t''"
 complete -c desk -n "__fish_desk_using_subcommand assign" -l me -d 'Assign it to yourself (your git user.name and user.email)'
 complete -c desk -n "__fish_desk_using_subcommand assign" -l none -d 'Remove the assignee'
+complete -c desk -n "__fish_desk_using_subcommand assign" -l no-pager -d 'Do not pipe output into a pager'
 complete -c desk -n "__fish_desk_using_subcommand assign" -l utc -d 'Show times in UTC, and read days and times without a zone in UTC, instead of local time'
 complete -c desk -n "__fish_desk_using_subcommand assign" -s h -l help -d 'Print help'
 complete -c desk -n "__fish_desk_using_subcommand assign" -s V -l version -d 'Print version'
@@ -134,6 +143,7 @@ complete -c desk -n "__fish_desk_using_subcommand status" -s C -l repo -d 'Use t
 complete -c desk -n "__fish_desk_using_subcommand status" -l color -d 'When to use colours [default: git\'s color.desk or color.ui, else auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c desk -n "__fish_desk_using_subcommand status" -l no-pager -d 'Do not pipe output into a pager'
 complete -c desk -n "__fish_desk_using_subcommand status" -l utc -d 'Show times in UTC, and read days and times without a zone in UTC, instead of local time'
 complete -c desk -n "__fish_desk_using_subcommand status" -s h -l help -d 'Print help'
 complete -c desk -n "__fish_desk_using_subcommand status" -s V -l version -d 'Print version'
@@ -141,6 +151,7 @@ complete -c desk -n "__fish_desk_using_subcommand resolve" -s C -l repo -d 'Use 
 complete -c desk -n "__fish_desk_using_subcommand resolve" -l color -d 'When to use colours [default: git\'s color.desk or color.ui, else auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c desk -n "__fish_desk_using_subcommand resolve" -l no-pager -d 'Do not pipe output into a pager'
 complete -c desk -n "__fish_desk_using_subcommand resolve" -l utc -d 'Show times in UTC, and read days and times without a zone in UTC, instead of local time'
 complete -c desk -n "__fish_desk_using_subcommand resolve" -s h -l help -d 'Print help'
 complete -c desk -n "__fish_desk_using_subcommand resolve" -s V -l version -d 'Print version'
@@ -148,6 +159,7 @@ complete -c desk -n "__fish_desk_using_subcommand close" -s C -l repo -d 'Use th
 complete -c desk -n "__fish_desk_using_subcommand close" -l color -d 'When to use colours [default: git\'s color.desk or color.ui, else auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c desk -n "__fish_desk_using_subcommand close" -l no-pager -d 'Do not pipe output into a pager'
 complete -c desk -n "__fish_desk_using_subcommand close" -l utc -d 'Show times in UTC, and read days and times without a zone in UTC, instead of local time'
 complete -c desk -n "__fish_desk_using_subcommand close" -s h -l help -d 'Print help'
 complete -c desk -n "__fish_desk_using_subcommand close" -s V -l version -d 'Print version'
@@ -155,6 +167,7 @@ complete -c desk -n "__fish_desk_using_subcommand reopen" -s C -l repo -d 'Use t
 complete -c desk -n "__fish_desk_using_subcommand reopen" -l color -d 'When to use colours [default: git\'s color.desk or color.ui, else auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c desk -n "__fish_desk_using_subcommand reopen" -l no-pager -d 'Do not pipe output into a pager'
 complete -c desk -n "__fish_desk_using_subcommand reopen" -l utc -d 'Show times in UTC, and read days and times without a zone in UTC, instead of local time'
 complete -c desk -n "__fish_desk_using_subcommand reopen" -s h -l help -d 'Print help'
 complete -c desk -n "__fish_desk_using_subcommand reopen" -s V -l version -d 'Print version'
@@ -162,6 +175,7 @@ complete -c desk -n "__fish_desk_using_subcommand label" -s C -l repo -d 'Use th
 complete -c desk -n "__fish_desk_using_subcommand label" -l color -d 'When to use colours [default: git\'s color.desk or color.ui, else auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c desk -n "__fish_desk_using_subcommand label" -l no-pager -d 'Do not pipe output into a pager'
 complete -c desk -n "__fish_desk_using_subcommand label" -l utc -d 'Show times in UTC, and read days and times without a zone in UTC, instead of local time'
 complete -c desk -n "__fish_desk_using_subcommand label" -s h -l help -d 'Print help'
 complete -c desk -n "__fish_desk_using_subcommand label" -s V -l version -d 'Print version'
@@ -169,6 +183,7 @@ complete -c desk -n "__fish_desk_using_subcommand set" -s C -l repo -d 'Use the 
 complete -c desk -n "__fish_desk_using_subcommand set" -l color -d 'When to use colours [default: git\'s color.desk or color.ui, else auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c desk -n "__fish_desk_using_subcommand set" -l no-pager -d 'Do not pipe output into a pager'
 complete -c desk -n "__fish_desk_using_subcommand set" -l utc -d 'Show times in UTC, and read days and times without a zone in UTC, instead of local time'
 complete -c desk -n "__fish_desk_using_subcommand set" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c desk -n "__fish_desk_using_subcommand set" -s V -l version -d 'Print version'
@@ -177,6 +192,7 @@ complete -c desk -n "__fish_desk_using_subcommand edit" -s C -l repo -d 'Use the
 complete -c desk -n "__fish_desk_using_subcommand edit" -l color -d 'When to use colours [default: git\'s color.desk or color.ui, else auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c desk -n "__fish_desk_using_subcommand edit" -l no-pager -d 'Do not pipe output into a pager'
 complete -c desk -n "__fish_desk_using_subcommand edit" -l utc -d 'Show times in UTC, and read days and times without a zone in UTC, instead of local time'
 complete -c desk -n "__fish_desk_using_subcommand edit" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c desk -n "__fish_desk_using_subcommand edit" -s V -l version -d 'Print version'
@@ -185,6 +201,7 @@ complete -c desk -n "__fish_desk_using_subcommand doctor" -l color -d 'When to u
 always\t''
 never\t''"
 complete -c desk -n "__fish_desk_using_subcommand doctor" -l json -d 'Print `{tickets, problems: [{path, line, message}]}` as JSON'
+complete -c desk -n "__fish_desk_using_subcommand doctor" -l no-pager -d 'Do not pipe output into a pager'
 complete -c desk -n "__fish_desk_using_subcommand doctor" -l utc -d 'Show times in UTC, and read days and times without a zone in UTC, instead of local time'
 complete -c desk -n "__fish_desk_using_subcommand doctor" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c desk -n "__fish_desk_using_subcommand doctor" -s V -l version -d 'Print version'
@@ -193,6 +210,7 @@ complete -c desk -n "__fish_desk_using_subcommand rate" -s C -l repo -d 'Use the
 complete -c desk -n "__fish_desk_using_subcommand rate" -l color -d 'When to use colours [default: git\'s color.desk or color.ui, else auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c desk -n "__fish_desk_using_subcommand rate" -l no-pager -d 'Do not pipe output into a pager'
 complete -c desk -n "__fish_desk_using_subcommand rate" -l utc -d 'Show times in UTC, and read days and times without a zone in UTC, instead of local time'
 complete -c desk -n "__fish_desk_using_subcommand rate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c desk -n "__fish_desk_using_subcommand rate" -s V -l version -d 'Print version'
@@ -201,6 +219,7 @@ complete -c desk -n "__fish_desk_using_subcommand log" -l color -d 'When to use 
 always\t''
 never\t''"
 complete -c desk -n "__fish_desk_using_subcommand log" -l json -d 'Print a JSON array of events'
+complete -c desk -n "__fish_desk_using_subcommand log" -l no-pager -d 'Do not pipe output into a pager'
 complete -c desk -n "__fish_desk_using_subcommand log" -l utc -d 'Show times in UTC, and read days and times without a zone in UTC, instead of local time'
 complete -c desk -n "__fish_desk_using_subcommand log" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c desk -n "__fish_desk_using_subcommand log" -s V -l version -d 'Print version'
@@ -220,6 +239,7 @@ never\t''"
 complete -c desk -n "__fish_desk_using_subcommand report" -l json -d 'Print one JSON object'
 complete -c desk -n "__fish_desk_using_subcommand report" -l csv -d 'Print CSV: one row for all tickets, then one per group, with a header'
 complete -c desk -n "__fish_desk_using_subcommand report" -l chart -d 'Also draw charts: created vs resolved and backlog per day, first-response times'
+complete -c desk -n "__fish_desk_using_subcommand report" -l no-pager -d 'Do not pipe output into a pager'
 complete -c desk -n "__fish_desk_using_subcommand report" -l utc -d 'Show times in UTC, and read days and times without a zone in UTC, instead of local time'
 complete -c desk -n "__fish_desk_using_subcommand report" -s h -l help -d 'Print help'
 complete -c desk -n "__fish_desk_using_subcommand report" -s V -l version -d 'Print version'
@@ -229,6 +249,7 @@ always\t''
 never\t''"
 complete -c desk -n "__fish_desk_using_subcommand sync" -l no-push -d 'Merge what came in, but do not push'
 complete -c desk -n "__fish_desk_using_subcommand sync" -l json -d 'Print what happened as JSON (see docs/sync.md)'
+complete -c desk -n "__fish_desk_using_subcommand sync" -l no-pager -d 'Do not pipe output into a pager'
 complete -c desk -n "__fish_desk_using_subcommand sync" -l utc -d 'Show times in UTC, and read days and times without a zone in UTC, instead of local time'
 complete -c desk -n "__fish_desk_using_subcommand sync" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c desk -n "__fish_desk_using_subcommand sync" -s V -l version -d 'Print version'
@@ -236,6 +257,7 @@ complete -c desk -n "__fish_desk_using_subcommand merge-driver" -s C -l repo -d 
 complete -c desk -n "__fish_desk_using_subcommand merge-driver" -l color -d 'When to use colours [default: git\'s color.desk or color.ui, else auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c desk -n "__fish_desk_using_subcommand merge-driver" -l no-pager -d 'Do not pipe output into a pager'
 complete -c desk -n "__fish_desk_using_subcommand merge-driver" -l utc -d 'Show times in UTC, and read days and times without a zone in UTC, instead of local time'
 complete -c desk -n "__fish_desk_using_subcommand merge-driver" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c desk -n "__fish_desk_using_subcommand merge-driver" -s V -l version -d 'Print version'
@@ -244,6 +266,7 @@ complete -c desk -n "__fish_desk_using_subcommand generate" -s C -l repo -d 'Use
 complete -c desk -n "__fish_desk_using_subcommand generate" -l color -d 'When to use colours [default: git\'s color.desk or color.ui, else auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c desk -n "__fish_desk_using_subcommand generate" -l no-pager -d 'Do not pipe output into a pager'
 complete -c desk -n "__fish_desk_using_subcommand generate" -l utc -d 'Show times in UTC, and read days and times without a zone in UTC, instead of local time'
 complete -c desk -n "__fish_desk_using_subcommand generate" -s h -l help -d 'Print help'
 complete -c desk -n "__fish_desk_using_subcommand generate" -s V -l version -d 'Print version'

@@ -8,9 +8,11 @@ pub mod error;
 pub mod input;
 pub mod markdown;
 pub mod output;
+pub mod pager;
 pub mod query_args;
 pub mod ticket_ref;
 
+use std::cell::RefCell;
 use std::io::{IsTerminal, Write as _};
 use std::path::PathBuf;
 
@@ -41,7 +43,10 @@ Exit status:
 Environment:
   GIT_DIR, GIT_WORK_TREE and the other variables git reads to find a repository are honoured as
   git honours them, and so are GIT_AUTHOR_NAME, GIT_AUTHOR_EMAIL, GIT_AUTHOR_DATE (and
-  GIT_COMMITTER_*). VISUAL, EDITOR and git's core.editor choose the editor. Colour: --color,
+  GIT_COMMITTER_*). VISUAL, EDITOR and git's core.editor choose the editor. show, log, list and
+  report page their output on a terminal through GIT_PAGER, git's core.pager, PAGER or `less`
+  (LESS=FRX unless LESS is set); `cat` or an empty value turns paging off, as does --no-pager.
+  Colour: --color,
   else git's color.desk, else color.ui (always, never, auto, true, false), else none with
   NO_COLOR, else on a terminal. TZ sets the local time zone that times are shown in and days
   are read in (--utc: UTC). DESK_NOW (an RFC 3339 time) fixes the reference time for ages and
@@ -67,6 +72,10 @@ pub struct Cli {
     /// When to use colours [default: git's color.desk or color.ui, else auto].
     #[arg(long, global = true, value_enum, value_name = "WHEN")]
     pub color: Option<ColorWhen>,
+
+    /// Do not pipe output into a pager.
+    #[arg(long, global = true)]
+    pub no_pager: bool,
 
     /// Show times in UTC, and read days and times without a zone in UTC, instead of local time.
     #[arg(long, global = true)]
@@ -115,9 +124,40 @@ pub struct Ctx {
     pub color: bool,
     /// The zone times are shown in and days are read in.
     pub zone: Zone,
+    /// `--no-pager`.
+    pub no_pager: bool,
+    /// The pager, once started.
+    pager: RefCell<Option<pager::Pager>>,
 }
 
 impl Ctx {
+    /// Sends the rest of standard output through the pager when it is a terminal
+    /// (see [`pager`]); the commands that page call this just before they print.
+    pub fn page(&self) -> Result<()> {
+        if self.no_pager || self.pager.borrow().is_some() || !std::io::stdout().is_terminal() {
+            return Ok(());
+        }
+        let env = |name: &str| std::env::var(name).ok();
+        let Some(command) = pager::command(env, || GitConfig::open(self.repo.as_deref()).string("core.pager"))
+        else {
+            return Ok(());
+        };
+        output::set_paged(output::table_width());
+        let pager = pager::Pager::start(&command)?;
+        // Colour was decided for the terminal; the pager passes it on (less -R).
+        let choice = if self.color { anstream::ColorChoice::Always } else { anstream::ColorChoice::Never };
+        choice.write_global();
+        *self.pager.borrow_mut() = Some(pager);
+        Ok(())
+    }
+
+    /// Waits for the pager, if one was started, to be quit.
+    fn finish_pager(&self) {
+        if let Some(pager) = self.pager.borrow_mut().take() {
+            pager.finish();
+        }
+    }
+
     /// Opens the repository (`--repo`, else discovered from the current directory).
     pub fn store(&self) -> Result<Store> {
         Ok(Store::discover(self.repo.as_deref())?)
@@ -183,8 +223,12 @@ fn run(cli: Cli) -> Result<()> {
         now: reference_now()?,
         color,
         zone,
+        no_pager: cli.no_pager,
+        pager: RefCell::default(),
     };
-    dispatch(&ctx, cli.command)
+    let result = dispatch(&ctx, cli.command);
+    ctx.finish_pager();
+    result
 }
 
 fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {

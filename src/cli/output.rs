@@ -147,8 +147,25 @@ pub fn person_short(p: Option<&str>) -> String {
     p.map_or_else(|| "-".to_owned(), |p| display_name(p).to_owned())
 }
 
-/// Width to fit tables to: the terminal's, else `COLUMNS`, else unlimited.
+/// Set once standard output goes to a pager: the terminal's width then.
+static PAGED: std::sync::OnceLock<Option<u16>> = std::sync::OnceLock::new();
+
+/// Records that standard output now goes to a pager on a terminal `width` columns wide.
+pub fn set_paged(width: Option<u16>) {
+    let _ = PAGED.set(width);
+}
+
+/// Whether standard output is for a terminal: one, or a pager on one.
+pub fn stdout_is_terminal() -> bool {
+    PAGED.get().is_some() || std::io::stdout().is_terminal()
+}
+
+/// Width to fit tables to: the terminal's (also when paging), else `COLUMNS`,
+/// else unlimited.
 pub fn table_width() -> Option<u16> {
+    if let Some(&width) = PAGED.get() {
+        return width;
+    }
     if std::io::stdout().is_terminal()
         && let Some((terminal_size::Width(w), _)) = terminal_size::terminal_size()
     {

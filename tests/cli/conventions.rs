@@ -273,3 +273,104 @@ fn git_dir_and_git_work_tree_are_honoured_as_git_does() {
     let id = env.desk_full(&elsewhere, &["new", "From outside", "-b", "x"], None, &vars).ok().line();
     assert_eq!(env.desk(&["show", &id, "--json"]).ok().json()["title"], "From outside");
 }
+
+/// Runs `line` through `sh` on a pseudo-terminal 60 columns wide (util-linux
+/// `script`), in the repository, with extra variables.
+fn on_terminal(env: &TestEnv, line: &str, vars: &[(&str, &str)]) -> crate::common::Run {
+    let desk = crate::common::bin().to_str().unwrap().to_owned();
+    let line = format!("stty cols 60 rows 20 2>/dev/null; {}", line.replace("desk ", &format!("'{desk}' ")));
+    let mut cmd = env.program(std::path::Path::new("script"));
+    cmd.args(["-qec", &line, "/dev/null"]);
+    for (k, v) in vars {
+        cmd.env(k, v);
+    }
+    let mut run = crate::common::run(cmd, None);
+    run.stdout = run.stdout.replace("\r\n", "\n");
+    run
+}
+
+/// A fake pager that copies its input to `$DESK_TEST_PAGED` and its `LESS`
+/// and `LV` to `$DESK_TEST_PAGED.env`, under the name `name` in HOME.
+fn fake_pager(env: &TestEnv, name: &str) -> String {
+    let path = env.home.join(name);
+    std::fs::write(
+        &path,
+        "#!/bin/sh\nprintf 'LESS=%s LV=%s\\n' \"$LESS\" \"$LV\" > \"$DESK_TEST_PAGED.env\"\n\
+         echo \"$0\" >> \"$DESK_TEST_PAGED.env\"\ncat > \"$DESK_TEST_PAGED\"\n",
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    path.to_str().unwrap().to_owned()
+}
+
+#[test]
+fn read_commands_page_on_a_terminal_as_git_does() {
+    let env = TestEnv::initialised();
+    let id = env.new_ticket("Printer jams on the third floor, every morning since Monday", &["--priority", "urgent"]);
+    let pager = fake_pager(&env, "pager.sh");
+    let paged = env.root.join("paged.txt");
+    let read = |name: &str| std::fs::read_to_string(env.root.join(name)).unwrap_or_default();
+    let clear = || {
+        let _ = std::fs::remove_file(env.root.join("paged.txt"));
+        let _ = std::fs::remove_file(env.root.join("paged.txt.env"));
+    };
+    let vars = [("PAGER", pager.as_str()), ("DESK_TEST_PAGED", paged.to_str().unwrap())];
+    for command in [format!("desk show {id}"), format!("desk log {id}"), "desk list".into(), "desk report".into()] {
+        clear();
+        let run = on_terminal(&env, &command, &vars);
+        assert_eq!(run.code, 0, "{command}:\n{run}");
+        assert!(!read("paged.txt").is_empty(), "{command} was paged:\n{run}");
+        assert!(!run.stdout.contains("Printer jams") && !run.stdout.contains("created"), "{command}: {run}");
+        // LESS and LV are set for the pager as git sets them.
+        assert!(read("paged.txt.env").starts_with("LESS=FRX LV=-c\n"), "{}", read("paged.txt.env"));
+    }
+    // The table is fitted to the terminal the pager runs on, and coloured for it
+    // unless NO_COLOR says otherwise.
+    clear();
+    on_terminal(&env, "env -u NO_COLOR TERM=xterm desk list", &vars);
+    let list = read("paged.txt");
+    assert!(list.contains('\u{1b}'), "colour goes through the pager:\n{list}");
+    let widest = without_sgr(&list).lines().map(|l| l.chars().count()).max().unwrap_or(0);
+    assert!(widest <= 60, "fitted to 60 columns:\n{list}");
+    // LESS already set is left alone.
+    clear();
+    on_terminal(&env, "desk list", &[vars[0], vars[1], ("LESS", "-i")]);
+    assert!(read("paged.txt.env").starts_with("LESS=-i LV=-c\n"), "{}", read("paged.txt.env"));
+
+    // GIT_PAGER, then core.pager, then PAGER.
+    let core = fake_pager(&env, "core-pager.sh");
+    let git_pager = fake_pager(&env, "git-pager.sh");
+    env.git(&["config", "core.pager", &core]);
+    clear();
+    on_terminal(&env, "desk list", &vars);
+    assert!(read("paged.txt.env").ends_with("core-pager.sh\n"), "{}", read("paged.txt.env"));
+    clear();
+    on_terminal(&env, "desk list", &[vars[0], vars[1], ("GIT_PAGER", git_pager.as_str())]);
+    assert!(read("paged.txt.env").ends_with("git-pager.sh\n"), "{}", read("paged.txt.env"));
+    env.git(&["config", "--unset", "core.pager"]);
+
+    // No pager: --no-pager, PAGER=cat, an empty PAGER, or no terminal.
+    for (line, pager) in [("desk --no-pager list", pager.as_str()), ("desk list", "cat"), ("desk list", "")] {
+        clear();
+        let run = on_terminal(&env, line, &[("PAGER", pager), vars[1]]);
+        assert!(run.stdout.contains("Printer jams"), "{line} with PAGER={pager:?} prints to the terminal:\n{run}");
+        assert_eq!(read("paged.txt"), "", "{line} with PAGER={pager:?}");
+    }
+    clear();
+    let run = env.desk_env(&["list"], &vars).ok();
+    assert!(run.stdout.contains("Printer jams"), "{run}");
+    assert_eq!(read("paged.txt"), "", "never without a terminal");
+}
+
+#[test]
+fn a_pager_that_quits_early_is_not_an_error() {
+    let env = TestEnv::initialised();
+    let body = env.root.join("body.md");
+    std::fs::write(&body, "A long line of text.\n\n".repeat(20_000)).unwrap();
+    let id = env.desk(&["new", "Long", "-F", body.to_str().unwrap()]).ok().line();
+    // `head -1` reads one line and quits, long before desk has written everything.
+    let run = on_terminal(&env, &format!("desk show {id}; echo \"exit=$?\""), &[("PAGER", "head -1")]);
+    assert!(run.stdout.ends_with("exit=0\n"), "{run}");
+    assert!(!run.stdout.contains("error"), "{run}");
+}

@@ -185,6 +185,7 @@ fn print_list(ctx: &Ctx, store: &Store, tip: &Tip, query: &Query, sort: Sort, ar
         }
 
         if args.json {
+            ctx.page()?;
             let mut out = Vec::with_capacity(hits.len());
             for hit in hits {
                 let ticket = match hit.full {
@@ -200,6 +201,7 @@ fn print_list(ctx: &Ctx, store: &Store, tip: &Tip, query: &Query, sort: Sort, ar
             eprintln!("no tickets match");
             return Ok(());
         }
+        ctx.page()?;
         let lens = prefix_lengths(entries);
 
         let mut table =

@@ -157,6 +157,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         .iter()
         .map(|&i| (&history.events[i as usize], hex(history.commits.id(commit_of[i as usize] as usize))))
         .collect();
+    ctx.page()?;
     if args.json {
         let out: Vec<Value> = events
             .iter()

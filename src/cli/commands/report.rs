@@ -1,7 +1,7 @@
 //! `desk report`: the helpdesk's KPIs over a time window, from history.
 
 use std::collections::HashSet;
-use std::io::{IsTerminal as _, Write as _};
+use std::io::Write as _;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -173,6 +173,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let by = args.by;
     let report =
         report::report(&history, &by_ticket, window, ctx.zone, &config.workflow.done, by, selected.as_ref());
+    ctx.page()?;
     if args.json {
         return print_json(&ReportJson::from(&report));
     }
@@ -184,7 +185,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     write_table(ctx, &mut out, &report, args.by)?;
     if args.chart {
         let width = usize::from(output::table_width().unwrap_or(80)).max(40);
-        let glyphs = if std::io::stdout().is_terminal() { Glyphs::Unicode } else { Glyphs::Ascii };
+        let glyphs = if output::stdout_is_terminal() { Glyphs::Unicode } else { Glyphs::Ascii };
         writeln!(out)?;
         out.write_all(chart::report_charts(&report, width, glyphs, ctx.zone).as_bytes())?;
     }
@@ -295,7 +296,7 @@ fn num<T: ToString>(v: Option<T>) -> String {
 /// Writes the CSV. Like `ls`, it shows group keys (labels, people) made safe
 /// for a terminal when it writes to one, and exactly as they are otherwise.
 fn write_csv(out: &mut impl std::io::Write, r: &Report, by: Option<GroupBy>) -> Result<()> {
-    let terminal = std::io::stdout().is_terminal();
+    let terminal = output::stdout_is_terminal();
     let d = ["count", "mean_seconds", "median_seconds", "p90_seconds"];
     let mut header = vec!["by".to_owned(), "key".into(), "created".into(), "resolved".into()];
     header.extend(["reopened".into(), "backlog".into()]);

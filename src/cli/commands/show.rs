@@ -26,6 +26,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let tip = store.require_tip()?;
     let id = store.resolve(&tip, &args.id.0)?;
     let ticket = store.load_ticket(&tip, &id)?;
+    ctx.page()?;
     if args.json {
         return print_json(&TicketJson::from(&ticket));
     }
