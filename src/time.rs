@@ -211,7 +211,9 @@ mod tests {
     impl TestZone {
         fn offset_at(self, utc: i64) -> FixedOffset {
             let hours = match self {
-                TestZone::Europe if (t("2026-03-29T01:00:00Z")..t("2026-10-25T01:00:00Z")).contains(&utc) => 2,
+                TestZone::Europe if (t("2026-03-29T01:00:00Z")..t("2026-10-25T01:00:00Z")).contains(&utc) => {
+                    2
+                }
                 TestZone::Europe => 1,
                 TestZone::MidnightJump if utc >= t("2026-11-01T03:00:00Z") => -2,
                 TestZone::MidnightJump => -3,
@@ -293,7 +295,10 @@ mod tests {
             parse_when("2026-11-01", utc),
             Ok(When::Day(t("2026-11-01T00:00:00Z"), t("2026-11-02T00:00:00Z")))
         );
-        assert_eq!(parse_when("2026-11-01T09:30:00+01:00", utc), Ok(When::Instant(t("2026-11-01T08:30:00Z"))));
+        assert_eq!(
+            parse_when("2026-11-01T09:30:00+01:00", utc),
+            Ok(When::Instant(t("2026-11-01T08:30:00Z")))
+        );
         assert_eq!(parse_when("2026-11-01T09:30", utc), Ok(When::Instant(t("2026-11-01T09:30:00Z"))));
         assert_eq!(parse_when("2026-11-01 09:30:15", utc), Ok(When::Instant(t("2026-11-01T09:30:15Z"))));
         assert_eq!(parse_when("0001-01-01", utc), Ok(When::Day(EARLIEST, EARLIEST + 86_400)));
@@ -321,7 +326,8 @@ mod tests {
     fn buckets_are_calendar_days_doubled_to_fit() {
         let b = day_buckets(Zone::Utc, t("2026-11-02T06:00:00Z"), t("2026-11-06T00:00:00Z"), 400);
         assert_eq!((b.first, b.days), (day("2026-11-02"), 1));
-        let starts: Vec<i64> = ["02", "03", "04", "05", "06"].iter().map(|d| t(&format!("2026-11-{d}T00:00:00Z"))).collect();
+        let starts: Vec<i64> =
+            ["02", "03", "04", "05", "06"].iter().map(|d| t(&format!("2026-11-{d}T00:00:00Z"))).collect();
         assert_eq!(b.bounds, starts);
         // Ten years: 3653 days in buckets of 16 days, at most 400 of them.
         let b = day_buckets(Zone::Utc, t("2020-01-01T00:00:00Z"), t("2030-01-01T00:00:00Z"), 400);

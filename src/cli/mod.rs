@@ -138,7 +138,8 @@ impl Ctx {
             return Ok(());
         }
         let env = |name: &str| std::env::var(name).ok();
-        let Some(command) = pager::command(env, || GitConfig::open(self.repo.as_deref()).string("core.pager"))
+        let Some(command) =
+            pager::command(env, || GitConfig::open(self.repo.as_deref()).string("core.pager"))
         else {
             return Ok(());
         };

@@ -16,8 +16,12 @@ use super::{CliError, Result};
 
 /// The pager command to run, from the environment and git's `core.pager`;
 /// `None` when paging is off (`cat`, or empty).
-pub fn command(env: impl Fn(&str) -> Option<String>, core_pager: impl FnOnce() -> Option<String>) -> Option<String> {
-    let chosen = env("GIT_PAGER").or_else(core_pager).or_else(|| env("PAGER")).unwrap_or_else(|| "less".to_owned());
+pub fn command(
+    env: impl Fn(&str) -> Option<String>,
+    core_pager: impl FnOnce() -> Option<String>,
+) -> Option<String> {
+    let chosen =
+        env("GIT_PAGER").or_else(core_pager).or_else(|| env("PAGER")).unwrap_or_else(|| "less".to_owned());
     let trimmed = chosen.trim();
     (!trimmed.is_empty() && trimmed != "cat").then(|| chosen.clone())
 }

@@ -128,7 +128,12 @@ fn bad_queries_name_the_problem() {
     let e = Query::parse(&["colour:red"], Zone::Utc).unwrap_err();
     assert!(e.0.starts_with("unknown query key 'colour'"), "{e}");
     assert_eq!(Query::parse(&["status:"], Zone::Utc).unwrap_err().0, "'status:' needs a value");
-    assert!(Query::parse(&["created:>yesterday"], Zone::Utc).unwrap_err().0.starts_with("invalid date 'yesterday'"));
+    assert!(
+        Query::parse(&["created:>yesterday"], Zone::Utc)
+            .unwrap_err()
+            .0
+            .starts_with("invalid date 'yesterday'")
+    );
     assert!(Query::parse(&["is:weird"], Zone::Utc).is_err());
     let q = Query::parse(&["status:wip"], Zone::Utc).unwrap();
     assert_eq!(

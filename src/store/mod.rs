@@ -194,7 +194,8 @@ impl Store {
     pub fn discover(path: Option<&Path>) -> Result<Store, StoreError> {
         configure_libgit2();
         let (repo, start) = open_repository(path);
-        let repo = repo.map_err(|_| StoreError::NotARepository(start.canonicalize().unwrap_or(start.clone())))?;
+        let repo =
+            repo.map_err(|_| StoreError::NotARepository(start.canonicalize().unwrap_or(start.clone())))?;
         let branch = repo
             .config()
             .ok()

@@ -12,10 +12,7 @@ fn removing_a_label_the_ticket_lacks_warns_and_commits_nothing() {
     let head = env.desk_head();
     let run = env.desk(&["label", &id, "-nonexistent"]).ok();
     assert_eq!(run.stdout, "");
-    assert!(
-        run.stderr.contains(&format!("warning: {} has no label 'nonexistent'", &id[..6])),
-        "{run}"
-    );
+    assert!(run.stderr.contains(&format!("warning: {} has no label 'nonexistent'", &id[..6])), "{run}");
     assert_eq!(env.desk_head(), head, "nothing to commit");
     // Removing one it has and one it lacks: the change is made, the other warned about.
     let run = env.desk(&["label", &id, "-printer", "-nonexistent"]).ok();
@@ -161,7 +158,8 @@ fn days_in_reports_and_queries_are_local_days() {
     };
     let day = ["--since", "2026-11-01", "--until", "2026-11-01"];
     assert_eq!(created(&day, CET), 1, "Late only, on 1 November in Paris");
-    let json = env.desk_env(&["report", "--json", "--since", "2026-11-01", "--until", "2026-11-01"], &[("TZ", CET)]);
+    let json =
+        env.desk_env(&["report", "--json", "--since", "2026-11-01", "--until", "2026-11-01"], &[("TZ", CET)]);
     let json = json.ok().json();
     assert_eq!(json["from"], "2026-10-31T23:00:00Z", "JSON times stay UTC");
     assert_eq!(json["until"], "2026-11-01T23:00:00Z");
@@ -182,10 +180,10 @@ fn days_in_reports_and_queries_are_local_days() {
         let json = env.desk_env(&args, &[("TZ", CET)]).ok().json();
         json.as_array().unwrap().iter().map(|t| t["id"].as_str().unwrap().to_owned()).collect()
     };
-    assert_eq!(ids("created:2026-11-01", &[]), [late.clone()]);
-    assert_eq!(ids("created:2026-11-01", &["--utc"]), [later.clone()]);
-    assert_eq!(ids("created:>=2026-11-02", &[]), [later.clone()]);
-    assert_eq!(ids("created:<2026-11-01T01:00:00+01:00", &[]), [late]);
+    assert_eq!(ids("created:2026-11-01", &[]), [late.as_str()]);
+    assert_eq!(ids("created:2026-11-01", &["--utc"]), [later.as_str()]);
+    assert_eq!(ids("created:>=2026-11-02", &[]), [later.as_str()]);
+    assert_eq!(ids("created:<2026-11-01T01:00:00+01:00", &[]), [late.as_str()]);
 }
 
 #[test]
@@ -199,7 +197,10 @@ fn a_day_when_the_clocks_go_back_has_25_hours() {
         .desk_env(&["report", "--json", "--since", "2026-10-25", "--until", "2026-10-25"], &[("TZ", CET)])
         .ok()
         .json();
-    assert_eq!((json["from"].as_str(), json["until"].as_str()), (Some("2026-10-24T22:00:00Z"), Some("2026-10-25T23:00:00Z")));
+    assert_eq!(
+        (json["from"].as_str(), json["until"].as_str()),
+        (Some("2026-10-24T22:00:00Z"), Some("2026-10-25T23:00:00Z"))
+    );
     assert_eq!(json["created"], 2);
     // The daily chart counts the same local days: one ticket on the 24th and two on
     // the 25th in Paris, two and one in UTC.
@@ -226,7 +227,9 @@ fn git_colour_settings_rank_below_the_flag_and_above_no_color() {
     };
     // TestEnv sets NO_COLOR and pipes stdout: no colour.
     assert!(!coloured(&[]));
-    for (value, colour) in [("always", true), ("never", false), ("auto", false), ("true", false), ("false", false)] {
+    for (value, colour) in
+        [("always", true), ("never", false), ("auto", false), ("true", false), ("false", false)]
+    {
         env.git(&["config", "color.ui", value]);
         assert_eq!(coloured(&[]), colour, "color.ui={value}");
     }
@@ -259,7 +262,12 @@ fn git_dir_and_git_work_tree_are_honoured_as_git_does() {
     let branch = env.git_in(&env.root, &["--git-dir", bare_dir, "rev-parse", "--verify", "refs/heads/desk"]);
     assert_eq!(branch.trim().len(), 40, "the ticket is in the bare repository");
     // A relative GIT_DIR is relative to -C, as with `git -C`.
-    let run = env.desk_full(&elsewhere, &["-C", env.root.to_str().unwrap(), "show", &id, "--json"], None, &[("GIT_DIR", "helpdesk.git")]);
+    let run = env.desk_full(
+        &elsewhere,
+        &["-C", env.root.to_str().unwrap(), "show", &id, "--json"],
+        None,
+        &[("GIT_DIR", "helpdesk.git")],
+    );
     assert_eq!(run.ok().json()["title"], "Printer jams");
     // A GIT_DIR that is no repository is an error naming it.
     let missing = env.root.join("nothing.git");
@@ -292,6 +300,7 @@ fn on_terminal(env: &TestEnv, line: &str, vars: &[(&str, &str)]) -> crate::commo
 /// A fake pager that copies its input to `$DESK_TEST_PAGED` and its `LESS`
 /// and `LV` to `$DESK_TEST_PAGED.env`, under the name `name` in HOME.
 fn fake_pager(env: &TestEnv, name: &str) -> String {
+    use std::os::unix::fs::PermissionsExt as _;
     let path = env.home.join(name);
     std::fs::write(
         &path,
@@ -299,7 +308,6 @@ fn fake_pager(env: &TestEnv, name: &str) -> String {
          echo \"$0\" >> \"$DESK_TEST_PAGED.env\"\ncat > \"$DESK_TEST_PAGED\"\n",
     )
     .unwrap();
-    use std::os::unix::fs::PermissionsExt as _;
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
     path.to_str().unwrap().to_owned()
 }
@@ -307,16 +315,19 @@ fn fake_pager(env: &TestEnv, name: &str) -> String {
 #[test]
 fn read_commands_page_on_a_terminal_as_git_does() {
     let env = TestEnv::initialised();
-    let id = env.new_ticket("Printer jams on the third floor, every morning since Monday", &["--priority", "urgent"]);
+    let id = env
+        .new_ticket("Printer jams on the third floor, every morning since Monday", &["--priority", "urgent"]);
     let pager = fake_pager(&env, "pager.sh");
-    let paged = env.root.join("paged.txt");
+    let out_file = env.root.join("paged.txt");
     let read = |name: &str| std::fs::read_to_string(env.root.join(name)).unwrap_or_default();
     let clear = || {
         let _ = std::fs::remove_file(env.root.join("paged.txt"));
         let _ = std::fs::remove_file(env.root.join("paged.txt.env"));
     };
-    let vars = [("PAGER", pager.as_str()), ("DESK_TEST_PAGED", paged.to_str().unwrap())];
-    for command in [format!("desk show {id}"), format!("desk log {id}"), "desk list".into(), "desk report".into()] {
+    let vars = [("PAGER", pager.as_str()), ("DESK_TEST_PAGED", out_file.to_str().unwrap())];
+    for command in
+        [format!("desk show {id}"), format!("desk log {id}"), "desk list".into(), "desk report".into()]
+    {
         clear();
         let run = on_terminal(&env, &command, &vars);
         assert_eq!(run.code, 0, "{command}:\n{run}");
@@ -354,7 +365,10 @@ fn read_commands_page_on_a_terminal_as_git_does() {
     for (line, pager) in [("desk --no-pager list", pager.as_str()), ("desk list", "cat"), ("desk list", "")] {
         clear();
         let run = on_terminal(&env, line, &[("PAGER", pager), vars[1]]);
-        assert!(run.stdout.contains("Printer jams"), "{line} with PAGER={pager:?} prints to the terminal:\n{run}");
+        assert!(
+            run.stdout.contains("Printer jams"),
+            "{line} with PAGER={pager:?} prints to the terminal:\n{run}"
+        );
         assert_eq!(read("paged.txt"), "", "{line} with PAGER={pager:?}");
     }
     clear();

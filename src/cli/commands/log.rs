@@ -175,7 +175,11 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     table.header(&["DATE", "WHO", "WHAT"]);
     for (e, _) in &events {
         let time = chrono::DateTime::from_timestamp(e.time, 0).unwrap_or_default();
-        let row = [human_time(time, ctx.zone), display_name(history.str(e.actor)).to_owned(), describe(&history.kind(e))];
+        let row = [
+            human_time(time, ctx.zone),
+            display_name(history.str(e.actor)).to_owned(),
+            describe(&history.kind(e)),
+        ];
         table.row_wrapped(row, 2);
     }
     let mut out = anstream::stdout().lock();

@@ -12,8 +12,8 @@ use crate::cli::{CliError, Ctx, Result};
 use crate::history;
 use crate::model::FieldKind;
 use crate::query::{Context, Query};
-use crate::time::{LATEST, TimeError, When, Zone, check_date, parse_when};
 use crate::report::{self, Csat, Durations, Fcr, GroupBy, Metrics, Report, Window};
+use crate::time::{LATEST, TimeError, When, Zone, check_date, parse_when};
 
 const DEFINITIONS: &str = "\
 The window is [--since, --until): from the start of --since up to, not including, --until
