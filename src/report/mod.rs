@@ -483,6 +483,16 @@ fn daily(window: Window, zone: Zone, contributions: &[Contribution]) -> Daily {
     d
 }
 
+/// Puts groups in the order `rank` gives their keys (lower first): keys it
+/// does not rank follow, by key, and the group without a value comes last.
+/// (`report` returns groups sorted by key; a workflow's order is the caller's.)
+pub fn order_groups(groups: &mut [(Option<String>, Metrics)], rank: impl Fn(&str) -> Option<usize>) {
+    groups.sort_by_cached_key(|(key, _)| match key {
+        Some(k) => (0, rank(k).unwrap_or(usize::MAX), k.clone()),
+        None => (1, usize::MAX, String::new()),
+    });
+}
+
 /// The report for `window`. `done` lists the statuses that count as done;
 /// `tickets`, when given, limits the report to those tickets; the daily
 /// series counts calendar days in `zone`.

@@ -273,6 +273,21 @@ fn a_limited_report_counts_only_the_chosen_tickets() {
 }
 
 #[test]
+fn groups_follow_a_given_order_with_the_unranked_after_and_none_last() {
+    let m = run(&helpdesk(), november(), None).overall;
+    let mut groups: Vec<(Option<String>, Metrics)> =
+        [None, Some("b"), Some("high"), Some("a"), Some("urgent"), Some("low")]
+            .into_iter()
+            .map(|k| (k.map(str::to_owned), m.clone()))
+            .collect();
+    let levels = ["low", "normal", "high", "urgent"];
+    // Most urgent first.
+    order_groups(&mut groups, |k| levels.iter().position(|l| *l == k).map(|p| levels.len() - p));
+    let keys: Vec<Option<&str>> = groups.iter().map(|(k, _)| k.as_deref()).collect();
+    assert_eq!(keys, [Some("urgent"), Some("high"), Some("low"), Some("a"), Some("b"), None]);
+}
+
+#[test]
 fn daily_series_count_per_calendar_day() {
     let h = helpdesk();
     let window = Window { from: t("2026-11-02T06:00:00Z"), until: t("2026-11-06T00:00:00Z") };

@@ -388,3 +388,58 @@ fn a_pager_that_quits_early_is_not_an_error() {
     assert!(run.stdout.ends_with("exit=0\n"), "{run}");
     assert!(!run.stdout.contains("error"), "{run}");
 }
+
+#[test]
+fn report_groups_follow_the_workflow_and_fit_80_columns() {
+    let env = TestEnv::initialised();
+    let at = |time: &str, args: &[&str]| env.desk_at(time, args).ok().line();
+    let jane = ["--requester", "Jane Doe <jane@example.com>"];
+    let new = |time: &str, title: &str, priority: &str| {
+        let mut args = vec!["new", title, "-b", "x", "--priority", priority];
+        args.extend_from_slice(&jane);
+        at(time, &args)
+    };
+    let a = new("2026-11-02T09:00:00Z", "VPN drops", "low");
+    let b = new("2026-11-03T09:00:00Z", "Printer jams", "urgent");
+    let c = new("2026-11-04T09:00:00Z", "New laptop", "high");
+    let d = new("2026-11-05T09:00:00Z", "Mail bounces", "normal");
+    at("2026-11-03T10:30:00Z", &["reply", &b, "-m", "On my way"]);
+    at("2026-11-04T12:00:00Z", &["resolve", &b]);
+    at("2026-11-05T10:00:00Z", &["reply", &c, "-m", "Ordered", "--status", "pending"]);
+    at("2026-11-06T10:00:00Z", &["status", &a, "open"]);
+    at("2026-11-07T10:00:00Z", &["close", &d]);
+    let report = |by: &str| {
+        env.desk_env(
+            &["report", "--since", "2026-11-01", "--until", "2026-11-30", "--by", by],
+            &[("COLUMNS", "80")],
+        )
+        .ok()
+        .stdout
+    };
+    let by_priority = report("priority");
+    for line in by_priority.lines() {
+        assert!(line.chars().count() <= 80, "wider than 80 columns: {line:?}");
+    }
+    insta::assert_snapshot!("report_by_priority_80_columns", by_priority);
+    let keys = |text: &str| -> Vec<String> {
+        let table = text.split("\n\n").nth(1).unwrap_or_default();
+        table
+            .lines()
+            .skip(1)
+            .map_while(|l| l.split_whitespace().next())
+            .map(str::to_owned)
+            .take_while(|k| k != "FRT,")
+            .collect()
+    };
+    assert_eq!(keys(&by_priority), ["urgent", "high", "normal", "low"]);
+    // Workflow order, not the alphabet (closed would come first).
+    assert_eq!(keys(&report("status")), ["open", "pending", "resolved", "closed"]);
+    // JSON lists the groups in the same order.
+    let json = env
+        .desk(&["report", "--since", "2026-11-01", "--until", "2026-11-30", "--by", "priority", "--json"])
+        .ok()
+        .json();
+    let keys: Vec<&str> =
+        json["groups"].as_array().unwrap().iter().map(|g| g["key"].as_str().unwrap()).collect();
+    assert_eq!(keys, ["urgent", "high", "normal", "low"]);
+}

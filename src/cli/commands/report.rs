@@ -11,9 +11,11 @@ use crate::cli::output::{self, duration, print_json, rfc3339};
 use crate::cli::{CliError, Ctx, Result};
 use crate::history;
 use crate::model::FieldKind;
+use crate::model::field::Domain;
 use crate::query::{Context, Query};
 use crate::report::{self, Csat, Durations, Fcr, GroupBy, Metrics, Report, Window};
 use crate::time::{LATEST, TimeError, When, Zone, check_date, parse_when};
+use crate::workflow::Config;
 
 const DEFINITIONS: &str = "\
 The window is [--since, --until): from the start of --since up to, not including, --until
@@ -42,9 +44,10 @@ values is the value at rank ceil(p/100 * n); the median of an even count is the 
 A value with no data is null in JSON, empty in CSV and `-` in the table, never 0.
 
 QUERY limits the report to tickets that match it now (the `desk list` language, e.g.
-queue:it -label:spam); --by groups by the ticket's value at the end of the window. Options may
-stand anywhere among the terms; a word that starts with - is an option unless it is a negated
--key:value, and after `--` every word is a query term.";
+queue:it -label:spam); --by groups by the ticket's value at the end of the window: priorities
+most urgent first, statuses in workflow order (desk.yaml), other values by name, tickets
+without a value last. Options may stand anywhere among the terms; a word that starts with - is
+an option unless it is a negated -key:value, and after `--` every word is a query term.";
 
 /// Helpdesk KPIs over a time window: volume, backlog, first response,
 /// resolution, first-contact resolution and satisfaction.
@@ -171,8 +174,11 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         Some(set)
     };
     let by = args.by;
-    let report =
+    let mut report =
         report::report(&history, &by_ticket, window, ctx.zone, &config.workflow.done, by, selected.as_ref());
+    if let Some(by) = by {
+        order_groups(&mut report.groups, by, &config);
+    }
     ctx.page()?;
     if args.json {
         return print_json(&ReportJson::from(&report));
@@ -190,6 +196,22 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         out.write_all(chart::report_charts(&report, width, glyphs, ctx.zone).as_bytes())?;
     }
     Ok(())
+}
+
+/// Orders the groups of a report by priority (most urgent first) or status
+/// (workflow order) as desk.yaml lists them; other fields stay sorted by key.
+fn order_groups(groups: &mut [(Option<String>, Metrics)], by: GroupBy, config: &Config) {
+    let levels = &config.priorities.levels;
+    let statuses = &config.workflow.statuses;
+    match by.0.def().kind {
+        FieldKind::Enum(Domain::Priority) => {
+            report::order_groups(groups, |k| levels.iter().position(|l| l == k).map(|p| levels.len() - p));
+        }
+        FieldKind::Enum(Domain::Status) => {
+            report::order_groups(groups, |k| statuses.iter().position(|s| s == k))
+        }
+        _ => {}
+    }
 }
 
 /// `desk report --json`. Field names are part of desk's interface.
@@ -395,8 +417,8 @@ fn write_table(ctx: &Ctx, out: &mut impl std::io::Write, r: &Report, by: Option<
         "RESOLVED",
         "REOPENED",
         "BACKLOG",
-        "1ST RESPONSE (MEDIAN)",
-        "RESOLUTION (MEDIAN)",
+        "FRT",
+        "TTR",
         "FCR",
         "CSAT",
     ]);
@@ -420,5 +442,12 @@ fn write_table(ctx: &Ctx, out: &mut impl std::io::Write, r: &Report, by: Option<
             percent(m.csat.rate),
         ]);
     }
-    table.print(out)
+    table.print(out)?;
+    writeln!(out, "{GROUP_LEGEND}")?;
+    Ok(())
 }
+
+/// What the short headings of the per-group table mean (they keep it within 80 columns).
+const GROUP_LEGEND: &str = "\
+FRT, TTR: median first response and resolution times
+FCR: first-contact resolution; CSAT: share of satisfied ratings";
