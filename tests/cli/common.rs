@@ -180,6 +180,14 @@ impl TestEnv {
         run(cmd, None)
     }
 
+    /// Runs desk with no editor chosen (`EDITOR` unset, as `VISUAL` is): without
+    /// a terminal it then cannot ask for text.
+    pub fn desk_without_editor(&self, args: &[&str]) -> Run {
+        let mut cmd = self.command(args);
+        cmd.env_remove("EDITOR");
+        run(cmd, None)
+    }
+
     /// Runs desk with `input` on stdin.
     pub fn desk_stdin(&self, args: &[&str], input: &str) -> Run {
         run(self.command(args), Some(input))

@@ -443,3 +443,84 @@ fn report_groups_follow_the_workflow_and_fit_80_columns() {
         json["groups"].as_array().unwrap().iter().map(|g| g["key"].as_str().unwrap()).collect();
     assert_eq!(keys, ["urgent", "high", "normal", "low"]);
 }
+
+/// A fake editor that copies the file it was given to `$DESK_TEST_SEEN`, then
+/// appends `$DESK_TEST_APPEND` to it or, with `$DESK_TEST_EMPTY`, empties it.
+fn seeing_editor(env: &TestEnv) -> String {
+    use std::os::unix::fs::PermissionsExt as _;
+    let path = env.home.join("seeing-editor.sh");
+    std::fs::write(
+        &path,
+        "#!/bin/sh\ncp \"$1\" \"$DESK_TEST_SEEN\"\n\
+         if [ -n \"$DESK_TEST_APPEND\" ]; then printf '%s' \"$DESK_TEST_APPEND\" >> \"$1\"; fi\n\
+         if [ -n \"$DESK_TEST_EMPTY\" ]; then : > \"$1\"; fi\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    path.to_str().unwrap().to_owned()
+}
+
+#[test]
+fn the_editor_runs_without_a_terminal_when_one_is_chosen_and_its_comment_is_removed() {
+    let env = TestEnv::initialised();
+    let id = env.new_ticket("Printer jams", &[]);
+    let editor = seeing_editor(&env);
+    let seen = env.root.join("seen.md");
+    let seen_text = || std::fs::read_to_string(&seen).unwrap();
+    let vars = |extra: &[(&'static str, &'static str)]| {
+        let mut v = vec![("EDITOR", editor.clone()), ("DESK_TEST_SEEN", seen.to_str().unwrap().to_owned())];
+        v.extend(extra.iter().map(|(k, v)| (*k, (*v).to_owned())));
+        v
+    };
+    let run = |args: &[&str], extra: &[(&'static str, &'static str)]| {
+        let vars = vars(extra);
+        let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        env.desk_env(args, &vars)
+    };
+
+    // `desk edit` without a terminal: the editor gets the file under desk's comment.
+    let head = env.desk_head();
+    run(&["edit", &id], &[("DESK_TEST_APPEND", "\nMore detail.\n")]).ok();
+    let opened = seen_text();
+    assert!(opened.starts_with("<!-- desk: Editing ticket "), "{opened}");
+    let (comment, file) = opened.split_once(" -->\n").unwrap();
+    assert!(comment.contains("empty the file") && !comment.contains("-->"), "{comment}");
+    assert_eq!(file, env.git(&["show", &format!("{head}:tickets/{}/{id}.md", &id[..2])]));
+    assert_eq!(env.desk(&["show", &id, "--json"]).ok().json()["body"], "Something is wrong.\n\nMore detail.");
+    assert!(!env.ticket_file(&id).contains("desk: Editing"), "the comment is not committed");
+    // Saved as it was: no change. Emptied: no change either.
+    let head = env.desk_head();
+    let saved = run(&["edit", &id], &[]).ok();
+    assert!(saved.stderr.contains("no changes"), "{saved}");
+    let emptied = run(&["edit", &id], &[("DESK_TEST_EMPTY", "1")]).ok();
+    assert!(emptied.stderr.contains("nothing changed"), "{emptied}");
+    assert_eq!(env.desk_head(), head);
+
+    // A reply, a note and a description typed in the editor, without a terminal.
+    run(&["reply", &id], &[("DESK_TEST_APPEND", "Could you send a photo?\n")]).ok();
+    assert!(
+        seen_text().starts_with(&format!("<!-- desk: Write the reply to {} below", &id[..6])),
+        "{}",
+        seen_text()
+    );
+    run(&["note", &id], &[("DESK_TEST_APPEND", "Fuser unit.\n")]).ok();
+    assert!(seen_text().starts_with("<!-- desk: Write the internal note on"), "{}", seen_text());
+    let json = env.desk(&["show", &id, "--json"]).ok().json();
+    let bodies: Vec<&str> =
+        json["comments"].as_array().unwrap().iter().map(|c| c["body"].as_str().unwrap()).collect();
+    assert_eq!(bodies, ["Could you send a photo?", "Fuser unit."]);
+    let new = run(&["new", "Typed in the editor"], &[("DESK_TEST_APPEND", "The printer is on fire.\n")])
+        .ok()
+        .line();
+    assert_eq!(env.desk(&["show", &new, "--json"]).ok().json()["body"], "The printer is on fire.");
+    // An empty text writes nothing.
+    let head = env.desk_head();
+    let message = run(&["new", "Empty"], &[]).error(2);
+    assert!(message.contains("the description is empty") && message.contains("-b ''"), "{message}");
+    let message = run(&["reply", &id], &[]).error(2);
+    assert!(message.contains("empty"), "{message}");
+    assert_eq!(env.desk_head(), head);
+    // VISUAL wins over EDITOR, as in git.
+    let message = run(&["note", &id], &[("VISUAL", "false")]).error(1);
+    assert!(message.contains("'false'"), "{message}");
+}

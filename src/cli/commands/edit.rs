@@ -19,6 +19,10 @@ use crate::workflow::Limits;
 /// Works on a file desk cannot read too (for example one left with git conflict
 /// markers), so it is also the way to repair one. An edit that does not parse is
 /// refused: the text is kept under .git/desk/ and the error says where.
+///
+/// The editor (VISUAL, EDITOR, git's core.editor, else vi on a terminal) opens the
+/// file under a comment `<!-- desk: … -->` that desk removes again; saving the file
+/// unchanged, or emptying it, changes nothing.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The ticket: its id or a unique prefix of 4 or more characters.
@@ -44,10 +48,22 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         Some(f) => std::fs::read_to_string(f)
             .map_err(|e| CliError::user(format!("cannot read {}: {e}", f.display())))?,
         None => {
-            if !ctx.interactive() {
-                return Err(CliError::usage("no terminal to edit on; pass the new file with -F FILE"));
+            if !editor::can_edit(ctx, Some(&store)) {
+                return Err(CliError::usage(
+                    "no terminal to edit on and no editor set; pass the new file with -F FILE, or set VISUAL or EDITOR",
+                ));
             }
-            editor::edit_text(Some(&store), &original, &format!("{id}.md"))?
+            let short = short_id(&store, &tip, &id);
+            let header = editor::header(&format!(
+                "Editing ticket {short}. Save and quit to commit your change; quit without saving, or \
+                 empty the file, to change nothing."
+            ));
+            let edited = editor::edit_text(Some(&store), &header, &original, &format!("{id}.md"))?;
+            if edited.trim().is_empty() {
+                eprintln!("{short}: the file is empty; nothing changed");
+                return Ok(());
+            }
+            edited
         }
     };
     let short = short_id(&store, &tip, &id);

@@ -88,10 +88,22 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     check_title(&title, &config.limits)?;
     let description = match given_text(args.body.as_slice(), args.file.as_ref())? {
         Some(text) => text,
-        None if ctx.interactive() => normalise_text(&editor::edit_text(Some(&store), "", "DESCRIPTION.md")?),
+        None if editor::can_edit(ctx, Some(&store)) => {
+            let header = editor::header(
+                "Describe the new ticket below, in Markdown. Save and quit to open it; an empty text \
+                 opens nothing (-b '' opens a ticket without a description).",
+            );
+            let text = normalise_text(&editor::edit_text(Some(&store), &header, "", "DESCRIPTION.md")?);
+            if text.is_empty() {
+                return Err(CliError::usage(
+                    "the description is empty; nothing was written (pass -b '' for a ticket without one)",
+                ));
+            }
+            text
+        }
         None => {
             return Err(CliError::usage(
-                "missing ticket description; pass -b TEXT or -F FILE (-b '' for none)",
+                "missing ticket description; pass -b TEXT or -F FILE (-b '' for none), or set VISUAL or EDITOR",
             ));
         }
     };
