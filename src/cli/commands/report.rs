@@ -208,7 +208,7 @@ fn order_groups(groups: &mut [(Option<String>, Metrics)], by: GroupBy, config: &
             report::order_groups(groups, |k| levels.iter().position(|l| l == k).map(|p| levels.len() - p));
         }
         FieldKind::Enum(Domain::Status) => {
-            report::order_groups(groups, |k| statuses.iter().position(|s| s == k))
+            report::order_groups(groups, |k| statuses.iter().position(|s| s == k));
         }
         _ => {}
     }
