@@ -3,9 +3,11 @@
 
 pub mod chart;
 pub mod commands;
+pub mod complete;
 pub mod editor;
 pub mod error;
 pub mod input;
+pub mod manual;
 pub mod markdown;
 pub mod output;
 pub mod pager;
@@ -111,6 +113,8 @@ pub enum Command {
     Log(commands::log::Args),
     Report(commands::report::Args),
     Sync(commands::sync::Args),
+    Completions(commands::completions::Args),
+    Man(commands::man::Args),
     #[command(hide = true)]
     MergeDriver(commands::merge_driver::Args),
     #[command(hide = true)]
@@ -255,6 +259,8 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Log(a) => c::log::run(ctx, &a),
         Command::Report(a) => c::report::run(ctx, &a),
         Command::Sync(a) => c::sync::run(ctx, &a),
+        Command::Completions(a) => c::completions::run(&a),
+        Command::Man(a) => c::man::run(&a),
         Command::MergeDriver(a) => c::merge_driver::run(&a),
         Command::Generate(a) => c::generate::run(&a),
     }
@@ -275,12 +281,49 @@ fn report(err: &CliError) {
     }
 }
 
+/// clap suggests hidden commands too ("did you mean 'generate'?"); they are
+/// for git and the build, never for people, so such a suggestion is dropped.
+fn without_hidden_suggestions(err: clap::Error) -> clap::Error {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if err.kind() != ErrorKind::InvalidSubcommand {
+        return err;
+    }
+    let mut cmd = Cli::command();
+    cmd.build();
+    let hidden: Vec<&str> =
+        cmd.get_subcommands().filter(|s| s.is_hide_set()).map(clap::Command::get_name).collect();
+    let Some(ContextValue::Strings(suggested)) = err.get(ContextKind::SuggestedSubcommand) else {
+        return err;
+    };
+    if !suggested.iter().any(|s| hidden.contains(&s.as_str())) {
+        return err;
+    }
+    let kept: Vec<String> = suggested.iter().filter(|s| !hidden.contains(&s.as_str())).cloned().collect();
+    let mut shown = clap::Error::new(ErrorKind::InvalidSubcommand).with_cmd(&cmd);
+    for (kind, value) in err.context() {
+        let value = match (kind, value) {
+            (ContextKind::SuggestedSubcommand, _) => {
+                (!kept.is_empty()).then(|| ContextValue::Strings(kept.clone()))
+            }
+            // An empty list of tips would still print its blank lines.
+            (_, ContextValue::StyledStrs(tips)) if tips.is_empty() => None,
+            _ => Some(value.clone()),
+        };
+        if let Some(value) = value {
+            shown.insert(kind, value);
+        }
+    }
+    shown
+}
+
 /// Runs desk with the process's arguments and returns the exit code.
 pub fn main() -> i32 {
+    complete::complete_if_asked();
     let args = query_args::protect_negated_terms(Cli::command(), std::env::args_os().collect());
     let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
         Err(e) => {
+            let e = without_hidden_suggestions(e);
             let e = query_args::explain_unknown_option(e, Cli::command(), &args);
             let _ = e.print();
             return if e.use_stderr() { error::EXIT_USAGE } else { error::EXIT_OK };

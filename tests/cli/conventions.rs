@@ -524,3 +524,125 @@ fn the_editor_runs_without_a_terminal_when_one_is_chosen_and_its_comment_is_remo
     let message = run(&["note", &id], &[("VISUAL", "false")]).error(1);
     assert!(message.contains("'false'"), "{message}");
 }
+
+/// Completes `words` (the last is the word being completed) with desk's bash
+/// completion: the script `desk completions bash` prints, sourced into a real
+/// bash that finds the built desk on PATH.
+fn complete_in_bash(env: &TestEnv, words: &[&str]) -> Vec<String> {
+    let bin_dir = crate::common::bin().parent().unwrap().to_str().unwrap().to_owned();
+    let quoted: Vec<String> = words.iter().map(|w| format!("'{}'", w.replace('\'', r"'\''"))).collect();
+    let script = format!(
+        "source <(desk completions bash)\nCOMP_WORDS=({words})\nCOMP_CWORD={cword}\nCOMP_TYPE=9\n\
+         _clap_complete_desk desk {current} {previous}\nprintf '%s\\n' \"${{COMPREPLY[@]}}\"\n",
+        words = quoted.join(" "),
+        cword = words.len() - 1,
+        current = quoted[words.len() - 1],
+        previous = quoted[words.len().saturating_sub(2)],
+    );
+    let mut cmd = env.program(std::path::Path::new("bash"));
+    let path = format!("{bin_dir}:{}", std::env::var("PATH").unwrap_or_default());
+    cmd.args(["--norc", "-c", &script]).env("PATH", path);
+    let run = crate::common::run(cmd, None);
+    assert_eq!(run.code, 0, "{run}");
+    run.stdout.lines().filter(|l| !l.is_empty()).map(str::to_owned).collect()
+}
+
+#[test]
+fn completion_offers_ids_statuses_labels_and_people_from_the_helpdesk() {
+    let env = TestEnv::initialised();
+    // A workflow of its own, so statuses come from desk.yaml, not from defaults.
+    let config = env.git(&["show", "desk:desk.yaml"]).replace("  - pending\n", "  - waiting\n");
+    assert!(config.contains("waiting"), "{config}");
+    env.commit_by_hand(&[("desk.yaml", &config)], "a status of our own");
+    let a = env.new_ticket(
+        "Printer jams",
+        &["-l", "printer", "-l", "area/3rd-floor", "--requester", "Jane Doe <jane@example.com>"],
+    );
+    let b = env.new_ticket("VPN drops", &["-l", "vpn"]);
+
+    // Ticket ids by prefix (in any case), and only those.
+    let ids = complete_in_bash(&env, &["desk", "show", &a[..3]]);
+    assert!(ids.contains(&a), "{ids:?}");
+    assert!(ids.iter().all(|i| i.starts_with(&a[..3])), "{ids:?}");
+    let both = complete_in_bash(&env, &["desk", "reply", ""]);
+    assert!(both.contains(&a) && both.contains(&b), "{both:?}");
+    assert_eq!(complete_in_bash(&env, &["desk", "log", &a[..4].to_uppercase()]), [a.as_str()]);
+    // Statuses from desk.yaml.
+    assert_eq!(complete_in_bash(&env, &["desk", "status", &a, "wa"]), ["waiting"]);
+    assert_eq!(complete_in_bash(&env, &["desk", "reply", &a, "--status", "w"]), ["waiting"]);
+    // Labels in use, with the sign `desk label` takes.
+    assert_eq!(complete_in_bash(&env, &["desk", "new", "x", "-l", "pr"]), ["printer"]);
+    assert_eq!(complete_in_bash(&env, &["desk", "label", &a, "-ar"]), ["-area/3rd-floor"]);
+    assert_eq!(complete_in_bash(&env, &["desk", "label", &a, "+v"]), ["+vpn"]);
+    // Priorities, most urgent first; people by email.
+    assert_eq!(complete_in_bash(&env, &["desk", "new", "x", "--priority", ""])[..2], ["urgent", "high"]);
+    assert_eq!(complete_in_bash(&env, &["desk", "assign", &a, "ja"]), ["jane@example.com"]);
+    // Query terms: keys, and the values of each key.
+    assert!(complete_in_bash(&env, &["desk", "list", "sta"]).contains(&"status:".to_owned()));
+    assert_eq!(complete_in_bash(&env, &["desk", "list", "status:open,wa"]), ["status:open,waiting"]);
+    assert_eq!(complete_in_bash(&env, &["desk", "report", "-label:v"]), ["-label:vpn"]);
+    assert_eq!(complete_in_bash(&env, &["desk", "list", "priority:>=u"]), ["priority:>=urgent"]);
+
+    // Commands people use, never the hidden ones.
+    let commands = complete_in_bash(&env, &["desk", ""]);
+    assert!(
+        commands.contains(&"list".to_owned()) && commands.contains(&"completions".to_owned()),
+        "{commands:?}"
+    );
+    for hidden in ["generate", "merge-driver"] {
+        assert!(!commands.contains(&hidden.to_owned()), "{commands:?}");
+    }
+    assert!(complete_in_bash(&env, &["desk", "gen"]).is_empty());
+    assert!(complete_in_bash(&env, &["desk", "merge"]).is_empty());
+    // Outside a helpdesk, commands still complete and values are simply not offered.
+    let outside = TestEnv::new();
+    assert!(complete_in_bash(&outside, &["desk", "show", ""]).iter().all(|c| c.starts_with('-')));
+}
+
+#[test]
+fn hidden_commands_are_never_suggested_and_have_no_man_page() {
+    let env = TestEnv::initialised();
+    for typo in ["generat", "merge-drive", "merge"] {
+        let run = env.desk(&[typo]);
+        assert_eq!(run.code, 2, "{run}");
+        assert!(run.stderr.starts_with(&format!("error: unrecognized subcommand '{typo}'")), "{run}");
+        assert!(!run.stderr.contains("generate") && !run.stderr.contains("merge-driver"), "{run}");
+    }
+    // A public command is still suggested.
+    assert!(env.desk(&["shwo"]).stderr.contains("'show'"));
+    // The hidden commands still run for those who call them.
+    env.desk(&["generate", "--out", env.root.join("gen").to_str().unwrap()]).ok();
+
+    // `desk man DIR` writes the pages: the commands people use, no desk-help(1).
+    let dir = env.root.join("man1");
+    let run = env.desk(&["man", dir.to_str().unwrap()]).ok();
+    assert!(run.stderr.starts_with("wrote "), "{run}");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    for page in ["desk.1", "desk-list.1", "desk-completions.1", "desk-man.1"] {
+        assert!(names.contains(&page.to_owned()), "{names:?}");
+    }
+    for page in ["desk-help.1", "desk-generate.1", "desk-merge-driver.1"] {
+        assert!(!names.contains(&page.to_owned()), "{names:?}");
+    }
+    let main_page = std::fs::read_to_string(dir.join("desk.1")).unwrap();
+    assert!(!main_page.contains("desk\\-help") && !main_page.contains("desk-help"), "{main_page}");
+    assert!(main_page.contains("desk\\-completions(1)"), "{main_page}");
+    // The repository's man/ and completions/ are what `desk man` and `desk completions` write.
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    assert_eq!(main_page, std::fs::read_to_string(root.join("man/desk.1")).unwrap());
+    for (shell, file) in [
+        ("bash", "desk.bash"),
+        ("zsh", "_desk"),
+        ("fish", "desk.fish"),
+        ("elvish", "desk.elv"),
+        ("powershell", "_desk.ps1"),
+    ] {
+        let script = env.desk(&["completions", shell]).ok().stdout;
+        assert_eq!(script, std::fs::read_to_string(root.join("completions").join(file)).unwrap(), "{shell}");
+    }
+    assert_eq!(env.desk(&["completions", "tcsh"]).code, 2);
+}

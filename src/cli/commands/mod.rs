@@ -2,6 +2,7 @@
 //! live here.
 
 pub mod assign;
+pub mod completions;
 pub mod demo;
 pub mod doctor;
 pub mod edit;
@@ -10,6 +11,7 @@ pub mod init;
 pub mod label;
 pub mod list;
 pub mod log;
+pub mod man;
 pub mod merge_driver;
 pub mod new;
 pub mod rate;
