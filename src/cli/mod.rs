@@ -147,8 +147,10 @@ impl Ctx {
         else {
             return Ok(());
         };
-        output::set_paged(output::table_width());
-        let pager = pager::Pager::start(&command)?;
+        let width = output::table_width();
+        // As git: a pager that cannot be started is no reason to fail; print without it.
+        let Ok(pager) = pager::Pager::start(&command) else { return Ok(()) };
+        output::set_paged(width);
         // Colour was decided for the terminal; the pager passes it on (less -R).
         let choice = if self.color { anstream::ColorChoice::Always } else { anstream::ColorChoice::Never };
         choice.write_global();
