@@ -16,65 +16,54 @@ use clap_complete::engine::{ArgValueCompleter, CompletionCandidate};
 use super::Cli;
 use super::output::terminal_line;
 use crate::model::field::{self, Domain, Field, FieldKind, FieldSource, Val};
-use crate::store::Store;
+use crate::store::{Store, Summary, Tip};
 
 /// The repository named by `-C PATH`/`--repo PATH` on the line being completed.
 static REPO: OnceLock<Option<PathBuf>> = OnceLock::new();
 
-/// What the helpdesk offers for completion, read once per run.
-#[derive(Default)]
-struct Known {
-    /// Ticket ids and titles, sorted by id.
-    tickets: Vec<(String, String)>,
-    statuses: Vec<String>,
-    priorities: Vec<String>,
-    queues: BTreeSet<String>,
-    labels: BTreeSet<String>,
-    /// People in use: email (or the whole value when it has none), and the whole value.
-    people: BTreeSet<(String, String)>,
-}
-
-fn known() -> &'static Known {
-    static KNOWN: OnceLock<Known> = OnceLock::new();
-    KNOWN.get_or_init(|| load().unwrap_or_default())
-}
-
-fn load() -> Option<Known> {
+/// The helpdesk being completed in, if there is one: the store and its tip.
+fn helpdesk() -> Option<(Store, Tip)> {
     let store = Store::discover(REPO.get().and_then(Option::as_deref)).ok()?;
     let tip = store.require_tip().ok()?;
-    let config = store.config(&tip).ok()?;
-    let mut k = Known {
-        statuses: config.workflow.statuses.clone(),
-        // Most urgent first, as `desk list` sorts.
-        priorities: config.priorities.levels.iter().rev().cloned().collect(),
-        queues: config.queues.iter().cloned().collect(),
-        ..Known::default()
-    };
-    store
-        .with_index(&tip, |entries| {
-            for entry in entries {
-                let Ok(s) = &entry.summary else { continue };
-                k.tickets.push((s.id().to_owned(), s.str(Field::Title).unwrap_or_default().to_owned()));
-                if let Some(q) = s.str(Field::Queue) {
-                    k.queues.insert(q.to_owned());
-                }
-                for def in field::FIELDS {
-                    match (def.kind, s.val(def.field)) {
-                        (FieldKind::Labels, Val::List(labels)) => k.labels.extend(labels.iter().cloned()),
-                        (FieldKind::Person, Val::Str(p)) => {
-                            k.people.insert(person_key(p));
-                        }
-                        (FieldKind::People, Val::List(people)) => {
-                            k.people.extend(people.iter().map(|p| person_key(p)));
-                        }
-                        _ => {}
-                    }
-                }
+    Some((store, tip))
+}
+
+/// desk.yaml's statuses, priorities (most urgent first, as `desk list` sorts)
+/// and queues; empty outside a helpdesk.
+fn config_values() -> (Vec<String>, Vec<String>, Vec<String>) {
+    let Some((store, tip)) = helpdesk() else { return Default::default() };
+    let Ok(config) = store.config(&tip) else { return Default::default() };
+    (config.workflow.statuses, config.priorities.levels.into_iter().rev().collect(), config.queues)
+}
+
+/// Calls `f` with the summary of every ticket desk can read, from the list
+/// index: completion never parses ticket files. Nothing outside a helpdesk.
+fn each_ticket(mut f: impl FnMut(&Summary<'_>)) {
+    let Some((store, tip)) = helpdesk() else { return };
+    let _ = store.with_index(&tip, |entries| {
+        for entry in entries {
+            if let Ok(summary) = &entry.summary {
+                f(summary);
             }
-        })
-        .ok()?;
-    k.tickets.sort_unstable();
-    Some(k)
+        }
+    });
+}
+
+/// The values of every field of `kinds` in use, and of the queue.
+fn in_use(kinds: &[FieldKind]) -> BTreeSet<String> {
+    let mut values = BTreeSet::new();
+    each_ticket(|s| {
+        for def in field::FIELDS.iter().filter(|d| kinds.contains(&d.kind)) {
+            match s.val(def.field) {
+                Val::Str(v) => {
+                    values.insert(v.to_owned());
+                }
+                Val::List(items) => values.extend(items.iter().cloned()),
+                _ => {}
+            }
+        }
+    });
+    values
 }
 
 /// A person as completion offers them: the email, a word the shell needs no
@@ -98,29 +87,32 @@ fn starting_with<'a>(values: impl IntoIterator<Item = &'a String>, prefix: &str)
 
 fn ids(current: &OsStr) -> Vec<CompletionCandidate> {
     let prefix = current.to_string_lossy().to_ascii_lowercase();
-    let tickets = &known().tickets;
-    let from = tickets.partition_point(|(id, _)| id.as_str() < prefix.as_str());
-    tickets[from..]
-        .iter()
-        .take_while(|(id, _)| id.starts_with(&prefix))
-        .map(|(id, title)| candidate(id.as_str(), Some(title)))
-        .collect()
+    let mut tickets: Vec<(String, String)> = Vec::new();
+    each_ticket(|s| {
+        if s.id().starts_with(&prefix) {
+            tickets.push((s.id().to_owned(), s.str(Field::Title).unwrap_or_default().to_owned()));
+        }
+    });
+    tickets.sort_unstable();
+    tickets.iter().map(|(id, title)| candidate(id.as_str(), Some(title))).collect()
 }
 
 fn statuses(current: &OsStr) -> Vec<CompletionCandidate> {
-    starting_with(&known().statuses, &current.to_string_lossy())
+    starting_with(&config_values().0, &current.to_string_lossy())
 }
 
 fn priorities(current: &OsStr) -> Vec<CompletionCandidate> {
-    starting_with(&known().priorities, &current.to_string_lossy())
+    starting_with(&config_values().1, &current.to_string_lossy())
 }
 
 fn queues(current: &OsStr) -> Vec<CompletionCandidate> {
-    starting_with(&known().queues, &current.to_string_lossy())
+    let mut queues = in_use(&[FieldKind::Enum(Domain::Queue)]);
+    queues.extend(config_values().2);
+    starting_with(&queues, &current.to_string_lossy())
 }
 
 fn labels(current: &OsStr) -> Vec<CompletionCandidate> {
-    starting_with(&known().labels, &current.to_string_lossy())
+    starting_with(&in_use(&[FieldKind::Labels]), &current.to_string_lossy())
 }
 
 /// `+label` or `-label` for `desk label`: the sign is kept.
@@ -130,12 +122,8 @@ fn label_changes(current: &OsStr) -> Vec<CompletionCandidate> {
         Some(c @ ('+' | '-')) => (c.to_string(), &current[1..]),
         _ => (String::new(), &current[..]),
     };
-    known()
-        .labels
-        .iter()
-        .filter(|l| l.starts_with(rest))
-        .map(|l| candidate(format!("{sign}{l}"), None))
-        .collect()
+    let labels = in_use(&[FieldKind::Labels]);
+    labels.iter().filter(|l| l.starts_with(rest)).map(|l| candidate(format!("{sign}{l}"), None)).collect()
 }
 
 fn people_matching(prefix: &str) -> Vec<CompletionCandidate> {
@@ -145,9 +133,10 @@ fn people_matching(prefix: &str) -> Vec<CompletionCandidate> {
         .map(|m| candidate(*m, Some("you (git user)")))
         .collect();
     let lower = prefix.to_lowercase();
+    let people: BTreeSet<(String, String)> =
+        in_use(&[FieldKind::Person, FieldKind::People]).iter().map(|p| person_key(p)).collect();
     out.extend(
-        known()
-            .people
+        people
             .iter()
             .filter(|(email, _)| email.to_lowercase().starts_with(&lower))
             .map(|(email, whole)| candidate(email.as_str(), Some(whole))),
