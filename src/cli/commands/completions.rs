@@ -4,7 +4,7 @@ use std::io::Write as _;
 
 use crate::cli::{Result, complete};
 
-/// Print the completion script for SHELL on standard output.
+/// Print the completion script for SHELL on standard output
 ///
 /// The script asks desk itself for completions as you type, so it completes
 /// commands and options, and also ticket ids, statuses, priorities, queues,
