@@ -9,4 +9,5 @@ pub mod model;
 pub mod query;
 pub mod report;
 pub mod store;
+pub mod time;
 pub mod workflow;

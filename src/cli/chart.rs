@@ -2,6 +2,8 @@
 //! horizontal bars for distributions. Unicode blocks on a terminal, plain
 //! ASCII otherwise (logs, mail, CI output).
 
+use crate::time::Zone;
+
 /// Glyphs a chart is drawn with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Glyphs {
@@ -80,12 +82,9 @@ const RESPONSE_BUCKETS: &[(&str, i64)] = &[
     (">= 7d", i64::MAX),
 ];
 
-fn day(t: i64) -> String {
-    chrono::DateTime::from_timestamp(t, 0).unwrap_or_default().format("%Y-%m-%d").to_string()
-}
-
-/// The charts of `desk report --chart`, fitted to `width` columns.
-pub fn report_charts(r: &crate::report::Report, width: usize, glyphs: Glyphs) -> String {
+/// The charts of `desk report --chart`, fitted to `width` columns; days are
+/// calendar days in `zone`.
+pub fn report_charts(r: &crate::report::Report, width: usize, glyphs: Glyphs, zone: Zone) -> String {
     use std::fmt::Write as _;
     let d = &r.daily;
     let label = 10;
@@ -94,18 +93,14 @@ pub fn report_charts(r: &crate::report::Report, width: usize, glyphs: Glyphs) ->
     let created = fit(&d.created, room, sum);
     let resolved = fit(&d.resolved, room, sum);
     let backlog = fit(&d.backlog, room, last);
-    let unit = if per == 1 && d.step == 86_400 {
-        "day".to_owned()
-    } else {
-        format!("{} days", i64::try_from(per).unwrap_or(1) * d.step / 86_400)
-    };
+    let days = u64::try_from(per).unwrap_or(1) * d.buckets.days;
+    let unit = if days == 1 { "day".to_owned() } else { format!("{days} days") };
     let top = created.iter().chain(&resolved).copied().max().unwrap_or(0);
     let mut out = String::new();
     let _ = writeln!(out, "Created vs resolved per {unit} (max {top})");
     let _ = writeln!(out, "{:<label$}{}", "created", sparkline(&created, top, glyphs));
     let _ = writeln!(out, "{:<label$}{}", "resolved", sparkline(&resolved, top, glyphs));
-    let end = r.window.until - 1;
-    let axis = format!("{} .. {}", day(d.start), day(end));
+    let axis = format!("{} .. {}", d.buckets.first, zone.date_of(r.window.until - 1));
     let _ = writeln!(out, "{:<label$}{axis}", "");
     let (lo, hi) = (backlog.iter().min().copied().unwrap_or(0), backlog.iter().max().copied().unwrap_or(0));
     let _ = writeln!(out, "\nBacklog at the end of each {unit} ({lo} to {hi})");

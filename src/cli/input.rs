@@ -52,21 +52,25 @@ pub fn given_text(inline: &[String], file: Option<&PathBuf>) -> Result<Option<St
     Ok(Some(normalise_text(&inline.join("\n\n"))))
 }
 
-/// The text given, or asked for in the editor on a terminal. `what` names it in
-/// errors ("reply text"), `flags` says how to pass it.
+/// The text given, or asked for in the editor (see [`editor::can_edit`]).
+/// `what` names it in errors ("reply text"), `flags` says how to pass it, and
+/// `purpose` is the editor's header ("Write the reply to k3x9q2 …").
 pub fn required_text(
     ctx: &Ctx,
     store: &Store,
     given: Option<String>,
     what: &str,
     flags: &str,
-    file_name: &str,
+    (file_name, purpose): (&str, &str),
 ) -> Result<String> {
     let text = match given {
         Some(t) => t,
-        None if ctx.interactive() => normalise_text(&editor::edit_text(Some(store), "", file_name)?),
+        None if editor::can_edit(ctx, Some(store)) => {
+            let header = editor::header(purpose);
+            normalise_text(&editor::edit_text(Some(store), &header, "", file_name)?)
+        }
         None => {
-            return Err(CliError::usage(format!("missing {what}; pass {flags}")));
+            return Err(CliError::usage(format!("missing {what}; pass {flags}, or set VISUAL or EDITOR")));
         }
     };
     if text.is_empty() {

@@ -1,6 +1,9 @@
 //! Markdown for the terminal: comrak parses (with GitHub's extensions) and this
 //! walks the tree, styling headings, emphasis, code and quotes. Styles are ANSI
-//! codes that `anstream` strips when colour is off.
+//! codes that `anstream` strips when colour is off. Every piece of the text
+//! itself (a text node, code, HTML, a URL) goes through `lit`, which makes it
+//! safe for a terminal: control characters typed into a ticket, or written as
+//! character references like `&#27;`, are shown, never obeyed.
 
 use std::fmt::Write as _;
 
@@ -36,6 +39,11 @@ pub fn render(markdown: &str, indent: &str) -> String {
     }
     out.push('\n');
     out
+}
+
+/// A literal piece of the ticket's text, safe for a terminal.
+fn lit(text: &str) -> std::borrow::Cow<'_, str> {
+    super::output::terminal_text(text)
 }
 
 fn styled(style: Style, text: &str) -> String {
@@ -97,10 +105,10 @@ fn block(node: Node<'_>, prefix: &str, out: &mut String) {
         }
         NodeValue::CodeBlock(code) => {
             for line in code.literal.trim_end_matches('\n').lines() {
-                let _ = writeln!(out, "{prefix}    {}", styled(CODE, line));
+                let _ = writeln!(out, "{prefix}    {}", styled(CODE, &lit(line)));
             }
         }
-        NodeValue::HtmlBlock(html) => push_lines(out, prefix, &styled(DIM, html.literal.trim_end())),
+        NodeValue::HtmlBlock(html) => push_lines(out, prefix, &styled(DIM, &lit(html.literal.trim_end()))),
         NodeValue::ThematicBreak => {
             let _ = writeln!(out, "{prefix}{}", styled(DIM, "────────"));
         }
@@ -133,24 +141,25 @@ fn inlines(node: Node<'_>) -> String {
 fn inline(node: Node<'_>, out: &mut String) {
     let value = node.data().value.clone();
     match value {
-        NodeValue::Text(t) => out.push_str(&t),
-        NodeValue::Code(c) => out.push_str(&styled(CODE, &c.literal)),
+        NodeValue::Text(t) => out.push_str(&lit(&t)),
+        NodeValue::Code(c) => out.push_str(&styled(CODE, &lit(&c.literal))),
         NodeValue::SoftBreak | NodeValue::LineBreak => out.push('\n'),
         NodeValue::Emph => out.push_str(&styled(EMPH, &inlines(node))),
         NodeValue::Strong => out.push_str(&styled(STRONG, &inlines(node))),
         NodeValue::Strikethrough => out.push_str(&styled(STRIKE, &inlines(node))),
-        NodeValue::HtmlInline(h) => out.push_str(&styled(DIM, &h)),
+        NodeValue::HtmlInline(h) => out.push_str(&styled(DIM, &lit(&h))),
         NodeValue::Link(link) => {
             let text = inlines(node);
-            let bare = link.url.trim_start_matches("mailto:");
-            if text == link.url || text == bare {
+            let url = lit(&link.url);
+            let bare = url.trim_start_matches("mailto:");
+            if text == *url || text == bare {
                 out.push_str(&styled(LINK, &text));
             } else {
-                let _ = write!(out, "{} <{}>", styled(LINK, &text), link.url);
+                let _ = write!(out, "{} <{url}>", styled(LINK, &text));
             }
         }
         NodeValue::Image(link) => {
-            let _ = write!(out, "[image: {}] <{}>", inlines(node), link.url);
+            let _ = write!(out, "[image: {}] <{}>", inlines(node), lit(&link.url));
         }
         _ => out.push_str(&inlines(node)),
     }
@@ -169,6 +178,39 @@ mod tests {
         let md = "# Title\n\nSome *emph* and `code`.\n\n- one\n- two\n\n1. first\n2. second\n\n> quoted\n\n```\nlet x = 1;\n```\n\n[docs](https://example.com) and https://example.com/raw";
         let expected = "  # Title\n\n  Some emph and code.\n\n  • one\n  • two\n\n  1. first\n  2. second\n\n  │ quoted\n\n      let x = 1;\n\n  docs <https://example.com> and https://example.com/raw\n";
         assert_eq!(plain(md), expected);
+    }
+
+    #[test]
+    fn control_characters_are_shown_not_obeyed() {
+        let hostile = "clip\u{1b}]52;c;ZXZpbA==\u{7}board `co\u{1b}[2Jde` &#27;[H &#x9b;2J \u{202e}txt.exe\n\n\
+                       ```\nfence\u{1b}]0;title\u{7}\n```\n\n<b>\u{1b}[8m</b>\n\n[x](https://e.com/\u{1b}[5m)";
+        let out = render(hostile, "");
+        // The only escapes left are desk's own styles (SGR: ESC [ digits ; m).
+        let sgr = regex_lite_sgr(&out);
+        assert!(!sgr.contains('\u{1b}') && !sgr.contains('\u{7}') && !sgr.contains('\u{9b}'), "{out:?}");
+        assert!(!sgr.contains('\u{202e}'), "{out:?}");
+        assert!(out.contains("clip␛]52;c;ZXZpbA==␇board"), "{out:?}");
+        assert!(out.contains("␛[H"), "a character reference is shown too: {out:?}");
+        assert!(out.contains("\u{fffd}2J") && out.contains("\u{fffd}txt.exe"), "{out:?}");
+    }
+
+    /// `text` with desk's own SGR sequences taken out.
+    fn regex_lite_sgr(text: &str) -> String {
+        let mut out = String::new();
+        let mut rest = text;
+        while let Some(at) = rest.find("\u{1b}[") {
+            out.push_str(&rest[..at]);
+            let after = &rest[at + 2..];
+            let end = after.find(|c: char| !(c.is_ascii_digit() || c == ';')).unwrap_or(after.len());
+            if after[end..].starts_with('m') {
+                rest = &after[end + 1..];
+            } else {
+                out.push('\u{1b}');
+                rest = &rest[at + 1..];
+            }
+        }
+        out.push_str(rest);
+        out
     }
 
     #[test]

@@ -12,16 +12,20 @@ macro_rules! say {
 
 pub mod chart;
 pub mod commands;
+pub mod complete;
 pub mod editor;
 pub mod error;
 pub mod fields;
 pub mod input;
+pub mod manual;
 pub mod markdown;
 pub mod output;
+pub mod pager;
 pub mod query_args;
 pub mod strict;
 pub mod ticket_ref;
 
+use std::cell::RefCell;
 use std::io::{IsTerminal, Write as _};
 use std::path::PathBuf;
 
@@ -30,7 +34,8 @@ use clap::{CommandFactory as _, Parser, Subcommand, ValueEnum};
 
 pub use error::{CliError, Result};
 
-use crate::store::Store;
+use crate::store::{GitConfig, Store};
+use crate::time::Zone;
 
 const ABOUT: &str = "A helpdesk that lives in a git repository";
 
@@ -54,9 +59,16 @@ With --json an error is one line of JSON on stderr, {error: {kind, message, hint
 docs/json.md describes the kinds and every command's JSON output.
 
 Environment:
-  GIT_AUTHOR_NAME, GIT_AUTHOR_EMAIL, GIT_AUTHOR_DATE (and GIT_COMMITTER_*) are honoured as git
-  honours them. VISUAL, EDITOR and git's core.editor choose the editor. NO_COLOR turns colour
-  off. DESK_NOW (an RFC 3339 time) fixes the reference time for ages and relative dates.";
+  GIT_DIR, GIT_WORK_TREE and the other variables git reads to find a repository are honoured as
+  git honours them, and so are GIT_AUTHOR_NAME, GIT_AUTHOR_EMAIL, GIT_AUTHOR_DATE (and
+  GIT_COMMITTER_*). VISUAL, EDITOR and git's core.editor choose the editor. show, log, list and
+  report page their output on a terminal through GIT_PAGER, git's core.pager, PAGER or `less`
+  (LESS=FRX unless LESS is set); `cat` or an empty value turns paging off, as does --no-pager.
+  Colour: --color,
+  else git's color.desk, else color.ui (always, never, auto, true, false), else none with
+  NO_COLOR, else on a terminal. TZ sets the local time zone that times are shown in and days
+  are read in (--utc: UTC). DESK_NOW (an RFC 3339 time) fixes the reference time for ages and
+  relative dates.";
 
 /// When to colour output.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -75,9 +87,17 @@ pub struct Cli {
     #[arg(short = 'C', long = "repo", global = true, value_name = "PATH")]
     pub repo: Option<PathBuf>,
 
-    /// When to use colours.
-    #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
-    pub color: ColorWhen,
+    /// When to use colours [default: git's color.desk or color.ui, else auto].
+    #[arg(long, global = true, value_enum, value_name = "WHEN")]
+    pub color: Option<ColorWhen>,
+
+    /// Do not pipe output into a pager.
+    #[arg(long, global = true)]
+    pub no_pager: bool,
+
+    /// Show times in UTC, and read days and times without a zone in UTC, instead of local time.
+    #[arg(long, global = true)]
+    pub utc: bool,
 
     #[command(subcommand)]
     pub command: Command,
@@ -109,6 +129,8 @@ pub enum Command {
     Log(commands::log::Args),
     Report(commands::report::Args),
     Sync(commands::sync::Args),
+    Completions(commands::completions::Args),
+    Man(commands::man::Args),
     #[command(hide = true)]
     MergeDriver(commands::merge_driver::Args),
     #[command(hide = true)]
@@ -120,9 +142,45 @@ pub struct Ctx {
     pub repo: Option<PathBuf>,
     pub now: DateTime<Utc>,
     pub color: bool,
+    /// The zone times are shown in and days are read in.
+    pub zone: Zone,
+    /// `--no-pager`.
+    pub no_pager: bool,
+    /// The pager, once started.
+    pager: RefCell<Option<pager::Pager>>,
 }
 
 impl Ctx {
+    /// Sends the rest of standard output through the pager when it is a terminal
+    /// (see [`pager`]); the commands that page call this just before they print.
+    pub fn page(&self) -> Result<()> {
+        if self.no_pager || self.pager.borrow().is_some() || !std::io::stdout().is_terminal() {
+            return Ok(());
+        }
+        let env = |name: &str| std::env::var(name).ok();
+        let Some(command) =
+            pager::command(env, || GitConfig::open(self.repo.as_deref()).string("core.pager"))
+        else {
+            return Ok(());
+        };
+        let width = output::table_width();
+        // As git: a pager that cannot be started is no reason to fail; print without it.
+        let Ok(pager) = pager::Pager::start(&command) else { return Ok(()) };
+        output::set_paged(width);
+        // Colour was decided for the terminal; the pager passes it on (less -R).
+        let choice = if self.color { anstream::ColorChoice::Always } else { anstream::ColorChoice::Never };
+        choice.write_global();
+        *self.pager.borrow_mut() = Some(pager);
+        Ok(())
+    }
+
+    /// Waits for the pager, if one was started, to be quit.
+    fn finish_pager(&self) {
+        if let Some(pager) = self.pager.borrow_mut().take() {
+            pager.finish();
+        }
+    }
+
     /// Opens the repository (`--repo`, else discovered from the current directory).
     pub fn store(&self) -> Result<Store> {
         Ok(Store::discover(self.repo.as_deref())?)
@@ -143,6 +201,32 @@ fn reference_now() -> Result<DateTime<Utc>> {
     }
 }
 
+/// A colour setting of git's config (`color.ui`, `color.desk`), read as git
+/// reads it: `true` means auto.
+fn config_color(key: &str, value: &str) -> Result<ColorWhen> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "always" => Ok(ColorWhen::Always),
+        "never" | "false" | "no" | "off" | "0" => Ok(ColorWhen::Never),
+        "auto" | "true" | "yes" | "on" | "1" | "" => Ok(ColorWhen::Auto),
+        _ => Err(CliError::config(format!("invalid git config {key} '{value}'"))
+            .hint(format!("use always, never, auto, true or false: git config {key} auto"))),
+    }
+}
+
+/// When to colour: `--color`, else git's `color.desk`, else `color.ui`, else
+/// auto (anstream: never with `NO_COLOR`, else on a terminal).
+fn color_when(flag: Option<ColorWhen>, config: impl Fn(&str) -> Option<String>) -> Result<ColorWhen> {
+    if let Some(when) = flag {
+        return Ok(when);
+    }
+    for key in ["color.desk", "color.ui"] {
+        if let Some(value) = config(key) {
+            return config_color(key, &value);
+        }
+    }
+    Ok(ColorWhen::Auto)
+}
+
 fn color_choice(when: ColorWhen) -> anstream::ColorChoice {
     match when {
         ColorWhen::Always => anstream::ColorChoice::Always,
@@ -152,31 +236,49 @@ fn color_choice(when: ColorWhen) -> anstream::ColorChoice {
 }
 
 fn run(cli: Cli) -> Result<()> {
-    use commands as c;
-    color_choice(cli.color).write_global();
+    let config = std::cell::OnceCell::new();
+    let git_config = |key: &str| config.get_or_init(|| GitConfig::open(cli.repo.as_deref())).string(key);
+    color_choice(color_when(cli.color, git_config)?).write_global();
     let color = anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never;
-    let ctx = Ctx { repo: cli.repo, now: reference_now()?, color };
-    match cli.command {
-        Command::Init(a) => c::init::run(&ctx, &a),
-        Command::Demo(a) => c::demo::run(&ctx, &a, |store| c::list::print_queue(&ctx, store)),
-        Command::New(a) => c::new::run(&ctx, a),
-        Command::List(a) => c::list::run(&ctx, &a),
-        Command::Show(a) => c::show::run(&ctx, &a),
-        Command::Reply(a) => c::reply::run_reply(&ctx, &a),
-        Command::Note(a) => c::reply::run_note(&ctx, &a),
-        Command::Assign(a) => c::assign::run(&ctx, &a),
-        Command::Status(a) => c::status::run(&ctx, &a),
-        Command::Resolve(a) => c::status::run_done(&ctx, &a, c::status::Shortcut::Resolve),
-        Command::Close(a) => c::status::run_done(&ctx, &a, c::status::Shortcut::Close),
-        Command::Reopen(a) => c::status::run_done(&ctx, &a, c::status::Shortcut::Reopen),
-        Command::Label(a) => c::label::run(&ctx, &a),
-        Command::Set(a) => c::set::run(&ctx, &a),
-        Command::Edit(a) => c::edit::run(&ctx, &a),
-        Command::Doctor(a) => c::doctor::run(&ctx, &a),
-        Command::Rate(a) => c::rate::run(&ctx, &a),
-        Command::Log(a) => c::log::run(&ctx, &a),
-        Command::Report(a) => c::report::run(&ctx, &a),
-        Command::Sync(a) => c::sync::run(&ctx, &a),
+    let zone = if cli.utc { Zone::Utc } else { Zone::Local };
+    let ctx = Ctx {
+        repo: cli.repo,
+        now: reference_now()?,
+        color,
+        zone,
+        no_pager: cli.no_pager,
+        pager: RefCell::default(),
+    };
+    let result = dispatch(&ctx, cli.command);
+    ctx.finish_pager();
+    result
+}
+
+fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
+    use commands as c;
+    match command {
+        Command::Init(a) => c::init::run(ctx, &a),
+        Command::Demo(a) => c::demo::run(ctx, &a, |store| c::list::print_queue(ctx, store)),
+        Command::New(a) => c::new::run(ctx, &a),
+        Command::List(a) => c::list::run(ctx, &a),
+        Command::Show(a) => c::show::run(ctx, &a),
+        Command::Reply(a) => c::reply::run_reply(ctx, &a),
+        Command::Note(a) => c::reply::run_note(ctx, &a),
+        Command::Assign(a) => c::assign::run(ctx, &a),
+        Command::Status(a) => c::status::run(ctx, &a),
+        Command::Resolve(a) => c::status::run_done(ctx, &a, c::status::Shortcut::Resolve),
+        Command::Close(a) => c::status::run_done(ctx, &a, c::status::Shortcut::Close),
+        Command::Reopen(a) => c::status::run_done(ctx, &a, c::status::Shortcut::Reopen),
+        Command::Label(a) => c::label::run(ctx, &a),
+        Command::Set(a) => c::set::run(ctx, &a),
+        Command::Edit(a) => c::edit::run(ctx, &a),
+        Command::Doctor(a) => c::doctor::run(ctx, &a),
+        Command::Rate(a) => c::rate::run(ctx, &a),
+        Command::Log(a) => c::log::run(ctx, &a),
+        Command::Report(a) => c::report::run(ctx, &a),
+        Command::Sync(a) => c::sync::run(ctx, &a),
+        Command::Completions(a) => c::completions::run(&a),
+        Command::Man(a) => c::man::run(&a),
         Command::MergeDriver(a) => c::merge_driver::run(&a),
         Command::Generate(a) => c::generate::run(&a),
     }
@@ -186,12 +288,14 @@ fn run(cli: Cli) -> Result<()> {
 fn report(err: &CliError) {
     let mut stderr = anstream::stderr().lock();
     let red = anstyle::Style::new().bold().fg_color(Some(anstyle::AnsiColor::Red.into()));
-    let _ = writeln!(stderr, "{red}error:{red:#} {}", err.message);
+    // Messages may quote a ticket file or a path from a fetched tree.
+    let shown = output::terminal_text;
+    let _ = writeln!(stderr, "{red}error:{red:#} {}", shown(&err.message));
     for cause in &err.causes {
-        let _ = writeln!(stderr, "caused by: {cause}");
+        let _ = writeln!(stderr, "caused by: {}", shown(cause));
     }
     for hint in &err.hints {
-        let _ = writeln!(stderr, "hint: {hint}");
+        let _ = writeln!(stderr, "hint: {}", shown(hint));
     }
 }
 
@@ -216,13 +320,50 @@ pub fn wants_json(args: &[std::ffi::OsString]) -> bool {
         .any(|a| matches!(a, "--json" | "--ndjson" | "--fields") || a.starts_with("--fields="))
 }
 
+/// clap suggests hidden commands too ("did you mean 'generate'?"); they are
+/// for git and the build, never for people, so such a suggestion is dropped.
+fn without_hidden_suggestions(err: clap::Error) -> clap::Error {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if err.kind() != ErrorKind::InvalidSubcommand {
+        return err;
+    }
+    let mut cmd = Cli::command();
+    cmd.build();
+    let hidden: Vec<&str> =
+        cmd.get_subcommands().filter(|s| s.is_hide_set()).map(clap::Command::get_name).collect();
+    let Some(ContextValue::Strings(suggested)) = err.get(ContextKind::SuggestedSubcommand) else {
+        return err;
+    };
+    if !suggested.iter().any(|s| hidden.contains(&s.as_str())) {
+        return err;
+    }
+    let kept: Vec<String> = suggested.iter().filter(|s| !hidden.contains(&s.as_str())).cloned().collect();
+    let mut shown = clap::Error::new(ErrorKind::InvalidSubcommand).with_cmd(&cmd);
+    for (kind, value) in err.context() {
+        let value = match (kind, value) {
+            (ContextKind::SuggestedSubcommand, _) => {
+                (!kept.is_empty()).then(|| ContextValue::Strings(kept.clone()))
+            }
+            // An empty list of tips would still print its blank lines.
+            (_, ContextValue::StyledStrs(tips)) if tips.is_empty() => None,
+            _ => Some(value.clone()),
+        };
+        if let Some(value) = value {
+            shown.insert(kind, value);
+        }
+    }
+    shown
+}
+
 /// Runs desk with the process's arguments and returns the exit code.
 pub fn main() -> i32 {
+    complete::complete_if_asked();
     let args = query_args::protect_negated_terms(Cli::command(), std::env::args_os().collect());
     let json = wants_json(&args);
     let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
         Err(e) => {
+            let e = without_hidden_suggestions(e);
             let e = query_args::explain_unknown_option(e, Cli::command(), &args);
             if !e.use_stderr() {
                 // --help and --version.

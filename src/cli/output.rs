@@ -1,5 +1,6 @@
 //! Shared output pieces: styles, times and ages, the JSON views CI scripts
-//! read, and the terminal width.
+//! read, the terminal width, and the one rule for text from outside desk that
+//! is shown on a terminal ([`terminal_text`]).
 
 use std::fmt::Write as _;
 use std::io::{IsTerminal, Write};
@@ -10,6 +11,7 @@ use serde::Serialize;
 
 use super::Result;
 use crate::model::{Comment, Ticket, Val, display_name};
+use crate::time::Zone;
 use crate::workflow::Config;
 
 pub const BOLD: Style = Style::new().bold();
@@ -17,6 +19,64 @@ pub const DIM: Style = Style::new().dimmed();
 pub const ID: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Yellow)));
 pub const NOTE: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Magenta))).bold();
 pub const REPLY: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Cyan))).bold();
+
+/// Text from outside desk (a ticket's title, body, author, labels, custom
+/// fields; a file name; an error quoting a file) made safe to write to a
+/// terminal: every control character that could start an escape sequence or
+/// move the cursor is replaced by a visible stand-in, so a ticket can never
+/// write to the clipboard (OSC 52), retitle the window, clear the screen or
+/// hide text. Newlines and tabs are kept. What is replaced, and by what:
+///
+/// - C0 controls (U+0000–U+001F: ESC, BEL, CR, backspace, …) and DEL (U+007F)
+///   by their Unicode control pictures (`␛`, `␇`, `␍`, `␈`, `␡`, …);
+/// - C1 controls (U+0080–U+009F, among them the one-character CSI and OSC)
+///   and the bidirectional embeddings, overrides and isolates (U+202A–U+202E,
+///   U+2066–U+2069, which reorder the rest of a line: "Trojan Source") by `�`.
+///
+/// JSON output keeps the exact text (JSON escapes control characters). Tables,
+/// the Markdown renderer and error messages call this themselves; any other
+/// printer of outside text must too.
+pub fn terminal_text(text: &str) -> std::borrow::Cow<'_, str> {
+    sanitise(text, false)
+}
+
+/// [`terminal_text`] for one line (a table cell, a field): newlines and tabs
+/// are replaced too (`␤`, `␉`), so a value can never start a fake row.
+pub fn terminal_line(text: &str) -> std::borrow::Cow<'_, str> {
+    sanitise(text, true)
+}
+
+/// Outside text in a `format!`: `format!("{}", Shown(title))` writes
+/// [`terminal_text`] of it.
+pub struct Shown<'a>(pub &'a str);
+
+impl std::fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&terminal_text(self.0))
+    }
+}
+
+/// The stand-in for a character a terminal must not receive, if it is one.
+fn stand_in(c: char, one_line: bool) -> Option<char> {
+    match c {
+        '\n' | '\t' if !one_line => None,
+        '\n' => Some('\u{2424}'),
+        '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + u32::from(c)),
+        '\u{7f}' => Some('\u{2421}'),
+        '\u{80}'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => Some('\u{fffd}'),
+        _ => None,
+    }
+}
+
+fn sanitise(text: &str, one_line: bool) -> std::borrow::Cow<'_, str> {
+    // Every character replaced starts with a byte below 0x20, 0x7f, or 0xc2 / 0xe2
+    // in UTF-8: most text is passed through after this one scan.
+    let suspicious = |b: &u8| *b < 0x20 || *b == 0x7f || *b == 0xc2 || *b == 0xe2;
+    if !text.as_bytes().iter().any(suspicious) || !text.chars().any(|c| stand_in(c, one_line).is_some()) {
+        return text.into();
+    }
+    text.chars().map(|c| stand_in(c, one_line).unwrap_or(c)).collect::<String>().into()
+}
 
 /// The style of a status in tables.
 pub fn status_style(config: &Config, status: &str) -> Style {
@@ -47,9 +107,14 @@ pub fn rfc3339(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
-/// A time for people: `2026-11-28 15:01 UTC`.
-pub fn human_time(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%d %H:%M UTC").to_string()
+/// A time for people, to the minute: in local time with its offset from UTC
+/// (`2026-11-28 16:01 +0100`, as git shows dates), or in UTC with `--utc`
+/// (`2026-11-28 15:01 UTC`).
+pub fn human_time(t: DateTime<Utc>, zone: Zone) -> String {
+    match zone {
+        Zone::Local => t.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M %z").to_string(),
+        Zone::Utc => t.format("%Y-%m-%d %H:%M UTC").to_string(),
+    }
 }
 
 /// A compact age: `45s`, `12m`, `5h`, `3d`, `6w`, `4mo`, `2y`.
@@ -82,8 +147,25 @@ pub fn person_short(p: Option<&str>) -> String {
     p.map_or_else(|| "-".to_owned(), |p| display_name(p).to_owned())
 }
 
-/// Width to fit tables to: the terminal's, else `COLUMNS`, else unlimited.
+/// Set once standard output goes to a pager: the terminal's width then.
+static PAGED: std::sync::OnceLock<Option<u16>> = std::sync::OnceLock::new();
+
+/// Records that standard output now goes to a pager on a terminal `width` columns wide.
+pub fn set_paged(width: Option<u16>) {
+    let _ = PAGED.set(width);
+}
+
+/// Whether standard output is for a terminal: one, or a pager on one.
+pub fn stdout_is_terminal() -> bool {
+    PAGED.get().is_some() || std::io::stdout().is_terminal()
+}
+
+/// Width to fit tables to: the terminal's (also when paging), else `COLUMNS`,
+/// else unlimited.
 pub fn table_width() -> Option<u16> {
+    if let Some(&width) = PAGED.get() {
+        return width;
+    }
     if std::io::stdout().is_terminal()
         && let Some((terminal_size::Width(w), _)) = terminal_size::terminal_size()
     {
@@ -92,36 +174,64 @@ pub fn table_width() -> Option<u16> {
     std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).filter(|&w: &u16| w > 0)
 }
 
-/// A table in desk's plain style: no borders, two spaces between columns.
-pub fn table(color: bool) -> comfy_table::Table {
-    let mut table = comfy_table::Table::new();
-    table.load_style(comfy_table::presets::NOTHING);
-    if let Some(w) = table_width() {
-        table.set_width(w);
-        table.set_content_arrangement(comfy_table::ContentArrangement::Dynamic);
-    } else {
-        table.set_content_arrangement(comfy_table::ContentArrangement::Disabled);
-    }
-    if color {
-        table.enforce_styling();
-    } else {
-        table.force_no_tty();
-    }
-    table
+/// A table in desk's plain style (no borders, two spaces between columns),
+/// fitted to [`table_width`] by comfy-table. Every cell is outside text and goes
+/// through [`terminal_line`]: there is no way to add one that does not.
+pub struct Table {
+    inner: comfy_table::Table,
 }
 
-/// Prints a table, with trailing spaces trimmed from each line.
-pub fn print_table(out: &mut impl Write, table: &mut comfy_table::Table) -> Result<()> {
-    let count = table.column_count();
-    for i in 0..count {
-        if let Some(col) = table.column_mut(i) {
-            col.set_padding((0, if i + 1 == count { 0 } else { 2 }));
+impl Table {
+    pub fn new(color: bool) -> Table {
+        let mut inner = comfy_table::Table::new();
+        inner.load_style(comfy_table::presets::NOTHING);
+        if let Some(w) = table_width() {
+            inner.set_width(w);
+            inner.set_content_arrangement(comfy_table::ContentArrangement::Dynamic);
+        } else {
+            inner.set_content_arrangement(comfy_table::ContentArrangement::Disabled);
         }
+        if color {
+            inner.enforce_styling();
+        } else {
+            inner.force_no_tty();
+        }
+        Table { inner }
     }
-    for line in table.lines() {
-        writeln!(out, "{}", line.trim_end())?;
+
+    pub fn header(&mut self, names: &[&str]) {
+        self.inner.set_header(names.iter().map(|n| terminal_line(n).into_owned()));
     }
-    Ok(())
+
+    /// Adds a row of cells.
+    pub fn row<S: AsRef<str>>(&mut self, cells: impl IntoIterator<Item = S>) {
+        self.inner.add_row(Self::cells(cells));
+    }
+
+    /// Adds a row whose cells wrap onto at most `lines` lines.
+    pub fn row_wrapped<S: AsRef<str>>(&mut self, cells: impl IntoIterator<Item = S>, lines: usize) {
+        let mut row = comfy_table::Row::from(Self::cells(cells));
+        row.max_height(lines);
+        self.inner.add_row(row);
+    }
+
+    fn cells<S: AsRef<str>>(cells: impl IntoIterator<Item = S>) -> Vec<comfy_table::Cell> {
+        cells.into_iter().map(|c| comfy_table::Cell::new(terminal_line(c.as_ref()))).collect()
+    }
+
+    /// Writes the table, with trailing spaces trimmed from each line.
+    pub fn print(&mut self, out: &mut impl Write) -> Result<()> {
+        let count = self.inner.column_count();
+        for i in 0..count {
+            if let Some(col) = self.inner.column_mut(i) {
+                col.set_padding((0, if i + 1 == count { 0 } else { 2 }));
+            }
+        }
+        for line in self.inner.lines() {
+            writeln!(out, "{}", line.trim_end())?;
+        }
+        Ok(())
+    }
 }
 
 /// One cell of a [`PlainTable`]: its text and style.
@@ -157,10 +267,20 @@ impl<'a> PlainTable<'a> {
         self.cells.reserve(rows * self.header.len());
     }
 
-    /// Adds a row: one cell per column.
+    /// Adds a row: one cell per column. Each cell's text goes through
+    /// [`terminal_line`].
     pub fn push(&mut self, row: impl IntoIterator<Item = StyledCell<'a>>) {
         let before = self.cells.len();
-        self.cells.extend(row);
+        self.cells.extend(row.into_iter().map(|(text, style)| {
+            let text = match text {
+                std::borrow::Cow::Borrowed(t) => terminal_line(t),
+                std::borrow::Cow::Owned(t) => match terminal_line(&t) {
+                    std::borrow::Cow::Borrowed(_) => t.into(),
+                    std::borrow::Cow::Owned(safe) => safe.into(),
+                },
+            };
+            (text, style)
+        }));
         assert_eq!(self.cells.len() - before, self.header.len(), "a row has one cell per column");
     }
 

@@ -22,7 +22,11 @@ impl Strict {
                 "`desk doctor` lists every problem and `desk edit ID` repairs a file; without --strict the other tickets are listed",
             ));
         }
-        eprintln!("warning: {path}: line {line}: {message}");
+        say!(
+            "warning: {}: line {line}: {}",
+            crate::cli::output::Shown(path),
+            crate::cli::output::Shown(message)
+        );
         Ok(())
     }
 }

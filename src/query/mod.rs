@@ -7,11 +7,12 @@ mod lex;
 
 pub use lex::is_negated_term;
 
-use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
-
 use crate::model::Ticket;
 use crate::model::field::{self, Domain, FIELDS, Field, FieldKind, FieldSource, Val};
+use crate::time::{TimeError, When, Zone, parse_when};
 use crate::workflow::Config;
+
+pub use crate::time::{EARLIEST, LATEST, MAX_AGE, check_date, parse_age};
 
 /// Keys the query language knows: `is:` and every queryable field's key.
 pub fn keys() -> Vec<&'static str> {
@@ -22,6 +23,12 @@ pub fn keys() -> Vec<&'static str> {
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
 pub struct QueryError(pub String);
+
+impl From<TimeError> for QueryError {
+    fn from(e: TimeError) -> Self {
+        QueryError(e.0)
+    }
+}
 
 /// A comparison in `priority:>=high` or `created:<7d`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,15 +47,6 @@ pub enum PersonMatch {
     Nobody,
     /// A case-insensitive part of the name or email.
     Part(String),
-}
-
-/// The time a date value names.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum When {
-    /// A span `[start, end)` in Unix seconds (a day, or one instant).
-    Span(i64, i64),
-    /// An age: this many seconds before now.
-    Age(i64),
 }
 
 /// What a field term asks of the field's value.
@@ -113,67 +111,6 @@ fn cmp_prefix(v: &str) -> (Cmp, &str) {
     (Cmp::Eq, v)
 }
 
-/// The earliest time a date or an age can name: 0001-01-01T00:00:00Z.
-pub const EARLIEST: i64 = -62_135_596_800;
-/// The end of the latest day a date can name, 9999-12-31: git refuses later
-/// dates, and RFC 3339 writes four-digit years.
-pub const LATEST: i64 = 253_402_300_800;
-/// The longest age: from the end of the latest day back to the earliest time,
-/// so that now minus an age never overflows.
-pub const MAX_AGE: i64 = LATEST - EARLIEST;
-
-const WEEK: i64 = 7 * 86_400;
-
-/// Checks that a time named by the date `v` lies in the years 1 to 9999.
-pub fn check_date(t: i64, v: &str) -> Result<i64, QueryError> {
-    if (EARLIEST..LATEST).contains(&t) {
-        Ok(t)
-    } else {
-        Err(QueryError(format!("date '{v}' is out of range: dates lie in the years 1 to 9999")))
-    }
-}
-
-/// Parses a date value: `2026-11-01`, an RFC 3339 time, or an age `12h`, `7d`, `4w`.
-pub fn parse_when(v: &str) -> Result<When, QueryError> {
-    if let Some(secs) = parse_age(v)? {
-        return Ok(When::Age(secs));
-    }
-    if let Ok(d) = NaiveDate::parse_from_str(v, "%Y-%m-%d") {
-        let start = Utc.from_utc_datetime(&d.and_hms_opt(0, 0, 0).expect("midnight exists")).timestamp();
-        let start = check_date(start, v)?;
-        return Ok(When::Span(start, start + 86_400));
-    }
-    if let Ok(t) = DateTime::parse_from_rfc3339(v) {
-        let t = check_date(t.timestamp(), v)?;
-        return Ok(When::Span(t, t + 1));
-    }
-    Err(QueryError(format!(
-        "invalid date '{v}'; use YYYY-MM-DD, an RFC 3339 time, or an age like 12h, 7d, 4w"
-    )))
-}
-
-/// Parses an age such as `90m`, `12h`, `7d`, `4w` into seconds: `None` when `v`
-/// is not written as an age, an error when it is one that reaches back further
-/// than [`MAX_AGE`].
-pub fn parse_age(v: &str) -> Result<Option<i64>, QueryError> {
-    let Some(unit_at) = v.find(|c: char| !c.is_ascii_digit()).filter(|&at| at > 0) else { return Ok(None) };
-    let unit = match &v[unit_at..] {
-        "m" | "min" => 60,
-        "h" => 3600,
-        "d" => 86_400,
-        "w" => WEEK,
-        _ => return Ok(None),
-    };
-    // Digits and a unit are an age, however many digits: too long is out of range, not "not a date".
-    let secs = v[..unit_at].parse::<i64>().ok().and_then(|n| n.checked_mul(unit)).filter(|&s| s <= MAX_AGE);
-    secs.map(Some).ok_or_else(|| {
-        QueryError(format!(
-            "age '{v}' is out of range: an age reaches back at most {} weeks (10,000 years)",
-            MAX_AGE / WEEK
-        ))
-    })
-}
-
 /// Whether a person given on the command line means the user: `me` or `@me`,
 /// in any case. The same words mean the same in a query and in a change.
 pub fn means_me(person: &str) -> bool {
@@ -197,7 +134,7 @@ fn parse_people(values: &[String]) -> Vec<PersonMatch> {
         .collect()
 }
 
-fn parse_term(token: &lex::Token) -> Result<Term, QueryError> {
+fn parse_term(token: &lex::Token, zone: Zone) -> Result<Term, QueryError> {
     let (negated, text) = match token.text.strip_prefix('-') {
         Some(rest) if !rest.is_empty() => (true, rest),
         _ => (false, token.text.as_str()),
@@ -239,7 +176,7 @@ fn parse_term(token: &lex::Token) -> Result<Term, QueryError> {
             FieldKind::Person | FieldKind::People => Test::People(parse_people(&values(value)?)),
             FieldKind::Time => {
                 let (cmp, rest) = cmp_prefix(value);
-                Test::Time(cmp, parse_when(rest)?)
+                Test::Time(cmp, parse_when(rest, zone)?)
             }
             FieldKind::Id | FieldKind::Text | FieldKind::Enum(_) | FieldKind::Labels | FieldKind::Rating => {
                 Test::Values(values(value)?)
@@ -256,12 +193,13 @@ fn parse_term(token: &lex::Token) -> Result<Term, QueryError> {
 }
 
 impl Query {
-    /// Parses the query words given on the command line.
-    pub fn parse<S: AsRef<str>>(args: &[S]) -> Result<Query, QueryError> {
+    /// Parses the query words given on the command line. A day (`created:2026-11-01`)
+    /// and a time without a zone are read in `zone`.
+    pub fn parse<S: AsRef<str>>(args: &[S], zone: Zone) -> Result<Query, QueryError> {
         let mut terms = Vec::new();
         for arg in args {
             for token in lex::tokens(arg.as_ref())? {
-                terms.push(parse_term(&token)?);
+                terms.push(parse_term(&token, zone)?);
             }
         }
         Ok(Query { terms })
@@ -356,24 +294,26 @@ pub fn same_person(a: &str, b: &str) -> bool {
 }
 
 fn time_matches(t: i64, cmp: Cmp, when: When, now: i64) -> bool {
-    match when {
-        When::Span(start, end) => match cmp {
-            Cmp::Eq => start <= t && t < end,
-            Cmp::Gt => t >= end,
-            Cmp::Ge => t >= start,
-            Cmp::Lt => t < start,
-            Cmp::Le => t < end,
-        },
+    let (start, end) = match when {
+        When::Day(start, end) => (start, end),
+        When::Instant(i) => (i, i + 1),
         // Ages read as ages: `updated:<7d` is "updated less than 7 days ago".
         When::Age(secs) => {
             let cutoff = now - secs;
-            match cmp {
+            return match cmp {
                 Cmp::Eq | Cmp::Lt => t > cutoff,
                 Cmp::Le => t >= cutoff,
                 Cmp::Gt => t < cutoff,
                 Cmp::Ge => t <= cutoff,
-            }
+            };
         }
+    };
+    match cmp {
+        Cmp::Eq => start <= t && t < end,
+        Cmp::Gt => t >= end,
+        Cmp::Ge => t >= start,
+        Cmp::Lt => t < start,
+        Cmp::Le => t < end,
     }
 }
 
@@ -418,11 +358,6 @@ fn test_value(have: Val<'_>, test: &Test, ctx: &Context<'_>) -> bool {
         (Test::Time(cmp, when), Val::Time(t)) => time_matches(t, *cmp, *when, ctx.now),
         _ => false,
     }
-}
-
-/// Reads `Duration` values such as `7d` for other modules (reports, windows).
-pub fn age_duration(v: &str) -> Option<Duration> {
-    parse_age(v).ok().flatten().map(Duration::seconds)
 }
 
 #[cfg(test)]

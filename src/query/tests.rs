@@ -1,4 +1,4 @@
-use chrono::TimeZone;
+use chrono::{TimeZone, Utc};
 
 use super::*;
 use crate::model::{Comment, TicketId, Visibility};
@@ -34,7 +34,7 @@ fn check(query: &str, t: &Ticket) -> bool {
         now: Utc.with_ymd_and_hms(2026, 11, 28, 9, 0, 0).unwrap().timestamp(),
         me: Some("Bob A. <BOB@example.com>"),
     };
-    let q = Query::parse(&[query]).unwrap();
+    let q = Query::parse(&[query], Zone::Utc).unwrap();
     q.validate(&config).unwrap();
     let full = q.matches(t, &ctx);
     if let Some(fast) = q.matches_fields(t, &ctx) {
@@ -115,36 +115,41 @@ fn field_only_matching_defers_text_terms() {
     let t = ticket("open", "normal");
     let config = Config::default();
     let ctx = Context { config: &config, now: 0, me: None };
-    let q = Query::parse(&["status:open toner"]).unwrap();
+    let q = Query::parse(&["status:open toner"], Zone::Utc).unwrap();
     assert_eq!(q.matches_fields(&t, &ctx), None);
-    let q = Query::parse(&["status:closed toner"]).unwrap();
+    let q = Query::parse(&["status:closed toner"], Zone::Utc).unwrap();
     assert_eq!(q.matches_fields(&t, &ctx), Some(false));
-    let q = Query::parse(&["printer"]).unwrap();
+    let q = Query::parse(&["printer"], Zone::Utc).unwrap();
     assert_eq!(q.matches_fields(&t, &ctx), Some(true));
 }
 
 #[test]
 fn bad_queries_name_the_problem() {
-    let e = Query::parse(&["colour:red"]).unwrap_err();
+    let e = Query::parse(&["colour:red"], Zone::Utc).unwrap_err();
     assert!(e.0.starts_with("unknown query key 'colour'"), "{e}");
-    assert_eq!(Query::parse(&["status:"]).unwrap_err().0, "'status:' needs a value");
-    assert!(Query::parse(&["created:>yesterday"]).unwrap_err().0.starts_with("invalid date 'yesterday'"));
-    assert!(Query::parse(&["is:weird"]).is_err());
-    let q = Query::parse(&["status:wip"]).unwrap();
+    assert_eq!(Query::parse(&["status:"], Zone::Utc).unwrap_err().0, "'status:' needs a value");
+    assert!(
+        Query::parse(&["created:>yesterday"], Zone::Utc)
+            .unwrap_err()
+            .0
+            .starts_with("invalid date 'yesterday'")
+    );
+    assert!(Query::parse(&["is:weird"], Zone::Utc).is_err());
+    let q = Query::parse(&["status:wip"], Zone::Utc).unwrap();
     assert_eq!(
         q.validate(&Config::default()).unwrap_err().0,
         "invalid status 'wip'; allowed: new, open, pending, resolved, closed"
     );
     // Quoted text is never a key.
-    let q = Query::parse(&["\"http://x\""]).unwrap();
+    let q = Query::parse(&["\"http://x\""], Zone::Utc).unwrap();
     assert_eq!(q.terms[0].condition, Condition::Text("http://x".into()));
 }
 
 #[test]
 fn state_terms_are_detected() {
-    assert!(Query::parse(&["status:open"]).unwrap().names_state());
-    assert!(Query::parse(&["-is:done"]).unwrap().names_state());
-    assert!(!Query::parse(&["label:x printer"]).unwrap().names_state());
+    assert!(Query::parse(&["status:open"], Zone::Utc).unwrap().names_state());
+    assert!(Query::parse(&["-is:done"], Zone::Utc).unwrap().names_state());
+    assert!(!Query::parse(&["label:x printer"], Zone::Utc).unwrap().names_state());
 }
 
 #[test]
@@ -162,23 +167,23 @@ fn out_of_range_ages_and_dates_are_errors() {
     for v in ["521723w", "15250284452471w", "99999999999999w", "99999999999999999999999d", "9999999999999m"] {
         let e = parse_age(v).unwrap_err();
         assert!(e.0.contains("out of range") && e.0.contains("521722 weeks"), "{v}: {e}");
-        let e = Query::parse(&[format!("updated:<{v}")]).unwrap_err();
+        let e = Query::parse(&[format!("updated:<{v}")], Zone::Utc).unwrap_err();
         assert!(e.0.contains("out of range"), "{v}: {e}");
     }
     for v in
         ["+10000-01-01", "-0001-01-01", "0000-12-31", "0000-06-01T00:00:00Z", "9999-12-31T23:00:00-05:00"]
     {
-        let e = parse_when(v).unwrap_err();
+        let e = parse_when(v, Zone::Utc).unwrap_err();
         assert!(e.0.contains(&format!("date '{v}' is out of range")), "{v}: {e}");
     }
-    assert_eq!(parse_when("0001-01-01"), Ok(When::Span(EARLIEST, EARLIEST + 86_400)));
-    assert_eq!(parse_when("9999-12-31"), Ok(When::Span(LATEST - 86_400, LATEST)));
+    assert_eq!(parse_when("0001-01-01", Zone::Utc), Ok(When::Day(EARLIEST, EARLIEST + 86_400)));
+    assert_eq!(parse_when("9999-12-31", Zone::Utc), Ok(When::Day(LATEST - 86_400, LATEST)));
 }
 
 #[test]
 fn empty_value_lists_are_refused() {
     for q in ["priority:>=", "status:,", "label:, ,", "queue:,", "assignee:,"] {
-        let e = Query::parse(&[q]).unwrap_err();
+        let e = Query::parse(&[q], Zone::Utc).unwrap_err();
         assert!(e.0.ends_with("needs a value"), "{q}: {e}");
     }
 }
@@ -230,14 +235,14 @@ mod properties {
     proptest! {
         #[test]
         fn parsing_never_panics_on_any_text(text in "\\PC{0,40}") {
-            let _ = Query::parse(&[text]);
+            let _ = Query::parse(&[text], Zone::Utc);
         }
 
         #[test]
         fn valid_queries_match_the_same_with_and_without_the_full_ticket(text in query_text()) {
             let config = Config::default();
             let ctx = ctx(&config);
-            if let Ok(q) = Query::parse(&[&text])
+            if let Ok(q) = Query::parse(&[&text], Zone::Utc)
                 && q.validate(&config).is_ok()
             {
                 for t in [ticket("open", "high"), ticket("resolved", "low")] {
@@ -253,8 +258,8 @@ mod properties {
         fn a_negated_term_matches_exactly_the_other_tickets(text in query_text()) {
             let config = Config::default();
             let ctx = ctx(&config);
-            let plain = Query::parse(&[&text]);
-            let negated = Query::parse(&[format!("-{text}")]);
+            let plain = Query::parse(&[&text], Zone::Utc);
+            let negated = Query::parse(&[format!("-{text}")], Zone::Utc);
             if let (Ok(p), Ok(n)) = (plain, negated)
                 && p.terms.len() == 1
                 && n.terms.len() == 1

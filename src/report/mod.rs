@@ -31,6 +31,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use crate::history::{Event, History, Kind, Sym};
 use crate::model::field::{FIELDS, Field, FieldKind, Track};
 use crate::query::same_person;
+use crate::time::{DayBuckets, Zone, day_buckets};
 
 /// A half-open time window `[from, until)` in Unix seconds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -144,13 +145,11 @@ pub struct Metrics {
     pub csat: Csat,
 }
 
-/// Tickets per day (or per several days, for long windows), for charts.
+/// Tickets per calendar day (or per several days, for long windows), for charts.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Daily {
-    /// Start of the first bucket, Unix seconds.
-    pub start: i64,
-    /// Length of a bucket in seconds.
-    pub step: i64,
+    /// The buckets: calendar days in the report's time zone.
+    pub buckets: DayBuckets,
     pub created: Vec<usize>,
     pub resolved: Vec<usize>,
     /// Tickets not done at the end of each bucket.
@@ -459,19 +458,18 @@ fn group_keys(history: &History, state: &TicketState) -> Vec<Option<String>> {
 }
 
 /// Largest number of buckets in the daily series.
-const MAX_BUCKETS: i64 = 400;
+const MAX_BUCKETS: u64 = 400;
 
-fn daily(window: Window, contributions: &[Contribution]) -> Daily {
-    // Buckets start at midnight UTC, so a bucket is a calendar day (or several).
-    let start = window.from - window.from.rem_euclid(86_400);
-    let span = (window.until - start).max(1);
-    let mut step = 86_400;
-    while (span + step - 1) / step > MAX_BUCKETS {
-        step *= 2;
-    }
-    let n = usize::try_from((span + step - 1) / step).expect("at most MAX_BUCKETS buckets");
-    let bucket = |t: i64| usize::try_from((t - start) / step).ok().filter(|&b| b < n);
-    let mut d = Daily { start, step, created: vec![0; n], resolved: vec![0; n], backlog: vec![0; n] };
+fn daily(window: Window, zone: Zone, contributions: &[Contribution]) -> Daily {
+    // A bucket is a calendar day in `zone` (or several): 23 to 25 hours each.
+    let buckets = day_buckets(zone, window.from, window.until, MAX_BUCKETS);
+    let bounds = buckets.bounds.clone();
+    let n = bounds.len() - 1;
+    let bucket = |t: i64| {
+        let after = bounds.partition_point(|&b| b <= t);
+        (1..=n).contains(&after).then(|| after - 1)
+    };
+    let mut d = Daily { buckets, created: vec![0; n], resolved: vec![0; n], backlog: vec![0; n] };
     let mut changes = Vec::new();
     for c in contributions {
         if c.created
@@ -490,7 +488,7 @@ fn daily(window: Window, contributions: &[Contribution]) -> Daily {
     let mut level: i64 = 0;
     let mut it = changes.iter().peekable();
     for (b, slot) in d.backlog.iter_mut().enumerate() {
-        let end = (start + step * i64::try_from(b + 1).expect("few buckets")).min(window.until);
+        let end = bounds[b + 1].min(window.until);
         while let Some(&&(t, delta)) = it.peek() {
             if t >= end {
                 break;
@@ -503,13 +501,25 @@ fn daily(window: Window, contributions: &[Contribution]) -> Daily {
     d
 }
 
+/// Puts groups in the order `rank` gives their keys (lower first): keys it
+/// does not rank follow, by key, and the group without a value comes last.
+/// (`report` returns groups sorted by key; a workflow's order is the caller's.)
+pub fn order_groups(groups: &mut [(Option<String>, Metrics)], rank: impl Fn(&str) -> Option<usize>) {
+    groups.sort_by_cached_key(|(key, _)| match key {
+        Some(k) => (0, rank(k).unwrap_or(usize::MAX), k.clone()),
+        None => (1, usize::MAX, String::new()),
+    });
+}
+
 /// The report for `window`. `done` lists the statuses that count as done;
-/// `tickets`, when given, limits the report to those tickets.
+/// `tickets`, when given, limits the report to those tickets; the daily
+/// series counts calendar days in `zone`.
 #[allow(clippy::implicit_hasher)] // a set the caller builds
 pub fn report(
     history: &History,
     by_ticket: &TicketEvents,
     window: Window,
+    zone: Zone,
     done: &[String],
     by: Option<GroupBy>,
     tickets: Option<&HashSet<Sym>>,
@@ -542,5 +552,5 @@ pub fn report(
     }
     let mut first_responses: Vec<i64> = contributions.iter().filter_map(|c| c.first_response).collect();
     first_responses.sort_unstable();
-    Report { window, daily: daily(window, &contributions), overall, groups, first_responses }
+    Report { window, daily: daily(window, zone, &contributions), overall, groups, first_responses }
 }

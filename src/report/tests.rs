@@ -56,7 +56,7 @@ fn november() -> Window {
 }
 
 fn run(h: &History, window: Window, by: Option<GroupBy>) -> Report {
-    report(h, &events_by_ticket(h), window, &done(), by, None)
+    report(h, &events_by_ticket(h), window, Zone::Utc, &done(), by, None)
 }
 
 /// Six tickets covering every definition; the expected numbers are worked out
@@ -290,8 +290,23 @@ fn resolved_to_closed_is_not_a_second_resolution_and_deleted_tickets_leave_the_b
 fn a_limited_report_counts_only_the_chosen_tickets() {
     let h = helpdesk();
     let only: HashSet<Sym> = ["t4", "t6"].iter().filter_map(|id| h.sym(id)).collect();
-    let r = report(&h, &events_by_ticket(&h), november(), &done(), None, Some(&only));
+    let r = report(&h, &events_by_ticket(&h), november(), Zone::Utc, &done(), None, Some(&only));
     assert_eq!((r.overall.created, r.overall.resolved, r.overall.backlog), (2, 0, 2));
+}
+
+#[test]
+fn groups_follow_a_given_order_with_the_unranked_after_and_none_last() {
+    let m = run(&helpdesk(), november(), None).overall;
+    let mut groups: Vec<(Option<String>, Metrics)> =
+        [None, Some("b"), Some("high"), Some("a"), Some("urgent"), Some("low")]
+            .into_iter()
+            .map(|k| (k.map(str::to_owned), m.clone()))
+            .collect();
+    let levels = ["low", "normal", "high", "urgent"];
+    // Most urgent first.
+    order_groups(&mut groups, |k| levels.iter().position(|l| *l == k).map(|p| levels.len() - p));
+    let keys: Vec<Option<&str>> = groups.iter().map(|(k, _)| k.as_deref()).collect();
+    assert_eq!(keys, [Some("urgent"), Some("high"), Some("low"), Some("a"), Some("b"), None]);
 }
 
 #[test]
@@ -299,8 +314,8 @@ fn daily_series_count_per_calendar_day() {
     let h = helpdesk();
     let window = Window { from: t("2026-11-02T06:00:00Z"), until: t("2026-11-06T00:00:00Z") };
     let d = run(&h, window, None).daily;
-    assert_eq!(d.start, t("2026-11-02T00:00:00Z"));
-    assert_eq!(d.step, 86_400);
+    assert_eq!(d.buckets.bounds[0], t("2026-11-02T00:00:00Z"));
+    assert_eq!(d.buckets.days, 1);
     assert_eq!(d.created, vec![1, 0, 0, 1], "t1 on the 2nd, t2 on the 5th");
     assert_eq!(d.resolved, vec![1, 0, 0, 1]);
     // At the end of each day: t3? not yet; t5 was resolved on the 1st; t2 open only during the 5th.

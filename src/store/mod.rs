@@ -231,10 +231,10 @@ impl Store {
     /// Finds the repository at `path` (or the current directory), searching
     /// parent directories as git does.
     pub fn discover(path: Option<&Path>) -> Result<Store, StoreError> {
-        let start = path.map_or_else(|| PathBuf::from("."), Path::to_path_buf);
         configure_libgit2();
-        let repo = Repository::discover(&start)
-            .map_err(|_| StoreError::NotARepository(start.canonicalize().unwrap_or(start.clone())))?;
+        let (repo, start) = open_repository(path);
+        let repo =
+            repo.map_err(|_| StoreError::NotARepository(start.canonicalize().unwrap_or(start.clone())))?;
         let branch = repo
             .config()
             .ok()
@@ -659,12 +659,6 @@ impl Store {
     }
 }
 
-/// A git config value from the user's global and system config (outside any
-/// repository).
-pub fn global_config_string(key: &str) -> Option<String> {
-    git2::Config::open_default().ok().and_then(|c| c.get_string(key).ok())
-}
-
 /// Process-wide libgit2 settings, made once before the first repository opens.
 ///
 /// - No hash check of every object read: git itself checks hashes when it
@@ -678,6 +672,44 @@ fn configure_libgit2() {
         git2::opts::strict_hash_verification(false);
         git2::opts::strict_object_creation(false);
     });
+}
+
+/// Opens the repository as git finds it, honouring the variables git reads
+/// (`GIT_DIR`, `GIT_WORK_TREE`, `GIT_CEILING_DIRECTORIES`, `GIT_COMMON_DIR`, …):
+/// from `path` (`-C`; a relative `GIT_DIR` is then relative to it, as with
+/// `git -C`) or the current directory. Also returns where the search started.
+fn open_repository(path: Option<&Path>) -> (Result<Repository, git2::Error>, PathBuf) {
+    let git_dir = std::env::var_os("GIT_DIR").filter(|d| !d.is_empty());
+    match path {
+        None => (Repository::open_from_env(), git_dir.map_or_else(|| PathBuf::from("."), PathBuf::from)),
+        Some(path) => {
+            let start = git_dir.map_or_else(|| path.to_path_buf(), |dir| path.join(dir));
+            let flags = git2::RepositoryOpenFlags::FROM_ENV;
+            (Repository::open_ext(&start, flags, std::iter::empty::<&std::ffi::OsStr>()), start)
+        }
+    }
+}
+
+/// git's configuration as seen from a repository (its own file, then the
+/// global and system ones), or without a repository the global and system
+/// files: for git's settings desk honours (`color.ui`, `core.pager`, …).
+pub struct GitConfig(Option<git2::Config>);
+
+impl GitConfig {
+    /// The configuration of the repository at `path` (`-C`) or around the
+    /// current directory, found as [`Store::discover`] finds it.
+    pub fn open(path: Option<&Path>) -> GitConfig {
+        let config = match open_repository(path).0 {
+            Ok(repo) => repo.config(),
+            Err(_) => git2::Config::open_default(),
+        };
+        GitConfig(config.ok())
+    }
+
+    /// A value as text, if set.
+    pub fn string(&self, key: &str) -> Option<String> {
+        self.0.as_ref()?.get_string(key).ok()
+    }
 }
 
 /// Parses a ticket file found at `path`, checking that its id matches the path.

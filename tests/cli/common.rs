@@ -1,5 +1,6 @@
 //! The test environment: a temporary HOME with its own git config, a fresh
-//! repository, pinned times and no colour, and a way to run the real binary.
+//! repository, pinned times, local time UTC (`TZ`) and no colour, and a way to
+//! run the real binary.
 
 use std::fmt;
 use std::io::Write as _;
@@ -154,6 +155,8 @@ impl TestEnv {
             .env("GIT_AUTHOR_DATE", COMMIT_TIME)
             .env("GIT_COMMITTER_DATE", COMMIT_TIME)
             .env("DESK_NOW", NOW)
+            // Local time is UTC unless a test says otherwise (a POSIX rule: no tz database needed).
+            .env("TZ", "UTC0")
             .env("EDITOR", self.home.join("editor.sh"))
             .stdin(Stdio::null());
         cmd
@@ -182,6 +185,14 @@ impl TestEnv {
     pub fn desk_at(&self, time: &str, args: &[&str]) -> Run {
         let mut cmd = self.command(args);
         cmd.env("GIT_AUTHOR_DATE", time).env("GIT_COMMITTER_DATE", time);
+        run(cmd, None)
+    }
+
+    /// Runs desk with no editor chosen (`EDITOR` unset, as `VISUAL` is): without
+    /// a terminal it then cannot ask for text.
+    pub fn desk_without_editor(&self, args: &[&str]) -> Run {
+        let mut cmd = self.command(args);
+        cmd.env_remove("EDITOR");
         run(cmd, None)
     }
 

@@ -105,12 +105,12 @@ fn a_broken_edit_is_refused_and_the_text_kept() {
 }
 
 #[test]
-fn edit_without_a_terminal_asks_for_a_file() {
+fn edit_without_a_terminal_or_an_editor_asks_for_a_file() {
     let env = TestEnv::initialised();
     let id = env.new_ticket("Printer jams", &[]);
     let head = env.desk_head();
-    let message = env.desk(&["edit", &id]).error(2);
-    assert!(message.contains("-F"), "{message}");
+    let message = env.desk_without_editor(&["edit", &id]).error(2);
+    assert!(message.contains("-F") && message.contains("EDITOR"), "{message}");
     let message = env.desk(&["edit", &id, "-F", "/nonexistent/file.md"]).error(1);
     assert!(message.contains("/nonexistent/file.md"), "{message}");
     assert_eq!(env.desk_head(), head);

@@ -222,7 +222,7 @@ fn log_shows_every_event_including_hand_made_commits() {
     assert_eq!(log[6]["actor"], "Bob Agent <bob@example.com>");
     assert_eq!((log[7]["to"].clone(), log[7]["comment"].clone()), (json!(2), json!(null)));
     let text = env.desk(&["log", &b]).ok();
-    let line = text.stdout.lines().find(|l| l.starts_with("2026-11-05 09:00 UTC")).unwrap_or_default();
+    let line = text.stdout.lines().find(|l| l.starts_with("2026-11-05 09:00 +0000")).unwrap_or_default();
     assert!(line.contains("Bob Agent") && line.ends_with("status open → closed"), "{text}");
 }
 

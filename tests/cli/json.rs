@@ -100,7 +100,7 @@ fn usage_errors_found_by_desk_are_json() {
     ] {
         assert_eq!(kind_of(&env.desk(&args), 2), "usage", "{args:?}");
     }
-    let error = json_error(&env.desk(&["new", "--json", "A title"]), 2);
+    let error = json_error(&env.desk_without_editor(&["new", "--json", "A title"]), 2);
     assert!(error["message"].as_str().unwrap().contains("-b TEXT"), "{error}");
 }
 

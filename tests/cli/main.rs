@@ -16,6 +16,7 @@ mod bare;
 mod basics;
 mod bench_gen;
 mod concurrency;
+mod conventions;
 mod edit;
 mod errors;
 mod format;

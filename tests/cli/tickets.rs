@@ -146,7 +146,7 @@ fn new_without_a_terminal_names_what_is_missing_and_writes_nothing() {
     let head = env.desk_head();
     let message = env.desk(&["new", "-b", "body only"]).error(2);
     assert!(message.contains("title"), "{message}");
-    let message = env.desk(&["new", "Title only"]).error(2);
+    let message = env.desk_without_editor(&["new", "Title only"]).error(2);
     assert!(message.contains("description") && message.contains("-b"), "{message}");
     let message = env.desk(&["new", "   ", "-b", "x"]).error(2);
     assert!(message.contains("title") && message.contains("empty"), "{message}");
@@ -234,9 +234,9 @@ fn reply_and_note_add_to_the_conversation() {
     let verbs: Vec<&str> = subjects.lines().map(|s| s.split(' ').nth(1).unwrap()).collect();
     assert_eq!(verbs, ["reply:", "reply:", "note:", "reply:"]);
 
-    // Without text and without a terminal, reply fails naming the flags.
+    // Without text, a terminal or an editor, reply fails naming the flags.
     let head = env.desk_head();
-    let message = env.desk(&["reply", &id]).error(2);
+    let message = env.desk_without_editor(&["reply", &id]).error(2);
     assert!(message.contains("-m") && message.contains("-F"), "{message}");
     let message = env.desk(&["note", &id, "-m", "  "]).error(2);
     assert!(message.contains("empty"), "{message}");

@@ -5,7 +5,7 @@ use std::io::Write as _;
 use serde::Serialize;
 
 use crate::cli::error::Kind;
-use crate::cli::output::print_json;
+use crate::cli::output::{Shown, print_json};
 use crate::cli::{CliError, Ctx, Result};
 use crate::model;
 use crate::store::{StoreError, TICKETS_DIR, parse_at_path};
@@ -119,7 +119,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
 fn print_problems(problems: &[Problem], tickets: usize) -> Result<()> {
     let mut out = std::io::stdout().lock();
     for p in problems {
-        writeln!(out, "{}:{}: {}", p.path, p.line, p.message)?;
+        writeln!(out, "{}:{}: {}", Shown(&p.path), p.line, Shown(&p.message))?;
     }
     out.flush()?;
     let noun = if problems.len() == 1 { "problem" } else { "problems" };

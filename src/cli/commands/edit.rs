@@ -8,10 +8,9 @@ use crate::cli::input::{check_not_binary, check_text, check_title};
 use crate::cli::output::{TicketJson, print_json};
 use crate::cli::ticket_ref::TicketRef;
 use crate::cli::{CliError, Ctx, Result, editor};
-use crate::model::Ticket;
-use crate::store::{Change, StoreError, parse_at_path};
-use crate::workflow::Config;
-use crate::workflow::Limits;
+use crate::model::{Ticket, TicketId};
+use crate::store::{Change, Store, StoreError, Tip, parse_at_path};
+use crate::workflow::{Config, Limits};
 
 /// Edit a ticket file in your editor; it is checked before it is committed.
 ///
@@ -22,6 +21,10 @@ use crate::workflow::Limits;
 /// Works on a file desk cannot read too (for example one left with git conflict
 /// markers), so it is also the way to repair one. An edit that does not parse is
 /// refused: the text is kept under .git/desk/ and the error says where.
+///
+/// The editor (VISUAL, EDITOR, git's core.editor, else vi on a terminal) opens the
+/// file under a comment `<!-- desk: … -->` that desk removes again; saving the file
+/// unchanged, or emptying it, changes nothing.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The ticket: its id or a unique prefix of 4 or more characters.
@@ -35,27 +38,53 @@ pub struct Args {
     pub output: ChangeOutput,
 }
 
+/// The new text of the file: from `-F`, or from the editor (`None`: the user
+/// emptied the file, which changes nothing).
+fn edited_text(
+    ctx: &Ctx,
+    args: &Args,
+    store: &Store,
+    tip: &Tip,
+    id: &TicketId,
+    original: &str,
+) -> Result<Option<String>> {
+    match &args.file {
+        Some(f) if f.as_os_str() == "-" => {
+            let mut s = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)?;
+            Ok(Some(s))
+        }
+        Some(f) => std::fs::read_to_string(f)
+            .map(Some)
+            .map_err(|e| CliError::input(format!("cannot read {}: {e}", f.display()))),
+        None => {
+            if !editor::can_edit(ctx, Some(store)) {
+                return Err(CliError::usage(
+                    "no terminal to edit on and no editor set; pass the new file with -F FILE, or set VISUAL or EDITOR",
+                ));
+            }
+            let short = short_id(store, tip, id);
+            let header = editor::header(&format!(
+                "Editing ticket {short}. Save and quit to commit your change; quit without saving, or \
+                 empty the file, to change nothing."
+            ));
+            let edited = editor::edit_text(Some(store), &header, original, &format!("{id}.md"))?;
+            if edited.trim().is_empty() {
+                say!("{short}: the file is empty; nothing changed");
+                return Ok(None);
+            }
+            Ok(Some(edited))
+        }
+    }
+}
+
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let store = ctx.store()?;
     let tip = store.require_tip()?;
     let id = store.resolve(&tip, &args.id.0)?;
     let path = id.path();
     let original = store.ticket_text(&tip, &id)?;
-    let edited = match &args.file {
-        Some(f) if f.as_os_str() == "-" => {
-            let mut s = String::new();
-            std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)?;
-            s
-        }
-        Some(f) => std::fs::read_to_string(f)
-            .map_err(|e| CliError::input(format!("cannot read {}: {e}", f.display())))?,
-        None => {
-            if !ctx.interactive() {
-                return Err(CliError::usage("no terminal to edit on; pass the new file with -F FILE"));
-            }
-            editor::edit_text(Some(&store), &original, &format!("{id}.md"))?
-        }
-    };
+    let Some(edited) = edited_text(ctx, args, &store, &tip, &id, &original)? else { return Ok(()) };
     let short = short_id(&store, &tip, &id);
     if edited == original {
         if args.output.json {

@@ -1,12 +1,13 @@
-//! `desk generate` (hidden): write the man pages and shell completions from the
-//! clap definitions. A test fails when the committed copies are stale.
+//! `desk generate` (hidden): write the repository's man/ and completions/ from
+//! the clap definitions, as `desk man` and `desk completions` print them. A
+//! test fails when the committed copies are stale.
 
 use std::path::PathBuf;
 
-use clap::CommandFactory;
-use clap_complete::Shell;
+use clap::ValueEnum as _;
 
-use crate::cli::{Cli, Result};
+use super::completions::Shell;
+use crate::cli::{Result, complete, manual};
 
 /// Write man/ and completions/ from the command-line definitions.
 #[derive(Debug, clap::Args)]
@@ -16,32 +17,23 @@ pub struct Args {
     pub out: PathBuf,
 }
 
-fn man_page(cmd: clap::Command) -> Vec<u8> {
-    let mut buf = Vec::new();
-    clap_mangen::Man::new(cmd).render(&mut buf).expect("rendering to memory cannot fail");
-    buf
+/// The file a shell's completion script is kept in, under completions/.
+fn completion_file(shell: Shell) -> &'static str {
+    match shell {
+        Shell::Bash => "desk.bash",
+        Shell::Zsh => "_desk",
+        Shell::Fish => "desk.fish",
+        Shell::Elvish => "desk.elv",
+        Shell::Powershell => "_desk.ps1",
+    }
 }
 
 /// Every generated file: its path below the output directory and its bytes.
 pub fn generated_files() -> Vec<(String, Vec<u8>)> {
-    let mut cmd = Cli::command();
-    cmd.build();
-    let mut files = vec![("man/desk.1".to_owned(), man_page(cmd.clone()))];
-    for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set() && s.get_name() != "help") {
-        let name = format!("desk-{}", sub.get_name());
-        let page = sub.clone().name(name.clone()).bin_name(format!("desk {}", sub.get_name()));
-        files.push((format!("man/{name}.1"), man_page(page)));
-    }
-    for (shell, file) in [
-        (Shell::Bash, "desk.bash"),
-        (Shell::Zsh, "_desk"),
-        (Shell::Fish, "desk.fish"),
-        (Shell::Elvish, "desk.elv"),
-        (Shell::PowerShell, "_desk.ps1"),
-    ] {
-        let mut buf = Vec::new();
-        clap_complete::generate(shell, &mut Cli::command(), "desk", &mut buf);
-        files.push((format!("completions/{file}"), buf));
+    let mut files: Vec<(String, Vec<u8>)> =
+        manual::pages().into_iter().map(|(name, bytes)| (format!("man/{name}"), bytes)).collect();
+    for &shell in Shell::value_variants() {
+        files.push((format!("completions/{}", completion_file(shell)), complete::registration(shell.name())));
     }
     files
 }

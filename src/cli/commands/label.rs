@@ -38,16 +38,28 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         return Err(CliError::usage(format!("label '{both}' is both added and removed")));
     }
     let store = ctx.store()?;
+    // Labels asked to be removed that the ticket does not have (the closure may
+    // run again on a newer tip, so it starts afresh each time).
+    let mut missing: Vec<&str> = Vec::new();
     let updated = update_ticket(&store, &args.id, "label", |ticket, _, _| {
+        missing.clear();
         let mut changed = false;
         for l in &add {
             changed |= ticket.add_label(l);
         }
         for l in &remove {
-            changed |= ticket.remove_label(l);
+            if ticket.remove_label(l) {
+                changed = true;
+            } else {
+                missing.push(l);
+            }
         }
         Ok(changed)
     })?;
+    for l in &missing {
+        let id = crate::cli::output::ID;
+        anstream::eprintln!("warning: {id}{}{id:#} has no label '{l}'", updated.short);
+    }
     let labels =
         if updated.ticket.labels.is_empty() { "none".to_owned() } else { updated.ticket.labels.join(", ") };
     confirm(&updated, output, &format!("labels {labels}"), &format!("labels already {labels}"))

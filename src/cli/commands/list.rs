@@ -139,10 +139,10 @@ struct Hit<'a> {
 }
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
-    let mut query = Query::parse(&args.query)?;
+    let mut query = Query::parse(&args.query, ctx.zone)?;
     let sort = parse_sort(&args.sort)?;
     if !args.all && !query.names_state() {
-        query = Query::parse(&["is:open"]).map(|mut open| {
+        query = Query::parse(&["is:open"], ctx.zone).map(|mut open| {
             open.terms.extend(query.terms);
             open
         })?;
@@ -189,6 +189,7 @@ fn print_list(ctx: &Ctx, store: &Store, tip: &Tip, query: &Query, sort: Sort, ar
         }
 
         if args.json {
+            ctx.page()?;
             let mut out = Vec::with_capacity(hits.len());
             for hit in hits {
                 let ticket = match hit.full {
@@ -204,6 +205,7 @@ fn print_list(ctx: &Ctx, store: &Store, tip: &Tip, query: &Query, sort: Sort, ar
             say!("no tickets match");
             return Ok(());
         }
+        ctx.page()?;
         let lens = prefix_lengths(entries);
 
         let mut table =
@@ -260,6 +262,6 @@ pub fn print_queue(ctx: &Ctx, store: &Store) -> Result<()> {
         sort: "priority".into(),
         strict: Strict::default(),
     };
-    let query = Query::parse(&["is:open"])?;
+    let query = Query::parse(&["is:open"], ctx.zone)?;
     print_list(ctx, store, &tip, &query, Sort { field: Field::Priority, reverse: false }, &args)
 }

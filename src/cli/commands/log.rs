@@ -1,6 +1,5 @@
 //! `desk log`: a ticket's timeline, from the desk branch's history.
 
-use comfy_table::{Cell, Row};
 use serde_json::Value;
 
 use super::short_id;
@@ -158,6 +157,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         .iter()
         .map(|&i| (&history.events[i as usize], hex(history.commits.id(commit_of[i as usize] as usize))))
         .collect();
+    ctx.page()?;
     if args.json {
         let out: Vec<Value> = events
             .iter()
@@ -171,20 +171,19 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         say!("{}: no history", if deleted { id.to_string() } else { short_id(&store, &tip, &id) });
         return Ok(());
     }
-    let mut table = output::table(ctx.color);
-    table.set_header(["DATE", "WHO", "WHAT"]);
+    let mut table = output::Table::new(ctx.color);
+    table.header(&["DATE", "WHO", "WHAT"]);
     for (e, _) in &events {
         let time = chrono::DateTime::from_timestamp(e.time, 0).unwrap_or_default();
-        let mut row = Row::from(vec![
-            Cell::new(human_time(time)),
-            Cell::new(display_name(history.str(e.actor))),
-            Cell::new(describe(&history.kind(e))),
-        ]);
-        row.max_height(2);
-        table.add_row(row);
+        let row = [
+            human_time(time, ctx.zone),
+            display_name(history.str(e.actor)).to_owned(),
+            describe(&history.kind(e)),
+        ];
+        table.row_wrapped(row, 2);
     }
     let mut out = anstream::stdout().lock();
-    output::print_table(&mut out, &mut table)
+    table.print(&mut out)
 }
 
 fn hex(bytes: &[u8]) -> String {

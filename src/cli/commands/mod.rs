@@ -2,6 +2,7 @@
 //! live here.
 
 pub mod assign;
+pub mod completions;
 pub mod demo;
 pub mod doctor;
 pub mod edit;
@@ -10,6 +11,7 @@ pub mod init;
 pub mod label;
 pub mod list;
 pub mod log;
+pub mod man;
 pub mod merge_driver;
 pub mod new;
 pub mod rate;
@@ -106,14 +108,24 @@ pub struct ChangeOutput {
 /// object `desk show --json` prints, whether or not anything changed);
 /// otherwise a confirmation on stderr: `k3x9q2: assigned to Bob`.
 pub fn confirm(updated: &Updated, output: ChangeOutput, done: &str, unchanged: &str) -> Result<()> {
+    use super::output::Shown;
     if output.json {
-        return super::output::print_json(&super::output::TicketJson(&updated.ticket));
+        return super::output::print_json(&super::output::TicketJson(&updated.ticket)).map_err(|e| {
+            match updated.written {
+                Written::Commit(commit) => e.after_commit(&format!(
+                    "changed ticket {} (commit {})",
+                    updated.id,
+                    &commit.to_string()[..7]
+                )),
+                Written::Unchanged => e,
+            }
+        });
     }
     let id = super::output::ID;
     match updated.written {
-        Written::Commit(_) => say!("{id}{}{id:#}: {done}", updated.short),
+        Written::Commit(_) => say!("{id}{}{id:#}: {}", updated.short, Shown(done)),
         Written::Unchanged => {
-            say!("{id}{}{id:#}: {unchanged}; nothing to commit", updated.short);
+            say!("{id}{}{id:#}: {}; nothing to commit", updated.short, Shown(unchanged));
         }
     }
     Ok(())

@@ -11,7 +11,7 @@ use crate::cli::input::{check_text, check_title, given_text};
 use crate::cli::output::{TicketJson, print_json};
 use crate::cli::{CliError, Ctx, Result, editor};
 use crate::model::{Ticket, TicketId, normalise_text};
-use crate::store::{Change, StoreError, Written};
+use crate::store::{Change, Store, StoreError, Written};
 use crate::workflow::Config;
 
 /// Open a new ticket and print its id.
@@ -57,7 +57,30 @@ pub struct Args {
     pub json: bool,
 }
 
-pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+/// The description: `-b`, `-F`, or written in the editor.
+fn description(ctx: &Ctx, store: &Store, args: &Args) -> Result<String> {
+    if let Some(text) = given_text(args.body.as_slice(), args.file.as_ref())? {
+        return Ok(text);
+    }
+    if !editor::can_edit(ctx, Some(store)) {
+        return Err(CliError::usage(
+            "missing ticket description; pass -b TEXT or -F FILE (-b '' for none), or set VISUAL or EDITOR",
+        ));
+    }
+    let header = editor::header(
+        "Describe the new ticket below, in Markdown. Save and quit to open it; an empty text \
+         opens nothing (-b '' opens a ticket without a description).",
+    );
+    let text = normalise_text(&editor::edit_text(Some(store), &header, "", "DESCRIPTION.md")?);
+    if text.is_empty() {
+        return Err(CliError::usage(
+            "the description is empty; nothing was written (pass -b '' for a ticket without one)",
+        ));
+    }
+    Ok(text)
+}
+
+pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let store = ctx.store()?;
     let tip = store.require_tip()?;
     let config = Config::load(&store, &tip)?;
@@ -79,7 +102,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let (author, committer) = store.signatures()?;
     let me = person(&author);
 
-    let title = match args.title {
+    let title = match args.title.clone() {
         Some(t) => t,
         None if ctx.interactive() => Input::<String>::new()
             .with_prompt("Title")
@@ -89,15 +112,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     };
     let title = title.trim().to_owned();
     check_title(&title, &config.limits)?;
-    let description = match given_text(args.body.as_slice(), args.file.as_ref())? {
-        Some(text) => text,
-        None if ctx.interactive() => normalise_text(&editor::edit_text(Some(&store), "", "DESCRIPTION.md")?),
-        None => {
-            return Err(CliError::usage(
-                "missing ticket description; pass -b TEXT or -F FILE (-b '' for none)",
-            ));
-        }
-    };
+    let description = description(ctx, &store, args)?;
     check_text("description", &description, &config.limits)?;
 
     let now = signature_time(&author);

@@ -1,6 +1,6 @@
 //! `desk reply` and `desk note`: add to a ticket's conversation.
 
-use super::{ChangeOutput, confirm, person, signature_time, update_ticket};
+use super::{ChangeOutput, confirm, person, short_id, signature_time, update_ticket};
 use crate::cli::input::{MessageArgs, check_text, given_text, required_text};
 use crate::cli::ticket_ref::TicketRef;
 use crate::cli::{CliError, Ctx, Result};
@@ -53,15 +53,24 @@ fn add(
         config.check_status(s).map_err(CliError::usage)?;
     }
     let given = given_text(&text.message, text.file.as_ref())?;
-    if given.is_none() {
-        // Resolve the id before asking for text, so a typo fails before the editor opens.
-        store.resolve(&tip, &id.0)?;
-    }
+    // Resolve the id before asking for text, so a typo fails before the editor opens.
+    let short =
+        if given.is_none() { short_id(&store, &tip, &store.resolve(&tip, &id.0)?) } else { String::new() };
     let (what, flags, file, verb) = match visibility {
         Visibility::Public => ("reply text", "-m TEXT or -F FILE", "REPLY.md", "reply"),
         Visibility::Internal => ("note text", "-m TEXT or -F FILE", "NOTE.md", "note"),
     };
-    let body = required_text(ctx, &store, given, what, flags, file)?;
+    let purpose = match visibility {
+        Visibility::Public => format!(
+            "Write the reply to {short} below, in Markdown: the requester reads it. Save and quit to send \
+             it; an empty text sends nothing."
+        ),
+        Visibility::Internal => format!(
+            "Write the internal note on {short} below, in Markdown: agents only. Save and quit to add \
+             it; an empty text adds nothing."
+        ),
+    };
+    let body = required_text(ctx, &store, given, what, flags, (file, &purpose))?;
     check_text(what, &body, &config.limits)?;
     let mut comment_id = String::new();
     let updated = update_ticket(&store, id, verb, |ticket, config, author| {

@@ -1,9 +1,9 @@
 //! `desk report`: the helpdesk's KPIs over a time window, from history.
 
 use std::collections::HashSet;
-use std::io::{IsTerminal as _, Write as _};
+use std::io::Write as _;
 
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::cli::chart::{self, Glyphs};
@@ -12,16 +12,21 @@ use crate::cli::strict::Strict;
 use crate::cli::{CliError, Ctx, Result};
 use crate::history;
 use crate::model::FieldKind;
-use crate::query::{Context, LATEST, Query, QueryError, check_date, parse_age};
+use crate::model::field::Domain;
+use crate::query::{Context, Query};
 use crate::report::{self, Csat, Durations, Fcr, GroupBy, Metrics, Report, Window};
+use crate::time::{LATEST, TimeError, When, Zone, check_date, parse_when};
 use crate::workflow::Config;
 
 const DEFINITIONS: &str = "\
 The window is [--since, --until): from the start of --since up to, not including, --until
 (default: the last 30 days, up to and including the current second, so a change committed
-just before the report counts). DATE is an RFC 3339 time, a day YYYY-MM-DD (--until DAY includes
-that day) or an age before now such as 12h, 7d, 4w, within the years 1 to 9999. Only history before the end of the window
-counts, so a report of a past window never changes. Event times are commit author times.
+just before the report counts). DATE is a day YYYY-MM-DD (a calendar day in local time, TZ, or UTC
+with --utc: from its first second to the first second of the next day, so --until DAY includes
+that day), a date and time YYYY-MM-DDTHH:MM[:SS] in local time, an RFC 3339 time with its own
+zone (2026-11-01T00:00:00+01:00, ...Z), or an age before now such as 12h, 7d, 4w; within the
+years 1 to 9999. Only history before the end of the window counts, so a report of a past
+window never changes. Event times are commit author times; daily charts count local days.
 
 Definitions:
   created         tickets whose creation falls in the window
@@ -42,9 +47,10 @@ lower middle). The mean is rounded to the nearest second, a half to the even one
 A value with no data is null in JSON, empty in CSV and `-` in the table, never 0.
 
 QUERY limits the report to tickets that match it now (the `desk list` language, e.g.
-queue:it -label:spam); --by groups by the ticket's value at the end of the window. Options may
-stand anywhere among the terms; a word that starts with - is an option unless it is a negated
--key:value, and after `--` every word is a query term.";
+queue:it -label:spam); --by groups by the ticket's value at the end of the window: priorities
+most urgent first, statuses in workflow order (desk.yaml), other values by name, tickets
+without a value last. Options may stand anywhere among the terms; a word that starts with - is
+an option unless it is a negated -key:value, and after `--` every word is a query term.";
 
 /// Helpdesk KPIs over a time window: volume, backlog, first response,
 /// resolution, first-contact resolution and satisfaction.
@@ -101,40 +107,32 @@ fn by_name(by: GroupBy) -> &'static str {
     def.query.unwrap_or(def.name)
 }
 
-/// Parses a window bound: an age before `now`, a day (its start, or its end
-/// when `end_of_day`), or an RFC 3339 time, in the years 1 to 9999.
-pub fn parse_bound(value: &str, now: DateTime<Utc>, end_of_day: bool, flag: &str) -> Result<i64> {
-    let out_of_range = |e: QueryError| CliError::usage(format!("invalid {flag}: {e}"));
-    if let Some(secs) = parse_age(value).map_err(out_of_range)? {
+/// Reads a window bound with the one date parser ([`parse_when`]): an age
+/// before `now`, a day in `zone` (its start, or its end when `end_of_day`), or
+/// a time, in the years 1 to 9999.
+pub fn parse_bound(value: &str, now: DateTime<Utc>, zone: Zone, end_of_day: bool, flag: &str) -> Result<i64> {
+    let invalid = |e: TimeError| CliError::usage(format!("invalid {flag}: {e}"));
+    match parse_when(value, zone).map_err(invalid)? {
         // Ages are at most MAX_AGE, so this cannot overflow; it can reach before the year 1.
-        let t = now.timestamp() - secs;
-        return check_date(t, value).map_err(|_| {
+        When::Age(secs) => check_date(now.timestamp() - secs, value).map_err(|_| {
             CliError::usage(format!("invalid {flag}: age '{value}' reaches back before the year 1"))
-        });
-    }
-    if let Ok(d) = NaiveDate::parse_from_str(value, "%Y-%m-%d") {
-        let start = Utc.from_utc_datetime(&d.and_hms_opt(0, 0, 0).expect("midnight exists")).timestamp();
-        let start = check_date(start, value).map_err(out_of_range)?;
+        }),
         // The end of 9999-12-31 would be written as the year 10000, which RFC 3339 cannot
         // write; the window then ends a second earlier.
-        return Ok(if end_of_day { (start + 86_400).min(LATEST - 1) } else { start });
+        When::Day(_, end) if end_of_day => Ok(end.min(LATEST - 1)),
+        When::Day(start, _) => Ok(start),
+        When::Instant(t) => Ok(t),
     }
-    if let Ok(t) = DateTime::parse_from_rfc3339(value) {
-        return check_date(t.timestamp(), value).map_err(out_of_range);
-    }
-    Err(CliError::usage(format!(
-        "invalid {flag} '{value}'; use YYYY-MM-DD, an RFC 3339 time, or an age like 12h, 7d, 4w"
-    )))
 }
 
 fn window(ctx: &Ctx, args: &Args) -> Result<Window> {
     let until = match &args.until {
-        Some(v) => parse_bound(v, ctx.now, true, "--until")?,
+        Some(v) => parse_bound(v, ctx.now, ctx.zone, true, "--until")?,
         // Up to and including the current second: a change committed just now counts.
         None => ctx.now.timestamp() + 1,
     };
     let from = match &args.since {
-        Some(v) => parse_bound(v, ctx.now, false, "--since")?,
+        Some(v) => parse_bound(v, ctx.now, ctx.zone, false, "--since")?,
         None => ctx.now.timestamp() - 30 * 86_400,
     };
     if from >= until {
@@ -153,7 +151,7 @@ fn time(t: i64) -> String {
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let window = window(ctx, args)?;
-    let query = Query::parse(&args.query)?;
+    let query = Query::parse(&args.query, ctx.zone)?;
     let store = ctx.store()?;
     let tip = store.require_tip()?;
     let config = Config::load(&store, &tip)?;
@@ -198,22 +196,44 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         Some(set)
     };
     let by = args.by;
-    let report = report::report(&history, &by_ticket, window, &config.workflow.done, by, selected.as_ref());
+    let mut report =
+        report::report(&history, &by_ticket, window, ctx.zone, &config.workflow.done, by, selected.as_ref());
+    if let Some(by) = by {
+        order_groups(&mut report.groups, by, &config);
+    }
+    ctx.page()?;
     if args.json {
         return print_json(&ReportJson::new(&report, args.by));
     }
-    let mut out = anstream::stdout().lock();
     if args.csv {
-        return write_csv(&mut out, &report, args.by);
+        // Data, like JSON: no colour, so not through anstream (which would strip escapes).
+        return write_csv(&mut std::io::stdout().lock(), &report, args.by);
     }
+    let mut out = anstream::stdout().lock();
     write_table(ctx, &mut out, &report, args.by)?;
     if args.chart {
         let width = usize::from(output::table_width().unwrap_or(80)).max(40);
-        let glyphs = if std::io::stdout().is_terminal() { Glyphs::Unicode } else { Glyphs::Ascii };
+        let glyphs = if output::stdout_is_terminal() { Glyphs::Unicode } else { Glyphs::Ascii };
         writeln!(out)?;
-        out.write_all(chart::report_charts(&report, width, glyphs).as_bytes())?;
+        out.write_all(chart::report_charts(&report, width, glyphs, ctx.zone).as_bytes())?;
     }
     Ok(())
+}
+
+/// Orders the groups of a report by priority (most urgent first) or status
+/// (workflow order) as desk.yaml lists them; other fields stay sorted by key.
+fn order_groups(groups: &mut [(Option<String>, Metrics)], by: GroupBy, config: &Config) {
+    let levels = &config.priorities.levels;
+    let statuses = &config.workflow.statuses;
+    match by.0.def().kind {
+        FieldKind::Enum(Domain::Priority) => {
+            report::order_groups(groups, |k| levels.iter().position(|l| l == k).map(|p| levels.len() - p));
+        }
+        FieldKind::Enum(Domain::Status) => {
+            report::order_groups(groups, |k| statuses.iter().position(|s| s == k));
+        }
+        _ => {}
+    }
 }
 
 /// `desk report --json`. Field names are part of desk's interface.
@@ -320,7 +340,10 @@ fn num<T: ToString>(v: Option<T>) -> String {
     v.map(|v| v.to_string()).unwrap_or_default()
 }
 
+/// Writes the CSV. Like `ls`, it shows group keys (labels, people) made safe
+/// for a terminal when it writes to one, and exactly as they are otherwise.
 fn write_csv(out: &mut impl std::io::Write, r: &Report, by: Option<GroupBy>) -> Result<()> {
+    let terminal = output::stdout_is_terminal();
     let d = ["count", "mean_seconds", "median_seconds", "p90_seconds"];
     let mut header = vec!["by".to_owned(), "key".into(), "created".into(), "resolved".into()];
     header.extend(["reopened".into(), "backlog".into()]);
@@ -334,7 +357,8 @@ fn write_csv(out: &mut impl std::io::Write, r: &Report, by: Option<GroupBy>) -> 
         let dur = |x: &Durations| {
             [x.count.to_string(), num(x.mean_seconds), num(x.median_seconds), num(x.p90_seconds)]
         };
-        let mut cells = vec![by.to_owned(), csv_field(key), m.created.to_string(), m.resolved.to_string()];
+        let key = if terminal { output::terminal_line(key) } else { key.into() };
+        let mut cells = vec![by.to_owned(), csv_field(&key), m.created.to_string(), m.resolved.to_string()];
         cells.extend([m.reopened.to_string(), m.backlog.to_string()]);
         cells.extend(dur(&m.first_response));
         cells.extend(dur(&m.resolution));
@@ -376,9 +400,10 @@ fn durations_line(d: &Durations) -> String {
 
 fn write_table(ctx: &Ctx, out: &mut impl std::io::Write, r: &Report, by: Option<GroupBy>) -> Result<()> {
     let bold = output::BOLD;
-    writeln!(out, "{bold}Helpdesk report{bold:#} {} → {}", time(r.window.from), time(r.window.until))?;
+    let shown = |t: i64| output::human_time(DateTime::from_timestamp(t, 0).unwrap_or_default(), ctx.zone);
+    writeln!(out, "{bold}Helpdesk report{bold:#} {} → {}", shown(r.window.from), shown(r.window.until))?;
     let m = &r.overall;
-    let mut table = output::table(ctx.color);
+    let mut table = output::Table::new(ctx.color);
     let csat = if m.csat.responses == 0 {
         "-".to_owned()
     } else {
@@ -403,20 +428,20 @@ fn write_table(ctx: &Ctx, out: &mut impl std::io::Write, r: &Report, by: Option<
         ),
         ("satisfaction", csat),
     ] {
-        table.add_row([k.to_owned(), v]);
+        table.row([k.to_owned(), v]);
     }
-    output::print_table(out, &mut table)?;
+    table.print(out)?;
     let Some(by) = by else { return Ok(()) };
     writeln!(out)?;
-    let mut table = output::table(ctx.color);
-    table.set_header([
+    let mut table = output::Table::new(ctx.color);
+    table.header(&[
         by_name(by).to_uppercase().as_str(),
         "CREATED",
         "RESOLVED",
         "REOPENED",
         "BACKLOG",
-        "1ST RESPONSE (MEDIAN)",
-        "RESOLUTION (MEDIAN)",
+        "FRT",
+        "TTR",
         "FCR",
         "CSAT",
     ]);
@@ -428,7 +453,7 @@ fn write_table(ctx: &Ctx, out: &mut impl std::io::Write, r: &Report, by: Option<
             }
             (Some(k), _) => k.clone(),
         };
-        table.add_row([
+        table.row([
             key,
             m.created.to_string(),
             m.resolved.to_string(),
@@ -440,5 +465,12 @@ fn write_table(ctx: &Ctx, out: &mut impl std::io::Write, r: &Report, by: Option<
             percent(m.csat.rate),
         ]);
     }
-    output::print_table(out, &mut table)
+    table.print(out)?;
+    writeln!(out, "{GROUP_LEGEND}")?;
+    Ok(())
 }
+
+/// What the short headings of the per-group table mean (they keep it within 80 columns).
+const GROUP_LEGEND: &str = "\
+FRT, TTR: median first response and resolution times
+FCR: first-contact resolution; CSAT: share of satisfied ratings";

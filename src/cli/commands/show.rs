@@ -4,7 +4,9 @@ use std::io::Write as _;
 
 use super::short_id;
 use crate::cli::fields::{self, Fields};
-use crate::cli::output::{self, BOLD, DIM, ID, NOTE, REPLY, TicketJson, human_time, print_json};
+use crate::cli::output::{
+    self, BOLD, DIM, ID, NOTE, REPLY, TicketJson, human_time, print_json, terminal_line, terminal_text,
+};
 use crate::cli::ticket_ref::TicketRef;
 use crate::cli::{Ctx, Result, markdown};
 use crate::model::{FIELDS, FieldKind, Ticket, Val, Visibility};
@@ -34,6 +36,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     if args.json {
         return print_json(&TicketJson::from(&ticket));
     }
+    ctx.page()?;
     let short = short_id(&store, &tip, &id);
     let text = render(ctx, &ticket, &short);
     anstream::stdout().lock().write_all(text.as_bytes())?;
@@ -44,13 +47,16 @@ fn render(ctx: &Ctx, t: &Ticket, short: &str) -> String {
     use std::fmt::Write as _;
     let mut out = String::new();
     let ago = |secs: i64| output::age(ctx.now.timestamp() - secs);
-    let _ = writeln!(out, "{BOLD}{}{BOLD:#}", t.title);
-    let mut line = format!("{ID}{short}{ID:#} · {} · {}", t.status, t.priority);
+    // Everything taken from the ticket goes through terminal_line or terminal_text.
+    let _ = writeln!(out, "{BOLD}{}{BOLD:#}", terminal_line(&t.title));
+    let mut line =
+        format!("{ID}{short}{ID:#} · {} · {}", terminal_line(&t.status), terminal_line(&t.priority));
     if let Some(q) = &t.queue {
-        let _ = write!(line, " · queue {q}");
+        let _ = write!(line, " · queue {}", terminal_line(q));
     }
     let _ = writeln!(out, "{line}");
     let mut field = |name: &str, value: &str| {
+        let (name, value) = (terminal_line(name), terminal_text(value));
         let _ = writeln!(out, "{DIM}{name:<10}{DIM:#} {value}");
     };
     // Title, status, priority and queue are on the lines above; the other fields follow.
@@ -63,7 +69,7 @@ fn render(ctx: &Ctx, t: &Ticket, short: &str) -> String {
             (_, Val::List(items)) => items.join(", "),
             (_, Val::Time(secs)) => {
                 let time = chrono::DateTime::from_timestamp(secs, 0).unwrap_or_default();
-                format!("{} ({} ago)", human_time(time), ago(secs))
+                format!("{} ({} ago)", human_time(time, ctx.zone), ago(secs))
             }
             (_, Val::Rating(score, comment, _)) => {
                 let comment = comment.map(|c| format!(" “{c}”")).unwrap_or_default();
@@ -93,9 +99,9 @@ fn render(ctx: &Ctx, t: &Ticket, short: &str) -> String {
         let _ = writeln!(
             out,
             "\n{style}── {label} from {}{style:#} {DIM}· {} · {}{DIM:#}",
-            c.author,
-            human_time(c.date),
-            c.id
+            terminal_line(&c.author),
+            human_time(c.date, ctx.zone),
+            terminal_line(&c.id)
         );
         if !c.body.is_empty() {
             out.push_str(&markdown::render(&c.body, "  "));

@@ -135,6 +135,40 @@ fn describe(store: &Store, tip: &Tip, c: &Conflict) -> String {
     }
 }
 
+/// The lines that say what a sync did: one when nothing moved either way,
+/// else what came in (and how it was merged) and what went out.
+fn summary(r: &SyncReport) -> Vec<String> {
+    let came_in = r.incoming_commits > 0 || r.state != SyncState::UpToDate;
+    if !came_in && r.outgoing_commits == 0 {
+        return vec![format!("synced '{}' with {}: already up to date", r.branch, r.remote)];
+    }
+    let incoming = if came_in {
+        format!(
+            "{}, {} changed ({})",
+            plural(r.incoming_commits, "commit", "commits"),
+            plural(r.incoming_tickets.len(), "ticket", "tickets"),
+            r.state.as_str()
+        )
+    } else {
+        "nothing new".to_owned()
+    };
+    let outgoing = if r.outgoing_commits == 0 {
+        "nothing to push".to_owned()
+    } else {
+        format!(
+            "{}, {} changed, {}",
+            plural(r.outgoing_commits, "commit", "commits"),
+            plural(r.outgoing_tickets.len(), "ticket", "tickets"),
+            if r.pushed { "pushed" } else { "not pushed (--no-push)" }
+        )
+    };
+    vec![
+        format!("synced '{}' with {}", r.branch, r.remote),
+        format!("  in:  {incoming}"),
+        format!("  out: {outgoing}"),
+    ]
+}
+
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let store = ctx.store()?;
     let (author, committer) = store.signatures()?;
@@ -157,24 +191,9 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     }
     let tip = store.require_tip()?;
     let r = &report;
-    let ahead = if r.pushed {
-        "pushed".to_owned()
-    } else if r.outgoing_commits > 0 {
-        "not pushed (--no-push)".to_owned()
-    } else {
-        "nothing to push".to_owned()
-    };
-    say!("synced '{}' with {} ({})", r.branch, r.remote, r.state.as_str());
-    say!(
-        "  in:  {}, {} changed",
-        plural(r.incoming_commits, "commit", "commits"),
-        plural(r.incoming_tickets.len(), "ticket", "tickets")
-    );
-    say!(
-        "  out: {}, {} changed, {ahead}",
-        plural(r.outgoing_commits, "commit", "commits"),
-        plural(r.outgoing_tickets.len(), "ticket", "tickets")
-    );
+    for line in summary(r) {
+        say!("{line}");
+    }
     if !r.conflicts.is_empty() {
         say!("  resolved {}:", plural(r.conflicts.len(), "conflict", "conflicts"));
         for c in &r.conflicts {
