@@ -309,6 +309,19 @@ impl TestEnv {
     /// Commits `files` (path, content) onto the desk branch with plain git
     /// plumbing, as someone editing the branch by hand would.
     pub fn commit_by_hand(&self, files: &[(&str, &str)], message: &str) -> String {
+        let changes: Vec<(&str, Option<&str>)> = files.iter().map(|(p, c)| (*p, Some(*c))).collect();
+        self.change_by_hand(&changes, message)
+    }
+
+    /// Removes files from the desk branch with plain git plumbing, as one commit.
+    pub fn remove_by_hand(&self, paths: &[&str], message: &str) -> String {
+        let changes: Vec<(&str, Option<&str>)> = paths.iter().map(|p| (*p, None)).collect();
+        self.change_by_hand(&changes, message)
+    }
+
+    /// Writes (`Some`) or removes (`None`) files on the desk branch with plain
+    /// git plumbing, as one commit; returns the commit.
+    fn change_by_hand(&self, files: &[(&str, Option<&str>)], message: &str) -> String {
         let index = self.root.join("hand-index");
         let _ = std::fs::remove_file(&index);
         let index = index.to_str().unwrap().to_owned();
@@ -321,31 +334,16 @@ impl TestEnv {
         };
         with_index(&["read-tree", "refs/heads/desk"]);
         for (path, content) in files {
-            let blob = self.git_stdin(&["hash-object", "-w", "--stdin"], content);
-            let info = format!("100644,{},{path}", blob.trim());
-            with_index(&["update-index", "--add", "--cacheinfo", &info]);
-        }
-        let tree = with_index(&["write-tree"]);
-        let commit = self.git(&["commit-tree", &tree, "-p", "refs/heads/desk", "-m", message]);
-        self.git(&["update-ref", "refs/heads/desk", commit.trim()]);
-        commit.trim().to_owned()
-    }
-
-    /// Removes files from the desk branch with plain git plumbing, as one commit.
-    pub fn remove_by_hand(&self, paths: &[&str], message: &str) -> String {
-        let index = self.root.join("hand-index");
-        let _ = std::fs::remove_file(&index);
-        let index = index.to_str().unwrap().to_owned();
-        let with_index = |args: &[&str]| -> String {
-            let mut cmd = self.base_command(Path::new("git"), &self.repo);
-            cmd.env("GIT_INDEX_FILE", &index).args(args);
-            let out = run(cmd, None);
-            assert_eq!(out.code, 0, "git {args:?} failed:\n{out}");
-            out.stdout.trim().to_owned()
-        };
-        with_index(&["read-tree", "refs/heads/desk"]);
-        for path in paths {
-            with_index(&["update-index", "--force-remove", path]);
+            match content {
+                Some(content) => {
+                    let blob = self.git_stdin(&["hash-object", "-w", "--stdin"], content);
+                    let info = format!("100644,{},{path}", blob.trim());
+                    with_index(&["update-index", "--add", "--cacheinfo", &info]);
+                }
+                None => {
+                    with_index(&["update-index", "--force-remove", path]);
+                }
+            }
         }
         let tree = with_index(&["write-tree"]);
         let commit = self.git(&["commit-tree", &tree, "-p", "refs/heads/desk", "-m", message]);

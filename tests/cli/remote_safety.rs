@@ -12,11 +12,7 @@ const CLONES: usize = 6;
 #[test]
 fn clones_syncing_at_the_same_moment_all_get_through() {
     let env = TestEnv::initialised();
-    let served = env.root.join("served");
-    std::fs::create_dir_all(&served).unwrap();
-    env.git_in(&served, &["init", "-q", "--bare", "helpdesk.git"]);
-    let daemon = Daemon::start(&served);
-    let url = daemon.url("helpdesk.git");
+    let (_daemon, url) = Daemon::serve_helpdesk(&env);
     env.git(&["remote", "add", "origin", &url]);
     env.desk(&["sync"]).ok();
     let clones: Vec<_> = (0..CLONES)

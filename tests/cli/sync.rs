@@ -16,6 +16,16 @@ pub(crate) struct Daemon {
 }
 
 impl Daemon {
+    /// A bare repository `helpdesk.git` served by a new daemon, and its URL.
+    pub(crate) fn serve_helpdesk(env: &TestEnv) -> (Daemon, String) {
+        let served = env.root.join("served");
+        std::fs::create_dir_all(&served).unwrap();
+        env.git_in(&served, &["init", "-q", "--bare", "helpdesk.git"]);
+        let daemon = Daemon::start(&served);
+        let url = daemon.url("helpdesk.git");
+        (daemon, url)
+    }
+
     pub(crate) fn start(base: &Path) -> Daemon {
         let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         // The daemon binary itself (not `git daemon`, which would run it as a
@@ -70,11 +80,7 @@ pub(crate) fn head(env: &TestEnv, dir: &Path) -> String {
 #[test]
 fn two_clones_sync_through_git_daemon() {
     let env = TestEnv::initialised();
-    let served = env.root.join("served");
-    std::fs::create_dir_all(&served).unwrap();
-    env.git_in(&served, &["init", "-q", "--bare", "helpdesk.git"]);
-    let daemon = Daemon::start(&served);
-    let url = daemon.url("helpdesk.git");
+    let (_daemon, url) = Daemon::serve_helpdesk(&env);
 
     // Clone A starts the helpdesk; the server has no desk branch yet and receives it.
     env.git(&["remote", "add", "origin", &url]);
