@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 use git2::{ErrorCode, Oid};
 
 use super::Identity;
+use crate::model::TicketId;
 
 use super::merge::{Conflict, MergeOutcome, MergeRules};
 use super::reflock::Expect;
@@ -376,7 +377,7 @@ impl Store {
                     .and_then(|p| p.to_str())
                     .map(str::to_owned)
             })
-            .filter_map(|p| p.rsplit('/').next().and_then(|n| n.strip_suffix(".md")).map(str::to_owned))
+            .filter_map(|p| TicketId::from_path(&p).map(|id| id.to_string()))
             .collect();
         ids.sort();
         ids.dedup();
