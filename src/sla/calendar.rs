@@ -1,0 +1,234 @@
+//! Business calendars: when the helpdesk works. A calendar has an IANA time
+//! zone, weekly hours (several ranges a day; a range may run past midnight) and
+//! holidays; business time is the measure of the working time between two
+//! instants. docs/sla.md gives the exact definition this module implements.
+
+use std::cell::RefCell;
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::{DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono_tz::Tz;
+
+/// Minutes in a day.
+const DAY_MINUTES: u32 = 1440;
+
+/// One range of working time on a weekday, in local time: from `start` to
+/// `end` minutes after midnight. `end` is at most 1440 (24:00); a range with
+/// `end <= start` runs past midnight, to `end` on the next day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Range {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Range {
+    /// Parses `HH:MM-HH:MM`; `24:00` is allowed as an end.
+    pub fn parse(text: &str) -> Result<Range, String> {
+        let bad = || format!("'{text}' is not a range of hours like 09:00-17:00");
+        let (a, b) = text.split_once('-').ok_or_else(bad)?;
+        let minutes = |t: &str, end: bool| -> Option<u32> {
+            let (h, m) = t.trim().split_once(':')?;
+            if h.is_empty() || h.len() > 2 || m.len() != 2 {
+                return None;
+            }
+            let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+            let valid = m < 60 && (h < 24 || (end && h == 24 && m == 0));
+            valid.then_some(h * 60 + m)
+        };
+        let start = minutes(a, false).ok_or_else(bad)?;
+        let end = minutes(b, true).ok_or_else(bad)?;
+        if start == end {
+            return Err(format!("'{text}' is empty: it starts where it ends"));
+        }
+        Ok(Range { start, end })
+    }
+
+    /// Whether the range runs past midnight into the next day.
+    pub fn overnight(self) -> bool {
+        self.end <= self.start
+    }
+
+    /// Its length in minutes.
+    pub fn minutes(self) -> u32 {
+        if self.overnight() { DAY_MINUTES - self.start + self.end } else { self.end - self.start }
+    }
+}
+
+/// When a helpdesk works.
+#[derive(Clone, Debug, Default)]
+pub struct Calendar {
+    /// `None`: every instant is working time (the 24/7 calendar).
+    hours: Option<Hours>,
+}
+
+impl PartialEq for Calendar {
+    fn eq(&self, other: &Self) -> bool {
+        match (&self.hours, &other.hours) {
+            (None, None) => true,
+            (Some(a), Some(b)) => a.zone == b.zone && a.week == b.week && a.holidays == b.holidays,
+            _ => false,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+struct Hours {
+    zone: Tz,
+    /// Ranges per weekday, Monday first.
+    week: [Vec<Range>; 7],
+    holidays: BTreeSet<NaiveDate>,
+    /// The working intervals of each day looked at so far: most clocks of a
+    /// helpdesk fall on the same few hundred days.
+    days: RefCell<HashMap<NaiveDate, Vec<(i64, i64)>>>,
+}
+
+/// How many days without any working time a search goes through before it
+/// decides the calendar has none left.
+const SEARCH_DAYS: u32 = 400;
+
+impl Calendar {
+    /// The 24/7 calendar: business time is wall time.
+    pub fn always() -> Calendar {
+        Calendar { hours: None }
+    }
+
+    /// A calendar of weekly `hours` (Monday first) in `zone`, with `holidays`.
+    pub fn new(zone: Tz, week: [Vec<Range>; 7], holidays: BTreeSet<NaiveDate>) -> Calendar {
+        Calendar { hours: Some(Hours { zone, week, holidays, days: RefCell::default() }) }
+    }
+
+    /// Whether this is the 24/7 calendar.
+    pub fn is_always(&self) -> bool {
+        self.hours.is_none()
+    }
+
+    /// Business seconds in `[from, to)`; 0 when `to <= from`.
+    pub fn business_seconds(&self, from: i64, to: i64) -> i64 {
+        if to <= from {
+            return 0;
+        }
+        let Some(h) = &self.hours else { return to - from };
+        let mut total = 0;
+        h.each_interval(from, to, |a, b| {
+            total += b.min(to) - a.max(from);
+            true
+        });
+        total
+    }
+
+    /// The instant at which `seconds` of business time have passed since
+    /// `from`: the smallest `t >= from` with `business_seconds(from, t) ==
+    /// seconds`. `None` when the calendar runs out of working time (none in
+    /// 400 days in a row).
+    pub fn add(&self, from: i64, seconds: i64) -> Option<i64> {
+        if seconds <= 0 {
+            return Some(from);
+        }
+        let Some(h) = &self.hours else { return from.checked_add(seconds) };
+        let mut left = seconds;
+        let mut found = None;
+        h.each_interval(from, i64::MAX, |a, b| {
+            let a = a.max(from);
+            if b - a >= left {
+                found = Some(a + left);
+                return false;
+            }
+            left -= b - a;
+            true
+        });
+        found
+    }
+}
+
+impl Hours {
+    /// The instant a local date and time names: a time in a gap (the clock
+    /// jumped forward) is the first instant after the gap; an ambiguous time
+    /// (the clock went back) is its earlier instant.
+    fn instant(&self, date: NaiveDate, minutes: u32) -> i64 {
+        let (date, minutes) = if minutes >= DAY_MINUTES {
+            (date + Duration::days(1), minutes - DAY_MINUTES)
+        } else {
+            (date, minutes)
+        };
+        let time = NaiveTime::from_hms_opt(minutes / 60, minutes % 60, 0).expect("minutes within a day");
+        let mut local: NaiveDateTime = date.and_time(time);
+        // Gaps are whole minutes and at most a day long in every real zone.
+        for _ in 0..=DAY_MINUTES {
+            match self.zone.from_local_datetime(&local) {
+                LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => return t.timestamp(),
+                LocalResult::None => local += Duration::minutes(1),
+            }
+        }
+        self.zone.from_utc_datetime(&local).timestamp()
+    }
+
+    /// The local date of an instant.
+    fn date_of(&self, t: i64) -> NaiveDate {
+        let utc = DateTime::<Utc>::from_timestamp(t, 0).unwrap_or_default().naive_utc();
+        self.zone.from_utc_datetime(&utc).date_naive()
+    }
+
+    /// The working intervals `[a, b)` of the ranges that start on `date`, with
+    /// holidays taken out, in time order.
+    fn day_intervals(&self, date: NaiveDate) -> Vec<(i64, i64)> {
+        if let Some(v) = self.days.borrow().get(&date) {
+            return v.clone();
+        }
+        let mut out = Vec::new();
+        let weekday = date.weekday().num_days_from_monday() as usize;
+        for r in &self.week[weekday] {
+            let (a, b) = (self.instant(date, r.start), self.instant(date, r.start + r.minutes()));
+            // A range past midnight may run into a holiday (or out of one): keep
+            // the parts that fall on working days.
+            let mut day = date;
+            let mut cursor = a;
+            while cursor < b {
+                let midnight = self.instant(day + Duration::days(1), 0);
+                let piece_end = b.min(midnight.max(cursor + 1));
+                if !self.holidays.contains(&day) {
+                    out.push((cursor, piece_end));
+                }
+                cursor = piece_end;
+                day += Duration::days(1);
+            }
+        }
+        out.sort_unstable();
+        self.days.borrow_mut().insert(date, out.clone());
+        out
+    }
+
+    /// Calls `f` with the working intervals that overlap `[from, to)`, in time
+    /// order, until `f` returns false, `to` is passed, or 400 days in a row
+    /// have no working time.
+    fn each_interval(&self, from: i64, to: i64, mut f: impl FnMut(i64, i64) -> bool) {
+        // A range that started the day before may still be running.
+        let mut day = self.date_of(from) - Duration::days(1);
+        let mut empty_days = 0;
+        loop {
+            if self.instant(day, 0) >= to {
+                return;
+            }
+            let intervals = self.day_intervals(day);
+            if intervals.is_empty() {
+                empty_days += 1;
+                if empty_days > SEARCH_DAYS {
+                    return;
+                }
+            } else {
+                empty_days = 0;
+            }
+            for (a, b) in intervals {
+                if b <= from {
+                    continue;
+                }
+                if a >= to || !f(a, b) {
+                    return;
+                }
+            }
+            day += Duration::days(1);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,7 @@
+//! Service levels: business calendars, SLA policies, and the clocks of each
+//! ticket, derived from its history. Pure: takes events and configuration,
+//! never a repository. The definitions are in docs/sla.md.
+
+pub mod calendar;
+
+pub use calendar::{Calendar, Range};
