@@ -3,5 +3,7 @@
 //! never a repository. The definitions are in docs/sla.md.
 
 pub mod calendar;
+pub mod clock;
 
 pub use calendar::{Calendar, Range};
+pub use clock::{Applied, ClockKind, ClockStatus, Cycle, Happening, Phase, Step, Targets, cycles};
