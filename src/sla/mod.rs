@@ -4,6 +4,8 @@
 
 pub mod calendar;
 pub mod clock;
+pub mod config;
 
 pub use calendar::{Calendar, Range};
 pub use clock::{Applied, ClockKind, ClockStatus, Cycle, Happening, Phase, Step, Targets, cycles};
+pub use config::{Policy, SlaConfig, Warning, parse_duration};
