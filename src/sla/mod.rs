@@ -5,6 +5,7 @@
 pub mod calendar;
 pub mod clock;
 pub mod config;
+pub mod timeline;
 
 pub use calendar::{Calendar, Range};
 pub use clock::{Applied, ClockKind, ClockStatus, Cycle, Happening, Phase, Step, Targets, cycles};
