@@ -227,7 +227,7 @@ impl From<StoreError> for CliError {
         // Every variant is named, so a new one cannot go without a kind.
         let kind = match &e {
             StoreError::NotARepository(_) | StoreError::NotInitialised(_) => Kind::NotInitialised,
-            StoreError::NoSuchTicket(_) => Kind::NotFound,
+            StoreError::NoSuchTicket(_) | StoreError::NoSuchRevision(_) => Kind::NotFound,
             StoreError::Ambiguous { .. } => Kind::Ambiguous,
             StoreError::Malformed { .. } | StoreError::Unwritable { .. } => Kind::Malformed,
             StoreError::Identity | StoreError::BadIdentity { .. } | StoreError::BadDate { .. } => {

@@ -22,6 +22,7 @@ pub mod markdown;
 pub mod output;
 pub mod pager;
 pub mod query_args;
+pub mod select;
 pub mod strict;
 pub mod ticket_ref;
 
@@ -129,6 +130,7 @@ pub enum Command {
     Log(commands::log::Args),
     Report(commands::report::Args),
     Sync(commands::sync::Args),
+    Sla(commands::sla::Args),
     Completions(commands::completions::Args),
     Man(commands::man::Args),
     #[command(hide = true)]
@@ -277,6 +279,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Log(a) => c::log::run(ctx, &a),
         Command::Report(a) => c::report::run(ctx, &a),
         Command::Sync(a) => c::sync::run(ctx, &a),
+        Command::Sla(a) => c::sla::run(ctx, &a),
         Command::Completions(a) => c::completions::run(&a),
         Command::Man(a) => c::man::run(&a),
         Command::MergeDriver(a) => c::merge_driver::run(&a),

@@ -84,18 +84,28 @@ pub fn explain_unknown_option(mut err: clap::Error, mut cmd: Command, args: &[Os
     err
 }
 
-/// The position and definition of the subcommand in `args`: the first word that
-/// is neither a top-level option nor the value of one.
+/// The position and definition of the innermost subcommand in `args`
+/// (`desk sla check …`): the first word that is neither an option of the
+/// command around it nor the value of one, as long as it names a subcommand.
 fn find_subcommand<'a>(cmd: &'a Command, args: &[OsString]) -> Option<(usize, &'a Command)> {
+    let (mut at, mut found) = (0, None::<&'a Command>);
+    let mut current = cmd;
     let mut i = 1;
     while let Some(word) = args.get(i) {
         let text = word.to_str()?;
         if text == "--" || !text.starts_with('-') || text == "-" {
-            return cmd.find_subcommand(text).map(|sub| (i, sub));
+            match current.find_subcommand(text) {
+                Some(sub) => {
+                    (at, found, current) = (i, Some(sub), sub);
+                    i += 1;
+                    continue;
+                }
+                None => break,
+            }
         }
-        i += if takes_next_word(cmd, text) { 2 } else { 1 };
+        i += if takes_next_word(current, text) { 2 } else { 1 };
     }
-    None
+    found.map(|sub| (at, sub))
 }
 
 /// Whether the option word `word` of `cmd` takes its value from the next word:

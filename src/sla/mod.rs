@@ -5,6 +5,7 @@
 pub mod calendar;
 pub mod clock;
 pub mod config;
+pub mod evaluate;
 pub mod timeline;
 
 pub use calendar::{Calendar, Range};

@@ -12,14 +12,24 @@ use crate::model::{FIELDS, Field, FieldKind, FieldSource, Val};
 use crate::query::{Context, same_person};
 use crate::workflow::Config;
 
+/// The clock phase of a status: done statuses are solved, except `closed`;
+/// `pending` and `on_hold` pause; the rest run.
+pub fn phase_of(config: &Config, status: &str) -> Phase {
+    if config.is_done(status) {
+        if status == "closed" { Phase::Closed } else { Phase::Solved }
+    } else if matches!(status, "pending" | "on_hold" | "on-hold") {
+        Phase::Paused
+    } else {
+        Phase::Active
+    }
+}
+
 /// What decides the steps of an event: the configuration in force.
 pub struct Setting<'a> {
     /// desk.yaml of the commit (its workflow and priorities).
     pub config: &'a Config,
     /// Its calendars and policies.
     pub sla: &'a SlaConfig,
-    /// The phase a status is in (from the workflow's categories).
-    pub phase: &'a dyn Fn(&str) -> Phase,
     /// Whether a person is an agent; `None` when no agents are configured
     /// (then anyone but the requester responds).
     pub is_agent: Option<&'a dyn Fn(&str) -> bool>,
@@ -143,7 +153,7 @@ pub fn steps<'a>(events: &[(i64, &Kind<String>)], setting: impl Fn(usize) -> Set
         let phase = if matches!(kind, Kind::Deleted) {
             Phase::Closed
         } else {
-            (s.phase)(ticket.one(Field::Status).unwrap_or_default())
+            phase_of(s.config, ticket.one(Field::Status).unwrap_or_default())
         };
         out.push(Step { time: *time, happening, phase, applied: applied(&ticket, *time, &s) });
     }
@@ -158,15 +168,6 @@ mod tests {
 
     fn s(v: &str) -> String {
         v.to_owned()
-    }
-
-    fn phase(status: &str) -> Phase {
-        match status {
-            "pending" => Phase::Paused,
-            "resolved" => Phase::Solved,
-            "closed" => Phase::Closed,
-            _ => Phase::Active,
-        }
     }
 
     #[test]
@@ -198,8 +199,7 @@ mod tests {
             (2000, Kind::Reply { comment: s("c3"), author: s(jane) }),
         ];
         let refs: Vec<(i64, &Kind<String>)> = events.iter().map(|(t, k)| (*t, k)).collect();
-        let phase_of = phase;
-        let setting = |_: usize| Setting { config: &workflow, sla: &sla, phase: &phase_of, is_agent: None };
+        let setting = |_: usize| Setting { config: &workflow, sla: &sla, is_agent: None };
         let steps = steps(&refs, setting);
         let kinds: Vec<Happening> = steps.iter().map(|s| s.happening).collect();
         assert_eq!(kinds, [Created, RequesterMessage, Other, Response, RequesterMessage]);
@@ -214,8 +214,7 @@ mod tests {
         assert_eq!(nr.status, ClockStatus::NotApplicable);
         // With agents configured, Bob is not one: no response at all.
         let is_agent = |p: &str| p.contains("ada@");
-        let agents =
-            |_: usize| Setting { config: &workflow, sla: &sla, phase: &phase_of, is_agent: Some(&is_agent) };
+        let agents = |_: usize| Setting { config: &workflow, sla: &sla, is_agent: Some(&is_agent) };
         let steps = super::steps(&refs, agents);
         assert_eq!(steps[3].happening, Other);
     }

@@ -46,6 +46,8 @@ pub enum StoreError {
     NotInitialised(String),
     #[error("no ticket matches '{0}'")]
     NoSuchTicket(String),
+    #[error("'{0}' is not a revision of this repository")]
+    NoSuchRevision(String),
     #[error("ticket id '{prefix}' is ambiguous: {}", candidates.join(", "))]
     Ambiguous { prefix: String, candidates: Vec<String> },
     #[error("{path}: {error}")]
@@ -81,6 +83,9 @@ impl StoreError {
             }
             StoreError::NotInitialised(_) => Some("run `desk init`".into()),
             StoreError::NoSuchTicket(_) => Some("`desk list --all` shows every ticket".into()),
+            StoreError::NoSuchRevision(_) => {
+                Some("give a commit, a branch or a tag, as git takes it (`git log desk` lists the desk branch's commits)".into())
+            }
             StoreError::Ambiguous { .. } => Some("type more characters of the id".into()),
             // desk edit takes a ticket; desk.yaml is changed with git on the desk branch.
             StoreError::Malformed { path, .. } if path == CONFIG_PATH => Some(
@@ -356,6 +361,31 @@ impl Store {
             return Ok(None);
         }
         Ok(Some(self.repo.find_blob(entry.id())?.content().to_vec()))
+    }
+
+    /// The commit a revision names (`HEAD~3`, a branch, an id), as git reads it.
+    pub fn resolve_revision(&self, rev: &str) -> Result<Oid, StoreError> {
+        let object =
+            self.repo.revparse_single(rev).map_err(|_| StoreError::NoSuchRevision(rev.to_owned()))?;
+        let commit = object.peel_to_commit().map_err(|_| StoreError::NoSuchRevision(rev.to_owned()))?;
+        Ok(commit.id())
+    }
+
+    /// A commit's tree and author time (Unix seconds).
+    pub fn commit_info(&self, commit: Oid) -> Result<(Oid, i64), StoreError> {
+        let c = self.repo.find_commit(commit)?;
+        Ok((c.tree_id(), c.author().when().seconds()))
+    }
+
+    /// The blob of `path` in commit `commit`'s tree, if it is a file there.
+    pub fn blob_in_commit(&self, commit: Oid, path: &str) -> Result<Option<Oid>, StoreError> {
+        let tree = self.repo.find_commit(commit)?.tree_id();
+        self.blob_at(tree, path)
+    }
+
+    /// Whether `ancestor` is `commit` or one of its ancestors.
+    pub fn reaches(&self, commit: Oid, ancestor: Oid) -> bool {
+        commit == ancestor || self.repo.graph_descendant_of(commit, ancestor).unwrap_or(false)
     }
 
     /// Ids of all tickets whose id starts with `prefix` (normalised, non-empty).

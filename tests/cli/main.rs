@@ -30,5 +30,6 @@ mod remote_safety;
 mod removal;
 mod safety;
 mod schema;
+mod sla;
 mod sync;
 mod tickets;

@@ -421,6 +421,14 @@ fn every_command_s_json_matches_docs_json_md() {
     assert_eq!(synced["conflicts"].as_array().unwrap().len(), 1, "{synced:#}");
     assert_eq!(synced["left_out"][0]["path"], ".git", "{synced:#}");
 
+    // Service levels: a policy for every ticket.
+    let config = env.git(&["show", "refs/heads/desk:desk.yaml"]);
+    let policy = "sla:\n  - name: standard\n    targets:\n      normal: {first_response: 1w, next_response: 1w, resolution: 4w}\n";
+    env.commit_by_hand(&[("desk.yaml", &format!("{config}{policy}"))], "a policy");
+    let sla = checker.run(&env, None, &["sla", "--json", "--all"], "array of `sla_ticket`");
+    assert!(!sla.as_array().unwrap().is_empty());
+    checker.run(&env, None, &["sla", "check", "--json"], "`sla_check`");
+
     // An error.
     let run = env.desk(&["show", "zzzzzz", "--json"]);
     assert_eq!(run.code, 1, "{run}");

@@ -19,6 +19,7 @@ pub mod reply;
 pub mod report;
 pub mod set;
 pub mod show;
+pub mod sla;
 pub mod status;
 pub mod sync;
 

@@ -1,0 +1,385 @@
+//! `desk sla` and `desk sla check`: where tickets stand against their service
+//! levels, computed from history (docs/sla.md).
+
+use std::collections::HashMap;
+use std::io::Write as _;
+use std::rc::Rc;
+
+use anstyle::Style;
+use serde_json::{Value, json};
+
+use crate::cli::output::{self, duration, print_json, rfc3339};
+use crate::cli::select::{self, Selected};
+use crate::cli::strict::Strict;
+use crate::cli::{CliError, Ctx, Result};
+use crate::history::{self, History};
+use crate::query::Query;
+use crate::report;
+use crate::sla::evaluate::{Ruleset, alarming, latest, ticket_cycles};
+use crate::sla::{ClockKind, ClockStatus, Cycle, parse_duration};
+use crate::store::{CONFIG_PATH, Oid, Store, Tip};
+use crate::time::When;
+use crate::workflow::Config;
+
+const DEFINITIONS: &str = "\
+Clocks (docs/sla.md has the exact definitions and a worked example):
+  first response   creation -> the first response (a public reply by an agent, or by anyone but
+                   the requester when no agents are configured)
+  next response    a requester's message after the first response -> the next response
+  resolution       creation -> the ticket is solved or closed (a reopen lets it count on)
+  Only business time counts, in the calendar of the policy in force: the first policy of the
+  commit's desk.yaml whose `match` fits the ticket. Pending and on-hold pause every clock,
+  solved pauses them, closed stops them.
+Status: running, paused, met, breached, not_applicable (no target, or closed before it was due).
+
+Without a status or is: term only tickets that are not done are shown (--all shows every one).
+--as-of DATE evaluates at DATE with the history before it; --as-of REV at that commit, with the
+history it contains. --policy REV judges every event under REV's desk.yaml (a what-if).";
+
+/// Show where tickets stand against their SLA policies: each clock's status and due time.
+#[derive(Debug, clap::Args)]
+#[command(args_conflicts_with_subcommands = true, after_help = DEFINITIONS)]
+pub struct Args {
+    #[command(subcommand)]
+    pub check: Option<SlaCommand>,
+
+    #[command(flatten)]
+    pub common: Common,
+}
+
+/// `desk sla check`.
+#[derive(Debug, clap::Subcommand)]
+pub enum SlaCommand {
+    /// Exit 3 when a selected ticket is breached (or due within --warn); for CI.
+    Check(CheckArgs),
+}
+
+/// The options of `desk sla` and `desk sla check`.
+#[derive(Debug, clap::Args)]
+pub struct Common {
+    /// Query terms, as `desk list` takes them.
+    #[arg(value_name = "QUERY", id = "query")]
+    pub query: Vec<String>,
+
+    /// Include done tickets (solved, closed).
+    #[arg(short, long)]
+    pub all: bool,
+
+    /// Evaluate as things stood at DATE (RFC 3339, a day, an age) or at a commit REV.
+    #[arg(long, value_name = "DATE|REV")]
+    pub as_of: Option<String>,
+
+    /// Judge every event under the desk.yaml of revision REV instead of its own commit's.
+    #[arg(long, value_name = "REV")]
+    pub policy: Option<String>,
+
+    /// Print JSON: an array of tickets (`sla check`: an object with the verdict).
+    #[arg(long)]
+    pub json: bool,
+
+    #[command(flatten)]
+    pub strict: Strict,
+}
+
+/// `desk sla check`'s options.
+#[derive(Debug, clap::Args)]
+#[command(after_help = DEFINITIONS)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub common: Common,
+
+    /// Also fail on a running or paused clock due within DURATION of business time
+    /// (30m, 4h); without it, a policy's own `warning` applies.
+    #[arg(long, value_name = "DURATION")]
+    pub warn: Option<String>,
+}
+
+/// One ticket's clocks, and the ruleset of its last event (for the warnings
+/// of its policies).
+#[derive(Clone)]
+struct Judged {
+    ticket: Selected,
+    cycles: Vec<Cycle>,
+    ruleset: Rc<Ruleset>,
+}
+
+impl Judged {
+    fn clocks(&self) -> Vec<&Cycle> {
+        latest(&self.cycles)
+    }
+
+    /// The earliest due time of a clock that still runs or is breached.
+    fn next_due(&self) -> Option<i64> {
+        self.clocks()
+            .iter()
+            .filter(|c| matches!(c.status, ClockStatus::Running | ClockStatus::Breached))
+            .filter_map(|c| c.due)
+            .min()
+    }
+
+    /// The remaining business time at which `cycle` is due soon, by its policy's `warning`.
+    fn warning(&self, cycle: &Cycle) -> Option<i64> {
+        let warning = self.ruleset.warning(cycle.policy.as_deref()?)?;
+        Some(warning.threshold(cycle.target?))
+    }
+
+    fn policy(&self) -> Option<&str> {
+        self.clocks().iter().find_map(|c| c.policy.as_deref())
+    }
+}
+
+/// When to evaluate, and which history counts.
+struct Moment {
+    now: i64,
+    /// Only commits this one contains count (`--as-of REV`).
+    within: Option<Oid>,
+}
+
+fn moment(ctx: &Ctx, store: &Store, as_of: Option<&str>) -> Result<Moment> {
+    let now = ctx.now.timestamp();
+    let Some(v) = as_of else { return Ok(Moment { now, within: None }) };
+    match crate::time::parse_when(v, ctx.zone) {
+        // A day is evaluated at its end, as `report --until DAY` includes the day.
+        Ok(When::Day(_, end)) => Ok(Moment { now: end - 1, within: None }),
+        Ok(When::Instant(t)) => Ok(Moment { now: t - 1, within: None }),
+        Ok(When::Age(a)) => Ok(Moment { now: now - a - 1, within: None }),
+        Err(_) => {
+            let commit = store.resolve_revision(v)?;
+            Ok(Moment { now: store.commit_info(commit)?.1, within: Some(commit) })
+        }
+    }
+}
+
+/// The ruleset of each commit's desk.yaml (or of `--policy REV`'s), read once per file.
+struct Rulesets<'s> {
+    store: &'s Store,
+    fixed: Option<Rc<Ruleset>>,
+    by_blob: HashMap<Oid, Rc<Ruleset>>,
+    by_commit: Vec<Option<Rc<Ruleset>>>,
+    fallback: Rc<Ruleset>,
+}
+
+impl<'s> Rulesets<'s> {
+    fn new(store: &'s Store, tip: &Tip, history: &History, policy: Option<&str>) -> Result<Rulesets<'s>> {
+        let fallback = Rc::new(Ruleset::of(Config::load(store, tip)?));
+        let fixed = match policy {
+            None => None,
+            Some(rev) => {
+                let commit = store.resolve_revision(rev)?;
+                let blob = store
+                    .blob_in_commit(commit, CONFIG_PATH)?
+                    .ok_or_else(|| CliError::usage(format!("revision '{rev}' has no {CONFIG_PATH}")))?;
+                Some(Rc::new(Ruleset::of(parse_config(store, blob)?)))
+            }
+        };
+        Ok(Rulesets {
+            store,
+            fixed,
+            by_blob: HashMap::new(),
+            by_commit: vec![None; history.commits.len()],
+            fallback,
+        })
+    }
+
+    /// The ruleset in force for commit `i` of the history.
+    fn of_commit(&mut self, history: &History, i: usize) -> Result<Rc<Ruleset>> {
+        if let Some(r) = &self.fixed {
+            return Ok(Rc::clone(r));
+        }
+        if let Some(r) = &self.by_commit[i] {
+            return Ok(Rc::clone(r));
+        }
+        let commit = Oid::from_bytes(history.commits.id(i)).map_err(crate::store::StoreError::from)?;
+        let ruleset = match self.store.blob_in_commit(commit, CONFIG_PATH)? {
+            None => Rc::clone(&self.fallback),
+            Some(blob) => {
+                if let Some(r) = self.by_blob.get(&blob) {
+                    Rc::clone(r)
+                } else {
+                    // A desk.yaml that does not parse leaves its commits to today's configuration.
+                    let r = parse_config(self.store, blob)
+                        .map_or_else(|_| Rc::clone(&self.fallback), |c| Rc::new(Ruleset::of(c)));
+                    self.by_blob.insert(blob, Rc::clone(&r));
+                    r
+                }
+            }
+        };
+        self.by_commit[i] = Some(Rc::clone(&ruleset));
+        Ok(ruleset)
+    }
+}
+
+fn parse_config(store: &Store, blob: Oid) -> Result<Config> {
+    let text = store.blob(blob)?;
+    Config::parse(&String::from_utf8_lossy(&text))
+        .map_err(|e| CliError::malformed(format!("{CONFIG_PATH}: line {}: {}", e.line, e.message)))
+}
+
+/// The clocks of the selected tickets.
+fn judge(ctx: &Ctx, common: &Common) -> Result<(Vec<Judged>, i64)> {
+    let store = ctx.store()?;
+    let tip = store.require_tip()?;
+    let config = Config::load(&store, &tip)?;
+    let mut query = Query::parse(&common.query, ctx.zone)?;
+    query.validate(&config)?;
+    if !common.all && !query.names_state() {
+        query = Query::parse(&["is:open"], ctx.zone).map(|mut open| {
+            open.terms.extend(query.terms);
+            open
+        })?;
+    }
+    let selected = select::matching(ctx, &store, &tip, &query, &config, common.strict)?;
+    let at = moment(ctx, &store, common.as_of.as_deref())?;
+    let history = history::load(&store, &tip)?;
+    let mut rulesets = Rulesets::new(&store, &tip, &history, common.policy.as_deref())?;
+    if let Some(problem) = rulesets.fixed.as_ref().unwrap_or(&rulesets.fallback).problems.first() {
+        return Err(CliError::config(format!("{CONFIG_PATH}: {}: {}", problem.path, problem.message))
+            .hint("`desk config check` lists every problem of desk.yaml"));
+    }
+    let commit_of = history.commits.of_events();
+    let by_ticket = report::events_by_ticket(&history);
+    let lists: HashMap<&str, &[u32]> = by_ticket.iter().map(|(t, e)| (history.str(t), e)).collect();
+    let mut out = Vec::with_capacity(selected.len());
+    for ticket in selected {
+        let mut events: Vec<u32> = lists.get(ticket.id.as_str()).map(|e| e.to_vec()).unwrap_or_default();
+        if let Some(within) = at.within {
+            let contained: Vec<bool> = (0..history.commits.len())
+                .map(|i| Oid::from_bytes(history.commits.id(i)).is_ok_and(|c| store.reaches(within, c)))
+                .collect();
+            events.retain(|&e| contained[commit_of[e as usize] as usize]);
+        }
+        let mut per_event = HashMap::new();
+        for &e in &events {
+            per_event.insert(e, rulesets.of_commit(&history, commit_of[e as usize] as usize)?);
+        }
+        let cycles = ticket_cycles(&history, &events, &|e| Rc::clone(&per_event[&e]), at.now);
+        let last = events.iter().rev().find(|&&e| history.events[e as usize].time <= at.now);
+        let ruleset = last.map_or_else(|| Rc::clone(&rulesets.fallback), |e| Rc::clone(&per_event[e]));
+        out.push(Judged { ticket, cycles, ruleset });
+    }
+    out.sort_by_key(|j| (j.next_due().unwrap_or(i64::MAX), j.ticket.id.clone()));
+    Ok((out, at.now))
+}
+
+pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
+    if let Some(SlaCommand::Check(check)) = &args.check {
+        return run_check(ctx, check);
+    }
+    let (judged, now) = judge(ctx, &args.common)?;
+    if args.common.json {
+        let tickets: Vec<Value> = judged.iter().map(|j| ticket_json(j, None)).collect();
+        return print_json(&tickets);
+    }
+    if judged.is_empty() {
+        say!("no tickets match");
+        return Ok(());
+    }
+    ctx.page()?;
+    print_table(ctx, &judged, now)
+}
+
+fn run_check(ctx: &Ctx, args: &CheckArgs) -> Result<()> {
+    let warn = args.warn.as_deref().map(parse_duration).transpose().map_err(CliError::usage)?;
+    let (judged, now) = judge(ctx, &args.common)?;
+    let failing: Vec<&Judged> = judged
+        .iter()
+        .filter(|j| j.clocks().iter().any(|c| alarming(c, warn.or_else(|| j.warning(c)))))
+        .collect();
+    if args.common.json {
+        let tickets: Vec<Value> = failing.iter().map(|j| ticket_json(j, warn)).collect();
+        print_json(&json!({"ok": failing.is_empty(), "checked": judged.len(), "tickets": tickets}))?;
+    } else if failing.is_empty() {
+        say!("sla: {} checked, none breached", judged.len());
+    } else {
+        let owned: Vec<Judged> = failing.iter().map(|j| (*j).clone()).collect();
+        print_table(ctx, &owned, now)?;
+        say!("sla: {} of {} checked are breached or due soon", failing.len(), judged.len());
+    }
+    if failing.is_empty() { Ok(()) } else { Err(CliError::problems()) }
+}
+
+fn clock_json(c: &Cycle, warn: Option<i64>) -> Value {
+    let time =
+        |t: Option<i64>| t.map(|t| rfc3339(chrono::DateTime::from_timestamp(t, 0).unwrap_or_default()));
+    json!({
+        "status": c.status.name(),
+        "policy": c.policy.as_deref(),
+        "target_seconds": c.target,
+        "elapsed_seconds": c.elapsed,
+        "remaining_seconds": c.remaining,
+        "started": time(Some(c.start)),
+        "due": time(c.due),
+        "met_at": time(c.met_at),
+        "due_soon": alarming(c, warn) && c.status != ClockStatus::Breached,
+    })
+}
+
+fn ticket_json(j: &Judged, warn: Option<i64>) -> Value {
+    let mut clocks = serde_json::Map::new();
+    for kind in ClockKind::ALL {
+        let value =
+            j.clocks().into_iter().find(|c| c.kind == kind).map_or(Value::Null, |c| clock_json(c, warn));
+        clocks.insert(kind.name().into(), value);
+    }
+    let time =
+        |t: Option<i64>| t.map(|t| rfc3339(chrono::DateTime::from_timestamp(t, 0).unwrap_or_default()));
+    json!({
+        "id": j.ticket.id,
+        "title": j.ticket.title,
+        "status": j.ticket.status,
+        "priority": j.ticket.priority,
+        "policy": j.policy(),
+        "next_due": time(j.next_due()),
+        "breached": j.clocks().iter().any(|c| c.status == ClockStatus::Breached),
+        "clocks": clocks,
+    })
+}
+
+/// A clock for the table: `met`, `breached 2h 5m`, `1h 10m left`, `paused`, `-`.
+fn clock_cell(c: Option<&&Cycle>) -> (String, Style) {
+    let Some(c) = c else { return ("-".into(), Style::new()) };
+    let red = Style::new().fg_color(Some(anstyle::AnsiColor::Red.into()));
+    match (c.status, c.remaining) {
+        (ClockStatus::Breached, Some(r)) => (format!("breached {}", duration(-r)), red),
+        (ClockStatus::Running, Some(r)) => (format!("{} left", duration(r)), Style::new()),
+        (ClockStatus::Paused, Some(r)) => (format!("paused, {} left", duration(r)), Style::new().dimmed()),
+        (ClockStatus::Met, _) => ("met".into(), Style::new().dimmed()),
+        _ => ("-".into(), Style::new()),
+    }
+}
+
+fn print_table(ctx: &Ctx, judged: &[Judged], now: i64) -> Result<()> {
+    let mut table = output::PlainTable::new(
+        &["ID", "POLICY", "FIRST RESP", "NEXT RESP", "RESOLUTION", "DUE", "TITLE"],
+        ctx.color,
+    );
+    for j in judged {
+        let clocks = j.clocks();
+        let cell = |k: ClockKind| clock_cell(clocks.iter().find(|c| c.kind == k));
+        let due = j.next_due().map_or_else(
+            || "-".to_owned(),
+            |d| {
+                if d < now {
+                    format!("{} ago", output::age(now - d))
+                } else {
+                    format!("in {}", output::age(d - now))
+                }
+            },
+        );
+        let [fr, nr, res] =
+            [cell(ClockKind::FirstResponse), cell(ClockKind::NextResponse), cell(ClockKind::Resolution)];
+        table.push([
+            (j.ticket.short.clone().into(), output::ID),
+            (j.policy().unwrap_or("-").to_owned().into(), Style::new()),
+            (fr.0.into(), fr.1),
+            (nr.0.into(), nr.1),
+            (res.0.into(), res.1),
+            (due.into(), Style::new()),
+            (j.ticket.title.clone().into(), Style::new()),
+        ]);
+    }
+    let mut out = anstream::stdout().lock();
+    table.print(&mut out, output::table_width())?;
+    out.flush()?;
+    Ok(())
+}

@@ -1,0 +1,73 @@
+//! The clocks of tickets from the event log: each event's steps judged under
+//! the desk.yaml in force for it (the one of its commit, or one chosen for a
+//! what-if), evaluated at a moment. Pure: the caller reads the desk.yaml files.
+
+use std::rc::Rc;
+
+use super::clock::{ClockKind, ClockStatus, Cycle, cycles};
+use super::config::{self, Problem, SlaConfig, Warning};
+use super::timeline::{Setting, steps};
+use crate::history::{History, Kind};
+use crate::workflow::Config;
+
+/// One desk.yaml, read for the clocks.
+#[derive(Debug)]
+pub struct Ruleset {
+    pub config: Config,
+    pub sla: SlaConfig,
+    /// What is wrong with its `calendars:` and `sla:` sections.
+    pub problems: Vec<Problem>,
+}
+
+impl Ruleset {
+    /// Reads the SLA sections of a parsed desk.yaml.
+    pub fn of(config: Config) -> Ruleset {
+        let (sla, problems) =
+            config::parse(config.other.get("calendars"), config.other.get("sla"), &config.priorities.levels);
+        Ruleset { config, sla, problems }
+    }
+
+    /// The warning of the policy named `policy`.
+    pub fn warning(&self, policy: &str) -> Option<Warning> {
+        self.sla.policies.iter().find(|p| &*p.name == policy).and_then(|p| p.warning)
+    }
+}
+
+/// The clocks of one ticket: its events (indices into `history.events`, in
+/// time order), the ruleset in force for each, evaluated at `now` with the
+/// events at or before `now`.
+pub fn ticket_cycles(
+    history: &History,
+    events: &[u32],
+    ruleset_of: &dyn Fn(u32) -> Rc<Ruleset>,
+    now: i64,
+) -> Vec<Cycle> {
+    let kinds: Vec<(i64, Kind<String>)> = events
+        .iter()
+        .map(|&i| &history.events[i as usize])
+        .take_while(|e| e.time <= now)
+        .map(|e| (e.time, history.kind(e)))
+        .collect();
+    let refs: Vec<(i64, &Kind<String>)> = kinds.iter().map(|(t, k)| (*t, k)).collect();
+    let rulesets: Vec<Rc<Ruleset>> = events.iter().take(refs.len()).map(|&i| ruleset_of(i)).collect();
+    let steps =
+        steps(&refs, |i| Setting { config: &rulesets[i].config, sla: &rulesets[i].sla, is_agent: None });
+    cycles(&steps, now)
+}
+
+/// The latest period of each clock: what `desk sla` shows.
+pub fn latest(cycles: &[Cycle]) -> Vec<&Cycle> {
+    ClockKind::ALL.iter().filter_map(|k| cycles.iter().rev().find(|c| c.kind == *k)).collect()
+}
+
+/// Whether a period is overdue, or (with `warn`) due within that many business
+/// seconds.
+pub fn alarming(cycle: &Cycle, warn: Option<i64>) -> bool {
+    match cycle.status {
+        ClockStatus::Breached => true,
+        ClockStatus::Running | ClockStatus::Paused => {
+            warn.is_some_and(|w| cycle.remaining.is_some_and(|r| r <= w))
+        }
+        ClockStatus::Met | ClockStatus::NotApplicable => false,
+    }
+}

@@ -1,0 +1,180 @@
+//! `desk sla` and `desk sla check`: service levels computed from history,
+//! with policies and calendars from desk.yaml.
+
+use serde_json::{Value, json};
+
+use crate::common::TestEnv;
+
+const POLICIES: &str = "
+calendars:
+  office:
+    timezone: Europe/Berlin
+    hours:
+      mon: [\"09:00-12:00\", \"13:00-17:00\"]
+      tue: [\"09:00-12:00\", \"13:00-17:00\"]
+      wed: [\"09:00-12:00\", \"13:00-17:00\"]
+      thu: [\"09:00-12:00\", \"13:00-17:00\"]
+      fri: [\"09:00-12:00\", \"13:00-17:00\"]
+sla:
+  - name: vip
+    match: label:vip
+    calendar: office
+    targets:
+      high: {first_response: 2h, resolution: 1d}
+    warning: 50%
+  - name: standard
+    targets:
+      normal: {first_response: 4h, next_response: 2h, resolution: 2d}
+      high: {first_response: 1h}
+";
+
+/// A helpdesk with the policies above committed before any ticket.
+fn helpdesk() -> TestEnv {
+    let env = TestEnv::initialised();
+    let config = env.git(&["show", "refs/heads/desk:desk.yaml"]);
+    env.commit_by_hand(&[("desk.yaml", &format!("{config}{POLICIES}"))], "SLA policies");
+    env
+}
+
+fn clock<'a>(ticket: &'a Value, name: &str) -> &'a Value {
+    &ticket["clocks"][name]
+}
+
+#[test]
+fn clocks_follow_the_policy_and_the_calendar() {
+    let env = helpdesk();
+    // Thursday 26 November 2026, 16:00 Berlin (15:00 UTC): a VIP ticket on office hours.
+    let vip = env
+        .desk_at(
+            "2026-11-26T15:00:00Z",
+            &["new", "Printer jams", "-b", "x", "-l", "vip", "--priority", "high"],
+        )
+        .ok()
+        .line();
+    // An ordinary ticket at 09:00 UTC Friday, answered at 10:00, the requester writes back at 10:30.
+    let plain = env
+        .desk_at(
+            "2026-11-27T09:00:00Z",
+            &["new", "VPN drops", "-b", "x", "--requester", "Jane <jane@example.com>"],
+        )
+        .ok()
+        .line();
+    env.desk_at("2026-11-27T10:00:00Z", &["reply", &plain, "-m", "Restart it"]).ok();
+    env.desk_env(
+        &["reply", &plain, "-m", "Still broken"],
+        &[
+            ("GIT_AUTHOR_DATE", "2026-11-27T10:30:00Z"),
+            ("GIT_COMMITTER_DATE", "2026-11-27T10:30:00Z"),
+            ("GIT_AUTHOR_NAME", "Jane"),
+            ("GIT_AUTHOR_EMAIL", "jane@example.com"),
+        ],
+    )
+    .ok();
+    // Now is Saturday 28 November 12:00 UTC.
+    let all = env.desk(&["sla", "--json"]).ok().json();
+    let ticket = |id: &str| all.as_array().unwrap().iter().find(|t| t["id"] == id).unwrap().clone();
+    let v = ticket(&vip);
+    assert_eq!(v["policy"], "vip");
+    // Office hours: Thursday 16:00-17:00 (1h) and Friday 09:00-12:00, 13:00-17:00 (7h): 8h > 2h.
+    let fr = clock(&v, "first_response");
+    assert_eq!(fr["status"], "breached", "{v:#}");
+    assert_eq!(fr["elapsed_seconds"], 8 * 3600);
+    // Due: 1h on Thursday, 1h more on Friday from 09:00 Berlin = 08:00 UTC.
+    assert_eq!(fr["due"], "2026-11-27T09:00:00Z");
+    // The first response was never given: no next-response period at all.
+    assert_eq!(clock(&v, "next_response"), &Value::Null);
+    let p = ticket(&plain);
+    assert_eq!(p["policy"], "standard");
+    let fr = clock(&p, "first_response");
+    assert_eq!((fr["status"].clone(), fr["elapsed_seconds"].clone()), (json!("met"), json!(3600)));
+    // The requester's message at 10:30 waits: 25h30m of wall time by Saturday noon, target 2h.
+    let nr = clock(&p, "next_response");
+    assert_eq!(
+        (nr["status"].clone(), nr["started"].clone()),
+        (json!("breached"), json!("2026-11-27T10:30:00Z"))
+    );
+    assert_eq!(nr["due"], "2026-11-27T12:30:00Z");
+    // Resolution runs: 27h of 48h, due Sunday 09:00 UTC.
+    let res = clock(&p, "resolution");
+    assert_eq!(
+        (res["status"].clone(), res["remaining_seconds"].clone()),
+        (json!("running"), json!(21 * 3600))
+    );
+    assert_eq!(res["due"], "2026-11-29T09:00:00Z");
+    // The table is sorted by the next due time and says what stands out.
+    let table = env.desk(&["sla"]).ok().stdout;
+    assert!(table.starts_with("ID"), "{table}");
+    let vip_line = table.lines().position(|l| l.contains("Printer jams")).unwrap();
+    let plain_line = table.lines().position(|l| l.contains("VPN drops")).unwrap();
+    assert!(vip_line < plain_line, "the earlier due first:\n{table}");
+    assert!(table.contains("breached 6h"), "{table}");
+}
+
+#[test]
+fn check_fails_on_breaches_and_on_warnings_for_ci() {
+    let env = helpdesk();
+    let id = env.desk_at("2026-11-28T09:00:00Z", &["new", "Mouse broken", "-b", "x"]).ok().line();
+    // 3h of a 4h first-response target have passed by noon: 1h left.
+    let ok = env.desk(&["sla", "check", "--json"]).ok().json();
+    assert_eq!((ok["ok"].clone(), ok["checked"].clone()), (json!(true), json!(1)));
+    let warned = env.desk(&["sla", "check", "--warn", "90m", "--json"]);
+    assert_eq!(warned.code, 3, "{warned}");
+    let report = warned.json();
+    assert_eq!(report["ok"], false);
+    assert_eq!(report["tickets"][0]["id"], id.as_str());
+    assert_eq!(report["tickets"][0]["clocks"]["first_response"]["due_soon"], true);
+    assert_eq!(env.desk(&["sla", "check", "--warn", "30m"]).code, 0);
+    // Two hours later the target is missed.
+    let late = env.desk_env(&["sla", "check"], &[("DESK_NOW", "2026-11-28T14:00:00Z")]);
+    assert_eq!(late.code, 3, "{late}");
+    assert!(late.stderr.contains("1 of 1 checked are breached or due soon"), "{late}");
+    // A query narrows what is checked; a bad duration is a usage error.
+    assert_eq!(env.desk_env(&["sla", "check", "label:vip"], &[("DESK_NOW", "2026-11-28T14:00:00Z")]).code, 0);
+    assert!(env.desk(&["sla", "check", "--warn", "soon"]).error(2).contains("not a duration"));
+}
+
+#[test]
+fn as_of_and_a_what_if_policy_recompute_from_history() {
+    let env = helpdesk();
+    let id = env.desk_at("2026-11-28T09:00:00Z", &["new", "Laptop slow", "-b", "x"]).ok().line();
+    let before = env.desk_head();
+    // Raise the standard first-response target to 8h in a later commit.
+    let config = env.git(&["show", "refs/heads/desk:desk.yaml"]);
+    env.commit_by_hand(
+        &[("desk.yaml", &config.replace("normal: {first_response: 4h", "normal: {first_response: 8h"))],
+        "longer target",
+    );
+    let at = |args: &[&str]| env.desk_env(args, &[("DESK_NOW", "2026-11-28T15:00:00Z")]).ok().json();
+    // The ticket's own commit had the 4h target: 6h is a breach, whatever desk.yaml says now.
+    let now = at(&["sla", "--json"]);
+    assert_eq!(clock(&now[0], "first_response")["status"], "breached");
+    // Judged under today's desk.yaml instead (a what-if): 6h of 8h, still running.
+    let what_if = at(&["sla", "--json", "--policy", "desk"]);
+    assert_eq!(clock(&what_if[0], "first_response")["status"], "running");
+    assert_eq!(clock(&what_if[0], "first_response")["remaining_seconds"], 2 * 3600);
+    // As of 11:00 nothing was late yet; as of the commit before the change, the same.
+    let early = at(&["sla", "--json", "--as-of", "2026-11-28T11:00:00Z"]);
+    assert_eq!(clock(&early[0], "first_response")["status"], "running");
+    assert_eq!(clock(&early[0], "first_response")["elapsed_seconds"], 2 * 3600 - 1);
+    let at_commit = at(&["sla", "--json", "--as-of", &before]);
+    assert_eq!(clock(&at_commit[0], "first_response")["elapsed_seconds"], 0);
+    assert!(env.desk(&["sla", "--as-of", "no-such-rev"]).error(1).contains("not a revision"));
+    let _ = id;
+}
+
+#[test]
+fn a_broken_policy_is_named_and_other_commands_still_work() {
+    let env = TestEnv::initialised();
+    let config = env.git(&["show", "refs/heads/desk:desk.yaml"]);
+    env.commit_by_hand(
+        &[(
+            "desk.yaml",
+            &format!("{config}sla:\n  - name: x\n    targets:\n      p9: {{first_response: soon}}\n"),
+        )],
+        "broken",
+    );
+    env.new_ticket("Printer jams", &[]);
+    let message = env.desk(&["sla"]).error(1);
+    assert!(message.contains("sla[0].targets.p9"), "{message}");
+    env.desk(&["list"]).ok();
+}
