@@ -4,10 +4,12 @@
 
 pub mod calendar;
 pub mod clock;
+pub mod compliance;
 pub mod config;
 pub mod evaluate;
 pub mod timeline;
 
 pub use calendar::{Calendar, Range};
 pub use clock::{Applied, ClockKind, ClockStatus, Cycle, Happening, Phase, Step, Targets, cycles};
+pub use compliance::{Compliance, SlaCompliance};
 pub use config::{Policy, SlaConfig, Warning, parse_duration};
