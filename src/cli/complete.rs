@@ -33,7 +33,7 @@ fn helpdesk() -> Option<(Store, Tip)> {
 fn config_values() -> (Vec<String>, Vec<String>, Vec<String>) {
     let Some((store, tip)) = helpdesk() else { return Default::default() };
     let Ok(config) = crate::workflow::Config::load(&store, &tip) else { return Default::default() };
-    (config.workflow.statuses, config.priorities.levels.into_iter().rev().collect(), config.queues)
+    (config.workflow.names(), config.priorities.levels.into_iter().rev().collect(), config.queues)
 }
 
 /// Calls `f` with the summary of every ticket desk can read, from the list

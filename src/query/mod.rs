@@ -5,6 +5,7 @@
 
 mod lex;
 
+pub use crate::model::same_person;
 pub use lex::is_negated_term;
 
 use crate::model::Ticket;
@@ -281,16 +282,6 @@ fn person_matches(person: Option<&str>, wanted: &[PersonMatch], me: Option<&str>
         },
         PersonMatch::Part(part) => person.is_some_and(|p| p.to_lowercase().contains(part.as_str())),
     })
-}
-
-/// Whether two `Name <email>` strings name the same person: same email if both
-/// have one, else the same name.
-pub fn same_person(a: &str, b: &str) -> bool {
-    use crate::model::{display_name, email_of};
-    match (email_of(a), email_of(b)) {
-        (Some(x), Some(y)) => x.eq_ignore_ascii_case(y),
-        _ => display_name(a).eq_ignore_ascii_case(display_name(b)),
-    }
 }
 
 fn time_matches(t: i64, cmp: Cmp, when: When, now: i64) -> bool {

@@ -249,7 +249,10 @@ fn a_broken_desk_yaml_is_named_with_its_line() {
     let env = TestEnv::initialised();
     let id = env.new_ticket("Printer jams", &[]);
     let config = env.git(&["show", "refs/heads/desk:desk.yaml"]);
-    env.commit_by_hand(&[("desk.yaml", &config.replace("  - low\n", "  - low\n bad indent\n"))], "broken");
+    env.commit_by_hand(
+        &[("desk.yaml", &config.replace("  default: normal\n", "  default: normal\n bad indent\n"))],
+        "broken",
+    );
     let head = env.desk_head();
     for args in [vec!["list"], vec!["reply", &id, "-m", "x"], vec!["new", "T", "-b", "x"]] {
         let run = env.desk(&args);
@@ -269,14 +272,16 @@ fn a_status_the_file_could_not_hold_is_refused_and_nothing_is_written() {
     let env = TestEnv::initialised();
     let id = env.new_ticket("Printer jams", &[]);
     let config = env.git(&["show", "refs/heads/desk:desk.yaml"]);
-    env.commit_by_hand(&[("desk.yaml", &config.replace("  - pending\n", "  - pending\n  - ''\n"))], "empty");
+    let config = config.replace("category: pending}\n", "category: pending}\n    - ''\n");
+    env.commit_by_hand(&[("desk.yaml", &config)], "empty");
     let head = env.desk_head();
     let message = env.desk(&["status", &id, ""]).error(1);
-    assert_eq!(message, "desk.yaml: line 1: workflow.statuses has an empty name: \"\"");
+    let line = config.lines().position(|l| l == "    - ''").unwrap() + 1;
+    assert_eq!(message, format!("desk.yaml: line {line}: workflow.statuses[3]: an empty name: \"\""));
     assert_eq!(env.desk_head(), head);
     let doctor = env.desk(&["doctor"]);
     assert_eq!(doctor.code, 3, "{doctor}");
-    assert!(doctor.stdout.contains("workflow.statuses has an empty name"), "{doctor}");
+    assert!(doctor.stdout.contains("workflow.statuses[3]: an empty name"), "{doctor}");
 }
 
 #[test]

@@ -30,7 +30,8 @@ window never changes. Event times are commit author times; daily charts count lo
 
 Definitions:
   created         tickets whose creation falls in the window
-  resolved        tickets that entered a done state (desk.yaml workflow.done) in the window
+  resolved        tickets that entered a done state in the window (a status whose category in
+                  desk.yaml is solved, closed or merged)
   reopened        done -> not done status changes in the window
   backlog         tickets that exist and are not done at the end of the window
   first response  creation -> first public reply by anyone other than the requester, over
@@ -196,8 +197,15 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         Some(set)
     };
     let by = args.by;
-    let mut report =
-        report::report(&history, &by_ticket, window, ctx.zone, &config.workflow.done, by, selected.as_ref());
+    let mut report = report::report(
+        &history,
+        &by_ticket,
+        window,
+        ctx.zone,
+        &config.done_statuses(),
+        by,
+        selected.as_ref(),
+    );
     if let Some(by) = by {
         order_groups(&mut report.groups, by, &config);
     }

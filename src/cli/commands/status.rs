@@ -29,9 +29,9 @@ pub struct ShortcutArgs {
 /// The shortcuts.
 #[derive(Clone, Copy, Debug)]
 pub enum Shortcut {
-    /// To `resolved`: the requester has what they asked for.
+    /// To the first status of category solved (`resolved`): the requester has what they asked for.
     Resolve,
-    /// To `closed`: finished for good.
+    /// To the first status of category closed (`closed`): finished for good.
     Close,
     /// Back to `open` (the workflow's reopen status).
     Reopen,
@@ -56,12 +56,13 @@ pub fn run_done(ctx: &Ctx, args: &ShortcutArgs, which: Shortcut) -> Result<()> {
     let tip = store.require_tip()?;
     let config = Config::load(&store, &tip)?;
     let (status, verb) = match which {
-        Shortcut::Resolve => (config.workflow.done.first().cloned().unwrap_or_default(), "resolve"),
-        Shortcut::Close => (config.workflow.done.last().cloned().unwrap_or_default(), "close"),
+        Shortcut::Resolve => (config.solved_status().unwrap_or_default().to_owned(), "resolve"),
+        Shortcut::Close => (config.closed_status().unwrap_or_default().to_owned(), "close"),
         Shortcut::Reopen => (config.workflow.reopen.clone(), "reopen"),
     };
     if status.is_empty() {
-        return Err(CliError::config("desk.yaml lists no done statuses").hint("add some under workflow.done"));
+        return Err(CliError::config("desk.yaml has no status of category solved or closed")
+            .hint("give a status `category: solved` (or closed) under workflow.statuses"));
     }
     let updated = update_ticket(&store, id, verb, |ticket, config, _| {
         if matches!(which, Shortcut::Reopen) && !config.is_done(&ticket.status) {

@@ -1,0 +1,280 @@
+use super::*;
+
+/// The file `desk init` wrote before statuses had categories, byte for byte.
+const FIRST_FORM: &str = "\
+# desk configuration: workflow states and priorities of this helpdesk.
+# statuses in `done` count as finished; priorities are listed lowest first;
+# limits: longest title in characters, largest description or reply in bytes.
+workflow:
+  statuses:
+  - new
+  - open
+  - pending
+  - resolved
+  - closed
+  done:
+  - resolved
+  - closed
+  initial: new
+  reopen: open
+priorities:
+  levels:
+  - low
+  - normal
+  - high
+  - urgent
+  default: normal
+queues: []
+limits:
+  title_chars: 256
+  body_bytes: 1000000
+";
+
+fn categories(c: &Config) -> Vec<(String, &'static str)> {
+    c.workflow.statuses.iter().map(|s| (s.name.clone(), s.category.name())).collect()
+}
+
+fn pairs(list: &[(&str, &'static str)]) -> Vec<(String, &'static str)> {
+    list.iter().map(|(n, c)| ((*n).to_owned(), *c)).collect()
+}
+
+fn with_workflow(workflow: &str) -> String {
+    format!("workflow:\n{workflow}priorities:\n  levels: [low, high]\n  default: low\n")
+}
+
+fn problems(text: &str) -> Vec<String> {
+    check(text).iter().map(|p| format!("{}:{}: {p}", p.line, p.column)).collect()
+}
+
+#[test]
+fn the_first_form_maps_to_categories_as_documented() {
+    let old = Config::parse(FIRST_FORM).unwrap();
+    assert_eq!(
+        categories(&old),
+        pairs(&[
+            ("new", "new"),
+            ("open", "open"),
+            ("pending", "pending"),
+            ("resolved", "solved"),
+            ("closed", "closed")
+        ])
+    );
+    assert_eq!((old.workflow.initial.as_str(), old.workflow.reopen.as_str()), ("new", "open"));
+    assert!(old.workflow.statuses.iter().all(|s| s.transitions.is_none()));
+    assert_eq!(old.done_statuses(), ["resolved", "closed"]);
+    assert!(check(FIRST_FORM).is_empty(), "{:?}", check(FIRST_FORM));
+    // desk init's new file says the same, written out.
+    let new = Config::default();
+    assert_eq!(new.workflow, old.workflow);
+    assert_eq!((&new.priorities, &new.queues, &new.limits), (&old.priorities, &old.queues, &old.limits));
+}
+
+#[test]
+fn the_first_form_with_other_names_maps_by_done_pending_on_hold_and_initial() {
+    let text = with_workflow(
+        "  statuses: [triage, doing, waiting, pending, on-hold, on_hold, done, closed, archived]\n  \
+         done: [done, archived]\n  initial: triage\n  reopen: doing\n",
+    );
+    let c = Config::parse(&text).unwrap();
+    assert_eq!(
+        categories(&c),
+        pairs(&[
+            ("triage", "new"),
+            ("doing", "open"),
+            ("waiting", "open"),
+            ("pending", "pending"),
+            ("on-hold", "on_hold"),
+            ("on_hold", "on_hold"),
+            ("done", "solved"),
+            // With a done list, only the statuses it names are done.
+            ("closed", "open"),
+            ("archived", "solved"),
+        ])
+    );
+    assert!(c.is_done("archived") && !c.is_done("closed") && !c.is_done("waiting"));
+    assert!(c.pauses("pending") && c.pauses("on-hold") && !c.pauses("waiting"));
+    assert!(!c.is_final("archived"));
+    assert_eq!((c.solved_status(), c.closed_status()), (Some("done"), Some("archived")));
+    // A done status called closed is of category closed.
+    let text = with_workflow("  statuses: [new, closed]\n  done: [closed]\n  initial: new\n  reopen: new\n");
+    assert!(Config::parse(&text).is_err(), "reopen must be of category open");
+    let text =
+        with_workflow("  statuses: [new, open, closed]\n  done: [closed]\n  initial: new\n  reopen: open\n");
+    let c = Config::parse(&text).unwrap();
+    assert_eq!(c.category("closed"), Some(Category::Closed));
+    assert!(c.is_final("closed"));
+}
+
+#[test]
+fn plain_names_without_done_map_by_name() {
+    let text = with_workflow(
+        "  statuses: [new, open, pending, on_hold, solved, resolved, closed, merged, parked]\n",
+    );
+    let c = Config::parse(&text).unwrap();
+    assert_eq!(
+        categories(&c),
+        pairs(&[
+            ("new", "new"),
+            ("open", "open"),
+            ("pending", "pending"),
+            ("on_hold", "on_hold"),
+            ("solved", "solved"),
+            ("resolved", "solved"),
+            ("closed", "closed"),
+            ("merged", "merged"),
+            ("parked", "open"),
+        ])
+    );
+    // Without initial and reopen: the status called new, the first of category open.
+    assert_eq!((c.workflow.initial.as_str(), c.workflow.reopen.as_str()), ("new", "open"));
+    // Without a status called new, the first one is the initial status.
+    let c = Config::parse(&with_workflow("  statuses: [inbox, working, finished]\n")).unwrap();
+    assert_eq!(categories(&c), pairs(&[("inbox", "new"), ("working", "open"), ("finished", "open")]));
+    assert_eq!((c.workflow.initial.as_str(), c.workflow.reopen.as_str()), ("inbox", "working"));
+    assert_eq!(c.solved_status(), None);
+}
+
+#[test]
+fn statuses_written_out_take_their_category_and_transitions() {
+    let text = with_workflow(
+        "  statuses:\n    - {name: fresh, category: new, transitions: [doing]}\n    - name: doing\n      \
+         category: open\n    - {name: waiting, category: on_hold, transitions: [doing, fixed]}\n    - \
+         {name: fixed, category: solved}\n    - gone\n",
+    );
+    let c = Config::parse(&text).unwrap();
+    assert_eq!(
+        categories(&c),
+        pairs(&[
+            ("fresh", "new"),
+            ("doing", "open"),
+            ("waiting", "on_hold"),
+            ("fixed", "solved"),
+            ("gone", "open")
+        ])
+    );
+    assert_eq!((c.workflow.initial.as_str(), c.workflow.reopen.as_str()), ("fresh", "doing"));
+    let w = &c.workflow;
+    assert_eq!(w.allowed_from("fresh"), ["doing"]);
+    assert_eq!(w.allowed_from("doing"), ["waiting", "fixed", "gone"], "any status but new ones");
+    assert_eq!(w.allowed_from("waiting"), ["doing", "fixed"]);
+    assert!(w.check_transition("waiting", "fixed").is_ok());
+    assert!(w.check_transition("waiting", "waiting").is_ok(), "staying is no change");
+    let e = w.check_transition("waiting", "gone").unwrap_err();
+    assert_eq!(e.to_string(), "status 'gone' is not allowed from 'waiting' (desk.yaml workflow)");
+    assert_eq!(e.allowed(), ["doing", "fixed"]);
+    let e = w.check_transition("doing", "fresh").unwrap_err();
+    assert!(matches!(e, TransitionError::BackToNew { .. }), "{e:?}");
+    assert_eq!(
+        e.to_string(),
+        "status 'fresh' is for tickets nobody has answered yet; a ticket never goes back to it"
+    );
+    assert!(w.check_transition("fresh", "fixed").is_err(), "not in fresh's transitions");
+}
+
+#[test]
+fn categories_say_what_is_done_paused_and_final() {
+    let done: Vec<&str> = Category::ALL.iter().filter(|c| c.is_done()).map(|c| c.name()).collect();
+    assert_eq!(done, ["solved", "closed", "merged"]);
+    let pausing: Vec<&str> = Category::ALL.iter().filter(|c| c.pauses()).map(|c| c.name()).collect();
+    assert_eq!(pausing, ["pending", "on_hold"]);
+    let reopening: Vec<&str> =
+        Category::ALL.iter().filter(|c| c.reopens_on_requester_message()).map(|c| c.name()).collect();
+    assert_eq!(reopening, ["pending", "on_hold", "solved"]);
+    assert!(Category::Closed.is_final() && !Category::Solved.is_final() && !Category::Merged.is_final());
+    for c in Category::ALL {
+        assert_eq!(Category::parse(c.name()), Some(c));
+    }
+    assert_eq!(Category::parse("on-hold"), None);
+}
+
+#[test]
+fn workflow_problems_are_named_and_located() {
+    let text = with_workflow(
+        "  statuses:\n    - new\n    - {name: open, category: active}\n    - {name: waiting, category: pending, \
+         transitions: [open, nowhere, new]}\n    - resolved\n  done: [resolved, waiting]\n  reopen: waiting\n",
+    );
+    assert_eq!(
+        problems(&text),
+        [
+            "4:30: workflow.statuses[1].category: unknown category `active`; categories: new, open, pending, \
+             on_hold, solved, closed, merged",
+            "5:62: workflow.statuses[2].transitions[1]: unknown status `nowhere`; statuses: new, open, waiting, \
+             resolved",
+            "5:71: workflow.statuses[2].transitions[2]: `new` is of category new; a ticket never goes back to new",
+            "7:20: workflow.done[1]: `waiting` is listed as done but its category is pending",
+            "8:11: workflow.reopen: the reopen status must be of category open; `waiting` is pending",
+        ]
+    );
+    let e = Config::parse(&text).unwrap_err();
+    assert_eq!((e.line, e.column), (4, 30));
+    assert!(e.message.starts_with("workflow.statuses[1].category: unknown category `active`"), "{e}");
+}
+
+#[test]
+fn a_misspelt_key_or_section_is_a_problem() {
+    let text = format!("{}sla:\n  urgent: 1h\nagent: []\n", Config::default_text());
+    let found = problems(&text);
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(found[0].contains(": sla: unknown section `sla`; desk reads workflow, priorities"), "{found:?}");
+    assert!(found[1].contains(": agent: unknown section `agent`"), "{found:?}");
+    // Parsing keeps the sections desk does not read, for the parts that do.
+    let c = Config::parse(&text).unwrap();
+    assert!(c.other.contains_key("sla") && !c.other.contains_key("workflow"));
+    let text = Config::default_text().replace("category: solved}", "categroy: solved}");
+    let found = problems(&text);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].contains("workflow.statuses[3]: unknown field `categroy`"), "{found:?}");
+}
+
+#[test]
+fn unknown_states_are_refused() {
+    let text = Config::default_text().replace("initial: new", "initial: fresh");
+    let e = Config::parse(&text).unwrap_err();
+    assert!(e.message.contains("`fresh`"), "{e}");
+    assert_eq!(
+        e.message,
+        "workflow.initial: unknown status `fresh`; statuses: new, open, pending, resolved, closed"
+    );
+}
+
+#[test]
+fn errors_list_allowed_values() {
+    let c = Config::default();
+    assert_eq!(
+        c.check_status("wip").unwrap_err(),
+        "invalid status 'wip'; allowed: new, open, pending, resolved, closed"
+    );
+    assert_eq!(
+        c.check_priority("p1").unwrap_err(),
+        "invalid priority 'p1'; allowed: low, normal, high, urgent"
+    );
+    assert!(c.is_done("closed") && !c.is_done("pending"));
+    assert!(c.priority_rank("urgent") > c.priority_rank("low"));
+}
+
+#[test]
+fn names_a_ticket_file_or_a_query_could_not_hold_are_refused() {
+    let with = |from: &str, to: &str| Config::parse(&FIRST_FORM.replace(from, to));
+    let e = with("- pending\n", "- pending\n  - ''\n").unwrap_err();
+    assert_eq!(e.message, "workflow.statuses[3]: an empty name: \"\"");
+    assert_eq!((e.line, e.column), (9, 5));
+    let e = with("- pending\n", "- pending\n  - open\n").unwrap_err();
+    assert_eq!(e.message, "workflow.statuses[3]: `open` is listed twice");
+    let e = with("- high\n", "- high, really\n").unwrap_err();
+    assert!(e.message.starts_with("priorities.levels[2]: a name with a comma"), "{e}");
+    let e = with("queues: []", "queues: [\" it\"]").unwrap_err();
+    assert!(e.message.starts_with("queues[0]: a name with spaces"), "{e}");
+    assert!(with("queues: []", "queues: [it, on hold]").is_ok());
+}
+
+#[test]
+fn limits_default_when_absent_and_can_be_set() {
+    let old = FIRST_FORM.split("\nlimits:").next().unwrap().to_owned() + "\n";
+    assert!(!old.contains("\nlimits:"), "{old}");
+    assert_eq!(Config::parse(&old).unwrap().limits, Limits::default());
+    let text = format!("{old}limits:\n  body_bytes: 10\n");
+    assert_eq!(Config::parse(&text).unwrap().limits, Limits { title_chars: 256, body_bytes: 10 });
+    assert!(Config::parse(&format!("{old}limits:\n  body: 10\n")).is_err());
+    let e = Config::parse(&format!("{old}limits:\n  title_chars: 0\n")).unwrap_err();
+    assert_eq!(e.message, "limits.title_chars: must be greater than 0");
+}
