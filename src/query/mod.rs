@@ -179,9 +179,12 @@ fn parse_term(token: &lex::Token, zone: Zone) -> Result<Term, QueryError> {
                 let (cmp, rest) = cmp_prefix(value);
                 Test::Time(cmp, parse_when(rest, zone)?)
             }
-            FieldKind::Id | FieldKind::Text | FieldKind::Enum(_) | FieldKind::Labels | FieldKind::Rating => {
-                Test::Values(values(value)?)
-            }
+            FieldKind::Id
+            | FieldKind::Text
+            | FieldKind::Enum(_)
+            | FieldKind::Labels
+            | FieldKind::Rating
+            | FieldKind::Ticket => Test::Values(values(value)?),
         };
         Condition::Field(def.field, field_test)
     } else {

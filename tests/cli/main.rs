@@ -32,3 +32,4 @@ mod safety;
 mod schema;
 mod sync;
 mod tickets;
+mod workflow;

@@ -140,6 +140,10 @@ fn parse_field_pair(def: &'static FieldDef, op: Op, value: &str) -> Result<Assig
             return Err(CliError::usage(format!("'{key}' cannot be set"))
                 .hint("`desk edit ID` changes anything in the ticket file"));
         }
+        FieldKind::Ticket => {
+            return Err(CliError::usage(format!("'{key}' cannot be set"))
+                .hint("a follow-up is opened with `desk new --follow-up ID`"));
+        }
         FieldKind::Text | FieldKind::Enum(_) | FieldKind::Person | FieldKind::People => {}
     }
     match op {
