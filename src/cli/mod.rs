@@ -117,9 +117,9 @@ pub enum Command {
     Status(commands::status::StatusArgs),
     /// Mark a ticket resolved: the requester has what they asked for.
     Resolve(commands::status::ShortcutArgs),
-    /// Close a ticket: finished for good.
+    /// Close a ticket: finished for good; a closed ticket is never changed again.
     Close(commands::status::ShortcutArgs),
-    /// Reopen a done ticket (back to `open`, the workflow's reopen status).
+    /// Reopen a solved ticket (back to `open`, the workflow's reopen status); a closed one stays closed.
     Reopen(commands::status::ShortcutArgs),
     Label(commands::label::Args),
     Set(commands::set::Args),

@@ -114,13 +114,11 @@ pub struct Workflow {
 }
 
 /// Why a status change is refused.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TransitionError {
     /// The target is of category new and the ticket is not: nothing goes back to new.
-    #[error("status '{to}' is for tickets nobody has answered yet; a ticket never goes back to it")]
-    BackToNew { to: String, allowed: Vec<String> },
-    /// The whitelist of the current status does not name the target.
-    #[error("status '{to}' is not allowed from '{from}' (desk.yaml workflow)")]
+    BackToNew { from: String, to: String, allowed: Vec<String> },
+    /// The transitions of the current status do not name the target.
     NotAllowed { from: String, to: String, allowed: Vec<String> },
 }
 
@@ -131,6 +129,28 @@ impl TransitionError {
             TransitionError::BackToNew { allowed, .. } | TransitionError::NotAllowed { allowed, .. } => {
                 allowed
             }
+        }
+    }
+}
+
+impl std::error::Error for TransitionError {}
+
+impl fmt::Display for TransitionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (from, allowed) = match self {
+            TransitionError::BackToNew { from, to, allowed } => {
+                write!(f, "a ticket never goes back to '{to}' (category new)")?;
+                (from, allowed)
+            }
+            TransitionError::NotAllowed { from, to, allowed } => {
+                write!(f, "status '{to}' is not allowed from '{from}'")?;
+                (from, allowed)
+            }
+        };
+        if allowed.is_empty() {
+            write!(f, "; no status change is allowed from '{from}'")
+        } else {
+            write!(f, "; allowed from '{from}': {}", allowed.join(", "))
         }
     }
 }
@@ -183,7 +203,7 @@ impl Workflow {
             return Ok(());
         }
         if self.category(to) == Some(Category::New) && self.category(from) != Some(Category::New) {
-            return Err(TransitionError::BackToNew { to: to.to_owned(), allowed });
+            return Err(TransitionError::BackToNew { from: from.to_owned(), to: to.to_owned(), allowed });
         }
         Err(TransitionError::NotAllowed { from: from.to_owned(), to: to.to_owned(), allowed })
     }

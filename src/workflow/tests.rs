@@ -160,15 +160,27 @@ fn statuses_written_out_take_their_category_and_transitions() {
     assert!(w.check_transition("waiting", "fixed").is_ok());
     assert!(w.check_transition("waiting", "waiting").is_ok(), "staying is no change");
     let e = w.check_transition("waiting", "gone").unwrap_err();
-    assert_eq!(e.to_string(), "status 'gone' is not allowed from 'waiting' (desk.yaml workflow)");
+    assert_eq!(
+        e.to_string(),
+        "status 'gone' is not allowed from 'waiting'; allowed from 'waiting': doing, fixed"
+    );
     assert_eq!(e.allowed(), ["doing", "fixed"]);
     let e = w.check_transition("doing", "fresh").unwrap_err();
     assert!(matches!(e, TransitionError::BackToNew { .. }), "{e:?}");
     assert_eq!(
         e.to_string(),
-        "status 'fresh' is for tickets nobody has answered yet; a ticket never goes back to it"
+        "a ticket never goes back to 'fresh' (category new); allowed from 'doing': waiting, fixed, gone"
     );
     assert!(w.check_transition("fresh", "fixed").is_err(), "not in fresh's transitions");
+    let text = with_workflow(
+        "  statuses:\n    - new\n    - open\n    - {name: archived, category: solved, transitions: []}\n",
+    );
+    let c = Config::parse(&text).unwrap();
+    let e = c.check_transition("archived", "open").unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "status 'open' is not allowed from 'archived'; no status change is allowed from 'archived'"
+    );
 }
 
 #[test]

@@ -257,8 +257,6 @@ fn every_write_command_prints_the_ticket_as_changed() {
     assert_eq!(t["status"], "resolved");
     let t = written(&env, id, &["rate", short, "5", "-m", "Quick"]);
     assert_eq!(t["rating"]["score"], 5);
-    let t = written(&env, id, &["close", short]);
-    assert_eq!(t["status"], "closed");
     let t = written(&env, id, &["reopen", short]);
     assert_eq!(t["status"], "open");
     let file = env.ticket_file(id).replace("title: Printer jams", "title: Printer jams in tray 2");
@@ -287,6 +285,13 @@ fn every_write_command_prints_the_ticket_as_changed() {
     let run = env.desk(&["assign", short, "--none"]).ok();
     assert_eq!(run.stdout, "", "{run}");
     assert!(run.stderr.contains(": unassigned"), "{run}");
+
+    // A closed ticket, closed again: nothing to change.
+    let t = written(&env, id, &["close", short]);
+    assert_eq!(t["status"], "closed");
+    let head = env.desk_head();
+    written(&env, id, &["close", short]);
+    assert_eq!(env.desk_head(), head);
 }
 
 #[test]

@@ -335,8 +335,8 @@ fn every_command_s_json_matches_docs_json_md() {
         vec!["resolve", id, "--json"],
         vec!["rate", id, "5", "-m", "Quick", "--json"],
         vec!["rate", id, "4", "--json"],
-        vec!["close", id, "--json"],
         vec!["reopen", id, "--json"],
+        vec!["close", other.as_str(), "--json"],
         vec!["show", id, "--json"],
     ] {
         checker.run(&env, None, &args, "`ticket`");

@@ -24,11 +24,11 @@ pub mod sync;
 
 use chrono::{DateTime, Utc};
 
-use super::Result;
 use super::ticket_ref::TicketRef;
+use super::{CliError, Result};
 use crate::model::{self, Ticket, TicketId};
 use crate::store::{Change, Identity, Store, StoreError, Tip, Written};
-use crate::workflow::Config;
+use crate::workflow::{Config, TransitionError};
 
 /// When someone acted, as desk stores times.
 pub fn signature_time(sig: &Identity) -> DateTime<Utc> {
@@ -67,6 +67,7 @@ pub struct Updated {
 /// Loads the ticket `r` names, lets `apply` change it, and commits the result as
 /// one commit (`verb` names it in the message). `apply` returns whether it
 /// changed anything; it may run more than once if another writer races us.
+/// A closed ticket is never changed: a change to one is refused.
 pub fn update_ticket(
     store: &Store,
     r: &TicketRef,
@@ -82,18 +83,45 @@ pub fn update_ticket(
         let config = Config::load(store, tip)?;
         let found = store.locate(tip, &r.0)?;
         let mut ticket = store.load_blob_ticket(found.blob, &found.id.path())?;
-        let changed = apply(&mut ticket, &config, &author)?;
+        // Changing a ticket adds no ticket to its shard: its short id stays the same.
+        let short = found.id.as_str()[..found.short].to_owned();
+        let closed_as = config.is_final(&ticket.status).then(|| ticket.status.clone());
+        let applied = apply(&mut ticket, &config, &author);
+        if let Some(status) = closed_as
+            && !matches!(applied, Ok(false))
+        {
+            return Err(closed(&short, &status));
+        }
+        let changed = applied?;
         if changed {
             ticket.updated = now.max(ticket.created);
         }
         let change = changed.then(|| Change::ticket(verb, &ticket)).transpose()?;
-        // Changing a ticket adds no ticket to its shard: its short id stays the same.
-        let short = found.id.as_str()[..found.short].to_owned();
         result = Some((found.id, short, ticket));
         Ok(change)
     })?;
     let (id, short, ticket) = result.expect("the write closure ran at least once");
     Ok(Updated { id, short, written, ticket })
+}
+
+/// The refusal to change a closed ticket.
+pub fn closed(short: &str, status: &str) -> CliError {
+    CliError::conflict(format!("ticket {short} is closed (status {status}) and cannot be changed"))
+        .hint(format!("open a follow-up instead: desk new --follow-up {short}"))
+}
+
+/// Refuses a status change someone asked for that desk.yaml's workflow does
+/// not allow, naming the statuses it allows.
+pub fn check_transition(config: &Config, from: &str, to: &str) -> Result<()> {
+    config.check_transition(from, to).map_err(|e| {
+        let err = CliError::usage(e.to_string());
+        match e {
+            TransitionError::NotAllowed { .. } => {
+                err.hint("the transitions of each status are listed in desk.yaml's workflow.statuses")
+            }
+            TransitionError::BackToNew { .. } => err,
+        }
+    })
 }
 
 /// `--json` of the commands that change a ticket.

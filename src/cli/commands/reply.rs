@@ -1,6 +1,6 @@
 //! `desk reply` and `desk note`: add to a ticket's conversation.
 
-use super::{ChangeOutput, confirm, person, short_id, signature_time, update_ticket};
+use super::{ChangeOutput, check_transition, confirm, person, short_id, signature_time, update_ticket};
 use crate::cli::input::{MessageArgs, check_text, given_text, required_text};
 use crate::cli::ticket_ref::TicketRef;
 use crate::cli::{CliError, Ctx, Result};
@@ -85,6 +85,7 @@ fn add(
             _ => comment_id = fresh,
         }
         if let Some(s) = status {
+            check_transition(config, &ticket.status, s)?;
             s.clone_into(&mut ticket.status);
         } else if visibility == Visibility::Public && ticket.status == config.workflow.initial {
             ticket.status.clone_from(&config.workflow.reopen);

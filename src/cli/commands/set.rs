@@ -1,6 +1,6 @@
 //! `desk set`: change fields of a ticket.
 
-use super::{ChangeOutput, confirm, given_person, update_ticket};
+use super::{ChangeOutput, check_transition, confirm, given_person, update_ticket};
 use crate::cli::input::check_line;
 use crate::cli::input::{check_not_binary, check_title};
 use crate::cli::ticket_ref::TicketRef;
@@ -216,7 +216,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
             check_value(def, v, &config)?;
         }
     }
-    let updated = update_ticket(&store, &args.id, "set", |ticket, _, author| {
+    let updated = update_ticket(&store, &args.id, "set", |ticket, config, author| {
         let before = ticket.clone();
         for a in &assignments {
             match a {
@@ -233,6 +233,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
                 }
             }
         }
+        check_transition(config, &before.status, &ticket.status)?;
         Ok(*ticket != before)
     })?;
     let keys: Vec<&str> = args.pairs.iter().filter_map(|p| split_pair(p).map(|(k, _, _)| k)).collect();
