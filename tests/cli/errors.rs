@@ -226,7 +226,7 @@ fn doctor_passes_a_clean_branch_and_checks_statuses_and_stray_files() {
     let doctor = env.desk(&["doctor"]).ok();
     assert_eq!(doctor.stdout, "");
     assert!(doctor.stderr.contains("0 problems"), "{doctor}");
-    let id = env.new_ticket("Printer jams", &["-l", "printer"]);
+    let id = env.new_ticket("Printer jams", &["-l", "printer", "--requester", "Jane <jane@example.com>"]);
     env.desk(&["reply", &id, "-m", "On it."]).ok();
     env.desk(&["doctor"]).ok();
     assert_eq!(

@@ -233,7 +233,8 @@ fn written(env: &TestEnv, id: &str, args: &[&str]) -> Value {
 #[test]
 fn every_write_command_prints_the_ticket_as_changed() {
     let env = TestEnv::initialised();
-    let created = env.desk(&["new", "Printer jams", "-b", "Tray 2", "--json"]).ok();
+    let created =
+        env.desk(&["new", "Printer jams", "-b", "Tray 2", "--requester", "Jane <jane@x.org>", "--json"]).ok();
     assert_eq!(created.stderr, "", "{created}");
     let id = created.json()["id"].as_str().unwrap().to_owned();
     assert_eq!(created.json(), env.desk(&["show", &id, "--json"]).ok().json());

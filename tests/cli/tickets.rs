@@ -206,7 +206,7 @@ fn commits_name_the_acting_person_the_verb_and_the_ticket() {
 #[test]
 fn reply_and_note_add_to_the_conversation() {
     let env = TestEnv::initialised();
-    let id = env.new_ticket("Printer jams", &[]);
+    let id = env.new_ticket("Printer jams", &["--requester", "Jane Doe <jane@example.com>"]);
     let run =
         env.desk_at("2026-11-28T09:10:00Z", &["reply", &id, "-m", "First paragraph.", "-m", "Second."]).ok();
     assert_eq!(run.stdout, "");

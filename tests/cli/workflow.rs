@@ -174,3 +174,77 @@ fn a_closed_ticket_is_never_changed_and_names_the_follow_up() {
     env.desk(&["close", short]).ok();
     assert_eq!(env.desk_head(), head);
 }
+
+/// `desk report --json` over 2026-11-02.
+fn report_of_the_day(env: &TestEnv) -> Value {
+    env.desk(&["report", "--since", "2026-11-02", "--until", "2026-11-02", "--json"]).ok().json()
+}
+
+#[test]
+fn a_message_from_the_requester_is_theirs_in_the_file_the_status_and_every_kpi() {
+    let env = TestEnv::initialised();
+    let jane = "Jane Doe <jane@example.com>";
+    let at = |time: &str, args: &[&str]| env.desk_at(&format!("2026-11-02T{time}:00Z"), args).ok();
+    let new = |title: &str| at("09:00", &["new", title, "-b", "Broken", "--requester", jane]).line();
+    let (a, b, c) = (new("Printer jams"), new("VPN drops"), new("Mail bounces"));
+    // a: answered, waiting; the requester calls back; answered again; resolved.
+    at("10:00", &["reply", &a, "-m", "Which tray?", "--status", "pending"]);
+    let run = at("11:00", &["reply", &a, "--from", "requester", "-m", "Tray 2, still broken", "--json"]);
+    let ticket = run.json();
+    assert_eq!(ticket["status"], "open", "a message from the requester reopens a pending ticket");
+    assert_eq!(ticket["comments"][1]["author"], jane);
+    assert_eq!(ticket["comments"][1]["visibility"], "public");
+    let author = env.git(&["log", "-1", "--format=%an <%ae>", "refs/heads/desk"]);
+    assert_eq!(author.trim(), "Test Agent <agent@example.com>", "the commit is the agent's who typed it");
+    at("12:00", &["reply", &a, "-m", "Replaced the roller"]);
+    at("13:00", &["resolve", &a]);
+    // b: the requester adds details before anyone answered: still new, no response yet.
+    let ticket = at("09:30", &["reply", &b, "--from", jane, "-m", "It drops every hour", "--json"]).json();
+    assert_eq!(ticket["status"], "new");
+    at("10:00", &["reply", &b, "-m", "Fixed the tunnel"]);
+    assert_eq!(show(&env, &b)["status"], "open");
+    at("10:30", &["resolve", &b]);
+    // c: solved at once; the requester writes back: the ticket is open again.
+    at("09:15", &["reply", &c, "-m", "Unblocked you"]);
+    at("09:20", &["resolve", &c]);
+    let stderr = at("11:00", &["reply", &c, "--from", "REQUESTER", "-m", "It bounces again"]).stderr;
+    assert!(stderr.contains(&format!("added a message from {jane}")), "{stderr}");
+    assert!(stderr.ends_with("status open\n"), "{stderr}");
+
+    let r = report_of_the_day(&env);
+    assert_eq!((r["created"].as_u64(), r["resolved"].as_u64()), (Some(3), Some(3)));
+    assert_eq!(r["reopened"], 1, "c, by its requester's message");
+    assert_eq!(r["backlog"], 1);
+    // First responses: a 1h, b 1h (not the requester's 09:30 message), c 15m.
+    assert_eq!(r["first_response"]["count"], 3);
+    assert_eq!(r["first_response"]["median_seconds"], 3600);
+    assert_eq!(r["first_response"]["mean_seconds"], (3600 + 3600 + 900) / 3);
+    // Only b was resolved with one response and never reopened.
+    assert_eq!(r["fcr"]["first_contact"], 1);
+    assert_eq!(r["fcr"]["resolved"], 3);
+    // The requester's own messages are hers in the log too.
+    let log = env.desk(&["log", &b, "--json"]).ok().json();
+    let replies: Vec<&Value> = log.as_array().unwrap().iter().filter(|e| e["kind"] == "reply").collect();
+    assert_eq!(replies[0]["author"], jane);
+    assert_eq!(replies[0]["actor"], "Test Agent <agent@example.com>");
+}
+
+#[test]
+fn from_names_someone_or_the_requester_and_a_ticket_without_one_says_so() {
+    let env = TestEnv::initialised();
+    let id = env.new_ticket("Printer jams", &[]);
+    env.desk(&["set", &id, "requester=none"]).ok();
+    let head = env.desk_head();
+    let message = env.desk(&["reply", &id, "--from", "requester", "-m", "x"]).error(2);
+    assert_eq!(message, format!("ticket {id} has no requester"));
+    env.desk(&["reply", &id, "--from", "line\u{7}break", "-m", "x"]).error(2);
+    assert_eq!(env.desk_head(), head);
+    let t = env.desk(&["reply", &id, "--from", "Jim <jim@example.com>", "-m", "Hi", "--json"]).ok().json();
+    assert_eq!(t["comments"][0]["author"], "Jim <jim@example.com>");
+    // Without agents in desk.yaml anyone but the requester responds: Jim's message opens it.
+    assert_eq!(t["status"], "open");
+    // A reply by the requester herself (by default you are the requester) is not a response.
+    let mine = env.new_ticket("My own bug", &[]);
+    let t = env.desk(&["reply", &mine, "-m", "More details", "--json"]).ok().json();
+    assert_eq!(t["status"], "new");
+}

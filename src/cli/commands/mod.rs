@@ -28,7 +28,7 @@ use super::ticket_ref::TicketRef;
 use super::{CliError, Result};
 use crate::model::{self, Ticket, TicketId};
 use crate::store::{Change, Identity, Store, StoreError, Tip, Written};
-use crate::workflow::{Config, TransitionError};
+use crate::workflow::{Config, People, TransitionError};
 
 /// When someone acted, as desk stores times.
 pub fn signature_time(sig: &Identity) -> DateTime<Utc> {
@@ -102,6 +102,12 @@ pub fn update_ticket(
     })?;
     let (id, short, ticket) = result.expect("the write closure ran at least once");
     Ok(Updated { id, short, written, ticket })
+}
+
+/// The agents and teams of desk.yaml, for the commands that need them; an error
+/// (naming the problem's line) when those sections cannot be read.
+pub fn people(config: &Config) -> Result<&People> {
+    config.people().map_err(|e| StoreError::from(e).into())
 }
 
 /// The refusal to change a closed ticket.
