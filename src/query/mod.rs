@@ -276,11 +276,13 @@ impl Query {
     }
 }
 
-fn person_matches(person: Option<&str>, wanted: &[PersonMatch], me: Option<&str>) -> bool {
+fn person_matches(person: Option<&str>, wanted: &[PersonMatch], ctx: &Context<'_>) -> bool {
     wanted.iter().any(|w| match w {
         PersonMatch::Nobody => person.is_none(),
-        PersonMatch::Me => match (person, me) {
-            (Some(p), Some(me)) => same_person(p, me),
+        // An agent is themselves under any of their addresses.
+        PersonMatch::Me => match (person, ctx.me, ctx.config.people()) {
+            (Some(p), Some(me), Ok(people)) => people.same_person(p, me),
+            (Some(p), Some(me), Err(_)) => same_person(p, me),
             _ => false,
         },
         PersonMatch::Part(part) => person.is_some_and(|p| p.to_lowercase().contains(part.as_str())),
@@ -346,9 +348,9 @@ fn test_value(have: Val<'_>, test: &Test, ctx: &Context<'_>) -> bool {
         }
         (Test::People(wanted), Val::List(people)) => wanted.iter().any(|w| match w {
             PersonMatch::Nobody => people.is_empty(),
-            w => people.iter().any(|p| person_matches(Some(p), std::slice::from_ref(w), ctx.me)),
+            w => people.iter().any(|p| person_matches(Some(p), std::slice::from_ref(w), ctx)),
         }),
-        (Test::People(wanted), v) => person_matches(v.as_str(), wanted, ctx.me),
+        (Test::People(wanted), v) => person_matches(v.as_str(), wanted, ctx),
         (Test::Time(cmp, when), Val::Time(t)) => time_matches(t, *cmp, *when, ctx.now),
         _ => false,
     }

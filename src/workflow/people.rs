@@ -142,7 +142,9 @@ impl People {
     /// Whether two people are the same: the same agent, or the same email
     /// (case-insensitively), or the same name when either has no email.
     pub fn same_person(&self, a: &str, b: &str) -> bool {
-        if let (Some(x), Some(y)) = (self.agent(a), self.agent(b)) {
+        if self.has_agents()
+            && let (Some(x), Some(y)) = (self.agent(a), self.agent(b))
+        {
             return std::ptr::eq(x, y);
         }
         crate::model::same_person(a, b)
@@ -164,7 +166,9 @@ impl People {
     /// address, else the name — lowercased. Two ways of writing one person
     /// (`Bob <bob@x>`, `bob <BOB@x>`) give the same identity.
     pub fn identity(&self, person: &str) -> String {
-        if let Some(agent) = self.agent(person) {
+        if self.has_agents()
+            && let Some(agent) = self.agent(person)
+        {
             return agent.email.to_lowercase();
         }
         match email_of(person) {
@@ -393,7 +397,12 @@ fn check_queues(named: &[String], at: &YamlPath, known: &[String], c: &mut Check
 /// Gives each agent every team they are in, checks the teams agents name, and
 /// adds the teams' queues to their members'.
 fn link_teams(people: &mut People, c: &mut Checker<'_>) {
-    let team_names: Vec<String> = people.teams.iter().map(|t| t.name.clone()).collect();
+    let mut team_names: Vec<String> = Vec::new();
+    for t in &people.teams {
+        if !team_names.contains(&t.name) {
+            team_names.push(t.name.clone());
+        }
+    }
     for (i, agent) in people.agents.iter_mut().enumerate() {
         for (j, t) in agent.teams.iter().enumerate() {
             if !team_names.contains(t) {

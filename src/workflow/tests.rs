@@ -290,3 +290,144 @@ fn limits_default_when_absent_and_can_be_set() {
     let e = Config::parse(&format!("{old}limits:\n  title_chars: 0\n")).unwrap_err();
     assert_eq!(e.message, "limits.title_chars: must be greater than 0");
 }
+
+const PEOPLE: &str = "\
+agents:
+  - name: Ada Lovelace
+    email: ada@example.com
+    emails: [ada@old.example.com]
+    teams: [dev]
+    queues: [hardware]
+    skills: [printers]
+    away: [2026-12-24, 2026-12-28..2027-01-01]
+  - {name: Alan Turing, email: alan@example.com}
+  - {name: Grace Hopper, email: grace@example.com}
+teams:
+  - name: it
+    members: [grace@example.com, Alan Turing]
+    queues: [it]
+  - {name: dev, queues: [code]}
+";
+
+fn with_people(people: &str) -> String {
+    Config::default_text().replace("agents: []\n", "").replace("teams: []\n", "") + people
+}
+
+#[test]
+fn agents_are_found_by_any_address_and_by_unique_parts() {
+    let config = Config::parse(&with_people(PEOPLE)).unwrap();
+    let people = config.people().unwrap();
+    assert!(people.has_agents());
+    let ada = people.agent("Ada <ADA@old.example.com>").unwrap();
+    assert_eq!(ada.person(), "Ada Lovelace <ada@example.com>");
+    assert_eq!(people.agent("ada@example.com").map(Agent::person), Some(ada.person()));
+    assert_eq!(
+        people.agent("Ada Lovelace").map(Agent::person),
+        Some(ada.person()),
+        "by name without an email"
+    );
+    assert!(people.agent("Ada Lovelace <ada@elsewhere.org>").is_none(), "an email decides");
+    let names = |m: AgentMatch<'_>| match m {
+        AgentMatch::One(a) => vec![a.name.clone()],
+        AgentMatch::None => vec![],
+        AgentMatch::Several(list) => list.iter().map(|a| a.name.clone()).collect(),
+    };
+    assert_eq!(names(people.find("lovelace")), ["Ada Lovelace"]);
+    assert_eq!(names(people.find("OLD.example")), ["Ada Lovelace"]);
+    assert_eq!(names(people.find("a")), ["Ada Lovelace", "Alan Turing", "Grace Hopper"]);
+    assert_eq!(names(people.find("alan@example.com")), ["Alan Turing"]);
+    assert!(names(people.find("nobody")).is_empty());
+    // An exact name or address wins over parts of others.
+    let text =
+        with_people("agents:\n  - {name: Bob, email: bob@x.org}\n  - {name: Bobby, email: bobby@x.org}\n");
+    let config = Config::parse(&text).unwrap();
+    assert_eq!(names(config.people().unwrap().find("bob")), ["Bob"]);
+    assert_eq!(names(config.people().unwrap().find("bo")), ["Bob", "Bobby"]);
+}
+
+#[test]
+fn teams_queues_and_away_days_belong_to_their_agents() {
+    let config = Config::parse(&with_people(PEOPLE)).unwrap();
+    let people = config.people().unwrap();
+    let agent = |e: &str| people.agent(e).unwrap();
+    assert_eq!(agent("ada@example.com").teams, ["dev"]);
+    assert_eq!(agent("ada@example.com").queues, ["hardware", "code"]);
+    assert_eq!(agent("alan@example.com").teams, ["it"]);
+    assert_eq!(agent("alan@example.com").queues, ["it"]);
+    assert_eq!(people.team("it").unwrap().members, ["grace@example.com", "alan@example.com"]);
+    assert_eq!(people.team("dev").unwrap().members, ["ada@example.com"]);
+    let ada = agent("ada@example.com");
+    let day = |d: &str| crate::time::parse_day(d).unwrap();
+    assert!(ada.is_away(day("2026-12-24")) && !ada.is_away(day("2026-12-25")));
+    assert!(
+        ada.is_away(day("2026-12-28")) && ada.is_away(day("2027-01-01")) && !ada.is_away(day("2027-01-02"))
+    );
+    assert_eq!(
+        ada.away.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        ["2026-12-24", "2026-12-28..2027-01-01"]
+    );
+}
+
+#[test]
+fn identity_is_the_email_and_a_response_is_an_agents_reply() {
+    let none = People::default();
+    assert_eq!(none.identity("Bob Agent <bob@example.com>"), none.identity("bob <BOB@example.com>"));
+    assert_eq!(none.identity("Bob"), "bob");
+    assert!(none.same_person("Bob Agent <bob@example.com>", "bob <BOB@example.com>"));
+    assert!(none.is_response("Dan <dan@example.com>", Some("Jane <jane@example.com>")));
+    assert!(!none.is_response("jane <JANE@example.com>", Some("Jane <jane@example.com>")));
+    assert!(none.is_response("Jane <jane@example.com>", None));
+    let config = Config::parse(&with_people(PEOPLE)).unwrap();
+    let people = config.people().unwrap();
+    assert_eq!(people.identity("Ada <ada@old.example.com>"), "ada@example.com");
+    assert!(people.same_person("Ada <ada@old.example.com>", "Ada Lovelace <ada@example.com>"));
+    assert!(!people.is_response("Dan <dan@example.com>", Some("Jane <jane@example.com>")), "not an agent");
+    assert!(people.is_response("a <ADA@old.example.com>", Some("Jane <jane@example.com>")));
+    assert!(
+        !people.is_response("Ada <ada@example.com>", Some("Ada L <ada@old.example.com>")),
+        "her own ticket"
+    );
+}
+
+#[test]
+fn people_problems_are_named_and_located() {
+    let text = with_people(
+        "agents:
+  - {name: Ada, email: ada@example.com, teams: [ops], queues: [nowhere], away: [2026-13-01, 2026-12-31..2026-12-01]}
+  - {name: Alan, email: ADA@example.com}
+  - {name: Ada, email: ada2@example.com, emails: [not an address]}
+teams:
+  - {name: it, members: [ada@example.com, Linus, Ada <ada3@example.com>], queues: [it]}
+  - {name: it}
+",
+    )
+    .replace("queues: []", "queues: [it, hardware]");
+    let found: Vec<String> = check(&text).iter().map(|p| format!("{p}")).collect();
+    assert_eq!(
+        found,
+        [
+            "agents[0].teams[0]: unknown team `ops`; teams: it",
+            "agents[0].queues[0]: unknown queue `nowhere`; queues: it, hardware",
+            "agents[0].away[0]: `2026-13-01` is not a day (YYYY-MM-DD) or a range of days (YYYY-MM-DD..YYYY-MM-DD)",
+            "agents[0].away[1]: `2026-12-31..2026-12-01` ends before it starts",
+            "agents[1].email: `ada@example.com` is also the address of agents[0] (Ada)",
+            "agents[2].email: Ada is also agents[0] with another email (ada@example.com); one agent's other \
+             addresses go under `emails`",
+            "agents[2].emails[0]: `not an address` is not an email address",
+            "teams[0].members[1]: `Linus` is not an agent (not listed under agents)",
+            "teams[0].members[2]: Ada is agents[0] with the email ada@example.com, not ada3@example.com",
+            "teams[1].name: team `it` is listed twice",
+        ]
+    );
+    let problems = check(&text);
+    let columns: Vec<(usize, usize)> = problems.iter().take(2).map(|p| (p.line, p.column)).collect();
+    let line = text.lines().position(|l| l.contains("[ops]")).unwrap() + 1;
+    assert_eq!(columns, [(line, 49), (line, 64)], "{problems:?}");
+    // A broken people section is no error for the configuration every command needs.
+    let config = Config::parse(&text).unwrap();
+    let e = config.people().unwrap_err();
+    assert!(e.message.starts_with("agents[0].teams[0]: unknown team"), "{e}");
+    let text = with_people("agents:\n  - name: Ada\n");
+    let e = Config::parse(&text).unwrap().people().unwrap_err();
+    assert_eq!(e.message, "agents[0]: missing field `email`");
+}

@@ -248,3 +248,149 @@ fn from_names_someone_or_the_requester_and_a_ticket_without_one_says_so() {
     let t = env.desk(&["reply", &mine, "-m", "More details", "--json"]).ok().json();
     assert_eq!(t["status"], "new");
 }
+
+/// desk.yaml's agents and teams: Ada (who is also you, from another address), Alan,
+/// Grace; teams it and dev.
+const PEOPLE: &str = "\
+agents:
+  - name: Ada Lovelace
+    email: ada@example.com
+    emails: [agent@example.com]
+    skills: [printers]
+    away: [2026-11-28, 2026-12-24..2026-12-31]
+  - name: Alan Turing
+    email: alan@example.com
+    teams: [dev]
+    queues: [hardware]
+  - {name: Grace Hopper, email: grace@example.com}
+teams:
+  - name: it
+    members: [ada@example.com, Grace Hopper]
+    queues: [it]
+  - {name: dev, queues: [code]}
+";
+
+/// The default desk.yaml with `PEOPLE` in place of its empty agents and teams.
+fn with_people(env: &TestEnv, people: &str) {
+    let config = env.git(&["show", "refs/heads/desk:desk.yaml"]);
+    let config = config.replace("agents: []\n", "").replace("teams: []\n", "");
+    env.commit_by_hand(&[("desk.yaml", &format!("{config}{people}"))], "people");
+}
+
+#[test]
+fn assign_finds_an_agent_by_any_unique_part_of_a_name_or_email() {
+    let env = TestEnv::initialised();
+    let id = env.new_ticket("Printer jams", &["--requester", "Jane <jane@example.com>"]);
+    // Without agents, a person is taken as written.
+    env.desk(&["assign", &id, "ada"]).ok();
+    assert_eq!(show(&env, &id)["assignee"], "ada");
+    with_people(&env, PEOPLE);
+    let ada = "Ada Lovelace <ada@example.com>";
+    for who in
+        ["ada", "LOVELACE", "ada@example.com", "Ada L <ADA@example.com>", "agent@example.com", "turing"]
+    {
+        let expected = if who == "turing" { "Alan Turing <alan@example.com>" } else { ada };
+        let t = env.desk(&["assign", &id, who, "--json"]).ok().json();
+        assert_eq!(t["assignee"], expected, "{who}");
+    }
+    // `me` is you, as git knows you.
+    assert_eq!(
+        env.desk(&["assign", &id, "@me", "--json"]).ok().json()["assignee"],
+        "Test Agent <agent@example.com>"
+    );
+    let head = env.desk_head();
+    let run = env.desk(&["assign", &id, "a"]);
+    assert!(run.stderr.contains("hint: give more of the name, or the email"), "{run}");
+    let message = run.error(1);
+    assert_eq!(
+        message,
+        "'a' matches several agents: Ada Lovelace <ada@example.com>, Alan Turing <alan@example.com>, \
+         Grace Hopper <grace@example.com>"
+    );
+    let json = env.desk(&["assign", &id, "ce", "--json"]).fails(1);
+    let error: Value = serde_json::from_str(&json.stderr).unwrap();
+    assert_eq!(error["error"]["kind"], "ambiguous");
+    let json = env.desk(&["assign", &id, "linus", "--json"]).fails(1);
+    let error: Value = serde_json::from_str(&json.stderr).unwrap();
+    assert_eq!(
+        (error["error"]["kind"].as_str(), error["error"]["message"].as_str()),
+        (Some("not_found"), Some("no agent matches 'linus'"))
+    );
+    env.desk(&["assign", &id, "Jane <jane@example.com>"]).error(1);
+    assert_eq!(env.desk_head(), head, "nothing was written");
+    // new --assignee and set assignee= find agents the same way.
+    let other = env.new_ticket("VPN drops", &["--assignee", "grace"]);
+    assert_eq!(show(&env, &other)["assignee"], "Grace Hopper <grace@example.com>");
+    env.desk(&["set", &other, "assignee=hopper", "priority=high"]).ok();
+    env.desk(&["set", &other, "assignee=alan"]).ok();
+    assert_eq!(show(&env, &other)["assignee"], "Alan Turing <alan@example.com>");
+    env.desk(&["new", "T", "-b", "x", "--assignee", "nobody-here"]).error(1);
+    // assignee:me finds what is assigned to the agent you are, under any of your addresses.
+    env.desk(&["assign", &id, "ada"]).ok();
+    let mine = env.desk(&["list", "assignee:me", "--json"]).ok().json();
+    assert_eq!(mine.as_array().unwrap().len(), 1);
+    assert_eq!(mine[0]["id"], id.as_str());
+}
+
+#[test]
+fn with_agents_only_their_replies_respond_and_reports_group_people_by_email() {
+    let env = TestEnv::initialised();
+    with_people(&env, PEOPLE);
+    let at = |time: &str, args: &[&str]| env.desk_at(&format!("2026-11-02T{time}:00Z"), args).ok();
+    let jane = "Jane <jane@example.com>";
+    let a =
+        at("09:00", &["new", "Printer jams", "-b", "x", "--requester", jane, "--assignee", "Alan"]).line();
+    let b = at("09:00", &["new", "VPN drops", "-b", "x", "--requester", jane]).line();
+    // A developer who is not an agent answers first: not a response, the ticket stays new.
+    let t =
+        at("09:30", &["reply", &a, "--from", "Dan <dan@example.com>", "-m", "Try turning it off", "--json"])
+            .json();
+    assert_eq!(t["status"], "new");
+    // You are Ada (agent@example.com is one of her addresses): your reply responds.
+    let t = at("10:00", &["reply", &a, "-m", "Replaced the roller", "--json"]).json();
+    assert_eq!(t["status"], "open");
+    at("10:30", &["resolve", &a]);
+    at("09:00", &["assign", &b, "alan@EXAMPLE.com"]);
+    at("09:10", &["set", &b, "assignee=Al T <ALAN@example.com>"]);
+    let r = report_of_the_day(&env);
+    assert_eq!(r["first_response"]["count"], 1);
+    assert_eq!(r["first_response"]["median_seconds"], 3600, "Dan's 09:30 message is not a response");
+    assert_eq!((r["fcr"]["resolved"].as_u64(), r["fcr"]["first_contact"].as_u64()), (Some(1), Some(1)));
+    // By assignee: one row for Alan, however his address was written.
+    let r = env
+        .desk(&["report", "--since", "2026-11-02", "--until", "2026-11-02", "--by", "assignee", "--json"])
+        .ok()
+        .json();
+    let keys: Vec<&str> =
+        r["groups"].as_array().unwrap().iter().map(|g| g["key"].as_str().unwrap()).collect();
+    assert_eq!(keys, ["Alan Turing <alan@example.com>"]);
+    assert_eq!(r["groups"][0]["created"], 2);
+}
+
+#[test]
+fn a_broken_agents_section_stops_only_the_commands_that_need_people() {
+    let env = TestEnv::initialised();
+    let id = env.new_ticket("Printer jams", &["--requester", "Jane <jane@example.com>"]);
+    with_people(&env, "agents:\n  - name: Ada\n    email: not-an-address\nteams: []\n");
+    let line = env
+        .git(&["show", "refs/heads/desk:desk.yaml"])
+        .lines()
+        .position(|l| l.contains("not-an-address"))
+        .unwrap()
+        + 1;
+    for args in [vec!["list"], vec!["show", &id], vec!["status", &id, "pending"], vec!["label", &id, "+x"]] {
+        env.desk(&args).ok();
+    }
+    let head = env.desk_head();
+    for args in [vec!["assign", &id, "ada"], vec!["reply", &id, "-m", "Hi"], vec!["report"]] {
+        let run = env.desk(&args);
+        assert!(run.stderr.contains("desk doctor"), "{args:?}: {run}");
+        let message = run.error(1);
+        assert_eq!(
+            message,
+            format!("desk.yaml: line {line}: agents[0].email: `not-an-address` is not an email address"),
+            "{args:?}"
+        );
+    }
+    assert_eq!(env.desk_head(), head);
+}

@@ -26,9 +26,10 @@ use chrono::{DateTime, Utc};
 
 use super::ticket_ref::TicketRef;
 use super::{CliError, Result};
+use crate::cli::error::Kind;
 use crate::model::{self, Ticket, TicketId};
 use crate::store::{Change, Identity, Store, StoreError, Tip, Written};
-use crate::workflow::{Config, People, TransitionError};
+use crate::workflow::{AgentMatch, Config, People, TransitionError};
 
 /// When someone acted, as desk stores times.
 pub fn signature_time(sig: &Identity) -> DateTime<Utc> {
@@ -45,6 +46,31 @@ pub fn person(sig: &Identity) -> String {
 /// else is kept as written.
 pub fn given_person(value: &str, author: &Identity) -> String {
     if crate::query::means_me(value) { person(author) } else { value.to_owned() }
+}
+
+/// The assignee a person given on the command line names. `me` or `@me` is
+/// the acting user. When desk.yaml lists agents, anything else must name one
+/// agent — by any unique part of the name or of an address, or an address —
+/// and is stored as the agent's `Name <email>`; without agents it is kept as
+/// written, as [`given_person`] keeps it.
+pub fn given_assignee(value: &str, author: &Identity, config: &Config) -> Result<String> {
+    let people = people(config)?;
+    if !people.has_agents() || crate::query::means_me(value) {
+        return Ok(given_person(value, author));
+    }
+    match people.find(value) {
+        AgentMatch::One(agent) => Ok(agent.person()),
+        AgentMatch::None => Err(CliError::new(Kind::NotFound, format!("no agent matches '{value}'"))
+            .hint("assign an agent of desk.yaml's agents, by any unique part of a name or an email")),
+        AgentMatch::Several(agents) => {
+            let names: Vec<String> = agents.iter().map(|a| a.person()).collect();
+            Err(CliError::new(
+                Kind::Ambiguous,
+                format!("'{value}' matches several agents: {}", names.join(", ")),
+            )
+            .hint("give more of the name, or the email"))
+        }
+    }
 }
 
 /// The id as shown to people: the shortest unique prefix, at least 6 characters.

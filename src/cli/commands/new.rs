@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use dialoguer::Input;
 
-use super::{given_person, person, signature_time};
+use super::{given_assignee, given_person, person, signature_time};
 use crate::cli::input::{check_label, check_line};
 use crate::cli::input::{check_text, check_title, given_text};
 use crate::cli::output::{TicketJson, print_json};
@@ -42,7 +42,7 @@ pub struct Args {
     #[arg(long, value_name = "PERSON")]
     pub requester: Option<String>,
 
-    /// Who works on it, as `Name <email>`, or `me` (`@me`) for you.
+    /// Who works on it: an agent (any unique part of a name or email), `Name <email>`, or `me`.
     #[arg(long, value_name = "PERSON")]
     pub assignee: Option<String>,
 
@@ -154,7 +154,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
             t.requester = Some(me.clone());
         }
         if let Some(a) = &args.assignee {
-            t.assignee = Some(given_person(a, &author));
+            t.assignee = Some(given_assignee(a, &author, &config)?);
         }
         for l in &args.labels {
             t.add_label(l);

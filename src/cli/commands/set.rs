@@ -1,11 +1,11 @@
 //! `desk set`: change fields of a ticket.
 
-use super::{ChangeOutput, check_transition, confirm, given_person, update_ticket};
+use super::{ChangeOutput, check_transition, confirm, given_assignee, given_person, update_ticket};
 use crate::cli::input::check_line;
 use crate::cli::input::{check_not_binary, check_title};
 use crate::cli::ticket_ref::TicketRef;
 use crate::cli::{CliError, Ctx, Result};
-use crate::model::field::{self, Domain, FieldDef, FieldKind};
+use crate::model::field::{self, Domain, Field, FieldDef, FieldKind};
 use crate::model::{Ticket, Value};
 use crate::query::{means_nobody, same_person};
 use crate::store::Identity;
@@ -221,6 +221,10 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         for a in &assignments {
             match a {
                 Assignment::Field(def, op, v) => {
+                    let v = match (def.field, v) {
+                        (Field::Assignee, Some(v)) => Some(given_assignee(v, author, config)?),
+                        _ => v.clone(),
+                    };
                     let value = new_value(def, ticket, *op, v.as_deref(), author);
                     let kind_matches = def.set(ticket, value);
                     debug_assert!(kind_matches, "new_value gives values of the field's kind");
