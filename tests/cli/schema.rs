@@ -421,6 +421,9 @@ fn every_command_s_json_matches_docs_json_md() {
     assert_eq!(synced["conflicts"].as_array().unwrap().len(), 1, "{synced:#}");
     assert_eq!(synced["left_out"][0]["path"], ".git", "{synced:#}");
 
+    // Who you are, with and without agents in desk.yaml.
+    checker.run(&env, None, &["whoami", "--json"], "`whoami`");
+
     // An error.
     let run = env.desk(&["show", "zzzzzz", "--json"]);
     assert_eq!(run.code, 1, "{run}");

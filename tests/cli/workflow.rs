@@ -394,3 +394,43 @@ fn a_broken_agents_section_stops_only_the_commands_that_need_people() {
     }
     assert_eq!(env.desk_head(), head);
 }
+
+#[test]
+fn whoami_says_how_desk_sees_you() {
+    let env = TestEnv::initialised();
+    let me = env.desk(&["whoami", "--json"]).ok().json();
+    assert_eq!(
+        me,
+        serde_json::json!({
+            "name": "Test Agent", "email": "agent@example.com", "agent": false, "agents_listed": false,
+            "agent_as": null, "teams": [], "queues": [], "skills": [], "away": false, "away_days": []
+        })
+    );
+    with_people(&env, PEOPLE);
+    // You are Ada under her other address; she is away today (DESK_NOW is 2026-11-28).
+    let me = env.desk(&["whoami", "--json"]).ok().json();
+    assert_eq!(
+        me,
+        serde_json::json!({
+            "name": "Test Agent", "email": "agent@example.com", "agent": true, "agents_listed": true,
+            "agent_as": "Ada Lovelace <ada@example.com>", "teams": ["it"], "queues": ["it"],
+            "skills": ["printers"], "away": true, "away_days": ["2026-11-28", "2026-12-24..2026-12-31"]
+        })
+    );
+    let run = env.desk(&["whoami"]).ok();
+    assert_eq!(
+        run.stdout,
+        "Test Agent <agent@example.com>\nagent   yes, Ada Lovelace <ada@example.com>\nteams   it\nqueues  it\n\
+         skills  printers\naway    yes, today (2026-11-28, 2026-12-24..2026-12-31)\n"
+    );
+    let tomorrow = env.desk_env(&["whoami", "--json"], &[("DESK_NOW", "2026-11-29T12:00:00Z")]).ok().json();
+    assert_eq!(tomorrow["away"], false);
+    // Someone else is no agent of this desk.yaml.
+    let other = env
+        .desk_env(&["whoami"], &[("GIT_AUTHOR_EMAIL", "dan@example.com"), ("GIT_AUTHOR_NAME", "Dan")])
+        .ok();
+    assert!(
+        other.stdout.starts_with("Dan <dan@example.com>\nagent   no (your replies are not responses)\n"),
+        "{other}"
+    );
+}

@@ -21,6 +21,7 @@ pub mod set;
 pub mod show;
 pub mod status;
 pub mod sync;
+pub mod whoami;
 
 use chrono::{DateTime, Utc};
 
