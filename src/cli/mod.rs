@@ -51,7 +51,7 @@ Exit status:
   0  success (also when output went to a closed pipe, as in `desk list | head`)
   1  error (unknown ticket, not initialised, malformed file, git failure)
   2  usage error (bad arguments or query)
-  3  a check found problems (desk doctor)
+  3  a check found problems (desk doctor, desk config check)
   4  the change was committed, but its output could not be written (closed or full
      standard output); stderr says what was written: do not run the command again
 
@@ -125,6 +125,7 @@ pub enum Command {
     Set(commands::set::Args),
     Edit(commands::edit::Args),
     Doctor(commands::doctor::Args),
+    Config(commands::config::Args),
     Whoami(commands::whoami::Args),
     Rate(commands::rate::Args),
     Log(commands::log::Args),
@@ -274,6 +275,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Set(a) => c::set::run(ctx, &a),
         Command::Edit(a) => c::edit::run(ctx, &a),
         Command::Doctor(a) => c::doctor::run(ctx, &a),
+        Command::Config(a) => c::config::run(ctx, &a),
         Command::Whoami(a) => c::whoami::run(ctx, &a),
         Command::Rate(a) => c::rate::run(ctx, &a),
         Command::Log(a) => c::log::run(ctx, &a),

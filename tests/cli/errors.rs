@@ -256,7 +256,7 @@ fn a_broken_desk_yaml_is_named_with_its_line() {
     let head = env.desk_head();
     for args in [vec!["list"], vec!["reply", &id, "-m", "x"], vec!["new", "T", "-b", "x"]] {
         let run = env.desk(&args);
-        assert!(run.stderr.contains("desk doctor") && !run.stderr.contains("desk edit"), "{run}");
+        assert!(run.stderr.contains("desk config check") && !run.stderr.contains("desk edit"), "{run}");
         let message = run.error(1);
         assert!(message.starts_with("desk.yaml: line "), "{args:?}: {message}");
     }

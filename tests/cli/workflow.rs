@@ -384,7 +384,7 @@ fn a_broken_agents_section_stops_only_the_commands_that_need_people() {
     let head = env.desk_head();
     for args in [vec!["assign", &id, "ada"], vec!["reply", &id, "-m", "Hi"], vec!["report"]] {
         let run = env.desk(&args);
-        assert!(run.stderr.contains("desk doctor"), "{args:?}: {run}");
+        assert!(run.stderr.contains("desk config check"), "{args:?}: {run}");
         let message = run.error(1);
         assert_eq!(
             message,
@@ -433,4 +433,111 @@ fn whoami_says_how_desk_sees_you() {
         other.stdout.starts_with("Dan <dan@example.com>\nagent   no (your replies are not responses)\n"),
         "{other}"
     );
+}
+
+/// A desk.yaml with a problem in every section `desk config check` knows.
+const BROKEN: &str = "\
+workflow:
+  statuses:
+    - new
+    - {name: open, category: active}
+    - {name: waiting, category: pending, transitions: [open, limbo]}
+    - resolved
+priorities:
+  levels: [low, high]
+  default: low
+queues: [it]
+agents:
+  - {name: Ada, email: ada@example.com, teams: [ops], queues: [hardware], away: [2026-02-30]}
+  - {name: Alan, email: ADA@example.com}
+teams:
+  - {name: it, members: [ada@example.com, Linus]}
+sla:
+  urgent: 1h
+";
+
+#[test]
+fn config_check_names_every_problem_with_its_line_and_column() {
+    let env = TestEnv::initialised();
+    let clean = env.desk(&["config", "check"]).ok();
+    assert_eq!((clean.stdout.as_str(), clean.stderr.as_str()), ("", "checked desk.yaml: 0 problems\n"));
+    assert_eq!(
+        env.desk(&["config", "check", "--json"]).ok().json(),
+        serde_json::json!({"file": "desk.yaml", "problems": []})
+    );
+    env.commit_by_hand(&[("desk.yaml", BROKEN)], "broken");
+    let run = env.desk(&["config", "check"]);
+    assert_eq!(run.code, 3, "{run}");
+    assert_eq!(
+        run.stdout,
+        "desk.yaml:4:30: workflow.statuses[1].category: unknown category `active`; categories: new, open, \
+         pending, on_hold, solved, closed, merged\n\
+         desk.yaml:5:62: workflow.statuses[2].transitions[1]: unknown status `limbo`; statuses: new, open, \
+         waiting, resolved\n\
+         desk.yaml:12:49: agents[0].teams[0]: unknown team `ops`; teams: it\n\
+         desk.yaml:12:64: agents[0].queues[0]: unknown queue `hardware`; queues: it\n\
+         desk.yaml:12:82: agents[0].away[0]: `2026-02-30` is not a day (YYYY-MM-DD) or a range of days \
+         (YYYY-MM-DD..YYYY-MM-DD)\n\
+         desk.yaml:13:25: agents[1].email: `ada@example.com` is also the address of agents[0] (Ada)\n\
+         desk.yaml:15:43: teams[0].members[1]: `Linus` is not an agent (not listed under agents)\n\
+         desk.yaml:16:1: sla: unknown section `sla`; desk reads workflow, priorities, queues, limits, agents, \
+         teams\n"
+    );
+    assert_eq!(run.stderr, "checked desk.yaml: 8 problems\n");
+    let json = env.desk(&["config", "check", "--json"]);
+    assert_eq!(json.code, 3, "{json}");
+    let problems = json.json()["problems"].as_array().unwrap().clone();
+    assert_eq!(problems.len(), 8);
+    assert_eq!(
+        problems[5],
+        serde_json::json!({
+            "path": "agents[1].email", "line": 13, "column": 25,
+            "message": "`ada@example.com` is also the address of agents[0] (Ada)"
+        })
+    );
+    // doctor reports the same problems, and commands that read the workflow name the first.
+    let doctor = env.desk(&["doctor"]);
+    assert_eq!(doctor.code, 3, "{doctor}");
+    assert!(
+        doctor.stdout.starts_with("desk.yaml:4:30: workflow.statuses[1].category: unknown category"),
+        "{doctor}"
+    );
+    assert_eq!(doctor.stdout.lines().count(), 8, "{doctor}");
+    let doctor = env.desk(&["doctor", "--json"]).json();
+    assert_eq!(
+        (doctor["problems"][6]["line"].as_u64(), doctor["problems"][6]["column"].as_u64()),
+        (Some(15), Some(43))
+    );
+    let message = env.desk(&["list"]).error(1);
+    assert!(
+        message.starts_with("desk.yaml: line 4: workflow.statuses[1].category: unknown category"),
+        "{message}"
+    );
+}
+
+#[test]
+fn config_check_reads_a_file_before_it_is_committed() {
+    let env = TestEnv::initialised();
+    let file = env.root.join("desk.yaml");
+    std::fs::write(&file, BROKEN.replace("{name: open, category: active}", "open")).unwrap();
+    let path = file.to_str().unwrap();
+    let run = env.desk(&["config", "check", path]);
+    assert_eq!(run.code, 3, "{run}");
+    assert!(
+        run.stdout.starts_with(&format!("{path}:5:62: workflow.statuses[2].transitions[1]: unknown status")),
+        "{run}"
+    );
+    assert_eq!(env.desk(&["config", "check", path, "--json"]).json()["file"], path);
+    std::fs::write(&file, env.git(&["show", "refs/heads/desk:desk.yaml"])).unwrap();
+    env.desk(&["config", "check", path]).ok();
+    let message = env.desk(&["config", "check", "/nowhere/desk.yaml"]).error(1);
+    assert!(message.starts_with("cannot read /nowhere/desk.yaml: "), "{message}");
+    // A broken people section leaves the other commands working.
+    env.commit_by_hand(
+        &[("desk.yaml", &BROKEN.replace("{name: open, category: active}", "open").replace(", limbo", ""))],
+        "people",
+    );
+    env.desk(&["list"]).ok();
+    env.desk(&["new", "Printer jams", "-b", "x"]).ok();
+    assert_eq!(env.desk(&["config", "check"]).code, 3);
 }
