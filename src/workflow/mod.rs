@@ -277,6 +277,16 @@ impl Config {
 /// Every problem of a `desk.yaml` text, each with its path, line and column,
 /// in the order of the file: what `desk config check` reports.
 pub fn check(text: &str) -> Vec<Problem> {
+    check_with(text, |_, _| {})
+}
+
+/// [`check`], with the checks of sections other parts of desk read: `more`
+/// reads its sections through the checker ([`Checker::section`]) and records
+/// their problems ([`Checker::problem`]); it gets the configuration when the
+/// sections every command needs are sound (`None` otherwise), to check
+/// references to statuses, priorities, queues or agents. Its section keys
+/// belong in [`SECTIONS`].
+pub fn check_with(text: &str, more: impl FnOnce(&mut Checker<'_>, Option<&Config>)) -> Vec<Problem> {
     let mut c = Checker::new(text);
     for key in c.top_level_keys() {
         if !SECTIONS.contains(&key.as_str()) {
@@ -288,6 +298,8 @@ pub fn check(text: &str) -> Vec<Problem> {
     }
     let core = read_core(&mut c);
     read_people(&mut c, core.queues.as_deref().unwrap_or_default());
+    let config = Config::parse(text).ok();
+    more(&mut c, config.as_ref());
     c.problems()
 }
 

@@ -431,3 +431,32 @@ teams:
     let e = Config::parse(&text).unwrap().people().unwrap_err();
     assert_eq!(e.message, "agents[0]: missing field `email`");
 }
+
+#[test]
+fn a_later_section_adds_its_checks_beside_desks() {
+    #[derive(serde::Deserialize)]
+    struct Sla {
+        urgent: String,
+    }
+    let text = format!("{}sla:\n  urgent: soon\n", Config::default_text());
+    let problems = check_with(&text, |c, config| {
+        assert!(config.is_some_and(|c| c.has_status("open")));
+        if let Some(Some(sla)) = c.section::<Sla>("sla")
+            && sla.urgent != "1h"
+        {
+            c.problem(YamlPath::section("sla").key("urgent"), "not a duration");
+        }
+    });
+    let found: Vec<String> = problems.iter().map(|p| format!("{}:{}: {p}", p.line, p.column)).collect();
+    let line = text.lines().count();
+    assert_eq!(
+        found,
+        [
+            format!(
+                "{}:1: sla: unknown section `sla`; desk reads workflow, priorities, queues, limits, agents, teams",
+                line - 1
+            ),
+            format!("{line}:11: sla.urgent: not a duration"),
+        ]
+    );
+}
