@@ -208,8 +208,10 @@ pub fn command() -> clap::Command {
     let mut cmd = clap::Command::new(full.get_name().to_owned())
         .args(full.get_arguments().cloned())
         .subcommands(full.get_subcommands().filter(|s| !s.is_hide_set()).cloned());
-    let completers: [(&str, Completer); 10] = [
+    let completers: [(&str, Completer); 12] = [
         ("id", ids),
+        ("follow_up", ids),
+        ("from", people),
         ("status", statuses),
         ("priority", priorities),
         ("queue", queues),
