@@ -60,7 +60,7 @@ pub fn parse_when(v: &str, zone: Zone) -> Result<When, TimeError> {
     if let Some(secs) = parse_age(v)? {
         return Ok(When::Age(secs));
     }
-    if let Ok(d) = NaiveDate::parse_from_str(v, "%Y-%m-%d") {
+    if let Some(d) = parse_day(v) {
         let start = check_date(zone.day_start(d), v)?;
         let end = d.checked_add_days(Days::new(1)).map_or(LATEST, |next| zone.day_start(next));
         return Ok(When::Day(start, end));
@@ -77,6 +77,11 @@ pub fn parse_when(v: &str, zone: Zone) -> Result<When, TimeError> {
         "invalid date '{v}'; use YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS] (local time), an RFC 3339 time, \
          or an age like 12h, 7d, 4w"
     )))
+}
+
+/// Reads a day written `YYYY-MM-DD`, as every date in desk is written.
+pub fn parse_day(v: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(v, "%Y-%m-%d").ok()
 }
 
 /// Reads an age such as `90m`, `12h`, `7d`, `4w` into seconds: `None` when `v`

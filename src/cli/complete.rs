@@ -33,7 +33,7 @@ fn helpdesk() -> Option<(Store, Tip)> {
 fn config_values() -> (Vec<String>, Vec<String>, Vec<String>) {
     let Some((store, tip)) = helpdesk() else { return Default::default() };
     let Ok(config) = crate::workflow::Config::load(&store, &tip) else { return Default::default() };
-    (config.workflow.statuses, config.priorities.levels.into_iter().rev().collect(), config.queues)
+    (config.workflow.names(), config.priorities.levels.into_iter().rev().collect(), config.queues)
 }
 
 /// Calls `f` with the summary of every ticket desk can read, from the list
@@ -208,8 +208,10 @@ pub fn command() -> clap::Command {
     let mut cmd = clap::Command::new(full.get_name().to_owned())
         .args(full.get_arguments().cloned())
         .subcommands(full.get_subcommands().filter(|s| !s.is_hide_set()).cloned());
-    let completers: [(&str, Completer); 10] = [
+    let completers: [(&str, Completer); 12] = [
         ("id", ids),
+        ("follow_up", ids),
+        ("from", people),
         ("status", statuses),
         ("priority", priorities),
         ("queue", queues),

@@ -28,9 +28,9 @@ pub enum Kind {
     /// The command line is wrong: an unknown option, a bad value or query,
     /// input missing without a terminal.
     Usage,
-    /// No ticket matches the id.
+    /// No ticket matches the id, or no agent the name.
     NotFound,
-    /// The id prefix matches several tickets.
+    /// The id prefix matches several tickets, or the name several agents.
     Ambiguous,
     /// No helpdesk here: not a git repository, or no desk branch with desk.yaml.
     NotInitialised,

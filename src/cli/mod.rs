@@ -52,7 +52,7 @@ Exit status:
   0  success (also when output went to a closed pipe, as in `desk list | head`)
   1  error (unknown ticket, not initialised, malformed file, git failure)
   2  usage error (bad arguments or query)
-  3  a check found problems (desk doctor)
+  3  a check found problems (desk doctor, desk config check)
   4  the change was committed, but its output could not be written (closed or full
      standard output); stderr says what was written: do not run the command again
 
@@ -118,14 +118,16 @@ pub enum Command {
     Status(commands::status::StatusArgs),
     /// Mark a ticket resolved: the requester has what they asked for.
     Resolve(commands::status::ShortcutArgs),
-    /// Close a ticket: finished for good.
+    /// Close a ticket: finished for good; a closed ticket is never changed again.
     Close(commands::status::ShortcutArgs),
-    /// Reopen a done ticket (back to `open`, the workflow's reopen status).
+    /// Reopen a solved ticket (back to `open`, the workflow's reopen status); a closed one stays closed.
     Reopen(commands::status::ShortcutArgs),
     Label(commands::label::Args),
     Set(commands::set::Args),
     Edit(commands::edit::Args),
     Doctor(commands::doctor::Args),
+    Config(commands::config::Args),
+    Whoami(commands::whoami::Args),
     Rate(commands::rate::Args),
     Log(commands::log::Args),
     Report(commands::report::Args),
@@ -275,6 +277,8 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Set(a) => c::set::run(ctx, &a),
         Command::Edit(a) => c::edit::run(ctx, &a),
         Command::Doctor(a) => c::doctor::run(ctx, &a),
+        Command::Config(a) => c::config::run(ctx, &a),
+        Command::Whoami(a) => c::whoami::run(ctx, &a),
         Command::Rate(a) => c::rate::run(ctx, &a),
         Command::Log(a) => c::log::run(ctx, &a),
         Command::Report(a) => c::report::run(ctx, &a),

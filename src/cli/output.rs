@@ -12,7 +12,7 @@ use serde::Serialize;
 use super::Result;
 use crate::model::{Comment, Ticket, Val, display_name};
 use crate::time::Zone;
-use crate::workflow::Config;
+use crate::workflow::{Category, Config};
 
 pub const BOLD: Style = Style::new().bold();
 pub const DIM: Style = Style::new().dimmed();
@@ -80,14 +80,11 @@ fn sanitise(text: &str, one_line: bool) -> std::borrow::Cow<'_, str> {
 
 /// The style of a status in tables.
 pub fn status_style(config: &Config, status: &str) -> Style {
-    let color = if config.is_done(status) {
-        AnsiColor::BrightBlack
-    } else if status == config.workflow.initial {
-        AnsiColor::Cyan
-    } else if status == "pending" {
-        AnsiColor::Yellow
-    } else {
-        AnsiColor::Green
+    let color = match config.category(status) {
+        Some(c) if c.is_done() => AnsiColor::BrightBlack,
+        Some(Category::New) => AnsiColor::Cyan,
+        Some(c) if c.pauses() => AnsiColor::Yellow,
+        _ => AnsiColor::Green,
     };
     Style::new().fg_color(Some(color.into()))
 }

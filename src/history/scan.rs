@@ -120,7 +120,7 @@ pub fn scan(text: &str) -> Option<Facts> {
             FieldKind::Text | FieldKind::Enum(_) | FieldKind::Person if def.required => {
                 FactValue::One(required(text)?)
             }
-            FieldKind::Text | FieldKind::Enum(_) | FieldKind::Person => {
+            FieldKind::Text | FieldKind::Enum(_) | FieldKind::Person | FieldKind::Ticket => {
                 optional(text.unwrap_or("")).ok()?.map_or(FactValue::None, FactValue::One)
             }
         };

@@ -275,6 +275,7 @@ mod scanner {
             Just("requester"),
             Just("assignee"),
             Just("labels"),
+            Just("follow_up"),
             Just("created"),
             Just("updated"),
             Just("rating"),

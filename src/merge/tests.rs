@@ -66,6 +66,22 @@ fn one_sided_changes_apply_and_both_replies_are_kept() {
 }
 
 #[test]
+fn a_follow_up_link_made_on_one_side_is_kept() {
+    let b = base();
+    let mut o = b.clone();
+    o.follow_up = Some("z9x8w7v6t5".into());
+    let mut t = b.clone();
+    t.priority = "high".into();
+    let m = merge_ticket(Some(&b), Some(&o), Some(&t), &times(at(10, 0), at(9, 45)));
+    assert!(m.conflicts.is_empty(), "{:?}", m.conflicts);
+    let got = m.ticket.unwrap();
+    assert_eq!((got.follow_up.as_deref(), got.priority.as_str()), (Some("z9x8w7v6t5"), "high"));
+    // A follow-up made on one side only merges as a new file would.
+    let m = merge_ticket(None, Some(&o), None, &times(at(10, 0), at(9, 45)));
+    assert_eq!(m.ticket.unwrap().follow_up.as_deref(), Some("z9x8w7v6t5"));
+}
+
+#[test]
 fn a_field_changed_on_both_sides_takes_the_later_change() {
     let b = base();
     let mut o = b.clone();

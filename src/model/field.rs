@@ -30,6 +30,8 @@ pub enum FieldKind {
     Time,
     /// Requester satisfaction: score, comment and date.
     Rating,
+    /// Another ticket, by its full id.
+    Ticket,
 }
 
 /// Where the values of an [`FieldKind::Enum`] field come from.
@@ -414,6 +416,12 @@ ticket_fields! {
     Labels labels: Vec<String> {
         name: "labels", label: "Labels", kind: FieldKind::Labels, required: false, omit_empty: false,
         merge: MergeRule::Union, query: Some("label"), json: "labels", public: true, track: Track::Full,
+        sort: SortOrder::None,
+    }
+    /// The closed ticket this one follows up (`desk new --follow-up ID`), by its full id.
+    FollowUp follow_up: Option<String> {
+        name: "follow_up", label: "Follows up", kind: FieldKind::Ticket, required: false, omit_empty: true,
+        merge: MergeRule::Later, query: None, json: "follow_up", public: true, track: Track::Off,
         sort: SortOrder::None,
     }
     /// When the ticket was opened.

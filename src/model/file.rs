@@ -194,7 +194,7 @@ fn parse_header(yaml: &str) -> Result<Ticket, ParseError> {
 fn parse_field(def: &FieldDef, value: Option<&Value>) -> Result<FieldValue, String> {
     let key = def.name;
     Ok(match def.kind {
-        FieldKind::Id | FieldKind::Text | FieldKind::Enum(_) | FieldKind::Person => {
+        FieldKind::Id | FieldKind::Text | FieldKind::Enum(_) | FieldKind::Person | FieldKind::Ticket => {
             opt_string(value, key)?.map_or(FieldValue::None, FieldValue::Str)
         }
         FieldKind::Labels | FieldKind::People => match value {

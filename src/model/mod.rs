@@ -122,6 +122,15 @@ pub fn email_of(person: &str) -> Option<&str> {
     Some(&person[start + 1..start + end])
 }
 
+/// Whether two `Name <email>` strings name the same person: the same email
+/// (case-insensitively) if both have one, else the same name.
+pub fn same_person(a: &str, b: &str) -> bool {
+    match (email_of(a), email_of(b)) {
+        (Some(x), Some(y)) => x.eq_ignore_ascii_case(y),
+        _ => display_name(a).eq_ignore_ascii_case(display_name(b)),
+    }
+}
+
 impl Ticket {
     /// A new ticket with the given title, status and priority at time `now`.
     pub fn new(id: TicketId, title: String, status: String, priority: String, now: DateTime<Utc>) -> Self {

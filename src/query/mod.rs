@@ -5,6 +5,7 @@
 
 mod lex;
 
+pub use crate::model::same_person;
 pub use lex::is_negated_term;
 
 use crate::model::Ticket;
@@ -178,9 +179,12 @@ fn parse_term(token: &lex::Token, zone: Zone) -> Result<Term, QueryError> {
                 let (cmp, rest) = cmp_prefix(value);
                 Test::Time(cmp, parse_when(rest, zone)?)
             }
-            FieldKind::Id | FieldKind::Text | FieldKind::Enum(_) | FieldKind::Labels | FieldKind::Rating => {
-                Test::Values(values(value)?)
-            }
+            FieldKind::Id
+            | FieldKind::Text
+            | FieldKind::Enum(_)
+            | FieldKind::Labels
+            | FieldKind::Rating
+            | FieldKind::Ticket => Test::Values(values(value)?),
         };
         Condition::Field(def.field, field_test)
     } else {
@@ -272,25 +276,17 @@ impl Query {
     }
 }
 
-fn person_matches(person: Option<&str>, wanted: &[PersonMatch], me: Option<&str>) -> bool {
+fn person_matches(person: Option<&str>, wanted: &[PersonMatch], ctx: &Context<'_>) -> bool {
     wanted.iter().any(|w| match w {
         PersonMatch::Nobody => person.is_none(),
-        PersonMatch::Me => match (person, me) {
-            (Some(p), Some(me)) => same_person(p, me),
+        // An agent is themselves under any of their addresses.
+        PersonMatch::Me => match (person, ctx.me, ctx.config.people()) {
+            (Some(p), Some(me), Ok(people)) => people.same_person(p, me),
+            (Some(p), Some(me), Err(_)) => same_person(p, me),
             _ => false,
         },
         PersonMatch::Part(part) => person.is_some_and(|p| p.to_lowercase().contains(part.as_str())),
     })
-}
-
-/// Whether two `Name <email>` strings name the same person: same email if both
-/// have one, else the same name.
-pub fn same_person(a: &str, b: &str) -> bool {
-    use crate::model::{display_name, email_of};
-    match (email_of(a), email_of(b)) {
-        (Some(x), Some(y)) => x.eq_ignore_ascii_case(y),
-        _ => display_name(a).eq_ignore_ascii_case(display_name(b)),
-    }
 }
 
 fn time_matches(t: i64, cmp: Cmp, when: When, now: i64) -> bool {
@@ -352,9 +348,9 @@ fn test_value(have: Val<'_>, test: &Test, ctx: &Context<'_>) -> bool {
         }
         (Test::People(wanted), Val::List(people)) => wanted.iter().any(|w| match w {
             PersonMatch::Nobody => people.is_empty(),
-            w => people.iter().any(|p| person_matches(Some(p), std::slice::from_ref(w), ctx.me)),
+            w => people.iter().any(|p| person_matches(Some(p), std::slice::from_ref(w), ctx)),
         }),
-        (Test::People(wanted), v) => person_matches(v.as_str(), wanted, ctx.me),
+        (Test::People(wanted), v) => person_matches(v.as_str(), wanted, ctx),
         (Test::Time(cmp, when), Val::Time(t)) => time_matches(t, *cmp, *when, ctx.now),
         _ => false,
     }

@@ -8,13 +8,13 @@
 //!   done, or by being created done) in the window;
 //! - reopened: done → not done transitions in the window;
 //! - backlog: tickets that exist and are not done at the end of the window;
-//! - first response time: creation → first public reply by anyone other than
-//!   the requester, over tickets created in the window that have one;
+//! - first response time: creation → the first response, over tickets created
+//!   in the window that have one. A response is a public reply that is not by
+//!   the requester and, when agents are configured, is by an agent;
 //! - resolution time: creation → the last entry into a done state, over
 //!   tickets resolved in the window;
-//! - first-contact resolution: resolved tickets that had exactly one public
-//!   reply from someone other than the requester when they were resolved and
-//!   were never reopened;
+//! - first-contact resolution: resolved tickets that had exactly one response
+//!   when they were resolved and were never reopened;
 //! - CSAT: tickets whose latest rating was given in the window; satisfied
 //!   means a score of 4 or 5.
 //!
@@ -30,8 +30,18 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::history::{Event, History, Kind, Sym};
 use crate::model::field::{FIELDS, Field, FieldKind, Track};
-use crate::query::same_person;
 use crate::time::{DayBuckets, Zone, day_buckets};
+use crate::workflow::People;
+
+/// What the KPIs' words mean for one helpdesk: which statuses are done, and
+/// who responds (with agents configured, only their replies are responses).
+#[derive(Clone, Copy, Debug)]
+pub struct Definitions<'a> {
+    /// The statuses that count as done.
+    pub done: &'a [String],
+    /// The agents and how people are identified.
+    pub people: &'a People,
+}
 
 /// A half-open time window `[from, until)` in Unix seconds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -286,25 +296,54 @@ pub fn events_by_ticket(history: &History) -> TicketEvents {
 }
 
 /// Symbols the replay looks for, found once.
-struct Lookups {
+struct Lookups<'a> {
     /// Per symbol: a done status.
     done: Vec<bool>,
+    /// Per symbol, when agents are configured: a reply author who is an agent.
+    agents: Option<Vec<bool>>,
+    people: &'a People,
     replay: Replay,
 }
 
-impl Lookups {
-    fn new(history: &History, done: &[String], by: Option<GroupBy>) -> Lookups {
-        let mut l = Lookups { done: vec![false; history.strings.len()], replay: Replay::new(history, by) };
+impl<'a> Lookups<'a> {
+    fn new(history: &History, defs: Definitions<'a>, by: Option<GroupBy>) -> Lookups<'a> {
+        let mut l = Lookups {
+            done: vec![false; history.strings.len()],
+            agents: None,
+            people: defs.people,
+            replay: Replay::new(history, by),
+        };
         for (i, s) in history.strings.iter().enumerate() {
-            if done.iter().any(|d| d == s) {
+            if defs.done.iter().any(|d| d == s) {
                 l.done[i] = true;
             }
+        }
+        if defs.people.has_agents() {
+            // Only reply authors are asked about, each once.
+            let mut agents = vec![false; history.strings.len()];
+            let mut seen = vec![false; history.strings.len()];
+            for e in &history.events {
+                if let Kind::Reply { author, .. } = e.kind
+                    && !std::mem::replace(&mut seen[author as usize], true)
+                {
+                    agents[author as usize] = defs.people.is_agent(history.str(author));
+                }
+            }
+            l.agents = Some(agents);
         }
         l
     }
 
     fn is_done(&self, status: Option<Sym>) -> bool {
         status.is_some_and(|s| self.done[s as usize])
+    }
+
+    /// Whether a public reply by `author` is a response to a ticket whose
+    /// requester is `requester` (see [`People::is_response`]).
+    fn is_response(&self, history: &History, author: Sym, requester: Option<Sym>) -> bool {
+        let by_requester =
+            requester.is_some_and(|r| self.people.same_person(history.str(author), history.str(r)));
+        !by_requester && self.agents.as_ref().is_none_or(|agents| agents[author as usize])
     }
 }
 
@@ -341,10 +380,10 @@ struct Contribution {
     state: TicketState,
 }
 
-fn contribution(history: &History, idxs: &[u32], window: Window, look: &Lookups) -> Contribution {
+fn contribution(history: &History, idxs: &[u32], window: Window, look: &Lookups<'_>) -> Contribution {
     let mut c = Contribution::default();
     let mut state = TicketState::default();
-    let mut agent_replies = 0usize;
+    let mut responses = 0usize;
     let mut first_response_at = None;
     let mut last_done_entry: Option<(i64, usize)> = None;
     let mut ever_reopened = false;
@@ -359,13 +398,9 @@ fn contribution(history: &History, idxs: &[u32], window: Window, look: &Lookups)
         let was_open = open(&state);
         let was_done = state.exists && look.is_done(state.status);
         match &e.kind {
-            Kind::Reply { author, .. } => {
-                let by_requester =
-                    state.requester.is_some_and(|r| same_person(history.str(*author), history.str(r)));
-                if !by_requester {
-                    agent_replies += 1;
-                    first_response_at.get_or_insert(e.time);
-                }
+            Kind::Reply { author, .. } if look.is_response(history, *author, state.requester) => {
+                responses += 1;
+                first_response_at.get_or_insert(e.time);
             }
             Kind::Rating { to, .. } => last_rating = Some((e.time, *to)),
             _ => {}
@@ -376,7 +411,7 @@ fn contribution(history: &History, idxs: &[u32], window: Window, look: &Lookups)
             && is_done
             && (matches!(e.kind, Kind::Created { .. }) || is_status_change(&e.kind, look));
         if entered_done {
-            last_done_entry = Some((e.time, agent_replies));
+            last_done_entry = Some((e.time, responses));
             if in_window(e.time) {
                 c.resolved_at.push(e.time);
             }
@@ -413,7 +448,7 @@ fn contribution(history: &History, idxs: &[u32], window: Window, look: &Lookups)
     c
 }
 
-fn is_status_change(kind: &Kind<Sym>, look: &Lookups) -> bool {
+fn is_status_change(kind: &Kind<Sym>, look: &Lookups<'_>) -> bool {
     matches!(kind, Kind::Changed { field, .. } if Some(*field) == look.replay.status)
 }
 
@@ -455,6 +490,46 @@ fn group_keys(history: &History, state: &TicketState) -> Vec<Option<String>> {
         return vec![None];
     }
     state.group.iter().map(|&v| Some(history.str(v).to_owned())).collect()
+}
+
+/// The tickets of each group (indices into `contributions`), with the key the
+/// group is shown by. People are grouped by identity ([`People::identity`]):
+/// an agent is shown as desk.yaml names them, anyone else as written on the
+/// group's ticket whose last event is the latest (ties: the greater spelling).
+fn groups_of(
+    history: &History,
+    contributions: &[Contribution],
+    people: &People,
+    by: GroupBy,
+) -> Vec<(Option<String>, Vec<usize>)> {
+    let person = matches!(by.0.def().kind, FieldKind::Person | FieldKind::People);
+    // Identity (`None`: no value) → (shown key, when that spelling was last seen, members).
+    let mut groups: BTreeMap<Option<String>, (Option<String>, i64, Vec<usize>)> = BTreeMap::new();
+    for (i, c) in contributions.iter().enumerate() {
+        if c.state.created.is_none() {
+            continue;
+        }
+        for key in group_keys(history, &c.state) {
+            let identity = match &key {
+                Some(k) if person => Some(people.identity(k)),
+                _ => key.clone(),
+            };
+            let group = groups.entry(identity).or_insert_with(|| (key.clone(), i64::MIN, Vec::new()));
+            if (c.state.updated, &key) > (group.1, &group.0) {
+                (group.0, group.1) = (key, c.state.updated);
+            }
+            group.2.push(i);
+        }
+    }
+    let mut out: Vec<(Option<String>, Vec<usize>)> = groups
+        .into_values()
+        .map(|(key, _, members)| {
+            let agent = key.as_deref().filter(|_| person).and_then(|k| people.agent(k));
+            (agent.map(crate::workflow::Agent::person).or(key), members)
+        })
+        .collect();
+    out.sort_by(|(a, _), (b, _)| (a.is_none(), a).cmp(&(b.is_none(), b)));
+    out
 }
 
 /// Largest number of buckets in the daily series.
@@ -511,20 +586,20 @@ pub fn order_groups(groups: &mut [(Option<String>, Metrics)], rank: impl Fn(&str
     });
 }
 
-/// The report for `window`. `done` lists the statuses that count as done;
-/// `tickets`, when given, limits the report to those tickets; the daily
-/// series counts calendar days in `zone`.
+/// The report for `window`. `defs` says which statuses count as done and who
+/// responds; `tickets`, when given, limits the report to those tickets; the
+/// daily series counts calendar days in `zone`.
 #[allow(clippy::implicit_hasher)] // a set the caller builds
 pub fn report(
     history: &History,
     by_ticket: &TicketEvents,
     window: Window,
     zone: Zone,
-    done: &[String],
+    defs: Definitions<'_>,
     by: Option<GroupBy>,
     tickets: Option<&HashSet<Sym>>,
 ) -> Report {
-    let look = Lookups::new(history, done, by);
+    let look = Lookups::new(history, defs, by);
     let contributions: Vec<Contribution> = by_ticket
         .iter()
         .filter(|(t, _)| tickets.is_none_or(|set| set.contains(t)))
@@ -532,17 +607,8 @@ pub fn report(
         .collect();
     let overall = metrics(contributions.iter());
     let mut groups = Vec::new();
-    if by.is_some() {
-        let mut members: BTreeMap<(bool, Option<String>), Vec<usize>> = BTreeMap::new();
-        for (i, c) in contributions.iter().enumerate() {
-            if c.state.created.is_none() {
-                continue;
-            }
-            for key in group_keys(history, &c.state) {
-                members.entry((key.is_none(), key)).or_default().push(i);
-            }
-        }
-        for ((_, key), idx) in members {
+    if let Some(by) = by {
+        for (key, idx) in groups_of(history, &contributions, defs.people, by) {
             let m = metrics(idx.iter().map(|&i| &contributions[i]));
             // A group with nothing in the window (all its tickets done long ago) says nothing.
             if m.created + m.resolved + m.reopened + m.backlog + m.csat.responses > 0 {

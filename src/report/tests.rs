@@ -56,7 +56,21 @@ fn november() -> Window {
 }
 
 fn run(h: &History, window: Window, by: Option<GroupBy>) -> Report {
-    report(h, &events_by_ticket(h), window, Zone::Utc, &done(), by, None)
+    run_with(h, window, by, &People::default())
+}
+
+fn run_with(h: &History, window: Window, by: Option<GroupBy>, people: &People) -> Report {
+    report(h, &events_by_ticket(h), window, Zone::Utc, Definitions { done: &done(), people }, by, None)
+}
+
+/// People with Bob and Carol as agents; Bob also writes from an old address.
+fn agents() -> People {
+    let text = format!(
+        "{}agents:\n  - {{name: Bob Agent, email: bob@example.com, emails: [bob@old.example.com]}}\n  \
+         - {{name: Carol Agent, email: carol@example.com}}\n",
+        crate::workflow::Config::default_text().replace("agents: []\n", "")
+    );
+    crate::workflow::Config::parse(&text).unwrap().people().unwrap().clone()
 }
 
 /// Six tickets covering every definition; the expected numbers are worked out
@@ -290,7 +304,8 @@ fn resolved_to_closed_is_not_a_second_resolution_and_deleted_tickets_leave_the_b
 fn a_limited_report_counts_only_the_chosen_tickets() {
     let h = helpdesk();
     let only: HashSet<Sym> = ["t4", "t6"].iter().filter_map(|id| h.sym(id)).collect();
-    let r = report(&h, &events_by_ticket(&h), november(), Zone::Utc, &done(), None, Some(&only));
+    let defs = Definitions { done: &done(), people: &People::default() };
+    let r = report(&h, &events_by_ticket(&h), november(), Zone::Utc, defs, None, Some(&only));
     assert_eq!((r.overall.created, r.overall.resolved, r.overall.backlog), (2, 0, 2));
 }
 
@@ -322,4 +337,69 @@ fn daily_series_count_per_calendar_day() {
     assert_eq!(d.backlog, vec![0, 0, 0, 0]);
     let window = Window { from: t("2026-11-20T00:00:00Z"), until: t("2026-11-23T00:00:00Z") };
     assert_eq!(run(&h, window, None).daily.backlog, vec![1, 1, 1], "t4");
+}
+
+/// Two tickets where a colleague who is not an agent replies first.
+fn with_a_colleague() -> History {
+    const DAN: &str = "Dan Developer <dan@example.com>";
+    history(&[
+        // T1: Dan replies at 09:30, Bob at 10:00, resolved at 11:00.
+        ("t1", "2026-11-02T09:00:00Z", JANE, created(JANE, None)),
+        ("t1", "2026-11-02T09:30:00Z", DAN, reply(DAN)),
+        ("t1", "2026-11-02T10:00:00Z", BOB, reply(BOB)),
+        ("t1", "2026-11-02T11:00:00Z", BOB, status("open", "resolved")),
+        // T2: Bob, writing from his old address, at 09:15, then Jane, then Carol; resolved.
+        ("t2", "2026-11-02T09:00:00Z", KIM, created(KIM, None)),
+        ("t2", "2026-11-02T09:15:00Z", BOB, reply("Bob <bob@old.example.com>")),
+        ("t2", "2026-11-02T09:20:00Z", BOB, reply("kim <KIM@example.com>")),
+        ("t2", "2026-11-02T09:40:00Z", CAROL, reply(CAROL)),
+        ("t2", "2026-11-02T10:00:00Z", CAROL, status("open", "resolved")),
+    ])
+}
+
+#[test]
+fn with_agents_a_response_is_a_reply_by_an_agent() {
+    let h = with_a_colleague();
+    // Without agents, anyone but the requester responds: Dan at 09:30 (30m), Bob at 09:15 (15m).
+    let m = run(&h, november(), None).overall;
+    assert_eq!(m.first_response.count, 2);
+    assert_eq!((m.first_response.mean_seconds, m.first_response.median_seconds), (Some(1350), Some(900)));
+    // Two responses each (Kim's own message, in another spelling, is hers): no first contact.
+    assert_eq!(m.fcr.first_contact, 0);
+    // With agents: Dan is not one, so t1's first response is Bob's at 10:00 (1h), and t1
+    // was resolved after exactly one response; t2 still had two (Bob, by his other address, and Carol).
+    let m = run_with(&h, november(), None, &agents()).overall;
+    assert_eq!(m.first_response.count, 2);
+    assert_eq!((m.first_response.mean_seconds, m.first_response.median_seconds), (Some(2250), Some(900)));
+    assert_eq!((m.fcr.resolved, m.fcr.first_contact), (2, 1));
+}
+
+#[test]
+fn people_are_grouped_by_email_and_an_agent_by_any_address() {
+    let by = GroupBy(Field::Assignee);
+    let assigned = |who: &str| Kind::Changed { field: s("assignee"), from: None, to: Some(s(who)) };
+    let h = history(&[
+        ("t1", "2026-11-02T09:00:00Z", JANE, created(JANE, Some(BOB))),
+        ("t2", "2026-11-03T09:00:00Z", JANE, created(JANE, Some("bob <BOB@example.com>"))),
+        ("t3", "2026-11-04T09:00:00Z", JANE, created(JANE, None)),
+        ("t3", "2026-11-04T10:00:00Z", JANE, assigned("Bobby <bob@old.example.com>")),
+        ("t4", "2026-11-04T09:00:00Z", JANE, created(JANE, Some("Dan <dan@example.com>"))),
+        ("t5", "2026-11-05T09:00:00Z", JANE, created(JANE, Some("Daniel <DAN@example.com>"))),
+        ("t6", "2026-11-05T09:00:00Z", JANE, created(JANE, None)),
+    ]);
+    let groups = |people: &People| -> Vec<(Option<String>, usize)> {
+        run_with(&h, november(), Some(by), people).groups.into_iter().map(|(k, m)| (k, m.created)).collect()
+    };
+    // Without agents: one group per email, shown as written on its latest ticket.
+    assert_eq!(
+        groups(&People::default()),
+        [
+            (Some(s("Bobby <bob@old.example.com>")), 1),
+            (Some(s("Daniel <DAN@example.com>")), 2),
+            (Some(s("bob <BOB@example.com>")), 2),
+            (None, 1),
+        ]
+    );
+    // With agents: Bob's old address is Bob, shown as desk.yaml names him.
+    assert_eq!(groups(&agents()), [(Some(s(BOB)), 3), (Some(s("Daniel <DAN@example.com>")), 2), (None, 1)]);
 }

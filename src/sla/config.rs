@@ -406,6 +406,40 @@ fn clock_targets(value: &Value, path: &str, bad: &mut impl FnMut(String, String)
     t
 }
 
+/// Adds the problems of the `calendars:` and `sla:` sections to a check of
+/// desk.yaml (`desk config check`, `desk doctor`), each at its place in the file.
+pub fn check(checker: &mut crate::workflow::Checker<'_>, config: Option<&crate::workflow::Config>) {
+    let calendars = checker.section::<Value>("calendars").flatten();
+    let sla = checker.section::<Value>("sla").flatten();
+    let priorities = config.map(|c| c.priorities.levels.clone());
+    let (_, problems) = parse(calendars.as_ref(), sla.as_ref(), priorities.as_deref().unwrap_or_default());
+    for p in problems {
+        // Without sound priorities every target would be reported: the workflow's problem says enough.
+        if priorities.is_none() && p.message.contains("is not a priority") {
+            continue;
+        }
+        checker.problem(yaml_path(&p.path), p.message);
+    }
+}
+
+/// `sla[0].targets.urgent` as a path into the YAML document.
+fn yaml_path(path: &str) -> crate::workflow::YamlPath {
+    let mut parts = path.split('.');
+    let first = parts.next().unwrap_or_default();
+    let (section, index) = match first.split_once('[') {
+        Some((s, i)) => (s, i.trim_end_matches(']').parse::<usize>().ok()),
+        None => (first, None),
+    };
+    let mut p = crate::workflow::YamlPath::section(section);
+    if let Some(i) = index {
+        p = p.index(i);
+    }
+    for part in parts {
+        p = p.key(part);
+    }
+    p
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

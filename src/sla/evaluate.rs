@@ -50,8 +50,11 @@ pub fn ticket_cycles(
         .collect();
     let refs: Vec<(i64, &Kind<String>)> = kinds.iter().map(|(t, k)| (*t, k)).collect();
     let rulesets: Vec<Rc<Ruleset>> = events.iter().take(refs.len()).map(|&i| ruleset_of(i)).collect();
-    let steps =
-        steps(&refs, |i| Setting { config: &rulesets[i].config, sla: &rulesets[i].sla, is_agent: None });
+    let steps = steps(&refs, |i| Setting {
+        config: &rulesets[i].config,
+        sla: &rulesets[i].sla,
+        people: rulesets[i].config.people().ok().filter(|p| p.has_agents()),
+    });
     cycles(&steps, now)
 }
 

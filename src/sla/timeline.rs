@@ -10,17 +10,17 @@ use super::config::SlaConfig;
 use crate::history::Kind;
 use crate::model::{FIELDS, Field, FieldKind, FieldSource, Val};
 use crate::query::{Context, same_person};
-use crate::workflow::Config;
+use crate::workflow::{Category, Config, People};
 
-/// The clock phase of a status: done statuses are solved, except `closed`;
-/// `pending` and `on_hold` pause; the rest run.
+/// The clock phase of a status, by its category: `new` and `open` run,
+/// `pending` and `on_hold` pause, `solved` is solved, `closed` and `merged`
+/// stop every clock. A status desk.yaml does not list runs.
 pub fn phase_of(config: &Config, status: &str) -> Phase {
-    if config.is_done(status) {
-        if status == "closed" { Phase::Closed } else { Phase::Solved }
-    } else if matches!(status, "pending" | "on_hold" | "on-hold") {
-        Phase::Paused
-    } else {
-        Phase::Active
+    match config.category(status) {
+        None | Some(Category::New | Category::Open) => Phase::Active,
+        Some(Category::Pending | Category::OnHold) => Phase::Paused,
+        Some(Category::Solved) => Phase::Solved,
+        Some(Category::Closed | Category::Merged) => Phase::Closed,
     }
 }
 
@@ -30,9 +30,10 @@ pub struct Setting<'a> {
     pub config: &'a Config,
     /// Its calendars and policies.
     pub sla: &'a SlaConfig,
-    /// Whether a person is an agent; `None` when no agents are configured
-    /// (then anyone but the requester responds).
-    pub is_agent: Option<&'a dyn Fn(&str) -> bool>,
+    /// Who is an agent (docs/reports.md: with agents configured a response is
+    /// an agent's reply, else anyone's but the requester's); `None`: nobody is
+    /// listed.
+    pub people: Option<&'a People>,
 }
 
 /// A ticket's fields as its events left them.
@@ -122,16 +123,22 @@ pub fn applied(ticket: &Replayed, time: i64, setting: &Setting<'_>) -> Option<Ap
     })
 }
 
-/// What a comment by `author` is for the clocks.
-fn message(author: &str, public: bool, ticket: &Replayed, setting: &Setting<'_>) -> Happening {
-    if !public {
-        return Happening::Other;
-    }
-    let by_requester = ticket.one(Field::Requester).is_some_and(|r| same_person(author, r));
-    match (by_requester, setting.is_agent) {
-        (true, _) => Happening::RequesterMessage,
-        (false, Some(is_agent)) if !is_agent(author) => Happening::Other,
-        (false, _) => Happening::Response,
+/// What a public comment by `author` is for the clocks.
+fn message(author: &str, ticket: &Replayed, setting: &Setting<'_>) -> Happening {
+    let requester = ticket.one(Field::Requester);
+    let (by_requester, response) = setting.people.map_or_else(
+        || {
+            let by = requester.is_some_and(|r| same_person(author, r));
+            (by, !by)
+        },
+        |p| (p.is_requester(author, requester), p.is_response(author, requester)),
+    );
+    if by_requester {
+        Happening::RequesterMessage
+    } else if response {
+        Happening::Response
+    } else {
+        Happening::Other
     }
 }
 
@@ -147,7 +154,7 @@ pub fn steps<'a>(events: &[(i64, &Kind<String>)], setting: impl Fn(usize) -> Set
         let happening = match kind {
             Kind::Created { .. } => Happening::Created,
             // A message is judged against the requester as the ticket had it.
-            Kind::Reply { author, .. } => message(author, true, &before, &s),
+            Kind::Reply { author, .. } => message(author, &before, &s),
             _ => Happening::Other,
         };
         let phase = if matches!(kind, Kind::Deleted) {
@@ -199,7 +206,7 @@ mod tests {
             (2000, Kind::Reply { comment: s("c3"), author: s(jane) }),
         ];
         let refs: Vec<(i64, &Kind<String>)> = events.iter().map(|(t, k)| (*t, k)).collect();
-        let setting = |_: usize| Setting { config: &workflow, sla: &sla, is_agent: None };
+        let setting = |_: usize| Setting { config: &workflow, sla: &sla, people: None };
         let steps = steps(&refs, setting);
         let kinds: Vec<Happening> = steps.iter().map(|s| s.happening).collect();
         assert_eq!(kinds, [Created, RequesterMessage, Other, Response, RequesterMessage]);
@@ -213,8 +220,13 @@ mod tests {
         let nr = c.iter().find(|c| c.kind == ClockKind::NextResponse).unwrap();
         assert_eq!(nr.status, ClockStatus::NotApplicable);
         // With agents configured, Bob is not one: no response at all.
-        let is_agent = |p: &str| p.contains("ada@");
-        let agents = |_: usize| Setting { config: &workflow, sla: &sla, is_agent: Some(&is_agent) };
+        let with_agents = Config::parse(&format!(
+            "{}agents: [{{name: Ada, email: ada@example.com}}]\n",
+            Config::default_text().replace("agents: []\n", "")
+        ))
+        .unwrap();
+        let people = with_agents.people().unwrap();
+        let agents = |_: usize| Setting { config: &workflow, sla: &sla, people: Some(people) };
         let steps = super::steps(&refs, agents);
         assert_eq!(steps[3].happening, Other);
     }

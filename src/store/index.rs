@@ -14,7 +14,7 @@ use super::{Store, StoreError, TICKETS_DIR, Tip};
 use crate::model::{self, FIELDS, Field, FieldSource, Ticket, Val};
 
 const FILE_NAME: &str = "list-index";
-const VERSION: u32 = 4;
+const VERSION: u32 = 5;
 
 /// One field's value in the index. Text borrows the index file's bytes.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -89,7 +89,8 @@ impl StoreError {
             StoreError::Ambiguous { .. } => Some("type more characters of the id".into()),
             // desk edit takes a ticket; desk.yaml is changed with git on the desk branch.
             StoreError::Malformed { path, .. } if path == CONFIG_PATH => Some(
-                "fix desk.yaml on the desk branch with git (for example in a worktree of it); `desk doctor` checks it"
+                "fix desk.yaml on the desk branch with git (for example in a worktree of it); \
+                 `desk config check` lists every problem in it"
                     .into(),
             ),
             StoreError::Malformed { path, .. } => Some(format!(
@@ -990,6 +991,6 @@ mod tests {
         let ticket = broken("tickets/ab/abcdefghjk.md").hint().unwrap();
         assert!(ticket.contains("desk edit") && ticket.contains("tickets/ab/abcdefghjk.md"), "{ticket}");
         let config = broken(CONFIG_PATH).hint().unwrap();
-        assert!(!config.contains("desk edit") && config.contains("desk doctor"), "{config}");
+        assert!(!config.contains("desk edit") && config.contains("desk config check"), "{config}");
     }
 }

@@ -13,7 +13,11 @@ fn a_bare_repository_works_the_same() {
     let head_before = std::fs::read(bare.join("HEAD")).unwrap();
     env.desk(&["-C", b, "init"]).ok();
     env.desk(&["--repo", b, "init"]).ok();
-    let id = env.desk(&["-C", b, "new", "Mail gateway ticket", "-b", "From mail."]).ok().line();
+    let requester = "Jane Doe <jane@example.com>";
+    let id = env
+        .desk(&["-C", b, "new", "Mail gateway ticket", "-b", "From mail.", "--requester", requester])
+        .ok()
+        .line();
     env.desk(&["--repo", b, "reply", &id[..6], "-m", "Got it."]).ok();
     let list = env.desk(&["-C", b, "list", "--json"]).ok().json();
     assert_eq!(list[0]["id"], id.as_str());

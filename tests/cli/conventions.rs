@@ -556,7 +556,7 @@ fn complete_in_bash(env: &TestEnv, words: &[&str]) -> Vec<String> {
 fn completion_offers_ids_statuses_labels_and_people_from_the_helpdesk() {
     let env = TestEnv::initialised();
     // A workflow of its own, so statuses come from desk.yaml, not from defaults.
-    let config = env.git(&["show", "desk:desk.yaml"]).replace("  - pending\n", "  - waiting\n");
+    let config = env.git(&["show", "desk:desk.yaml"]).replace("{name: pending,", "{name: waiting,");
     assert!(config.contains("waiting"), "{config}");
     env.commit_by_hand(&[("desk.yaml", &config)], "a status of our own");
     let a = env.new_ticket(

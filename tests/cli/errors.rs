@@ -226,7 +226,7 @@ fn doctor_passes_a_clean_branch_and_checks_statuses_and_stray_files() {
     let doctor = env.desk(&["doctor"]).ok();
     assert_eq!(doctor.stdout, "");
     assert!(doctor.stderr.contains("0 problems"), "{doctor}");
-    let id = env.new_ticket("Printer jams", &["-l", "printer"]);
+    let id = env.new_ticket("Printer jams", &["-l", "printer", "--requester", "Jane <jane@example.com>"]);
     env.desk(&["reply", &id, "-m", "On it."]).ok();
     env.desk(&["doctor"]).ok();
     assert_eq!(
@@ -249,11 +249,14 @@ fn a_broken_desk_yaml_is_named_with_its_line() {
     let env = TestEnv::initialised();
     let id = env.new_ticket("Printer jams", &[]);
     let config = env.git(&["show", "refs/heads/desk:desk.yaml"]);
-    env.commit_by_hand(&[("desk.yaml", &config.replace("  - low\n", "  - low\n bad indent\n"))], "broken");
+    env.commit_by_hand(
+        &[("desk.yaml", &config.replace("  default: normal\n", "  default: normal\n bad indent\n"))],
+        "broken",
+    );
     let head = env.desk_head();
     for args in [vec!["list"], vec!["reply", &id, "-m", "x"], vec!["new", "T", "-b", "x"]] {
         let run = env.desk(&args);
-        assert!(run.stderr.contains("desk doctor") && !run.stderr.contains("desk edit"), "{run}");
+        assert!(run.stderr.contains("desk config check") && !run.stderr.contains("desk edit"), "{run}");
         let message = run.error(1);
         assert!(message.starts_with("desk.yaml: line "), "{args:?}: {message}");
     }
@@ -269,14 +272,16 @@ fn a_status_the_file_could_not_hold_is_refused_and_nothing_is_written() {
     let env = TestEnv::initialised();
     let id = env.new_ticket("Printer jams", &[]);
     let config = env.git(&["show", "refs/heads/desk:desk.yaml"]);
-    env.commit_by_hand(&[("desk.yaml", &config.replace("  - pending\n", "  - pending\n  - ''\n"))], "empty");
+    let config = config.replace("category: pending}\n", "category: pending}\n    - ''\n");
+    env.commit_by_hand(&[("desk.yaml", &config)], "empty");
     let head = env.desk_head();
     let message = env.desk(&["status", &id, ""]).error(1);
-    assert_eq!(message, "desk.yaml: line 1: workflow.statuses has an empty name: \"\"");
+    let line = config.lines().position(|l| l == "    - ''").unwrap() + 1;
+    assert_eq!(message, format!("desk.yaml: line {line}: workflow.statuses[3]: an empty name: \"\""));
     assert_eq!(env.desk_head(), head);
     let doctor = env.desk(&["doctor"]);
     assert_eq!(doctor.code, 3, "{doctor}");
-    assert!(doctor.stdout.contains("workflow.statuses has an empty name"), "{doctor}");
+    assert!(doctor.stdout.contains("workflow.statuses[3]: an empty name"), "{doctor}");
 }
 
 #[test]

@@ -233,7 +233,8 @@ fn written(env: &TestEnv, id: &str, args: &[&str]) -> Value {
 #[test]
 fn every_write_command_prints_the_ticket_as_changed() {
     let env = TestEnv::initialised();
-    let created = env.desk(&["new", "Printer jams", "-b", "Tray 2", "--json"]).ok();
+    let created =
+        env.desk(&["new", "Printer jams", "-b", "Tray 2", "--requester", "Jane <jane@x.org>", "--json"]).ok();
     assert_eq!(created.stderr, "", "{created}");
     let id = created.json()["id"].as_str().unwrap().to_owned();
     assert_eq!(created.json(), env.desk(&["show", &id, "--json"]).ok().json());
@@ -257,8 +258,6 @@ fn every_write_command_prints_the_ticket_as_changed() {
     assert_eq!(t["status"], "resolved");
     let t = written(&env, id, &["rate", short, "5", "-m", "Quick"]);
     assert_eq!(t["rating"]["score"], 5);
-    let t = written(&env, id, &["close", short]);
-    assert_eq!(t["status"], "closed");
     let t = written(&env, id, &["reopen", short]);
     assert_eq!(t["status"], "open");
     let file = env.ticket_file(id).replace("title: Printer jams", "title: Printer jams in tray 2");
@@ -287,6 +286,13 @@ fn every_write_command_prints_the_ticket_as_changed() {
     let run = env.desk(&["assign", short, "--none"]).ok();
     assert_eq!(run.stdout, "", "{run}");
     assert!(run.stderr.contains(": unassigned"), "{run}");
+
+    // A closed ticket, closed again: nothing to change.
+    let t = written(&env, id, &["close", short]);
+    assert_eq!(t["status"], "closed");
+    let head = env.desk_head();
+    written(&env, id, &["close", short]);
+    assert_eq!(env.desk_head(), head);
 }
 
 #[test]

@@ -272,6 +272,7 @@ fn json_has_exactly_the_documented_shape() {
                 "assignee",
                 "cc",
                 "labels",
+                "follow_up",
                 "created",
                 "updated",
                 "rating",
@@ -284,7 +285,7 @@ fn json_has_exactly_the_documented_shape() {
             assert!(t[k].is_string(), "{k}: {t}");
         }
         assert_eq!(t["id"].as_str().unwrap().len(), 10);
-        for k in ["queue", "requester", "assignee"] {
+        for k in ["queue", "requester", "assignee", "follow_up"] {
             string_or_null(&t[k]);
         }
         assert!(t["labels"].as_array().unwrap().iter().all(Value::is_string));

@@ -33,3 +33,4 @@ mod schema;
 mod sla;
 mod sync;
 mod tickets;
+mod workflow;

@@ -29,7 +29,7 @@ fn a_removed_reply_stays_removed_after_syncing_both_ways() {
     env.git_in(&b, &["init", "-q"]);
     env.git_in(&b, &["remote", "add", "origin", shared]);
 
-    let id = env.new_ticket("VPN access", &[]);
+    let id = env.new_ticket("VPN access", &["--requester", "Jane Doe <jane@example.com>"]);
     let leaked = env
         .desk_at("2026-11-28T09:10:00Z", &["reply", &id, "-m", "Your password is hunter2"])
         .ok()

@@ -40,7 +40,11 @@ fn every_write_is_one_commit_and_leaves_head_index_and_tree_alone() {
     env.with_user_work();
     env.desk(&["init"]).ok();
     let id = env.new_ticket("Printer jams", &[]);
-    let edited = env.ticket_file(&id).replace("Something is wrong.", "Something is very wrong.");
+    // The edit replaces the whole file: it keeps the status the ticket has by then.
+    let edited = env
+        .ticket_file(&id)
+        .replace("Something is wrong.", "Something is very wrong.")
+        .replace("status: new", "status: open");
     let edit_file = env.root.join("edited.md");
     std::fs::write(&edit_file, edited).unwrap();
     let edit_path = edit_file.to_str().unwrap();
@@ -52,12 +56,12 @@ fn every_write_is_one_commit_and_leaves_head_index_and_tree_alone() {
         vec!["assign", &id, "--me"],
         vec!["status", &id, "pending"],
         vec!["resolve", &id],
-        vec!["close", &id],
         vec!["reopen", &id],
         vec!["label", &id, "+printer", "hardware"],
         vec!["label", &id, "-hardware"],
         vec!["set", &id, "priority=high", "queue=it"],
         vec!["edit", &id, "-F", edit_path],
+        vec!["close", &id],
     ];
     for args in &writes {
         let old = env.desk_head();
@@ -202,7 +206,7 @@ fn commits_name_the_acting_person_the_verb_and_the_ticket() {
 #[test]
 fn reply_and_note_add_to_the_conversation() {
     let env = TestEnv::initialised();
-    let id = env.new_ticket("Printer jams", &[]);
+    let id = env.new_ticket("Printer jams", &["--requester", "Jane Doe <jane@example.com>"]);
     let run =
         env.desk_at("2026-11-28T09:10:00Z", &["reply", &id, "-m", "First paragraph.", "-m", "Second."]).ok();
     assert_eq!(run.stdout, "");
@@ -285,8 +289,6 @@ fn status_resolve_close_and_reopen_move_through_the_workflow() {
     assert_eq!(status(&env), "pending");
     env.desk(&["resolve", &id]).ok();
     assert_eq!(status(&env), "resolved");
-    env.desk(&["close", &id]).ok();
-    assert_eq!(status(&env), "closed");
     env.desk(&["reopen", &id]).ok();
     assert_eq!(status(&env), "open");
     // Reopening a ticket that is not done changes nothing.
@@ -296,9 +298,15 @@ fn status_resolve_close_and_reopen_move_through_the_workflow() {
     let message = env.desk(&["status", &id, "done"]).error(2);
     assert!(message.contains("new, open, pending, resolved, closed"), "{message}");
     assert_eq!(env.desk_head(), head);
+    env.desk(&["close", &id]).ok();
+    assert_eq!(status(&env), "closed");
+    // Closed is final: closing again changes nothing, reopening is refused.
+    env.desk(&["close", &id]).ok();
+    env.desk(&["reopen", &id]).error(1);
+    assert_eq!(status(&env), "closed");
     let subjects = env.git(&["log", "--format=%s", "-4", "refs/heads/desk"]);
     let verbs: Vec<&str> = subjects.lines().map(|s| s.split(' ').nth(1).unwrap()).collect();
-    assert_eq!(verbs, ["reopen:", "close:", "resolve:", "status:"]);
+    assert_eq!(verbs, ["close:", "reopen:", "resolve:", "status:"]);
 }
 
 #[test]

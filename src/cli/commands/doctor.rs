@@ -9,19 +9,20 @@ use crate::cli::output::{Shown, print_json};
 use crate::cli::{CliError, Ctx, Result};
 use crate::model;
 use crate::store::{StoreError, TICKETS_DIR, parse_at_path};
-use crate::workflow::{CONFIG_PATH, Config};
+use crate::workflow::{self, CONFIG_PATH, Config};
 
 /// Check every ticket file and desk.yaml; exit 3 naming each problem.
 ///
-/// Each problem is printed as `PATH:LINE: PROBLEM`. Checks: desk.yaml parses and
-/// is consistent; every ticket parses (front matter, conversation markers, no git
+/// Each problem is printed as `PATH:LINE: PROBLEM` (`desk.yaml:LINE:COLUMN: …`
+/// for desk.yaml). Checks: everything `desk config check` checks in desk.yaml;
+/// every ticket parses (front matter, conversation markers, no git
 /// conflict markers), sits at the path its id gives, and uses a status and
 /// priority that desk.yaml lists; no entry of the branch is one desk cannot use
 /// (a name like `..` or `.git`, a submodule, a symbolic link, a directory where
 /// desk keeps a file).
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Print `{tickets, problems: [{path, line, message}]}` as JSON.
+    /// Print `{tickets, problems: [{path, line, column, message}]}` as JSON.
     #[arg(long)]
     pub json: bool,
 }
@@ -30,6 +31,8 @@ pub struct Args {
 struct Problem {
     path: String,
     line: usize,
+    /// 0 when the problem has no column (a ticket file's).
+    column: usize,
     message: String,
 }
 
@@ -47,18 +50,18 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let unusable = store.unusable_entries(tip.tree)?;
     let mut problems: Vec<Problem> = unusable
         .iter()
-        .map(|u| Problem { path: u.path.clone(), line: 0, message: u.problem.clone() })
+        .map(|u| Problem { path: u.path.clone(), line: 0, column: 0, message: u.problem.clone() })
         .collect();
     let config = match store.read_file(tip.tree, CONFIG_PATH)? {
         None if unusable.iter().any(|u| u.path == CONFIG_PATH) => None,
         None => return Err(StoreError::NotInitialised(store.branch().to_owned()).into()),
-        Some(bytes) => match Config::parse(&String::from_utf8_lossy(&bytes)) {
-            Ok(c) => Some(c),
-            Err(e) => {
-                problems.push(Problem { path: CONFIG_PATH.into(), line: e.line, message: e.message });
-                None
-            }
-        },
+        Some(bytes) => {
+            let text = String::from_utf8_lossy(&bytes);
+            problems.extend(workflow::check_with(&text, crate::sla::config::check).into_iter().map(|p| {
+                Problem { path: CONFIG_PATH.into(), line: p.line, column: p.column, message: p.to_string() }
+            }));
+            Config::parse(&text).ok()
+        }
     };
     let files = store.files_under(tip.tree, TICKETS_DIR)?;
     let mut tickets = 0;
@@ -73,6 +76,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
             problems.push(Problem {
                 path,
                 line: 0,
+                column: 0,
                 message: "unexpected file: ticket files are tickets/<first two characters of id>/<id>.md"
                     .into(),
             });
@@ -81,7 +85,12 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         tickets += 1;
         let bytes = store.blob(blob)?;
         let Ok(text) = String::from_utf8(bytes) else {
-            problems.push(Problem { path, line: 1, message: "the file is not valid UTF-8".into() });
+            problems.push(Problem {
+                path,
+                line: 1,
+                column: 0,
+                message: "the file is not valid UTF-8".into(),
+            });
             continue;
         };
         match parse_at_path(&text, &path) {
@@ -91,12 +100,12 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
                     if let Err(message) = problem {
                         let key = if message.contains("status") { "status:" } else { "priority:" };
                         let line = text.lines().position(|l| l.starts_with(key)).map_or(1, |i| i + 1);
-                        problems.push(Problem { path: path.clone(), line, message });
+                        problems.push(Problem { path: path.clone(), line, column: 0, message });
                     }
                 }
             }
             Err(StoreError::Malformed { error, .. }) => {
-                problems.push(Problem { path, line: error.line, message: error.message });
+                problems.push(Problem { path, line: error.line, column: 0, message: error.message });
             }
             Err(e) => return Err(e.into()),
         }
@@ -119,7 +128,11 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
 fn print_problems(problems: &[Problem], tickets: usize) -> Result<()> {
     let mut out = std::io::stdout().lock();
     for p in problems {
-        writeln!(out, "{}:{}: {}", Shown(&p.path), p.line, Shown(&p.message))?;
+        if p.column > 0 {
+            writeln!(out, "{}:{}:{}: {}", Shown(&p.path), p.line, p.column, Shown(&p.message))?;
+        } else {
+            writeln!(out, "{}:{}: {}", Shown(&p.path), p.line, Shown(&p.message))?;
+        }
     }
     out.flush()?;
     let noun = if problems.len() == 1 { "problem" } else { "problems" };

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use super::{ChangeOutput, person, short_id, signature_time};
+use super::{ChangeOutput, closed, person, short_id, signature_time};
 use crate::cli::error::Kind;
 use crate::cli::input::{check_not_binary, check_text, check_title};
 use crate::cli::output::{TicketJson, print_json};
@@ -17,6 +17,9 @@ use crate::workflow::{Config, Limits};
 /// Deleting the section of a reply or note removes it for good: the file keeps a
 /// removal marker (`<!-- desk:removed ID TIME WHO -->`) so that no sync or merge
 /// brings it back, and `desk log` shows who removed it.
+///
+/// A closed ticket cannot be edited, and a status change in the file must be one
+/// desk.yaml's workflow allows (as with `desk status`).
 ///
 /// Works on a file desk cannot read too (for example one left with git conflict
 /// markers), so it is also the way to repair one. An edit that does not parse is
@@ -84,6 +87,12 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let id = store.resolve(&tip, &args.id.0)?;
     let path = id.path();
     let original = store.ticket_text(&tip, &id)?;
+    let config = Config::load(&store, &tip)?;
+    // A file desk could not read before the edit has no comments to compare with.
+    let before = parse_at_path(&original, &path).ok();
+    if let Some(b) = before.as_ref().filter(|b| config.is_final(&b.status)) {
+        return Err(closed(&short_id(&store, &tip, &id), &b.status));
+    }
     let Some(edited) = edited_text(ctx, args, &store, &tip, &id, &original)? else { return Ok(()) };
     let short = short_id(&store, &tip, &id);
     if edited == original {
@@ -108,7 +117,6 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         }
     };
     check_not_binary("edited ticket file", &edited)?;
-    let config = Config::load(&store, &tip)?;
     let mut ticket = match parse_at_path(&edited, &path) {
         Ok(t) => t,
         Err(StoreError::Malformed { error, .. }) => return Err(keep(error.to_string())),
@@ -118,9 +126,10 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     {
         return Err(keep(e));
     }
+    if let Some(Err(e)) = before.as_ref().map(|b| config.check_transition(&b.status, &ticket.status)) {
+        return Err(keep(e.to_string()));
+    }
     let (author, committer) = store.signatures()?;
-    // A file desk could not read before the edit has no comments to compare with.
-    let before = parse_at_path(&original, &path).ok();
     check_new_text(&ticket, before.as_ref(), &config.limits)?;
     if let Some(before) = &before {
         ticket.record_removals(before, &person(&author), signature_time(&author)).map_err(keep)?;

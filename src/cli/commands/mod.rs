@@ -3,6 +3,7 @@
 
 pub mod assign;
 pub mod completions;
+pub mod config;
 pub mod demo;
 pub mod doctor;
 pub mod edit;
@@ -22,14 +23,16 @@ pub mod show;
 pub mod sla;
 pub mod status;
 pub mod sync;
+pub mod whoami;
 
 use chrono::{DateTime, Utc};
 
-use super::Result;
 use super::ticket_ref::TicketRef;
+use super::{CliError, Result};
+use crate::cli::error::Kind;
 use crate::model::{self, Ticket, TicketId};
 use crate::store::{Change, Identity, Store, StoreError, Tip, Written};
-use crate::workflow::Config;
+use crate::workflow::{AgentMatch, Config, People, TransitionError};
 
 /// When someone acted, as desk stores times.
 pub fn signature_time(sig: &Identity) -> DateTime<Utc> {
@@ -46,6 +49,31 @@ pub fn person(sig: &Identity) -> String {
 /// else is kept as written.
 pub fn given_person(value: &str, author: &Identity) -> String {
     if crate::query::means_me(value) { person(author) } else { value.to_owned() }
+}
+
+/// The assignee a person given on the command line names. `me` or `@me` is
+/// the acting user. When desk.yaml lists agents, anything else must name one
+/// agent — by any unique part of the name or of an address, or an address —
+/// and is stored as the agent's `Name <email>`; without agents it is kept as
+/// written, as [`given_person`] keeps it.
+pub fn given_assignee(value: &str, author: &Identity, config: &Config) -> Result<String> {
+    let people = people(config)?;
+    if !people.has_agents() || crate::query::means_me(value) {
+        return Ok(given_person(value, author));
+    }
+    match people.find(value) {
+        AgentMatch::One(agent) => Ok(agent.person()),
+        AgentMatch::None => Err(CliError::new(Kind::NotFound, format!("no agent matches '{value}'"))
+            .hint("assign an agent of desk.yaml's agents, by any unique part of a name or an email")),
+        AgentMatch::Several(agents) => {
+            let names: Vec<String> = agents.iter().map(|a| a.person()).collect();
+            Err(CliError::new(
+                Kind::Ambiguous,
+                format!("'{value}' matches several agents: {}", names.join(", ")),
+            )
+            .hint("give more of the name, or the email"))
+        }
+    }
 }
 
 /// The id as shown to people: the shortest unique prefix, at least 6 characters.
@@ -68,6 +96,7 @@ pub struct Updated {
 /// Loads the ticket `r` names, lets `apply` change it, and commits the result as
 /// one commit (`verb` names it in the message). `apply` returns whether it
 /// changed anything; it may run more than once if another writer races us.
+/// A closed ticket is never changed: a change to one is refused.
 pub fn update_ticket(
     store: &Store,
     r: &TicketRef,
@@ -83,18 +112,51 @@ pub fn update_ticket(
         let config = Config::load(store, tip)?;
         let found = store.locate(tip, &r.0)?;
         let mut ticket = store.load_blob_ticket(found.blob, &found.id.path())?;
-        let changed = apply(&mut ticket, &config, &author)?;
+        // Changing a ticket adds no ticket to its shard: its short id stays the same.
+        let short = found.id.as_str()[..found.short].to_owned();
+        let closed_as = config.is_final(&ticket.status).then(|| ticket.status.clone());
+        let applied = apply(&mut ticket, &config, &author);
+        if let Some(status) = closed_as
+            && !matches!(applied, Ok(false))
+        {
+            return Err(closed(&short, &status));
+        }
+        let changed = applied?;
         if changed {
             ticket.updated = now.max(ticket.created);
         }
         let change = changed.then(|| Change::ticket(verb, &ticket)).transpose()?;
-        // Changing a ticket adds no ticket to its shard: its short id stays the same.
-        let short = found.id.as_str()[..found.short].to_owned();
         result = Some((found.id, short, ticket));
         Ok(change)
     })?;
     let (id, short, ticket) = result.expect("the write closure ran at least once");
     Ok(Updated { id, short, written, ticket })
+}
+
+/// The agents and teams of desk.yaml, for the commands that need them; an error
+/// (naming the problem's line) when those sections cannot be read.
+pub fn people(config: &Config) -> Result<&People> {
+    config.people().map_err(|e| StoreError::from(e).into())
+}
+
+/// The refusal to change a closed ticket.
+pub fn closed(short: &str, status: &str) -> CliError {
+    CliError::conflict(format!("ticket {short} is closed (status {status}) and cannot be changed"))
+        .hint(format!("open a follow-up instead: desk new --follow-up {short}"))
+}
+
+/// Refuses a status change someone asked for that desk.yaml's workflow does
+/// not allow, naming the statuses it allows.
+pub fn check_transition(config: &Config, from: &str, to: &str) -> Result<()> {
+    config.check_transition(from, to).map_err(|e| {
+        let err = CliError::usage(e.to_string());
+        match e {
+            TransitionError::NotAllowed { .. } => {
+                err.hint("the transitions of each status are listed in desk.yaml's workflow.statuses")
+            }
+            TransitionError::BackToNew { .. } => err,
+        }
+    })
 }
 
 /// `--json` of the commands that change a ticket.

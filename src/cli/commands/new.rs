@@ -5,13 +5,14 @@ use std::path::PathBuf;
 
 use dialoguer::Input;
 
-use super::{given_person, person, signature_time};
+use super::{given_assignee, given_person, person, signature_time};
 use crate::cli::input::{check_label, check_line};
 use crate::cli::input::{check_text, check_title, given_text};
 use crate::cli::output::{TicketJson, print_json};
+use crate::cli::ticket_ref::TicketRef;
 use crate::cli::{CliError, Ctx, Result, editor};
 use crate::model::{Ticket, TicketId, normalise_text};
-use crate::store::{Change, Store, StoreError, Written};
+use crate::store::{Change, Store, StoreError, Tip, Written};
 use crate::workflow::Config;
 
 /// Open a new ticket and print its id.
@@ -19,9 +20,14 @@ use crate::workflow::Config;
 /// Without a title or description on a terminal, desk asks for them (the
 /// description in your editor); without a terminal it fails and names what is
 /// missing. The requester defaults to you.
+///
+/// --follow-up ID opens a follow-up of a closed ticket (a closed ticket is never
+/// changed again): the new ticket names it in `follow_up`, and takes its title
+/// (unless one is given), requester, cc, queue, assignee and labels (the options
+/// given win; -l adds labels); the priority starts at the default.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// One line saying what is wrong or wanted.
+    /// One line saying what is wrong or wanted (with --follow-up: the closed ticket's title).
     pub title: Option<String>,
 
     /// The description, in Markdown (`-b ''` for none).
@@ -36,7 +42,7 @@ pub struct Args {
     #[arg(long, value_name = "PERSON")]
     pub requester: Option<String>,
 
-    /// Who works on it, as `Name <email>`, or `me` (`@me`) for you.
+    /// Who works on it: an agent (any unique part of a name or email), `Name <email>`, or `me`.
     #[arg(long, value_name = "PERSON")]
     pub assignee: Option<String>,
 
@@ -51,6 +57,10 @@ pub struct Args {
     /// A label; repeat for more.
     #[arg(short = 'l', long = "label", value_name = "LABEL")]
     pub labels: Vec<String>,
+
+    /// Follow up the closed ticket ID: link to it and take its requester, queue, labels.
+    #[arg(long, value_name = "ID")]
+    pub follow_up: Option<TicketRef>,
 
     /// Print the new ticket as JSON (as `desk show --json` does) instead of its id.
     #[arg(long)]
@@ -101,8 +111,12 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     }
     let (author, committer) = store.signatures()?;
     let me = person(&author);
+    let source = match &args.follow_up {
+        Some(r) => Some(closed_ticket(&store, &tip, r, &config)?),
+        None => None,
+    };
 
-    let title = match args.title.clone() {
+    let title = match args.title.clone().or_else(|| source.as_ref().map(|s| s.title.clone())) {
         Some(t) => t,
         None if ctx.interactive() => Input::<String>::new()
             .with_prompt("Title")
@@ -128,10 +142,20 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         }
         let priority = args.priority.clone().unwrap_or_else(|| config.priorities.default.clone());
         let mut t = Ticket::new(id.clone(), title.clone(), config.workflow.initial.clone(), priority, now);
-        t.queue.clone_from(&args.queue);
-        t.requester =
-            Some(args.requester.as_deref().map_or_else(|| me.clone(), |r| given_person(r, &author)));
-        t.assignee = args.assignee.as_deref().map(|a| given_person(a, &author));
+        if let Some(source) = &source {
+            follow(&mut t, source);
+        }
+        if args.queue.is_some() {
+            t.queue.clone_from(&args.queue);
+        }
+        if let Some(r) = &args.requester {
+            t.requester = Some(given_person(r, &author));
+        } else if t.requester.is_none() {
+            t.requester = Some(me.clone());
+        }
+        if let Some(a) = &args.assignee {
+            t.assignee = Some(given_assignee(a, &author, &config)?);
+        }
         for l in &args.labels {
             t.add_label(l);
         }
@@ -147,6 +171,31 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         writeln!(std::io::stdout().lock(), "{}", ticket.id).map_err(CliError::from)
     };
     printed.map_err(|e| e.after_commit(&format!("created ticket {}{}", ticket.id, commit_note(written))))
+}
+
+/// The closed ticket `r` names, for a follow-up; any other is refused.
+fn closed_ticket(store: &Store, tip: &Tip, r: &TicketRef, config: &Config) -> Result<Ticket> {
+    let id = store.resolve(tip, &r.0)?;
+    let ticket = store.load_ticket(tip, &id)?;
+    if !config.is_final(&ticket.status) {
+        let short = super::short_id(store, tip, &id);
+        return Err(CliError::conflict(format!(
+            "ticket {short} is not closed (status {}): only a closed ticket is followed up",
+            ticket.status
+        ))
+        .hint(format!("reply to it instead: desk reply {short} -m TEXT")));
+    }
+    Ok(ticket)
+}
+
+/// Makes `t` a follow-up of `source`: it names it and takes its people, queue and labels.
+fn follow(t: &mut Ticket, source: &Ticket) {
+    t.follow_up = Some(source.id.to_string());
+    t.requester.clone_from(&source.requester);
+    t.cc.clone_from(&source.cc);
+    t.queue.clone_from(&source.queue);
+    t.assignee.clone_from(&source.assignee);
+    t.labels.clone_from(&source.labels);
 }
 
 /// ` (commit 1a2b3c4)` for a commit that was made.

@@ -14,7 +14,7 @@ use crate::history;
 use crate::model::FieldKind;
 use crate::model::field::Domain;
 use crate::query::{Context, Query};
-use crate::report::{self, Csat, Durations, Fcr, GroupBy, Metrics, Report, Window};
+use crate::report::{self, Csat, Definitions, Durations, Fcr, GroupBy, Metrics, Report, Window};
 use crate::time::{LATEST, TimeError, When, Zone, check_date, parse_when};
 use crate::workflow::Config;
 
@@ -30,16 +30,19 @@ window never changes. Event times are commit author times; daily charts count lo
 
 Definitions:
   created         tickets whose creation falls in the window
-  resolved        tickets that entered a done state (desk.yaml workflow.done) in the window
+  resolved        tickets that entered a done state in the window (a status whose category in
+                  desk.yaml is solved, closed or merged)
   reopened        done -> not done status changes in the window
   backlog         tickets that exist and are not done at the end of the window
-  first response  creation -> first public reply by anyone other than the requester, over
-                  tickets created in the window that have one (internal notes and replies
-                  by the requester never count; the requester is compared by email)
+  first response  creation -> the first response, over tickets created in the window that have
+                  one. A response is a public reply (never an internal note) whose author, as
+                  written in the ticket (`desk reply --from` names it), is not the requester
+                  and, when desk.yaml lists agents, is an agent under any of their addresses.
+                  People are compared by email, case-insensitively (by name without one)
   resolution      creation -> the last time the ticket entered a done state, over tickets
                   resolved in the window
-  first contact   among tickets resolved in the window, those resolved after exactly one public
-                  reply from someone other than the requester and never reopened (FCR)
+  first contact   among tickets resolved in the window, those resolved after exactly one
+                  response and never reopened (FCR)
   satisfaction    tickets whose latest rating was given in the window; satisfied: score 4 or 5
 Durations: count, mean, median and p90, in whole seconds. Percentiles are nearest-rank (the p-th
 percentile of n values is the value at rank ceil(p/100 * n); the median of an even count is the
@@ -49,7 +52,9 @@ A value with no data is null in JSON, empty in CSV and `-` in the table, never 0
 QUERY limits the report to tickets that match it now (the `desk list` language, e.g.
 queue:it -label:spam); --by groups by the ticket's value at the end of the window: priorities
 most urgent first, statuses in workflow order (desk.yaml), other values by name, tickets
-without a value last. Options may stand anywhere among the terms; a word that starts with - is
+without a value last. --by requester, assignee and cc group people by email, case-insensitively
+(an agent under any of their addresses, shown as desk.yaml names them; anyone else as written
+on the group's most recently changed ticket). Options may stand anywhere among the terms; a word that starts with - is
 an option unless it is a negated -key:value, and after `--` every word is a query term.";
 
 /// Helpdesk KPIs over a time window: volume, backlog, first response,
@@ -156,6 +161,8 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let tip = store.require_tip()?;
     let config = Config::load(&store, &tip)?;
     query.validate(&config)?;
+    let done = config.done_statuses();
+    let defs = Definitions { done: &done, people: super::people(&config)? };
     let history = history::load(&store, &tip)?;
     let by_ticket = report::events_by_ticket(&history);
     let selected = if query.terms.is_empty() {
@@ -196,8 +203,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         Some(set)
     };
     let by = args.by;
-    let mut report =
-        report::report(&history, &by_ticket, window, ctx.zone, &config.workflow.done, by, selected.as_ref());
+    let mut report = report::report(&history, &by_ticket, window, ctx.zone, defs, by, selected.as_ref());
     if let Some(by) = by {
         order_groups(&mut report.groups, by, &config);
     }

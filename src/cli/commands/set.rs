@@ -1,11 +1,11 @@
 //! `desk set`: change fields of a ticket.
 
-use super::{ChangeOutput, confirm, given_person, update_ticket};
+use super::{ChangeOutput, check_transition, confirm, given_assignee, given_person, update_ticket};
 use crate::cli::input::check_line;
 use crate::cli::input::{check_not_binary, check_title};
 use crate::cli::ticket_ref::TicketRef;
 use crate::cli::{CliError, Ctx, Result};
-use crate::model::field::{self, Domain, FieldDef, FieldKind};
+use crate::model::field::{self, Domain, Field, FieldDef, FieldKind};
 use crate::model::{Ticket, Value};
 use crate::query::{means_nobody, same_person};
 use crate::store::Identity;
@@ -140,6 +140,10 @@ fn parse_field_pair(def: &'static FieldDef, op: Op, value: &str) -> Result<Assig
             return Err(CliError::usage(format!("'{key}' cannot be set"))
                 .hint("`desk edit ID` changes anything in the ticket file"));
         }
+        FieldKind::Ticket => {
+            return Err(CliError::usage(format!("'{key}' cannot be set"))
+                .hint("a follow-up is opened with `desk new --follow-up ID`"));
+        }
         FieldKind::Text | FieldKind::Enum(_) | FieldKind::Person | FieldKind::People => {}
     }
     match op {
@@ -212,11 +216,15 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
             check_value(def, v, &config)?;
         }
     }
-    let updated = update_ticket(&store, &args.id, "set", |ticket, _, author| {
+    let updated = update_ticket(&store, &args.id, "set", |ticket, config, author| {
         let before = ticket.clone();
         for a in &assignments {
             match a {
                 Assignment::Field(def, op, v) => {
+                    let v = match (def.field, v) {
+                        (Field::Assignee, Some(v)) => Some(given_assignee(v, author, config)?),
+                        _ => v.clone(),
+                    };
                     let value = new_value(def, ticket, *op, v.as_deref(), author);
                     let kind_matches = def.set(ticket, value);
                     debug_assert!(kind_matches, "new_value gives values of the field's kind");
@@ -229,6 +237,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
                 }
             }
         }
+        check_transition(config, &before.status, &ticket.status)?;
         Ok(*ticket != before)
     })?;
     let keys: Vec<&str> = args.pairs.iter().filter_map(|p| split_pair(p).map(|(k, _, _)| k)).collect();

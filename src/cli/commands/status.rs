@@ -1,11 +1,17 @@
 //! `desk status`, `resolve`, `close`, `reopen`: move a ticket through the workflow.
 
-use super::{ChangeOutput, confirm, update_ticket};
+use super::{ChangeOutput, check_transition, confirm, update_ticket};
 use crate::cli::ticket_ref::TicketRef;
 use crate::cli::{CliError, Ctx, Result};
 use crate::workflow::Config;
 
 /// Set a ticket's status (one of the statuses in desk.yaml).
+///
+/// The change must be one desk.yaml's workflow allows: a status's `transitions`,
+/// when it lists them, name the statuses it may move to, and no ticket goes back
+/// to a status of category new. A refused change names the allowed ones (exit 2).
+/// A closed ticket is never changed (exit 1): `desk new --follow-up ID` opens a
+/// follow-up instead.
 #[derive(Debug, clap::Args)]
 pub struct StatusArgs {
     /// The ticket: its id or a unique prefix of 4 or more characters.
@@ -29,9 +35,9 @@ pub struct ShortcutArgs {
 /// The shortcuts.
 #[derive(Clone, Copy, Debug)]
 pub enum Shortcut {
-    /// To `resolved`: the requester has what they asked for.
+    /// To the first status of category solved (`resolved`): the requester has what they asked for.
     Resolve,
-    /// To `closed`: finished for good.
+    /// To the first status of category closed (`closed`): finished for good.
     Close,
     /// Back to `open` (the workflow's reopen status).
     Reopen,
@@ -42,10 +48,13 @@ pub fn run(ctx: &Ctx, args: &StatusArgs) -> Result<()> {
     let store = ctx.store()?;
     let tip = store.require_tip()?;
     Config::load(&store, &tip)?.check_status(status).map_err(CliError::usage)?;
-    let updated = update_ticket(&store, id, "status", |ticket, _, _| {
-        let changed = ticket.status != status;
+    let updated = update_ticket(&store, id, "status", |ticket, config, _| {
+        if ticket.status == status {
+            return Ok(false);
+        }
+        check_transition(config, &ticket.status, status)?;
         status.clone_into(&mut ticket.status);
-        Ok(changed)
+        Ok(true)
     })?;
     confirm(&updated, args.output, &format!("status {status}"), &format!("already {status}"))
 }
@@ -56,20 +65,21 @@ pub fn run_done(ctx: &Ctx, args: &ShortcutArgs, which: Shortcut) -> Result<()> {
     let tip = store.require_tip()?;
     let config = Config::load(&store, &tip)?;
     let (status, verb) = match which {
-        Shortcut::Resolve => (config.workflow.done.first().cloned().unwrap_or_default(), "resolve"),
-        Shortcut::Close => (config.workflow.done.last().cloned().unwrap_or_default(), "close"),
+        Shortcut::Resolve => (config.solved_status().unwrap_or_default().to_owned(), "resolve"),
+        Shortcut::Close => (config.closed_status().unwrap_or_default().to_owned(), "close"),
         Shortcut::Reopen => (config.workflow.reopen.clone(), "reopen"),
     };
     if status.is_empty() {
-        return Err(CliError::config("desk.yaml lists no done statuses").hint("add some under workflow.done"));
+        return Err(CliError::config("desk.yaml has no status of category solved or closed")
+            .hint("give a status `category: solved` (or closed) under workflow.statuses"));
     }
     let updated = update_ticket(&store, id, verb, |ticket, config, _| {
-        if matches!(which, Shortcut::Reopen) && !config.is_done(&ticket.status) {
+        if matches!(which, Shortcut::Reopen) && !config.is_done(&ticket.status) || ticket.status == status {
             return Ok(false);
         }
-        let changed = ticket.status != status;
+        check_transition(config, &ticket.status, &status)?;
         ticket.status.clone_from(&status);
-        Ok(changed)
+        Ok(true)
     })?;
     let unchanged = if matches!(which, Shortcut::Reopen) {
         format!("is not done (status {})", updated.ticket.status)
