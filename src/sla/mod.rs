@@ -7,6 +7,7 @@ pub mod clock;
 pub mod compliance;
 pub mod config;
 pub mod evaluate;
+pub mod ledger;
 pub mod timeline;
 
 pub use calendar::{Calendar, Range};

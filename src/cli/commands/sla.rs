@@ -1,9 +1,7 @@
 //! `desk sla` and `desk sla check`: where tickets stand against their service
 //! levels, computed from history (docs/sla.md).
 
-use std::collections::HashMap;
 use std::io::Write as _;
-use std::rc::Rc;
 
 use anstyle::Style;
 use serde_json::{Value, json};
@@ -12,12 +10,11 @@ use crate::cli::output::{self, duration, print_json, rfc3339};
 use crate::cli::select::{self, Selected};
 use crate::cli::strict::Strict;
 use crate::cli::{CliError, Ctx, Result};
-use crate::history::{self, History};
 use crate::query::Query;
-use crate::report;
-use crate::sla::evaluate::{Ruleset, alarming, latest, ticket_cycles};
+use crate::sla::evaluate::alarming;
+use crate::sla::ledger::{Ledger, Moment, TicketClocks};
 use crate::sla::{ClockKind, ClockStatus, Cycle, parse_duration};
-use crate::store::{CONFIG_PATH, Oid, Store, Tip};
+use crate::store::{CONFIG_PATH, Store, Tip};
 use crate::time::When;
 use crate::workflow::Config;
 
@@ -94,47 +91,22 @@ pub struct CheckArgs {
     pub warn: Option<String>,
 }
 
-/// One ticket's clocks, and the ruleset of its last event (for the warnings
-/// of its policies).
+/// One selected ticket and its clocks.
 #[derive(Clone)]
 struct Judged {
     ticket: Selected,
-    cycles: Vec<Cycle>,
-    ruleset: Rc<Ruleset>,
+    clocks: TicketClocks,
 }
 
-impl Judged {
-    fn clocks(&self) -> Vec<&Cycle> {
-        latest(&self.cycles)
-    }
+impl std::ops::Deref for Judged {
+    type Target = TicketClocks;
 
-    /// The earliest due time of a clock that still runs or is breached.
-    fn next_due(&self) -> Option<i64> {
-        self.clocks()
-            .iter()
-            .filter(|c| matches!(c.status, ClockStatus::Running | ClockStatus::Breached))
-            .filter_map(|c| c.due)
-            .min()
-    }
-
-    /// The remaining business time at which `cycle` is due soon, by its policy's `warning`.
-    fn warning(&self, cycle: &Cycle) -> Option<i64> {
-        let warning = self.ruleset.warning(cycle.policy.as_deref()?)?;
-        Some(warning.threshold(cycle.target?))
-    }
-
-    fn policy(&self) -> Option<&str> {
-        self.clocks().iter().find_map(|c| c.policy.as_deref())
+    fn deref(&self) -> &TicketClocks {
+        &self.clocks
     }
 }
 
-/// When to evaluate, and which history counts.
-struct Moment {
-    now: i64,
-    /// Only commits this one contains count (`--as-of REV`).
-    within: Option<Oid>,
-}
-
+/// `--as-of DATE|REV` as a moment of evaluation.
 fn moment(ctx: &Ctx, store: &Store, as_of: Option<&str>) -> Result<Moment> {
     let now = ctx.now.timestamp();
     let Some(v) = as_of else { return Ok(Moment { now, within: None }) };
@@ -150,72 +122,25 @@ fn moment(ctx: &Ctx, store: &Store, as_of: Option<&str>) -> Result<Moment> {
     }
 }
 
-/// The ruleset of each commit's desk.yaml (or of `--policy REV`'s), read once per file.
-struct Rulesets<'s> {
+/// Opens the ledger for `--as-of` and `--policy`, refusing policies with problems.
+pub fn open_ledger<'s>(
+    ctx: &Ctx,
     store: &'s Store,
-    fixed: Option<Rc<Ruleset>>,
-    by_blob: HashMap<Oid, Rc<Ruleset>>,
-    by_commit: Vec<Option<Rc<Ruleset>>>,
-    fallback: Rc<Ruleset>,
-}
-
-impl<'s> Rulesets<'s> {
-    fn new(store: &'s Store, tip: &Tip, history: &History, policy: Option<&str>) -> Result<Rulesets<'s>> {
-        let fallback = Rc::new(Ruleset::of(Config::load(store, tip)?));
-        let fixed = match policy {
-            None => None,
-            Some(rev) => {
-                let commit = store.resolve_revision(rev)?;
-                let blob = store
-                    .blob_in_commit(commit, CONFIG_PATH)?
-                    .ok_or_else(|| CliError::usage(format!("revision '{rev}' has no {CONFIG_PATH}")))?;
-                Some(Rc::new(Ruleset::of(parse_config(store, blob)?)))
-            }
-        };
-        Ok(Rulesets {
-            store,
-            fixed,
-            by_blob: HashMap::new(),
-            by_commit: vec![None; history.commits.len()],
-            fallback,
-        })
+    tip: &Tip,
+    as_of: Option<&str>,
+    policy: Option<&str>,
+) -> Result<Ledger<'s>> {
+    let at = moment(ctx, store, as_of)?;
+    let policy = policy.map(|rev| store.resolve_revision(rev)).transpose()?;
+    let ledger = Ledger::open(store, tip, at, policy)?;
+    if let Some(problem) = ledger.problem() {
+        return Err(CliError::config(format!("{CONFIG_PATH}: {}: {}", problem.path, problem.message))
+            .hint("`desk config check` lists every problem of desk.yaml"));
     }
-
-    /// The ruleset in force for commit `i` of the history.
-    fn of_commit(&mut self, history: &History, i: usize) -> Result<Rc<Ruleset>> {
-        if let Some(r) = &self.fixed {
-            return Ok(Rc::clone(r));
-        }
-        if let Some(r) = &self.by_commit[i] {
-            return Ok(Rc::clone(r));
-        }
-        let commit = Oid::from_bytes(history.commits.id(i)).map_err(crate::store::StoreError::from)?;
-        let ruleset = match self.store.blob_in_commit(commit, CONFIG_PATH)? {
-            None => Rc::clone(&self.fallback),
-            Some(blob) => {
-                if let Some(r) = self.by_blob.get(&blob) {
-                    Rc::clone(r)
-                } else {
-                    // A desk.yaml that does not parse leaves its commits to today's configuration.
-                    let r = parse_config(self.store, blob)
-                        .map_or_else(|_| Rc::clone(&self.fallback), |c| Rc::new(Ruleset::of(c)));
-                    self.by_blob.insert(blob, Rc::clone(&r));
-                    r
-                }
-            }
-        };
-        self.by_commit[i] = Some(Rc::clone(&ruleset));
-        Ok(ruleset)
-    }
+    Ok(ledger)
 }
 
-fn parse_config(store: &Store, blob: Oid) -> Result<Config> {
-    let text = store.blob(blob)?;
-    Config::parse(&String::from_utf8_lossy(&text))
-        .map_err(|e| CliError::malformed(format!("{CONFIG_PATH}: line {}: {}", e.line, e.message)))
-}
-
-/// The clocks of the selected tickets.
+/// The clocks of the selected tickets, the next due first.
 fn judge(ctx: &Ctx, common: &Common) -> Result<(Vec<Judged>, i64)> {
     let store = ctx.store()?;
     let tip = store.require_tip()?;
@@ -229,36 +154,14 @@ fn judge(ctx: &Ctx, common: &Common) -> Result<(Vec<Judged>, i64)> {
         })?;
     }
     let selected = select::matching(ctx, &store, &tip, &query, &config, common.strict)?;
-    let at = moment(ctx, &store, common.as_of.as_deref())?;
-    let history = history::load(&store, &tip)?;
-    let mut rulesets = Rulesets::new(&store, &tip, &history, common.policy.as_deref())?;
-    if let Some(problem) = rulesets.fixed.as_ref().unwrap_or(&rulesets.fallback).problems.first() {
-        return Err(CliError::config(format!("{CONFIG_PATH}: {}: {}", problem.path, problem.message))
-            .hint("`desk config check` lists every problem of desk.yaml"));
-    }
-    let commit_of = history.commits.of_events();
-    let by_ticket = report::events_by_ticket(&history);
-    let lists: HashMap<&str, &[u32]> = by_ticket.iter().map(|(t, e)| (history.str(t), e)).collect();
+    let mut ledger = open_ledger(ctx, &store, &tip, common.as_of.as_deref(), common.policy.as_deref())?;
     let mut out = Vec::with_capacity(selected.len());
     for ticket in selected {
-        let mut events: Vec<u32> = lists.get(ticket.id.as_str()).map(|e| e.to_vec()).unwrap_or_default();
-        if let Some(within) = at.within {
-            let contained: Vec<bool> = (0..history.commits.len())
-                .map(|i| Oid::from_bytes(history.commits.id(i)).is_ok_and(|c| store.reaches(within, c)))
-                .collect();
-            events.retain(|&e| contained[commit_of[e as usize] as usize]);
-        }
-        let mut per_event = HashMap::new();
-        for &e in &events {
-            per_event.insert(e, rulesets.of_commit(&history, commit_of[e as usize] as usize)?);
-        }
-        let cycles = ticket_cycles(&history, &events, &|e| Rc::clone(&per_event[&e]), at.now);
-        let last = events.iter().rev().find(|&&e| history.events[e as usize].time <= at.now);
-        let ruleset = last.map_or_else(|| Rc::clone(&rulesets.fallback), |e| Rc::clone(&per_event[e]));
-        out.push(Judged { ticket, cycles, ruleset });
+        let clocks = ledger.clocks(&ticket.id)?;
+        out.push(Judged { ticket, clocks });
     }
     out.sort_by_key(|j| (j.next_due().unwrap_or(i64::MAX), j.ticket.id.clone()));
-    Ok((out, at.now))
+    Ok((out, ledger.moment().now))
 }
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
