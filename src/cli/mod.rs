@@ -133,6 +133,7 @@ pub enum Command {
     Report(commands::report::Args),
     Sync(commands::sync::Args),
     Sla(commands::sla::Args),
+    Next(commands::next::Args),
     Completions(commands::completions::Args),
     Man(commands::man::Args),
     #[command(hide = true)]
@@ -284,6 +285,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Report(a) => c::report::run(ctx, &a),
         Command::Sync(a) => c::sync::run(ctx, &a),
         Command::Sla(a) => c::sla::run(ctx, &a),
+        Command::Next(a) => c::next::run(ctx, &a),
         Command::Completions(a) => c::completions::run(&a),
         Command::Man(a) => c::man::run(&a),
         Command::MergeDriver(a) => c::merge_driver::run(&a),

@@ -440,6 +440,7 @@ fn every_command_s_json_matches_docs_json_md() {
     let sla = checker.run(&env, None, &["sla", "--json", "--all"], "array of `sla_ticket`");
     assert!(!sla.as_array().unwrap().is_empty());
     checker.run(&env, None, &["sla", "check", "--json"], "`sla_check`");
+    checker.run(&env, None, &["next", "--json"], "`next`");
 
     // An error.
     let run = env.desk(&["show", "zzzzzz", "--json"]);

@@ -178,3 +178,77 @@ fn a_broken_policy_is_named_and_other_commands_still_work() {
     assert!(message.contains("sla[0].targets.p9"), "{message}");
     env.desk(&["list"]).ok();
 }
+
+#[test]
+fn next_is_the_ticket_due_first_and_take_makes_it_yours() {
+    let env = helpdesk();
+    // Standard tickets: normal has a 4h first-response target, high 1h (wall time).
+    let old = env.desk_at("2026-11-28T06:00:00Z", &["new", "Old normal", "-b", "x"]).ok().line();
+    let urgent = env.desk_at("2026-11-28T10:30:00Z", &["new", "Fresh high", "-b", "x", "--priority", "high"]).ok().line();
+    let theirs = env.desk_at("2026-11-28T05:00:00Z", &["new", "Bob's", "-b", "x", "--assignee", "Bob <bob@example.com>"]).ok().line();
+    // Old normal was due at 10:00 (overdue); fresh high is due at 11:30. Bob's is not for us.
+    let next = env.desk(&["next", "--json"]).ok().json();
+    assert_eq!(next["ticket"]["id"], old.as_str());
+    assert_eq!(next["next_due"], "2026-11-28T10:00:00Z");
+    assert_eq!(next["taken"], false);
+    let line = env.desk(&["next"]).ok().stdout;
+    assert!(line.contains("Old normal (overdue 2h)"), "{line}");
+    // Taking it assigns it to me, in one commit; then it is still mine and next.
+    let head = env.desk_head();
+    let taken = env.desk(&["next", "--take", "--json"]).ok().json();
+    assert_eq!((taken["ticket"]["id"].clone(), taken["taken"].clone()), (json!(old), json!(true)));
+    assert_eq!(taken["ticket"]["assignee"], "Test Agent <agent@example.com>");
+    assert_eq!(env.git(&["rev-list", "--count", &format!("{head}..refs/heads/desk")]).trim(), "1");
+    let again = env.desk(&["next", "--take", "--json"]).ok().json();
+    assert_eq!((again["ticket"]["id"].clone(), again["taken"].clone()), (json!(old), json!(false)));
+    // Once it is resolved, the high one is next.
+    env.desk(&["resolve", &old]).ok();
+    assert_eq!(env.desk(&["next", "--json"]).ok().json()["ticket"]["id"], urgent.as_str());
+    let _ = theirs;
+}
+
+#[test]
+fn next_keeps_to_an_agents_queues_and_skills() {
+    let env = helpdesk();
+    let config = env.git(&["show", "refs/heads/desk:desk.yaml"]).replace(
+        "agents: []",
+        "agents:\n  - {name: Test Agent, email: agent@example.com, queues: [it], skills: [printers]}\n  - {name: Nia, email: nia@example.com, skills: [network]}",
+    );
+    env.commit_by_hand(&[("desk.yaml", &config)], "agents");
+    env.desk_at("2026-11-28T06:00:00Z", &["new", "Sales request", "-b", "x", "--queue", "sales"]).ok();
+    env.desk_at("2026-11-28T07:00:00Z", &["new", "Switch down", "-b", "x", "--queue", "it", "-l", "network"]).ok();
+    let printer =
+        env.desk_at("2026-11-28T08:00:00Z", &["new", "Printer", "-b", "x", "--queue", "it", "-l", "printers"]).ok().line();
+    // Not sales (not my queue), not the switch (Nia's skill, not mine): the printer.
+    assert_eq!(env.desk(&["next", "--json"]).ok().json()["ticket"]["id"], printer.as_str());
+    env.desk(&["next", "--take"]).ok();
+    env.desk(&["resolve", &printer]).ok();
+    let none = env.desk(&["next", "--json"]).ok().json();
+    assert_eq!(none["ticket"], Value::Null);
+    assert!(env.desk(&["next"]).ok().stderr.contains("nothing to work on"));
+}
+
+#[test]
+fn eight_agents_taking_at_once_get_eight_different_tickets() {
+    let env = helpdesk();
+    for i in 0..10 {
+        env.desk_at(&format!("2026-11-28T0{}:00:00Z", i % 9), &["new", &format!("Ticket {i}"), "-b", "x"]).ok();
+    }
+    let children: Vec<_> = (0..8)
+        .map(|i| {
+            let mut cmd = env.command(&["next", "--take", "--json"]);
+            cmd.env("GIT_AUTHOR_NAME", format!("Agent {i}")).env("GIT_AUTHOR_EMAIL", format!("agent{i}@example.com"));
+            cmd.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
+            cmd.spawn().unwrap()
+        })
+        .collect();
+    let mut ids = std::collections::BTreeSet::new();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["taken"], true, "{v}");
+        ids.insert(v["ticket"]["id"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(ids.len(), 8, "{ids:?}");
+}

@@ -15,6 +15,7 @@ pub mod log;
 pub mod man;
 pub mod merge_driver;
 pub mod new;
+pub mod next;
 pub mod rate;
 pub mod reply;
 pub mod report;
