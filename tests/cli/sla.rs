@@ -184,8 +184,14 @@ fn next_is_the_ticket_due_first_and_take_makes_it_yours() {
     let env = helpdesk();
     // Standard tickets: normal has a 4h first-response target, high 1h (wall time).
     let old = env.desk_at("2026-11-28T06:00:00Z", &["new", "Old normal", "-b", "x"]).ok().line();
-    let urgent = env.desk_at("2026-11-28T10:30:00Z", &["new", "Fresh high", "-b", "x", "--priority", "high"]).ok().line();
-    let theirs = env.desk_at("2026-11-28T05:00:00Z", &["new", "Bob's", "-b", "x", "--assignee", "Bob <bob@example.com>"]).ok().line();
+    let urgent = env
+        .desk_at("2026-11-28T10:30:00Z", &["new", "Fresh high", "-b", "x", "--priority", "high"])
+        .ok()
+        .line();
+    let theirs = env
+        .desk_at("2026-11-28T05:00:00Z", &["new", "Bob's", "-b", "x", "--assignee", "Bob <bob@example.com>"])
+        .ok()
+        .line();
     // Old normal was due at 10:00 (overdue); fresh high is due at 11:30. Bob's is not for us.
     let next = env.desk(&["next", "--json"]).ok().json();
     assert_eq!(next["ticket"]["id"], old.as_str());
@@ -216,9 +222,12 @@ fn next_keeps_to_an_agents_queues_and_skills() {
     );
     env.commit_by_hand(&[("desk.yaml", &config)], "agents");
     env.desk_at("2026-11-28T06:00:00Z", &["new", "Sales request", "-b", "x", "--queue", "sales"]).ok();
-    env.desk_at("2026-11-28T07:00:00Z", &["new", "Switch down", "-b", "x", "--queue", "it", "-l", "network"]).ok();
-    let printer =
-        env.desk_at("2026-11-28T08:00:00Z", &["new", "Printer", "-b", "x", "--queue", "it", "-l", "printers"]).ok().line();
+    env.desk_at("2026-11-28T07:00:00Z", &["new", "Switch down", "-b", "x", "--queue", "it", "-l", "network"])
+        .ok();
+    let printer = env
+        .desk_at("2026-11-28T08:00:00Z", &["new", "Printer", "-b", "x", "--queue", "it", "-l", "printers"])
+        .ok()
+        .line();
     // Not sales (not my queue), not the switch (Nia's skill, not mine): the printer.
     assert_eq!(env.desk(&["next", "--json"]).ok().json()["ticket"]["id"], printer.as_str());
     env.desk(&["next", "--take"]).ok();
@@ -232,12 +241,14 @@ fn next_keeps_to_an_agents_queues_and_skills() {
 fn eight_agents_taking_at_once_get_eight_different_tickets() {
     let env = helpdesk();
     for i in 0..10 {
-        env.desk_at(&format!("2026-11-28T0{}:00:00Z", i % 9), &["new", &format!("Ticket {i}"), "-b", "x"]).ok();
+        env.desk_at(&format!("2026-11-28T0{}:00:00Z", i % 9), &["new", &format!("Ticket {i}"), "-b", "x"])
+            .ok();
     }
     let children: Vec<_> = (0..8)
         .map(|i| {
             let mut cmd = env.command(&["next", "--take", "--json"]);
-            cmd.env("GIT_AUTHOR_NAME", format!("Agent {i}")).env("GIT_AUTHOR_EMAIL", format!("agent{i}@example.com"));
+            cmd.env("GIT_AUTHOR_NAME", format!("Agent {i}"))
+                .env("GIT_AUTHOR_EMAIL", format!("agent{i}@example.com"));
             cmd.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
             cmd.spawn().unwrap()
         })
