@@ -147,7 +147,7 @@ pub fn write_stream(w: &mut impl Write, opts: &Options) -> io::Result<Generated>
 
     writeln!(w, "feature done")?;
     let init_time = start - DAY;
-    let config = Config::default_text();
+    let config = if opts.history { service_config(&people) } else { Config::default_text() };
     let mut commits = 1;
     write_commit(w, &people.agents[0], init_time, "desk init\n", CONFIG_PATH, config.as_bytes())?;
 
@@ -307,6 +307,56 @@ impl Person {
         format!("{} <{}>", self.name, self.email)
     }
 }
+
+/// The desk.yaml of a helpdesk generated with history: the default workflow,
+/// the generator's agents in two teams, an office calendar and two SLA policies,
+/// so that service-level commands have clocks to compute.
+fn service_config(people: &People) -> String {
+    let mut text = Config::default_text().replace("agents: []\n", "").replace("teams: []\n", "");
+    text.push_str("agents:\n");
+    for agent in &people.agents {
+        text.push_str(&format!("  - {{name: {}, email: {}}}\n", agent.name, agent.email));
+    }
+    let (first, second) = people.agents.split_at(people.agents.len() / 2);
+    let members = |agents: &[Person]| agents.iter().map(|a| a.email.as_str()).collect::<Vec<_>>().join(", ");
+    text.push_str(&format!(
+        "teams:\n  - {{name: it, members: [{}], queues: [it, security, facilities]}}\n  \
+         - {{name: support, members: [{}], queues: [support, billing]}}\n",
+        members(first),
+        members(second)
+    ));
+    text.push_str(SERVICE_LEVELS);
+    text
+}
+
+const SERVICE_LEVELS: &str = "\
+calendars:
+  office:
+    timezone: Europe/Berlin
+    hours:
+      mon: [\"08:00-18:00\"]
+      tue: [\"08:00-18:00\"]
+      wed: [\"08:00-18:00\"]
+      thu: [\"08:00-18:00\"]
+      fri: [\"08:00-18:00\"]
+    holidays: [2025-12-24, 2025-12-25, 2025-12-26, 2026-01-01, 2026-04-03, 2026-04-06, 2026-05-01]
+sla:
+  - name: security
+    match: \"queue:security\"
+    targets:
+      urgent: {first_response: 30m, next_response: 1h, resolution: 4h}
+      high: {first_response: 1h, next_response: 2h, resolution: 1d}
+      normal: {first_response: 4h, resolution: 2d}
+    warning: 25%
+  - name: standard
+    calendar: office
+    targets:
+      urgent: {first_response: 1h, next_response: 2h, resolution: 8h}
+      high: {first_response: 2h, next_response: 4h, resolution: 16h}
+      normal: {first_response: 4h, next_response: 8h, resolution: 1d}
+      low: {first_response: 8h, resolution: 2d}
+    warning: 1h
+";
 
 /// Agents first, then requesters; events name people by index.
 struct People {
