@@ -11,6 +11,7 @@ macro_rules! say {
 }
 
 pub mod chart;
+pub mod clocks;
 pub mod commands;
 pub mod complete;
 pub mod editor;

@@ -15,9 +15,10 @@ use crate::workflow::Config;
 
 pub use crate::time::{EARLIEST, LATEST, MAX_AGE, check_date, parse_age};
 
-/// Keys the query language knows: `is:` and every queryable field's key.
+/// Keys the query language knows: `is:`, every queryable field's key, and the
+/// clock keys `sla:` and `due:`.
 pub fn keys() -> Vec<&'static str> {
-    std::iter::once("is").chain(FIELDS.iter().filter_map(|d| d.query)).collect()
+    std::iter::once("is").chain(FIELDS.iter().filter_map(|d| d.query)).chain(["sla", "due"]).collect()
 }
 
 /// Why a query could not be understood.
@@ -75,6 +76,94 @@ pub enum Condition {
     Field(Field, Test),
     /// Lowercased word or phrase.
     Text(String),
+    /// `sla:` and `due:`: where the ticket stands against its service levels.
+    Clock(ClockTest),
+}
+
+/// A term on the ticket's SLA clocks, decided by [`Query::matches_clocks`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ClockTest {
+    /// `sla:breached,paused`: one of the clocks is in one of these states.
+    State(Vec<ClockState>),
+    /// `due:<2h`: business seconds to the next due time (negative: overdue).
+    Due(Cmp, i64),
+}
+
+/// A value of `sla:`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClockState {
+    Running,
+    Paused,
+    Met,
+    Breached,
+    /// Running or paused, and within its policy's warning of the due time.
+    Warning,
+    /// No clock is measured: no policy, or no target for the priority.
+    None,
+}
+
+impl ClockState {
+    const ALL: [(&'static str, ClockState); 6] = [
+        ("running", ClockState::Running),
+        ("paused", ClockState::Paused),
+        ("met", ClockState::Met),
+        ("breached", ClockState::Breached),
+        ("warning", ClockState::Warning),
+        ("none", ClockState::None),
+    ];
+}
+
+/// Where a ticket's clocks stand (the latest period of each), as clock terms
+/// need it. The SLA module computes it from history.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ClockFacts {
+    pub running: bool,
+    pub paused: bool,
+    pub met: bool,
+    pub breached: bool,
+    pub warning: bool,
+    /// Whether any clock is measured (has a target).
+    pub measured: bool,
+    /// Business seconds from the moment of evaluation to the next due time:
+    /// the remaining time of the running or breached clock due first.
+    pub due_in: Option<i64>,
+}
+
+impl ClockFacts {
+    fn has(&self, state: ClockState) -> bool {
+        match state {
+            ClockState::Running => self.running,
+            ClockState::Paused => self.paused,
+            ClockState::Met => self.met,
+            ClockState::Breached => self.breached,
+            ClockState::Warning => self.warning,
+            ClockState::None => !self.measured,
+        }
+    }
+}
+
+fn parse_clock_term(key: &str, value: &str) -> Result<Condition, QueryError> {
+    if key == "due" {
+        let (cmp, rest) = cmp_prefix(value);
+        let seconds = crate::time::parse_duration(rest)
+            .map_err(|e| QueryError(format!("invalid 'due:{value}': {e}")))?;
+        return Ok(Condition::Clock(ClockTest::Due(cmp, seconds)));
+    }
+    let states = split_values(value)
+        .iter()
+        .map(|v| {
+            ClockState::ALL.iter().find(|(name, _)| v.eq_ignore_ascii_case(name)).map(|(_, s)| *s).ok_or_else(
+                || {
+                    let names: Vec<&str> = ClockState::ALL.iter().map(|(n, _)| *n).collect();
+                    QueryError(format!("invalid 'sla:{v}'; allowed: {}", names.join(", ")))
+                },
+            )
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    if states.is_empty() {
+        return Err(QueryError("'sla:' needs a value".into()));
+    }
+    Ok(Condition::Clock(ClockTest::State(states)))
 }
 
 /// A condition, maybe negated.
@@ -168,6 +257,8 @@ fn parse_term(token: &lex::Token, zone: Zone) -> Result<Term, QueryError> {
                 )));
             }
         }
+    } else if key == "sla" || key == "due" {
+        parse_clock_term(&key, value)?
     } else if let Some(def) = field::by_query_key(&key) {
         let field_test = match def.kind {
             FieldKind::Enum(Domain::Priority) => {
@@ -240,8 +331,22 @@ impl Query {
         self.terms.iter().any(|t| matches!(t.condition, Condition::Text(_)))
     }
 
+    /// Whether any term is on SLA clocks (`sla:`, `due:`).
+    pub fn has_clock_terms(&self) -> bool {
+        self.terms.iter().any(|t| matches!(t.condition, Condition::Clock(_)))
+    }
+
+    /// Decides the clock terms (every other term holds here).
+    pub fn matches_clocks(&self, facts: &ClockFacts) -> bool {
+        self.terms.iter().all(|term| match &term.condition {
+            Condition::Clock(test) => clock_matches(test, facts) != term.negated,
+            _ => true,
+        })
+    }
+
     /// Matches on fields only. Text terms match the title here; `None` when a
     /// text term would need the description and conversation to decide.
+    /// Clock terms hold here: [`Query::matches_clocks`] decides them.
     pub fn matches_fields(&self, f: &impl FieldSource, ctx: &Context<'_>) -> Option<bool> {
         let mut undecided = false;
         for term in &self.terms {
@@ -253,6 +358,7 @@ impl Query {
                         None
                     }
                 }
+                Condition::Clock(_) => continue,
                 c => Some(eval(c, f, ctx)),
             };
             match result {
@@ -264,15 +370,29 @@ impl Query {
         if undecided { None } else { Some(true) }
     }
 
-    /// Matches a whole ticket, text terms included.
+    /// Matches a whole ticket, text terms included; clock terms hold here.
     pub fn matches(&self, t: &Ticket, ctx: &Context<'_>) -> bool {
         self.terms.iter().all(|term| {
             let hit = match &term.condition {
+                Condition::Clock(_) => return true,
                 Condition::Text(needle) => t.contains_text(needle),
                 c => eval(c, t, ctx),
             };
             hit != term.negated
         })
+    }
+}
+
+fn clock_matches(test: &ClockTest, facts: &ClockFacts) -> bool {
+    match test {
+        ClockTest::State(states) => states.iter().any(|s| facts.has(*s)),
+        ClockTest::Due(cmp, limit) => facts.due_in.is_some_and(|d| match cmp {
+            Cmp::Eq => d == *limit,
+            Cmp::Lt => d < *limit,
+            Cmp::Le => d <= *limit,
+            Cmp::Gt => d > *limit,
+            Cmp::Ge => d >= *limit,
+        }),
     }
 }
 
@@ -325,6 +445,7 @@ fn eval(c: &Condition, f: &impl FieldSource, ctx: &Context<'_>) -> bool {
         Condition::Assigned(yes) => f.val(Field::Assignee).is_empty() != *yes,
         Condition::Field(field, test) => test_value(f.val(*field), test, ctx),
         Condition::Text(needle) => title_contains(f, needle),
+        Condition::Clock(_) => true,
     }
 }
 

@@ -41,6 +41,57 @@ pub struct Definitions<'a> {
     pub done: &'a [String],
     /// The agents and how people are identified.
     pub people: &'a People,
+    /// Each ticket's SLA periods decided in the window, when desk.yaml has
+    /// policies (computed from the clocks; `None`: no SLA section in the report).
+    pub sla: Option<&'a HashMap<Sym, SlaCompliance>>,
+}
+
+/// SLA compliance of one clock: the periods decided in the window (met at
+/// their response or solve, breached at their due time) and how many met.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Compliance {
+    /// Periods decided in the window: met plus breached.
+    pub measured: usize,
+    pub met: usize,
+    pub breached: usize,
+}
+
+impl Compliance {
+    /// `met / measured`; `None` when nothing was measured.
+    pub fn rate(&self) -> Option<f64> {
+        ratio(self.met, self.measured)
+    }
+
+    fn add(&mut self, other: &Compliance) {
+        self.measured += other.measured;
+        self.met += other.met;
+        self.breached += other.breached;
+    }
+}
+
+/// SLA compliance of the three clocks.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SlaCompliance {
+    pub first_response: Compliance,
+    pub next_response: Compliance,
+    pub resolution: Compliance,
+}
+
+impl SlaCompliance {
+    /// The clocks with their names in desk.yaml and JSON.
+    pub fn clocks(&self) -> [(&'static str, &Compliance); 3] {
+        [
+            ("first_response", &self.first_response),
+            ("next_response", &self.next_response),
+            ("resolution", &self.resolution),
+        ]
+    }
+
+    fn add(&mut self, other: &SlaCompliance) {
+        self.first_response.add(&other.first_response);
+        self.next_response.add(&other.next_response);
+        self.resolution.add(&other.resolution);
+    }
 }
 
 /// A half-open time window `[from, until)` in Unix seconds.
@@ -153,6 +204,8 @@ pub struct Metrics {
     pub resolution: Durations,
     pub fcr: Fcr,
     pub csat: Csat,
+    /// SLA compliance, when the report measures it ([`Definitions::sla`]).
+    pub sla: Option<SlaCompliance>,
 }
 
 /// Tickets per calendar day (or per several days, for long windows), for charts.
@@ -269,6 +322,14 @@ pub struct TicketEvents {
 }
 
 impl TicketEvents {
+    /// Keeps only the events `keep` accepts (`--as-of`: the history up to a moment).
+    pub fn retain(&mut self, keep: impl Fn(u32) -> bool) {
+        for (_, events) in &mut self.lists {
+            events.retain(|&e| keep(e));
+        }
+        self.lists.retain(|(_, events)| !events.is_empty());
+    }
+
     /// Every ticket and its events.
     pub fn iter(&self) -> impl Iterator<Item = (Sym, &[u32])> {
         self.lists.iter().map(|(t, e)| (*t, e.as_slice()))
@@ -373,6 +434,8 @@ struct Contribution {
     backlog: bool,
     first_response: Option<i64>,
     rating: Option<u8>,
+    /// Its SLA periods decided in the window.
+    sla: SlaCompliance,
     /// Times the ticket entered a done state within the window.
     resolved_at: Vec<i64>,
     /// (time, +1 / -1): the ticket started or stopped counting in the backlog.
@@ -457,10 +520,12 @@ fn ratio(part: usize, whole: usize) -> Option<f64> {
     (whole > 0).then(|| part as f64 / whole as f64)
 }
 
-fn metrics<'a>(contributions: impl Iterator<Item = &'a Contribution>) -> Metrics {
+fn metrics<'a>(contributions: impl Iterator<Item = &'a Contribution>, with_sla: bool) -> Metrics {
     let (mut created, mut reopened, mut backlog, mut first_contact) = (0, 0, 0, 0);
     let (mut frt, mut resolution, mut ratings) = (Vec::new(), Vec::new(), Vec::new());
+    let mut sla = SlaCompliance::default();
     for c in contributions {
+        sla.add(&c.sla);
         created += usize::from(c.created);
         reopened += c.reopened;
         backlog += usize::from(c.backlog);
@@ -482,6 +547,7 @@ fn metrics<'a>(contributions: impl Iterator<Item = &'a Contribution>) -> Metrics
         fcr: Fcr { resolved: resolution.len(), first_contact, rate: ratio(first_contact, resolution.len()) },
         resolution: Durations::of(&resolution),
         csat: Csat { responses: ratings.len(), satisfied, rate: ratio(satisfied, ratings.len()), mean_score },
+        sla: with_sla.then_some(sla),
     }
 }
 
@@ -603,15 +669,21 @@ pub fn report(
     let contributions: Vec<Contribution> = by_ticket
         .iter()
         .filter(|(t, _)| tickets.is_none_or(|set| set.contains(t)))
-        .map(|(_, idxs)| contribution(history, idxs, window, &look))
+        .map(|(t, idxs)| {
+            let mut c = contribution(history, idxs, window, &look);
+            c.sla = defs.sla.and_then(|m| m.get(&t)).copied().unwrap_or_default();
+            c
+        })
         .collect();
-    let overall = metrics(contributions.iter());
+    let with_sla = defs.sla.is_some();
+    let overall = metrics(contributions.iter(), with_sla);
     let mut groups = Vec::new();
     if let Some(by) = by {
         for (key, idx) in groups_of(history, &contributions, defs.people, by) {
-            let m = metrics(idx.iter().map(|&i| &contributions[i]));
+            let m = metrics(idx.iter().map(|&i| &contributions[i]), with_sla);
             // A group with nothing in the window (all its tickets done long ago) says nothing.
-            if m.created + m.resolved + m.reopened + m.backlog + m.csat.responses > 0 {
+            let measured = m.sla.map_or(0, |s| s.clocks().iter().map(|(_, c)| c.measured).sum());
+            if m.created + m.resolved + m.reopened + m.backlog + m.csat.responses + measured > 0 {
                 groups.push((key, m));
             }
         }

@@ -4,60 +4,28 @@
 //! breached (at the instant its counted time passed the target, its due time).
 
 use super::clock::{ClockKind, ClockStatus, Cycle};
+use crate::report::{Compliance, SlaCompliance};
 
-/// The compliance of one clock.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct Compliance {
-    /// Periods decided in the window: met plus breached.
-    pub measured: usize,
-    pub met: usize,
-    pub breached: usize,
-}
-
-impl Compliance {
-    /// `met / measured`; `None` when nothing was measured.
-    pub fn rate(&self) -> Option<f64> {
-        #[allow(clippy::cast_precision_loss)] // counts of periods
-        (self.measured > 0).then(|| self.met as f64 / self.measured as f64)
-    }
-
-    /// Counts the periods of `cycles` decided in `[from, until)`.
-    pub fn add(&mut self, cycles: &[Cycle], kind: ClockKind, (from, until): (i64, i64)) {
-        let within = |t: Option<i64>| t.is_some_and(|t| from <= t && t < until);
-        for c in cycles.iter().filter(|c| c.kind == kind) {
-            match c.status {
-                ClockStatus::Met if within(c.met_at) => self.met += 1,
-                ClockStatus::Breached if within(c.due) => self.breached += 1,
-                _ => continue,
-            }
-            self.measured += 1;
+/// Counts the periods of `cycles` of clock `kind` decided in `[from, until)`.
+fn add(c: &mut Compliance, cycles: &[Cycle], kind: ClockKind, (from, until): (i64, i64)) {
+    let within = |t: Option<i64>| t.is_some_and(|t| from <= t && t < until);
+    for cycle in cycles.iter().filter(|c| c.kind == kind) {
+        match cycle.status {
+            ClockStatus::Met if within(cycle.met_at) => c.met += 1,
+            ClockStatus::Breached if within(cycle.due) => c.breached += 1,
+            _ => continue,
         }
+        c.measured += 1;
     }
 }
 
-/// The compliance of the three clocks.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct SlaCompliance {
-    pub first_response: Compliance,
-    pub next_response: Compliance,
-    pub resolution: Compliance,
-}
-
-impl SlaCompliance {
-    /// Counts a ticket's periods decided in the window.
-    pub fn add(&mut self, cycles: &[Cycle], window: (i64, i64)) {
-        self.first_response.add(cycles, ClockKind::FirstResponse, window);
-        self.next_response.add(cycles, ClockKind::NextResponse, window);
-        self.resolution.add(cycles, ClockKind::Resolution, window);
-    }
-
-    pub fn of(&self, kind: ClockKind) -> &Compliance {
-        match kind {
-            ClockKind::FirstResponse => &self.first_response,
-            ClockKind::NextResponse => &self.next_response,
-            ClockKind::Resolution => &self.resolution,
-        }
-    }
+/// A ticket's periods (all of its cycles) decided in the window.
+pub fn decided(cycles: &[Cycle], window: (i64, i64)) -> SlaCompliance {
+    let mut c = SlaCompliance::default();
+    add(&mut c.first_response, cycles, ClockKind::FirstResponse, window);
+    add(&mut c.next_response, cycles, ClockKind::NextResponse, window);
+    add(&mut c.resolution, cycles, ClockKind::Resolution, window);
+    c
 }
 
 #[cfg(test)]
@@ -88,8 +56,7 @@ mod tests {
             cycle(Resolution, Running, Some(55), None),    // not decided
             cycle(FirstResponse, Breached, Some(30), None), // breached at 30, still open: in
         ];
-        let mut c = SlaCompliance::default();
-        c.add(&cycles, (30, 60));
+        let c = decided(&cycles, (30, 60));
         assert_eq!(c.first_response, Compliance { measured: 2, met: 1, breached: 1 });
         assert_eq!(c.first_response.rate(), Some(0.5));
         assert_eq!(c.resolution, Compliance::default());

@@ -12,7 +12,7 @@ use serde_yaml::Value;
 
 use super::{Calendar, Range, Targets};
 use crate::query::{Condition, Query};
-use crate::time::Zone;
+use crate::time::{Zone, parse_duration};
 
 /// The name of the calendar that counts every second.
 pub const ALWAYS: &str = "24/7";
@@ -69,40 +69,6 @@ impl SlaConfig {
 pub struct Problem {
     pub path: String,
     pub message: String,
-}
-
-/// Parses a business duration: one or more of a number and a unit, `s`, `m`,
-/// `h`, `d` (24 hours) or `w` (7 days): `90m`, `4h`, `1h30m`, `2d`.
-pub fn parse_duration(text: &str) -> Result<i64, String> {
-    let bad = || format!("'{text}' is not a duration like 30m, 4h, 1h30m, 2d or 1w");
-    let text = text.trim();
-    if text.is_empty() {
-        return Err(bad());
-    }
-    let mut total: i64 = 0;
-    let mut rest = text;
-    while !rest.is_empty() {
-        let digits = rest.find(|c: char| !c.is_ascii_digit()).ok_or_else(bad)?;
-        if digits == 0 {
-            return Err(bad());
-        }
-        let n: i64 = rest[..digits].parse().map_err(|_| bad())?;
-        let unit = match rest[digits..].chars().next() {
-            Some('s') => 1,
-            Some('m') => 60,
-            Some('h') => 3600,
-            Some('d') => 86_400,
-            Some('w') => 604_800,
-            _ => return Err(bad()),
-        };
-        total = n
-            .checked_mul(unit)
-            .and_then(|v| total.checked_add(v))
-            .filter(|&t| t <= 100 * 365 * 86_400)
-            .ok_or_else(|| format!("'{text}' is too long a duration"))?;
-        rest = &rest[digits + 1..];
-    }
-    Ok(total)
 }
 
 fn text_of(v: &Value) -> Option<String> {
@@ -316,6 +282,10 @@ fn policy(
                 format!("{path}.match"),
                 "a policy matches fields, not text; put words in quotes only as field values".into(),
             );
+            Query::default()
+        }
+        Ok(q) if q.has_clock_terms() => {
+            bad(format!("{path}.match"), "a policy cannot match on clocks (sla:, due:)".into());
             Query::default()
         }
         Ok(q) => q,

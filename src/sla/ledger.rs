@@ -8,9 +8,10 @@ use std::rc::Rc;
 
 use super::clock::{ClockStatus, Cycle};
 use super::config::Problem;
-use super::evaluate::{Ruleset, latest, ticket_cycles};
+use super::evaluate::{Ruleset, alarming, latest, ticket_cycles};
 use crate::history::{self, History};
 use crate::model::ParseError;
+use crate::query::ClockFacts;
 use crate::store::{CONFIG_PATH, Oid, Store, StoreError, Tip};
 use crate::workflow::Config;
 
@@ -37,19 +38,41 @@ impl TicketClocks {
         latest(&self.cycles)
     }
 
-    /// The earliest due time of a clock that still runs or is breached.
+    /// The clocks still to be met: running, or breached and not met yet.
+    fn outstanding(&self) -> impl Iterator<Item = &Cycle> {
+        self.clocks().into_iter().filter(|c| {
+            c.met_at.is_none()
+                && c.due.is_some()
+                && matches!(c.status, ClockStatus::Running | ClockStatus::Breached)
+        })
+    }
+
+    /// The earliest due time of a clock still to be met (running, or breached
+    /// and not met yet).
     pub fn next_due(&self) -> Option<i64> {
-        self.clocks()
-            .iter()
-            .filter(|c| matches!(c.status, ClockStatus::Running | ClockStatus::Breached))
-            .filter_map(|c| c.due)
-            .min()
+        self.outstanding().filter_map(|c| c.due).min()
     }
 
     /// The remaining business time at which `cycle` is due soon, by its policy's `warning`.
     pub fn warning(&self, cycle: &Cycle) -> Option<i64> {
         let warning = self.ruleset.warning(cycle.policy.as_deref()?)?;
         Some(warning.threshold(cycle.target?))
+    }
+
+    /// Where its clocks stand, for the query terms `sla:` and `due:`.
+    pub fn facts(&self) -> ClockFacts {
+        let clocks = self.clocks();
+        let any = |status: ClockStatus| clocks.iter().any(|c| c.status == status);
+        let next = self.outstanding().min_by_key(|c| c.due);
+        ClockFacts {
+            running: any(ClockStatus::Running),
+            paused: any(ClockStatus::Paused),
+            met: any(ClockStatus::Met),
+            breached: any(ClockStatus::Breached),
+            warning: clocks.iter().any(|c| c.status != ClockStatus::Breached && alarming(c, self.warning(c))),
+            measured: clocks.iter().any(|c| c.target.is_some()),
+            due_in: next.and_then(|c| c.remaining),
+        }
     }
 
     /// The policy of its clocks, if one applies.
@@ -104,11 +127,17 @@ impl<'s> Ledger<'s> {
             }
         };
         let commit_of = history.commits.of_events();
-        let counted = moment.within.map(|within| {
-            (0..history.commits.len())
-                .map(|i| Oid::from_bytes(history.commits.id(i)).is_ok_and(|c| store.reaches(within, c)))
-                .collect()
-        });
+        let counted = match moment.within {
+            None => None,
+            Some(within) => {
+                let ancestry = store.ancestry(within)?;
+                Some(
+                    (0..history.commits.len())
+                        .map(|i| Oid::from_bytes(history.commits.id(i)).is_ok_and(|c| ancestry.contains(&c)))
+                        .collect(),
+                )
+            }
+        };
         let mut events: HashMap<String, Vec<u32>> = HashMap::new();
         for (ticket, list) in crate::report::events_by_ticket(&history).iter() {
             events.insert(history.str(ticket).to_owned(), list.to_vec());
@@ -132,6 +161,17 @@ impl<'s> Ledger<'s> {
     /// (the what-if's, else today's desk.yaml).
     pub fn problem(&self) -> Option<&Problem> {
         self.fixed.as_ref().unwrap_or(&self.current).problems.first()
+    }
+
+    /// The event log the clocks are computed from (the whole branch).
+    pub fn history(&self) -> &History {
+        &self.history
+    }
+
+    /// Whether event `e` is in a commit that counts (`--as-of REV`: one the
+    /// revision contains).
+    pub fn counts(&self, e: u32) -> bool {
+        self.counted.as_ref().is_none_or(|c| c[self.commit_of[e as usize] as usize])
     }
 
     /// The moment clocks are evaluated at.

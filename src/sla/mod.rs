@@ -10,7 +10,8 @@ pub mod evaluate;
 pub mod ledger;
 pub mod timeline;
 
+pub use crate::report::{Compliance, SlaCompliance};
+pub use crate::time::parse_duration;
 pub use calendar::{Calendar, Range};
 pub use clock::{Applied, ClockKind, ClockStatus, Cycle, Happening, Phase, Step, Targets, cycles};
-pub use compliance::{Compliance, SlaCompliance};
-pub use config::{Policy, SlaConfig, Warning, parse_duration};
+pub use config::{Policy, SlaConfig, Warning};

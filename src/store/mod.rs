@@ -389,6 +389,13 @@ impl Store {
         commit == ancestor || self.repo.graph_descendant_of(commit, ancestor).unwrap_or(false)
     }
 
+    /// Every commit `commit` contains: itself and all its ancestors.
+    pub fn ancestry(&self, commit: Oid) -> Result<std::collections::HashSet<Oid>, StoreError> {
+        let mut walk = self.repo.revwalk()?;
+        walk.push(commit)?;
+        walk.map(|c| c.map_err(StoreError::from)).collect()
+    }
+
     /// Ids of all tickets whose id starts with `prefix` (normalised, non-empty).
     pub fn ids_with_prefix(&self, tree: Oid, prefix: &str) -> Result<Vec<TicketId>, StoreError> {
         let root = self.repo.find_tree(tree)?;

@@ -263,3 +263,136 @@ fn eight_agents_taking_at_once_get_eight_different_tickets() {
     }
     assert_eq!(ids.len(), 8, "{ids:?}");
 }
+
+/// A helpdesk at Saturday 28 November 2026 12:00 UTC (the tests' now) with four
+/// tickets of Jane's under the standard policy (24/7; normal: first response 4h):
+/// `late` (Friday 09:00, never answered: breached Friday 13:00), `soon` (Saturday
+/// 11:00: 3h left), `waiting` (Saturday 10:00, pending at 10:30: paused) and
+/// `low` (low priority: no target), plus `done` (Friday 10:00, answered at 11:00,
+/// resolved at 12:00: both clocks met).
+fn five_tickets(env: &TestEnv) -> [String; 5] {
+    let jane = ["--requester", "Jane <jane@example.com>"];
+    let new = |at: &str, title: &str, extra: &[&str]| {
+        let mut args = vec!["new", title, "-b", "x"];
+        args.extend(jane);
+        args.extend(extra);
+        env.desk_at(at, &args).ok().line()
+    };
+    let late = new("2026-11-27T09:00:00Z", "Late one", &[]);
+    let soon = new("2026-11-28T11:00:00Z", "Soon due", &[]);
+    let waiting = new("2026-11-28T10:00:00Z", "Waiting for Jane", &[]);
+    env.desk_at("2026-11-28T10:30:00Z", &["status", &waiting, "pending"]).ok();
+    let low = new("2026-11-26T08:00:00Z", "Low one", &["--priority", "low"]);
+    let done = new("2026-11-27T10:00:00Z", "Done one", &[]);
+    env.desk_at("2026-11-27T11:00:00Z", &["reply", &done, "-m", "Fixed"]).ok();
+    env.desk_at("2026-11-27T12:00:00Z", &["resolve", &done]).ok();
+    [late, soon, waiting, low, done]
+}
+
+fn ids(list: &Value) -> Vec<String> {
+    list.as_array().unwrap().iter().map(|t| t["id"].as_str().unwrap().to_owned()).collect()
+}
+
+#[test]
+fn list_filters_and_sorts_by_clocks_and_shows_when_tickets_are_due() {
+    let env = helpdesk();
+    let [late, soon, waiting, low, _] = five_tickets(&env);
+    let list = |args: &[&str]| ids(&env.desk(&[&["list", "--json"], args].concat()).ok().json());
+    assert_eq!(list(&["sla:breached"]), [late.clone()]);
+    assert_eq!(list(&["sla:paused"]), [waiting.clone()]);
+    assert_eq!(list(&["sla:none"]), [low.clone()]);
+    // Business time to the next due: overdue counts as less; paused and unmeasured are never due.
+    let mut due = list(&["due:<4h"]);
+    due.sort();
+    let mut want = vec![late.clone(), soon.clone()];
+    want.sort();
+    assert_eq!(due, want);
+    assert_eq!(list(&["due:>2h"]), [soon.clone()]);
+    assert_eq!(list(&["-sla:breached", "sla:running"]), [soon.clone()]);
+    // The next due first; tickets with nothing due last, oldest first.
+    assert_eq!(list(&["--sort", "due"]), [late.clone(), soon.clone(), low.clone(), waiting.clone()]);
+    // The table has a DUE column: business time left, overdue, paused, or nothing.
+    let table = env.desk(&["list", "--sort", "due"]).ok().stdout;
+    let row = |title: &str| table.lines().find(|l| l.contains(title)).unwrap().to_owned();
+    assert!(table.lines().next().unwrap().contains(" DUE "), "{table}");
+    assert!(row("Late one").contains("overdue 23h 0m"), "{table}");
+    assert!(row("Soon due").contains("3h 0m"), "{table}");
+    assert!(row("Waiting for Jane").contains("paused"), "{table}");
+    // A bad value names the allowed ones; policies cannot match on clocks.
+    assert!(env.desk(&["list", "sla:late"]).error(2).contains("allowed: running, paused, met, breached"));
+    assert!(env.desk(&["list", "due:<soon"]).error(2).contains("not a duration"));
+}
+
+#[test]
+fn without_policies_list_has_no_due_column() {
+    let env = TestEnv::initialised();
+    env.new_ticket("Plain", &[]);
+    let table = env.desk(&["list"]).ok().stdout;
+    assert!(!table.contains("DUE"), "{table}");
+    // Clock terms still parse: no ticket has a measured clock.
+    assert_eq!(env.desk(&["list", "--json", "sla:none"]).ok().json().as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn report_counts_periods_decided_in_the_window() {
+    let env = helpdesk();
+    five_tickets(&env);
+    let report = env.desk(&["report", "--json"]).ok().json();
+    // First response: `late` breached at Friday 13:00, `done` met at Friday 11:00;
+    // `soon` still runs and `waiting` is paused: not decided. Resolution: `done` met.
+    let c = |clock: &str| report["sla"][clock].clone();
+    assert_eq!(c("first_response"), json!({"measured": 2, "met": 1, "breached": 1, "rate": 0.5}));
+    assert_eq!(c("next_response"), json!({"measured": 0, "met": 0, "breached": 0, "rate": null}));
+    assert_eq!(c("resolution"), json!({"measured": 1, "met": 1, "breached": 0, "rate": 1.0}));
+    // A window that ends before the breach: only what was decided by then.
+    let early = env
+        .desk(&["report", "--json", "--since", "2026-11-27", "--until", "2026-11-27T12:30:00Z"])
+        .ok()
+        .json();
+    assert_eq!(early["sla"]["first_response"], json!({"measured": 1, "met": 1, "breached": 0, "rate": 1.0}));
+    // Grouped: per priority, with the rate over all clocks in the table.
+    let by = env.desk(&["report", "--json", "--by", "priority"]).ok().json();
+    let normal = by["groups"].as_array().unwrap().iter().find(|g| g["key"] == "normal").unwrap();
+    assert_eq!(normal["sla"]["first_response"]["measured"], 2);
+    let table = env.desk(&["report", "--by", "priority"]).ok().stdout;
+    assert!(table.contains("sla first response  1 of 2 met (50%) · 1 breached"), "{table}");
+    assert!(table.lines().any(|l| l.starts_with("normal") && l.trim_end().ends_with("67%")), "{table}");
+    let csv = env.desk(&["report", "--csv"]).ok().stdout;
+    assert!(csv.lines().next().unwrap().ends_with("sla_resolution_breached,sla_resolution_rate"), "{csv}");
+    assert!(csv.lines().nth(1).unwrap().ends_with(",2,1,1,0.5,0,0,0,,1,1,0,1"), "{csv}");
+    // Without policies there is no SLA section at all.
+    let plain = TestEnv::initialised();
+    plain.new_ticket("Plain", &[]);
+    assert_eq!(plain.desk(&["report", "--json"]).ok().json()["sla"], Value::Null);
+}
+
+#[test]
+fn report_as_of_is_the_report_of_a_clone_reset_to_then() {
+    let env = helpdesk();
+    five_tickets(&env);
+    let clone = env.root.join("clone");
+    env.git(&["clone", "-q", "--no-checkout", env.repo.to_str().unwrap(), clone.to_str().unwrap()]);
+    let in_clone = |tip: &str, now: &str, args: &[&str]| {
+        env.git_in(&clone, &["update-ref", "refs/heads/desk", tip]);
+        env.desk_full(&clone, args, None, &[("DESK_NOW", now)]).ok().json()
+    };
+    for (t, by) in [("2026-11-27T11:30:00Z", None), ("2026-11-28T10:45:00Z", Some("status"))] {
+        let last_before = env.git(&["rev-list", "-1", &format!("--before={t}"), "refs/heads/desk"]);
+        let mut args = vec!["report", "--json"];
+        if let Some(by) = by {
+            args.extend(["--by", by]);
+        }
+        let then = chrono::DateTime::parse_from_rfc3339(t).unwrap() - chrono::Duration::seconds(1);
+        let expected = in_clone(last_before.trim(), &then.to_rfc3339(), &args);
+        let as_of = env.desk(&[args.as_slice(), &["--as-of", t]].concat()).ok().json();
+        assert_eq!(as_of, expected, "--as-of {t}");
+    }
+    // At a commit: the history it contains, at its time.
+    let rev = env.git(&["rev-parse", "refs/heads/desk~3"]);
+    let time = env.git(&["log", "-1", "--format=%cI", rev.trim()]);
+    let expected = in_clone(rev.trim(), time.trim(), &["report", "--json"]);
+    assert_eq!(env.desk(&["report", "--json", "--as-of", rev.trim()]).ok().json(), expected);
+    // A what-if under today's desk.yaml is today's report.
+    let today = env.desk(&["report", "--json"]).ok().json();
+    assert_eq!(env.desk(&["report", "--json", "--policy", "desk"]).ok().json(), today);
+}

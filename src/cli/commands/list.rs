@@ -4,12 +4,14 @@ use std::cmp::Ordering;
 
 use anstyle::Style;
 
+use crate::cli::clocks;
 use crate::cli::output::{self, TicketJson, print_json};
 use crate::cli::strict::Strict;
 use crate::cli::{CliError, Ctx, Result};
 use crate::model::field::{self, Domain, FIELDS, Field, FieldKind, FieldSource, SortOrder, Val};
 use crate::model::{self, Ticket};
-use crate::query::{Context, Query};
+use crate::query::{ClockFacts, Context, Query};
+use crate::sla::ledger::{Ledger, Moment};
 use crate::store::{IndexEntry, Store, Summary, Tip};
 use crate::workflow::Config;
 
@@ -63,15 +65,15 @@ pub struct Args {
     pub strict: Strict,
 }
 
-/// The field to sort by and whether to reverse its order.
+/// The field to sort by (`None`: the next SLA due time) and whether to reverse its order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Sort {
-    field: Field,
+    field: Option<Field>,
     reverse: bool,
 }
 
 fn sort_names() -> Vec<&'static str> {
-    FIELDS.iter().filter(|d| d.sort != SortOrder::None).map(|d| d.name).collect()
+    FIELDS.iter().filter(|d| d.sort != SortOrder::None).map(|d| d.name).chain(["due"]).collect()
 }
 
 fn parse_sort(s: &str) -> Result<Sort> {
@@ -79,8 +81,11 @@ fn parse_sort(s: &str) -> Result<Sort> {
         Some(rest) => (true, rest),
         None => (false, s),
     };
+    if name == "due" {
+        return Ok(Sort { field: None, reverse });
+    }
     match field::by_name(name).filter(|d| d.sort != SortOrder::None) {
-        Some(def) => Ok(Sort { field: def.field, reverse }),
+        Some(def) => Ok(Sort { field: Some(def.field), reverse }),
         None => {
             Err(CliError::usage(format!("invalid sort field '{name}'; allowed: {}", sort_names().join(", "))))
         }
@@ -117,7 +122,7 @@ fn sort_key(summary: &Summary<'_>, field: Field, config: &Config) -> SortKey {
 }
 
 fn compare(a: &Hit<'_>, b: &Hit<'_>, sort: Sort) -> Ordering {
-    let primary = match sort.field.def().sort {
+    let primary = match sort.field.map_or(SortOrder::Ascending, |f| f.def().sort) {
         SortOrder::Descending => b.key.cmp(&a.key),
         SortOrder::Ascending | SortOrder::None => a.key.cmp(&b.key),
     };
@@ -136,6 +141,8 @@ struct Hit<'a> {
     position: usize,
     /// The summary's creation time, kept here for a sort that does not chase pointers.
     created: i64,
+    /// Where its SLA clocks stand, when the query, the sort or the table needs it.
+    clocks: Option<ClockFacts>,
 }
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
@@ -178,10 +185,11 @@ fn print_list(ctx: &Ctx, store: &Store, tip: &Tip, query: &Query, sort: Sort, ar
                     Some(Box::new(ticket))
                 }
             };
-            let key = sort_key(summary, sort.field, &config);
+            let key = sort.field.map_or(SortKey::None, |f| sort_key(summary, f, &config));
             let created = summary.time(Field::Created);
-            hits.push(Hit { entry, summary, full, key, position, created });
+            hits.push(Hit { entry, summary, full, key, position, created, clocks: None });
         }
+        let show_due = judge_clocks(ctx, store, tip, query, sort, &config, &mut hits)?;
         // Ties are broken by id, so an unstable sort gives the one order.
         hits.sort_unstable_by(|a, b| compare(a, b, sort));
         if let Some(n) = args.limit {
@@ -208,9 +216,13 @@ fn print_list(ctx: &Ctx, store: &Store, tip: &Tip, query: &Query, sort: Sort, ar
         ctx.page()?;
         let lens = prefix_lengths(entries);
 
+        let headers: &[&str] = if show_due {
+            &["ID", "STATUS", "PRIORITY", "ASSIGNEE", "AGE", "DUE", "TITLE"]
+        } else {
+            &["ID", "STATUS", "PRIORITY", "ASSIGNEE", "AGE", "TITLE"]
+        };
         let mut table =
-            output::PlainTable::new(&["ID", "STATUS", "PRIORITY", "ASSIGNEE", "AGE", "TITLE"], ctx.color)
-                .min_last_width(usize::from(MIN_TITLE_WIDTH));
+            output::PlainTable::new(headers, ctx.color).min_last_width(usize::from(MIN_TITLE_WIDTH));
         let now = ctx.now.timestamp();
         table.reserve(hits.len());
         for hit in &hits {
@@ -218,17 +230,65 @@ fn print_list(ctx: &Ctx, store: &Store, tip: &Tip, query: &Query, sort: Sort, ar
             let id = s.id();
             let (status, priority) =
                 (s.str(Field::Status).unwrap_or(""), s.str(Field::Priority).unwrap_or(""));
-            table.push([
+            let mut row = vec![
                 (id.get(..lens[hit.position]).unwrap_or(id).into(), output::ID),
                 (status.into(), output::status_style(&config, status)),
                 (priority.into(), output::priority_style(&config, priority)),
                 (s.str(Field::Assignee).map_or("-", model::display_name).into(), Style::new()),
                 (output::age(now - hit.created).into(), Style::new()),
-                (s.str(Field::Title).unwrap_or("").into(), Style::new()),
-            ]);
+            ];
+            if show_due {
+                let (due, style) = clocks::due_cell(&hit.clocks.unwrap_or_default());
+                row.push((due.into(), style));
+            }
+            row.push((s.str(Field::Title).unwrap_or("").into(), Style::new()));
+            table.push(row);
         }
         table.print(&mut anstream::stdout().lock(), output::table_width())
     })?
+}
+
+/// Works out the SLA clocks of the hits when the query (`sla:`, `due:`), the
+/// sort (`--sort due`) or the table (a DUE column, when desk.yaml has policies)
+/// needs them, and drops the hits the clock terms rule out. Returns whether the
+/// table shows the DUE column.
+fn judge_clocks(
+    ctx: &Ctx,
+    store: &Store,
+    tip: &Tip,
+    query: &Query,
+    sort: Sort,
+    config: &Config,
+    hits: &mut Vec<Hit<'_>>,
+) -> Result<bool> {
+    let needed = query.has_clock_terms() || sort.field.is_none();
+    let mut ledger = if needed {
+        clocks::open_ledger(ctx, store, tip, None, None)?
+    } else if clocks::has_policies(config) {
+        // Only for the column: a broken policy leaves it out rather than fail.
+        let ledger = Ledger::open(store, tip, Moment { now: ctx.now.timestamp(), within: None }, None)?;
+        if ledger.problem().is_some() {
+            return Ok(false);
+        }
+        ledger
+    } else {
+        return Ok(false);
+    };
+    let mut kept = Vec::with_capacity(hits.len());
+    for mut hit in hits.drain(..) {
+        let judged = ledger.clocks(hit.summary.id())?;
+        let facts = judged.facts();
+        if !query.matches_clocks(&facts) {
+            continue;
+        }
+        if sort.field.is_none() {
+            hit.key = SortKey::Number(judged.next_due().unwrap_or(i64::MAX));
+        }
+        hit.clocks = Some(facts);
+        kept.push(hit);
+    }
+    *hits = kept;
+    Ok(clocks::has_policies(config))
 }
 
 /// The length of the shortest unique prefix of each entry's id. Prefixes must
@@ -263,5 +323,5 @@ pub fn print_queue(ctx: &Ctx, store: &Store) -> Result<()> {
         strict: Strict::default(),
     };
     let query = Query::parse(&["is:open"], ctx.zone)?;
-    print_list(ctx, store, &tip, &query, Sort { field: Field::Priority, reverse: false }, &args)
+    print_list(ctx, store, &tip, &query, Sort { field: Some(Field::Priority), reverse: false }, &args)
 }

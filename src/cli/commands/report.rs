@@ -1,20 +1,25 @@
 //! `desk report`: the helpdesk's KPIs over a time window, from history.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Write as _;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::cli::chart::{self, Glyphs};
+use crate::cli::clocks;
 use crate::cli::output::{self, duration, print_json, rfc3339};
 use crate::cli::strict::Strict;
 use crate::cli::{CliError, Ctx, Result};
-use crate::history;
+use crate::history::{self, History, Sym};
 use crate::model::FieldKind;
 use crate::model::field::Domain;
 use crate::query::{Context, Query};
-use crate::report::{self, Csat, Definitions, Durations, Fcr, GroupBy, Metrics, Report, Window};
+use crate::report::{
+    self, Csat, Definitions, Durations, Fcr, GroupBy, Metrics, Report, SlaCompliance, Window,
+};
+use crate::sla::ledger::{Ledger, Moment};
+use crate::store::{CONFIG_PATH, Store, Tip};
 use crate::time::{LATEST, TimeError, When, Zone, check_date, parse_when};
 use crate::workflow::Config;
 
@@ -90,6 +95,15 @@ pub struct Args {
     #[arg(long)]
     pub chart: bool,
 
+    /// Report as desk would have at DATE (the window ends there) or at commit REV
+    /// (with only the history REV contains).
+    #[arg(long, value_name = "DATE|REV")]
+    pub as_of: Option<String>,
+
+    /// Measure SLA compliance with the desk.yaml of revision REV for every event (a what-if).
+    #[arg(long, value_name = "REV")]
+    pub policy: Option<String>,
+
     #[command(flatten)]
     pub strict: Strict,
 }
@@ -130,15 +144,17 @@ pub fn parse_bound(value: &str, now: DateTime<Utc>, zone: Zone, end_of_day: bool
     }
 }
 
-fn window(ctx: &Ctx, args: &Args) -> Result<Window> {
+/// The window; `now` is the moment of the report (`--as-of`, else now).
+fn window(ctx: &Ctx, now: DateTime<Utc>, args: &Args) -> Result<Window> {
     let until = match &args.until {
-        Some(v) => parse_bound(v, ctx.now, ctx.zone, true, "--until")?,
+        Some(v) => parse_bound(v, now, ctx.zone, true, "--until")?,
         // Up to and including the current second: a change committed just now counts.
-        None => ctx.now.timestamp() + 1,
+        None => now.timestamp() + 1,
     };
+    let until = if args.as_of.is_some() { until.min(now.timestamp() + 1) } else { until };
     let from = match &args.since {
-        Some(v) => parse_bound(v, ctx.now, ctx.zone, false, "--since")?,
-        None => ctx.now.timestamp() - 30 * 86_400,
+        Some(v) => parse_bound(v, now, ctx.zone, false, "--since")?,
+        None => now.timestamp() - 30 * 86_400,
     };
     if from >= until {
         return Err(CliError::usage(format!(
@@ -155,55 +171,37 @@ fn time(t: i64) -> String {
 }
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
-    let window = window(ctx, args)?;
     let query = Query::parse(&args.query, ctx.zone)?;
     let store = ctx.store()?;
     let tip = store.require_tip()?;
+    let at = clocks::moment(ctx, &store, args.as_of.as_deref())?;
+    let window = window(ctx, DateTime::from_timestamp(at.now, 0).unwrap_or(ctx.now), args)?;
     let config = Config::load(&store, &tip)?;
     query.validate(&config)?;
     let done = config.done_statuses();
-    let defs = Definitions { done: &done, people: super::people(&config)? };
-    let history = history::load(&store, &tip)?;
-    let by_ticket = report::events_by_ticket(&history);
-    let selected = if query.terms.is_empty() {
-        if args.strict.strict {
-            // Nothing else reads the ticket files: check them for --strict.
-            store.with_index(&tip, |entries| {
-                entries.iter().try_for_each(|entry| match &entry.summary {
-                    Ok(_) => Ok(()),
-                    Err((line, message)) => args.strict.malformed(&entry.path, *line, message),
-                })
-            })??;
-        }
-        None
-    } else {
-        let me = store.signatures().ok().map(|(a, _)| super::person(&a));
-        let mctx = Context { config: &config, now: ctx.now.timestamp(), me: me.as_deref() };
-        let symbols = history.symbols();
-        let mut set = HashSet::new();
-        store.with_index(&tip, |entries| -> Result<()> {
-            for entry in entries {
-                let s = match &entry.summary {
-                    Ok(s) => s,
-                    Err((line, message)) => {
-                        args.strict.malformed(&entry.path, *line, message)?;
-                        continue;
-                    }
-                };
-                let hit = match query.matches_fields(s, &mctx) {
-                    Some(hit) => hit,
-                    None => query.matches(&store.load_blob_ticket(entry.blob_id(), &entry.path)?, &mctx),
-                };
-                if hit && let Some(&sym) = symbols.get(s.id()) {
-                    set.insert(sym);
-                }
-            }
-            Ok(())
-        })??;
-        Some(set)
+    let people = super::people(&config)?;
+    let mut ledger = open_ledger(&store, &tip, &config, at, window, args)?;
+    let owned = if ledger.is_none() { Some(history::load(&store, &tip)?) } else { None };
+    let history = history_of(ledger.as_ref(), owned.as_ref());
+    let mut by_ticket = report::events_by_ticket(history);
+    if let Some(l) = ledger.as_ref().filter(|_| at.within.is_some()) {
+        by_ticket.retain(|e| l.counts(e));
+    }
+    let selected = selected(ctx, &store, &tip, &query, &config, history, args.strict)?;
+    let ids: Vec<(Sym, String)> = by_ticket
+        .iter()
+        .filter(|(t, _)| selected.as_ref().is_none_or(|set| set.contains(t)))
+        .map(|(t, _)| (t, history.str(t).to_owned()))
+        .collect();
+    let measure = clocks::has_policies(&config) || args.policy.is_some();
+    let sla = match ledger.as_mut().filter(|l| measure && l.problem().is_none()) {
+        Some(l) => Some(compliance(l, &ids, window)?),
+        None => None,
     };
+    let history = history_of(ledger.as_ref(), owned.as_ref());
+    let defs = Definitions { done: &done, people, sla: sla.as_ref() };
     let by = args.by;
-    let mut report = report::report(&history, &by_ticket, window, ctx.zone, defs, by, selected.as_ref());
+    let mut report = report::report(history, &by_ticket, window, ctx.zone, defs, by, selected.as_ref());
     if let Some(by) = by {
         order_groups(&mut report.groups, by, &config);
     }
@@ -224,6 +222,111 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         out.write_all(chart::report_charts(&report, width, glyphs, ctx.zone).as_bytes())?;
     }
     Ok(())
+}
+
+/// The event log: the ledger's, or the one loaded without it.
+fn history_of<'a>(ledger: Option<&'a Ledger<'_>>, owned: Option<&'a History>) -> &'a History {
+    match (ledger, owned) {
+        (Some(l), _) => l.history(),
+        (None, Some(h)) => h,
+        (None, None) => unreachable!("the history is loaded when there is no ledger"),
+    }
+}
+
+/// The tickets QUERY selects (`None`: every ticket), as symbols of `history`.
+fn selected(
+    ctx: &Ctx,
+    store: &Store,
+    tip: &Tip,
+    query: &Query,
+    config: &Config,
+    history: &History,
+    strict: Strict,
+) -> Result<Option<HashSet<Sym>>> {
+    if query.terms.is_empty() {
+        if strict.strict {
+            // Nothing else reads the ticket files: check them for --strict.
+            store.with_index(tip, |entries| {
+                entries.iter().try_for_each(|entry| match &entry.summary {
+                    Ok(_) => Ok(()),
+                    Err((line, message)) => strict.malformed(&entry.path, *line, message),
+                })
+            })??;
+        }
+        return Ok(None);
+    }
+    let me = store.signatures().ok().map(|(a, _)| super::person(&a));
+    let mctx = Context { config, now: ctx.now.timestamp(), me: me.as_deref() };
+    let symbols = history.symbols();
+    let mut set = HashSet::new();
+    store.with_index(tip, |entries| -> Result<()> {
+        for entry in entries {
+            let s = match &entry.summary {
+                Ok(s) => s,
+                Err((line, message)) => {
+                    strict.malformed(&entry.path, *line, message)?;
+                    continue;
+                }
+            };
+            let hit = match query.matches_fields(s, &mctx) {
+                Some(hit) => hit,
+                None => query.matches(&store.load_blob_ticket(entry.blob_id(), &entry.path)?, &mctx),
+            };
+            if hit && let Some(&sym) = symbols.get(s.id()) {
+                set.insert(sym);
+            }
+        }
+        Ok(())
+    })??;
+    Ok(Some(set))
+}
+
+/// The ledger, when the report needs one: for `--as-of REV` (which history
+/// counts) and for SLA compliance (desk.yaml has policies, or `--policy`).
+/// Clocks are evaluated at the end of the window, or at the report's moment
+/// when that is earlier. A policy problem fails `--policy` and otherwise only
+/// leaves SLA compliance out, with a warning.
+fn open_ledger<'s>(
+    store: &'s Store,
+    tip: &Tip,
+    config: &Config,
+    at: Moment,
+    window: Window,
+    args: &Args,
+) -> Result<Option<Ledger<'s>>> {
+    let wanted = clocks::has_policies(config) || args.policy.is_some();
+    if !wanted && at.within.is_none() {
+        return Ok(None);
+    }
+    let moment = Moment { now: at.now.min(window.until - 1), within: at.within };
+    let policy = args.policy.as_deref().map(|rev| store.resolve_revision(rev)).transpose()?;
+    let ledger = Ledger::open(store, tip, moment, policy)?;
+    match ledger.problem() {
+        Some(problem) if policy.is_some() => Err(clocks::policy_error(problem)),
+        Some(problem) if wanted => {
+            say!(
+                "warning: {CONFIG_PATH}: {}: {}; the report leaves out SLA compliance",
+                output::Shown(&problem.path),
+                output::Shown(&problem.message)
+            );
+            Ok(Some(ledger))
+        }
+        _ => Ok(Some(ledger)),
+    }
+}
+
+/// Each ticket's SLA periods decided in the window.
+fn compliance(
+    ledger: &mut Ledger<'_>,
+    ids: &[(Sym, String)],
+    window: Window,
+) -> Result<HashMap<Sym, SlaCompliance>> {
+    let mut out = HashMap::with_capacity(ids.len());
+    for (sym, id) in ids {
+        let clocks = ledger.clocks(id)?;
+        out.insert(*sym, crate::sla::compliance::decided(&clocks.cycles, (window.from, window.until)));
+    }
+    Ok(out)
 }
 
 /// Orders the groups of a report by priority (most urgent first) or status
@@ -273,6 +376,16 @@ pub struct MetricsJson {
     pub resolution: DurationsJson,
     pub fcr: FcrJson,
     pub csat: CsatJson,
+    /// Per clock; `null` when desk.yaml has no SLA policies.
+    pub sla: Option<BTreeMap<&'static str, ComplianceJson>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ComplianceJson {
+    pub measured: usize,
+    pub met: usize,
+    pub breached: usize,
+    pub rate: Option<f64>,
 }
 
 #[derive(Debug, Serialize)]
@@ -322,6 +435,20 @@ impl From<&Metrics> for MetricsJson {
             resolution: (&m.resolution).into(),
             fcr: FcrJson { resolved, first_contact, rate },
             csat: CsatJson { responses, satisfied, rate: csat_rate, mean_score },
+            sla: m.sla.map(|sla| {
+                sla.clocks()
+                    .into_iter()
+                    .map(|(name, c)| {
+                        let json = ComplianceJson {
+                            measured: c.measured,
+                            met: c.met,
+                            breached: c.breached,
+                            rate: c.rate(),
+                        };
+                        (name, json)
+                    })
+                    .collect()
+            }),
         }
     }
 }
@@ -358,6 +485,9 @@ fn write_csv(out: &mut impl std::io::Write, r: &Report, by: Option<GroupBy>) -> 
     }
     header.extend(["fcr_resolved", "fcr_first_contact", "fcr_rate"].map(str::to_owned));
     header.extend(["csat_responses", "csat_satisfied", "csat_rate", "csat_mean_score"].map(str::to_owned));
+    for clock in ["first_response", "next_response", "resolution"] {
+        header.extend(["measured", "met", "breached", "rate"].map(|x| format!("sla_{clock}_{x}")));
+    }
     writeln!(out, "{}", header.join(","))?;
     let row = |by: &str, key: &str, m: &Metrics| {
         let dur = |x: &Durations| {
@@ -371,6 +501,19 @@ fn write_csv(out: &mut impl std::io::Write, r: &Report, by: Option<GroupBy>) -> 
         cells.extend([m.fcr.resolved.to_string(), m.fcr.first_contact.to_string(), num(m.fcr.rate)]);
         cells.extend([m.csat.responses.to_string(), m.csat.satisfied.to_string()]);
         cells.extend([num(m.csat.rate), num(m.csat.mean_score)]);
+        match &m.sla {
+            Some(sla) => {
+                for (_, c) in sla.clocks() {
+                    cells.extend([
+                        c.measured.to_string(),
+                        c.met.to_string(),
+                        c.breached.to_string(),
+                        num(c.rate()),
+                    ]);
+                }
+            }
+            None => cells.extend(std::iter::repeat_n(String::new(), 12)),
+        }
         cells.join(",")
     };
     writeln!(out, "{}", row("all", "", &r.overall))?;
@@ -436,21 +579,36 @@ fn write_table(ctx: &Ctx, out: &mut impl std::io::Write, r: &Report, by: Option<
     ] {
         table.row([k.to_owned(), v]);
     }
+    if let Some(sla) = &m.sla {
+        for (name, c) in sla.clocks() {
+            let line = if c.measured == 0 {
+                "-".to_owned()
+            } else {
+                format!("{} of {} met ({}) · {} breached", c.met, c.measured, percent(c.rate()), c.breached)
+            };
+            table.row([format!("sla {}", name.replace('_', " ")), line]);
+        }
+    }
     table.print(out)?;
     let Some(by) = by else { return Ok(()) };
     writeln!(out)?;
     let mut table = output::Table::new(ctx.color);
-    table.header(&[
-        by_name(by).to_uppercase().as_str(),
-        "CREATED",
-        "RESOLVED",
-        "REOPENED",
-        "BACKLOG",
-        "FRT",
-        "TTR",
-        "FCR",
-        "CSAT",
-    ]);
+    table.header(
+        &[
+            by_name(by).to_uppercase().as_str(),
+            "CREATED",
+            "RESOLVED",
+            "REOPENED",
+            "BACKLOG",
+            "FRT",
+            "TTR",
+            "FCR",
+            "CSAT",
+        ]
+        .into_iter()
+        .chain(r.overall.sla.map(|_| "SLA"))
+        .collect::<Vec<_>>(),
+    );
     for (key, m) in &r.groups {
         let key = match (key, by) {
             (None, _) => "(none)".to_owned(),
@@ -459,21 +617,36 @@ fn write_table(ctx: &Ctx, out: &mut impl std::io::Write, r: &Report, by: Option<
             }
             (Some(k), _) => k.clone(),
         };
-        table.row([
-            key,
-            m.created.to_string(),
-            m.resolved.to_string(),
-            m.reopened.to_string(),
-            m.backlog.to_string(),
-            dur(m.first_response.median_seconds),
-            dur(m.resolution.median_seconds),
-            percent(m.fcr.rate),
-            percent(m.csat.rate),
-        ]);
+        table.row(
+            [
+                key,
+                m.created.to_string(),
+                m.resolved.to_string(),
+                m.reopened.to_string(),
+                m.backlog.to_string(),
+                dur(m.first_response.median_seconds),
+                dur(m.resolution.median_seconds),
+                percent(m.fcr.rate),
+                percent(m.csat.rate),
+            ]
+            .into_iter()
+            .chain(m.sla.map(|sla| percent(met_rate(&sla))))
+            .collect::<Vec<_>>(),
+        );
     }
     table.print(out)?;
     writeln!(out, "{GROUP_LEGEND}")?;
+    if r.overall.sla.is_some() {
+        writeln!(out, "SLA: share of SLA periods met, all clocks together")?;
+    }
     Ok(())
+}
+
+/// The share of SLA periods met, over all three clocks.
+fn met_rate(sla: &SlaCompliance) -> Option<f64> {
+    let (met, measured) = sla.clocks().iter().fold((0, 0), |(m, n), (_, c)| (m + c.met, n + c.measured));
+    #[allow(clippy::cast_precision_loss)] // counts of periods
+    (measured > 0).then(|| met as f64 / measured as f64)
 }
 
 /// What the short headings of the per-group table mean (they keep it within 80 columns).

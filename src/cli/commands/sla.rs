@@ -6,16 +6,15 @@ use std::io::Write as _;
 use anstyle::Style;
 use serde_json::{Value, json};
 
+use crate::cli::clocks::open_ledger;
 use crate::cli::output::{self, duration, print_json, rfc3339};
 use crate::cli::select::{self, Selected};
 use crate::cli::strict::Strict;
 use crate::cli::{CliError, Ctx, Result};
 use crate::query::Query;
 use crate::sla::evaluate::alarming;
-use crate::sla::ledger::{Ledger, Moment, TicketClocks};
+use crate::sla::ledger::TicketClocks;
 use crate::sla::{ClockKind, ClockStatus, Cycle, parse_duration};
-use crate::store::{CONFIG_PATH, Store, Tip};
-use crate::time::When;
 use crate::workflow::Config;
 
 const DEFINITIONS: &str = "\
@@ -106,40 +105,6 @@ impl std::ops::Deref for Judged {
     }
 }
 
-/// `--as-of DATE|REV` as a moment of evaluation.
-fn moment(ctx: &Ctx, store: &Store, as_of: Option<&str>) -> Result<Moment> {
-    let now = ctx.now.timestamp();
-    let Some(v) = as_of else { return Ok(Moment { now, within: None }) };
-    match crate::time::parse_when(v, ctx.zone) {
-        // A day is evaluated at its end, as `report --until DAY` includes the day.
-        Ok(When::Day(_, end)) => Ok(Moment { now: end - 1, within: None }),
-        Ok(When::Instant(t)) => Ok(Moment { now: t - 1, within: None }),
-        Ok(When::Age(a)) => Ok(Moment { now: now - a - 1, within: None }),
-        Err(_) => {
-            let commit = store.resolve_revision(v)?;
-            Ok(Moment { now: store.commit_info(commit)?.1, within: Some(commit) })
-        }
-    }
-}
-
-/// Opens the ledger for `--as-of` and `--policy`, refusing policies with problems.
-pub fn open_ledger<'s>(
-    ctx: &Ctx,
-    store: &'s Store,
-    tip: &Tip,
-    as_of: Option<&str>,
-    policy: Option<&str>,
-) -> Result<Ledger<'s>> {
-    let at = moment(ctx, store, as_of)?;
-    let policy = policy.map(|rev| store.resolve_revision(rev)).transpose()?;
-    let ledger = Ledger::open(store, tip, at, policy)?;
-    if let Some(problem) = ledger.problem() {
-        return Err(CliError::config(format!("{CONFIG_PATH}: {}: {}", problem.path, problem.message))
-            .hint("`desk config check` lists every problem of desk.yaml"));
-    }
-    Ok(ledger)
-}
-
 /// The clocks of the selected tickets, the next due first.
 fn judge(ctx: &Ctx, common: &Common) -> Result<(Vec<Judged>, i64)> {
     let store = ctx.store()?;
@@ -158,7 +123,9 @@ fn judge(ctx: &Ctx, common: &Common) -> Result<(Vec<Judged>, i64)> {
     let mut out = Vec::with_capacity(selected.len());
     for ticket in selected {
         let clocks = ledger.clocks(&ticket.id)?;
-        out.push(Judged { ticket, clocks });
+        if query.matches_clocks(&clocks.facts()) {
+            out.push(Judged { ticket, clocks });
+        }
     }
     out.sort_by_key(|j| (j.next_due().unwrap_or(i64::MAX), j.ticket.id.clone()));
     Ok((out, ledger.moment().now))

@@ -1,0 +1,76 @@
+//! SLA clocks for the commands that show or filter by them (`sla`, `list`,
+//! `report`, `next`): the moment of `--as-of`, the ledger of `--policy`, and
+//! how a ticket's next due time reads in a table.
+
+use anstyle::{AnsiColor, Style};
+
+use crate::cli::output;
+use crate::cli::{CliError, Ctx, Result};
+use crate::query::ClockFacts;
+use crate::sla::config::Problem;
+use crate::sla::ledger::{Ledger, Moment};
+use crate::store::{CONFIG_PATH, Store, Tip};
+use crate::time::When;
+use crate::workflow::Config;
+
+/// `--as-of DATE|REV` as a moment of evaluation: a day is evaluated at its
+/// end, an instant just before it, a revision at its commit time with only the
+/// history it contains.
+pub fn moment(ctx: &Ctx, store: &Store, as_of: Option<&str>) -> Result<Moment> {
+    let now = ctx.now.timestamp();
+    let Some(v) = as_of else { return Ok(Moment { now, within: None }) };
+    match crate::time::parse_when(v, ctx.zone) {
+        // A day is evaluated at its end, as `report --until DAY` includes the day.
+        Ok(When::Day(_, end)) => Ok(Moment { now: end - 1, within: None }),
+        Ok(When::Instant(t)) => Ok(Moment { now: t - 1, within: None }),
+        Ok(When::Age(a)) => Ok(Moment { now: now - a - 1, within: None }),
+        Err(_) => {
+            let commit = store.resolve_revision(v)?;
+            Ok(Moment { now: store.commit_info(commit)?.1, within: Some(commit) })
+        }
+    }
+}
+
+/// Opens the ledger for `--as-of` and `--policy`, refusing policies with problems.
+pub fn open_ledger<'s>(
+    ctx: &Ctx,
+    store: &'s Store,
+    tip: &Tip,
+    as_of: Option<&str>,
+    policy: Option<&str>,
+) -> Result<Ledger<'s>> {
+    let at = moment(ctx, store, as_of)?;
+    let policy = policy.map(|rev| store.resolve_revision(rev)).transpose()?;
+    let ledger = Ledger::open(store, tip, at, policy)?;
+    match ledger.problem() {
+        Some(problem) => Err(policy_error(problem)),
+        None => Ok(ledger),
+    }
+}
+
+/// The error for a calendar or policy desk cannot use.
+pub fn policy_error(problem: &Problem) -> CliError {
+    CliError::config(format!("{CONFIG_PATH}: {}: {}", problem.path, problem.message))
+        .hint("`desk config check` lists every problem of desk.yaml")
+}
+
+/// Whether the desk.yaml lists SLA policies (so tables show when tickets are due).
+pub fn has_policies(config: &Config) -> bool {
+    config.other.get("sla").and_then(serde_yaml::Value::as_sequence).is_some_and(|s| !s.is_empty())
+}
+
+/// A ticket's next due time for a table: the business time left (`2h 10m`),
+/// `overdue 1h 5m`, `paused`, or `-`.
+pub fn due_cell(facts: &ClockFacts) -> (String, Style) {
+    match facts.due_in {
+        Some(d) if d < 0 => {
+            (format!("overdue {}", output::duration(-d)), Style::new().fg_color(Some(AnsiColor::Red.into())))
+        }
+        Some(d) if facts.warning => {
+            (output::duration(d), Style::new().fg_color(Some(AnsiColor::Yellow.into())))
+        }
+        Some(d) => (output::duration(d), Style::new()),
+        None if facts.paused => ("paused".into(), Style::new().dimmed()),
+        None => ("-".into(), Style::new()),
+    }
+}
