@@ -440,6 +440,8 @@ fn every_command_s_json_matches_docs_json_md() {
     let sla = checker.run(&env, None, &["sla", "--json", "--all"], "array of `sla_ticket`");
     assert!(!sla.as_array().unwrap().is_empty());
     checker.run(&env, None, &["sla", "check", "--json"], "`sla_check`");
+    let report = checker.run(&env, None, &["report", "--json", "--by", "status"], "`report`");
+    assert!(report["sla"].is_object(), "{report:#}");
     checker.run(&env, None, &["next", "--json"], "`next`");
 
     // An error.

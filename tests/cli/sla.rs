@@ -298,17 +298,17 @@ fn list_filters_and_sorts_by_clocks_and_shows_when_tickets_are_due() {
     let env = helpdesk();
     let [late, soon, waiting, low, _] = five_tickets(&env);
     let list = |args: &[&str]| ids(&env.desk(&[&["list", "--json"], args].concat()).ok().json());
-    assert_eq!(list(&["sla:breached"]), [late.clone()]);
-    assert_eq!(list(&["sla:paused"]), [waiting.clone()]);
-    assert_eq!(list(&["sla:none"]), [low.clone()]);
+    assert_eq!(list(&["sla:breached"]), [late.as_str()]);
+    assert_eq!(list(&["sla:paused"]), [waiting.as_str()]);
+    assert_eq!(list(&["sla:none"]), [low.as_str()]);
     // Business time to the next due: overdue counts as less; paused and unmeasured are never due.
     let mut due = list(&["due:<4h"]);
     due.sort();
     let mut want = vec![late.clone(), soon.clone()];
     want.sort();
     assert_eq!(due, want);
-    assert_eq!(list(&["due:>2h"]), [soon.clone()]);
-    assert_eq!(list(&["-sla:breached", "sla:running"]), [soon.clone()]);
+    assert_eq!(list(&["due:>2h"]), [soon.as_str()]);
+    assert_eq!(list(&["-sla:breached", "sla:running"]), [soon.as_str()]);
     // The next due first; tickets with nothing due last, oldest first.
     assert_eq!(list(&["--sort", "due"]), [late.clone(), soon.clone(), low.clone(), waiting.clone()]);
     // The table has a DUE column: business time left, overdue, paused, or nothing.

@@ -23,6 +23,9 @@ Query terms (ANDed; a comma ORs values; a leading - negates a term):
   queue:it                label:printer     -label:spam
   created:>2026-11-01     updated:<7d (an age: updated less than 7 days ago; also 12h, 4w)
   printer \"paper jam\"     words and quoted phrases in title, description and conversation
+  sla:breached            a service-level clock is running, paused, met, breached, warning (due
+                          soon), or none (no target); due:<2h: business time to the next due
+                          (overdue is less than anything); docs/sla.md defines both
 Quote terms with < or > for the shell: 'priority:>=high', 'updated:<7d'.
 
 Without a status or is: term, only tickets that are not done are listed (--all lists every ticket).
@@ -32,7 +35,9 @@ negated -key:value or '-\"a phrase\"'; an unknown option is an error. After `--`
 query term: `desk list -- -printer` lists the tickets that do not mention printer.
 
 Sort fields: priority (most urgent first, then oldest), created (oldest first), updated (most
-recent first), status (workflow order), assignee, title, id; a leading - reverses (--sort=-created).";
+recent first), status (workflow order), assignee, title, id, due (the next SLA due time first,
+tickets with nothing due last); a leading - reverses (--sort=-created). When desk.yaml has SLA
+policies the table shows DUE: business time left, overdue, or paused.";
 
 /// Titles are cut to fit the terminal, but never below this many columns.
 const MIN_TITLE_WIDTH: u16 = 12;
@@ -214,38 +219,47 @@ fn print_list(ctx: &Ctx, store: &Store, tip: &Tip, query: &Query, sort: Sort, ar
             return Ok(());
         }
         ctx.page()?;
-        let lens = prefix_lengths(entries);
-
-        let headers: &[&str] = if show_due {
-            &["ID", "STATUS", "PRIORITY", "ASSIGNEE", "AGE", "DUE", "TITLE"]
-        } else {
-            &["ID", "STATUS", "PRIORITY", "ASSIGNEE", "AGE", "TITLE"]
-        };
-        let mut table =
-            output::PlainTable::new(headers, ctx.color).min_last_width(usize::from(MIN_TITLE_WIDTH));
-        let now = ctx.now.timestamp();
-        table.reserve(hits.len());
-        for hit in &hits {
-            let s = hit.summary;
-            let id = s.id();
-            let (status, priority) =
-                (s.str(Field::Status).unwrap_or(""), s.str(Field::Priority).unwrap_or(""));
-            let mut row = vec![
-                (id.get(..lens[hit.position]).unwrap_or(id).into(), output::ID),
-                (status.into(), output::status_style(&config, status)),
-                (priority.into(), output::priority_style(&config, priority)),
-                (s.str(Field::Assignee).map_or("-", model::display_name).into(), Style::new()),
-                (output::age(now - hit.created).into(), Style::new()),
-            ];
-            if show_due {
-                let (due, style) = clocks::due_cell(&hit.clocks.unwrap_or_default());
-                row.push((due.into(), style));
-            }
-            row.push((s.str(Field::Title).unwrap_or("").into(), Style::new()));
-            table.push(row);
-        }
-        table.print(&mut anstream::stdout().lock(), output::table_width())
+        print_table(ctx, &config, entries, &hits, show_due)
     })?
+}
+
+/// The table of hits: ids as short as they can be among `entries`.
+fn print_table(
+    ctx: &Ctx,
+    config: &Config,
+    entries: &[IndexEntry<'_>],
+    hits: &[Hit<'_>],
+    show_due: bool,
+) -> Result<()> {
+    let lens = prefix_lengths(entries);
+
+    let headers: &[&str] = if show_due {
+        &["ID", "STATUS", "PRIORITY", "ASSIGNEE", "AGE", "DUE", "TITLE"]
+    } else {
+        &["ID", "STATUS", "PRIORITY", "ASSIGNEE", "AGE", "TITLE"]
+    };
+    let mut table = output::PlainTable::new(headers, ctx.color).min_last_width(usize::from(MIN_TITLE_WIDTH));
+    let now = ctx.now.timestamp();
+    table.reserve(hits.len());
+    for hit in hits {
+        let s = hit.summary;
+        let id = s.id();
+        let (status, priority) = (s.str(Field::Status).unwrap_or(""), s.str(Field::Priority).unwrap_or(""));
+        let mut row = vec![
+            (id.get(..lens[hit.position]).unwrap_or(id).into(), output::ID),
+            (status.into(), output::status_style(config, status)),
+            (priority.into(), output::priority_style(config, priority)),
+            (s.str(Field::Assignee).map_or("-", model::display_name).into(), Style::new()),
+            (output::age(now - hit.created).into(), Style::new()),
+        ];
+        if show_due {
+            let (due, style) = clocks::due_cell(&hit.clocks.unwrap_or_default());
+            row.push((due.into(), style));
+        }
+        row.push((s.str(Field::Title).unwrap_or("").into(), Style::new()));
+        table.push(row);
+    }
+    table.print(&mut anstream::stdout().lock(), output::table_width())
 }
 
 /// Works out the SLA clocks of the hits when the query (`sla:`, `due:`), the

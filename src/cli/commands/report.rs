@@ -49,6 +49,9 @@ Definitions:
   first contact   among tickets resolved in the window, those resolved after exactly one
                   response and never reopened (FCR)
   satisfaction    tickets whose latest rating was given in the window; satisfied: score 4 or 5
+  sla             with SLA policies in desk.yaml: per clock, the periods decided in the window,
+                  met (at their response or solve) or breached (at their due time); rate =
+                  met / measured. Clocks as of the end of the window (docs/sla.md)
 Durations: count, mean, median and p90, in whole seconds. Percentiles are nearest-rank (the p-th
 percentile of n values is the value at rank ceil(p/100 * n); the median of an even count is the
 lower middle). The mean is rounded to the nearest second, a half to the even one (2100.5 -> 2100).
@@ -59,7 +62,9 @@ queue:it -label:spam); --by groups by the ticket's value at the end of the windo
 most urgent first, statuses in workflow order (desk.yaml), other values by name, tickets
 without a value last. --by requester, assignee and cc group people by email, case-insensitively
 (an agent under any of their addresses, shown as desk.yaml names them; anyone else as written
-on the group's most recently changed ticket). Options may stand anywhere among the terms; a word that starts with - is
+on the group's most recently changed ticket). --as-of DATE|REV prints the report as it would
+have been at DATE (the window ends there) or at commit REV (only the history REV contains);
+--policy REV measures SLA compliance under REV's desk.yaml. Options may stand anywhere among the terms; a word that starts with - is
 an option unless it is a negated -key:value, and after `--` every word is a query term.";
 
 /// Helpdesk KPIs over a time window: volume, backlog, first response,
@@ -590,7 +595,14 @@ fn write_table(ctx: &Ctx, out: &mut impl std::io::Write, r: &Report, by: Option<
         }
     }
     table.print(out)?;
-    let Some(by) = by else { return Ok(()) };
+    match by {
+        Some(by) => write_groups(ctx, out, r, by),
+        None => Ok(()),
+    }
+}
+
+/// The per-group table of `--by`.
+fn write_groups(ctx: &Ctx, out: &mut impl std::io::Write, r: &Report, by: GroupBy) -> Result<()> {
     writeln!(out)?;
     let mut table = output::Table::new(ctx.color);
     table.header(
