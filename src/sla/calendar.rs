@@ -4,7 +4,7 @@
 //! instants. docs/sla.md gives the exact definition this module implements.
 
 use std::cell::RefCell;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use chrono::{DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
@@ -77,9 +77,72 @@ struct Hours {
     /// Ranges per weekday, Monday first.
     week: [Vec<Range>; 7],
     holidays: BTreeSet<NaiveDate>,
-    /// The working intervals of each day looked at so far: most clocks of a
-    /// helpdesk fall on the same few hundred days.
-    days: RefCell<HashMap<NaiveDate, Vec<(i64, i64)>>>,
+    /// The working intervals of the days looked at so far, with running
+    /// totals: most clocks of a helpdesk fall within a year or two.
+    table: RefCell<Table>,
+}
+
+/// The working intervals of the ranges that start on the days `[first, end)`,
+/// in time order, with the business seconds before each: business time
+/// between two instants is then a difference of two binary searches.
+#[derive(Clone, Debug, Default)]
+struct Table {
+    first: Option<NaiveDate>,
+    end: Option<NaiveDate>,
+    starts: Vec<i64>,
+    ends: Vec<i64>,
+    /// Business seconds in the intervals before each one.
+    before: Vec<i64>,
+    /// Business seconds up to the end of each one.
+    after: Vec<i64>,
+}
+
+impl Table {
+    /// Business seconds from the table's start up to `t`.
+    fn upto(&self, t: i64) -> i64 {
+        match self.starts.partition_point(|&a| a <= t) {
+            0 => 0,
+            i => self.before[i - 1] + t.min(self.ends[i - 1]) - self.starts[i - 1],
+        }
+    }
+
+    /// The instant at which the running total reaches `total`, if within the table.
+    fn reaching(&self, total: i64) -> Option<i64> {
+        let i = self.after.partition_point(|&a| a < total);
+        (i < self.starts.len()).then(|| self.starts[i] + (total - self.before[i]))
+    }
+
+    /// The table of the working `intervals` of the days `[first, end)`:
+    /// sorted, and overlapping ones joined.
+    fn of(first: NaiveDate, end: NaiveDate, mut intervals: Vec<(i64, i64)>) -> Table {
+        intervals.sort_unstable();
+        let mut t = Table { first: Some(first), end: Some(end), ..Table::default() };
+        let mut total = 0;
+        for (a, b) in intervals {
+            match t.ends.last_mut() {
+                Some(last) if a <= *last => {
+                    if b > *last {
+                        total += b - *last;
+                        *last = b;
+                        *t.after.last_mut().expect("as many totals as intervals") = total;
+                    }
+                }
+                _ => {
+                    t.starts.push(a);
+                    t.ends.push(b);
+                    t.before.push(total);
+                    total += b - a;
+                    t.after.push(total);
+                }
+            }
+        }
+        t
+    }
+
+    /// Whether the days `[lo, hi]` are covered.
+    fn covers(&self, lo: NaiveDate, hi: NaiveDate) -> bool {
+        self.first.is_some_and(|f| f <= lo) && self.end.is_some_and(|e| hi < e)
+    }
 }
 
 /// How many days without any working time a search goes through before it
@@ -94,7 +157,7 @@ impl Calendar {
 
     /// A calendar of weekly `hours` (Monday first) in `zone`, with `holidays`.
     pub fn new(zone: Tz, week: [Vec<Range>; 7], holidays: BTreeSet<NaiveDate>) -> Calendar {
-        Calendar { hours: Some(Hours { zone, week, holidays, days: RefCell::default() }) }
+        Calendar { hours: Some(Hours { zone, week, holidays, table: RefCell::default() }) }
     }
 
     /// Whether this is the 24/7 calendar.
@@ -108,6 +171,46 @@ impl Calendar {
             return 0;
         }
         let Some(h) = &self.hours else { return to - from };
+        let (lo, hi) = (h.date_of(from) - Duration::days(1), h.date_of(to) + Duration::days(1));
+        h.with_table(lo, hi, |t| t.upto(to) - t.upto(from))
+    }
+
+    /// The instant at which `seconds` of business time have passed since
+    /// `from`: the smallest `t >= from` with `business_seconds(from, t) ==
+    /// seconds`. `None` when the calendar runs out of working time (none in
+    /// 400 days in a row).
+    pub fn add(&self, from: i64, seconds: i64) -> Option<i64> {
+        if seconds <= 0 {
+            return Some(from);
+        }
+        let Some(h) = &self.hours else { return from.checked_add(seconds) };
+        let lo = h.date_of(from) - Duration::days(1);
+        let mut hi = h.date_of(from) + Duration::days(31);
+        loop {
+            let found = h.with_table(lo, hi, |t| {
+                if let Some(at) = t.reaching(t.upto(from) + seconds) {
+                    return Ok(at);
+                }
+                // Not within the table: give up after 400 days without working time.
+                let last = t.ends.last().map_or(from, |&e| e.max(from));
+                let idle = t.end.map_or(0, |end| (end - h.date_of(last)).num_days());
+                Err(idle > i64::from(SEARCH_DAYS))
+            });
+            match found {
+                Ok(at) => return Some(at),
+                Err(true) => return None,
+                Err(false) => hi += Duration::days(366),
+            }
+        }
+    }
+
+    /// [`Calendar::business_seconds`] counted day by day (the definition).
+    #[cfg(test)]
+    fn business_seconds_by_day(&self, from: i64, to: i64) -> i64 {
+        if to <= from {
+            return 0;
+        }
+        let Some(h) = &self.hours else { return to - from };
         let mut total = 0;
         h.each_interval(from, to, |a, b| {
             total += b.min(to) - a.max(from);
@@ -116,11 +219,9 @@ impl Calendar {
         total
     }
 
-    /// The instant at which `seconds` of business time have passed since
-    /// `from`: the smallest `t >= from` with `business_seconds(from, t) ==
-    /// seconds`. `None` when the calendar runs out of working time (none in
-    /// 400 days in a row).
-    pub fn add(&self, from: i64, seconds: i64) -> Option<i64> {
+    /// [`Calendar::add`] counted day by day (the definition).
+    #[cfg(test)]
+    fn add_by_day(&self, from: i64, seconds: i64) -> Option<i64> {
         if seconds <= 0 {
             return Some(from);
         }
@@ -168,12 +269,28 @@ impl Hours {
         self.zone.from_utc_datetime(&utc).date_naive()
     }
 
+    /// Runs `f` on a table that covers the days `[lo, hi]`, built (or widened)
+    /// first when it does not.
+    fn with_table<R>(&self, lo: NaiveDate, hi: NaiveDate, f: impl FnOnce(&Table) -> R) -> R {
+        let mut table = self.table.borrow_mut();
+        if !table.covers(lo, hi) {
+            // Widen generously: clocks of one helpdesk stay within a few years.
+            let first = table.first.map_or(lo, |f| f.min(lo)) - Duration::days(31);
+            let end = table.end.map_or(hi, |e| e.max(hi)) + Duration::days(92);
+            let mut intervals = Vec::new();
+            let mut day = first;
+            while day < end {
+                intervals.extend(self.day_intervals(day));
+                day += Duration::days(1);
+            }
+            *table = Table::of(first, end, intervals);
+        }
+        f(&table)
+    }
+
     /// The working intervals `[a, b)` of the ranges that start on `date`, with
     /// holidays taken out, in time order.
     fn day_intervals(&self, date: NaiveDate) -> Vec<(i64, i64)> {
-        if let Some(v) = self.days.borrow().get(&date) {
-            return v.clone();
-        }
         let mut out = Vec::new();
         let weekday = date.weekday().num_days_from_monday() as usize;
         for r in &self.week[weekday] {
@@ -193,13 +310,13 @@ impl Hours {
             }
         }
         out.sort_unstable();
-        self.days.borrow_mut().insert(date, out.clone());
         out
     }
 
     /// Calls `f` with the working intervals that overlap `[from, to)`, in time
     /// order, until `f` returns false, `to` is passed, or 400 days in a row
     /// have no working time.
+    #[cfg(test)]
     fn each_interval(&self, from: i64, to: i64, mut f: impl FnMut(i64, i64) -> bool) {
         // A range that started the day before may still be running.
         let mut day = self.date_of(from) - Duration::days(1);

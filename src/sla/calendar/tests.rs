@@ -167,6 +167,18 @@ proptest! {
     }
 
     #[test]
+    fn the_table_gives_what_counting_day_by_day_gives(
+        cal in calendars(),
+        points in prop::collection::vec((1_700_000_000i64..1_840_000_000, 0i64..(60 * 86_400)), 1..12),
+    ) {
+        // Instants spread over years, in any order: the table widens as it goes.
+        for (a, d) in points {
+            prop_assert_eq!(cal.business_seconds(a, a + d), cal.business_seconds_by_day(a, a + d));
+            prop_assert_eq!(cal.add(a, d), cal.add_by_day(a, d));
+        }
+    }
+
+    #[test]
     fn the_24_7_calendar_is_wall_time(a in -1_000_000_000i64..4_000_000_000, d in 0i64..10_000_000) {
         let cal = Calendar::always();
         prop_assert_eq!(cal.business_seconds(a, a + d), d);
