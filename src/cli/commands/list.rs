@@ -194,11 +194,22 @@ fn print_list(ctx: &Ctx, store: &Store, tip: &Tip, query: &Query, sort: Sort, ar
             let created = summary.time(Field::Created);
             hits.push(Hit { entry, summary, full, key, position, created, clocks: None });
         }
-        let show_due = judge_clocks(ctx, store, tip, query, sort, &config, &mut hits)?;
+        // Clocks for the query and the sort are worked out for every hit; for
+        // the DUE column only, for the hits shown.
+        let needed = query.has_clock_terms() || sort.field.is_none();
+        let mut ledger =
+            if needed || !args.json { clock_ledger(ctx, store, tip, &config, needed)? } else { None };
+        if let Some(ledger) = ledger.as_mut().filter(|_| needed) {
+            judge_clocks(ledger, query, sort, &mut hits)?;
+        }
         // Ties are broken by id, so an unstable sort gives the one order.
         hits.sort_unstable_by(|a, b| compare(a, b, sort));
         if let Some(n) = args.limit {
             hits.truncate(n);
+        }
+        let show_due = ledger.is_some() && clocks::has_policies(&config);
+        if let Some(ledger) = ledger.as_mut().filter(|_| show_due && !needed && !args.json) {
+            judge_clocks(ledger, query, sort, &mut hits)?;
         }
 
         if args.json {
@@ -262,32 +273,29 @@ fn print_table(
     table.print(&mut anstream::stdout().lock(), output::table_width())
 }
 
-/// Works out the SLA clocks of the hits when the query (`sla:`, `due:`), the
-/// sort (`--sort due`) or the table (a DUE column, when desk.yaml has policies)
-/// needs them, and drops the hits the clock terms rule out. Returns whether the
-/// table shows the DUE column.
-fn judge_clocks(
+/// The ledger of SLA clocks: one that must work when the query or the sort
+/// needs clocks (`needed`), else one for the DUE column, when desk.yaml has
+/// policies desk can read (a broken policy leaves the column out rather than fail).
+fn clock_ledger<'s>(
     ctx: &Ctx,
-    store: &Store,
+    store: &'s Store,
     tip: &Tip,
-    query: &Query,
-    sort: Sort,
     config: &Config,
-    hits: &mut Vec<Hit<'_>>,
-) -> Result<bool> {
-    let needed = query.has_clock_terms() || sort.field.is_none();
-    let mut ledger = if needed {
-        clocks::open_ledger(ctx, store, tip, None, None)?
-    } else if clocks::has_policies(config) {
-        // Only for the column: a broken policy leaves it out rather than fail.
-        let ledger = Ledger::open(store, tip, Moment { now: ctx.now.timestamp(), within: None }, None)?;
-        if ledger.problem().is_some() {
-            return Ok(false);
-        }
-        ledger
-    } else {
-        return Ok(false);
-    };
+    needed: bool,
+) -> Result<Option<Ledger<'s>>> {
+    if needed {
+        return clocks::open_ledger(ctx, store, tip, None, None).map(Some);
+    }
+    if !clocks::has_policies(config) {
+        return Ok(None);
+    }
+    let ledger = Ledger::open(store, tip, Moment { now: ctx.now.timestamp(), within: None }, None)?;
+    Ok(ledger.problem().is_none().then_some(ledger))
+}
+
+/// Works out the SLA clocks of the hits, keeping those the clock terms
+/// (`sla:`, `due:`) allow; with `--sort due` their key is the next due time.
+fn judge_clocks(ledger: &mut Ledger<'_>, query: &Query, sort: Sort, hits: &mut Vec<Hit<'_>>) -> Result<()> {
     let mut kept = Vec::with_capacity(hits.len());
     for mut hit in hits.drain(..) {
         let judged = ledger.clocks(hit.summary.id())?;
@@ -302,7 +310,7 @@ fn judge_clocks(
         kept.push(hit);
     }
     *hits = kept;
-    Ok(clocks::has_policies(config))
+    Ok(())
 }
 
 /// The length of the shortest unique prefix of each entry's id. Prefixes must
