@@ -8,7 +8,7 @@ use std::rc::Rc;
 
 use git2::{ObjectType, Oid, Sort};
 
-use super::{Store, StoreError, TICKETS_DIR};
+use super::{CONFIG_PATH, Store, StoreError, TICKETS_DIR};
 use crate::model::TicketId;
 
 /// One commit of the desk branch, as the event log needs it.
@@ -40,13 +40,21 @@ pub struct FileChange {
 /// large helpdesk has a thousand entries and every commit has a new one.
 pub struct TreeMemo<'r> {
     odb: &'r git2::Odb<'r>,
-    /// Commit → its `tickets/` tree, for the commits walked last.
-    tickets_of_commit: HashMap<Oid, Option<Oid>>,
+    /// Commit → its `tickets/` tree and `desk.yaml` blob, for the commits walked last.
+    tickets_of_commit: HashMap<Oid, RootEntries>,
     /// The last few `tickets/` trees read.
     trees: Vec<Rc<RawTree<'r>>>,
     /// The latest version read of each shard tree, by shard name: in a linear
     /// history a commit's old shard is the one the last commit to touch it made.
     shards: HashMap<Vec<u8>, Rc<RawTree<'r>>>,
+}
+
+/// What the walk reads of a commit's root tree: the `tickets/` tree and the
+/// `desk.yaml` blob.
+#[derive(Clone, Copy)]
+struct RootEntries {
+    tickets: Option<Oid>,
+    config: Option<Oid>,
 }
 
 /// The repository's object database, for [`TreeMemo`].
@@ -103,6 +111,15 @@ impl<'r> RawTree<'r> {
     /// The entry named `name`, if it is a tree.
     fn subtree(&self, name: &[u8]) -> Option<Oid> {
         (0..self.entries.len()).find(|&i| self.entries[i].2 && self.name(i) == name).map(|i| self.oid(i))
+    }
+
+    /// The entry named `name`, if it is a file or a symbolic link (a blob, as
+    /// git2's tree lookups count it).
+    fn blob(&self, name: &[u8]) -> Option<Oid> {
+        let i = (0..self.entries.len()).find(|&i| !self.entries[i].2 && self.name(i) == name)?;
+        let start = if i == 0 { 0 } else { self.entries[i - 1].1 as usize + 21 };
+        let mode = &self.data()[start..self.entries[i].0 as usize - 1];
+        (self.entries[i].3 || mode == b"120000").then(|| self.oid(i))
     }
 }
 
@@ -225,6 +242,12 @@ impl<'r> TreeMemo<'r> {
 
     /// The `tickets/` tree of a commit.
     fn tickets_of(&mut self, commit: Oid, root: Option<Oid>) -> Result<Option<Oid>, StoreError> {
+        Ok(self.root_entries(commit, root)?.tickets)
+    }
+
+    /// The `tickets/` tree and `desk.yaml` blob of a commit (whose root tree
+    /// is `root`, when known).
+    fn root_entries(&mut self, commit: Oid, root: Option<Oid>) -> Result<RootEntries, StoreError> {
         if let Some(t) = self.tickets_of_commit.get(&commit) {
             return Ok(*t);
         }
@@ -236,7 +259,11 @@ impl<'r> TreeMemo<'r> {
                     .tree
             }
         };
-        let t = self.tree(root)?.subtree(TICKETS_DIR.as_bytes());
+        let tree = self.tree(root)?;
+        let t = RootEntries {
+            tickets: tree.subtree(TICKETS_DIR.as_bytes()),
+            config: tree.blob(CONFIG_PATH.as_bytes()),
+        };
         if self.tickets_of_commit.len() > 64 {
             self.tickets_of_commit.clear();
         }
@@ -316,6 +343,13 @@ impl Store {
             out.push(FileChange { ticket, before, after });
         }
         Ok(out)
+    }
+
+    /// The blob of `desk.yaml` in a commit's tree, if it is a file there (as
+    /// [`Store::blob_in_commit`] gives it), read through the walk's memo: free
+    /// after [`Store::commit_changes`] of the same commit.
+    pub fn commit_config(&self, info: &CommitInfo, memo: &mut TreeMemo<'_>) -> Result<Option<Oid>, StoreError> {
+        Ok(memo.root_entries(info.id, Some(info.tree))?.config)
     }
 
     /// The raw bytes of a blob.
