@@ -113,7 +113,7 @@ fn derive_commit(
         } else {
             diff(parents.first().and_then(Option::as_ref), after_facts.as_ref())
         };
-        out.extend(kinds.into_iter().map(|k| (ticket.to_string(), info.time, info.author.clone(), k)));
+        out.extend(kinds.into_iter().map(|k| (ticket.to_string(), info.time, info.author.to_string(), k)));
         if let (Some(blob), Some(f)) = (after, after_facts) {
             seen.insert(ticket, blob, f);
         }
