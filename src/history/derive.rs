@@ -135,7 +135,7 @@ fn derive_run(
         configs.push(store.commit_config(info, memo)?.map(oid_bytes));
         log.push_commit_bytes([0; 20], 0, events);
     }
-    log.interned = HashMap::new();
+    log.interned = super::Interner::default();
     Ok(Run { log, configs })
 }
 

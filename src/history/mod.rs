@@ -303,24 +303,83 @@ impl Strings {
     }
 }
 
+/// The symbols of interned strings, found by a 64-bit hash of the string:
+/// the strings themselves are only in [`Strings`], not copied as keys (a log
+/// has a string per reply and note, hundreds of thousands of them).
+#[derive(Default)]
+struct Interner {
+    by_hash: HashMap<u64, Sym, std::hash::BuildHasherDefault<HashOfHash>>,
+    /// The strings whose hash another string had first (rare).
+    collided: HashMap<String, Sym>,
+}
+
+/// The hasher of keys that are already hashes.
+#[derive(Default)]
+struct HashOfHash(u64);
+
+impl std::hash::Hasher for HashOfHash {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+fn string_hash(s: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    s.hash(&mut h);
+    h.finish()
+}
+
+impl Interner {
+    /// The symbol of `s` in `strings`, added there when new.
+    fn intern(&mut self, strings: &mut Strings, s: &str) -> Sym {
+        match self.by_hash.entry(string_hash(s)) {
+            std::collections::hash_map::Entry::Vacant(slot) => *slot.insert(strings.push(s)),
+            std::collections::hash_map::Entry::Occupied(slot) if strings.get(*slot.get()) == s => *slot.get(),
+            std::collections::hash_map::Entry::Occupied(_) => {
+                if let Some(&sym) = self.collided.get(s) {
+                    return sym;
+                }
+                let sym = strings.push(s);
+                self.collided.insert(s.to_owned(), sym);
+                sym
+            }
+        }
+    }
+
+    /// Records that `s` (already in `strings`) is symbol `sym`.
+    fn know(&mut self, strings: &Strings, s: &str, sym: Sym) {
+        match self.by_hash.entry(string_hash(s)) {
+            std::collections::hash_map::Entry::Vacant(slot) => drop(slot.insert(sym)),
+            std::collections::hash_map::Entry::Occupied(slot) if strings.get(*slot.get()) == s => {}
+            std::collections::hash_map::Entry::Occupied(_) => drop(self.collided.insert(s.to_owned(), sym)),
+        }
+    }
+}
+
 /// Builds a [`History`], interning strings as events are added.
 struct Builder {
     history: History,
-    interned: HashMap<String, Sym>,
+    interned: Interner,
 }
 
 impl Builder {
     fn new() -> Builder {
-        Builder { history: History::default(), interned: HashMap::new() }
+        Builder { history: History::default(), interned: Interner::default() }
     }
 
     fn intern(&mut self, s: &str) -> Sym {
-        if let Some(&sym) = self.interned.get(s) {
-            return sym;
-        }
-        let sym = self.history.strings.push(s);
-        self.interned.insert(s.to_owned(), sym);
-        sym
+        self.interned.intern(&mut self.history.strings, s)
     }
 
     fn push_commit(&mut self, id: Oid, generation: u32, events: impl IntoIterator<Item = EventText>) {
@@ -439,7 +498,11 @@ fn extend(store: &Store, old: History, new: &[CommitInfo]) -> Result<History, St
         }
     }
     let mut builder = Builder::new();
-    builder.interned = wanted.into_iter().filter_map(|(k, v)| Some((k.to_owned(), v?))).collect();
+    for (s, sym) in wanted {
+        if let Some(sym) = sym {
+            builder.interned.know(&old.strings, s, sym);
+        }
+    }
     builder.history = old;
     let mut generations = Generations::default();
     let mut infos = new.iter();

@@ -550,3 +550,21 @@ mod configs {
         }
     }
 }
+
+#[test]
+fn strings_whose_hashes_collide_keep_their_own_symbols() {
+    let mut strings = Strings::default();
+    let mut interner = Interner::default();
+    let a = interner.intern(&mut strings, "a");
+    // As if "b" had the hash of "a".
+    interner.by_hash.insert(string_hash("b"), a);
+    let b = interner.intern(&mut strings, "b");
+    assert_ne!(a, b);
+    assert_eq!(interner.intern(&mut strings, "b"), b);
+    assert_eq!(interner.intern(&mut strings, "a"), a);
+    assert_eq!((strings.get(a), strings.get(b)), ("a", "b"));
+    let mut known = Interner::default();
+    known.by_hash.insert(string_hash("b"), a);
+    known.know(&strings, "b", b);
+    assert_eq!(known.intern(&mut strings, "b"), b);
+}
