@@ -74,13 +74,29 @@ hyperfine --style basic --runs "$WARM_RUNS" --warmup 2 --export-json "$WORK/warm
     -n "desk log $ID --json, warm" "$DESK log $ID --json >/dev/null" >&2
 
 log "peak memory (one run each)"
-# GNU time: elapsed seconds and maximum resident set size in KiB.
-peak() { /usr/bin/time -f '%e %M' -o "$WORK/time" "$@" >/dev/null && cat "$WORK/time"; }
+# Runs a command and prints its elapsed seconds, its maximum resident set size
+# (VmHWM) and the largest part of it that was not file pages (RssAnon: the
+# heap, not the pack files libgit2 and git map), in KiB, read from /proc every
+# 50 ms (Linux only).
+peak() {
+    local start end pid hwm=0 anon=0 h a
+    start=$(date +%s.%N)
+    "$@" >/dev/null &
+    pid=$!
+    while kill -0 "$pid" 2>/dev/null; do
+        read -r h a < <(awk '/^VmHWM/ {h = $2} /^RssAnon/ {a = $2} END {print h + 0, a + 0}' "/proc/$pid/status" 2>/dev/null || echo 0 0)
+        [ "$h" -gt "$hwm" ] && hwm=$h
+        [ "$a" -gt "$anon" ] && anon=$a
+        sleep 0.05
+    done
+    wait "$pid"
+    end=$(date +%s.%N)
+    echo "$(python3 -c "print($end - $start)") $hwm $anon"
+}
 rm -f .git/desk/history
-read -r desk_s desk_kb < <(peak "$DESK" report)
-read -r git_s git_kb < <(peak git log --raw desk)
-read -r warm_s warm_kb < <(peak "$DESK" report)
-printf '%s %s\n%s %s\n%s %s\n' "$git_s" "$git_kb" "$desk_s" "$desk_kb" "$warm_s" "$warm_kb" >"$WORK/peak"
+peak "$DESK" report >"$WORK/peak"
+peak git log --raw desk >>"$WORK/peak"
+peak "$DESK" report >>"$WORK/peak"
 
 python3 - "$WORK/cold.json" "$WORK/extend.json" "$WORK/warm.json" "$COMMITS" "$TICKETS" "$WORK/peak" >"$OUT" <<'EOF'
 import json, sys
@@ -97,9 +113,10 @@ for r in cold + warm:
           f"{r['mean'] * scale:.{2 if unit == 's' else 0}f} ± {r['stddev'] * scale:.{2 if unit == 's' else 0}f} {unit} | {len(r['times'])} |")
 base = cold[0]["median"]
 print(f"\nCold `desk report` / `git log --raw desk` (medians, same run): **{cold[1]['median'] / base:.2f}×**")
-print("\n| one run | time | peak memory (max RSS) |")
-print("|---|---|---|")
-for name, (secs, kb) in zip(["`git log --raw desk`", "`desk report`, cold (no cache)", "`desk report`, warm (cache up to date)"], peaks):
-    print(f"| {name} | {float(secs):.2f} s | {int(kb) / 1024:.0f} MiB |")
+print("\n| one run | time | max RSS | of which not file pages (RssAnon) |")
+print("|---|---|---|---|")
+names = ["`desk report`, cold (no cache)", "`git log --raw desk`", "`desk report`, warm (cache up to date)"]
+for name, (secs, hwm, anon) in zip(names, peaks):
+    print(f"| {name} | {float(secs):.2f} s | {int(hwm) / 1024:.0f} MiB | {int(anon) / 1024:.0f} MiB |")
 EOF
 cat "$OUT"

@@ -22,7 +22,7 @@ const PARALLEL_MIN: usize = 20_000;
 /// older half is forgotten (a ticket touched again later has its previous
 /// version read again). The tickets a history touches within a few thousand
 /// commits are far fewer, so this bounds memory without costing reads.
-const SEEN_MAX: usize = 1 << 14;
+const SEEN_MAX: usize = 1 << 13;
 
 /// The events of a run of consecutive commits, with the strings they use
 /// interned within the run, and the `desk.yaml` blob of each commit.
@@ -186,8 +186,8 @@ pub(super) fn derive_runs(
     std::thread::scope(|scope| {
         let mut receivers = Vec::with_capacity(threads);
         for (t, store) in stores.into_iter().enumerate() {
-            // One finished run waits for its turn while the next is derived.
-            let (send, receive) = mpsc::sync_channel::<Result<Run, StoreError>>(1);
+            // A finished run waits for its turn before the thread goes on.
+            let (send, receive) = mpsc::sync_channel::<Result<Run, StoreError>>(0);
             receivers.push(receive);
             let mine: Vec<&[&CommitInfo]> = runs.iter().skip(t).step_by(threads).copied().collect();
             scope.spawn(move || {

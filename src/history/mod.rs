@@ -559,7 +559,7 @@ fn rebuild(store: &Store, tip: &Tip, reuse: HashMap<[u8; 20], Reused>) -> Result
     let commits = store.commits_between(&memo, tip.commit, &[])?;
     let todo: Vec<&CommitInfo> = commits.iter().filter(|c| !reuse.contains_key(&oid_bytes(c.id))).collect();
     let mut builder = Builder::new();
-    let mut generations = Generations::default();
+    let mut generations = Generations::for_walk(&commits);
     let mut infos = commits.iter();
     // Known commits: their events are reused.
     let mut push_reused = |builder: &mut Builder, generations: &mut Generations| {
@@ -588,12 +588,25 @@ fn rebuild(store: &Store, tip: &Tip, reuse: HashMap<[u8; 20], Reused>) -> Result
 #[derive(Default)]
 struct Generations {
     walked: HashMap<Oid, u32>,
+    /// When known in advance: the only commits `walked` needs to keep, those
+    /// that are a parent of a commit other than the next one.
+    needed: Option<std::collections::HashSet<Oid>>,
     /// Of the commits the log already had, read only when a parent is one of
     /// them other than the last.
     known: Option<HashMap<[u8; 20], u32>>,
 }
 
 impl Generations {
+    /// For adding `commits`, in this order, to an empty log.
+    fn for_walk(commits: &[CommitInfo]) -> Generations {
+        let mut needed = std::collections::HashSet::new();
+        for (i, info) in commits.iter().enumerate() {
+            let previous = i.checked_sub(1).map(|p| commits[p].id);
+            needed.extend(info.parents.iter().filter(|&&p| Some(p) != previous));
+        }
+        Generations { needed: Some(needed), ..Generations::default() }
+    }
+
     /// The generation of `info`, whose parents are walked or already in `log`.
     fn of(&mut self, info: &CommitInfo, log: &Commits) -> u32 {
         let mut highest = 0;
@@ -615,7 +628,9 @@ impl Generations {
             highest = highest.max(g);
         }
         let g = highest + 1;
-        self.walked.insert(info.id, g);
+        if self.needed.as_ref().is_none_or(|n| n.contains(&info.id)) {
+            self.walked.insert(info.id, g);
+        }
         g
     }
 }
