@@ -2,13 +2,17 @@
 # History benchmarks of desk: `desk report` cold (no event cache) against
 # `git log --raw desk` on the same repository, `desk report` warm (a cache a few
 # commits behind, and one up to date) and `desk log ID` warm, on a generated
-# helpdesk of 100k tickets with about five commits each (--history).
+# helpdesk of 100k tickets with about five commits each (--history); then the
+# peak memory (maximum resident set size) of one cold `desk report` and one
+# `git log --raw desk`.
 #
 #   bench/history.sh                      # Markdown on stdout and in $SCRATCH/history-results.md
 #   COLD_RUNS=5 WARM_RUNS=50 bench/history.sh
 #   DESK_BENCH_DIR=/var/tmp/b bench/history.sh
+#   TICKETS=1000000 HISTORY=0 COLD_RUNS=1 WARM_RUNS=5 bench/history.sh   # one commit per ticket
 #
-# The generated repository is kept in $SCRATCH/gen/h100000 and reused. The
+# The generated repository is kept in $SCRATCH/gen/h100000 (t… without
+# history) and reused. The
 # script only touches its `.git/desk/` caches, and moves the desk branch back
 # five commits for a moment to build the cache the warm run extends (restored
 # on exit).
@@ -17,6 +21,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SCRATCH=${DESK_BENCH_DIR:-${TMPDIR:-/tmp}/desk-bench}
 TICKETS=${TICKETS:-100000}
+HISTORY=${HISTORY:-1}
 COLD_RUNS=${COLD_RUNS:-3}
 WARM_RUNS=${WARM_RUNS:-30}
 DESK=$ROOT/target/release/desk
@@ -30,11 +35,13 @@ need_hyperfine
 build_release
 
 mkdir -p "$SCRATCH/gen"
-REPO=$SCRATCH/gen/h$TICKETS
+if [ "$HISTORY" = 1 ]; then kind=h history=--history; else kind=t history=; fi
+REPO=$SCRATCH/gen/$kind$TICKETS
 if [ ! -d "$REPO" ]; then
-    log "generating $TICKETS tickets with history (several minutes)"
-    tmp=$(mktemp -d "$SCRATCH/gen/.h$TICKETS.XXXXXX")
-    "$GEN" --tickets "$TICKETS" --history --out "$tmp" --seed 1
+    log "generating $TICKETS tickets ($kind: with history or not; several minutes)"
+    tmp=$(mktemp -d "$SCRATCH/gen/.$kind$TICKETS.XXXXXX")
+    # shellcheck disable=SC2086 # $history is one flag or none
+    "$GEN" --tickets "$TICKETS" $history --out "$tmp" --seed 1
     mv -T "$tmp" "$REPO" 2>/dev/null || rm -rf "$tmp"
 fi
 cd "$REPO"
@@ -66,11 +73,37 @@ hyperfine --style basic --runs "$WARM_RUNS" --warmup 2 --export-json "$WORK/warm
     -n "desk log $ID, warm" "$DESK log $ID >/dev/null" \
     -n "desk log $ID --json, warm" "$DESK log $ID --json >/dev/null" >&2
 
-python3 - "$WORK/cold.json" "$WORK/extend.json" "$WORK/warm.json" "$COMMITS" "$TICKETS" >"$OUT" <<'EOF'
+log "peak memory (one run each)"
+# Runs a command and prints its elapsed seconds, its maximum resident set size
+# (VmHWM) and the largest part of it that was not file pages (RssAnon: the
+# heap, not the pack files libgit2 and git map), in KiB, read from /proc every
+# 50 ms (Linux only).
+peak() {
+    local start end pid hwm=0 anon=0 h a
+    start=$(date +%s.%N)
+    "$@" >/dev/null &
+    pid=$!
+    while kill -0 "$pid" 2>/dev/null; do
+        read -r h a < <(awk '/^VmHWM/ {h = $2} /^RssAnon/ {a = $2} END {print h + 0, a + 0}' "/proc/$pid/status" 2>/dev/null || echo 0 0)
+        [ "$h" -gt "$hwm" ] && hwm=$h
+        [ "$a" -gt "$anon" ] && anon=$a
+        sleep 0.05
+    done
+    wait "$pid"
+    end=$(date +%s.%N)
+    echo "$(python3 -c "print($end - $start)") $hwm $anon"
+}
+rm -f .git/desk/history
+peak "$DESK" report >"$WORK/peak"
+peak git log --raw desk >>"$WORK/peak"
+peak "$DESK" report >>"$WORK/peak"
+
+python3 - "$WORK/cold.json" "$WORK/extend.json" "$WORK/warm.json" "$COMMITS" "$TICKETS" "$WORK/peak" >"$OUT" <<'EOF'
 import json, sys
 cold, extend, warm = (json.load(open(p))["results"] for p in sys.argv[1:4])
 warm = extend + warm
 commits, tickets = sys.argv[4], sys.argv[5]
+peaks = [line.split() for line in open(sys.argv[6])]
 print(f"{int(tickets):,} tickets, {int(commits):,} commits on the desk branch.\n")
 print("| command | median | mean ± σ | runs |")
 print("|---|---|---|---|")
@@ -80,5 +113,10 @@ for r in cold + warm:
           f"{r['mean'] * scale:.{2 if unit == 's' else 0}f} ± {r['stddev'] * scale:.{2 if unit == 's' else 0}f} {unit} | {len(r['times'])} |")
 base = cold[0]["median"]
 print(f"\nCold `desk report` / `git log --raw desk` (medians, same run): **{cold[1]['median'] / base:.2f}×**")
+print("\n| one run | time | max RSS | of which not file pages (RssAnon) |")
+print("|---|---|---|---|")
+names = ["`desk report`, cold (no cache)", "`git log --raw desk`", "`desk report`, warm (cache up to date)"]
+for name, (secs, hwm, anon) in zip(names, peaks):
+    print(f"| {name} | {float(secs):.2f} s | {int(hwm) / 1024:.0f} MiB | {int(anon) / 1024:.0f} MiB |")
 EOF
 cat "$OUT"

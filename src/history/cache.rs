@@ -1,9 +1,11 @@
 //! The event log on disk: `.git/desk/history`, a postcard-encoded [`History`]
-//! behind a magic string and a version. Only a cache: a file that is missing,
+//! behind a magic string and a version, followed by the [`checksum`] of the
+//! encoded log (eight bytes, little-endian): the log is encoded straight into
+//! the file, never whole in memory. Only a cache: a file that is missing,
 //! from another version, corrupt or inconsistent is ignored and rebuilt, and
 //! failing to write it costs speed, never correctness.
 
-use std::io::Write as _;
+use std::io::Write;
 
 use serde::de::{DeserializeSeed, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
@@ -13,24 +15,26 @@ use crate::store::{Store, checksum};
 
 const FILE_NAME: &str = "history";
 const MAGIC: [u8; 8] = *b"deskhist";
-const VERSION: u32 = 3;
+/// 4: the checksum follows the log; the `desk.yaml` changes.
+const VERSION: u32 = 4;
 
 #[derive(Serialize, Deserialize)]
 struct Header {
     magic: [u8; 8],
     version: u32,
-    /// [`checksum`] of the encoded log that follows.
-    checksum: u64,
 }
 
 /// The encoded log in the cache file, once its header and checksum are checked.
 fn read_body(store: &Store) -> Option<Vec<u8>> {
     let mut bytes = std::fs::read(store.cache_dir().join(FILE_NAME)).ok()?;
     let (header, rest): (Header, &[u8]) = postcard::take_from_bytes(&bytes).ok()?;
-    if header.magic != MAGIC || header.version != VERSION || header.checksum != checksum(rest) {
+    let body_len = rest.len().checked_sub(8)?;
+    let (body, sum) = rest.split_at(body_len);
+    if header.magic != MAGIC || header.version != VERSION || sum != checksum(body).to_le_bytes() {
         return None;
     }
     let start = bytes.len() - rest.len();
+    bytes.truncate(bytes.len() - 8);
     bytes.drain(..start);
     Some(bytes)
 }
@@ -49,13 +53,13 @@ pub fn read(store: &Store) -> Option<History> {
 pub fn read_ticket(store: &Store, ticket: &str) -> Option<(History, Vec<u32>)> {
     let body = read_body(store)?;
     let mut de = postcard::Deserializer::from_bytes(&body);
-    let found = serde::Deserializer::deserialize_tuple(&mut de, 4, TicketVisitor { ticket }).ok()?;
+    let found = serde::Deserializer::deserialize_tuple(&mut de, 5, TicketVisitor { ticket }).ok()?;
     de.finalize().ok().filter(|rest| rest.is_empty())?;
     Some(found)
 }
 
-/// Decodes a [`History`] (tip, strings, commits, events), keeping only the
-/// events of `ticket`.
+/// Decodes a [`History`] (tip, strings, commits, events, `desk.yaml`
+/// changes), keeping only the events of `ticket`.
 struct TicketVisitor<'a> {
     ticket: &'a str,
 }
@@ -78,7 +82,12 @@ impl<'de> Visitor<'de> for TicketVisitor<'_> {
         let wanted = strings.iter().position(|s| s == self.ticket).and_then(|i| Sym::try_from(i).ok());
         let seed = EventsSeed { wanted, strings: strings.len(), per_commit: &commits.events };
         let (events, commit_of) = seq.next_element_seed(seed)?.ok_or_else(missing)?;
-        Ok((History { tip, strings, commits, events }, commit_of))
+        let configs = seq.next_element()?.ok_or_else(missing)?;
+        let history = History { tip, strings, commits, events, configs };
+        if !history.configs_are_consistent() {
+            return Err(serde::de::Error::custom("desk.yaml changes are out of order"));
+        }
+        Ok((history, commit_of))
     }
 }
 
@@ -134,21 +143,75 @@ impl<'de> Visitor<'de> for EventsSeed<'_> {
     }
 }
 
+/// [`checksum`] of the bytes written through it, as they are written.
+struct Summing<W> {
+    inner: W,
+    hash: u64,
+    len: u64,
+    /// The bytes of an unfinished eight-byte word.
+    word: [u8; 8],
+    filled: usize,
+}
+
+impl<W: Write> Summing<W> {
+    fn new(inner: W) -> Summing<W> {
+        Summing { inner, hash: 0xcbf2_9ce4_8422_2325, len: 0, word: [0; 8], filled: 0 }
+    }
+
+    fn mix(&mut self) {
+        self.hash = (self.hash ^ u64::from_le_bytes(self.word)).wrapping_mul(0x0000_0100_0000_01b3).rotate_left(29);
+        (self.word, self.filled) = ([0; 8], 0);
+    }
+
+    /// The checksum of everything written, and the writer.
+    fn finish(mut self) -> (u64, W) {
+        if self.filled > 0 {
+            self.mix();
+        }
+        (self.hash ^ self.len, self.inner)
+    }
+}
+
+impl<W: Write> Write for Summing<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.len += n as u64;
+        for &b in &buf[..n] {
+            self.word[self.filled] = b;
+            self.filled += 1;
+            if self.filled == 8 {
+                self.mix();
+            }
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// Writes the header, the encoded log and its checksum to `file`.
+fn write_to(file: std::fs::File, history: &History) -> std::io::Result<()> {
+    let header = Header { magic: MAGIC, version: VERSION };
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
+    postcard::to_io(&header, &mut out).map_err(std::io::Error::other)?;
+    let mut body = Summing::new(out);
+    postcard::to_io(history, &mut body).map_err(std::io::Error::other)?;
+    let (sum, mut out) = body.finish();
+    out.write_all(&sum.to_le_bytes())?;
+    out.into_inner().map_err(std::io::IntoInnerError::into_error)?;
+    Ok(())
+}
+
 /// Writes the log, atomically (a temporary file renamed over the old one).
 pub fn write(store: &Store, history: &History) {
     let dir = store.cache_dir();
-    let estimate = history.events.len() * 16 + history.commits.len() * 24 + history.strings.len() * 12;
-    let Ok(body) = postcard::to_extend(history, Vec::with_capacity(estimate)) else { return };
-    let header = Header { magic: MAGIC, version: VERSION, checksum: checksum(&body) };
-    let Ok(head) = postcard::to_stdvec(&header) else { return };
     if std::fs::create_dir_all(&dir).is_err() {
         return;
     }
     let tmp = dir.join(format!("{FILE_NAME}.{}.tmp", std::process::id()));
-    let written = std::fs::File::create(&tmp).and_then(|mut f| {
-        f.write_all(&head)?;
-        f.write_all(&body)
-    });
+    let written = std::fs::File::create(&tmp).and_then(|f| write_to(f, history));
     if written.is_err() || std::fs::rename(&tmp, dir.join(FILE_NAME)).is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
@@ -157,4 +220,25 @@ pub fn write(store: &Store, history: &History) {
 /// Removes the cached log.
 pub fn remove(store: &Store) {
     let _ = std::fs::remove_file(store.cache_dir().join(FILE_NAME));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_checksum_written_along_is_the_checksum_of_the_bytes() {
+        let bytes: Vec<u8> = (0..1000u32).map(|i| (i * 7 % 251) as u8).collect();
+        for len in [0, 1, 7, 8, 9, 100, 1000] {
+            for split in [0, 1, 3, 8, len / 2] {
+                let split = split.min(len);
+                let mut w = Summing::new(Vec::new());
+                w.write_all(&bytes[..split]).unwrap();
+                w.write_all(&bytes[split..len]).unwrap();
+                let (sum, out) = w.finish();
+                assert_eq!(out, &bytes[..len]);
+                assert_eq!(sum, checksum(&bytes[..len]), "{len} bytes split at {split}");
+            }
+        }
+    }
 }

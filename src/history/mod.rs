@@ -3,6 +3,7 @@
 //! dir so it is only ever extended by the commits that are new.
 
 mod cache;
+mod derive;
 mod diff;
 mod scan;
 
@@ -10,8 +11,8 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{self, TicketId};
-use crate::store::{CommitInfo, FileChange, Oid, Store, StoreError, Tip, TreeMemo};
+use crate::model::TicketId;
+use crate::store::{CommitInfo, Oid, Store, StoreError, Tip, TreeMemo};
 
 pub use diff::{
     CommentFact, DESCRIPTION, FactValue, Facts, Kind, change_name, diff, diff_merge, diff_tickets, field_text,
@@ -161,6 +162,9 @@ pub struct History {
     /// The walked commits, in order; their events follow each other in `events`.
     pub commits: Commits,
     pub events: Vec<Event>,
+    /// Where the `desk.yaml` blob changes along `commits`: (index of the first
+    /// commit with it, the blob or none), in order; see [`History::config_at`].
+    configs: Vec<(u32, Option<[u8; 20]>)>,
 }
 
 impl History {
@@ -199,6 +203,30 @@ impl History {
         e.kind.map(|s| self.str(*s).to_owned())
     }
 
+    /// The blob of `desk.yaml` in the tree of commit `commit_index` (an index
+    /// into [`History::commits`]), `None` when that commit has none: the
+    /// configuration in force for the events of that commit — of a merge
+    /// commit too, whose own events are attributed to it like any other
+    /// commit's. The same as [`Store::blob_in_commit`] of that commit, read
+    /// from the log (which keeps only the commits where it differs from the
+    /// commit before in walk order) instead of from each commit's tree.
+    pub fn config_at(&self, commit_index: usize) -> Option<Oid> {
+        let i = u32::try_from(commit_index).ok()?;
+        let after = self.configs.partition_point(|(at, _)| *at <= i);
+        let blob = after.checked_sub(1).and_then(|k| self.configs[k].1)?;
+        Oid::from_bytes(&blob).ok()
+    }
+
+    /// Whether the `desk.yaml` changes are in commit order and in range.
+    fn configs_are_consistent(&self) -> bool {
+        let mut next = 0u64;
+        self.configs.iter().all(|&(at, _)| {
+            let ok = u64::from(at) >= next && (at as usize) < self.commits.len();
+            next = u64::from(at) + 1;
+            ok
+        })
+    }
+
     /// Whether every symbol and count is in range: a cache file that decodes
     /// but fails this is not trusted.
     fn is_consistent(&self) -> bool {
@@ -206,6 +234,7 @@ impl History {
         let ok = |s: &Sym| (*s as usize) < n;
         let total: u64 = self.commits.events.iter().map(|&c| u64::from(c)).sum();
         total == self.events.len() as u64
+            && self.configs_are_consistent()
             && self.strings.is_consistent()
             && self.events.iter().all(|e| {
                 let mut fine = ok(&e.ticket) && ok(&e.actor);
@@ -274,28 +303,96 @@ impl Strings {
     }
 }
 
+/// The symbols of interned strings, found by a 64-bit hash of the string:
+/// the strings themselves are only in [`Strings`], not copied as keys (a log
+/// has a string per reply and note, hundreds of thousands of them).
+#[derive(Default)]
+struct Interner {
+    by_hash: HashMap<u64, Sym, std::hash::BuildHasherDefault<HashOfHash>>,
+    /// The strings whose hash another string had first (rare).
+    collided: HashMap<String, Sym>,
+}
+
+/// The hasher of keys that are already hashes.
+#[derive(Default)]
+struct HashOfHash(u64);
+
+impl std::hash::Hasher for HashOfHash {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+fn string_hash(s: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    s.hash(&mut h);
+    h.finish()
+}
+
+impl Interner {
+    /// The symbol of `s` in `strings`, added there when new.
+    fn intern(&mut self, strings: &mut Strings, s: &str) -> Sym {
+        match self.by_hash.entry(string_hash(s)) {
+            std::collections::hash_map::Entry::Vacant(slot) => *slot.insert(strings.push(s)),
+            std::collections::hash_map::Entry::Occupied(slot) if strings.get(*slot.get()) == s => *slot.get(),
+            std::collections::hash_map::Entry::Occupied(_) => {
+                if let Some(&sym) = self.collided.get(s) {
+                    return sym;
+                }
+                let sym = strings.push(s);
+                self.collided.insert(s.to_owned(), sym);
+                sym
+            }
+        }
+    }
+
+    /// Records that `s` (already in `strings`) is symbol `sym`.
+    fn know(&mut self, strings: &Strings, s: &str, sym: Sym) {
+        match self.by_hash.entry(string_hash(s)) {
+            std::collections::hash_map::Entry::Vacant(slot) => drop(slot.insert(sym)),
+            std::collections::hash_map::Entry::Occupied(slot) if strings.get(*slot.get()) == s => {}
+            std::collections::hash_map::Entry::Occupied(_) => drop(self.collided.insert(s.to_owned(), sym)),
+        }
+    }
+}
+
 /// Builds a [`History`], interning strings as events are added.
 struct Builder {
     history: History,
-    interned: HashMap<String, Sym>,
+    interned: Interner,
 }
 
 impl Builder {
     fn new() -> Builder {
-        Builder { history: History::default(), interned: HashMap::new() }
+        Builder { history: History::default(), interned: Interner::default() }
     }
 
     fn intern(&mut self, s: &str) -> Sym {
-        if let Some(&sym) = self.interned.get(s) {
-            return sym;
-        }
-        let sym = self.history.strings.push(s);
-        self.interned.insert(s.to_owned(), sym);
-        sym
+        self.interned.intern(&mut self.history.strings, s)
     }
 
     fn push_commit(&mut self, id: Oid, generation: u32, events: impl IntoIterator<Item = EventText>) {
         self.push_commit_bytes(oid_bytes(id), generation, events);
+    }
+
+    /// Records the `desk.yaml` blob of the commit pushed last.
+    fn push_config(&mut self, config: Option<[u8; 20]>) {
+        let in_force = self.history.configs.last().and_then(|c| c.1);
+        if config != in_force {
+            let at = u32::try_from(self.history.commits.len() - 1).expect("fewer than 4 billion commits");
+            self.history.configs.push((at, config));
+        }
     }
 
     fn push_commit_bytes(
@@ -324,121 +421,8 @@ fn oid_bytes(oid: Oid) -> [u8; 20] {
     oid.as_bytes().try_into().expect("sha1 object ids are 20 bytes")
 }
 
-/// The last version of each ticket seen while walking, so that a linear
-/// history parses every blob once.
-#[derive(Default)]
-struct Seen {
-    tickets: HashMap<TicketId, (Oid, Facts)>,
-}
-
-fn facts_of_blob(memo: &TreeMemo<'_>, blob: Oid) -> Option<Facts> {
-    memo.with_blob(blob, |bytes| {
-        let text = std::str::from_utf8(bytes).ok()?;
-        // A malformed version yields no events: the next good one is compared
-        // with the last good one.
-        scan::scan(text).or_else(|| model::parse_ticket(text).ok().map(|t| Facts::from(&t)))
-    })
-    .ok()
-    .flatten()
-}
-
-/// Derives the events of one commit.
-fn derive_commit(
-    store: &Store,
-    info: &CommitInfo,
-    memo: &mut TreeMemo<'_>,
-    seen: &mut Seen,
-) -> Result<Vec<EventText>, StoreError> {
-    let changes = store.commit_changes(info, memo)?;
-    let mut out = Vec::new();
-    for FileChange { ticket, before, after } in changes {
-        if before.len() > 1 && before[1..].contains(&after) {
-            // The merge took this version from another parent, whose own
-            // commits already gave its events.
-            seen.tickets.remove(&ticket);
-            continue;
-        }
-        let after_facts = match after {
-            Some(blob) => match facts_of_blob(memo, blob) {
-                Some(f) => Some(f),
-                None => continue,
-            },
-            None => None,
-        };
-        let last = seen.tickets.remove(&ticket);
-        let mut parents: Vec<Option<Facts>> = Vec::with_capacity(before.len());
-        for (i, blob) in before.iter().enumerate() {
-            let facts = match (blob, &last) {
-                (None, _) => None,
-                (Some(b), Some((seen_blob, f))) if b == seen_blob => Some(f.clone()),
-                (Some(b), _) => match facts_of_blob(memo, *b) {
-                    Some(f) => Some(f),
-                    // Unreadable: fall back to the last good version seen.
-                    None if i == 0 => last.as_ref().map(|(_, f)| f.clone()),
-                    None => None,
-                },
-            };
-            parents.push(facts);
-        }
-        let kinds = if parents.len() > 1 {
-            let refs: Vec<Option<&Facts>> = parents.iter().map(Option::as_ref).collect();
-            diff_merge(&refs, after_facts.as_ref())
-        } else {
-            diff(parents.first().and_then(Option::as_ref), after_facts.as_ref())
-        };
-        out.extend(kinds.into_iter().map(|k| (ticket.to_string(), info.time, info.author.clone(), k)));
-        if let (Some(blob), Some(f)) = (after, after_facts) {
-            seen.tickets.insert(ticket, (blob, f));
-        }
-    }
-    Ok(out)
-}
-
 /// The cache file is rewritten when at least this many commits are new.
 const REWRITE_AFTER: usize = 32;
-
-/// Below this many commits, one thread derives them all.
-const PARALLEL_MIN: usize = 20_000;
-
-/// Derives the events of `commits` (in order), on several threads when there
-/// are many: each takes a contiguous run of commits with its own repository
-/// handle, and results are put back in order. What the walk remembers is keyed
-/// by blob id, so a thread that starts mid-history only reads a few more blobs.
-fn derive_all(store: &Store, commits: &[&CommitInfo]) -> Result<Vec<Vec<EventText>>, StoreError> {
-    // DESK_HISTORY_THREADS fixes the number of threads (1: no others), whatever the size.
-    let forced = std::env::var("DESK_HISTORY_THREADS").ok().and_then(|v| v.parse::<usize>().ok());
-    let threads = forced.unwrap_or_else(|| {
-        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get).min(4);
-        if commits.len() < PARALLEL_MIN { 1 } else { cores }
-    });
-    if threads < 2 || commits.len() < 2 {
-        let objects = store.objects()?;
-        let mut memo = TreeMemo::new(&objects);
-        let mut seen = Seen::default();
-        return commits.iter().map(|c| derive_commit(store, c, &mut memo, &mut seen)).collect();
-    }
-    let chunk = commits.len().div_ceil(threads);
-    let stores: Vec<Store> = (0..threads).map(|_| store.reopen()).collect::<Result<_, _>>()?;
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = commits
-            .chunks(chunk)
-            .zip(stores)
-            .map(|(part, store)| {
-                scope.spawn(move || -> Result<Vec<Vec<EventText>>, StoreError> {
-                    let objects = store.objects()?;
-                    let mut memo = TreeMemo::new(&objects);
-                    let mut seen = Seen::default();
-                    part.iter().map(|c| derive_commit(&store, c, &mut memo, &mut seen)).collect()
-                })
-            })
-            .collect();
-        let mut all = Vec::with_capacity(commits.len());
-        for h in handles {
-            all.extend(h.join().expect("a history thread does not panic")?);
-        }
-        Ok(all)
-    })
-}
 
 /// The events of one ticket (every other event left out) and, for each, the
 /// index of its commit in `commits`. Read from the cache without building the
@@ -498,14 +482,15 @@ fn new_commits(store: &Store, tip: &Tip, old_tip: &[u8; 20]) -> Result<Option<Ve
 /// `old` extended by the events of `new`, the commits that follow its tip.
 fn extend(store: &Store, old: History, new: &[CommitInfo]) -> Result<History, StoreError> {
     let todo: Vec<&CommitInfo> = new.iter().collect();
-    let derived = derive_all(store, &todo)?;
+    let mut runs = Vec::new();
+    derive::derive_runs(store, &todo, |run| runs.push(run))?;
     // Only the strings the new events use are looked up among the old
     // ones: one pass, without hashing the whole table.
     let mut wanted: HashMap<&str, Option<Sym>> = HashMap::new();
-    for (ticket, _, actor, kind) in derived.iter().flatten() {
-        wanted.insert(ticket, None);
-        wanted.insert(actor, None);
-        kind.map(|s| wanted.insert(s.as_str(), None));
+    for run in &runs {
+        for s in run.log.history.strings.iter() {
+            wanted.insert(s, None);
+        }
     }
     for (i, s) in old.strings.iter().enumerate() {
         if let Some(slot @ None) = wanted.get_mut(s) {
@@ -513,12 +498,22 @@ fn extend(store: &Store, old: History, new: &[CommitInfo]) -> Result<History, St
         }
     }
     let mut builder = Builder::new();
-    builder.interned = wanted.into_iter().filter_map(|(k, v)| Some((k.to_owned(), v?))).collect();
+    for (s, sym) in wanted {
+        if let Some(sym) = sym {
+            builder.interned.know(&old.strings, s, sym);
+        }
+    }
     builder.history = old;
     let mut generations = Generations::default();
-    for (info, events) in new.iter().zip(derived.iter().cloned()) {
-        let g = generations.of(info, &builder.history.commits);
-        builder.push_commit(info.id, g, events);
+    let mut infos = new.iter();
+    for run in &runs {
+        let map = builder.map_run(run);
+        let mut at = 0;
+        for k in 0..run.configs.len() {
+            let info = infos.next().expect("one commit per derived commit");
+            let g = generations.of(info, &builder.history.commits);
+            at = builder.push_run_commit(run, &map, (k, at), oid_bytes(info.id), g);
+        }
     }
     Ok(builder.history)
 }
@@ -546,27 +541,7 @@ pub fn load(store: &Store, tip: &Tip) -> Result<History, StoreError> {
             rewrite = new.len() >= REWRITE_AFTER;
             extend(store, old, &new)?
         }
-        (old, _) => {
-            let objects = store.objects()?;
-            let memo = TreeMemo::new(&objects);
-            let reuse = old.map(|h| by_commit(&h)).unwrap_or_default();
-            let commits = store.commits_between(&memo, tip.commit, &[])?;
-            let todo: Vec<&CommitInfo> =
-                commits.iter().filter(|c| !reuse.contains_key(&oid_bytes(c.id))).collect();
-            let mut derived = derive_all(store, &todo)?.into_iter();
-            let mut builder = Builder::new();
-            let mut generations = Generations::default();
-            for info in &commits {
-                let events = match reuse.get(&oid_bytes(info.id)) {
-                    // Known commit: its events are reused.
-                    Some(events) => events.clone(),
-                    None => derived.next().expect("one result per commit to derive"),
-                };
-                let g = generations.of(info, &builder.history.commits);
-                builder.push_commit(info.id, g, events);
-            }
-            builder.history
-        }
+        (old, _) => rebuild(store, tip, old.map(|h| by_commit(&h)).unwrap_or_default())?,
     };
     let mut history = history;
     history.tip = tip_bytes;
@@ -576,16 +551,62 @@ pub fn load(store: &Store, tip: &Tip) -> Result<History, StoreError> {
     Ok(history)
 }
 
+/// The log of every commit up to `tip`, deriving those not in `reuse` (the
+/// events and `desk.yaml` of commits a log had before the branch was rewritten).
+fn rebuild(store: &Store, tip: &Tip, reuse: HashMap<[u8; 20], Reused>) -> Result<History, StoreError> {
+    let objects = store.objects()?;
+    let memo = TreeMemo::new(&objects);
+    let commits = store.commits_between(&memo, tip.commit, &[])?;
+    let todo: Vec<&CommitInfo> = commits.iter().filter(|c| !reuse.contains_key(&oid_bytes(c.id))).collect();
+    let mut builder = Builder::new();
+    let mut generations = Generations::for_walk(&commits);
+    let mut infos = commits.iter();
+    // Known commits: their events are reused.
+    let mut push_reused = |builder: &mut Builder, generations: &mut Generations| {
+        for info in infos.by_ref() {
+            let g = generations.of(info, &builder.history.commits);
+            let Some((events, config)) = reuse.get(&oid_bytes(info.id)) else { return Some((info, g)) };
+            builder.push_commit(info.id, g, events.iter().cloned());
+            builder.push_config(*config);
+        }
+        None
+    };
+    derive::derive_runs(store, &todo, |run| {
+        let map = builder.map_run(&run);
+        let mut at = 0;
+        for k in 0..run.configs.len() {
+            let (info, g) = push_reused(&mut builder, &mut generations).expect("one commit per derived commit");
+            at = builder.push_run_commit(&run, &map, (k, at), oid_bytes(info.id), g);
+        }
+    })?;
+    let rest = push_reused(&mut builder, &mut generations);
+    debug_assert!(rest.is_none(), "every commit to derive was derived");
+    Ok(builder.history)
+}
+
 /// Generation numbers of commits as they are added to a log.
 #[derive(Default)]
 struct Generations {
     walked: HashMap<Oid, u32>,
+    /// When known in advance: the only commits `walked` needs to keep, those
+    /// that are a parent of a commit other than the next one.
+    needed: Option<std::collections::HashSet<Oid>>,
     /// Of the commits the log already had, read only when a parent is one of
     /// them other than the last.
     known: Option<HashMap<[u8; 20], u32>>,
 }
 
 impl Generations {
+    /// For adding `commits`, in this order, to an empty log.
+    fn for_walk(commits: &[CommitInfo]) -> Generations {
+        let mut needed = std::collections::HashSet::new();
+        for (i, info) in commits.iter().enumerate() {
+            let previous = i.checked_sub(1).map(|p| commits[p].id);
+            needed.extend(info.parents.iter().filter(|&&p| Some(p) != previous));
+        }
+        Generations { needed: Some(needed), ..Generations::default() }
+    }
+
     /// The generation of `info`, whose parents are walked or already in `log`.
     fn of(&mut self, info: &CommitInfo, log: &Commits) -> u32 {
         let mut highest = 0;
@@ -607,22 +628,27 @@ impl Generations {
             highest = highest.max(g);
         }
         let g = highest + 1;
-        self.walked.insert(info.id, g);
+        if self.needed.as_ref().is_none_or(|n| n.contains(&info.id)) {
+            self.walked.insert(info.id, g);
+        }
         g
     }
 }
 
-/// The events of every commit of a cached log, by commit id, with their strings.
-fn by_commit(h: &History) -> HashMap<[u8; 20], Vec<EventText>> {
+/// A commit's events with their strings, and its `desk.yaml` blob.
+type Reused = (Vec<EventText>, Option<[u8; 20]>);
+
+/// The events and `desk.yaml` of every commit of a cached log, by commit id.
+fn by_commit(h: &History) -> HashMap<[u8; 20], Reused> {
     let mut map = HashMap::with_capacity(h.commits.len());
     let mut at = 0usize;
-    for (id, n) in h.commits.iter() {
+    for (i, (id, n)) in h.commits.iter().enumerate() {
         let n = n as usize;
         let events = h.events[at..at + n]
             .iter()
             .map(|e| (h.str(e.ticket).to_owned(), e.time, h.str(e.actor).to_owned(), h.kind(e)))
             .collect();
-        map.insert(id, events);
+        map.insert(id, (events, h.config_at(i).map(oid_bytes)));
         at += n;
     }
     map

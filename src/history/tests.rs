@@ -376,3 +376,195 @@ fn events_of_one_second_follow_commit_generations_not_walk_order() {
     h.sort_events(&mut later, &commit_of);
     assert_eq!(later, vec![1, 0]);
 }
+
+mod configs {
+    use std::path::Path;
+    use std::process::Command;
+
+    use super::*;
+    use crate::model::render_ticket;
+    use crate::store::{CONFIG_PATH, Change, Identity};
+
+    fn git(dir: &Path, args: &[&str]) -> String {
+        let out = Command::new("git")
+            .arg("-C")
+            .arg(dir)
+            .args(args)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_AUTHOR_NAME", "Test")
+            .env("GIT_AUTHOR_EMAIL", "test@example.com")
+            .env("GIT_COMMITTER_NAME", "Test")
+            .env("GIT_COMMITTER_EMAIL", "test@example.com")
+            .output()
+            .expect("git runs");
+        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).expect("git prints UTF-8").trim().to_owned()
+    }
+
+    type Files = Vec<(String, Option<Vec<u8>>)>;
+
+    fn commit(store: &Store, n: i64, files: &Files) {
+        let time = chrono::DateTime::from_timestamp(1_790_000_000 + n * 60, 0).expect("a valid time");
+        let sig = Identity::new("Test", "test@example.com", time).expect("a valid identity");
+        store
+            .write(&sig, &sig, |_| -> Result<Option<Change>, StoreError> {
+                Ok(Some(Change { summary: format!("commit {n}"), files: files.clone(), tickets: Vec::new() }))
+            })
+            .expect("the commit is written");
+    }
+
+    fn config(priority: &str) -> Files {
+        let text = crate::workflow::Config::default_text().replace("default: normal", &format!("default: {priority}"));
+        vec![(CONFIG_PATH.to_owned(), Some(text.into_bytes()))]
+    }
+
+    fn ticket_file(id: &str, status: &str) -> Files {
+        let mut t = ticket();
+        t.id = TicketId::parse(id).expect("a valid id");
+        t.status = s(status);
+        vec![(t.id.path(), Some(render_ticket(&t).into_bytes()))]
+    }
+
+    /// A desk branch whose desk.yaml changes in the middle of its history, is
+    /// removed and comes back, and a side branch (with a desk.yaml of its own)
+    /// merged by plain git.
+    fn helpdesk() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        git(dir.path(), &["init", "-q"]);
+        let store = Store::open(dir.path()).expect("a repository");
+        let mut first = config("normal");
+        first.extend(ticket_file("aaaaaaaaaa", "new"));
+        commit(&store, 0, &first);
+        commit(&store, 1, &ticket_file("bbbbbbbbbb", "new"));
+        commit(&store, 2, &config("high"));
+        commit(&store, 3, &ticket_file("aaaaaaaaaa", "open"));
+        let fork = git(dir.path(), &["rev-parse", "desk"]);
+        commit(&store, 4, &vec![(CONFIG_PATH.to_owned(), None)]);
+        commit(&store, 5, &config("normal"));
+        // The side branch: desk.yaml changed, then a ticket.
+        let main = git(dir.path(), &["rev-parse", "desk"]);
+        git(dir.path(), &["update-ref", "refs/heads/desk", &fork]);
+        commit(&store, 6, &config("low"));
+        commit(&store, 7, &ticket_file("bbbbbbbbbb", "open"));
+        let side = git(dir.path(), &["rev-parse", "desk"]);
+        // The merge keeps the main line's tree, desk.yaml included.
+        let tree = format!("{main}^{{tree}}");
+        let merge = git(dir.path(), &["commit-tree", &tree, "-p", &main, "-p", &side, "-m", "merge"]);
+        git(dir.path(), &["update-ref", "refs/heads/desk", &merge]);
+        (dir, store)
+    }
+
+    fn tip(store: &Store) -> Tip {
+        store.tip().expect("a readable branch").expect("a desk branch")
+    }
+
+    /// Every commit's desk.yaml as the store reads it from the commit's tree.
+    fn from_trees(store: &Store, h: &History) -> Vec<Option<Oid>> {
+        (0..h.commits.len())
+            .map(|i| {
+                let commit = Oid::from_bytes(h.commits.id(i)).expect("a commit id");
+                store.blob_in_commit(commit, CONFIG_PATH).expect("a readable commit")
+            })
+            .collect()
+    }
+
+    fn configs_of(h: &History) -> Vec<Option<Oid>> {
+        (0..h.commits.len()).map(|i| h.config_at(i)).collect()
+    }
+
+    #[test]
+    fn the_desk_yaml_of_every_commit_is_recorded_where_it_changes() {
+        let (dir, store) = helpdesk();
+        let h = load(&store, &tip(&store)).expect("a history");
+        assert_eq!(h.commits.len(), 9);
+        let expected = from_trees(&store, &h);
+        assert_eq!(configs_of(&h), expected);
+        // The blob of each version, as git names it.
+        let blob = |rev: &str| Oid::from_str(&git(dir.path(), &["rev-parse", rev])).ok();
+        let at = |rev: &str| {
+            let id = git(dir.path(), &["rev-parse", rev]);
+            let i = (0..h.commits.len()).find(|&i| hex(h.commits.id(i)) == id).expect("a walked commit");
+            h.config_at(i)
+        };
+        // The main line: normal, normal, high, high, none, normal.
+        let main = "desk^1";
+        assert_eq!(at(&format!("{main}~5")), blob(&format!("{main}~5:desk.yaml")));
+        assert_eq!(at(&format!("{main}~4")), at(&format!("{main}~5")));
+        assert_ne!(at(&format!("{main}~3")), at(&format!("{main}~4")), "changed in the middle");
+        assert_eq!(at(&format!("{main}~3")), blob(&format!("{main}~3:desk.yaml")));
+        assert_eq!(at(&format!("{main}~2")), at(&format!("{main}~3")));
+        assert_eq!(at(&format!("{main}~1")), None, "removed");
+        assert_eq!(at(main), blob(&format!("{main}~5:desk.yaml")), "back as it was");
+        // The side branch has its own; the merge commit has the tree it made.
+        assert_eq!(at("desk^2~1"), blob("desk^2~1:desk.yaml"));
+        assert_ne!(at("desk^2"), at(main));
+        assert_eq!(at("desk"), blob("desk:desk.yaml"));
+        // Only the changes are kept: main line 4, the side branch 1, the merge 1.
+        assert_eq!(h.configs.len(), 6, "{:?}", h.configs);
+        // Read back from the cache, the same.
+        let cached = cache::read(&store).expect("the cache was written");
+        assert_eq!(configs_of(&cached), expected);
+        assert_eq!(cached, h);
+    }
+
+    fn hex(bytes: &[u8]) -> String {
+        bytes.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    #[test]
+    fn an_extended_or_rebuilt_log_records_the_same_desk_yaml() {
+        let (dir, store) = helpdesk();
+        let full = load(&store, &tip(&store)).expect("a history");
+        // A cache from before the merge and the side branch: extended.
+        let end = git(dir.path(), &["rev-parse", "desk"]);
+        let earlier = git(dir.path(), &["rev-parse", "desk^1~3"]);
+        clear_cache(&store);
+        git(dir.path(), &["update-ref", "refs/heads/desk", &earlier]);
+        let before = load(&store, &tip(&store)).expect("a history");
+        assert_eq!(configs_of(&before), from_trees(&store, &before));
+        git(dir.path(), &["update-ref", "refs/heads/desk", &end]);
+        let extended = load(&store, &tip(&store)).expect("a history");
+        assert_eq!(configs_of(&extended), from_trees(&store, &extended));
+        assert_eq!(extended.commits.len(), full.commits.len());
+        // The branch rewritten under a cache: commits it knew are reused.
+        let tree = format!("{end}^{{tree}}");
+        let rewritten = git(dir.path(), &["commit-tree", &tree, "-p", &earlier, "-m", "rewritten"]);
+        git(dir.path(), &["update-ref", "refs/heads/desk", &rewritten]);
+        let rebuilt = load(&store, &tip(&store)).expect("a history");
+        assert_eq!(configs_of(&rebuilt), from_trees(&store, &rebuilt));
+        clear_cache(&store);
+        assert_eq!(load(&store, &tip(&store)).expect("a history"), rebuilt);
+    }
+
+    #[test]
+    fn runs_derived_on_several_threads_give_the_same_log() {
+        let (_dir, store) = helpdesk();
+        let one = load(&store, &tip(&store)).expect("a history");
+        for plan in [(1, 1), (2, 1), (2, 2), (3, 4)] {
+            clear_cache(&store);
+            derive::TEST_PLAN.set(Some(plan));
+            let many = load(&store, &tip(&store));
+            derive::TEST_PLAN.set(None);
+            assert_eq!(many.expect("a history"), one, "{plan:?}");
+        }
+    }
+}
+
+#[test]
+fn strings_whose_hashes_collide_keep_their_own_symbols() {
+    let mut strings = Strings::default();
+    let mut interner = Interner::default();
+    let a = interner.intern(&mut strings, "a");
+    // As if "b" had the hash of "a".
+    interner.by_hash.insert(string_hash("b"), a);
+    let b = interner.intern(&mut strings, "b");
+    assert_ne!(a, b);
+    assert_eq!(interner.intern(&mut strings, "b"), b);
+    assert_eq!(interner.intern(&mut strings, "a"), a);
+    assert_eq!((strings.get(a), strings.get(b)), ("a", "b"));
+    let mut known = Interner::default();
+    known.by_hash.insert(string_hash("b"), a);
+    known.know(&strings, "b", b);
+    assert_eq!(known.intern(&mut strings, "b"), b);
+}

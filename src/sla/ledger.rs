@@ -180,15 +180,15 @@ impl<'s> Ledger<'s> {
     }
 
     /// The ruleset in force for commit `i` of the history.
-    fn ruleset_of_commit(&mut self, i: usize) -> Result<Rc<Ruleset>, StoreError> {
+    fn ruleset_of_commit(&mut self, i: usize) -> Rc<Ruleset> {
         if let Some(r) = &self.fixed {
-            return Ok(Rc::clone(r));
+            return Rc::clone(r);
         }
         if let Some(r) = &self.by_commit[i] {
-            return Ok(Rc::clone(r));
+            return Rc::clone(r);
         }
-        let commit = Oid::from_bytes(self.history.commits.id(i))?;
-        let ruleset = match self.store.blob_in_commit(commit, CONFIG_PATH)? {
+        // The desk.yaml of the commit, recorded by the history walk.
+        let ruleset = match self.history.config_at(i) {
             None => Rc::clone(&self.current),
             Some(blob) => {
                 if let Some(r) = self.by_blob.get(&blob) {
@@ -203,7 +203,7 @@ impl<'s> Ledger<'s> {
             }
         };
         self.by_commit[i] = Some(Rc::clone(&ruleset));
-        Ok(ruleset)
+        ruleset
     }
 
     /// The clocks of the ticket `id` (full id).
@@ -214,7 +214,7 @@ impl<'s> Ledger<'s> {
         }
         let mut per_event = HashMap::with_capacity(events.len());
         for &e in &events {
-            let ruleset = self.ruleset_of_commit(self.commit_of[e as usize] as usize)?;
+            let ruleset = self.ruleset_of_commit(self.commit_of[e as usize] as usize);
             per_event.insert(e, ruleset);
         }
         let now = self.moment.now;

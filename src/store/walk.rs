@@ -5,21 +5,24 @@
 
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
+use std::sync::{Arc, Mutex};
 
 use git2::{ObjectType, Oid, Sort};
 
-use super::{Store, StoreError, TICKETS_DIR};
+use super::{CONFIG_PATH, Store, StoreError, TICKETS_DIR};
 use crate::model::TicketId;
 
-/// One commit of the desk branch, as the event log needs it.
+/// One commit of the desk branch, as the event log needs it. Kept small: a
+/// walk holds one per commit of the branch.
 #[derive(Clone, Debug)]
 pub struct CommitInfo {
     pub id: Oid,
     /// Author time, Unix seconds.
     pub time: i64,
-    /// The author as `Name <email>`.
-    pub author: String,
-    pub parents: Vec<Oid>,
+    /// The author as `Name <email>`, shared by the commits of one walk that
+    /// have the same author.
+    pub author: Arc<str>,
+    pub parents: Box<[Oid]>,
     /// The commit's root tree.
     pub tree: Oid,
 }
@@ -40,8 +43,8 @@ pub struct FileChange {
 /// large helpdesk has a thousand entries and every commit has a new one.
 pub struct TreeMemo<'r> {
     odb: &'r git2::Odb<'r>,
-    /// Commit → its `tickets/` tree, for the commits walked last.
-    tickets_of_commit: HashMap<Oid, Option<Oid>>,
+    /// Commit → its `tickets/` tree and `desk.yaml` blob, for the commits walked last.
+    tickets_of_commit: HashMap<Oid, RootEntries>,
     /// The last few `tickets/` trees read.
     trees: Vec<Rc<RawTree<'r>>>,
     /// The latest version read of each shard tree, by shard name: in a linear
@@ -49,8 +52,45 @@ pub struct TreeMemo<'r> {
     shards: HashMap<Vec<u8>, Rc<RawTree<'r>>>,
 }
 
-/// The repository's object database, for [`TreeMemo`].
-pub struct Objects<'r>(git2::Odb<'r>);
+/// What the walk reads of a commit's root tree: the `tickets/` tree and the
+/// `desk.yaml` blob.
+#[derive(Clone, Copy)]
+struct RootEntries {
+    tickets: Option<Oid>,
+    config: Option<Oid>,
+}
+
+/// The repository's object database, for [`TreeMemo`]. While one exists,
+/// libgit2 keeps no objects in its cache: a walk reads each commit and tree
+/// once (or keeps what it reads again itself), and a cache of the objects of
+/// hundreds of thousands of commits would only hold memory.
+pub struct Objects<'r>(git2::Odb<'r>, ObjectCacheOff);
+
+/// How many [`Objects`] exist; libgit2's object cache is on when none does.
+static WALKS: Mutex<usize> = Mutex::new(0);
+
+struct ObjectCacheOff;
+
+impl ObjectCacheOff {
+    fn new() -> ObjectCacheOff {
+        let mut walks = WALKS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if *walks == 0 {
+            git2::opts::enable_caching(false);
+        }
+        *walks += 1;
+        ObjectCacheOff
+    }
+}
+
+impl Drop for ObjectCacheOff {
+    fn drop(&mut self) {
+        let mut walks = WALKS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        *walks -= 1;
+        if *walks == 0 {
+            git2::opts::enable_caching(true);
+        }
+    }
+}
 
 /// A tree object's bytes and where its entries are.
 struct RawTree<'r> {
@@ -103,6 +143,15 @@ impl<'r> RawTree<'r> {
     /// The entry named `name`, if it is a tree.
     fn subtree(&self, name: &[u8]) -> Option<Oid> {
         (0..self.entries.len()).find(|&i| self.entries[i].2 && self.name(i) == name).map(|i| self.oid(i))
+    }
+
+    /// The entry named `name`, if it is a file or a symbolic link (a blob, as
+    /// git2's tree lookups count it).
+    fn blob(&self, name: &[u8]) -> Option<Oid> {
+        let i = (0..self.entries.len()).find(|&i| !self.entries[i].2 && self.name(i) == name)?;
+        let start = if i == 0 { 0 } else { self.entries[i - 1].1 as usize + 21 };
+        let mode = &self.data()[start..self.entries[i].0 as usize - 1];
+        (self.entries[i].3 || mode == b"120000").then(|| self.oid(i))
     }
 }
 
@@ -195,36 +244,74 @@ impl<'r> TreeMemo<'r> {
     fn commit(&self, id: Oid) -> Result<CommitInfo, StoreError> {
         let raw = parse_commit(self.raw(id, ObjectType::Commit)?.data())
             .ok_or_else(|| git2::Error::from_str(&format!("commit {id} is corrupt")))?;
-        Ok(CommitInfo { id, time: raw.time, author: raw.author, parents: raw.parents, tree: raw.tree })
+        Ok(CommitInfo {
+            id,
+            time: raw.time,
+            author: raw.author.into(),
+            parents: raw.parents.into_boxed_slice(),
+            tree: raw.tree,
+        })
     }
 
     /// Every commit reachable from `tip`, parents before children (a
-    /// depth-first post-order, first parents first), each read once.
+    /// depth-first post-order, first parents first), each read once. The
+    /// commits are kept once, in the order they are read, and put in order
+    /// in place at the end.
     fn all_commits(&self, tip: Oid) -> Result<Vec<CommitInfo>, StoreError> {
         let mut seen: HashSet<Oid> = HashSet::new();
-        let mut order = Vec::new();
-        // (commit, read and waiting for its parents)
-        let mut stack: Vec<(Oid, Option<CommitInfo>)> = vec![(tip, None)];
+        let mut authors: HashSet<Arc<str>> = HashSet::new();
+        let mut read: Vec<CommitInfo> = Vec::new();
+        // Indices into `read`, parents before children.
+        let mut order: Vec<u32> = Vec::new();
+        // (commit, read (at this index in `read`) and waiting for its parents)
+        let mut stack: Vec<(Oid, Option<u32>)> = vec![(tip, None)];
         seen.insert(tip);
-        while let Some((id, info)) = stack.pop() {
-            if let Some(info) = info {
-                order.push(info);
+        while let Some((id, at)) = stack.pop() {
+            if let Some(at) = at {
+                order.push(at);
                 continue;
             }
-            let info = self.commit(id)?;
-            let parents = info.parents.clone();
-            stack.push((id, Some(info)));
-            for p in parents.into_iter().rev() {
-                if seen.insert(p) {
-                    stack.push((p, None));
+            let mut info = self.commit(id)?;
+            match authors.get(&info.author) {
+                Some(a) => info.author = Arc::clone(a),
+                None => drop(authors.insert(Arc::clone(&info.author))),
+            }
+            let at = u32::try_from(read.len()).expect("fewer than 4 billion commits");
+            stack.push((id, Some(at)));
+            for p in info.parents.iter().rev() {
+                if seen.insert(*p) {
+                    stack.push((*p, None));
                 }
             }
+            read.push(info);
         }
-        Ok(order)
+        drop((seen, stack));
+        // read[i] becomes read[order[i]]: each cycle of the permutation is
+        // followed once, by swaps.
+        let mut placed = vec![false; read.len()];
+        for start in 0..read.len() {
+            let mut i = start;
+            while !placed[i] {
+                placed[i] = true;
+                let from = order[i] as usize;
+                if from == start {
+                    break;
+                }
+                read.swap(i, from);
+                i = from;
+            }
+        }
+        Ok(read)
     }
 
     /// The `tickets/` tree of a commit.
     fn tickets_of(&mut self, commit: Oid, root: Option<Oid>) -> Result<Option<Oid>, StoreError> {
+        Ok(self.root_entries(commit, root)?.tickets)
+    }
+
+    /// The `tickets/` tree and `desk.yaml` blob of a commit (whose root tree
+    /// is `root`, when known).
+    fn root_entries(&mut self, commit: Oid, root: Option<Oid>) -> Result<RootEntries, StoreError> {
         if let Some(t) = self.tickets_of_commit.get(&commit) {
             return Ok(*t);
         }
@@ -236,7 +323,11 @@ impl<'r> TreeMemo<'r> {
                     .tree
             }
         };
-        let t = self.tree(root)?.subtree(TICKETS_DIR.as_bytes());
+        let tree = self.tree(root)?;
+        let t = RootEntries {
+            tickets: tree.subtree(TICKETS_DIR.as_bytes()),
+            config: tree.blob(CONFIG_PATH.as_bytes()),
+        };
         if self.tickets_of_commit.len() > 64 {
             self.tickets_of_commit.clear();
         }
@@ -254,7 +345,7 @@ impl Store {
 
     /// The object database, to walk history with.
     pub fn objects(&self) -> Result<Objects<'_>, StoreError> {
-        Ok(Objects(self.repo.odb()?))
+        Ok(Objects(self.repo.odb()?, ObjectCacheOff::new()))
     }
 
     /// Commits reachable from `tip` but not from any of `known`, oldest first
@@ -316,6 +407,13 @@ impl Store {
             out.push(FileChange { ticket, before, after });
         }
         Ok(out)
+    }
+
+    /// The blob of `desk.yaml` in a commit's tree, if it is a file there (as
+    /// [`Store::blob_in_commit`] gives it), read through the walk's memo: free
+    /// after [`Store::commit_changes`] of the same commit.
+    pub fn commit_config(&self, info: &CommitInfo, memo: &mut TreeMemo<'_>) -> Result<Option<Oid>, StoreError> {
+        Ok(memo.root_entries(info.id, Some(info.tree))?.config)
     }
 
     /// The raw bytes of a blob.
