@@ -4,7 +4,7 @@
 
 use std::rc::Rc;
 
-use super::clock::{ClockKind, ClockStatus, Cycle, cycles};
+use super::clock::{ClockKind, ClockStatus, Cycle, Step, cycles};
 use super::config::{self, Problem, SlaConfig, Warning};
 use super::timeline::{Setting, steps};
 use crate::history::{History, Kind};
@@ -33,6 +33,20 @@ impl Ruleset {
     }
 }
 
+/// The steps of one ticket: its events (indices into `history.events`, in
+/// time order), each judged under the ruleset `ruleset_of` gives for it.
+pub fn ticket_steps(history: &History, events: &[u32], ruleset_of: &dyn Fn(u32) -> Rc<Ruleset>) -> Vec<Step> {
+    let kinds: Vec<(i64, Kind<String>)> =
+        events.iter().map(|&i| &history.events[i as usize]).map(|e| (e.time, history.kind(e))).collect();
+    let refs: Vec<(i64, &Kind<String>)> = kinds.iter().map(|(t, k)| (*t, k)).collect();
+    let rulesets: Vec<Rc<Ruleset>> = events.iter().map(|&i| ruleset_of(i)).collect();
+    steps(&refs, |i| Setting {
+        config: &rulesets[i].config,
+        sla: &rulesets[i].sla,
+        people: rulesets[i].config.people().ok().filter(|p| p.has_agents()),
+    })
+}
+
 /// The clocks of one ticket: its events (indices into `history.events`, in
 /// time order), the ruleset in force for each, evaluated at `now` with the
 /// events at or before `now`.
@@ -42,20 +56,8 @@ pub fn ticket_cycles(
     ruleset_of: &dyn Fn(u32) -> Rc<Ruleset>,
     now: i64,
 ) -> Vec<Cycle> {
-    let kinds: Vec<(i64, Kind<String>)> = events
-        .iter()
-        .map(|&i| &history.events[i as usize])
-        .take_while(|e| e.time <= now)
-        .map(|e| (e.time, history.kind(e)))
-        .collect();
-    let refs: Vec<(i64, &Kind<String>)> = kinds.iter().map(|(t, k)| (*t, k)).collect();
-    let rulesets: Vec<Rc<Ruleset>> = events.iter().take(refs.len()).map(|&i| ruleset_of(i)).collect();
-    let steps = steps(&refs, |i| Setting {
-        config: &rulesets[i].config,
-        sla: &rulesets[i].sla,
-        people: rulesets[i].config.people().ok().filter(|p| p.has_agents()),
-    });
-    cycles(&steps, now)
+    let upto = events.iter().take_while(|&&i| history.events[i as usize].time <= now).count();
+    cycles(&ticket_steps(history, &events[..upto], ruleset_of), now)
 }
 
 /// The latest period of each clock: what `desk sla` shows.

@@ -8,7 +8,9 @@ use std::rc::Rc;
 
 use super::clock::{ClockStatus, Cycle};
 use super::config::Problem;
-use super::evaluate::{Ruleset, alarming, latest, ticket_cycles};
+use super::clock::{Step, cycles};
+use super::evaluate::{Ruleset, alarming, latest, ticket_steps};
+use super::saved::{self, SavedStep, Timelines};
 use crate::history::{self, History};
 use crate::model::ParseError;
 use crate::query::ClockFacts;
@@ -81,21 +83,46 @@ impl TicketClocks {
     }
 }
 
-/// The event log and the rulesets of the desk branch at a tip.
-pub struct Ledger<'s> {
-    store: &'s Store,
+/// The event log of the desk branch, and which desk.yaml judged each commit.
+struct Log {
     history: History,
     commit_of: Vec<u32>,
     events: HashMap<String, Vec<u32>>,
     /// Per commit of the history: whether it counts (`--as-of REV`).
     counted: Option<Vec<bool>>,
+    /// Per commit of the history: its desk.yaml, an index into `Ledger::rulesets`.
+    config_of: Vec<u16>,
+}
+
+/// The saved timelines, and the rulesets their steps refer to.
+struct Saved {
+    timelines: Timelines,
+    rulesets: Vec<Rc<Ruleset>>,
+}
+
+/// The clocks of the desk branch at a tip: from the saved timelines when they
+/// are up to date and may be used (no `--as-of REV`, no `--policy`), else from
+/// the event log.
+pub struct Ledger<'s> {
+    store: &'s Store,
+    tip: Tip,
     moment: Moment,
     /// `--policy REV`: the one ruleset for every event.
     fixed: Option<Rc<Ruleset>>,
     /// The tip's ruleset: for commits without a desk.yaml desk can read.
     current: Rc<Ruleset>,
-    by_blob: HashMap<Oid, Rc<Ruleset>>,
-    by_commit: Vec<Option<Rc<Ruleset>>>,
+    /// Every desk.yaml read so far, with its blob; the tip's first.
+    rulesets: Vec<(Rc<Ruleset>, Option<Oid>)>,
+    log: Option<Log>,
+    saved: Option<Saved>,
+}
+
+/// Per commit of `history`: whether `within` contains it (`--as-of REV`).
+pub fn counted_commits(store: &Store, history: &History, within: Oid) -> Result<Vec<bool>, StoreError> {
+    let ancestry = store.ancestry(within)?;
+    Ok((0..history.commits.len())
+        .map(|i| Oid::from_bytes(history.commits.id(i)).is_ok_and(|c| ancestry.contains(&c)))
+        .collect())
 }
 
 fn parse_config(store: &Store, blob: Oid) -> Result<Config, StoreError> {
@@ -115,7 +142,6 @@ impl<'s> Ledger<'s> {
         moment: Moment,
         policy: Option<Oid>,
     ) -> Result<Ledger<'s>, StoreError> {
-        let history = history::load(store, tip)?;
         let current = Rc::new(Ruleset::of(Config::load(store, tip)?));
         let fixed = match policy {
             None => None,
@@ -126,35 +152,21 @@ impl<'s> Ledger<'s> {
                 Some(Rc::new(Ruleset::of(parse_config(store, blob)?)))
             }
         };
-        let commit_of = history.commits.of_events();
-        let counted = match moment.within {
-            None => None,
-            Some(within) => {
-                let ancestry = store.ancestry(within)?;
-                Some(
-                    (0..history.commits.len())
-                        .map(|i| Oid::from_bytes(history.commits.id(i)).is_ok_and(|c| ancestry.contains(&c)))
-                        .collect(),
-                )
-            }
-        };
-        let mut events: HashMap<String, Vec<u32>> = HashMap::new();
-        for (ticket, list) in crate::report::events_by_ticket(&history).iter() {
-            events.insert(history.str(ticket).to_owned(), list.to_vec());
-        }
-        let by_commit = vec![None; history.commits.len()];
-        Ok(Ledger {
+        let tip_blob = store.blob_in_commit(tip.commit, CONFIG_PATH)?;
+        let mut ledger = Ledger {
             store,
-            history,
-            commit_of,
-            events,
-            counted,
+            tip: *tip,
             moment,
             fixed,
-            current,
-            by_blob: HashMap::new(),
-            by_commit,
-        })
+            current: Rc::clone(&current),
+            rulesets: vec![(current, tip_blob)],
+            log: None,
+            saved: None,
+        };
+        if ledger.fixed.is_none() && moment.within.is_none() && ledger.problem().is_none() {
+            ledger.saved = ledger.saved_timelines()?;
+        }
+        Ok(ledger)
     }
 
     /// The first problem of the calendars and policies that judge the events
@@ -163,64 +175,128 @@ impl<'s> Ledger<'s> {
         self.fixed.as_ref().unwrap_or(&self.current).problems.first()
     }
 
-    /// The event log the clocks are computed from (the whole branch).
-    pub fn history(&self) -> &History {
-        &self.history
-    }
-
-    /// Whether event `e` is in a commit that counts (`--as-of REV`: one the
-    /// revision contains).
-    pub fn counts(&self, e: u32) -> bool {
-        self.counted.as_ref().is_none_or(|c| c[self.commit_of[e as usize] as usize])
-    }
-
     /// The moment clocks are evaluated at.
     pub fn moment(&self) -> Moment {
         self.moment
     }
 
-    /// The ruleset in force for commit `i` of the history.
-    fn ruleset_of_commit(&mut self, i: usize) -> Rc<Ruleset> {
-        if let Some(r) = &self.fixed {
-            return Rc::clone(r);
+    /// The index of the ruleset of the desk.yaml `blob` (`None`: today's).
+    fn ruleset_index(&mut self, blob: Option<Oid>) -> u16 {
+        let Some(blob) = blob else { return 0 };
+        if let Some(i) = self.rulesets.iter().position(|(_, b)| *b == Some(blob)) {
+            return u16::try_from(i).unwrap_or(0);
         }
-        if let Some(r) = &self.by_commit[i] {
-            return Rc::clone(r);
+        // A desk.yaml that does not parse leaves its commits to today's.
+        let Ok(config) = parse_config(self.store, blob) else { return 0 };
+        let Ok(i) = u16::try_from(self.rulesets.len()) else { return 0 };
+        self.rulesets.push((Rc::new(Ruleset::of(config)), Some(blob)));
+        i
+    }
+
+    /// The event log, read when first needed.
+    fn log(&mut self) -> Result<&Log, StoreError> {
+        if self.log.is_none() {
+            let log = self.read_log()?;
+            self.log = Some(log);
         }
-        // The desk.yaml of the commit, recorded by the history walk.
-        let ruleset = match self.history.config_at(i) {
-            None => Rc::clone(&self.current),
-            Some(blob) => {
-                if let Some(r) = self.by_blob.get(&blob) {
-                    Rc::clone(r)
-                } else {
-                    // A desk.yaml that does not parse leaves its commits to today's.
-                    let r = parse_config(self.store, blob)
-                        .map_or_else(|_| Rc::clone(&self.current), |c| Rc::new(Ruleset::of(c)));
-                    self.by_blob.insert(blob, Rc::clone(&r));
-                    r
-                }
+        Ok(self.log.as_ref().expect("the log was just read"))
+    }
+
+    fn read_log(&mut self) -> Result<Log, StoreError> {
+        let history = history::load(self.store, &self.tip)?;
+        let commit_of = history.commits.of_events();
+        let counted = self.moment.within.map(|within| counted_commits(self.store, &history, within)).transpose()?;
+        let mut events: HashMap<String, Vec<u32>> = HashMap::new();
+        for (ticket, list) in crate::report::events_by_ticket(&history).iter() {
+            events.insert(history.str(ticket).to_owned(), list.to_vec());
+        }
+        // The desk.yaml of each commit, recorded by the history walk.
+        let config_of = (0..history.commits.len()).map(|i| self.ruleset_index(history.config_at(i))).collect();
+        Ok(Log { history, commit_of, events, counted, config_of })
+    }
+
+    /// The ruleset in force for event `e` of the log.
+    fn ruleset_of_event(&self, log: &Log, e: u32) -> Rc<Ruleset> {
+        match &self.fixed {
+            Some(r) => Rc::clone(r),
+            None => Rc::clone(&self.rulesets[usize::from(log.config_of[log.commit_of[e as usize] as usize])].0),
+        }
+    }
+
+    /// The timelines saved for the tip, or derived from the log and saved;
+    /// `None` when they cannot be saved (a desk.yaml without a blob).
+    fn saved_timelines(&mut self) -> Result<Option<Saved>, StoreError> {
+        let tip = self.tip.commit;
+        if let Some(timelines) = saved::read(self.store, tip.as_bytes()) {
+            let mut rulesets = Vec::with_capacity(timelines.configs.len());
+            for blob in &timelines.configs {
+                let i = self.ruleset_index(Oid::from_bytes(blob).ok());
+                rulesets.push(Rc::clone(&self.rulesets[usize::from(i)].0));
             }
+            return Ok(Some(Saved { timelines, rulesets }));
+        }
+        self.log()?;
+        let Some(log) = self.log.take() else { return Ok(None) };
+        let derived = self.derive(&log, tip);
+        self.log = Some(log);
+        let Some(timelines) = derived else { return Ok(None) };
+        saved::write(self.store, &timelines);
+        let rulesets = self.rulesets.iter().map(|(r, _)| Rc::clone(r)).collect();
+        Ok(Some(Saved { timelines, rulesets }))
+    }
+
+    /// Every ticket's steps from the log.
+    fn derive(&self, log: &Log, tip: Oid) -> Option<Timelines> {
+        let configs = self
+            .rulesets
+            .iter()
+            .map(|(_, blob)| blob.map(|b| <[u8; 20]>::try_from(b.as_bytes()).ok()).flatten())
+            .collect::<Option<Vec<[u8; 20]>>>()?;
+        let mut ids: Vec<&String> = log.events.keys().collect();
+        ids.sort_unstable();
+        let mut t = Timelines {
+            tip: <[u8; 20]>::try_from(tip.as_bytes()).ok()?,
+            configs,
+            ids: Vec::with_capacity(ids.len()),
+            starts: Vec::with_capacity(ids.len() + 1),
+            steps: Vec::new(),
         };
-        self.by_commit[i] = Some(Rc::clone(&ruleset));
-        ruleset
+        t.starts.push(0);
+        for id in ids {
+            let events = &log.events[id];
+            let steps = ticket_steps(&log.history, events, &|e| self.ruleset_of_event(log, e));
+            for (step, &e) in steps.iter().zip(events) {
+                let config = log.config_of[log.commit_of[e as usize] as usize];
+                t.steps.push(SavedStep::of(step, config, &self.rulesets[usize::from(config)].0)?);
+            }
+            t.ids.push(id.clone());
+            t.starts.push(u32::try_from(t.steps.len()).ok()?);
+        }
+        Some(t)
     }
 
     /// The clocks of the ticket `id` (full id).
     pub fn clocks(&mut self, id: &str) -> Result<TicketClocks, StoreError> {
-        let mut events = self.events.get(id).cloned().unwrap_or_default();
-        if let Some(counted) = &self.counted {
-            events.retain(|&e| counted[self.commit_of[e as usize] as usize]);
-        }
-        let mut per_event = HashMap::with_capacity(events.len());
-        for &e in &events {
-            let ruleset = self.ruleset_of_commit(self.commit_of[e as usize] as usize);
-            per_event.insert(e, ruleset);
-        }
         let now = self.moment.now;
-        let cycles = ticket_cycles(&self.history, &events, &|e| Rc::clone(&per_event[&e]), now);
-        let last = events.iter().rev().find(|&&e| self.history.events[e as usize].time <= now);
-        let ruleset = last.map_or_else(|| Rc::clone(&self.current), |e| Rc::clone(&per_event[e]));
-        Ok(TicketClocks { cycles, ruleset })
+        if let Some(saved) = &self.saved {
+            let saved_steps = saved.timelines.of(id);
+            let steps: Option<Vec<Step>> = saved_steps.iter().map(|s| s.step(&saved.rulesets)).collect();
+            if let Some(steps) = steps {
+                let last = saved_steps.iter().rev().find(|s| s.time <= now);
+                let ruleset =
+                    last.map_or_else(|| Rc::clone(&self.current), |s| Rc::clone(&saved.rulesets[s.config()]));
+                return Ok(TicketClocks { cycles: cycles(&steps, now), ruleset });
+            }
+        }
+        self.log()?;
+        let log = self.log.as_ref().expect("the log was just read");
+        let mut events = log.events.get(id).cloned().unwrap_or_default();
+        if let Some(counted) = &log.counted {
+            events.retain(|&e| counted[log.commit_of[e as usize] as usize]);
+        }
+        events.retain(|&e| log.history.events[e as usize].time <= now);
+        let steps = ticket_steps(&log.history, &events, &|e| self.ruleset_of_event(log, e));
+        let ruleset = events.last().map_or_else(|| Rc::clone(&self.current), |&e| self.ruleset_of_event(log, e));
+        Ok(TicketClocks { cycles: cycles(&steps, now), ruleset })
     }
 }

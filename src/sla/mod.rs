@@ -8,6 +8,7 @@ pub mod compliance;
 pub mod config;
 pub mod evaluate;
 pub mod ledger;
+pub mod saved;
 pub mod timeline;
 
 pub use crate::report::{Compliance, SlaCompliance};

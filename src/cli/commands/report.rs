@@ -18,7 +18,7 @@ use crate::query::{Context, Query};
 use crate::report::{
     self, Csat, Definitions, Durations, Fcr, GroupBy, Metrics, Report, SlaCompliance, Window,
 };
-use crate::sla::ledger::{Ledger, Moment};
+use crate::sla::ledger::{Ledger, Moment, counted_commits};
 use crate::store::{CONFIG_PATH, Store, Tip};
 use crate::time::{LATEST, TimeError, When, Zone, check_date, parse_when};
 use crate::workflow::Config;
@@ -186,27 +186,28 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let done = config.done_statuses();
     let people = super::people(&config)?;
     let mut ledger = open_ledger(&store, &tip, &config, at, window, args)?;
-    let owned = if ledger.is_none() { Some(history::load(&store, &tip)?) } else { None };
-    let history = history_of(ledger.as_ref(), owned.as_ref());
-    let mut by_ticket = report::events_by_ticket(history);
-    if let Some(l) = ledger.as_ref().filter(|_| at.within.is_some()) {
-        by_ticket.retain(|e| l.counts(e));
+    let history = history::load(&store, &tip)?;
+    let mut by_ticket = report::events_by_ticket(&history);
+    if let Some(within) = at.within {
+        let counted = counted_commits(&store, &history, within)?;
+        let commit_of = history.commits.of_events();
+        by_ticket.retain(|e| counted[commit_of[e as usize] as usize]);
     }
-    let selected = selected(ctx, &store, &tip, &query, &config, history, args.strict)?;
-    let ids: Vec<(Sym, String)> = by_ticket
-        .iter()
-        .filter(|(t, _)| selected.as_ref().is_none_or(|set| set.contains(t)))
-        .map(|(t, _)| (t, history.str(t).to_owned()))
-        .collect();
+    let selected = selected(ctx, &store, &tip, &query, &config, &history, args.strict)?;
     let measure = clocks::has_policies(&config) || args.policy.is_some();
     let sla = match ledger.as_mut().filter(|l| measure && l.problem().is_none()) {
-        Some(l) => Some(compliance(l, &ids, window)?),
+        Some(l) => {
+            let ids = by_ticket
+                .iter()
+                .filter(|(t, _)| selected.as_ref().is_none_or(|set| set.contains(t)))
+                .map(|(t, _)| (t, history.str(t)));
+            Some(compliance(l, ids, window)?)
+        }
         None => None,
     };
-    let history = history_of(ledger.as_ref(), owned.as_ref());
     let defs = Definitions { done: &done, people, sla: sla.as_ref() };
     let by = args.by;
-    let mut report = report::report(history, &by_ticket, window, ctx.zone, defs, by, selected.as_ref());
+    let mut report = report::report(&history, &by_ticket, window, ctx.zone, defs, by, selected.as_ref());
     if let Some(by) = by {
         order_groups(&mut report.groups, by, &config);
     }
@@ -227,15 +228,6 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         out.write_all(chart::report_charts(&report, width, glyphs, ctx.zone).as_bytes())?;
     }
     Ok(())
-}
-
-/// The event log: the ledger's, or the one loaded without it.
-fn history_of<'a>(ledger: Option<&'a Ledger<'_>>, owned: Option<&'a History>) -> &'a History {
-    match (ledger, owned) {
-        (Some(l), _) => l.history(),
-        (None, Some(h)) => h,
-        (None, None) => unreachable!("the history is loaded when there is no ledger"),
-    }
 }
 
 /// The tickets QUERY selects (`None`: every ticket), as symbols of `history`.
@@ -286,8 +278,8 @@ fn selected(
     Ok(Some(set))
 }
 
-/// The ledger, when the report needs one: for `--as-of REV` (which history
-/// counts) and for SLA compliance (desk.yaml has policies, or `--policy`).
+/// The ledger, when the report measures SLA compliance (desk.yaml has
+/// policies, or `--policy`).
 /// Clocks are evaluated at the end of the window, or at the report's moment
 /// when that is earlier. A policy problem fails `--policy` and otherwise only
 /// leaves SLA compliance out, with a warning.
@@ -300,7 +292,7 @@ fn open_ledger<'s>(
     args: &Args,
 ) -> Result<Option<Ledger<'s>>> {
     let wanted = clocks::has_policies(config) || args.policy.is_some();
-    if !wanted && at.within.is_none() {
+    if !wanted {
         return Ok(None);
     }
     let moment = Moment { now: at.now.min(window.until - 1), within: at.within };
@@ -321,15 +313,15 @@ fn open_ledger<'s>(
 }
 
 /// Each ticket's SLA periods decided in the window.
-fn compliance(
+fn compliance<'h>(
     ledger: &mut Ledger<'_>,
-    ids: &[(Sym, String)],
+    ids: impl Iterator<Item = (Sym, &'h str)>,
     window: Window,
 ) -> Result<HashMap<Sym, SlaCompliance>> {
-    let mut out = HashMap::with_capacity(ids.len());
+    let mut out = HashMap::new();
     for (sym, id) in ids {
         let clocks = ledger.clocks(id)?;
-        out.insert(*sym, crate::sla::compliance::decided(&clocks.cycles, (window.from, window.until)));
+        out.insert(sym, crate::sla::compliance::decided(&clocks.cycles, (window.from, window.until)));
     }
     Ok(out)
 }
