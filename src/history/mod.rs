@@ -575,7 +575,8 @@ fn rebuild(store: &Store, tip: &Tip, reuse: HashMap<[u8; 20], Reused>) -> Result
         let map = builder.map_run(&run);
         let mut at = 0;
         for k in 0..run.configs.len() {
-            let (info, g) = push_reused(&mut builder, &mut generations).expect("one commit per derived commit");
+            let (info, g) =
+                push_reused(&mut builder, &mut generations).expect("one commit per derived commit");
             at = builder.push_run_commit(&run, &map, (k, at), oid_bytes(info.id), g);
         }
     })?;

@@ -415,7 +415,8 @@ mod configs {
     }
 
     fn config(priority: &str) -> Files {
-        let text = crate::workflow::Config::default_text().replace("default: normal", &format!("default: {priority}"));
+        let text = crate::workflow::Config::default_text()
+            .replace("default: normal", &format!("default: {priority}"));
         vec![(CONFIG_PATH.to_owned(), Some(text.into_bytes()))]
     }
 

@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use super::clock::{ClockStatus, Cycle};
-use super::config::Problem;
 use super::clock::{Step, cycles};
+use super::config::Problem;
 use super::evaluate::{Ruleset, alarming, latest, ticket_steps};
 use super::saved::{self, SavedStep, Timelines};
 use crate::history::{self, History};
@@ -205,13 +205,15 @@ impl<'s> Ledger<'s> {
     fn read_log(&mut self) -> Result<Log, StoreError> {
         let history = history::load(self.store, &self.tip)?;
         let commit_of = history.commits.of_events();
-        let counted = self.moment.within.map(|within| counted_commits(self.store, &history, within)).transpose()?;
+        let counted =
+            self.moment.within.map(|within| counted_commits(self.store, &history, within)).transpose()?;
         let mut events: HashMap<String, Vec<u32>> = HashMap::new();
         for (ticket, list) in crate::report::events_by_ticket(&history).iter() {
             events.insert(history.str(ticket).to_owned(), list.to_vec());
         }
         // The desk.yaml of each commit, recorded by the history walk.
-        let config_of = (0..history.commits.len()).map(|i| self.ruleset_index(history.config_at(i))).collect();
+        let config_of =
+            (0..history.commits.len()).map(|i| self.ruleset_index(history.config_at(i))).collect();
         Ok(Log { history, commit_of, events, counted, config_of })
     }
 
@@ -219,7 +221,9 @@ impl<'s> Ledger<'s> {
     fn ruleset_of_event(&self, log: &Log, e: u32) -> Rc<Ruleset> {
         match &self.fixed {
             Some(r) => Rc::clone(r),
-            None => Rc::clone(&self.rulesets[usize::from(log.config_of[log.commit_of[e as usize] as usize])].0),
+            None => {
+                Rc::clone(&self.rulesets[usize::from(log.config_of[log.commit_of[e as usize] as usize])].0)
+            }
         }
     }
 
@@ -296,7 +300,8 @@ impl<'s> Ledger<'s> {
         }
         events.retain(|&e| log.history.events[e as usize].time <= now);
         let steps = ticket_steps(&log.history, &events, &|e| self.ruleset_of_event(log, e));
-        let ruleset = events.last().map_or_else(|| Rc::clone(&self.current), |&e| self.ruleset_of_event(log, e));
+        let ruleset =
+            events.last().map_or_else(|| Rc::clone(&self.current), |&e| self.ruleset_of_event(log, e));
         Ok(TicketClocks { cycles: cycles(&steps, now), ruleset })
     }
 }

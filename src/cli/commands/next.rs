@@ -105,7 +105,7 @@ fn candidates(
         let due = if ledger.problem().is_some() { None } else { ledger.clocks(&ticket.id)?.next_due() };
         out.push((ticket, due));
     }
-    out.sort_by_key(|(t, due)| {
+    out.sort_by_cached_key(|(t, due)| {
         let (rank, created) = fields[&t.id];
         (due.unwrap_or(i64::MAX), std::cmp::Reverse(rank), created, t.id.clone())
     });

@@ -127,7 +127,7 @@ fn judge(ctx: &Ctx, common: &Common) -> Result<(Vec<Judged>, i64)> {
             out.push(Judged { ticket, clocks });
         }
     }
-    out.sort_by_key(|j| (j.next_due().unwrap_or(i64::MAX), j.ticket.id.clone()));
+    out.sort_by_cached_key(|j| (j.next_due().unwrap_or(i64::MAX), j.ticket.id.clone()));
     Ok((out, ledger.moment().now))
 }
 
