@@ -231,17 +231,19 @@ impl<'s> Ledger<'s> {
     /// `None` when they cannot be saved (a desk.yaml without a blob).
     fn saved_timelines(&mut self) -> Result<Option<Saved>, StoreError> {
         let tip = self.tip.commit;
-        if let Some(timelines) = saved::read(self.store, tip.as_bytes()) {
+        let old = saved::read(self.store);
+        if let Some(timelines) = old.as_ref().filter(|t| t.tip == tip.as_bytes()) {
             let mut rulesets = Vec::with_capacity(timelines.configs.len());
             for blob in &timelines.configs {
                 let i = self.ruleset_index(Oid::from_bytes(blob).ok());
                 rulesets.push(Rc::clone(&self.rulesets[usize::from(i)].0));
             }
+            let timelines = old.expect("the saved timelines are at hand");
             return Ok(Some(Saved { timelines, rulesets }));
         }
         self.log()?;
         let Some(log) = self.log.take() else { return Ok(None) };
-        let derived = self.derive(&log, tip);
+        let derived = self.derive(&log, tip, old.as_ref());
         self.log = Some(log);
         let Some(timelines) = derived else { return Ok(None) };
         saved::write(self.store, &timelines);
@@ -249,13 +251,23 @@ impl<'s> Ledger<'s> {
         Ok(Some(Saved { timelines, rulesets }))
     }
 
-    /// Every ticket's steps from the log.
-    fn derive(&self, log: &Log, tip: Oid) -> Option<Timelines> {
+    /// Every ticket's steps from the log. The steps of `old` timelines (saved
+    /// for an earlier tip under the same desk.yaml at the tip) are kept for
+    /// every ticket with as many events as it had steps then: history only
+    /// grows, so those tickets have not changed.
+    fn derive(&self, log: &Log, tip: Oid, old: Option<&Timelines>) -> Option<Timelines> {
         let configs = self
             .rulesets
             .iter()
-            .map(|(_, blob)| blob.map(|b| <[u8; 20]>::try_from(b.as_bytes()).ok()).flatten())
+            .map(|(_, blob)| blob.and_then(|b| <[u8; 20]>::try_from(b.as_bytes()).ok()))
             .collect::<Option<Vec<[u8; 20]>>>()?;
+        // Old config indices → ours, when today's desk.yaml is the same.
+        let remap: Option<Vec<Option<u16>>> = old.filter(|o| o.configs.first() == configs.first()).map(|o| {
+            o.configs
+                .iter()
+                .map(|b| configs.iter().position(|c| c == b).and_then(|i| u16::try_from(i).ok()))
+                .collect()
+        });
         let mut ids: Vec<&String> = log.events.keys().collect();
         ids.sort_unstable();
         let mut t = Timelines {
@@ -268,10 +280,26 @@ impl<'s> Ledger<'s> {
         t.starts.push(0);
         for id in ids {
             let events = &log.events[id];
-            let steps = ticket_steps(&log.history, events, &|e| self.ruleset_of_event(log, e));
-            for (step, &e) in steps.iter().zip(events) {
-                let config = log.config_of[log.commit_of[e as usize] as usize];
-                t.steps.push(SavedStep::of(step, config, &self.rulesets[usize::from(config)].0)?);
+            let kept = old.zip(remap.as_ref()).and_then(|(o, remap)| {
+                let steps = o.of(id);
+                (steps.len() == events.len())
+                    .then(|| {
+                        steps
+                            .iter()
+                            .map(|s| remap[s.config()].map(|c| s.with_config(c)))
+                            .collect::<Option<Vec<_>>>()
+                    })
+                    .flatten()
+            });
+            match kept {
+                Some(steps) => t.steps.extend(steps),
+                None => {
+                    let steps = ticket_steps(&log.history, events, &|e| self.ruleset_of_event(log, e));
+                    for (step, &e) in steps.iter().zip(events) {
+                        let config = log.config_of[log.commit_of[e as usize] as usize];
+                        t.steps.push(SavedStep::of(step, config, &self.rulesets[usize::from(config)].0)?);
+                    }
+                }
             }
             t.ids.push(id.clone());
             t.starts.push(u32::try_from(t.steps.len()).ok()?);

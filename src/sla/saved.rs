@@ -106,6 +106,11 @@ impl SavedStep {
     pub fn config(&self) -> usize {
         usize::from(self.config)
     }
+
+    /// The same step with its desk.yaml at index `config`.
+    pub fn with_config(self, config: u16) -> SavedStep {
+        SavedStep { config, ..self }
+    }
 }
 
 impl Timelines {
@@ -130,15 +135,16 @@ impl Timelines {
     }
 }
 
-/// The saved timelines derived up to `tip`, if there are trustworthy ones.
-pub fn read(store: &Store, tip: &[u8]) -> Option<Timelines> {
+/// The saved timelines, whatever tip they were derived up to, if there are
+/// trustworthy ones.
+pub fn read(store: &Store) -> Option<Timelines> {
     let bytes = std::fs::read(store.cache_dir().join(FILE_NAME)).ok()?;
     let (header, rest): (Header, &[u8]) = postcard::take_from_bytes(&bytes).ok()?;
     if header.magic != MAGIC || header.version != VERSION || header.checksum != checksum(rest) {
         return None;
     }
     let (timelines, left): (Timelines, &[u8]) = postcard::take_from_bytes(rest).ok()?;
-    (left.is_empty() && timelines.tip == tip && timelines.is_consistent()).then_some(timelines)
+    (left.is_empty() && timelines.is_consistent()).then_some(timelines)
 }
 
 /// Writes the timelines atomically (a temporary file renamed over the old

@@ -396,3 +396,29 @@ fn report_as_of_is_the_report_of_a_clone_reset_to_then() {
     let today = env.desk(&["report", "--json"]).ok().json();
     assert_eq!(env.desk(&["report", "--json", "--policy", "desk"]).ok().json(), today);
 }
+
+#[test]
+fn saved_timelines_give_the_clocks_the_event_log_gives() {
+    let env = helpdesk();
+    let [late, ..] = five_tickets(&env);
+    let sla = |extra: &[&str]| env.desk(&[&["sla", "--json", "--all"], extra].concat()).ok().json();
+    // `--policy desk` judges every event under today's desk.yaml — the one in
+    // force for every event here — from the event log, never from saved timelines.
+    let saved = env.repo.join(".git/desk/sla");
+    let first = sla(&[]);
+    assert!(saved.exists(), "the timelines are saved");
+    assert_eq!(first, sla(&["--policy", "desk"]));
+    // After new commits the saved timelines are brought up to date: changed
+    // tickets derived again, the others kept.
+    env.desk_at("2026-11-28T11:30:00Z", &["reply", &late, "-m", "On it"]).ok();
+    env.desk_at("2026-11-28T11:40:00Z", &["new", "Another", "-b", "x", "--requester", "Jo <jo@example.com>"])
+        .ok();
+    let updated = sla(&[]);
+    assert_ne!(updated, first);
+    assert_eq!(updated, sla(&["--policy", "desk"]));
+    std::fs::remove_file(&saved).unwrap();
+    assert_eq!(sla(&[]), updated, "derived from scratch");
+    // A damaged file is derived again, never trusted.
+    std::fs::write(&saved, b"desk-sla garbage").unwrap();
+    assert_eq!(sla(&[]), updated);
+}
