@@ -12,6 +12,7 @@
 //! never trusted. Both are caches: deleting them changes no output, only speed.
 
 use std::borrow::Cow;
+use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -152,8 +153,11 @@ impl Shard {
         if plain {
             self.name.clone()
         } else {
-            let hex: String = self.name.bytes().map(|b| format!("{b:02x}")).collect();
-            format!("_{hex}")
+            let mut name = String::from("_");
+            for b in self.name.bytes() {
+                let _ = write!(name, "{b:02x}");
+            }
+            name
         }
     }
 
