@@ -236,11 +236,28 @@ pub fn checksum(bytes: &[u8]) -> u64 {
     h ^ bytes.len() as u64
 }
 
+/// The checksum of shard files: [`checksum`]'s mixing in four independent
+/// lanes of eight bytes, so a processor computes them side by side — a search
+/// checks tens of megabytes of texts.
+fn shard_checksum(bytes: &[u8]) -> u64 {
+    let mix = |h: u64, word: u64| (h ^ word).wrapping_mul(0x0000_0100_0000_01b3).rotate_left(29);
+    let mut lanes: [u64; 4] =
+        [0xcbf2_9ce4_8422_2325, 0x8422_2325_cbf2_9ce4, 0x9ce4_cbf2_2325_8422, 0x2325_8422_9ce4_cbf2];
+    let mut blocks = bytes.chunks_exact(32);
+    for block in &mut blocks {
+        for (lane, word) in lanes.iter_mut().zip(block.chunks_exact(8)) {
+            *lane = mix(*lane, u64::from_le_bytes(word.try_into().expect("chunks of 8 bytes")));
+        }
+    }
+    let tail = checksum(blocks.remainder());
+    lanes.iter().fold(tail, |h, &lane| mix(h, lane))
+}
+
 /// The encoded contents with `magic` and their checksum in front: a file's bytes.
 pub(super) fn seal(magic: [u8; 8], body: &[u8]) -> Vec<u8> {
     let mut file = Vec::with_capacity(SEAL_LEN + body.len());
     file.extend_from_slice(&magic);
-    file.extend_from_slice(&checksum(body).to_le_bytes());
+    file.extend_from_slice(&shard_checksum(body).to_le_bytes());
     file.extend_from_slice(body);
     file
 }
@@ -249,7 +266,7 @@ pub(super) fn seal(magic: [u8; 8], body: &[u8]) -> Vec<u8> {
 fn unseal(magic: [u8; 8], file: &[u8]) -> Option<&[u8]> {
     let (head, body) = (file.get(..SEAL_LEN)?, &file[SEAL_LEN..]);
     let sum = u64::from_le_bytes(head[8..].try_into().expect("8 bytes"));
-    (head[..8] == magic && sum == checksum(body)).then_some(body)
+    (head[..8] == magic && sum == shard_checksum(body)).then_some(body)
 }
 
 /// The sealed bytes of a shard file and the tree it is for, if it is intact

@@ -14,7 +14,7 @@ use super::{Store, StoreError};
 use crate::model::{TextSource, Ticket};
 
 const TEXT_DIR: &str = "text";
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 const MAGIC: [u8; 8] = *b"desktext";
 
 /// The searched texts of one ticket file, lowercased; none for a file that
@@ -23,19 +23,53 @@ const MAGIC: [u8; 8] = *b"desktext";
 pub struct TicketText<'a> {
     blob: [u8; 20],
     #[serde(borrow)]
-    texts: Vec<Cow<'a, str>>,
+    texts: Vec<Utf8<'a>>,
+}
+
+/// Text kept as its UTF-8 bytes, read without checking them again: the file's
+/// checksum vouches for what desk wrote, and a search for a UTF-8 needle
+/// among UTF-8 bytes finds exactly what a search among characters finds (no
+/// character's encoding starts inside another's).
+#[derive(Clone, Debug, PartialEq)]
+struct Utf8<'a>(Cow<'a, [u8]>);
+
+impl Serialize for Utf8<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bytes(&self.0)
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Utf8<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Bytes;
+        impl<'de> serde::de::Visitor<'de> for Bytes {
+            type Value = Cow<'de, [u8]>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("bytes")
+            }
+            fn visit_borrowed_bytes<E>(self, v: &'de [u8]) -> Result<Self::Value, E> {
+                Ok(Cow::Borrowed(v))
+            }
+            fn visit_bytes<E>(self, v: &[u8]) -> Result<Self::Value, E> {
+                Ok(Cow::Owned(v.to_vec()))
+            }
+        }
+        d.deserialize_bytes(Bytes).map(Utf8)
+    }
 }
 
 impl TicketText<'static> {
     /// The texts of `ticket`, read from blob `blob`.
     pub fn of(ticket: &Ticket, blob: [u8; 20]) -> Self {
-        TicketText { blob, texts: ticket.searched_texts_lower().into_iter().map(Cow::Owned).collect() }
+        let texts = ticket.searched_texts_lower().into_iter().map(|t| Utf8(Cow::Owned(t.into_bytes())));
+        TicketText { blob, texts: texts.collect() }
     }
 }
 
 impl TextSource for TicketText<'_> {
     fn contains_text(&self, needle_lower: &str) -> bool {
-        self.texts.iter().any(|t| t.contains(needle_lower))
+        let needle = needle_lower.as_bytes();
+        self.texts.iter().any(|t| memchr::memmem::find(&t.0, needle).is_some())
     }
 }
 
