@@ -27,10 +27,12 @@ PHRASE='"duplicate charge"'
 # shellcheck source=bench/lib.sh
 . "$ROOT/bench/lib.sh"
 need_hyperfine
-build_release
+log "building desk in release mode"
+(cd "$ROOT" && cargo build --release --quiet --bin desk)
 
 mkdir -p "$SCRATCH/gen"
 if [ ! -d "$SCRATCH/gen/t100000" ]; then
+    build_release
     log "generating 100000 tickets"
     tmp=$(mktemp -d "$SCRATCH/gen/.t100000.XXXXXX")
     "$GEN" --tickets 100000 --out "$tmp" --seed 1
@@ -41,8 +43,10 @@ WORK=$(mktemp -d "$SCRATCH/work.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 CSV=$WORK/csv
 mkdir -p "$CSV"
+# Copies a helpdesk (also one reached through a symbolic link) to work on.
 copy() {
-    cp -a "$1" "$2"
+    mkdir -p "$2"
+    cp -a "$1/." "$2"
     git -C "$2" config user.name "Bench Agent"
     git -C "$2" config user.email "bench@example.com"
 }

@@ -392,33 +392,49 @@ fn print_json_hits(store: &Store, hits: &[Hit], fields: &Fields, ndjson: bool) -
     out.finish()
 }
 
+/// What the table's rows are made from besides the hits.
+struct TableCtx<'a> {
+    /// The interned names, and the styles of those that are statuses and priorities.
+    names: &'a [String],
+    status_styles: Vec<Style>,
+    priority_styles: Vec<Style>,
+    lens: &'a [usize],
+    now: i64,
+}
+
 fn print_table(ctx: &Ctx, config: &Config, hits: &[Hit], names: &[String], lens: &[usize]) -> Result<()> {
     let table = output::PlainTable::new(&["ID", "STATUS", "PRIORITY", "ASSIGNEE", "AGE", "TITLE"], ctx.color)
         .min_last_width(usize::from(MIN_TITLE_WIDTH));
-    let now = ctx.now.timestamp();
-    let rows = || hits.iter().map(|hit| row(hit, config, names, lens, now));
-    table.print_rows(&mut anstream::stdout().lock(), output::table_width(), rows)
+    // A style per distinct name, not per row: rows are made twice (measured, then written).
+    let t = TableCtx {
+        names,
+        status_styles: names.iter().map(|n| output::status_style(config, n)).collect(),
+        priority_styles: names.iter().map(|n| output::priority_style(config, n)).collect(),
+        lens,
+        now: ctx.now.timestamp(),
+    };
+    let rows = || hits.iter().map(|hit| row(hit, &t));
+    if ctx.color {
+        table.print_rows(&mut anstream::stdout().lock(), output::table_width(), rows)
+    } else {
+        // Nothing to strip: the table writes no style and its cells are made safe.
+        table.print_rows(&mut std::io::stdout().lock(), output::table_width(), rows)
+    }
 }
 
 /// The table's cells of one hit.
-fn row<'h>(
-    hit: &'h Hit,
-    config: &Config,
-    names: &'h [String],
-    lens: &[usize],
-    now: i64,
-) -> Vec<StyledCell<'h>> {
+fn row<'h>(hit: &'h Hit, t: &'h TableCtx<'h>) -> Vec<StyledCell<'h>> {
     let Shown::Row { status, priority, assignee, title } = &hit.shown else {
         unreachable!("the table keeps rows")
     };
-    let (status, priority) = (names[*status as usize].as_str(), names[*priority as usize].as_str());
+    let (status, priority, assignee) = (*status as usize, *priority as usize, *assignee as usize);
     let id = hit.id.as_ref();
     vec![
-        (Cow::Borrowed(id.get(..lens[hit.position as usize]).unwrap_or(id)), output::ID),
-        (Cow::Borrowed(status), output::status_style(config, status)),
-        (Cow::Borrowed(priority), output::priority_style(config, priority)),
-        (Cow::Borrowed(names[*assignee as usize].as_str()), Style::new()),
-        (output::age(now - hit.created).into(), Style::new()),
+        (Cow::Borrowed(id.get(..t.lens[hit.position as usize]).unwrap_or(id)), output::ID),
+        (Cow::Borrowed(t.names[status].as_str()), t.status_styles[status]),
+        (Cow::Borrowed(t.names[priority].as_str()), t.priority_styles[priority]),
+        (Cow::Borrowed(t.names[assignee].as_str()), Style::new()),
+        (output::age(t.now - hit.created).into(), Style::new()),
         (Cow::Borrowed(title.as_ref()), Style::new()),
     ]
 }
