@@ -163,6 +163,8 @@ struct Hit {
     id: Box<str>,
     /// Index of its entry among every ticket file's.
     position: u32,
+    /// The length of its id's shortest unique prefix, for the table.
+    short: u8,
     shown: Shown,
 }
 
@@ -318,6 +320,7 @@ impl Collect<'_> {
             created: summary.time(Field::Created),
             id: summary.id().into(),
             position,
+            short: 0,
             shown,
         })
     }
@@ -350,6 +353,14 @@ fn print_list(
     };
     store.for_each_index_shard(tip, |shard, entries| collect.shard(shard, entries))?;
     let Collect { mut hits, names, stems, .. } = collect;
+    if let Output::Table = output {
+        // In index order, before the sort: one pass through the lengths.
+        let lens = stems.prefix_lengths();
+        for hit in &mut hits {
+            hit.short = u8::try_from(lens[hit.position as usize]).unwrap_or(u8::MAX);
+        }
+    }
+    drop(stems);
     // Ties are broken by id, so an unstable sort gives the one order.
     hits.sort_unstable_by(|a, b| compare(a, b, sort));
     if let Some(n) = args.limit {
@@ -364,10 +375,7 @@ fn print_list(
         return Ok(());
     }
     ctx.page()?;
-    drop(names.index);
-    let lens = stems.prefix_lengths();
-    drop(stems);
-    print_table(ctx, &config, &hits, &names.names, &lens)
+    print_table(ctx, &config, &hits, &names.names)
 }
 
 /// Prints the hits as JSON, one at a time: a ticket file is read only when
@@ -398,11 +406,10 @@ struct TableCtx<'a> {
     names: &'a [String],
     status_styles: Vec<Style>,
     priority_styles: Vec<Style>,
-    lens: &'a [usize],
     now: i64,
 }
 
-fn print_table(ctx: &Ctx, config: &Config, hits: &[Hit], names: &[String], lens: &[usize]) -> Result<()> {
+fn print_table(ctx: &Ctx, config: &Config, hits: &[Hit], names: &[String]) -> Result<()> {
     let table = output::PlainTable::new(&["ID", "STATUS", "PRIORITY", "ASSIGNEE", "AGE", "TITLE"], ctx.color)
         .min_last_width(usize::from(MIN_TITLE_WIDTH));
     // A style per distinct name, not per row: rows are made twice (measured, then written).
@@ -410,7 +417,6 @@ fn print_table(ctx: &Ctx, config: &Config, hits: &[Hit], names: &[String], lens:
         names,
         status_styles: names.iter().map(|n| output::status_style(config, n)).collect(),
         priority_styles: names.iter().map(|n| output::priority_style(config, n)).collect(),
-        lens,
         now: ctx.now.timestamp(),
     };
     let rows = || hits.iter().map(|hit| row(hit, &t));
@@ -430,7 +436,7 @@ fn row<'h>(hit: &'h Hit, t: &'h TableCtx<'h>) -> Vec<StyledCell<'h>> {
     let (status, priority, assignee) = (*status as usize, *priority as usize, *assignee as usize);
     let id = hit.id.as_ref();
     vec![
-        (Cow::Borrowed(id.get(..t.lens[hit.position as usize]).unwrap_or(id)), output::ID),
+        (Cow::Borrowed(id.get(..usize::from(hit.short)).unwrap_or(id)), output::ID),
         (Cow::Borrowed(t.names[status].as_str()), t.status_styles[status]),
         (Cow::Borrowed(t.names[priority].as_str()), t.priority_styles[priority]),
         (Cow::Borrowed(t.names[assignee].as_str()), Style::new()),
