@@ -54,7 +54,7 @@ ticket_of() { git -C "$1" ls-tree -r --name-only refs/heads/desk tickets | sed -
 rss() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -n 1; }
 median() { cat "$CSV"/*.csv | awk -F, -v name="$1" '$1 == name { print $4 }'; }
 row() { cat "$CSV"/*.csv | awk -F, -v name="$1" '$1 == name {
-    printf "| %s | %.1f ms | %.1f ± %.1f ms | %.1f ms |\n", $1, $4 * 1000, $2 * 1000, $3 * 1000, $7 * 1000 }'; }
+    printf "| %s | %.1f ms | %.1f ± %.1f ms | %.1f ms | %.1f ms |\n", $1, $4 * 1000, $2 * 1000, $3 * 1000, $7 * 1000, ($5 + $6) * 1000 }'; }
 ms() { awk -v s="$1" 'BEGIN { printf "%.1f ms", s * 1000 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 mb() { awk -v k="$1" 'BEGIN { printf "%.0f MB", k / 1024 }'; }
@@ -68,7 +68,7 @@ cd "$WORK"
 
 log "building the indexes (cold), then timing warm searches and NDJSON at 100k"
 "$DESK" --repo "$W" list --all "$WORD" >/dev/null
-NAMES=("desk list WORD (100k)" "desk list PHRASE (100k)" "desk list --all --ndjson --fields id,status (100k)"
+NAMES=("desk list WORD (100k)" "desk list PHRASE (100k)" "desk list --all --ndjson --fields id+status (100k)"
     "desk list --json (100k)" "desk list (100k)")
 CMDS=("$DESK --repo $W list $WORD" "$DESK --repo $W list $PHRASE"
     "$DESK --repo $W list --all --ndjson --fields id,status" "$DESK --repo $W list --json" "$DESK --repo $W list")
@@ -126,7 +126,7 @@ fi
 
 WORDT=$(median "desk list WORD (100k)")
 PHRASET=$(median "desk list PHRASE (100k)")
-NDJSON=$(median "desk list --all --ndjson --fields id,status (100k)")
+NDJSON=$(median "desk list --all --ndjson --fields id+status (100k)")
 WARM=$(median "desk list (100k)")
 AFTER=$(median "desk list after a reply (100k)")
 {
@@ -152,8 +152,8 @@ AFTER=$(median "desk list after a reply (100k)")
         echo "| \`desk reply\` at 1M | $(ms "$REPLYM"), $(mb "$RSS_BIG_REPLY") | 10 ms, 10 MB | $(verdict "$REPLYM" 0.01), $(verdict "$RSS_BIG_REPLY" 10240) |"
     fi
     echo
-    echo "| Benchmark | Median | Mean ± σ | Min |"
-    echo "|---|---|---|---|"
+    echo "| Benchmark | Median | Mean ± σ | Min | CPU (user + sys, mean) |"
+    echo "|---|---|---|---|---|"
     for f in "$CSV"/*.csv; do
         tail -n +2 "$f" | cut -d, -f1 | while read -r name; do row "$name"; done
     done
