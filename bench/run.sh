@@ -45,7 +45,9 @@ CSV=$WORK/csv
 mkdir -p "$CSV"
 for n in 1000 100000; do
     w=$WORK/t$n
-    cp -a "$SCRATCH/gen/t$n" "$w"
+    # The contents, so that a generated helpdesk may be a symbolic link.
+    mkdir -p "$w"
+    cp -a "$SCRATCH/gen/t$n/." "$w"
     git -C "$w" config user.name "Bench Agent"
     git -C "$w" config user.email "bench@example.com"
 done
