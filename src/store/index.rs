@@ -399,3 +399,31 @@ pub fn with_entries<R>(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_shard_s_file_name_is_safe_whatever_the_directory_is_called() {
+        let name = |n: &str| Shard { name: n.into(), tree: Oid::zero() }.file_name();
+        assert_eq!(name("ab"), "ab");
+        assert_eq!(name("k3"), "k3");
+        assert_eq!(name(".."), "_2e2e");
+        assert_eq!(name("AB"), "_4142", "apart from `ab` on a case-insensitive file system");
+        assert_eq!(name("_61"), "_5f3631", "never the name of another directory's file");
+        assert_eq!(name(""), "_");
+    }
+
+    #[test]
+    fn the_shard_checksum_notices_any_flipped_bit() {
+        let body: Vec<u8> = (0..100u8).collect();
+        let sum = shard_checksum(&body);
+        for bit in 0..body.len() * 8 {
+            let mut flipped = body.clone();
+            flipped[bit / 8] ^= 1 << (bit % 8);
+            assert_ne!(shard_checksum(&flipped), sum, "bit {bit}");
+        }
+        assert_ne!(shard_checksum(&body[..99]), sum);
+    }
+}

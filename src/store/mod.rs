@@ -1008,6 +1008,23 @@ mod tests {
     }
 
     #[test]
+    fn a_write_remakes_only_its_shard_s_index_file() {
+        use std::os::unix::fs::MetadataExt as _;
+        let (_dir, store, _) = store_with(&["abcdef1234", "k3x9q2hm7d", "zz00000000"]);
+        listed(&store);
+        let inode =
+            |shard: &str| std::fs::metadata(store.cache_dir().join("list").join(shard)).unwrap().ino();
+        let before = [inode("ab"), inode("k3"), inode("zz")];
+        let mut changed = ticket("k3x9q2hm7d");
+        changed.title = "Printer is on fire".into();
+        write_files(&store, &[(changed.id.path(), Some(model::render_ticket(&changed).into_bytes()))]);
+        assert_eq!(listed(&store)[1].1, "Printer is on fire");
+        assert_eq!(inode("ab"), before[0]);
+        assert_ne!(inode("k3"), before[1], "made again");
+        assert_eq!(inode("zz"), before[2]);
+    }
+
+    #[test]
     fn the_search_index_finds_what_reading_every_ticket_finds() {
         use crate::model::Visibility;
         let words = ["Printer", "paper", "JAM", "vpn", "Straße", "ΣΟΦΟΣ", "İstanbul", "down"];
