@@ -45,7 +45,9 @@ CSV=$WORK/csv
 mkdir -p "$CSV"
 for n in 1000 100000; do
     w=$WORK/t$n
-    cp -a "$SCRATCH/gen/t$n" "$w"
+    # The contents, so that a generated helpdesk may be a symbolic link.
+    mkdir -p "$w"
+    cp -a "$SCRATCH/gen/t$n/." "$w"
     git -C "$w" config user.name "Bench Agent"
     git -C "$w" config user.email "bench@example.com"
 done
@@ -97,12 +99,12 @@ log "timing desk list"
 hyperfine -N --warmup 1 --runs "$LIST_RUNS" --export-csv "$CSV/list-warm.csv" \
     -n "desk list warm (100k)" "$DESK --repo $W100 list" >&2
 hyperfine --runs "$COLD_RUNS" --export-csv "$CSV/list-cold.csv" \
-    --prepare "rm -f $W100/.git/desk/list-index" \
+    --prepare "rm -rf $W100/.git/desk/list $W100/.git/desk/text" \
     -n "desk list cold (100k)" "$DESK --repo $W100 list" >&2
 
 log "measuring peak memory"
 rss() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -n 1; }
-rm -f "$W100/.git/desk/list-index"
+rm -rf "$W100/.git/desk/list" "$W100/.git/desk/text"
 RSS_LIST_COLD=$(rss "$DESK" --repo "$W100" list)
 RSS_LIST=$(rss "$DESK" --repo "$W100" list)
 RSS_NEW=$(rss "$DESK" --repo "$W100" new "Memory ticket" -b "Peak memory.")

@@ -284,9 +284,43 @@ impl<'a> PlainTable<'a> {
     /// Writes the header and rows, two spaces between columns, no trailing
     /// spaces, cutting the last column to fit `width` if given.
     pub fn print(&self, out: &mut impl Write, width: Option<u16>) -> Result<()> {
+        self.print_rows(out, width, || {
+            self.cells.chunks(self.header.len()).map(|row| {
+                row.iter().map(|(text, style)| (std::borrow::Cow::Borrowed(text.as_ref()), *style)).collect()
+            })
+        })
+    }
+
+    /// Writes the header and the rows `rows` makes, as [`PlainTable::print`]
+    /// writes pushed rows, without keeping them: `rows` is called twice, to
+    /// measure the columns and to write them. For long lists whose rows can be
+    /// made again from what the caller holds anyway.
+    pub fn print_rows<'r, I>(
+        &self,
+        out: &mut impl Write,
+        width: Option<u16>,
+        rows: impl Fn() -> I,
+    ) -> Result<()>
+    where
+        I: Iterator<Item = Vec<StyledCell<'r>>>,
+    {
+        let safe = |row: Vec<StyledCell<'r>>| -> Vec<StyledCell<'r>> {
+            row.into_iter()
+                .map(|(text, style)| {
+                    let text = match text {
+                        std::borrow::Cow::Borrowed(t) => terminal_line(t),
+                        std::borrow::Cow::Owned(t) => match terminal_line(&t) {
+                            std::borrow::Cow::Borrowed(_) => t.into(),
+                            std::borrow::Cow::Owned(safe) => safe.into(),
+                        },
+                    };
+                    (text, style)
+                })
+                .collect()
+        };
         let mut widths: Vec<usize> = self.header.iter().map(|h| display_width(h)).collect();
-        for row in self.cells.chunks(self.header.len()) {
-            for (w, (text, _)) in widths.iter_mut().zip(row) {
+        for row in rows().map(safe) {
+            for (w, (text, _)) in widths.iter_mut().zip(&row) {
                 *w = (*w).max(display_width(text));
             }
         }
@@ -297,7 +331,7 @@ impl<'a> PlainTable<'a> {
         let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
         let header: Vec<StyledCell<'_>> = self.header.iter().map(|h| ((*h).into(), Style::new())).collect();
         let mut line = String::new();
-        for row in std::iter::once(header.as_slice()).chain(self.cells.chunks(self.header.len())) {
+        for row in std::iter::once(header).chain(rows().map(safe)) {
             line.clear();
             for (i, ((text, style), width)) in row.iter().zip(&widths).enumerate() {
                 let last = i + 1 == widths.len();
@@ -423,6 +457,68 @@ impl From<&Comment> for CommentJson {
     }
 }
 
+/// A list printed one element at a time, so memory holds one: as a JSON array
+/// (`--json`, the same bytes as [`print_json`] of the whole array) or as NDJSON,
+/// one compact object per line (`--ndjson`).
+pub struct JsonStream<W: Write> {
+    out: std::io::BufWriter<W>,
+    ndjson: bool,
+    count: usize,
+}
+
+impl<W: Write> JsonStream<W> {
+    pub fn new(out: W, ndjson: bool) -> Self {
+        JsonStream { out: std::io::BufWriter::with_capacity(1 << 16, out), ndjson, count: 0 }
+    }
+
+    /// The bytes of one element, ready for [`JsonStream::push_encoded`] of a
+    /// stream of this kind (`ndjson` or not).
+    pub fn encode(ndjson: bool, value: &impl Serialize) -> Result<Vec<u8>> {
+        if ndjson {
+            return Ok(serde_json::to_vec(value)?);
+        }
+        // An element of a pretty array: indented one level. Strings never hold
+        // a raw newline, so every newline starts a line of the element.
+        let pretty = serde_json::to_vec_pretty(value)?;
+        let mut bytes = Vec::with_capacity(pretty.len() + pretty.len() / 8 + 2);
+        bytes.extend_from_slice(b"  ");
+        for &b in &pretty {
+            bytes.push(b);
+            if b == b'\n' {
+                bytes.extend_from_slice(b"  ");
+            }
+        }
+        Ok(bytes)
+    }
+
+    /// Writes one element.
+    pub fn push(&mut self, value: &impl Serialize) -> Result<()> {
+        self.push_encoded(&Self::encode(self.ndjson, value)?)
+    }
+
+    /// Writes one element [`JsonStream::encode`]d earlier.
+    pub fn push_encoded(&mut self, bytes: &[u8]) -> Result<()> {
+        if self.ndjson {
+            self.out.write_all(bytes)?;
+            self.out.write_all(b"\n")?;
+        } else {
+            self.out.write_all(if self.count == 0 { b"[\n" } else { b",\n" })?;
+            self.out.write_all(bytes)?;
+        }
+        self.count += 1;
+        Ok(())
+    }
+
+    /// Ends the list.
+    pub fn finish(mut self) -> Result<()> {
+        if !self.ndjson {
+            self.out.write_all(if self.count == 0 { b"[]\n" } else { b"\n]\n" })?;
+        }
+        self.out.flush()?;
+        Ok(())
+    }
+}
+
 /// Prints one JSON document and a newline.
 pub fn print_json(value: &impl Serialize) -> Result<()> {
     let mut out = std::io::stdout().lock();
@@ -434,6 +530,29 @@ pub fn print_json(value: &impl Serialize) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_streamed_array_is_the_array_print_json_prints() {
+        let values =
+            [serde_json::json!({"id": "a", "labels": ["x", "y"], "fields": {}}), serde_json::json!({"n": 1})];
+        for n in 0..=values.len() {
+            let mut stream = JsonStream::new(Vec::new(), false);
+            for v in &values[..n] {
+                stream.push(v).unwrap();
+            }
+            let mut out = stream.out.into_inner().unwrap();
+            out.extend_from_slice(if n == 0 { b"[]\n" } else { b"\n]\n" });
+            let mut whole = serde_json::to_vec_pretty(&values[..n]).unwrap();
+            whole.push(b'\n');
+            assert_eq!(String::from_utf8(out).unwrap(), String::from_utf8(whole).unwrap());
+        }
+        let mut lines = JsonStream::new(Vec::new(), true);
+        for v in &values {
+            lines.push(v).unwrap();
+        }
+        let out = String::from_utf8(lines.out.into_inner().unwrap()).unwrap();
+        assert_eq!(out, "{\"id\":\"a\",\"labels\":[\"x\",\"y\"],\"fields\":{}}\n{\"n\":1}\n");
+    }
 
     fn plain_table(width: Option<u16>, color: bool) -> String {
         let mut table = PlainTable::new(&["ID", "STATUS", "TITLE"], color);

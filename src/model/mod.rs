@@ -179,10 +179,30 @@ impl Ticket {
         before != self.labels.len()
     }
 
-    /// Text searched by free-text query terms: title, description, conversation.
-    pub fn contains_text(&self, needle_lower: &str) -> bool {
-        let hit = |s: &str| s.to_lowercase().contains(needle_lower);
-        hit(&self.title) || hit(&self.description) || self.comments.iter().any(|c| hit(&c.body))
+    /// The texts searched by free-text query terms, each on its own (a phrase
+    /// never spans two of them): title, description, then each comment's body.
+    pub fn searched_texts(&self) -> impl Iterator<Item = &str> {
+        [self.title.as_str(), self.description.as_str()]
+            .into_iter()
+            .chain(self.comments.iter().map(|c| c.body.as_str()))
+    }
+
+    /// [`Ticket::searched_texts`] lowercased, as free-text terms compare them.
+    pub fn searched_texts_lower(&self) -> Vec<String> {
+        self.searched_texts().map(str::to_lowercase).collect()
+    }
+}
+
+/// Where free-text query terms look: a whole ticket, or a ticket's texts kept
+/// lowercased by the search index. Both answer exactly the same.
+pub trait TextSource {
+    /// Whether one of the searched texts, lowercased, contains `needle_lower`.
+    fn contains_text(&self, needle_lower: &str) -> bool;
+}
+
+impl TextSource for Ticket {
+    fn contains_text(&self, needle_lower: &str) -> bool {
+        self.searched_texts().any(|s| s.to_lowercase().contains(needle_lower))
     }
 }
 

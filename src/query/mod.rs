@@ -8,8 +8,8 @@ mod lex;
 pub use crate::model::same_person;
 pub use lex::is_negated_term;
 
-use crate::model::Ticket;
 use crate::model::field::{self, Domain, FIELDS, Field, FieldKind, FieldSource, Val};
+use crate::model::{TextSource, Ticket};
 use crate::time::{TimeError, When, Zone, parse_when};
 use crate::workflow::Config;
 
@@ -372,11 +372,17 @@ impl Query {
 
     /// Matches a whole ticket, text terms included; clock terms hold here.
     pub fn matches(&self, t: &Ticket, ctx: &Context<'_>) -> bool {
+        self.matches_with(t, t, ctx)
+    }
+
+    /// Matches fields from `f` and text terms against `text` (both of the same
+    /// ticket): the same answer as [`Query::matches`] of that ticket.
+    pub fn matches_with(&self, f: &impl FieldSource, text: &impl TextSource, ctx: &Context<'_>) -> bool {
         self.terms.iter().all(|term| {
             let hit = match &term.condition {
                 Condition::Clock(_) => return true,
-                Condition::Text(needle) => t.contains_text(needle),
-                c => eval(c, t, ctx),
+                Condition::Text(needle) => text.contains_text(needle),
+                c => eval(c, f, ctx),
             };
             hit != term.negated
         })

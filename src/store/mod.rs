@@ -7,6 +7,7 @@ mod index;
 mod merge;
 mod reflock;
 mod remote;
+mod search;
 mod sync;
 #[cfg(test)]
 mod sync_tests;
@@ -24,8 +25,9 @@ use crate::model::{self, ParseError, Ticket, TicketId};
 /// The id of a git object (commit, tree, blob) as the store hands them out.
 pub use git2::Oid;
 pub use ident::Identity;
-pub use index::{IndexEntry, Indexed, Summary, checksum};
+pub use index::{IndexEntry, Indexed, Shard, Summary, checksum};
 pub use merge::{ChangeTimes, Conflict, MergeOutcome, MergeRules, PathMerged, PathSides, TreeMerge};
+pub use search::TicketText;
 pub use sync::{SyncOptions, SyncReport, SyncState};
 pub use tree_check::Unusable;
 pub use walk::{CommitInfo, FileChange, Objects, TreeMemo};
@@ -548,6 +550,31 @@ impl Store {
         index::with_entries(self, tip, f)
     }
 
+    /// Calls `f` with each shard of the index in turn (see [`Store::with_index`]),
+    /// its entries sorted by path: memory holds one shard's entries at a time.
+    pub fn for_each_index_shard<E: From<StoreError>>(
+        &self,
+        tip: &Tip,
+        mut f: impl FnMut(&Shard, &[IndexEntry<'_>]) -> Result<(), E>,
+    ) -> Result<(), E> {
+        for shard in index::shards(self, tip)? {
+            index::with_shard(self, &shard, |entries| f(&shard, entries))??;
+        }
+        Ok(())
+    }
+
+    /// Calls `f` with the searched texts of the tickets of `shard`, one per
+    /// entry of `entries` (as [`Store::for_each_index_shard`] gave them), from
+    /// the cached search index, brought up to date or rebuilt as needed.
+    pub fn with_shard_texts<R>(
+        &self,
+        shard: &Shard,
+        entries: &[IndexEntry<'_>],
+        f: impl FnOnce(&[TicketText<'_>]) -> R,
+    ) -> Result<R, StoreError> {
+        search::with_texts(self, shard, entries, f)
+    }
+
     /// The acting person as git sees them (author, committer), honouring
     /// `GIT_AUTHOR_*` and `GIT_COMMITTER_*`.
     ///
@@ -816,7 +843,7 @@ pub(crate) fn update_tree(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::FieldSource as _;
+    use crate::model::{FieldSource as _, TextSource as _};
     use crate::workflow::Config;
 
     fn ticket(id: &str) -> Ticket {
@@ -916,7 +943,7 @@ mod tests {
             ("tickets/k3/k3x9q2hm7d.md".into(), "Ticket k3x9q2hm7d".into()),
         ];
         assert_eq!(listed(&store), first);
-        assert!(store.cache_dir().join("list-index").exists());
+        assert!(store.cache_dir().join("list/ab").exists() && store.cache_dir().join("list/k3").exists());
         assert_eq!(listed(&store), first, "read from the cache");
 
         // A new, a changed, a removed and a malformed file: the index follows by diff.
@@ -941,7 +968,7 @@ mod tests {
         assert_eq!(second.len(), 3);
 
         // A truncated cache file (same version and tree) is rebuilt, not trusted.
-        let file = store.cache_dir().join("list-index");
+        let file = store.cache_dir().join("list/k3");
         let bytes = std::fs::read(&file).unwrap();
         std::fs::write(&file, &bytes[..bytes.len() / 2]).unwrap();
         assert_eq!(listed(&store), second);
@@ -958,6 +985,102 @@ mod tests {
             std::fs::write(&file, &flipped).unwrap();
             assert_eq!(listed(&store), second, "bit {bit}");
             assert_eq!(std::fs::read(&file).unwrap(), bytes, "bit {bit}");
+        }
+    }
+
+    /// The tickets whose texts contain `needle`, by the search index and by
+    /// reading every ticket: (indexed, scanned).
+    fn searched(store: &Store, needle: &str) -> (Vec<String>, Vec<String>) {
+        let tip = store.require_tip().unwrap();
+        let (mut indexed, mut scanned) = (Vec::new(), Vec::new());
+        store
+            .for_each_index_shard(&tip, |shard, entries| -> Result<(), StoreError> {
+                store.with_shard_texts(shard, entries, |texts| {
+                    for (entry, text) in entries.iter().zip(texts) {
+                        if entry.summary.is_ok() && text.contains_text(needle) {
+                            indexed.push(entry.path.to_string());
+                        }
+                    }
+                })
+            })
+            .unwrap();
+        for (path, blob) in store.files_under(tip.tree, TICKETS_DIR).unwrap() {
+            if let Ok(t) = store.load_blob_ticket(blob, &path)
+                && t.contains_text(needle)
+            {
+                scanned.push(path);
+            }
+        }
+        (indexed, scanned)
+    }
+
+    #[test]
+    fn a_write_remakes_only_its_shard_s_index_file() {
+        use std::os::unix::fs::MetadataExt as _;
+        let (_dir, store, _) = store_with(&["abcdef1234", "k3x9q2hm7d", "zz00000000"]);
+        listed(&store);
+        let inode =
+            |shard: &str| std::fs::metadata(store.cache_dir().join("list").join(shard)).unwrap().ino();
+        let before = [inode("ab"), inode("k3"), inode("zz")];
+        let mut changed = ticket("k3x9q2hm7d");
+        changed.title = "Printer is on fire".into();
+        write_files(&store, &[(changed.id.path(), Some(model::render_ticket(&changed).into_bytes()))]);
+        assert_eq!(listed(&store)[1].1, "Printer is on fire");
+        assert_eq!(inode("ab"), before[0]);
+        assert_ne!(inode("k3"), before[1], "made again");
+        assert_eq!(inode("zz"), before[2]);
+    }
+
+    #[test]
+    fn the_search_index_finds_what_reading_every_ticket_finds() {
+        use crate::model::Visibility;
+        let words = ["Printer", "paper", "JAM", "vpn", "Straße", "ΣΟΦΟΣ", "İstanbul", "down"];
+        // A fixed pseudo-random choice of words: every run tests the same tickets.
+        let mut seed: u64 = 7;
+        let mut next = move |n: usize| {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            usize::try_from(seed >> 33).unwrap() % n
+        };
+        let mut phrase =
+            |len: usize| (0..len).map(|_| words[next(words.len())]).collect::<Vec<_>>().join(" ");
+        let ids: Vec<String> = (0..40).map(|i| format!("{}{:08}", ["ab", "k3", "zz"][i % 3], i)).collect();
+        let id_refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let (_dir, store, _) = store_with(&id_refs);
+        let now = chrono::DateTime::from_timestamp(1_790_000_000, 0).unwrap();
+        let mut files = Vec::new();
+        for id in &ids {
+            let mut t = ticket(id);
+            t.title = phrase(3);
+            t.description = phrase(6);
+            for _ in 0..(id.len() % 3) {
+                t.add_comment("Jane <jane@example.com>".into(), now, Visibility::Public, &phrase(4));
+            }
+            files.push((t.id.path(), Some(model::render_ticket(&t).into_bytes())));
+        }
+        files.push(("tickets/mm/mmmmmmmmmm.md".into(), Some(b"printer, not a ticket".to_vec())));
+        write_files(&store, &files);
+        let needles = ["printer", "paper jam", "straße", "σοφος", "i̇stanbul", "vpn down", "jam\nvpn", "x"];
+        for needle in needles {
+            let (indexed, scanned) = searched(&store, needle);
+            assert_eq!(indexed, scanned, "{needle}");
+        }
+        // One ticket changes: its shard's texts follow.
+        let mut changed = ticket(&ids[4]);
+        changed.description = "The VPN is down again".into();
+        write_files(&store, &[(changed.id.path(), Some(model::render_ticket(&changed).into_bytes()))]);
+        let (indexed, scanned) = searched(&store, "vpn is down");
+        assert_eq!(indexed, scanned);
+        assert_eq!(indexed, [changed.id.path()]);
+        assert!(changed.contains_text("vpn is down"));
+        // A damaged text file is rebuilt, not trusted.
+        let file = store.cache_dir().join("text/k3");
+        let mut bytes = std::fs::read(&file).unwrap();
+        let middle = bytes.len() / 2;
+        bytes[middle] ^= 0x20;
+        std::fs::write(&file, &bytes).unwrap();
+        for needle in needles {
+            let (indexed, scanned) = searched(&store, needle);
+            assert_eq!(indexed, scanned, "{needle}");
         }
     }
 

@@ -373,8 +373,17 @@ fn the_list_cache_follows_hand_made_commits_and_can_be_deleted() {
     assert!(cache.is_dir(), "list keeps its index under .git/desk");
     std::fs::remove_dir_all(&cache).unwrap();
     assert_eq!(all(&f), after);
-    std::fs::write(cache.join("list-index"), b"not an index").unwrap();
+    let searched = f.list(&["--all", "morning"]);
+    assert_eq!(searched, ["vpn"]);
+    for dir in ["list", "text"] {
+        let files: Vec<_> = std::fs::read_dir(cache.join(dir)).unwrap().map(|e| e.unwrap().path()).collect();
+        assert!(!files.is_empty(), "an index file per shard in .git/desk/{dir}");
+        for file in files {
+            std::fs::write(file, b"not an index").unwrap();
+        }
+    }
     assert_eq!(all(&f), after);
+    assert_eq!(f.list(&["--all", "morning"]), searched);
     let human = f.env.desk_env(&["list", "--all"], &[("COLUMNS", "120")]).ok().stdout;
     std::fs::remove_dir_all(&cache).unwrap();
     assert_eq!(f.env.desk_env(&["list", "--all"], &[("COLUMNS", "120")]).ok().stdout, human);
@@ -398,4 +407,35 @@ fn colour_only_when_asked_for_or_on_a_terminal() {
     assert!(!run.stderr.contains(esc), "confirmations honour NO_COLOR: {run:?}");
     let run = f.env.desk(&["show", "zzzzzzzzzz"]);
     assert!(!run.stderr.contains(esc), "{run:?}");
+}
+
+#[test]
+fn ndjson_and_fields_print_the_tickets_json_prints() {
+    let f = Fixture::new();
+    for query in
+        [vec!["--all"], vec!["is:open"], vec!["--all", "tray"], vec!["--sort", "-created", "--limit", "2"]]
+    {
+        let with = |extra: &[&str]| {
+            let mut args = vec!["list"];
+            args.extend_from_slice(&query);
+            args.extend_from_slice(extra);
+            f.env.desk(&args).ok().stdout
+        };
+        let array: serde_json::Value = serde_json::from_str(&with(&["--json"])).unwrap();
+        let array = array.as_array().unwrap().clone();
+        assert!(!array.is_empty(), "{query:?}");
+        let lines: Vec<serde_json::Value> =
+            with(&["--ndjson"]).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        assert_eq!(lines, array, "{query:?}");
+        let selected: Vec<String> =
+            array.iter().map(|t| format!("{{\"status\":{},\"id\":{}}}\n", t["status"], t["id"])).collect();
+        let selected = selected.concat();
+        assert_eq!(with(&["--ndjson", "--fields", "status,id"]), selected, "{query:?}");
+        let bodies: Vec<serde_json::Value> =
+            array.iter().map(|t| serde_json::json!({"id": t["id"], "body": t["body"]})).collect();
+        let printed: serde_json::Value = serde_json::from_str(&with(&["--fields", "id,body"])).unwrap();
+        assert_eq!(printed, serde_json::Value::Array(bodies), "{query:?}");
+    }
+    assert_eq!(f.env.desk(&["list", "nothing-matches-this", "--json"]).ok().stdout, "[]\n");
+    assert_eq!(f.env.desk(&["list", "nothing-matches-this", "--ndjson"]).ok().stdout, "");
 }

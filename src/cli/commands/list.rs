@@ -1,18 +1,21 @@
 //! `desk list`: the queue, filtered by a query.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
+use std::collections::HashMap;
 
 use anstyle::Style;
 
 use crate::cli::clocks;
-use crate::cli::output::{self, TicketJson, print_json};
+use crate::cli::fields::{self, Fields};
+use crate::cli::output::{self, JsonStream, StyledCell, TicketJson};
 use crate::cli::strict::Strict;
 use crate::cli::{CliError, Ctx, Result};
+use crate::model;
 use crate::model::field::{self, Domain, FIELDS, Field, FieldKind, FieldSource, SortOrder, Val};
-use crate::model::{self, Ticket};
 use crate::query::{ClockFacts, Context, Query};
 use crate::sla::ledger::{Ledger, Moment};
-use crate::store::{IndexEntry, Store, Summary, Tip};
+use crate::store::{IndexEntry, Oid, Shard, Store, Summary, Tip};
 use crate::workflow::Config;
 
 const QUERY_HELP: &str = "\
@@ -57,6 +60,13 @@ pub struct Args {
     /// Print a JSON array of tickets.
     #[arg(long)]
     pub json: bool,
+
+    /// Print one JSON object per line (NDJSON) instead of an array.
+    #[arg(long)]
+    pub ndjson: bool,
+
+    #[arg(long, value_name = "FIELDS", help = fields::help())]
+    pub fields: Option<Fields>,
 
     /// Show at most N tickets.
     #[arg(short = 'L', long, value_name = "N")]
@@ -126,28 +136,112 @@ fn sort_key(summary: &Summary<'_>, field: Field, config: &Config) -> SortKey {
     }
 }
 
-fn compare(a: &Hit<'_>, b: &Hit<'_>, sort: Sort) -> Ordering {
+fn compare(a: &Hit, b: &Hit, sort: Sort) -> Ordering {
     let primary = match sort.field.map_or(SortOrder::Ascending, |f| f.def().sort) {
         SortOrder::Descending => b.key.cmp(&a.key),
         SortOrder::Ascending | SortOrder::None => a.key.cmp(&b.key),
     };
     let primary = if sort.reverse { primary.reverse() } else { primary };
-    primary.then(a.created.cmp(&b.created)).then_with(|| a.summary.id().cmp(b.summary.id()))
+    primary.then(a.created.cmp(&b.created)).then_with(|| a.id.cmp(&b.id))
 }
 
-/// One listed ticket: its summary, the whole ticket when it had to be loaded,
-/// and its sort key, computed once rather than in every comparison.
-struct Hit<'a> {
-    entry: &'a IndexEntry<'a>,
-    summary: &'a Summary<'a>,
-    full: Option<Box<Ticket>>,
+/// How the listing is printed.
+enum Output {
+    Table,
+    /// JSON objects with these keys, as an array or as NDJSON.
+    Json {
+        fields: Fields,
+        ndjson: bool,
+    },
+}
+
+/// What a hit keeps to be printed: no more than its line of output needs.
+enum Shown {
+    /// A row of the table; status, priority and assignee as [`Names`].
+    Row { status: u32, priority: u32, assignee: u32, title: Box<str> },
+    /// Its JSON object, encoded: the keys need nothing beyond the list index.
+    Json(Box<[u8]>),
+    /// Its ticket file, read when it is printed.
+    File { blob: Oid, path: Box<str> },
+}
+
+/// One listed ticket: its sort key, computed once rather than in every
+/// comparison, and what is shown of it.
+struct Hit {
     key: SortKey,
-    /// Index of its entry in the index.
-    position: usize,
-    /// The summary's creation time, kept here for a sort that does not chase pointers.
     created: i64,
+    id: Box<str>,
+    /// Index of its entry among every ticket file's.
+    position: u32,
+    /// The length of its id's shortest unique prefix, for the table.
+    short: u8,
+    shown: Shown,
     /// Where its SLA clocks stand, when the query, the sort or the table needs it.
     clocks: Option<ClockFacts>,
+}
+
+/// Few distinct values (statuses, priorities, people) kept once each.
+#[derive(Default)]
+struct Names {
+    index: HashMap<String, u32>,
+    names: Vec<String>,
+}
+
+impl Names {
+    fn of(&mut self, name: &str) -> u32 {
+        if let Some(&i) = self.index.get(name) {
+            return i;
+        }
+        let i = u32::try_from(self.names.len()).expect("fewer than 2^32 distinct names");
+        self.index.insert(name.to_owned(), i);
+        self.names.push(name.to_owned());
+        i
+    }
+}
+
+/// Every ticket file's id (the file name's stem), in index order, for the
+/// shortest unique prefixes: one buffer, not a string per ticket.
+#[derive(Default)]
+struct Stems {
+    text: String,
+    ends: Vec<u32>,
+}
+
+impl Stems {
+    fn push(&mut self, path: &str) {
+        self.text.push_str(path.rsplit('/').next().and_then(|n| n.strip_suffix(".md")).unwrap_or(""));
+        self.ends.push(u32::try_from(self.text.len()).expect("ids fit in 4 GB"));
+    }
+
+    fn len(&self) -> u32 {
+        u32::try_from(self.ends.len()).expect("fewer than 2^32 ticket files")
+    }
+
+    /// The length of the shortest unique prefix of each id. Prefixes must be
+    /// unique among every ticket file, the unreadable ones included: an id
+    /// prefix resolves against file names.
+    fn prefix_lengths(&self) -> Vec<usize> {
+        let mut start = 0;
+        let stems: Vec<&str> = self
+            .ends
+            .iter()
+            .map(|&end| {
+                let stem = &self.text[start..end as usize];
+                start = end as usize;
+                stem
+            })
+            .collect();
+        // Entries are sorted by path, so normally by id as well: then each id's
+        // neighbours are at hand and no search is needed.
+        if stems.windows(2).all(|w| w[0] < w[1]) {
+            return model::unique_prefix_lengths(&stems);
+        }
+        let mut ids = stems.clone();
+        ids.sort_unstable();
+        ids.dedup();
+        let lens = model::unique_prefix_lengths(&ids);
+        stems.iter().map(|id| ids.binary_search(id).map_or(model::MIN_SHORT, |i| lens[i])).collect()
+    }
 }
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
@@ -159,118 +253,154 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
             open
         })?;
     }
+    let output = if args.json || args.ndjson || args.fields.is_some() {
+        Output::Json { fields: args.fields.clone().unwrap_or_else(Fields::all), ndjson: args.ndjson }
+    } else {
+        Output::Table
+    };
     let store = ctx.store()?;
     let tip = store.require_tip()?;
-    print_list(ctx, &store, &tip, &query, sort, args)
+    print_list(ctx, &store, &tip, &query, sort, args, &output)
 }
 
-fn print_list(ctx: &Ctx, store: &Store, tip: &Tip, query: &Query, sort: Sort, args: &Args) -> Result<()> {
+/// What matching and collecting hits need, for every shard.
+struct Collect<'a> {
+    store: &'a Store,
+    query: &'a Query,
+    mctx: &'a Context<'a>,
+    config: &'a Config,
+    sort: Sort,
+    strict: &'a Strict,
+    output: &'a Output,
+    hits: Vec<Hit>,
+    names: Names,
+    stems: Stems,
+}
+
+impl Collect<'_> {
+    /// Matches the entries of one shard of the index; text terms read the
+    /// search index, and only when fields alone do not decide.
+    fn shard(&mut self, shard: &Shard, entries: &[IndexEntry<'_>]) -> Result<()> {
+        let first = self.stems.len();
+        let mut decided = Vec::with_capacity(entries.len());
+        for entry in entries {
+            self.stems.push(&entry.path);
+            decided.push(match &entry.summary {
+                Ok(summary) => self.query.matches_fields(summary, self.mctx),
+                Err((line, message)) => {
+                    self.strict.malformed(&entry.path, *line, message)?;
+                    Some(false)
+                }
+            });
+        }
+        if decided.contains(&None) {
+            self.store.with_shard_texts(shard, entries, |texts| {
+                for ((decision, entry), text) in decided.iter_mut().zip(entries).zip(texts) {
+                    if decision.is_none()
+                        && let Ok(summary) = &entry.summary
+                    {
+                        *decision = Some(self.query.matches_with(summary, text, self.mctx));
+                    }
+                }
+            })?;
+        }
+        for (i, (entry, decision)) in entries.iter().zip(decided).enumerate() {
+            if let (Some(true), Ok(summary)) = (decision, &entry.summary) {
+                let position = first + u32::try_from(i).expect("fewer than 2^32 tickets in a shard");
+                let hit = self.hit(entry, summary, position)?;
+                self.hits.push(hit);
+            }
+        }
+        Ok(())
+    }
+
+    fn hit(&mut self, entry: &IndexEntry<'_>, summary: &Summary<'_>, position: u32) -> Result<Hit> {
+        let shown = match self.output {
+            Output::Table => Shown::Row {
+                status: self.names.of(summary.str(Field::Status).unwrap_or("")),
+                priority: self.names.of(summary.str(Field::Priority).unwrap_or("")),
+                assignee: self.names.of(summary.str(Field::Assignee).map_or("-", model::display_name)),
+                title: summary.str(Field::Title).unwrap_or("").into(),
+            },
+            Output::Json { fields, ndjson } => match fields.of_summary(summary) {
+                Some(object) => Shown::Json(JsonStream::<std::io::Sink>::encode(*ndjson, &object)?.into()),
+                None => Shown::File { blob: entry.blob_id(), path: entry.path.as_ref().into() },
+            },
+        };
+        Ok(Hit {
+            key: self.sort.field.map_or(SortKey::None, |f| sort_key(summary, f, self.config)),
+            created: summary.time(Field::Created),
+            id: summary.id().into(),
+            position,
+            short: 0,
+            shown,
+            clocks: None,
+        })
+    }
+}
+
+fn print_list(
+    ctx: &Ctx,
+    store: &Store,
+    tip: &Tip,
+    query: &Query,
+    sort: Sort,
+    args: &Args,
+    output: &Output,
+) -> Result<()> {
     let config = Config::load(store, tip)?;
     query.validate(&config)?;
     let me = store.signatures().ok().map(|(a, _)| super::person(&a));
     let mctx = Context { config: &config, now: ctx.now.timestamp(), me: me.as_deref() };
-    store.with_index(tip, |entries| -> Result<()> {
-        let mut hits = Vec::new();
-        for (position, entry) in entries.iter().enumerate() {
-            let summary = match &entry.summary {
-                Ok(s) => s,
-                Err((line, message)) => {
-                    args.strict.malformed(&entry.path, *line, message)?;
-                    continue;
-                }
-            };
-            let full = match query.matches_fields(summary, &mctx) {
-                Some(true) => None,
-                Some(false) => continue,
-                None => {
-                    let ticket = store.load_blob_ticket(entry.blob_id(), &entry.path)?;
-                    if !query.matches(&ticket, &mctx) {
-                        continue;
-                    }
-                    Some(Box::new(ticket))
-                }
-            };
-            let key = sort.field.map_or(SortKey::None, |f| sort_key(summary, f, &config));
-            let created = summary.time(Field::Created);
-            hits.push(Hit { entry, summary, full, key, position, created, clocks: None });
-        }
-        // Clocks for the query and the sort are worked out for every hit; for
-        // the DUE column only, for the hits shown.
-        let needed = query.has_clock_terms() || sort.field.is_none();
-        let mut ledger =
-            if needed || !args.json { clock_ledger(ctx, store, tip, &config, needed)? } else { None };
-        if let Some(ledger) = ledger.as_mut().filter(|_| needed) {
-            judge_clocks(ledger, query, sort, &mut hits)?;
-        }
-        // Ties are broken by id, so an unstable sort gives the one order.
-        hits.sort_unstable_by(|a, b| compare(a, b, sort));
-        if let Some(n) = args.limit {
-            hits.truncate(n);
-        }
-        let show_due = ledger.is_some() && clocks::has_policies(&config);
-        if let Some(ledger) = ledger.as_mut().filter(|_| show_due && !needed && !args.json) {
-            judge_clocks(ledger, query, sort, &mut hits)?;
-        }
-
-        if args.json {
-            ctx.page()?;
-            let mut out = Vec::with_capacity(hits.len());
-            for hit in hits {
-                let ticket = match hit.full {
-                    Some(t) => *t,
-                    None => store.load_blob_ticket(hit.entry.blob_id(), &hit.entry.path)?,
-                };
-                out.push(ticket);
-            }
-            let views: Vec<TicketJson<'_>> = out.iter().map(TicketJson).collect();
-            return print_json(&views);
-        }
-        if hits.is_empty() {
-            say!("no tickets match");
-            return Ok(());
-        }
-        ctx.page()?;
-        print_table(ctx, &config, entries, &hits, show_due)
-    })?
-}
-
-/// The table of hits: ids as short as they can be among `entries`.
-fn print_table(
-    ctx: &Ctx,
-    config: &Config,
-    entries: &[IndexEntry<'_>],
-    hits: &[Hit<'_>],
-    show_due: bool,
-) -> Result<()> {
-    let lens = prefix_lengths(entries);
-
-    let headers: &[&str] = if show_due {
-        &["ID", "STATUS", "PRIORITY", "ASSIGNEE", "AGE", "DUE", "TITLE"]
-    } else {
-        &["ID", "STATUS", "PRIORITY", "ASSIGNEE", "AGE", "TITLE"]
+    let mut collect = Collect {
+        store,
+        query,
+        mctx: &mctx,
+        config: &config,
+        sort,
+        strict: &args.strict,
+        output,
+        hits: Vec::new(),
+        names: Names::default(),
+        stems: Stems::default(),
     };
-    let mut table = output::PlainTable::new(headers, ctx.color).min_last_width(usize::from(MIN_TITLE_WIDTH));
-    let now = ctx.now.timestamp();
-    table.reserve(hits.len());
-    for hit in hits {
-        let s = hit.summary;
-        let id = s.id();
-        let (status, priority) = (s.str(Field::Status).unwrap_or(""), s.str(Field::Priority).unwrap_or(""));
-        let mut row = vec![
-            (id.get(..lens[hit.position]).unwrap_or(id).into(), output::ID),
-            (status.into(), output::status_style(config, status)),
-            (priority.into(), output::priority_style(config, priority)),
-            (s.str(Field::Assignee).map_or("-", model::display_name).into(), Style::new()),
-            (output::age(now - hit.created).into(), Style::new()),
-        ];
-        if show_due {
-            let (due, style) = clocks::due_cell(&hit.clocks.unwrap_or_default());
-            row.push((due.into(), style));
+    store.for_each_index_shard(tip, |shard, entries| collect.shard(shard, entries))?;
+    let Collect { mut hits, names, stems, .. } = collect;
+    if let Output::Table = output {
+        // In index order, before the sort: one pass through the lengths.
+        let lens = stems.prefix_lengths();
+        for hit in &mut hits {
+            hit.short = u8::try_from(lens[hit.position as usize]).unwrap_or(u8::MAX);
         }
-        row.push((s.str(Field::Title).unwrap_or("").into(), Style::new()));
-        table.push(row);
     }
-    table.print(&mut anstream::stdout().lock(), output::table_width())
+    drop(stems);
+    // Clocks for the query and the sort are worked out for every hit; for
+    // the DUE column only, for the hits shown.
+    let table = matches!(output, Output::Table);
+    let needed = query.has_clock_terms() || sort.field.is_none();
+    let mut ledger = if needed || table { clock_ledger(ctx, store, tip, &config, needed)? } else { None };
+    if let Some(ledger) = ledger.as_mut().filter(|_| needed) {
+        judge_clocks(ledger, query, sort, &mut hits)?;
+    }
+    // Ties are broken by id, so an unstable sort gives the one order.
+    hits.sort_unstable_by(|a, b| compare(a, b, sort));
+    if let Some(n) = args.limit {
+        hits.truncate(n);
+    }
+    let show_due = ledger.is_some() && clocks::has_policies(&config);
+    if let Some(ledger) = ledger.as_mut().filter(|_| show_due && !needed && table) {
+        judge_clocks(ledger, query, sort, &mut hits)?;
+    }
+    if let Output::Json { fields, ndjson } = output {
+        ctx.page()?;
+        return print_json_hits(store, &hits, fields, *ndjson);
+    }
+    if hits.is_empty() {
+        say!("no tickets match");
+        return Ok(());
+    }
+    ctx.page()?;
+    print_table(ctx, &config, &hits, &names.names, show_due)
 }
 
 /// The ledger of SLA clocks: one that must work when the query or the sort
@@ -295,10 +425,10 @@ fn clock_ledger<'s>(
 
 /// Works out the SLA clocks of the hits, keeping those the clock terms
 /// (`sla:`, `due:`) allow; with `--sort due` their key is the next due time.
-fn judge_clocks(ledger: &mut Ledger<'_>, query: &Query, sort: Sort, hits: &mut Vec<Hit<'_>>) -> Result<()> {
+fn judge_clocks(ledger: &mut Ledger<'_>, query: &Query, sort: Sort, hits: &mut Vec<Hit>) -> Result<()> {
     let mut kept = Vec::with_capacity(hits.len());
     for mut hit in hits.drain(..) {
-        let judged = ledger.clocks(hit.summary.id())?;
+        let judged = ledger.clocks(&hit.id)?;
         let facts = judged.facts();
         if !query.matches_clocks(&facts) {
             continue;
@@ -313,24 +443,82 @@ fn judge_clocks(ledger: &mut Ledger<'_>, query: &Query, sort: Sort, hits: &mut V
     Ok(())
 }
 
-/// The length of the shortest unique prefix of each entry's id. Prefixes must
-/// be unique among every ticket file, the unreadable ones included: an id
-/// prefix resolves against file names.
-fn prefix_lengths(entries: &[IndexEntry<'_>]) -> Vec<usize> {
-    let stems: Vec<&str> = entries
-        .iter()
-        .map(|e| e.path.rsplit('/').next().and_then(|n| n.strip_suffix(".md")).unwrap_or(""))
-        .collect();
-    // Entries are sorted by path, so normally by id as well: then each id's
-    // neighbours are at hand and no search is needed.
-    if stems.windows(2).all(|w| w[0] < w[1]) {
-        return model::unique_prefix_lengths(&stems);
+/// Prints the hits as JSON, one at a time: a ticket file is read only when
+/// its object needs more than the list index holds.
+fn print_json_hits(store: &Store, hits: &[Hit], fields: &Fields, ndjson: bool) -> Result<()> {
+    let mut out = JsonStream::new(std::io::stdout().lock(), ndjson);
+    let whole = *fields == Fields::all();
+    for hit in hits {
+        match &hit.shown {
+            Shown::Json(bytes) => out.push_encoded(bytes)?,
+            Shown::File { blob, path } => {
+                let ticket = store.load_blob_ticket(*blob, path)?;
+                if whole {
+                    out.push(&TicketJson(&ticket))?;
+                } else {
+                    out.push(&fields.of_ticket(&ticket))?;
+                }
+            }
+            Shown::Row { .. } => unreachable!("JSON output keeps JSON or files"),
+        }
     }
-    let mut ids = stems.clone();
-    ids.sort_unstable();
-    ids.dedup();
-    let lens = model::unique_prefix_lengths(&ids);
-    stems.iter().map(|id| ids.binary_search(id).map_or(model::MIN_SHORT, |i| lens[i])).collect()
+    out.finish()
+}
+
+/// What the table's rows are made from besides the hits.
+struct TableCtx<'a> {
+    /// The interned names, and the styles of those that are statuses and priorities.
+    names: &'a [String],
+    status_styles: Vec<Style>,
+    priority_styles: Vec<Style>,
+    now: i64,
+    show_due: bool,
+}
+
+fn print_table(ctx: &Ctx, config: &Config, hits: &[Hit], names: &[String], show_due: bool) -> Result<()> {
+    let headers: &[&str] = if show_due {
+        &["ID", "STATUS", "PRIORITY", "ASSIGNEE", "AGE", "DUE", "TITLE"]
+    } else {
+        &["ID", "STATUS", "PRIORITY", "ASSIGNEE", "AGE", "TITLE"]
+    };
+    let table = output::PlainTable::new(headers, ctx.color).min_last_width(usize::from(MIN_TITLE_WIDTH));
+    // A style per distinct name, not per row: rows are made twice (measured, then written).
+    let t = TableCtx {
+        names,
+        status_styles: names.iter().map(|n| output::status_style(config, n)).collect(),
+        priority_styles: names.iter().map(|n| output::priority_style(config, n)).collect(),
+        now: ctx.now.timestamp(),
+        show_due,
+    };
+    let rows = || hits.iter().map(|hit| row(hit, &t));
+    if ctx.color {
+        table.print_rows(&mut anstream::stdout().lock(), output::table_width(), rows)
+    } else {
+        // Nothing to strip: the table writes no style and its cells are made safe.
+        table.print_rows(&mut std::io::stdout().lock(), output::table_width(), rows)
+    }
+}
+
+/// The table's cells of one hit.
+fn row<'h>(hit: &'h Hit, t: &'h TableCtx<'h>) -> Vec<StyledCell<'h>> {
+    let Shown::Row { status, priority, assignee, title } = &hit.shown else {
+        unreachable!("the table keeps rows")
+    };
+    let (status, priority, assignee) = (*status as usize, *priority as usize, *assignee as usize);
+    let id = hit.id.as_ref();
+    let mut cells = vec![
+        (Cow::Borrowed(id.get(..usize::from(hit.short)).unwrap_or(id)), output::ID),
+        (Cow::Borrowed(t.names[status].as_str()), t.status_styles[status]),
+        (Cow::Borrowed(t.names[priority].as_str()), t.priority_styles[priority]),
+        (Cow::Borrowed(t.names[assignee].as_str()), Style::new()),
+        (output::age(t.now - hit.created).into(), Style::new()),
+    ];
+    if t.show_due {
+        let (due, style) = clocks::due_cell(&hit.clocks.unwrap_or_default());
+        cells.push((due.into(), style));
+    }
+    cells.push((Cow::Borrowed(title.as_ref()), Style::new()));
+    cells
 }
 
 /// Prints the default queue (open tickets, most urgent first) of `store`.
@@ -340,10 +528,13 @@ pub fn print_queue(ctx: &Ctx, store: &Store) -> Result<()> {
         query: Vec::new(),
         all: false,
         json: false,
+        ndjson: false,
+        fields: None,
         limit: None,
         sort: "priority".into(),
         strict: Strict::default(),
     };
     let query = Query::parse(&["is:open"], ctx.zone)?;
-    print_list(ctx, store, &tip, &query, Sort { field: Some(Field::Priority), reverse: false }, &args)
+    let sort = Sort { field: Some(Field::Priority), reverse: false };
+    print_list(ctx, store, &tip, &query, sort, &args, &Output::Table)
 }
