@@ -291,14 +291,13 @@ impl<'s> Ledger<'s> {
                     })
                     .flatten()
             });
-            match kept {
-                Some(steps) => t.steps.extend(steps),
-                None => {
-                    let steps = ticket_steps(&log.history, events, &|e| self.ruleset_of_event(log, e));
-                    for (step, &e) in steps.iter().zip(events) {
-                        let config = log.config_of[log.commit_of[e as usize] as usize];
-                        t.steps.push(SavedStep::of(step, config, &self.rulesets[usize::from(config)].0)?);
-                    }
+            if let Some(steps) = kept {
+                t.steps.extend(steps);
+            } else {
+                let steps = ticket_steps(&log.history, events, &|e| self.ruleset_of_event(log, e));
+                for (step, &e) in steps.iter().zip(events) {
+                    let config = log.config_of[log.commit_of[e as usize] as usize];
+                    t.steps.push(SavedStep::of(step, config, &self.rulesets[usize::from(config)].0)?);
                 }
             }
             t.ids.push(id.clone());

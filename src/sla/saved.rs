@@ -108,6 +108,7 @@ impl SavedStep {
     }
 
     /// The same step with its desk.yaml at index `config`.
+    #[must_use]
     pub fn with_config(self, config: u16) -> SavedStep {
         SavedStep { config, ..self }
     }
