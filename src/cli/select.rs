@@ -1,12 +1,12 @@
 //! The tickets a query selects by the values they have now (from the list
-//! index; a text term loads the ticket files it has to), for the commands
-//! that work on a selection of tickets.
+//! index, shard by shard; a text term reads the search index), for the
+//! commands that work on a selection of tickets.
 
 use super::strict::Strict;
 use super::{Ctx, Result};
 use crate::model::{self, Field, FieldSource as _};
 use crate::query::{Context, Query};
-use crate::store::{IndexEntry, Store, Tip};
+use crate::store::{Store, Summary, Tip};
 use crate::workflow::Config;
 
 /// A selected ticket, with what a listing of it shows.
@@ -18,6 +18,8 @@ pub struct Selected {
     pub title: String,
     pub status: String,
     pub priority: String,
+    /// Unix seconds.
+    pub created: i64,
 }
 
 /// The tickets `query` selects; malformed files are warned about (or, with
@@ -30,55 +32,126 @@ pub fn matching(
     config: &Config,
     strict: Strict,
 ) -> Result<Vec<Selected>> {
-    let me = store.signatures().ok().map(|(a, _)| a.person());
-    let mctx = Context { config, now: ctx.now.timestamp(), me: me.as_deref() };
-    store.with_index(tip, |entries| -> Result<Vec<Selected>> {
-        let lens = prefix_lengths(entries);
-        let mut out = Vec::new();
-        for (entry, len) in entries.iter().zip(lens) {
-            let s = match &entry.summary {
-                Ok(s) => s,
-                Err((line, message)) => {
-                    strict.malformed(&entry.path, *line, message)?;
-                    continue;
-                }
-            };
-            let hit = match query.matches_fields(s, &mctx) {
-                Some(hit) => hit,
-                None => query.matches(&store.load_blob_ticket(entry.blob_id(), &entry.path)?, &mctx),
-            };
-            if hit {
-                let text = |f: Field| s.str(f).unwrap_or_default().to_owned();
-                let id = s.id();
-                out.push(Selected {
-                    id: id.to_owned(),
-                    short: id.get(..len).unwrap_or(id).to_owned(),
-                    title: text(Field::Title),
-                    status: text(Field::Status),
-                    priority: text(Field::Priority),
-                });
-            }
-        }
-        Ok(out)
-    })?
+    matching_where(ctx, store, tip, query, config, strict, |_| true)
 }
 
-/// The length of the shortest unique prefix of each entry's id. Prefixes must
-/// be unique among every ticket file, the unreadable ones included: an id
-/// prefix resolves against file names.
-pub fn prefix_lengths(entries: &[IndexEntry<'_>]) -> Vec<usize> {
-    let stems: Vec<&str> = entries
-        .iter()
-        .map(|e| e.path.rsplit('/').next().and_then(|n| n.strip_suffix(".md")).unwrap_or(""))
-        .collect();
-    // Entries are sorted by path, so normally by id as well: then each id's
-    // neighbours are at hand and no search is needed.
-    if stems.windows(2).all(|w| w[0] < w[1]) {
-        return model::unique_prefix_lengths(&stems);
+/// The tickets `query` selects among those `keep` accepts (asked first, on the
+/// index's values alone).
+pub fn matching_where(
+    ctx: &Ctx,
+    store: &Store,
+    tip: &Tip,
+    query: &Query,
+    config: &Config,
+    strict: Strict,
+    mut keep: impl FnMut(&Summary<'_>) -> bool,
+) -> Result<Vec<Selected>> {
+    let me = store.signatures().ok().map(|(a, _)| a.person());
+    let mctx = Context { config, now: ctx.now.timestamp(), me: me.as_deref() };
+    let mut stems = Stems::default();
+    let mut found: Vec<(u32, Selected)> = Vec::new();
+    store.for_each_index_shard(tip, |shard, entries| -> Result<()> {
+        let first = stems.len();
+        let mut decided = Vec::with_capacity(entries.len());
+        for entry in entries {
+            stems.push(&entry.path);
+            decided.push(match &entry.summary {
+                Ok(s) if keep(s) => query.matches_fields(s, &mctx),
+                Ok(_) => Some(false),
+                Err((line, message)) => {
+                    strict.malformed(&entry.path, *line, message)?;
+                    Some(false)
+                }
+            });
+        }
+        if decided.contains(&None) {
+            store.with_shard_texts(shard, entries, |texts| {
+                for ((decision, entry), text) in decided.iter_mut().zip(entries).zip(texts) {
+                    if decision.is_none()
+                        && let Ok(s) = &entry.summary
+                    {
+                        *decision = Some(query.matches_with(s, text, &mctx));
+                    }
+                }
+            })?;
+        }
+        for (i, (entry, decision)) in entries.iter().zip(decided).enumerate() {
+            if let (Some(true), Ok(s)) = (decision, &entry.summary) {
+                let position = first + u32::try_from(i).expect("fewer than 2^32 tickets in a shard");
+                let text = |f: Field| s.str(f).unwrap_or_default().to_owned();
+                found.push((
+                    position,
+                    Selected {
+                        id: s.id().to_owned(),
+                        short: String::new(),
+                        title: text(Field::Title),
+                        status: text(Field::Status),
+                        priority: text(Field::Priority),
+                        created: s.time(Field::Created),
+                    },
+                ));
+            }
+        }
+        Ok(())
+    })?;
+    let lens = stems.prefix_lengths();
+    Ok(found
+        .into_iter()
+        .map(|(position, mut t)| {
+            t.short = t.id.get(..lens[position as usize]).unwrap_or(&t.id).to_owned();
+            t
+        })
+        .collect())
+}
+
+/// Every ticket file's id (the file name's stem), in index order, for the
+/// shortest unique prefixes: one buffer, not a string per ticket.
+#[derive(Default)]
+pub struct Stems {
+    text: String,
+    ends: Vec<u32>,
+}
+
+impl Stems {
+    /// Adds the id of the ticket file at `path`.
+    pub fn push(&mut self, path: &str) {
+        self.text.push_str(path.rsplit('/').next().and_then(|n| n.strip_suffix(".md")).unwrap_or(""));
+        self.ends.push(u32::try_from(self.text.len()).expect("ids fit in 4 GB"));
     }
-    let mut ids = stems.clone();
-    ids.sort_unstable();
-    ids.dedup();
-    let lens = model::unique_prefix_lengths(&ids);
-    stems.iter().map(|id| ids.binary_search(id).map_or(model::MIN_SHORT, |i| lens[i])).collect()
+
+    /// How many ids there are.
+    pub fn len(&self) -> u32 {
+        u32::try_from(self.ends.len()).expect("fewer than 2^32 ticket files")
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// The length of the shortest unique prefix of each id. Prefixes must be
+    /// unique among every ticket file, the unreadable ones included: an id
+    /// prefix resolves against file names.
+    pub fn prefix_lengths(&self) -> Vec<usize> {
+        let mut start = 0;
+        let stems: Vec<&str> = self
+            .ends
+            .iter()
+            .map(|&end| {
+                let stem = &self.text[start..end as usize];
+                start = end as usize;
+                stem
+            })
+            .collect();
+        // Entries are sorted by path, so normally by id as well: then each id's
+        // neighbours are at hand and no search is needed.
+        if stems.windows(2).all(|w| w[0] < w[1]) {
+            return model::unique_prefix_lengths(&stems);
+        }
+        let mut ids = stems.clone();
+        ids.sort_unstable();
+        ids.dedup();
+        let lens = model::unique_prefix_lengths(&ids);
+        stems.iter().map(|id| ids.binary_search(id).map_or(model::MIN_SHORT, |i| lens[i])).collect()
+    }
 }

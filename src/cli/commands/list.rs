@@ -9,6 +9,7 @@ use anstyle::Style;
 use crate::cli::clocks;
 use crate::cli::fields::{self, Fields};
 use crate::cli::output::{self, JsonStream, StyledCell, TicketJson};
+use crate::cli::select::Stems;
 use crate::cli::strict::Strict;
 use crate::cli::{CliError, Ctx, Result};
 use crate::model;
@@ -196,51 +197,6 @@ impl Names {
         self.index.insert(name.to_owned(), i);
         self.names.push(name.to_owned());
         i
-    }
-}
-
-/// Every ticket file's id (the file name's stem), in index order, for the
-/// shortest unique prefixes: one buffer, not a string per ticket.
-#[derive(Default)]
-struct Stems {
-    text: String,
-    ends: Vec<u32>,
-}
-
-impl Stems {
-    fn push(&mut self, path: &str) {
-        self.text.push_str(path.rsplit('/').next().and_then(|n| n.strip_suffix(".md")).unwrap_or(""));
-        self.ends.push(u32::try_from(self.text.len()).expect("ids fit in 4 GB"));
-    }
-
-    fn len(&self) -> u32 {
-        u32::try_from(self.ends.len()).expect("fewer than 2^32 ticket files")
-    }
-
-    /// The length of the shortest unique prefix of each id. Prefixes must be
-    /// unique among every ticket file, the unreadable ones included: an id
-    /// prefix resolves against file names.
-    fn prefix_lengths(&self) -> Vec<usize> {
-        let mut start = 0;
-        let stems: Vec<&str> = self
-            .ends
-            .iter()
-            .map(|&end| {
-                let stem = &self.text[start..end as usize];
-                start = end as usize;
-                stem
-            })
-            .collect();
-        // Entries are sorted by path, so normally by id as well: then each id's
-        // neighbours are at hand and no search is needed.
-        if stems.windows(2).all(|w| w[0] < w[1]) {
-            return model::unique_prefix_lengths(&stems);
-        }
-        let mut ids = stems.clone();
-        ids.sort_unstable();
-        ids.dedup();
-        let lens = model::unique_prefix_lengths(&ids);
-        stems.iter().map(|id| ids.binary_search(id).map_or(model::MIN_SHORT, |i| lens[i])).collect()
     }
 }
 

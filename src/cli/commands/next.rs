@@ -73,31 +73,11 @@ fn candidates(
     asker: &Asker<'_>,
 ) -> Result<Vec<(Selected, Option<i64>)>> {
     let open = Query::parse(&["is:open"], ctx.zone)?;
-    let mut found = Vec::new();
-    let mut fields = std::collections::HashMap::new();
-    store.with_index(tip, |entries| {
-        for entry in entries {
-            let Ok(s) = &entry.summary else { continue };
-            let assignee = s.str(Field::Assignee);
-            let mine = assignee.is_some_and(|a| asker.is_me(a));
-            let free =
-                assignee.is_none() && asker.may_take(s.str(Field::Queue), s.val(Field::Labels).as_list());
-            if mine || free {
-                fields.insert(
-                    s.id().to_owned(),
-                    (
-                        config.priority_rank(s.str(Field::Priority).unwrap_or_default()),
-                        s.time(Field::Created),
-                    ),
-                );
-            }
-        }
+    let found = select::matching_where(ctx, store, tip, &open, config, Strict::default(), |s| {
+        let assignee = s.str(Field::Assignee);
+        let mine = assignee.is_some_and(|a| asker.is_me(a));
+        mine || (assignee.is_none() && asker.may_take(s.str(Field::Queue), s.val(Field::Labels).as_list()))
     })?;
-    for ticket in select::matching(ctx, store, tip, &open, config, Strict::default())? {
-        if fields.contains_key(&ticket.id) {
-            found.push(ticket);
-        }
-    }
     let mut ledger = Ledger::open(store, tip, Moment { now: ctx.now.timestamp(), within: None }, None)?;
     let mut out = Vec::with_capacity(found.len());
     for ticket in found {
@@ -106,8 +86,8 @@ fn candidates(
         out.push((ticket, due));
     }
     out.sort_by_cached_key(|(t, due)| {
-        let (rank, created) = fields[&t.id];
-        (due.unwrap_or(i64::MAX), std::cmp::Reverse(rank), created, t.id.clone())
+        let rank = config.priority_rank(&t.priority);
+        (due.unwrap_or(i64::MAX), std::cmp::Reverse(rank), t.created, t.id.clone())
     });
     Ok(out)
 }
