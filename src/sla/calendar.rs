@@ -95,6 +95,9 @@ struct Table {
     before: Vec<i64>,
     /// Business seconds up to the end of each one.
     after: Vec<i64>,
+    /// Instants whose days the table surely covers (a day's margin each side
+    /// of every zone's offset): asked about them, no date need be worked out.
+    safe: (i64, i64),
 }
 
 impl Table {
@@ -116,7 +119,11 @@ impl Table {
     /// sorted, and overlapping ones joined.
     fn of(first: NaiveDate, end: NaiveDate, mut intervals: Vec<(i64, i64)>) -> Table {
         intervals.sort_unstable();
-        let mut t = Table { first: Some(first), end: Some(end), ..Table::default() };
+        let start = first.and_time(NaiveTime::MIN).and_utc().timestamp();
+        let stop = end.and_time(NaiveTime::MIN).and_utc().timestamp();
+        // Days differ from UTC days by less than a day in every zone.
+        let safe = (start + 3 * 86_400, stop - 3 * 86_400);
+        let mut t = Table { first: Some(first), end: Some(end), safe, ..Table::default() };
         let mut total = 0;
         for (a, b) in intervals {
             match t.ends.last_mut() {
@@ -171,6 +178,12 @@ impl Calendar {
             return 0;
         }
         let Some(h) = &self.hours else { return to - from };
+        {
+            let table = h.table.borrow();
+            if table.safe.0 <= from && to <= table.safe.1 {
+                return table.upto(to) - table.upto(from);
+            }
+        }
         let (lo, hi) = (h.date_of(from) - Duration::days(1), h.date_of(to) + Duration::days(1));
         h.with_table(lo, hi, |t| t.upto(to) - t.upto(from))
     }
