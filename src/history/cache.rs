@@ -159,7 +159,8 @@ impl<W: Write> Summing<W> {
     }
 
     fn mix(&mut self) {
-        self.hash = (self.hash ^ u64::from_le_bytes(self.word)).wrapping_mul(0x0000_0100_0000_01b3).rotate_left(29);
+        self.hash =
+            (self.hash ^ u64::from_le_bytes(self.word)).wrapping_mul(0x0000_0100_0000_01b3).rotate_left(29);
         (self.word, self.filled) = ([0; 8], 0);
     }
 

@@ -208,7 +208,8 @@ pub(super) fn derive_runs(
             });
         }
         for i in 0..runs.len() {
-            let run = receivers[i % threads].recv().expect("a history thread sends each of its runs or fails")?;
+            let run =
+                receivers[i % threads].recv().expect("a history thread sends each of its runs or fails")?;
             take(run);
         }
         Ok(())

@@ -415,7 +415,8 @@ mod configs {
     }
 
     fn config(priority: &str) -> Files {
-        let text = crate::workflow::Config::default_text().replace("default: normal", &format!("default: {priority}"));
+        let text = crate::workflow::Config::default_text()
+            .replace("default: normal", &format!("default: {priority}"));
         vec![(CONFIG_PATH.to_owned(), Some(text.into_bytes()))]
     }
 
@@ -509,7 +510,7 @@ mod configs {
     }
 
     fn hex(bytes: &[u8]) -> String {
-        bytes.iter().map(|b| format!("{b:02x}")).collect()
+        Oid::from_bytes(bytes).expect("a commit id").to_string()
     }
 
     #[test]

@@ -412,7 +412,11 @@ impl Store {
     /// The blob of `desk.yaml` in a commit's tree, if it is a file there (as
     /// [`Store::blob_in_commit`] gives it), read through the walk's memo: free
     /// after [`Store::commit_changes`] of the same commit.
-    pub fn commit_config(&self, info: &CommitInfo, memo: &mut TreeMemo<'_>) -> Result<Option<Oid>, StoreError> {
+    pub fn commit_config(
+        &self,
+        info: &CommitInfo,
+        memo: &mut TreeMemo<'_>,
+    ) -> Result<Option<Oid>, StoreError> {
         Ok(memo.root_entries(info.id, Some(info.tree))?.config)
     }
 
