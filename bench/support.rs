@@ -316,17 +316,19 @@ fn service_config(people: &People) -> String {
     let mut text = Config::default_text().replace("agents: []\n", "").replace("teams: []\n", "");
     text.push_str("agents:\n");
     for agent in &people.agents {
-        let _ = writeln!(text, "  - {{name: {}, email: {}}}", agent.name, agent.email);
+        writeln!(text, "  - {{name: {}, email: {}}}", agent.name, agent.email)
+            .expect("a String takes any text");
     }
     let (first, second) = people.agents.split_at(people.agents.len() / 2);
     let members = |agents: &[Person]| agents.iter().map(|a| a.email.as_str()).collect::<Vec<_>>().join(", ");
-    let _ = write!(
+    writeln!(
         text,
         "teams:\n  - {{name: it, members: [{}], queues: [it, security, facilities]}}\n  \
-         - {{name: support, members: [{}], queues: [support, billing]}}\n",
+         - {{name: support, members: [{}], queues: [support, billing]}}",
         members(first),
         members(second)
-    );
+    )
+    .expect("a String takes any text");
     text.push_str(SERVICE_LEVELS);
     text
 }

@@ -541,7 +541,7 @@ pub fn load(store: &Store, tip: &Tip) -> Result<History, StoreError> {
             rewrite = new.len() >= REWRITE_AFTER;
             extend(store, old, &new)?
         }
-        (old, _) => rebuild(store, tip, old.map(|h| by_commit(&h)).unwrap_or_default())?,
+        (old, _) => rebuild(store, tip, &old.map(|h| by_commit(&h)).unwrap_or_default())?,
     };
     let mut history = history;
     history.tip = tip_bytes;
@@ -553,7 +553,7 @@ pub fn load(store: &Store, tip: &Tip) -> Result<History, StoreError> {
 
 /// The log of every commit up to `tip`, deriving those not in `reuse` (the
 /// events and `desk.yaml` of commits a log had before the branch was rewritten).
-fn rebuild(store: &Store, tip: &Tip, reuse: HashMap<[u8; 20], Reused>) -> Result<History, StoreError> {
+fn rebuild(store: &Store, tip: &Tip, reuse: &HashMap<[u8; 20], Reused>) -> Result<History, StoreError> {
     let objects = store.objects()?;
     let memo = TreeMemo::new(&objects);
     let commits = store.commits_between(&memo, tip.commit, &[])?;

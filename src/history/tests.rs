@@ -510,7 +510,7 @@ mod configs {
     }
 
     fn hex(bytes: &[u8]) -> String {
-        bytes.iter().map(|b| format!("{b:02x}")).collect()
+        Oid::from_bytes(bytes).expect("a commit id").to_string()
     }
 
     #[test]
