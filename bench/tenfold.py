@@ -21,8 +21,7 @@ ID_LINE = re.compile(rb"^id: .*$", re.M)
 def fresh_id(rng, used):
     while True:
         new = "".join(rng.choice(ALPHABET) for _ in range(10))
-        # Never one a YAML reader would take for a number: then the file needs no quotes.
-        if new not in used and re.search("[a-df-z]", new):
+        if new not in used:
             used.add(new)
             return new
 
@@ -48,7 +47,9 @@ def main(src, out):
             copies = []
             for _ in range(10):
                 new = fresh_id(rng, used)
-                copies.append((ID_LINE.sub(b"id: " + new.encode(), data, count=1), f"tickets/{new[:2]}/{new}.md"))
+                # Quoted: some ids (`1234567890`, `0x12345678`) would read as numbers.
+                line = b"id: '" + new.encode() + b"'"
+                copies.append((ID_LINE.sub(line, data, count=1), f"tickets/{new[:2]}/{new}.md"))
         for body, new_path in copies:
             paths.append(new_path)
             stream.write(b"blob\nmark :%d\ndata %d\n" % (len(paths), len(body)) + body + b"\n")
