@@ -6,7 +6,8 @@
 #
 #   bench/list.sh                         # 100k; Markdown on stdout and in $SCRATCH/list-results.md
 #   BIG=/path/to/t1000000 bench/list.sh   # also 1M, from a helpdesk generated with
-#                                         #   gen_helpdesk --tickets 1000000 --seed 1
+#                                         #   gen_helpdesk --tickets 1000000 --seed 1, or in
+#                                         #   minutes with bench/tenfold.py from the 100k one
 #   BASELINE=/path/to/old/desk bench/list.sh   # also time another build, for ratios
 #
 # The 100k helpdesk is generated into $SCRATCH/gen as bench/run.sh does (and

@@ -406,7 +406,7 @@ mod tests {
 
     #[test]
     fn a_shard_s_file_name_is_safe_whatever_the_directory_is_called() {
-        let name = |n: &str| Shard { name: n.into(), tree: Oid::zero() }.file_name();
+        let name = |n: &str| Shard { name: n.into(), tree: Oid::ZERO_SHA1 }.file_name();
         assert_eq!(name("ab"), "ab");
         assert_eq!(name("k3"), "k3");
         assert_eq!(name(".."), "_2e2e");
