@@ -6,7 +6,7 @@ use super::strict::Strict;
 use super::{Ctx, Result};
 use crate::model::{self, Field, FieldSource as _};
 use crate::query::{Context, Query};
-use crate::store::{Store, Summary, Tip};
+use crate::store::{IndexEntry, Shard, Store, Summary, Tip};
 use crate::workflow::Config;
 
 /// A selected ticket, with what a listing of it shows.
@@ -52,31 +52,12 @@ pub fn matching_where(
     let mut found: Vec<(u32, Selected)> = Vec::new();
     store.for_each_index_shard(tip, |shard, entries| -> Result<()> {
         let first = stems.len();
-        let mut decided = Vec::with_capacity(entries.len());
-        for entry in entries {
-            stems.push(&entry.path);
-            decided.push(match &entry.summary {
-                Ok(s) if keep(s) => query.matches_fields(s, &mctx),
-                Ok(_) => Some(false),
-                Err((line, message)) => {
-                    strict.malformed(&entry.path, *line, message)?;
-                    Some(false)
-                }
-            });
+        for e in entries {
+            stems.push(&e.path);
         }
-        if decided.contains(&None) {
-            store.with_shard_texts(shard, entries, |texts| {
-                for ((decision, entry), text) in decided.iter_mut().zip(entries).zip(texts) {
-                    if decision.is_none()
-                        && let Ok(s) = &entry.summary
-                    {
-                        *decision = Some(query.matches_with(s, text, &mctx));
-                    }
-                }
-            })?;
-        }
-        for (i, (entry, decision)) in entries.iter().zip(decided).enumerate() {
-            if let (Some(true), Ok(s)) = (decision, &entry.summary) {
+        let decided = decide_shard(store, shard, entries, query, &mctx, strict, &mut keep)?;
+        for (i, (entry, selected)) in entries.iter().zip(decided).enumerate() {
+            if let (true, Ok(s)) = (selected, &entry.summary) {
                 let position = first + u32::try_from(i).expect("fewer than 2^32 tickets in a shard");
                 let text = |f: Field| s.str(f).unwrap_or_default().to_owned();
                 found.push((
@@ -102,6 +83,45 @@ pub fn matching_where(
             t
         })
         .collect())
+}
+
+/// Which entries of one shard of the index `query` selects, among those `keep`
+/// accepts: the fields decide from the index, and a text term reads the
+/// shard's search index only for the entries the fields left undecided. A
+/// ticket file desk cannot read is warned about (with `--strict`, an error)
+/// and not selected.
+pub fn decide_shard(
+    store: &Store,
+    shard: &Shard,
+    entries: &[IndexEntry<'_>],
+    query: &Query,
+    mctx: &Context<'_>,
+    strict: Strict,
+    mut keep: impl FnMut(&Summary<'_>) -> bool,
+) -> Result<Vec<bool>> {
+    let mut decided = Vec::with_capacity(entries.len());
+    for entry in entries {
+        decided.push(match &entry.summary {
+            Ok(s) if keep(s) => query.matches_fields(s, mctx),
+            Ok(_) => Some(false),
+            Err((line, message)) => {
+                strict.malformed(&entry.path, *line, message)?;
+                Some(false)
+            }
+        });
+    }
+    if decided.contains(&None) {
+        store.with_shard_texts(shard, entries, |texts| {
+            for ((decision, entry), text) in decided.iter_mut().zip(entries).zip(texts) {
+                if decision.is_none()
+                    && let Ok(s) = &entry.summary
+                {
+                    *decision = Some(query.matches_with(s, text, mctx));
+                }
+            }
+        })?;
+    }
+    Ok(decided.into_iter().map(|d| d == Some(true)).collect())
 }
 
 /// Every ticket file's id (the file name's stem), in index order, for the

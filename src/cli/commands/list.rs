@@ -9,7 +9,7 @@ use anstyle::Style;
 use crate::cli::clocks;
 use crate::cli::fields::{self, Fields};
 use crate::cli::output::{self, JsonStream, StyledCell, TicketJson};
-use crate::cli::select::Stems;
+use crate::cli::select::{self, Stems};
 use crate::cli::strict::Strict;
 use crate::cli::{CliError, Ctx, Result};
 use crate::model;
@@ -238,30 +238,13 @@ impl Collect<'_> {
     /// search index, and only when fields alone do not decide.
     fn shard(&mut self, shard: &Shard, entries: &[IndexEntry<'_>]) -> Result<()> {
         let first = self.stems.len();
-        let mut decided = Vec::with_capacity(entries.len());
-        for entry in entries {
-            self.stems.push(&entry.path);
-            decided.push(match &entry.summary {
-                Ok(summary) => self.query.matches_fields(summary, self.mctx),
-                Err((line, message)) => {
-                    self.strict.malformed(&entry.path, *line, message)?;
-                    Some(false)
-                }
-            });
+        for e in entries {
+            self.stems.push(&e.path);
         }
-        if decided.contains(&None) {
-            self.store.with_shard_texts(shard, entries, |texts| {
-                for ((decision, entry), text) in decided.iter_mut().zip(entries).zip(texts) {
-                    if decision.is_none()
-                        && let Ok(summary) = &entry.summary
-                    {
-                        *decision = Some(self.query.matches_with(summary, text, self.mctx));
-                    }
-                }
-            })?;
-        }
-        for (i, (entry, decision)) in entries.iter().zip(decided).enumerate() {
-            if let (Some(true), Ok(summary)) = (decision, &entry.summary) {
+        let decided =
+            select::decide_shard(self.store, shard, entries, self.query, self.mctx, *self.strict, |_| true)?;
+        for (i, (entry, selected)) in entries.iter().zip(decided).enumerate() {
+            if let (true, Ok(summary)) = (selected, &entry.summary) {
                 let position = first + u32::try_from(i).expect("fewer than 2^32 tickets in a shard");
                 let hit = self.hit(entry, summary, position)?;
                 self.hits.push(hit);
