@@ -234,6 +234,18 @@ impl Table {
 /// One cell of a [`PlainTable`]: its text and style.
 pub type StyledCell<'a> = (std::borrow::Cow<'a, str>, Style);
 
+/// A cell with its text made safe for a terminal ([`terminal_line`]).
+fn safe_cell((text, style): StyledCell<'_>) -> StyledCell<'_> {
+    let text = match text {
+        std::borrow::Cow::Borrowed(t) => terminal_line(t),
+        std::borrow::Cow::Owned(t) => match terminal_line(&t) {
+            std::borrow::Cow::Borrowed(_) => t.into(),
+            std::borrow::Cow::Owned(safe) => safe.into(),
+        },
+    };
+    (text, style)
+}
+
 /// A table of single-line rows in the same plain style as [`table`], built for
 /// long lists: linear in the number of cells and written in one buffered pass
 /// (`desk list` of 100 000 tickets). Fitted to a width (see [`table_width`]) by
@@ -268,16 +280,7 @@ impl<'a> PlainTable<'a> {
     /// [`terminal_line`].
     pub fn push(&mut self, row: impl IntoIterator<Item = StyledCell<'a>>) {
         let before = self.cells.len();
-        self.cells.extend(row.into_iter().map(|(text, style)| {
-            let text = match text {
-                std::borrow::Cow::Borrowed(t) => terminal_line(t),
-                std::borrow::Cow::Owned(t) => match terminal_line(&t) {
-                    std::borrow::Cow::Borrowed(_) => t.into(),
-                    std::borrow::Cow::Owned(safe) => safe.into(),
-                },
-            };
-            (text, style)
-        }));
+        self.cells.extend(row.into_iter().map(safe_cell));
         assert_eq!(self.cells.len() - before, self.header.len(), "a row has one cell per column");
     }
 
@@ -304,20 +307,8 @@ impl<'a> PlainTable<'a> {
     where
         I: Iterator<Item = Vec<StyledCell<'r>>>,
     {
-        let safe = |row: Vec<StyledCell<'r>>| -> Vec<StyledCell<'r>> {
-            row.into_iter()
-                .map(|(text, style)| {
-                    let text = match text {
-                        std::borrow::Cow::Borrowed(t) => terminal_line(t),
-                        std::borrow::Cow::Owned(t) => match terminal_line(&t) {
-                            std::borrow::Cow::Borrowed(_) => t.into(),
-                            std::borrow::Cow::Owned(safe) => safe.into(),
-                        },
-                    };
-                    (text, style)
-                })
-                .collect()
-        };
+        let safe =
+            |row: Vec<StyledCell<'r>>| -> Vec<StyledCell<'r>> { row.into_iter().map(safe_cell).collect() };
         let mut widths: Vec<usize> = self.header.iter().map(|h| display_width(h)).collect();
         for row in rows().map(safe) {
             for (w, (text, _)) in widths.iter_mut().zip(&row) {
