@@ -60,7 +60,7 @@ hyperfine --style basic -i --runs "$WARM_RUNS" --warmup 2 --export-json "$WORK/w
     -n 'desk list (with the DUE column)' "$DESK list >/dev/null" \
     -n 'desk report (with SLA compliance)' "$DESK report >/dev/null" >&2
 
-CHECKED=$("$DESK" sla check | tail -1 || true)
+CHECKED=$("$DESK" sla check 2>&1 >/dev/null | tail -1 || true)
 python3 - "$WORK/cold.json" "$WORK/warm.json" "$COMMITS" "$TICKETS" "$CHECKED" >"$OUT" <<'EOF'
 import json, sys
 cold, warm = (json.load(open(p))["results"] for p in sys.argv[1:3])
@@ -72,7 +72,7 @@ for r in cold + warm:
     unit, scale = ("s", 1) if r["median"] >= 1 else ("ms", 1000)
     d = 2 if unit == "s" else 0
     print(f"| `{r['command']}` | {r['median'] * scale:.{d}f} {unit} | "
-          f"{r['mean'] * scale:.{d}f} ± {r['stddev'] * scale:.{d}f} {unit} | "
+          f"{r['mean'] * scale:.{d}f} ± {(r['stddev'] or 0) * scale:.{d}f} {unit} | "
           f"{r['user'] * scale:.{d}f} {unit} | {len(r['times'])} |")
 print(f"\nCold `desk sla check` / cold `desk report` (medians, same run): **{cold[1]['median'] / cold[0]['median']:.2f}×**")
 EOF
