@@ -270,18 +270,12 @@ impl<'s> Ledger<'s> {
         });
         let mut ids: Vec<&String> = log.events.keys().collect();
         ids.sort_unstable();
-        let mut t = Timelines {
-            tip: <[u8; 20]>::try_from(tip.as_bytes()).ok()?,
-            configs,
-            ids: Vec::with_capacity(ids.len()),
-            starts: Vec::with_capacity(ids.len() + 1),
-            steps: Vec::new(),
-        };
-        t.starts.push(0);
+        let mut t = Timelines::new(<[u8; 20]>::try_from(tip.as_bytes()).ok()?, configs);
+        let mut steps = Vec::new();
         for id in ids {
             let events = &log.events[id];
             let kept = old.zip(remap.as_ref()).and_then(|(o, remap)| {
-                let steps = o.of(id);
+                let steps = o.of(id)?;
                 (steps.len() == events.len())
                     .then(|| {
                         steps
@@ -291,17 +285,17 @@ impl<'s> Ledger<'s> {
                     })
                     .flatten()
             });
-            if let Some(steps) = kept {
-                t.steps.extend(steps);
+            if let Some(kept) = kept {
+                steps = kept;
             } else {
-                let steps = ticket_steps(&log.history, events, &|e| self.ruleset_of_event(log, e));
-                for (step, &e) in steps.iter().zip(events) {
+                steps.clear();
+                let derived = ticket_steps(&log.history, events, &|e| self.ruleset_of_event(log, e));
+                for (step, &e) in derived.iter().zip(events) {
                     let config = log.config_of[log.commit_of[e as usize] as usize];
-                    t.steps.push(SavedStep::of(step, config, &self.rulesets[usize::from(config)].0)?);
+                    steps.push(SavedStep::of(step, config, &self.rulesets[usize::from(config)].0)?);
                 }
             }
-            t.ids.push(id.clone());
-            t.starts.push(u32::try_from(t.steps.len()).ok()?);
+            t.push(id, &steps)?;
         }
         Some(t)
     }
@@ -311,8 +305,10 @@ impl<'s> Ledger<'s> {
         let now = self.moment.now;
         if let Some(saved) = &self.saved {
             let saved_steps = saved.timelines.of(id);
-            let steps: Option<Vec<Step>> = saved_steps.iter().map(|s| s.step(&saved.rulesets)).collect();
-            if let Some(steps) = steps {
+            let steps: Option<Vec<Step>> = saved_steps
+                .as_ref()
+                .and_then(|steps| steps.iter().map(|s| s.step(&saved.rulesets)).collect());
+            if let (Some(saved_steps), Some(steps)) = (saved_steps, steps) {
                 let last = saved_steps.iter().rev().find(|s| s.time <= now);
                 let ruleset =
                     last.map_or_else(|| Rc::clone(&self.current), |s| Rc::clone(&saved.rulesets[s.config()]));

@@ -15,7 +15,7 @@ use crate::store::{Store, checksum};
 
 const FILE_NAME: &str = "sla";
 const MAGIC: [u8; 8] = *b"desk-sla";
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 
 /// One step, with references into [`Timelines::configs`] and that desk.yaml's policies.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -29,7 +29,8 @@ pub struct SavedStep {
     applied: Option<(u16, [Option<i64>; 3])>,
 }
 
-/// Every ticket's steps, derived up to `tip`.
+/// Every ticket's steps, derived up to `tip`. Each ticket's steps are kept
+/// encoded, and decoded only when that ticket's clocks are asked for.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Timelines {
     /// The desk branch's commit the steps were derived up to.
@@ -37,10 +38,10 @@ pub struct Timelines {
     /// The desk.yaml blobs the steps refer to.
     pub configs: Vec<[u8; 20]>,
     /// Ticket ids, sorted.
-    pub ids: Vec<String>,
-    /// Where each ticket's steps start in `steps`; one more entry than `ids`.
-    pub starts: Vec<u32>,
-    pub steps: Vec<SavedStep>,
+    ids: Vec<String>,
+    /// Where each ticket's encoded steps start in `steps`; one more entry than `ids`.
+    starts: Vec<u32>,
+    steps: Vec<u8>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -115,15 +116,26 @@ impl SavedStep {
 }
 
 impl Timelines {
-    /// The saved steps of ticket `id` (empty when it has none).
-    pub fn of(&self, id: &str) -> &[SavedStep] {
-        match self.ids.binary_search_by(|x| x.as_str().cmp(id)) {
-            Ok(i) => {
-                let (a, b) = (self.starts[i] as usize, self.starts[i + 1] as usize);
-                self.steps.get(a..b).unwrap_or_default()
-            }
-            Err(_) => &[],
-        }
+    /// No tickets yet, derived up to `tip` under the desk.yaml files `configs`.
+    pub fn new(tip: [u8; 20], configs: Vec<[u8; 20]>) -> Timelines {
+        Timelines { tip, configs, ids: Vec::new(), starts: vec![0], steps: Vec::new() }
+    }
+
+    /// Adds the steps of the ticket `id`, which sorts after every id added so far.
+    pub fn push(&mut self, id: &str, steps: &[SavedStep]) -> Option<()> {
+        self.steps.extend(postcard::to_allocvec(steps).ok()?);
+        self.ids.push(id.to_owned());
+        self.starts.push(u32::try_from(self.steps.len()).ok()?);
+        Some(())
+    }
+
+    /// The saved steps of ticket `id` (empty when it has none); `None` when
+    /// the file does not hold what it should.
+    pub fn of(&self, id: &str) -> Option<Vec<SavedStep>> {
+        let Ok(i) = self.ids.binary_search_by(|x| x.as_str().cmp(id)) else { return Some(Vec::new()) };
+        let bytes = self.steps.get(self.starts[i] as usize..self.starts[i + 1] as usize)?;
+        let steps: Vec<SavedStep> = postcard::from_bytes(bytes).ok()?;
+        steps.iter().all(|s| s.config() < self.configs.len()).then_some(steps)
     }
 
     fn is_consistent(&self) -> bool {
@@ -132,7 +144,6 @@ impl Timelines {
             && self.starts.last().is_some_and(|&l| l as usize == self.steps.len())
             && self.starts.windows(2).all(|w| w[0] <= w[1])
             && self.ids.windows(2).all(|w| w[0] < w[1])
-            && self.steps.iter().all(|s| s.config() < self.configs.len())
     }
 }
 
