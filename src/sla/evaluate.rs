@@ -4,7 +4,7 @@
 
 use std::rc::Rc;
 
-use super::clock::{ClockKind, ClockStatus, Cycle, Step, cycles};
+use super::clock::{ClockStatus, Cycle, Step, cycles};
 use super::config::{self, Problem, SlaConfig, Warning};
 use super::timeline::{Setting, steps};
 use crate::history::{History, Kind};
@@ -58,11 +58,6 @@ pub fn ticket_cycles(
 ) -> Vec<Cycle> {
     let upto = events.iter().take_while(|&&i| history.events[i as usize].time <= now).count();
     cycles(&ticket_steps(history, &events[..upto], ruleset_of), now)
-}
-
-/// The latest period of each clock: what `desk sla` shows.
-pub fn latest(cycles: &[Cycle]) -> Vec<&Cycle> {
-    ClockKind::ALL.iter().filter_map(|k| cycles.iter().rev().find(|c| c.kind == *k)).collect()
 }
 
 /// Whether a period is overdue, or (with `warn`) due within that many business

@@ -6,10 +6,10 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use super::clock::{ClockStatus, Cycle};
+use super::clock::{ClockKind, ClockStatus, Cycle};
 use super::clock::{Step, cycles};
 use super::config::Problem;
-use super::evaluate::{Ruleset, alarming, latest, ticket_steps};
+use super::evaluate::{Ruleset, alarming, ticket_steps};
 use super::saved::{self, SavedStep, Timelines};
 use crate::history::{self, History};
 use crate::model::ParseError;
@@ -36,13 +36,13 @@ pub struct TicketClocks {
 
 impl TicketClocks {
     /// The latest period of each clock.
-    pub fn clocks(&self) -> Vec<&Cycle> {
-        latest(&self.cycles)
+    pub fn clocks(&self) -> impl Iterator<Item = &Cycle> + Clone {
+        ClockKind::ALL.into_iter().filter_map(|k| self.cycles.iter().rev().find(|c| c.kind == k))
     }
 
     /// The clocks still to be met: running, or breached and not met yet.
     fn outstanding(&self) -> impl Iterator<Item = &Cycle> {
-        self.clocks().into_iter().filter(|c| {
+        self.clocks().filter(|c| {
             c.met_at.is_none()
                 && c.due.is_some()
                 && matches!(c.status, ClockStatus::Running | ClockStatus::Breached)
@@ -64,22 +64,24 @@ impl TicketClocks {
     /// Where its clocks stand, for the query terms `sla:` and `due:`.
     pub fn facts(&self) -> ClockFacts {
         let clocks = self.clocks();
-        let any = |status: ClockStatus| clocks.iter().any(|c| c.status == status);
+        let any = |status: ClockStatus| clocks.clone().any(|c| c.status == status);
         let next = self.outstanding().min_by_key(|c| c.due);
         ClockFacts {
             running: any(ClockStatus::Running),
             paused: any(ClockStatus::Paused),
             met: any(ClockStatus::Met),
             breached: any(ClockStatus::Breached),
-            warning: clocks.iter().any(|c| c.status != ClockStatus::Breached && alarming(c, self.warning(c))),
-            measured: clocks.iter().any(|c| c.target.is_some()),
+            warning: clocks
+                .clone()
+                .any(|c| c.status != ClockStatus::Breached && alarming(c, self.warning(c))),
+            measured: clocks.clone().any(|c| c.target.is_some()),
             due_in: next.and_then(|c| c.remaining),
         }
     }
 
     /// The policy of its clocks, if one applies.
     pub fn policy(&self) -> Option<&str> {
-        self.clocks().iter().find_map(|c| c.policy.as_deref())
+        self.clocks().find_map(|c| c.policy.as_deref())
     }
 }
 

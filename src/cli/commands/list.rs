@@ -339,7 +339,11 @@ fn print_list(
         return Ok(());
     }
     ctx.page()?;
-    print_table(ctx, &config, &hits, &names.names, show_due)
+    print_table(ctx, &config, &hits, &names.names, show_due)?;
+    // Freeing every row one by one just before the process ends costs more
+    // than printing it.
+    std::mem::forget(hits);
+    Ok(())
 }
 
 /// The ledger of SLA clocks: one that must work when the query or the sort

@@ -127,7 +127,8 @@ fn judge(ctx: &Ctx, common: &Common) -> Result<(Vec<Judged>, i64)> {
             out.push(Judged { ticket, clocks });
         }
     }
-    out.sort_by_cached_key(|j| (j.next_due().unwrap_or(i64::MAX), j.ticket.id.clone()));
+    // Stable: tickets due at the same time stay in id order, as selected.
+    out.sort_by_cached_key(|j| j.next_due().unwrap_or(i64::MAX));
     Ok((out, ledger.moment().now))
 }
 
@@ -145,27 +146,32 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         return Ok(());
     }
     ctx.page()?;
-    print_table(ctx, &judged, now)
+    print_table(ctx, judged.iter(), now)?;
+    // Freeing tens of thousands of small allocations one by one just before
+    // the process ends costs more than printing them.
+    std::mem::forget(judged);
+    Ok(())
 }
 
 fn run_check(ctx: &Ctx, args: &CheckArgs) -> Result<()> {
     let warn = args.warn.as_deref().map(parse_duration).transpose().map_err(CliError::usage)?;
     let (judged, now) = judge(ctx, &args.common)?;
-    let failing: Vec<&Judged> = judged
-        .iter()
-        .filter(|j| j.clocks().iter().any(|c| alarming(c, warn.or_else(|| j.warning(c)))))
-        .collect();
+    let failing: Vec<&Judged> =
+        judged.iter().filter(|j| j.clocks().any(|c| alarming(c, warn.or_else(|| j.warning(c))))).collect();
     if args.common.json {
         let tickets: Vec<Value> = failing.iter().map(|j| ticket_json(j, warn)).collect();
         print_json(&json!({"ok": failing.is_empty(), "checked": judged.len(), "tickets": tickets}))?;
     } else if failing.is_empty() {
         say!("sla: {} checked, none breached", judged.len());
     } else {
-        let owned: Vec<Judged> = failing.iter().map(|j| (*j).clone()).collect();
-        print_table(ctx, &owned, now)?;
+        print_table(ctx, failing.iter().copied(), now)?;
         say!("sla: {} of {} checked are breached or due soon", failing.len(), judged.len());
     }
-    if failing.is_empty() { Ok(()) } else { Err(CliError::problems()) }
+    let ok = failing.is_empty();
+    drop(failing);
+    // As in `run`: the process ends next.
+    std::mem::forget(judged);
+    if ok { Ok(()) } else { Err(CliError::problems()) }
 }
 
 fn clock_json(c: &Cycle, warn: Option<i64>) -> Value {
@@ -187,8 +193,7 @@ fn clock_json(c: &Cycle, warn: Option<i64>) -> Value {
 fn ticket_json(j: &Judged, warn: Option<i64>) -> Value {
     let mut clocks = serde_json::Map::new();
     for kind in ClockKind::ALL {
-        let value =
-            j.clocks().into_iter().find(|c| c.kind == kind).map_or(Value::Null, |c| clock_json(c, warn));
+        let value = j.clocks().find(|c| c.kind == kind).map_or(Value::Null, |c| clock_json(c, warn));
         clocks.insert(kind.name().into(), value);
     }
     let time =
@@ -200,7 +205,7 @@ fn ticket_json(j: &Judged, warn: Option<i64>) -> Value {
         "priority": j.ticket.priority,
         "policy": j.policy(),
         "next_due": time(j.next_due()),
-        "breached": j.clocks().iter().any(|c| c.status == ClockStatus::Breached),
+        "breached": j.clocks().any(|c| c.status == ClockStatus::Breached),
         "clocks": clocks,
     })
 }
@@ -218,13 +223,13 @@ fn clock_cell(c: Option<&&Cycle>) -> (String, Style) {
     }
 }
 
-fn print_table(ctx: &Ctx, judged: &[Judged], now: i64) -> Result<()> {
+fn print_table<'j>(ctx: &Ctx, judged: impl Iterator<Item = &'j Judged>, now: i64) -> Result<()> {
     let mut table = output::PlainTable::new(
         &["ID", "POLICY", "FIRST RESP", "NEXT RESP", "RESOLUTION", "DUE", "TITLE"],
         ctx.color,
     );
     for j in judged {
-        let clocks = j.clocks();
+        let clocks: Vec<&Cycle> = j.clocks().collect();
         let cell = |k: ClockKind| clock_cell(clocks.iter().find(|c| c.kind == k));
         let due = j.next_due().map_or_else(
             || "-".to_owned(),
