@@ -15,7 +15,7 @@ use crate::store::{Store, checksum};
 
 const FILE_NAME: &str = "sla";
 const MAGIC: [u8; 8] = *b"desk-sla";
-const VERSION: u32 = 2;
+const VERSION: u32 = 3;
 
 /// One step, with references into [`Timelines::configs`] and that desk.yaml's policies.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,6 +41,9 @@ pub struct Timelines {
     ids: Vec<String>,
     /// Where each ticket's encoded steps start in `steps`; one more entry than `ids`.
     starts: Vec<u32>,
+    /// Written after the rest as raw bytes (not as a postcard sequence, which
+    /// would be read back byte by byte).
+    #[serde(skip)]
     steps: Vec<u8>,
 }
 
@@ -155,15 +158,17 @@ pub fn read(store: &Store) -> Option<Timelines> {
     if header.magic != MAGIC || header.version != VERSION || header.checksum != checksum(rest) {
         return None;
     }
-    let (timelines, left): (Timelines, &[u8]) = postcard::take_from_bytes(rest).ok()?;
-    (left.is_empty() && timelines.is_consistent()).then_some(timelines)
+    let (mut timelines, steps): (Timelines, &[u8]) = postcard::take_from_bytes(rest).ok()?;
+    timelines.steps = steps.to_vec();
+    timelines.is_consistent().then_some(timelines)
 }
 
 /// Writes the timelines atomically (a temporary file renamed over the old
 /// one); a failure costs speed, never correctness.
 pub fn write(store: &Store, timelines: &Timelines) {
     let dir = store.cache_dir();
-    let Ok(body) = postcard::to_allocvec(timelines) else { return };
+    let Ok(mut body) = postcard::to_allocvec(timelines) else { return };
+    body.extend_from_slice(&timelines.steps);
     let header = Header { magic: MAGIC, version: VERSION, checksum: checksum(&body) };
     let Ok(mut bytes) = postcard::to_allocvec(&header) else { return };
     bytes.extend_from_slice(&body);
