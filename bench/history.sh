@@ -25,7 +25,6 @@ HISTORY=${HISTORY:-1}
 COLD_RUNS=${COLD_RUNS:-3}
 WARM_RUNS=${WARM_RUNS:-30}
 DESK=$ROOT/target/release/desk
-GEN=$ROOT/target/release/examples/gen_helpdesk
 OUT=$SCRATCH/history-results.md
 export DESK_NOW=2026-11-28T12:00:00Z
 
@@ -34,16 +33,10 @@ export DESK_NOW=2026-11-28T12:00:00Z
 need_hyperfine
 build_release
 
-mkdir -p "$SCRATCH/gen"
 if [ "$HISTORY" = 1 ]; then kind=h history=--history; else kind=t history=; fi
+# shellcheck disable=SC2086 # $history is one flag or none
+generated "$kind$TICKETS" --tickets "$TICKETS" $history
 REPO=$SCRATCH/gen/$kind$TICKETS
-if [ ! -d "$REPO" ]; then
-    log "generating $TICKETS tickets ($kind: with history or not; several minutes)"
-    tmp=$(mktemp -d "$SCRATCH/gen/.$kind$TICKETS.XXXXXX")
-    # shellcheck disable=SC2086 # $history is one flag or none
-    "$GEN" --tickets "$TICKETS" $history --out "$tmp" --seed 1
-    mv -T "$tmp" "$REPO" 2>/dev/null || rm -rf "$tmp"
-fi
 cd "$REPO"
 COMMITS=$(git rev-list --count desk)
 TIP=$(git rev-parse desk)

@@ -19,7 +19,6 @@ TICKETS=${TICKETS:-100000}
 COLD_RUNS=${COLD_RUNS:-1}
 WARM_RUNS=${WARM_RUNS:-20}
 DESK=$ROOT/target/release/desk
-GEN=$ROOT/target/release/examples/gen_helpdesk
 OUT=$SCRATCH/sla-results.md
 export DESK_NOW=2026-11-28T12:00:00Z
 
@@ -28,14 +27,8 @@ export DESK_NOW=2026-11-28T12:00:00Z
 need_hyperfine
 build_release
 
-mkdir -p "$SCRATCH/gen"
+generated "h$TICKETS" --tickets "$TICKETS" --history
 REPO=$SCRATCH/gen/h$TICKETS
-if [ ! -d "$REPO" ]; then
-    log "generating $TICKETS tickets with history (several minutes)"
-    tmp=$(mktemp -d "$SCRATCH/gen/.h$TICKETS.XXXXXX")
-    "$GEN" --tickets "$TICKETS" --history --out "$tmp" --seed 1
-    mv -T "$tmp" "$REPO" 2>/dev/null || rm -rf "$tmp"
-fi
 cd "$REPO"
 git config user.name "Bob Agent"
 git config user.email bob.agent@helpdesk.example.com

@@ -4,7 +4,7 @@
 
 use std::rc::Rc;
 
-use super::clock::{ClockStatus, Cycle, Step, cycles};
+use super::clock::{ClockStatus, Cycle, Step};
 use super::config::{self, Problem, SlaConfig, Warning};
 use super::timeline::{Setting, steps};
 use crate::history::{History, Kind};
@@ -45,19 +45,6 @@ pub fn ticket_steps(history: &History, events: &[u32], ruleset_of: &dyn Fn(u32) 
         sla: &rulesets[i].sla,
         people: rulesets[i].config.people().ok().filter(|p| p.has_agents()),
     })
-}
-
-/// The clocks of one ticket: its events (indices into `history.events`, in
-/// time order), the ruleset in force for each, evaluated at `now` with the
-/// events at or before `now`.
-pub fn ticket_cycles(
-    history: &History,
-    events: &[u32],
-    ruleset_of: &dyn Fn(u32) -> Rc<Ruleset>,
-    now: i64,
-) -> Vec<Cycle> {
-    let upto = events.iter().take_while(|&&i| history.events[i as usize].time <= now).count();
-    cycles(&ticket_steps(history, &events[..upto], ruleset_of), now)
 }
 
 /// Whether a period is overdue, or (with `warn`) due within that many business

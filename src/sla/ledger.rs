@@ -233,16 +233,17 @@ impl<'s> Ledger<'s> {
     /// `None` when they cannot be saved (a desk.yaml without a blob).
     fn saved_timelines(&mut self) -> Result<Option<Saved>, StoreError> {
         let tip = self.tip.commit;
-        let old = saved::read(self.store);
-        if let Some(timelines) = old.as_ref().filter(|t| t.tip == tip.as_bytes()) {
-            let mut rulesets = Vec::with_capacity(timelines.configs.len());
-            for blob in &timelines.configs {
-                let i = self.ruleset_index(Oid::from_bytes(blob).ok());
-                rulesets.push(Rc::clone(&self.rulesets[usize::from(i)].0));
+        let old = match saved::read(self.store) {
+            Some(timelines) if timelines.tip == tip.as_bytes() => {
+                let mut rulesets = Vec::with_capacity(timelines.configs.len());
+                for blob in &timelines.configs {
+                    let i = self.ruleset_index(Oid::from_bytes(blob).ok());
+                    rulesets.push(Rc::clone(&self.rulesets[usize::from(i)].0));
+                }
+                return Ok(Some(Saved { timelines, rulesets }));
             }
-            let timelines = old.expect("the saved timelines are at hand");
-            return Ok(Some(Saved { timelines, rulesets }));
-        }
+            old => old,
+        };
         self.log()?;
         let Some(log) = self.log.take() else { return Ok(None) };
         let derived = self.derive(&log, tip, old.as_ref());

@@ -321,6 +321,9 @@ fn list_filters_and_sorts_by_clocks_and_shows_when_tickets_are_due() {
     // A bad value names the allowed ones; policies cannot match on clocks.
     assert!(env.desk(&["list", "sla:late"]).error(2).contains("allowed: running, paused, met, breached"));
     assert!(env.desk(&["list", "due:<soon"]).error(2).contains("not a duration"));
+    // A hostile value is named without its control characters reaching the terminal.
+    let hostile = env.desk(&["list", "sla:\u{1b}]0;owned\u{7}"]).error(2);
+    assert!(!hostile.contains('\u{1b}') && !hostile.contains('\u{7}'), "{hostile:?}");
 }
 
 #[test]

@@ -298,18 +298,17 @@ fn open_ledger<'s>(
     let moment = Moment { now: at.now.min(window.until - 1), within: at.within };
     let policy = args.policy.as_deref().map(|rev| store.resolve_revision(rev)).transpose()?;
     let ledger = Ledger::open(store, tip, moment, policy)?;
-    match ledger.problem() {
-        Some(problem) if policy.is_some() => Err(clocks::policy_error(problem)),
-        Some(problem) if wanted => {
-            say!(
-                "warning: {CONFIG_PATH}: {}: {}; the report leaves out SLA compliance",
-                output::Shown(&problem.path),
-                output::Shown(&problem.message)
-            );
-            Ok(Some(ledger))
+    if let Some(problem) = ledger.problem() {
+        if policy.is_some() {
+            return Err(clocks::policy_error(problem));
         }
-        _ => Ok(Some(ledger)),
+        say!(
+            "warning: {CONFIG_PATH}: {}: {}; the report leaves out SLA compliance",
+            output::Shown(&problem.path),
+            output::Shown(&problem.message)
+        );
     }
+    Ok(Some(ledger))
 }
 
 /// Each ticket's SLA periods decided in the window.
