@@ -87,7 +87,7 @@ impl TicketClocks {
 
 /// The event log of the desk branch, and which desk.yaml judged each commit.
 struct Log {
-    history: History,
+    history: Rc<History>,
     commit_of: Vec<u32>,
     events: HashMap<String, Vec<u32>>,
     /// Per commit of the history: whether it counts (`--as-of REV`).
@@ -115,6 +115,8 @@ pub struct Ledger<'s> {
     current: Rc<Ruleset>,
     /// Every desk.yaml read so far, with its blob; the tip's first.
     rulesets: Vec<(Rc<Ruleset>, Option<Oid>)>,
+    /// The history of the tip, once read (shared with a report of the same tip).
+    history: Option<Rc<History>>,
     log: Option<Log>,
     saved: Option<Saved>,
 }
@@ -162,6 +164,7 @@ impl<'s> Ledger<'s> {
             fixed,
             current: Rc::clone(&current),
             rulesets: vec![(current, tip_blob)],
+            history: None,
             log: None,
             saved: None,
         };
@@ -204,8 +207,19 @@ impl<'s> Ledger<'s> {
         Ok(self.log.as_ref().expect("the log was just read"))
     }
 
+    /// The history of the desk branch at the tip, read once: a report of the
+    /// same tip takes it from here rather than holding a second copy.
+    pub fn history(&mut self) -> Result<Rc<History>, StoreError> {
+        if let Some(history) = &self.history {
+            return Ok(Rc::clone(history));
+        }
+        let history = Rc::new(history::load(self.store, &self.tip)?);
+        self.history = Some(Rc::clone(&history));
+        Ok(history)
+    }
+
     fn read_log(&mut self) -> Result<Log, StoreError> {
-        let history = history::load(self.store, &self.tip)?;
+        let history = self.history()?;
         let commit_of = history.commits.of_events();
         let counted =
             self.moment.within.map(|within| counted_commits(self.store, &history, within)).transpose()?;

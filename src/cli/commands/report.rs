@@ -2,6 +2,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Write as _;
+use std::rc::Rc;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -186,7 +187,10 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let done = config.done_statuses();
     let people = super::people(&config)?;
     let mut ledger = open_ledger(&store, &tip, &config, at, window, args)?;
-    let history = history::load(&store, &tip)?;
+    let history = match ledger.as_mut() {
+        Some(l) => l.history()?,
+        None => Rc::new(history::load(&store, &tip)?),
+    };
     let mut by_ticket = report::events_by_ticket(&history);
     if let Some(within) = at.within {
         let counted = counted_commits(&store, &history, within)?;
