@@ -312,6 +312,9 @@ macro_rules! ticket_fields {
             $($variant),*
         }
 
+        /// How many fields [`FIELDS`] has.
+        pub const FIELD_COUNT: usize = 1 + [$(stringify!($variant)),*].len();
+
         /// Every field, in front-matter order.
         pub static FIELDS: &[FieldDef] = &[
             FieldDef {

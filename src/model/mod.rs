@@ -11,7 +11,9 @@ pub mod yaml;
 use chrono::{DateTime, SubsecRound, Utc};
 
 pub use body::{BodyLine, BodyLines, MARKER_PREFIX, body_lines, escape_markdown};
-pub use field::{FIELDS, Field, FieldDef, FieldKind, FieldSource, Ticket, Val, Value, is_known_key};
+pub use field::{
+    FIELD_COUNT, FIELDS, Field, FieldDef, FieldKind, FieldSource, Ticket, Val, Value, is_known_key,
+};
 pub use file::{
     check_id_path, parse_front_matter_only, parse_ticket, parse_ticket_at, render_checked, render_ticket,
 };

@@ -12,6 +12,7 @@
 //! never trusted. Both are caches: deleting them changes no output, only speed.
 
 use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -20,12 +21,12 @@ use git2::{ObjectType, Oid, Repository};
 use serde::{Deserialize, Serialize};
 
 use super::{Store, StoreError, TICKETS_DIR, Tip};
-use crate::model::{self, FIELDS, Field, FieldSource, Ticket, Val};
+use crate::model::{self, FIELD_COUNT, FIELDS, Field, FieldSource, Ticket, Val};
 
 const LIST_DIR: &str = "list";
 /// The single-file index of earlier versions, removed when it is replaced.
 const OLD_FILE_NAME: &str = "list-index";
-const VERSION: u32 = 6;
+const VERSION: u32 = 7;
 const LIST_MAGIC: [u8; 8] = *b"desklist";
 
 /// One field's value in the index. Text borrows the index file's bytes.
@@ -50,29 +51,54 @@ impl Indexed<'_> {
             Val::Rating(score, comment, date) => Indexed::Rating(score, comment.map(str::to_owned), date),
         }
     }
-
-    fn val(&self) -> Val<'_> {
-        match self {
-            Indexed::None => Val::None,
-            Indexed::Str(s) => Val::Str(s),
-            Indexed::List(l) => Val::List(l),
-            Indexed::Time(t) => Val::Time(*t),
-            Indexed::Rating(score, comment, date) => Val::Rating(*score, comment.as_deref(), *date),
-        }
-    }
 }
 
 /// The front matter of a ticket, as lists and queries need it: every field of
-/// [`FIELDS`], in table order.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// [`FIELDS`], in table order, kept as its encoding (each value as postcard
+/// encodes an [`Indexed`], one after the other) and decoded only when asked
+/// for. A listing of a large helpdesk reads a few fields of every ticket:
+/// decoding all of them cost more than the rest of the listing.
+#[derive(Clone, Debug)]
 pub struct Summary<'a> {
-    #[serde(borrow)]
-    pub values: Vec<Indexed<'a>>,
+    raw: Cow<'a, [u8]>,
+    /// Where each field's value starts in `raw`, and where the last ends.
+    starts: [u32; FIELD_COUNT + 1],
+    /// The set-valued fields (labels, cc), by field index, decoded when one is
+    /// first asked for.
+    lists: OnceCell<Box<[Vec<String>]>>,
+}
+
+impl PartialEq for Summary<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.raw == other.raw
+    }
 }
 
 impl Summary<'static> {
     fn of(t: &Ticket) -> Self {
-        Summary { values: FIELDS.iter().map(|def| Indexed::of(def.get(t))).collect() }
+        let mut raw = Vec::new();
+        for def in FIELDS {
+            raw = postcard::to_extend(&Indexed::of(def.get(t)), raw).expect("field values serialise");
+        }
+        Summary::from_raw(Cow::Owned(raw)).expect("a summary just encoded decodes")
+    }
+}
+
+impl<'a> Summary<'a> {
+    /// The summary encoded in `raw`, if it holds one value per field and nothing more.
+    fn from_raw(raw: Cow<'a, [u8]>) -> Option<Summary<'a>> {
+        let mut starts = [0; FIELD_COUNT + 1];
+        let mut reader = Reader(&raw);
+        for start in &mut starts[1..] {
+            reader.skip_value()?;
+            *start = u32::try_from(raw.len() - reader.0.len()).ok()?;
+        }
+        reader.0.is_empty().then_some(Summary { raw, starts, lists: OnceCell::new() })
+    }
+
+    fn encoded(&self, field: Field) -> Reader<'_> {
+        let i = field.index();
+        Reader(self.raw.get(self.starts[i] as usize..self.starts[i + 1] as usize).unwrap_or_default())
     }
 }
 
@@ -86,11 +112,150 @@ impl Summary<'_> {
     pub fn time(&self, field: Field) -> i64 {
         self.val(field).as_time().unwrap_or_default()
     }
+
+    fn list(&self, field: Field) -> &[String] {
+        let lists = self.lists.get_or_init(|| {
+            FIELDS
+                .iter()
+                .map(|def| match postcard::from_bytes::<Indexed<'_>>(self.encoded(def.field).0) {
+                    Ok(Indexed::List(items)) => items,
+                    _ => Vec::new(),
+                })
+                .collect()
+        });
+        lists.get(field.index()).map_or(&[], Vec::as_slice)
+    }
 }
 
 impl FieldSource for Summary<'_> {
     fn val(&self, field: Field) -> Val<'_> {
-        self.values.get(field.index()).map_or(Val::None, Indexed::val)
+        self.decode(field).unwrap_or(Val::None)
+    }
+}
+
+impl Summary<'_> {
+    /// One field's value; `from_raw` checked the encoding's shape, text is checked here.
+    fn decode(&self, field: Field) -> Option<Val<'_>> {
+        let mut r = self.encoded(field);
+        Some(match r.varint()? {
+            INDEXED_STR => Val::Str(r.str()?),
+            INDEXED_LIST => Val::List(self.list(field)),
+            INDEXED_TIME => Val::Time(r.signed()?),
+            INDEXED_RATING => {
+                let score = r.byte()?;
+                let comment = match r.byte()? {
+                    0 => None,
+                    _ => Some(r.str()?),
+                };
+                Val::Rating(score, comment, r.signed()?)
+            }
+            _ => Val::None,
+        })
+    }
+}
+
+impl Serialize for Summary<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bytes(&self.raw)
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Summary<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for Visit<'a> {
+            type Value = Summary<'a>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an encoded ticket summary")
+            }
+            fn visit_borrowed_bytes<E: serde::de::Error>(self, v: &'de [u8]) -> Result<Summary<'a>, E> {
+                Summary::from_raw(Cow::Borrowed(v)).ok_or_else(|| E::custom("a malformed ticket summary"))
+            }
+            fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<Summary<'a>, E> {
+                Summary::from_raw(Cow::Owned(v.to_vec()))
+                    .ok_or_else(|| E::custom("a malformed ticket summary"))
+            }
+        }
+        d.deserialize_bytes(Visit(std::marker::PhantomData))
+    }
+}
+
+/// The variant numbers postcard gives [`Indexed`]'s variants, in declaration order.
+const INDEXED_NONE: u64 = 0;
+const INDEXED_STR: u64 = 1;
+const INDEXED_LIST: u64 = 2;
+const INDEXED_TIME: u64 = 3;
+const INDEXED_RATING: u64 = 4;
+
+/// Reads postcard's encoding of [`Indexed`] values without allocating:
+/// variable-length integers (zigzag for signed ones), length-prefixed text.
+struct Reader<'b>(&'b [u8]);
+
+impl<'b> Reader<'b> {
+    fn byte(&mut self) -> Option<u8> {
+        let (&b, rest) = self.0.split_first()?;
+        self.0 = rest;
+        Some(b)
+    }
+
+    fn varint(&mut self) -> Option<u64> {
+        let mut value = 0u64;
+        for shift in (0..64).step_by(7) {
+            let b = self.byte()?;
+            value |= u64::from(b & 0x7f).checked_shl(shift)?;
+            if b & 0x80 == 0 {
+                return Some(value);
+            }
+        }
+        None
+    }
+
+    fn signed(&mut self) -> Option<i64> {
+        let z = self.varint()?;
+        let half = i64::try_from(z >> 1).ok()?;
+        Some(if z & 1 == 0 { half } else { -half - 1 })
+    }
+
+    fn bytes(&mut self) -> Option<&'b [u8]> {
+        let n = usize::try_from(self.varint()?).ok()?;
+        let (head, rest) = self.0.split_at_checked(n)?;
+        self.0 = rest;
+        Some(head)
+    }
+
+    fn str(&mut self) -> Option<&'b str> {
+        std::str::from_utf8(self.bytes()?).ok()
+    }
+
+    /// Skips one encoded [`Indexed`].
+    fn skip_value(&mut self) -> Option<()> {
+        match self.varint()? {
+            INDEXED_NONE => {}
+            INDEXED_STR => {
+                self.bytes()?;
+            }
+            INDEXED_LIST => {
+                for _ in 0..self.varint()? {
+                    self.bytes()?;
+                }
+            }
+            INDEXED_TIME => {
+                self.signed()?;
+            }
+            INDEXED_RATING => {
+                self.byte()?;
+                match self.byte()? {
+                    0 => {}
+                    1 => {
+                        self.bytes()?;
+                    }
+                    _ => return None,
+                }
+                self.signed()?;
+            }
+            _ => return None,
+        }
+        Some(())
     }
 }
 
@@ -236,10 +401,10 @@ pub fn checksum(bytes: &[u8]) -> u64 {
     h ^ bytes.len() as u64
 }
 
-/// The checksum of shard files: [`checksum`]'s mixing in four independent
-/// lanes of eight bytes, so a processor computes them side by side — a search
-/// checks tens of megabytes of texts.
-fn shard_checksum(bytes: &[u8]) -> u64 {
+/// The checksum of shard files and other large caches: [`checksum`]'s mixing
+/// in four independent lanes of eight bytes, so a processor computes them side
+/// by side — a search checks tens of megabytes of texts.
+pub fn shard_checksum(bytes: &[u8]) -> u64 {
     let mix = |h: u64, word: u64| (h ^ word).wrapping_mul(0x0000_0100_0000_01b3).rotate_left(29);
     let mut lanes: [u64; 4] =
         [0xcbf2_9ce4_8422_2325, 0x8422_2325_cbf2_9ce4, 0x9ce4_cbf2_2325_8422, 0x2325_8422_9ce4_cbf2];
@@ -413,6 +578,67 @@ mod tests {
         assert_eq!(name("AB"), "_4142", "apart from `ab` on a case-insensitive file system");
         assert_eq!(name("_61"), "_5f3631", "never the name of another directory's file");
         assert_eq!(name(""), "_");
+    }
+
+    fn rated_ticket() -> Ticket {
+        use chrono::TimeZone as _;
+        let at = |h| chrono::Utc.with_ymd_and_hms(2026, 11, 28, h, 0, 0).unwrap();
+        let mut t = Ticket::new(
+            model::TicketId::parse("k3x9q2hm7d").unwrap(),
+            "Printer: \"ünïcode\" title".into(),
+            "open".into(),
+            "high".into(),
+            at(9),
+        );
+        t.labels = vec!["hardware".into(), "printer".into()];
+        t.cc = vec!["Ann <ann@example.com>".into()];
+        t.requester = Some("Jane Doe <jane@example.com>".into());
+        t.rating = Some(model::Rating { score: 4, comment: Some("quick".into()), date: at(16) });
+        t
+    }
+
+    #[test]
+    fn a_summary_decodes_each_field_as_the_ticket_has_it() {
+        let t = rated_ticket();
+        let entry = IndexEntry {
+            path: Cow::Borrowed("tickets/k3/k3x9q2hm7d.md"),
+            blob: [7; 20],
+            summary: Ok(Summary::of(&t)),
+        };
+        let bytes = postcard::to_allocvec(&entry).unwrap();
+        let back: IndexEntry<'_> = postcard::from_bytes(&bytes).unwrap();
+        assert_eq!(back, entry);
+        let summary = back.summary.as_ref().unwrap();
+        assert!(matches!(summary.raw, Cow::Borrowed(_)), "decoded in place");
+        for def in FIELDS {
+            assert_eq!(summary.val(def.field), def.get(&t), "{}", def.name);
+        }
+        assert_eq!(summary.id(), "k3x9q2hm7d");
+        assert_eq!(summary.val(Field::Labels).as_list(), ["hardware", "printer"]);
+    }
+
+    #[test]
+    fn a_summary_with_a_value_too_many_or_too_few_does_not_decode() {
+        let raw = Summary::of(&rated_ticket()).raw.into_owned();
+        let mut longer = raw.clone();
+        longer.push(0);
+        assert!(Summary::from_raw(Cow::Owned(longer)).is_none());
+        assert!(Summary::from_raw(Cow::Borrowed(&raw[..raw.len() - 1])).is_none());
+        // A variant postcard never wrote for `Indexed`.
+        assert!(Summary::from_raw(Cow::Borrowed(&[9])).is_none());
+    }
+
+    #[test]
+    fn the_reader_reads_what_postcard_writes() {
+        for v in [0i64, 1, -1, 63, -64, 64, i64::MAX, i64::MIN, 1_764_320_400] {
+            let bytes = postcard::to_allocvec(&Indexed::Time(v)).unwrap();
+            let mut r = Reader(&bytes);
+            assert_eq!((r.varint(), r.signed(), r.0.len()), (Some(INDEXED_TIME), Some(v), 0), "{v}");
+        }
+        let bytes = postcard::to_allocvec(&Indexed::Rating(5, Some("ok".into()), -3)).unwrap();
+        let mut r = Reader(&bytes);
+        assert_eq!(r.skip_value(), Some(()));
+        assert!(r.0.is_empty());
     }
 
     #[test]

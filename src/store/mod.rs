@@ -25,7 +25,7 @@ use crate::model::{self, ParseError, Ticket, TicketId};
 /// The id of a git object (commit, tree, blob) as the store hands them out.
 pub use git2::Oid;
 pub use ident::Identity;
-pub use index::{IndexEntry, Indexed, Shard, Summary, checksum};
+pub use index::{IndexEntry, Indexed, Shard, Summary, checksum, shard_checksum};
 pub use merge::{ChangeTimes, Conflict, MergeOutcome, MergeRules, PathMerged, PathSides, TreeMerge};
 pub use search::TicketText;
 pub use sync::{SyncOptions, SyncReport, SyncState};

@@ -1,5 +1,6 @@
 //! `desk next`: the ticket to work on now, and `--take` to make it yours.
 
+use std::collections::HashMap;
 use std::io::Write as _;
 
 use serde_json::{Value, json};
@@ -43,14 +44,30 @@ struct Asker<'c> {
     person: String,
     agent: Option<&'c Agent>,
     people: Option<&'c People>,
+    /// Whether each assignee seen so far is the asker: a helpdesk has many
+    /// tickets and few assignees.
+    seen: std::cell::RefCell<HashMap<String, bool>>,
 }
 
 impl Asker<'_> {
+    /// [`People::same_person`], with the asker's side looked up once and each
+    /// answer remembered.
     fn is_me(&self, person: &str) -> bool {
-        match self.people {
-            Some(p) => p.same_person(person, &self.person),
-            None => crate::query::same_person(person, &self.person),
+        if let Some(&known) = self.seen.borrow().get(person) {
+            return known;
         }
+        let answer = self.decide_is_me(person);
+        self.seen.borrow_mut().insert(person.to_owned(), answer);
+        answer
+    }
+
+    fn decide_is_me(&self, person: &str) -> bool {
+        if let (Some(p), Some(me)) = (self.people, self.agent)
+            && let Some(them) = p.agent(person)
+        {
+            return std::ptr::eq(me, them);
+        }
+        crate::query::same_person(person, &self.person)
     }
 
     /// Whether an unassigned ticket in `queue` with `labels` is for this agent.
@@ -101,8 +118,12 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         .people()
         .map_err(|e| CliError::config(format!("{CONFIG_PATH}: line {}: {}", e.line, e.message)))?;
     let people = people.has_agents().then_some(people);
-    let asker =
-        Asker { person: author.person(), agent: people.and_then(|p| p.agent(&author.person())), people };
+    let asker = Asker {
+        person: author.person(),
+        agent: people.and_then(|p| p.agent(&author.person())),
+        people,
+        seen: std::cell::RefCell::default(),
+    };
     let list = candidates(ctx, &store, &tip, &config, &asker)?;
     let (chosen, taken) = if args.take {
         take(&store, &author, &committer, &list, &asker)?
