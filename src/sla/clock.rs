@@ -224,19 +224,29 @@ fn evaluate(
     (start, end, end_time): (usize, usize, i64),
     met_at: Option<i64>,
 ) -> Cycle {
+    // The target is the one in force after the last step of the period.
+    let last = steps[end.saturating_sub(1).max(start)];
+    let applied = last.applied.as_ref();
+    let target = applied.and_then(|a| a.targets.of(kind));
+    // One pass counts the business time and finds when it reached the target.
     let mut elapsed = 0;
+    // Set once the count reaches the target (to `None` if the calendar cannot say when).
+    let mut reached: Option<Option<i64>> = None;
     for i in start..end {
         let (s, until) = (steps[i], steps.get(i + 1).map_or(end_time, |n| n.time).min(end_time));
         if counts(s)
             && let Some(a) = &s.applied
         {
-            elapsed += a.calendar.business_seconds(s.time, until);
+            let here = a.calendar.business_seconds(s.time, until);
+            if let Some(t) = target {
+                let left = t - elapsed;
+                if reached.is_none() && here >= left && left > 0 {
+                    reached = Some(a.calendar.add(s.time, left));
+                }
+            }
+            elapsed += here;
         }
     }
-    // The target is the one in force after the last step of the period.
-    let last = &steps[end.saturating_sub(1).max(start)];
-    let applied = last.applied.as_ref();
-    let target = applied.and_then(|a| a.targets.of(kind));
     let mut cycle = Cycle {
         kind,
         status: ClockStatus::NotApplicable,
@@ -249,7 +259,16 @@ fn evaluate(
         met_at,
     };
     let Some(target) = target else { return cycle };
-    cycle.due = due(steps, start, end, end_time, target, met_at.is_none() && end == steps.len());
+    // Not reached within the period: projected past it (when the period is
+    // still running at its end) with the calendar in force at its last step.
+    let left = target - elapsed;
+    let open = met_at.is_none() && end == steps.len();
+    cycle.due = match reached {
+        Some(d) => d,
+        None if open && counts(last) && left > 0 => applied.and_then(|a| a.calendar.add(end_time, left)),
+        None if left == 0 => Some(end_time),
+        None => None,
+    };
     cycle.status = if elapsed > target {
         ClockStatus::Breached
     } else if met_at.is_some() {
@@ -264,31 +283,6 @@ fn evaluate(
         ClockStatus::Paused
     };
     cycle
-}
-
-/// The instant the counted time reaches `target`: within the period, or
-/// (when `open`, the period still running at its end) projected past it with
-/// the calendar in force at its last step.
-fn due(steps: &[&Step], start: usize, end: usize, end_time: i64, target: i64, open: bool) -> Option<i64> {
-    let mut left = target;
-    for i in start..end {
-        let s = steps[i];
-        let until = steps.get(i + 1).map_or(end_time, |n| n.time).min(end_time);
-        if !counts(s) {
-            continue;
-        }
-        let Some(a) = &s.applied else { continue };
-        let here = a.calendar.business_seconds(s.time, until);
-        if here >= left && left > 0 {
-            return a.calendar.add(s.time, left);
-        }
-        left -= here;
-    }
-    let last = steps[end.saturating_sub(1).max(start)];
-    if open && counts(last) && left > 0 {
-        return last.applied.as_ref().and_then(|a| a.calendar.add(end_time, left));
-    }
-    if left == 0 { Some(end_time) } else { None }
 }
 
 #[cfg(test)]
