@@ -15,6 +15,7 @@ mod args;
 mod bare;
 mod basics;
 mod bench_gen;
+mod bulk;
 mod concurrency;
 mod conventions;
 mod edit;

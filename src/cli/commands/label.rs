@@ -1,19 +1,29 @@
 //! `desk label`: add and remove labels.
 
+use super::bulk::{self, Where};
 use super::{ChangeOutput, confirm, update_ticket};
 use crate::cli::input::check_label;
-use crate::cli::ticket_ref::TicketRef;
 use crate::cli::{CliError, Ctx, Result};
 
 /// Add labels (`name` or `+name`) and remove them (`-name`).
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The ticket: its id or a unique prefix of 4 or more characters.
-    pub id: TicketRef,
+    /// The ticket: its id or a unique prefix of 4 or more characters (left out with --where).
+    // With --where this slot holds the first change, which may be `-name`.
+    #[arg(value_name = "ID", index = 1, allow_hyphen_values = true)]
+    pub id: String,
 
     /// `+name` or `name` adds a label, `-name` removes one.
-    #[arg(value_name = "[+|-]LABEL", required = true, allow_hyphen_values = true, num_args = 1..)]
+    #[arg(
+        value_name = "[+|-]LABEL",
+        index = 2,
+        required_unless_present = "query",
+        allow_hyphen_values = true,
+        num_args = 1..
+    )]
     pub changes: Vec<String>,
+    #[command(flatten)]
+    pub bulk: Where,
     #[command(flatten)]
     pub output: ChangeOutput,
 }
@@ -21,10 +31,26 @@ pub struct Args {
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let mut add = Vec::new();
     let mut remove = Vec::new();
-    // Changes may start with `-`, so clap reads a `--json` after one as one more
-    // change; no label can be named `--json`, so it is the flag.
-    let output = ChangeOutput { json: args.output.json || args.changes.iter().any(|c| c == "--json") };
-    for change in args.changes.iter().filter(|c| *c != "--json") {
+    // With --where the ticket slot holds the first change.
+    let given: Vec<&String> = if args.bulk.is_set() {
+        std::iter::once(&args.id).chain(&args.changes).collect()
+    } else {
+        args.changes.iter().collect()
+    };
+    // Changes may start with `-`, so clap reads a `--json` (or `--yes`, `--dry-run`)
+    // after one as one more change; no label can be named so, so it is the flag.
+    let flag = |name: &str| given.iter().any(|c| *c == name);
+    let output = ChangeOutput { json: args.output.json || flag("--json") };
+    let bulk = Where {
+        yes: args.bulk.yes || flag("--yes"),
+        dry_run: args.bulk.dry_run || flag("--dry-run"),
+        ..args.bulk.clone()
+    };
+    if !bulk.is_set() && (bulk.yes || bulk.dry_run) {
+        let flag = if bulk.dry_run { "--dry-run" } else { "--yes" };
+        return Err(CliError::usage(format!("{flag} goes with --where QUERY")));
+    }
+    for change in given.iter().filter(|c| !matches!(c.as_str(), "--json" | "--yes" | "--dry-run")) {
         if let Some(l) = change.strip_prefix('-') {
             check_label(l)?;
             remove.push(l.to_owned());
@@ -37,11 +63,24 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     if let Some(both) = add.iter().find(|l| remove.contains(l)) {
         return Err(CliError::usage(format!("label '{both}' is both added and removed")));
     }
+    if bulk.is_set() {
+        let what = describe(&add, &remove);
+        return bulk::update_where(ctx, &bulk, output, "label", &what, |ticket, _, _| {
+            let mut changed = false;
+            for l in &add {
+                changed |= ticket.add_label(l);
+            }
+            for l in &remove {
+                changed |= ticket.remove_label(l);
+            }
+            Ok(changed)
+        });
+    }
     let store = ctx.store()?;
     // Labels asked to be removed that the ticket does not have (the closure may
     // run again on a newer tip, so it starts afresh each time).
     let mut missing: Vec<&str> = Vec::new();
-    let updated = update_ticket(&store, &args.id, "label", |ticket, _, _| {
+    let updated = update_ticket(&store, &bulk::ticket_ref(&args.id)?, "label", |ticket, _, _| {
         missing.clear();
         let mut changed = false;
         for l in &add {
@@ -63,4 +102,18 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let labels =
         if updated.ticket.labels.is_empty() { "none".to_owned() } else { updated.ticket.labels.join(", ") };
     confirm(&updated, output, &format!("labels {labels}"), &format!("labels already {labels}"))
+}
+
+/// The label changes in words, for the summary of a bulk change: `labels +vpn -spam`.
+fn describe(add: &[String], remove: &[String]) -> String {
+    let mut out = "labels".to_owned();
+    for l in add {
+        out.push_str(" +");
+        out.push_str(l);
+    }
+    for l in remove {
+        out.push_str(" -");
+        out.push_str(l);
+    }
+    out
 }

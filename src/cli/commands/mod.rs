@@ -2,6 +2,7 @@
 //! live here.
 
 pub mod assign;
+pub mod bulk;
 pub mod completions;
 pub mod config;
 pub mod demo;

@@ -1,9 +1,9 @@
 //! `desk set`: change fields of a ticket.
 
+use super::bulk::{self, Where};
 use super::{ChangeOutput, check_transition, confirm, given_assignee, given_person, update_ticket};
 use crate::cli::input::check_line;
 use crate::cli::input::{check_not_binary, check_title};
-use crate::cli::ticket_ref::TicketRef;
 use crate::cli::{CliError, Ctx, Result};
 use crate::model::field::{self, Domain, Field, FieldDef, FieldKind};
 use crate::model::{Ticket, Value};
@@ -24,12 +24,15 @@ use crate::workflow::Config;
 /// field names are lowercase words (`customer_tier=gold`).
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The ticket: its id or a unique prefix of 4 or more characters.
-    pub id: TicketRef,
+    /// The ticket: its id or a unique prefix of 4 or more characters (left out with --where).
+    #[arg(value_name = "ID", index = 1)]
+    pub id: String,
 
     /// One or more KEY=VALUE (text), KEY+=VALUE / KEY-=VALUE (a set) or KEY:=JSON (typed value).
-    #[arg(value_name = "KEY=VALUE", required = true, num_args = 1..)]
+    #[arg(value_name = "KEY=VALUE", index = 2, required_unless_present = "query", num_args = 1..)]
     pub pairs: Vec<String>,
+    #[command(flatten)]
+    pub bulk: Where,
     #[command(flatten)]
     pub output: ChangeOutput,
 }
@@ -207,7 +210,13 @@ fn new_value(def: &FieldDef, ticket: &Ticket, op: Op, value: Option<&str>, autho
 }
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
-    let assignments = args.pairs.iter().map(|p| parse_pair(p)).collect::<Result<Vec<_>>>()?;
+    // With --where the ticket slot holds the first pair.
+    let pairs: Vec<&String> = if args.bulk.is_set() {
+        std::iter::once(&args.id).chain(&args.pairs).collect()
+    } else {
+        args.pairs.iter().collect()
+    };
+    let assignments = pairs.iter().map(|p| parse_pair(p)).collect::<Result<Vec<_>>>()?;
     let store = ctx.store()?;
     let tip = store.require_tip()?;
     let config = Config::load(&store, &tip)?;
@@ -216,7 +225,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
             check_value(def, v, &config)?;
         }
     }
-    let updated = update_ticket(&store, &args.id, "set", |ticket, config, author| {
+    let apply = |ticket: &mut Ticket, config: &Config, author: &Identity| {
         let before = ticket.clone();
         for a in &assignments {
             match a {
@@ -239,7 +248,12 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         }
         check_transition(config, &before.status, &ticket.status)?;
         Ok(*ticket != before)
-    })?;
-    let keys: Vec<&str> = args.pairs.iter().filter_map(|p| split_pair(p).map(|(k, _, _)| k)).collect();
-    confirm(&updated, args.output, &format!("set {}", keys.join(", ")), "already set")
+    };
+    let keys: Vec<&str> = pairs.iter().filter_map(|p| split_pair(p).map(|(k, _, _)| k)).collect();
+    let what = format!("set {}", keys.join(", "));
+    if args.bulk.is_set() {
+        return bulk::update_where(ctx, &args.bulk, args.output, "set", &what, apply);
+    }
+    let updated = update_ticket(&store, &bulk::ticket_ref(&args.id)?, "set", apply)?;
+    confirm(&updated, args.output, &what, "already set")
 }

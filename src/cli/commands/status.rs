@@ -1,8 +1,11 @@
 //! `desk status`, `resolve`, `close`, `reopen`: move a ticket through the workflow.
 
+use super::bulk::{self, Where};
 use super::{ChangeOutput, check_transition, confirm, update_ticket};
 use crate::cli::ticket_ref::TicketRef;
 use crate::cli::{CliError, Ctx, Result};
+use crate::model::Ticket;
+use crate::store::Identity;
 use crate::workflow::Config;
 
 /// Set a ticket's status (one of the statuses in desk.yaml).
@@ -14,11 +17,15 @@ use crate::workflow::Config;
 /// follow-up instead.
 #[derive(Debug, clap::Args)]
 pub struct StatusArgs {
-    /// The ticket: its id or a unique prefix of 4 or more characters.
-    pub id: TicketRef,
+    /// The ticket: its id or a unique prefix of 4 or more characters (left out with --where).
+    #[arg(value_name = "ID", index = 1)]
+    pub id: String,
 
     /// The new status, e.g. `open`, `pending`, `resolved`.
-    pub status: String,
+    #[arg(index = 2, required_unless_present = "query")]
+    pub status: Option<String>,
+    #[command(flatten)]
+    pub bulk: Where,
     #[command(flatten)]
     pub output: ChangeOutput,
 }
@@ -44,18 +51,37 @@ pub enum Shortcut {
 }
 
 pub fn run(ctx: &Ctx, args: &StatusArgs) -> Result<()> {
-    let (id, status) = (&args.id, args.status.as_str());
+    // With --where the ticket slot holds the status.
+    let status = match (&args.status, args.bulk.is_set()) {
+        (status, true) => {
+            bulk::no_id_with_where(status.is_some())?;
+            args.id.as_str()
+        }
+        (Some(status), false) => status.as_str(),
+        (None, false) => return Err(CliError::usage("give the new status")),
+    };
     let store = ctx.store()?;
     let tip = store.require_tip()?;
     Config::load(&store, &tip)?.check_status(status).map_err(CliError::usage)?;
-    let updated = update_ticket(&store, id, "status", |ticket, config, _| {
+    let apply = |ticket: &mut Ticket, config: &Config, _: &Identity| {
         if ticket.status == status {
             return Ok(false);
         }
         check_transition(config, &ticket.status, status)?;
         status.clone_into(&mut ticket.status);
         Ok(true)
-    })?;
+    };
+    if args.bulk.is_set() {
+        return bulk::update_where(
+            ctx,
+            &args.bulk,
+            args.output,
+            "status",
+            &format!("status {status}"),
+            apply,
+        );
+    }
+    let updated = update_ticket(&store, &bulk::ticket_ref(&args.id)?, "status", apply)?;
     confirm(&updated, args.output, &format!("status {status}"), &format!("already {status}"))
 }
 
