@@ -2,6 +2,7 @@
 //! `assign`, `status`): the same change to every ticket a query selects, as
 //! one commit.
 
+use std::collections::{HashMap, HashSet};
 use std::io::Write as _;
 
 use super::{ChangeOutput, signature_time};
@@ -12,7 +13,7 @@ use crate::cli::ticket_ref::TicketRef;
 use crate::cli::{CliError, Ctx, Result};
 use crate::model::{Ticket, TicketId};
 use crate::query::Query;
-use crate::store::{Change, Identity, StoreError, Written};
+use crate::store::{Change, Identity, Oid, StoreError, Written};
 use crate::workflow::Config;
 
 /// The options that turn a change of one ticket into a change of many.
@@ -91,9 +92,11 @@ pub fn update_where(
     let ids: Vec<TicketId> = selected.iter().filter_map(|s| TicketId::parse(&s.id)).collect();
     // Decides every selected ticket on `tip`; `None` for one that is closed or gone.
     let mut decide = |tip: &crate::store::Tip, config: &Config| -> Result<Vec<Option<Outcome>>> {
+        let files = ticket_files(&store, tip, &ids)?;
         let mut out = Vec::with_capacity(ids.len());
         for id in &ids {
-            let Ok(mut ticket) = store.load_ticket(tip, id) else {
+            let loaded = files.get(id.as_str()).map(|(blob, path)| store.load_blob_ticket(*blob, path));
+            let Some(Ok(mut ticket)) = loaded else {
                 out.push(None);
                 continue;
             };
@@ -135,6 +138,29 @@ pub fn update_where(
         Ok(Some(change))
     })?;
     report(&selected, &outcomes, &written, output, what)
+}
+
+/// The blob and path of each of `ids` at `tip`, from the list index: looking
+/// each up by path would read the `tickets/` tree and a shard tree again for
+/// every ticket.
+fn ticket_files(
+    store: &crate::store::Store,
+    tip: &crate::store::Tip,
+    ids: &[TicketId],
+) -> Result<HashMap<String, (Oid, String)>> {
+    let wanted: HashSet<&str> = ids.iter().map(TicketId::as_str).collect();
+    let mut files = HashMap::with_capacity(ids.len());
+    store.for_each_index_shard(tip, |_, entries| -> Result<()> {
+        for e in entries {
+            if let Ok(s) = &e.summary
+                && wanted.contains(s.id())
+            {
+                files.insert(s.id().to_owned(), (e.blob_id(), e.path.to_string()));
+            }
+        }
+        Ok(())
+    })?;
+    Ok(files)
 }
 
 /// The query as it goes into a commit's first line.
