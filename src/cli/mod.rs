@@ -10,6 +10,7 @@ macro_rules! say {
     }};
 }
 
+pub mod changes;
 pub mod chart;
 pub mod clocks;
 pub mod commands;

@@ -352,6 +352,29 @@ impl Store {
         }
     }
 
+    /// The names of the files (blobs) directly in directory `dir` of `tree`,
+    /// sorted; empty when there is no such directory. Names that are not UTF-8
+    /// are left out.
+    pub fn file_names(&self, tree: Oid, dir: &str) -> Result<Vec<String>, StoreError> {
+        let tree = self.repo.find_tree(tree)?;
+        let entry = match tree.get_path(Path::new(dir)) {
+            Ok(e) => e,
+            Err(e) if e.code() == ErrorCode::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(e.into()),
+        };
+        if entry.kind() != Some(ObjectType::Tree) {
+            return Ok(Vec::new());
+        }
+        let sub = self.repo.find_tree(entry.id())?;
+        let mut names: Vec<String> = sub
+            .iter()
+            .filter(|e| e.kind() == Some(ObjectType::Blob))
+            .filter_map(|e| e.name().ok().map(str::to_owned))
+            .collect();
+        names.sort();
+        Ok(names)
+    }
+
     /// The bytes of the file at `path` in tree `tree`, if there is one.
     pub fn read_file(&self, tree: Oid, path: &str) -> Result<Option<Vec<u8>>, StoreError> {
         let tree = self.repo.find_tree(tree)?;

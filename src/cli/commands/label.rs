@@ -2,7 +2,7 @@
 
 use super::bulk::{self, Where};
 use super::{ChangeOutput, confirm, update_ticket};
-use crate::cli::input::check_label;
+use crate::cli::changes::LabelChanges;
 use crate::cli::{CliError, Ctx, Result};
 
 /// Add labels (`name` or `+name`) and remove them (`-name`).
@@ -29,8 +29,6 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
-    let mut add = Vec::new();
-    let mut remove = Vec::new();
     // With --where the ticket slot holds the first change.
     let given: Vec<&String> = if args.bulk.is_set() {
         std::iter::once(&args.id).chain(&args.changes).collect()
@@ -50,30 +48,12 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         let flag = if bulk.dry_run { "--dry-run" } else { "--yes" };
         return Err(CliError::usage(format!("{flag} goes with --where QUERY")));
     }
-    for change in given.iter().filter(|c| !matches!(c.as_str(), "--json" | "--yes" | "--dry-run")) {
-        if let Some(l) = change.strip_prefix('-') {
-            check_label(l)?;
-            remove.push(l.to_owned());
-        } else {
-            let l = change.strip_prefix('+').unwrap_or(change);
-            check_label(l)?;
-            add.push(l.to_owned());
-        }
-    }
-    if let Some(both) = add.iter().find(|l| remove.contains(l)) {
-        return Err(CliError::usage(format!("label '{both}' is both added and removed")));
-    }
+    let changes: Vec<&String> =
+        given.into_iter().filter(|c| !matches!(c.as_str(), "--json" | "--yes" | "--dry-run")).collect();
+    let changes = LabelChanges::parse(&changes)?;
     if bulk.is_set() {
-        let what = describe(&add, &remove);
-        return bulk::update_where(ctx, &bulk, output, "label", &what, |ticket, _, _| {
-            let mut changed = false;
-            for l in &add {
-                changed |= ticket.add_label(l);
-            }
-            for l in &remove {
-                changed |= ticket.remove_label(l);
-            }
-            Ok(changed)
+        return bulk::update_where(ctx, &bulk, output, "label", &changes.describe(), |ticket, _, _| {
+            Ok(changes.apply(ticket).0)
         });
     }
     let store = ctx.store()?;
@@ -81,18 +61,8 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     // run again on a newer tip, so it starts afresh each time).
     let mut missing: Vec<&str> = Vec::new();
     let updated = update_ticket(&store, &bulk::ticket_ref(&args.id)?, "label", |ticket, _, _| {
-        missing.clear();
-        let mut changed = false;
-        for l in &add {
-            changed |= ticket.add_label(l);
-        }
-        for l in &remove {
-            if ticket.remove_label(l) {
-                changed = true;
-            } else {
-                missing.push(l);
-            }
-        }
+        let (changed, absent) = changes.apply(ticket);
+        missing = absent;
         Ok(changed)
     })?;
     for l in &missing {
@@ -102,18 +72,4 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let labels =
         if updated.ticket.labels.is_empty() { "none".to_owned() } else { updated.ticket.labels.join(", ") };
     confirm(&updated, output, &format!("labels {labels}"), &format!("labels already {labels}"))
-}
-
-/// The label changes in words, for the summary of a bulk change: `labels +vpn -spam`.
-fn describe(add: &[String], remove: &[String]) -> String {
-    let mut out = "labels".to_owned();
-    for l in add {
-        out.push_str(" +");
-        out.push_str(l);
-    }
-    for l in remove {
-        out.push_str(" -");
-        out.push_str(l);
-    }
-    out
 }
