@@ -61,9 +61,9 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     // run again on a newer tip, so it starts afresh each time).
     let mut missing: Vec<&str> = Vec::new();
     let updated = update_ticket(&store, &bulk::ticket_ref(&args.id)?, "label", |ticket, _, _| {
-        let (changed, absent) = changes.apply(ticket);
+        let (touched, absent) = changes.apply(ticket);
         missing = absent;
-        Ok(changed)
+        Ok(touched)
     })?;
     for l in &missing {
         let id = crate::cli::output::ID;
