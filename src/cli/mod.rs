@@ -19,6 +19,7 @@ pub mod editor;
 pub mod error;
 pub mod fields;
 pub mod input;
+pub mod macros;
 pub mod manual;
 pub mod markdown;
 pub mod output;
@@ -126,6 +127,8 @@ pub enum Command {
     Reopen(commands::status::ShortcutArgs),
     Label(commands::label::Args),
     Set(commands::set::Args),
+    Macro(commands::macros::Args),
+    Apply(commands::macros::ApplyArgs),
     Edit(commands::edit::Args),
     Doctor(commands::doctor::Args),
     Config(commands::config::Args),
@@ -278,6 +281,8 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Reopen(a) => c::status::run_done(ctx, &a, c::status::Shortcut::Reopen),
         Command::Label(a) => c::label::run(ctx, &a),
         Command::Set(a) => c::set::run(ctx, &a),
+        Command::Macro(a) => c::macros::run(ctx, &a),
+        Command::Apply(a) => c::macros::run_apply(ctx, &a),
         Command::Edit(a) => c::edit::run(ctx, &a),
         Command::Doctor(a) => c::doctor::run(ctx, &a),
         Command::Config(a) => c::config::run(ctx, &a),

@@ -7,6 +7,7 @@
 //! their sections beside these.
 
 pub mod check;
+pub mod macros;
 pub mod people;
 pub mod status;
 

@@ -25,6 +25,7 @@ mod generated;
 mod history;
 mod json;
 mod list;
+mod macros;
 mod readers;
 mod readme;
 mod remote_safety;

@@ -324,6 +324,16 @@ fn every_command_s_json_matches_docs_json_md() {
     let id = checker.run(&env, None, &args, "`ticket`")["id"].as_str().unwrap().to_owned();
     let id = id.as_str();
     let other = env.new_ticket("VPN drops", &["--queue", "it"]);
+    env.commit_by_hand(
+        &[(
+            "macros/hold.md",
+            "---\ndescription: Put on hold\nset: [priority=low]\n---\nHello {{ requester.name }}\n",
+        )],
+        "a macro",
+    );
+    let macros = checker.run(&env, None, &["macro", "list", "--json"], "array of `macro`");
+    assert_eq!(macros.as_array().map(Vec::len), Some(1));
+    checker.run(&env, None, &["macro", "show", "hold", "--json"], "`macro`");
     for args in [
         vec!["reply", id, "-m", "Which tray?", "--json"],
         vec!["note", id, "-m", "Vendor called", "--json"],
@@ -333,6 +343,7 @@ fn every_command_s_json_matches_docs_json_md() {
         vec!["label", id, "+hardware", "-printer", "--json"],
         vec!["set", id, "priority=high", "queue=it", "title=Printer jams in tray 2", "tier=gold", "--json"],
         vec!["set", id, "requester=Jim <jim@example.com>", "count:=3", "tier=", "--json"],
+        vec!["apply", id, "hold", "--json"],
         vec!["resolve", id, "--json"],
         vec!["rate", id, "5", "-m", "Quick", "--json"],
         vec!["rate", id, "4", "--json"],

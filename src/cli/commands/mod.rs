@@ -13,6 +13,7 @@ pub mod init;
 pub mod label;
 pub mod list;
 pub mod log;
+pub mod macros;
 pub mod man;
 pub mod merge_driver;
 pub mod new;

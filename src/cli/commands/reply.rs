@@ -4,11 +4,14 @@ use super::{
     ChangeOutput, check_transition, confirm, given_person, people, person, short_id, signature_time,
     update_ticket,
 };
+use crate::cli::editor;
 use crate::cli::input::{MessageArgs, check_line, check_text, given_text, required_text};
+use crate::cli::macros;
 use crate::cli::ticket_ref::TicketRef;
 use crate::cli::{CliError, Ctx, Result};
-use crate::model::{Ticket, Visibility};
-use crate::store::Identity;
+use crate::model::{Ticket, Visibility, normalise_text};
+use crate::store::{Identity, Store, Tip};
+use crate::workflow::macros::Macro;
 use crate::workflow::{Config, People};
 
 /// Reply to the requester (a public comment), or record the requester's own message.
@@ -38,6 +41,11 @@ pub struct ReplyArgs {
     /// Who wrote it: `requester` (the ticket's), or `Name <email>` (default: you).
     #[arg(long, value_name = "PERSON")]
     pub from: Option<String>,
+
+    /// Write the reply with macro NAME (macros/NAME.md): its text for this ticket (opened
+    /// in the editor first on a terminal) and its field changes, in the same commit.
+    #[arg(long = "macro", value_name = "NAME", conflicts_with_all = ["message", "file", "from"])]
+    pub macro_name: Option<String>,
     #[command(flatten)]
     pub output: ChangeOutput,
 }
@@ -54,18 +62,21 @@ pub struct NoteArgs {
     pub output: ChangeOutput,
 }
 
-fn add(
-    ctx: &Ctx,
-    id: &TicketRef,
-    text: &MessageArgs,
+/// What is added, and how.
+struct Adding<'a> {
     visibility: Visibility,
-    status: Option<&str>,
-    from: Option<&str>,
-    output: ChangeOutput,
-) -> Result<()> {
+    status: Option<&'a str>,
+    from: Option<&'a str>,
+    macro_name: Option<&'a str>,
+}
+
+fn add(ctx: &Ctx, id: &TicketRef, text: &MessageArgs, how: &Adding<'_>, output: ChangeOutput) -> Result<()> {
+    let Adding { visibility, status, from, macro_name } = *how;
     let store = ctx.store()?;
     let tip = store.require_tip()?;
     let config = Config::load(&store, &tip)?;
+    let chosen = macro_name.map(|name| macros::load(&store, &tip, name)).transpose()?;
+    let macro_changes = chosen.as_ref().map(|m| macros::changes(m, &config)).transpose()?;
     if let Some(s) = status {
         config.check_status(s).map_err(CliError::usage)?;
     }
@@ -76,7 +87,10 @@ fn add(
         // Who responds depends on who the agents are.
         people(&config)?;
     }
-    let given = given_text(&text.message, text.file.as_ref())?;
+    let given = match &chosen {
+        Some(m) => Some(macro_text(ctx, &store, &tip, id, m)?),
+        None => given_text(&text.message, text.file.as_ref())?,
+    };
     // Resolve the id before asking for text, so a typo fails before the editor opens.
     let short =
         if given.is_none() { short_id(&store, &tip, &store.resolve(&tip, &id.0)?) } else { String::new() };
@@ -117,6 +131,10 @@ fn add(
             if let Some(s) = status_after_message(config, people, ticket, &writer) {
                 ticket.status = s;
             }
+        }
+        // A macro's changes come last: its `status=pending` is the status the reply leaves.
+        if let Some(changes) = &macro_changes {
+            macros::apply(changes, ticket, config, author)?;
         }
         Ok(true)
     })?;
@@ -163,10 +181,36 @@ fn status_after_message(config: &Config, people: &People, ticket: &Ticket, write
 }
 
 pub fn run_reply(ctx: &Ctx, args: &ReplyArgs) -> Result<()> {
-    let (status, from) = (args.status.as_deref(), args.from.as_deref());
-    add(ctx, &args.id, &args.text, Visibility::Public, status, from, args.output)
+    let how = Adding {
+        visibility: Visibility::Public,
+        status: args.status.as_deref(),
+        from: args.from.as_deref(),
+        macro_name: args.macro_name.as_deref(),
+    };
+    add(ctx, &args.id, &args.text, &how, args.output)
 }
 
 pub fn run_note(ctx: &Ctx, args: &NoteArgs) -> Result<()> {
-    add(ctx, &args.id, &args.text, Visibility::Internal, None, None, args.output)
+    let how = Adding { visibility: Visibility::Internal, status: None, from: None, macro_name: None };
+    add(ctx, &args.id, &args.text, &how, args.output)
+}
+
+/// A macro's reply for the ticket `id` as it is at `tip`; on a terminal with
+/// an editor, the rendered text is opened there first to be checked.
+fn macro_text(ctx: &Ctx, store: &Store, tip: &Tip, id: &TicketRef, m: &Macro) -> Result<String> {
+    let found = store.locate(tip, &id.0)?;
+    let ticket = store.load_blob_ticket(found.blob, &found.id.path())?;
+    let short = &found.id.as_str()[..found.short];
+    let (author, _) = store.signatures()?;
+    let text = macros::render(m, &ticket, short, &author)?;
+    if ctx.interactive() && editor::can_edit(ctx, Some(store)) {
+        let purpose = format!(
+            "The reply to {short} from macro '{}', below: change it as needed. Save and quit to send it; \
+             an empty text sends nothing.",
+            m.name
+        );
+        let header = editor::header(&purpose);
+        return Ok(normalise_text(&editor::edit_text(Some(store), &header, &text, "REPLY.md")?));
+    }
+    Ok(text)
 }
