@@ -113,6 +113,9 @@ fn parse_field_pair(def: &'static FieldDef, op: Op, value: &str) -> Result<Assig
         FieldKind::Labels => {
             return Err(CliError::usage("labels are changed with `desk label ID +add -remove`"));
         }
+        FieldKind::Links => {
+            return Err(CliError::usage("links are changed with `desk link A B` and `desk unlink A B`"));
+        }
         FieldKind::Id | FieldKind::Time | FieldKind::Rating => {
             return Err(CliError::usage(format!("'{key}' cannot be set"))
                 .hint("`desk edit ID` changes anything in the ticket file"));

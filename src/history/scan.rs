@@ -116,7 +116,9 @@ pub fn scan(text: &str) -> Option<Facts> {
             FieldKind::Rating => rating_value
                 .take()
                 .map_or(FactValue::None, |(score, comment, date)| FactValue::Rating(score, comment, date)),
-            FieldKind::Labels | FieldKind::People => FactValue::Many(list(text.unwrap_or(""))?),
+            FieldKind::Labels | FieldKind::People | FieldKind::Links => {
+                FactValue::Many(list(text.unwrap_or(""))?)
+            }
             FieldKind::Text | FieldKind::Enum(_) | FieldKind::Person if def.required => {
                 FactValue::One(required(text)?)
             }

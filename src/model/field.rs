@@ -26,6 +26,8 @@ pub enum FieldKind {
     People,
     /// A set of labels (single words).
     Labels,
+    /// A set of links to other tickets, `TYPE:ID` each (`duplicate-of:k3x9q2hm7d`).
+    Links,
     /// A time, RFC 3339 in UTC.
     Time,
     /// Requester satisfaction: score, comment and date.
@@ -120,7 +122,7 @@ impl FieldDef {
 
     /// Whether the value is a set of strings (labels, people).
     pub fn is_set(&self) -> bool {
-        matches!(self.kind, FieldKind::Labels | FieldKind::People)
+        matches!(self.kind, FieldKind::Labels | FieldKind::People | FieldKind::Links)
     }
 }
 
@@ -419,6 +421,12 @@ ticket_fields! {
     Labels labels: Vec<String> {
         name: "labels", label: "Labels", kind: FieldKind::Labels, required: false, omit_empty: false,
         merge: MergeRule::Union, query: Some("label"), json: "labels", public: true, track: Track::Full,
+        sort: SortOrder::None,
+    }
+    /// Links to other tickets, `TYPE:ID` each, kept on both tickets (`desk link`).
+    Links links: Vec<String> {
+        name: "links", label: "Links", kind: FieldKind::Links, required: false, omit_empty: true,
+        merge: MergeRule::Union, query: Some("linked"), json: "links", public: true, track: Track::Full,
         sort: SortOrder::None,
     }
     /// The closed ticket this one follows up (`desk new --follow-up ID`), by its full id.

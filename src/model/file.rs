@@ -190,6 +190,19 @@ fn parse_header(yaml: &str) -> Result<Ticket, ParseError> {
     Ok(ticket)
 }
 
+/// A list of single lines of text (absent or null: empty).
+fn parse_list(key: &str, value: Option<&Value>) -> Result<Vec<String>, String> {
+    match value {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::Sequence(items)) => items
+            .iter()
+            .map(|v| opt_string(Some(v), key).ok().flatten())
+            .collect::<Option<Vec<_>>>()
+            .ok_or_else(|| format!("`{key}` must be a list of single lines of text")),
+        Some(_) => Err(format!("`{key}` must be a list, like [a, b]")),
+    }
+}
+
 /// A field's value as found in the front matter (`None`: the key is absent).
 fn parse_field(def: &FieldDef, value: Option<&Value>) -> Result<FieldValue, String> {
     let key = def.name;
@@ -197,17 +210,16 @@ fn parse_field(def: &FieldDef, value: Option<&Value>) -> Result<FieldValue, Stri
         FieldKind::Id | FieldKind::Text | FieldKind::Enum(_) | FieldKind::Person | FieldKind::Ticket => {
             opt_string(value, key)?.map_or(FieldValue::None, FieldValue::Str)
         }
-        FieldKind::Labels | FieldKind::People => match value {
-            None | Some(Value::Null) => FieldValue::List(Vec::new()),
-            Some(Value::Sequence(items)) => FieldValue::List(
-                items
-                    .iter()
-                    .map(|v| opt_string(Some(v), key).ok().flatten())
-                    .collect::<Option<Vec<_>>>()
-                    .ok_or_else(|| format!("`{key}` must be a list of single lines of text"))?,
-            ),
-            Some(_) => return Err(format!("`{key}` must be a list, like [a, b]")),
-        },
+        FieldKind::Links => {
+            let links = parse_list(key, value)?;
+            if let Some(bad) = links.iter().find(|l| super::link::split(l).is_none()) {
+                return Err(format!(
+                    "`{key}`: '{bad}' is not TYPE:ID (a link type such as relates, parent-of, duplicate-of, and a full ticket id)"
+                ));
+            }
+            FieldValue::List(links)
+        }
+        FieldKind::Labels | FieldKind::People => FieldValue::List(parse_list(key, value)?),
         FieldKind::Time => match value {
             None | Some(Value::Null) => FieldValue::None,
             Some(v) => FieldValue::Time(parse_time(v, key)?),

@@ -5,6 +5,7 @@ mod body;
 pub mod field;
 mod file;
 mod id;
+pub mod link;
 mod text;
 pub mod yaml;
 

@@ -61,6 +61,9 @@ pub enum Test {
     /// The person (or one of the people) is one of these.
     People(Vec<PersonMatch>),
     Time(Cmp, When),
+    /// A link (`TYPE:ID`) to a ticket whose id starts with one of these
+    /// (lowercase), or whose type is one of these (`linked:parent-of`).
+    Linked(Vec<String>),
 }
 
 /// One condition on a ticket.
@@ -266,6 +269,7 @@ fn parse_term(token: &lex::Token, zone: Zone) -> Result<Term, QueryError> {
                 Test::Ordered(cmp, values(rest)?)
             }
             FieldKind::Person | FieldKind::People => Test::People(parse_people(&values(value)?)),
+            FieldKind::Links => Test::Linked(values(value)?.iter().map(|v| v.to_lowercase()).collect()),
             FieldKind::Time => {
                 let (cmp, rest) = cmp_prefix(value);
                 Test::Time(cmp, parse_when(rest, zone)?)
@@ -479,6 +483,11 @@ fn test_value(have: Val<'_>, test: &Test, ctx: &Context<'_>) -> bool {
         }),
         (Test::People(wanted), v) => person_matches(v.as_str(), wanted, ctx),
         (Test::Time(cmp, when), Val::Time(t)) => time_matches(t, *cmp, *when, ctx.now),
+        (Test::Linked(wanted), Val::List(links)) => {
+            links.iter().filter_map(|l| l.split_once(':')).any(|(kind, id)| {
+                wanted.iter().any(|w| kind == w || (w.len() >= 4 && id.starts_with(w.as_str())))
+            })
+        }
         _ => false,
     }
 }

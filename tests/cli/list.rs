@@ -272,6 +272,7 @@ fn json_has_exactly_the_documented_shape() {
                 "assignee",
                 "cc",
                 "labels",
+                "links",
                 "follow_up",
                 "created",
                 "updated",

@@ -348,6 +348,9 @@ fn every_command_s_json_matches_docs_json_md() {
         vec!["rate", id, "5", "-m", "Quick", "--json"],
         vec!["rate", id, "4", "--json"],
         vec!["reopen", id, "--json"],
+        vec!["link", other.as_str(), id, "--type", "caused-by", "--json"],
+        vec!["link", id, other.as_str(), "--json"],
+        vec!["unlink", id, other.as_str(), "--json"],
         vec!["close", other.as_str(), "--json"],
         vec!["show", id, "--json"],
     ] {

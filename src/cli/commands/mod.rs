@@ -11,6 +11,7 @@ pub mod edit;
 pub mod generate;
 pub mod init;
 pub mod label;
+pub mod link;
 pub mod list;
 pub mod log;
 pub mod macros;

@@ -38,12 +38,24 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     }
     ctx.page()?;
     let short = short_id(&store, &tip, &id);
-    let text = render(ctx, &ticket, &short);
+    let links: Vec<String> = ticket
+        .links
+        .iter()
+        .filter_map(|l| crate::model::link::split(l))
+        .map(|(kind, other)| {
+            match crate::model::TicketId::parse(other).map(|o| store.load_ticket(&tip, &o)) {
+                Some(Ok(o)) => format!("{kind} {} {} ({})", short_id(&store, &tip, &o.id), o.title, o.status),
+                _ => format!("{kind} {other} (not found)"),
+            }
+        })
+        .collect();
+    let text = render(ctx, &ticket, &short, &links);
     anstream::stdout().lock().write_all(text.as_bytes())?;
     Ok(())
 }
 
-fn render(ctx: &Ctx, t: &Ticket, short: &str) -> String {
+/// The ticket for people; `links` are its links with the other tickets' titles and statuses.
+fn render(ctx: &Ctx, t: &Ticket, short: &str, links: &[String]) -> String {
     use std::fmt::Write as _;
     let mut out = String::new();
     let ago = |secs: i64| output::age(ctx.now.timestamp() - secs);
@@ -65,6 +77,7 @@ fn render(ctx: &Ctx, t: &Ticket, short: &str) -> String {
             (FieldKind::Id | FieldKind::Text | FieldKind::Enum(_), _) => continue,
             (FieldKind::Person, Val::None) => "-".to_owned(),
             (_, v) if v.is_empty() => continue,
+            (FieldKind::Links, _) => links.join("; "),
             (_, Val::Str(s)) => s.to_owned(),
             (_, Val::List(items)) => items.join(", "),
             (_, Val::Time(secs)) => {
