@@ -45,7 +45,7 @@ fn a_link_is_kept_on_both_tickets_each_from_its_side_in_one_commit() {
     let mut expected = vec![print.clone(), mail.clone()];
     expected.sort();
     assert_eq!(incidents, expected);
-    assert_eq!(ids("linked:causes"), [outage.clone()]);
+    assert_eq!(ids("linked:causes"), std::slice::from_ref(&outage));
 
     env.desk(&["unlink", &outage, &print]).ok();
     assert_eq!(links(&env, &print), json!([]));
