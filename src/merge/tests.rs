@@ -112,6 +112,22 @@ fn a_field_changed_on_both_sides_takes_the_later_change() {
 }
 
 #[test]
+fn links_added_and_removed_in_two_clones_merge_as_a_set() {
+    let mut b = base();
+    b.links = vec!["relates:aaaaaaaaaa".into(), "blocks:bbbbbbbbbb".into()];
+    let mut o = b.clone();
+    o.links.retain(|l| l != "relates:aaaaaaaaaa");
+    o.links.push("caused-by:cccccccccc".into());
+    let mut t = b.clone();
+    t.links.push("parent-of:dddddddddd".into());
+    let m = merge_ticket(Some(&b), Some(&o), Some(&t), &times(at(10, 0), at(10, 0)));
+    let mut links = m.ticket.unwrap().links;
+    links.sort();
+    assert_eq!(links, ["blocks:bbbbbbbbbb", "caused-by:cccccccccc", "parent-of:dddddddddd"]);
+    assert!(m.conflicts.is_empty());
+}
+
+#[test]
 fn labels_merge_additions_and_removals_of_both_sides() {
     let b = base();
     let mut o = b.clone();
