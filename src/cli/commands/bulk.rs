@@ -46,6 +46,24 @@ pub fn ticket_ref(id: &str) -> Result<TicketRef> {
     id.parse().map_err(|e: String| CliError::usage(format!("invalid value for '<ID>': {e}")))
 }
 
+/// The argument after the ticket of a command such as `desk status ID STATUS`:
+/// with `--where` the ticket slot holds it (and a second one is refused).
+pub fn second_argument<'a>(
+    args: &Where,
+    id: &'a str,
+    second: Option<&'a str>,
+    what: &str,
+) -> Result<&'a str> {
+    match (second, args.is_set()) {
+        (second, true) => {
+            no_id_with_where(second.is_some())?;
+            Ok(id)
+        }
+        (Some(second), false) => Ok(second),
+        (None, false) => Err(CliError::usage(format!("give {what}"))),
+    }
+}
+
 /// Refuses a ticket id given together with `--where`.
 pub fn no_id_with_where(extra: bool) -> Result<()> {
     if extra {

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use super::bulk::{self, Where};
 use super::{ChangeOutput, confirm, update_ticket};
 use crate::cli::output::{self, Shown, print_json};
-use crate::cli::{CliError, Ctx, Result, macros};
+use crate::cli::{Ctx, Result, macros};
 use crate::workflow::Config;
 use crate::workflow::macros::Macro;
 
@@ -141,15 +141,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
 }
 
 pub fn run_apply(ctx: &Ctx, args: &ApplyArgs) -> Result<()> {
-    // With --where the ticket slot holds the macro.
-    let name = match (&args.name, args.bulk.is_set()) {
-        (name, true) => {
-            bulk::no_id_with_where(name.is_some())?;
-            args.id.as_str()
-        }
-        (Some(name), false) => name.as_str(),
-        (None, false) => return Err(CliError::usage("give the macro")),
-    };
+    let name = bulk::second_argument(&args.bulk, &args.id, args.name.as_deref(), "the macro")?;
     let store = ctx.store()?;
     let tip = store.require_tip()?;
     let m = macros::load(&store, &tip, name)?;

@@ -51,15 +51,7 @@ pub enum Shortcut {
 }
 
 pub fn run(ctx: &Ctx, args: &StatusArgs) -> Result<()> {
-    // With --where the ticket slot holds the status.
-    let status = match (&args.status, args.bulk.is_set()) {
-        (status, true) => {
-            bulk::no_id_with_where(status.is_some())?;
-            args.id.as_str()
-        }
-        (Some(status), false) => status.as_str(),
-        (None, false) => return Err(CliError::usage("give the new status")),
-    };
+    let status = bulk::second_argument(&args.bulk, &args.id, args.status.as_deref(), "the new status")?;
     let store = ctx.store()?;
     let tip = store.require_tip()?;
     Config::load(&store, &tip)?.check_status(status).map_err(CliError::usage)?;
