@@ -18,7 +18,7 @@ pub use crate::time::{EARLIEST, LATEST, MAX_AGE, check_date, parse_age};
 /// Keys the query language knows: `is:`, every queryable field's key, and the
 /// clock keys `sla:` and `due:`.
 pub fn keys() -> Vec<&'static str> {
-    std::iter::once("is").chain(FIELDS.iter().filter_map(|d| d.query)).chain(["sla", "due"]).collect()
+    std::iter::once("is").chain(FIELDS.iter().filter_map(|d| d.query)).chain(["has", "sla", "due"]).collect()
 }
 
 /// Why a query could not be understood.
@@ -260,6 +260,20 @@ fn parse_term(token: &lex::Token, zone: Zone) -> Result<Term, QueryError> {
                 )));
             }
         }
+    } else if key == "has" {
+        // Links by what they make of the ticket: `has:parent` is a `child-of` link.
+        let types: Vec<String> = match value.to_lowercase().as_str() {
+            "parent" => vec!["child-of".into()],
+            "children" | "child" => vec!["parent-of".into()],
+            "duplicate" | "duplicates" => vec!["duplicated-by".into()],
+            "links" | "link" => crate::model::link::LINK_TYPES.iter().map(|(k, _)| (*k).to_owned()).collect(),
+            other => {
+                return Err(QueryError(format!(
+                    "invalid 'has:{other}'; allowed: parent, children, duplicates, links"
+                )));
+            }
+        };
+        Condition::Field(Field::Links, Test::Linked(types))
     } else if key == "sla" || key == "due" {
         parse_clock_term(&key, value)?
     } else if let Some(def) = field::by_query_key(&key) {

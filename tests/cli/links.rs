@@ -46,10 +46,21 @@ fn a_link_is_kept_on_both_tickets_each_from_its_side_in_one_commit() {
     expected.sort();
     assert_eq!(incidents, expected);
     assert_eq!(ids("linked:causes"), std::slice::from_ref(&outage));
+    let mut with_parent = ids("has:parent");
+    assert!(with_parent.is_empty(), "caused-by is not child-of: {with_parent:?}");
+    env.desk(&["link", &outage, &mail, "--type", "parent-of"]).ok();
+    with_parent = ids("has:parent");
+    assert_eq!(with_parent, std::slice::from_ref(&mail));
+    assert_eq!(ids("has:children"), std::slice::from_ref(&outage));
+    assert_eq!(ids("has:links").len(), 3);
+    assert_eq!(
+        env.desk(&["list", "has:cousins"]).error(2),
+        "invalid 'has:cousins'; allowed: parent, children, duplicates, links"
+    );
 
     env.desk(&["unlink", &outage, &print]).ok();
     assert_eq!(links(&env, &print), json!([]));
-    assert_eq!(links(&env, &outage), json!([format!("causes:{mail}")]));
+    assert_eq!(links(&env, &outage), json!([format!("causes:{mail}"), format!("parent-of:{mail}")]));
     let log = env.desk(&["log", &print]).ok().stdout;
     assert!(
         log.contains(&format!("links +caused-by:{outage}"))
