@@ -12,11 +12,15 @@ use crate::model::{self, TicketId};
 use crate::store::{CommitInfo, FileChange, Oid, Store, StoreError, TreeMemo};
 
 /// Commits per run: large enough that a thread rarely re-reads what its
-/// previous run left in its memo, small enough that a run's log stays small.
-const RUN_LEN: usize = 1 << 15;
+/// previous run left in its memo, small enough that a run's log stays small
+/// (runs waiting to be merged are what a second thread costs in memory).
+const RUN_LEN: usize = 1 << 12;
 
-/// Below this many commits, one thread derives them all.
-const PARALLEL_MIN: usize = 20_000;
+/// Below this many commits, one thread derives them all: a cold report of
+/// 100k tickets in one commit each then stays under 300 MB (a second thread
+/// and its runs cost about 35 MB more) at about 1.6× `git log --raw`; above
+/// it, the time saved is minutes (BENCHMARKS.md).
+const PARALLEL_MIN: usize = 200_000;
 
 /// At most this many tickets' last versions are remembered; past it, the
 /// older half is forgotten (a ticket touched again later has its previous
