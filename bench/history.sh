@@ -40,7 +40,7 @@ REPO=$SCRATCH/gen/$kind$TICKETS
 cd "$REPO"
 COMMITS=$(git rev-list --count desk)
 TIP=$(git rev-parse desk)
-ID=$(git ls-tree --name-only "$TIP:tickets/$(git ls-tree --name-only "$TIP:tickets" | head -1)" | head -1)
+ID=$(git ls-tree --name-only "$TIP:tickets/$(git ls-tree --name-only "$TIP:tickets" | sed -n 1p)" | sed -n 1p)
 ID=${ID%.md}
 WORK=$(mktemp -d "$SCRATCH/history.XXXXXX")
 trap 'git -C "$REPO" update-ref refs/heads/desk "$TIP"; rm -rf "$WORK"' EXIT
