@@ -265,10 +265,6 @@ impl LabelChanges {
         Ok(out)
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.add.is_empty() && self.remove.is_empty()
-    }
-
     /// Applies the changes; whether the ticket changed, and the labels asked
     /// to be removed that it did not have.
     pub fn apply(&self, ticket: &mut Ticket) -> (bool, Vec<&str>) {

@@ -138,3 +138,13 @@ fn a_where_without_terms_or_with_a_ticket_id_is_refused() {
     env.desk(&["status", "--where", "queue:nowhere", "open", "--yes"]).ok();
     assert_eq!(env.desk_head(), head, "no ticket matches: nothing written");
 }
+
+#[test]
+fn a_query_with_control_characters_never_reaches_the_commit_message() {
+    let (env, printers, _) = helpdesk();
+    env.desk(&["label", "--where", "queue:it -label:\u{1b}]52;c;aGk=\u{7}\u{1b}[2J", "+x", "--yes"]).ok();
+    let subject = env.git(&["log", "-1", "--format=%s", "desk"]).trim_end().to_owned();
+    assert!(!subject.chars().any(char::is_control), "{subject:?}");
+    assert!(subject.starts_with("label: labels +x for "), "{subject:?}");
+    let _ = printers;
+}

@@ -181,9 +181,12 @@ fn ticket_files(
     Ok(files)
 }
 
-/// The query as it goes into a commit's first line.
+/// The query as it goes into a commit's first line: one line, without control
+/// characters (a terminal shows `git log`), at most 60 characters.
 fn one_line(text: &str) -> String {
-    let line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let words: Vec<String> =
+        text.split_whitespace().map(|w| w.chars().filter(|c| !c.is_control()).collect()).collect();
+    let line = words.join(" ");
     if line.chars().count() > 60 { format!("{}…", line.chars().take(59).collect::<String>()) } else { line }
 }
 
