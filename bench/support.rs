@@ -584,6 +584,7 @@ impl Planner<'_> {
             author: self.people.person(author).full(),
             date: DateTime::from_timestamp(time, 0).expect("generated times are in range"),
             visibility,
+            automated: false,
             body: paragraphs(rng, sentences, 1, 4),
         };
         self.push(time, author, Action::Comment(c));

@@ -8,6 +8,7 @@ pub mod merge;
 pub mod model;
 pub mod query;
 pub mod report;
+pub mod rules;
 pub mod sla;
 pub mod store;
 pub mod time;

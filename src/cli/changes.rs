@@ -5,24 +5,11 @@
 use super::commands::{check_transition, given_assignee, given_person};
 use super::input::{check_label, check_line, check_not_binary, check_title};
 use super::{CliError, Result};
-use crate::model::field::{self, Domain, Field, FieldDef, FieldKind};
+use crate::model::field::{self, Domain, Field, FieldDef, FieldKind, PairOp as Op, split_pair};
 use crate::model::{Ticket, Value};
 use crate::query::{means_nobody, same_person};
 use crate::store::Identity;
 use crate::workflow::Config;
-
-/// How a pair changes its field.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Op {
-    /// `KEY=VALUE`
-    Set,
-    /// `KEY+=VALUE`
-    Add,
-    /// `KEY-=VALUE`
-    Remove,
-    /// `KEY:=JSON`
-    Json,
-}
 
 /// One parsed assignment.
 enum Assignment {
@@ -31,20 +18,6 @@ enum Assignment {
     Custom(String, Option<serde_yaml::Value>),
 }
 
-/// The key of a pair, how it changes the field, and the value.
-fn split_pair(pair: &str) -> Option<(&str, Op, &str)> {
-    let (key, value) = pair.split_once('=')?;
-    let (key, op) = if let Some(k) = key.strip_suffix(':') {
-        (k, Op::Json)
-    } else if let Some(k) = key.strip_suffix('+') {
-        (k, Op::Add)
-    } else if let Some(k) = key.strip_suffix('-') {
-        (k, Op::Remove)
-    } else {
-        (key, Op::Set)
-    };
-    Some((key.trim(), op, value))
-}
 /// Refuses binary data in any string of a JSON value.
 fn check_json_text(key: &str, v: &serde_json::Value) -> Result<()> {
     match v {

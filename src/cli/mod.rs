@@ -25,6 +25,7 @@ pub mod markdown;
 pub mod output;
 pub mod pager;
 pub mod query_args;
+pub mod rules;
 pub mod select;
 pub mod strict;
 pub mod ticket_ref;
@@ -140,6 +141,7 @@ pub enum Command {
     Report(commands::report::Args),
     Sync(commands::sync::Args),
     Sla(commands::sla::Args),
+    Rules(commands::rules::Args),
     Next(commands::next::Args),
     Completions(commands::completions::Args),
     Man(commands::man::Args),
@@ -296,6 +298,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Report(a) => c::report::run(ctx, &a),
         Command::Sync(a) => c::sync::run(ctx, &a),
         Command::Sla(a) => c::sla::run(ctx, &a),
+        Command::Rules(a) => c::rules::run(ctx, &a),
         Command::Next(a) => c::next::run(ctx, &a),
         Command::Completions(a) => c::completions::run(&a),
         Command::Man(a) => c::man::run(&a),

@@ -433,6 +433,8 @@ pub struct CommentJson {
     pub author: String,
     pub date: String,
     pub visibility: &'static str,
+    /// Written by an automation rule (never a response).
+    pub automated: bool,
     pub body: String,
 }
 
@@ -443,6 +445,7 @@ impl From<&Comment> for CommentJson {
             author: c.author.clone(),
             date: rfc3339(c.date),
             visibility: c.visibility.as_str(),
+            automated: c.automated,
             body: c.body.clone(),
         }
     }

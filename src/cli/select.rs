@@ -124,6 +124,29 @@ pub fn decide_shard(
     Ok(decided.into_iter().map(|d| d == Some(true)).collect())
 }
 
+/// The blob and path of each of `ids` at `tip`, from the list index: looking
+/// each up by path would read the `tickets/` tree and a shard tree again for
+/// every ticket.
+pub fn ticket_files(
+    store: &crate::store::Store,
+    tip: &crate::store::Tip,
+    ids: &[crate::model::TicketId],
+) -> Result<std::collections::HashMap<String, (crate::store::Oid, String)>> {
+    let wanted: std::collections::HashSet<&str> = ids.iter().map(crate::model::TicketId::as_str).collect();
+    let mut files = std::collections::HashMap::with_capacity(ids.len());
+    store.for_each_index_shard(tip, |_, entries| -> Result<()> {
+        for e in entries {
+            if let Ok(s) = &e.summary
+                && wanted.contains(s.id())
+            {
+                files.insert(s.id().to_owned(), (e.blob_id(), e.path.to_string()));
+            }
+        }
+        Ok(())
+    })?;
+    Ok(files)
+}
+
 /// Every ticket file's id (the file name's stem), in index order, for the
 /// shortest unique prefixes: one buffer, not a string per ticket.
 #[derive(Default)]

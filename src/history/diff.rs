@@ -28,6 +28,9 @@ pub enum Kind<S> {
     Reply { comment: S, author: S },
     /// An internal note appeared.
     Note { comment: S, author: S },
+    /// A reply (`public`) or note written by an automation rule appeared:
+    /// never a response, never a requester's message.
+    Automated { comment: S, author: S, public: bool },
     /// A reply or note was removed (`desk edit`); the actor is the commit's author.
     Removed { comment: S },
     /// The rating was given, changed or removed.
@@ -58,6 +61,8 @@ impl<S: AsRef<str>> Kind<S> {
             Kind::Changed { field, .. } | Kind::Members { field, .. } => change_name(field.as_ref()),
             Kind::Reply { .. } => "reply",
             Kind::Note { .. } => "note",
+            Kind::Automated { public: true, .. } => "auto-reply",
+            Kind::Automated { public: false, .. } => "auto-note",
             Kind::Removed { .. } => "removed",
             Kind::Rating { .. } => "rating",
         }
@@ -83,6 +88,9 @@ impl<S> Kind<S> {
             },
             Kind::Reply { comment, author } => Kind::Reply { comment: f(comment), author: f(author) },
             Kind::Note { comment, author } => Kind::Note { comment: f(comment), author: f(author) },
+            Kind::Automated { comment, author, public } => {
+                Kind::Automated { comment: f(comment), author: f(author), public: *public }
+            }
             Kind::Removed { comment } => Kind::Removed { comment: f(comment) },
             Kind::Rating { from, to, comment } => {
                 Kind::Rating { from: *from, to: *to, comment: opt(comment, &mut f) }
@@ -97,6 +105,7 @@ pub struct CommentFact {
     pub id: String,
     pub author: String,
     pub public: bool,
+    pub automated: bool,
 }
 
 /// A tracked field's value in [`Facts`].
@@ -198,6 +207,7 @@ impl From<&Ticket> for Facts {
                     id: c.id.clone(),
                     author: c.author.clone(),
                     public: c.visibility == Visibility::Public,
+                    automated: c.automated,
                 })
                 .collect(),
             removed: t.removed.iter().map(|r| r.id.clone()).collect(),
@@ -211,7 +221,9 @@ pub fn diff_tickets(before: Option<&Ticket>, after: Option<&Ticket>) -> Vec<Kind
 }
 
 fn comment_event(c: &CommentFact) -> Kind<String> {
-    if c.public {
+    if c.automated {
+        Kind::Automated { comment: c.id.clone(), author: c.author.clone(), public: c.public }
+    } else if c.public {
         Kind::Reply { comment: c.id.clone(), author: c.author.clone() }
     } else {
         Kind::Note { comment: c.id.clone(), author: c.author.clone() }
@@ -375,7 +387,7 @@ fn differs(kind: &Kind<String>, p: Option<&Facts>, a: &Facts) -> bool {
     let Some(p) = p else { return true };
     match kind {
         Kind::Created { .. } | Kind::Deleted => false,
-        Kind::Reply { comment, .. } | Kind::Note { comment, .. } => {
+        Kind::Reply { comment, .. } | Kind::Note { comment, .. } | Kind::Automated { comment, .. } => {
             !p.comments.iter().any(|c| &c.id == comment)
         }
         Kind::Removed { comment } => !p.removed.contains(comment),

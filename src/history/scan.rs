@@ -134,10 +134,11 @@ pub fn scan(text: &str) -> Option<Facts> {
     for line in body_lines(body, line_no + 1) {
         match line.ok()? {
             BodyLine::Description(text) => description.push(text),
-            BodyLine::Comment { visibility, id, author, .. } => facts.comments.push(CommentFact {
+            BodyLine::Comment { visibility, automated, id, author, .. } => facts.comments.push(CommentFact {
                 id: id.to_owned(),
                 author: author.to_owned(),
                 public: visibility == Visibility::Public,
+                automated,
             }),
             BodyLine::Text(_) => {}
             BodyLine::Removed { id, .. } => facts.removed.push(id.to_owned()),

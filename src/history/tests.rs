@@ -409,7 +409,12 @@ mod configs {
         let sig = Identity::new("Test", "test@example.com", time).expect("a valid identity");
         store
             .write(&sig, &sig, |_| -> Result<Option<Change>, StoreError> {
-                Ok(Some(Change { summary: format!("commit {n}"), files: files.clone(), tickets: Vec::new() }))
+                Ok(Some(Change {
+                    summary: format!("commit {n}"),
+                    files: files.clone(),
+                    tickets: Vec::new(),
+                    trailers: Vec::new(),
+                }))
             })
             .expect("the commit is written");
     }

@@ -25,6 +25,7 @@ fn base() -> Ticket {
         author: "Bob <bob@example.com>".into(),
         date: at(9, 30),
         visibility: Visibility::Public,
+        automated: false,
         body: "Is it plugged in?".into(),
     });
     t
@@ -36,6 +37,7 @@ fn comment(id: &str, time: DateTime<Utc>, body: &str) -> Comment {
         author: "X <x@example.com>".into(),
         date: time,
         visibility: Visibility::Public,
+        automated: false,
         body: body.into(),
     }
 }

@@ -196,6 +196,7 @@ impl Merger<'_> {
                     author: MERGE_AUTHOR.to_owned(),
                     date,
                     visibility: Visibility::Internal,
+                    automated: false,
                     body: format!(
                         "The description was edited in two places at once. This version was replaced by a later edit:\n\n{dropped}"
                     ),

@@ -86,9 +86,11 @@ pub(super) fn render_body(out: &mut String, description: &str, comments: &[Comme
     out.push('\n');
     push_quoted(out, description);
     for c in comments {
-        let (kind, label) = match c.visibility {
-            Visibility::Public => ("reply", "Reply"),
-            Visibility::Internal => ("note", "Internal note"),
+        let (kind, label) = match (c.visibility, c.automated) {
+            (Visibility::Public, false) => ("reply", "Reply"),
+            (Visibility::Internal, false) => ("note", "Internal note"),
+            (Visibility::Public, true) => ("auto-reply", "Automatic reply"),
+            (Visibility::Internal, true) => ("auto-note", "Automatic note"),
         };
         marker_line(out, kind, &c.id, c.date, &c.author);
         let _ = writeln!(
@@ -120,7 +122,7 @@ pub enum BodyLine<'a> {
     /// A line of the description.
     Description(&'a str),
     /// The marker that starts a reply or note.
-    Comment { visibility: Visibility, id: &'a str, date: DateTime<Utc>, author: &'a str },
+    Comment { visibility: Visibility, automated: bool, id: &'a str, date: DateTime<Utc>, author: &'a str },
     /// A line of the text of the comment started last.
     Text(&'a str),
     /// A removed comment.
@@ -165,7 +167,12 @@ fn parse_marker(line: &str, line_no: usize) -> Result<(&str, &str, DateTime<Utc>
         .strip_prefix(MARKER_PREFIX)
         .and_then(|l| l.trim_end().strip_suffix(MARKER_SUFFIX.trim_start()))
         .map(str::trim_end);
-    let bad = || err(line_no, "malformed marker; expected `<!-- desk:reply|note|removed ID TIME AUTHOR -->`");
+    let bad = || {
+        err(
+            line_no,
+            "malformed marker; expected `<!-- desk:reply|note|auto-reply|auto-note|removed ID TIME AUTHOR -->`",
+        )
+    };
     let Some(inner) = inner else { return bad() };
     let mut parts = inner.splitn(4, ' ');
     let (Some(kind), Some(id), Some(date), Some(author)) =
@@ -173,8 +180,11 @@ fn parse_marker(line: &str, line_no: usize) -> Result<(&str, &str, DateTime<Utc>
     else {
         return bad();
     };
-    if !matches!(kind, "reply" | "note" | "removed") {
-        return err(line_no, format!("unknown comment kind `{kind}`; expected reply, note or removed"));
+    if !matches!(kind, "reply" | "note" | "auto-reply" | "auto-note" | "removed") {
+        return err(
+            line_no,
+            format!("unknown comment kind `{kind}`; expected reply, note, auto-reply, auto-note or removed"),
+        );
     }
     if !super::is_comment_id(id) {
         return err(line_no, format!("`{id}` is not a comment id"));
@@ -200,8 +210,10 @@ impl<'a> BodyLines<'a> {
             }
             kind => {
                 self.section = Section::Comment(true);
-                let visibility = if kind == "reply" { Visibility::Public } else { Visibility::Internal };
-                BodyLine::Comment { visibility, id, date, author }
+                let automated = kind.starts_with("auto-");
+                let visibility =
+                    if kind.ends_with("reply") { Visibility::Public } else { Visibility::Internal };
+                BodyLine::Comment { visibility, automated, id, date, author }
             }
         }))
     }
@@ -281,13 +293,14 @@ pub(super) fn parse_body(body: &str, body_line: usize) -> Result<Body, ParseErro
     for line in body_lines(body, body_line) {
         match line? {
             BodyLine::Description(text) => description.push(text),
-            BodyLine::Comment { visibility, id, date, author } => {
+            BodyLine::Comment { visibility, automated, id, date, author } => {
                 finish(&mut current, &mut comments);
                 let comment = Comment {
                     id: id.to_owned(),
                     author: author.to_owned(),
                     date,
                     visibility,
+                    automated,
                     body: String::new(),
                 };
                 current = Some((comment, Vec::new()));

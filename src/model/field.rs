@@ -497,6 +497,35 @@ impl FieldSource for Ticket {
     }
 }
 
+/// How a `KEY=VALUE` pair (as `desk set`, macros and rules take it) changes its field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PairOp {
+    /// `KEY=VALUE`
+    Set,
+    /// `KEY+=VALUE`
+    Add,
+    /// `KEY-=VALUE`
+    Remove,
+    /// `KEY:=JSON`
+    Json,
+}
+
+/// The key of a pair, how it changes the field, and the value; `None` when
+/// `pair` has no `=`.
+pub fn split_pair(pair: &str) -> Option<(&str, PairOp, &str)> {
+    let (key, value) = pair.split_once('=')?;
+    let (key, op) = if let Some(k) = key.strip_suffix(':') {
+        (k, PairOp::Json)
+    } else if let Some(k) = key.strip_suffix('+') {
+        (k, PairOp::Add)
+    } else if let Some(k) = key.strip_suffix('-') {
+        (k, PairOp::Remove)
+    } else {
+        (key, PairOp::Set)
+    };
+    Some((key.trim(), op, value))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -282,6 +282,7 @@ mod tests {
             author: "Bob Agent <bob@example.com>".into(),
             date: at(15, 1),
             visibility: Visibility::Public,
+            automated: false,
             body: "Could you send a photo of the display?\n\n---\n\n### Not a heading of ours\n<!-- desk:reply fake -->".into(),
         });
         t.comments.push(Comment {
@@ -289,6 +290,7 @@ mod tests {
             author: "Bob Agent <bob@example.com>".into(),
             date: at(15, 2),
             visibility: Visibility::Internal,
+            automated: false,
             body: "Toner was replaced last week.".into(),
         });
         t
@@ -450,6 +452,7 @@ updated: 2026-11-28T14:53:00Z
                     author,
                     date: time,
                     visibility: if public { Visibility::Public } else { Visibility::Internal },
+                    automated: false,
                     body,
                 });
             }

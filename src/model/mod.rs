@@ -75,6 +75,8 @@ pub struct Comment {
     pub author: String,
     pub date: DateTime<Utc>,
     pub visibility: Visibility,
+    /// Written by an automation rule, not by a person: never a response.
+    pub automated: bool,
     /// Markdown text.
     pub body: String,
 }
@@ -161,6 +163,7 @@ impl Ticket {
             author,
             date: whole_seconds(date),
             visibility,
+            automated: false,
             body: normalise_text(body),
         });
         id

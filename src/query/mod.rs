@@ -305,6 +305,12 @@ fn parse_term(token: &lex::Token, zone: Zone) -> Result<Term, QueryError> {
     Ok(Term { negated, condition })
 }
 
+/// The terms of a query as typed (quotes removed), one per term of
+/// [`Query::parse`] of the same text, for messages that name a term.
+pub fn term_texts(text: &str) -> Vec<String> {
+    lex::tokens(text).map(|t| t.into_iter().map(|t| t.text).collect()).unwrap_or_default()
+}
+
 impl Query {
     /// Parses the query words given on the command line. A day (`created:2026-11-01`)
     /// and a time without a zone are read in `zone`.

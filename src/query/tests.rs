@@ -22,6 +22,7 @@ fn ticket(status: &str, priority: &str) -> Ticket {
         author: "Bob Agent <bob@example.com>".into(),
         date: t.updated,
         visibility: Visibility::Internal,
+        automated: false,
         body: "Toner is empty, paper jam too".into(),
     });
     t

@@ -308,6 +308,7 @@ impl TicketState {
             Kind::Members { .. }
             | Kind::Reply { .. }
             | Kind::Note { .. }
+            | Kind::Automated { .. }
             | Kind::Removed { .. }
             | Kind::Rating { .. } => {}
         }

@@ -393,7 +393,7 @@ pub fn check(checker: &mut crate::workflow::Checker<'_>, config: Option<&crate::
 }
 
 /// `sla[0].targets.urgent` as a path into the YAML document.
-fn yaml_path(path: &str) -> crate::workflow::YamlPath {
+pub fn yaml_path(path: &str) -> crate::workflow::YamlPath {
     let mut parts = path.split('.');
     let first = parts.next().unwrap_or_default();
     let (section, index) = match first.split_once('[') {

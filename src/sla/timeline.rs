@@ -87,6 +87,7 @@ impl Replayed {
             Kind::Deleted
             | Kind::Reply { .. }
             | Kind::Note { .. }
+            | Kind::Automated { .. }
             | Kind::Removed { .. }
             | Kind::Rating { .. } => {}
         }

@@ -152,6 +152,9 @@ pub struct Change {
     pub files: Vec<(String, Option<Vec<u8>>)>,
     /// Tickets touched, for the `Desk-Ticket:` trailers.
     pub tickets: Vec<TicketId>,
+    /// More trailers after those (`Desk-Rule: NAME`), as key and value; a
+    /// line break in a value is written as a space.
+    pub trailers: Vec<(String, String)>,
 }
 
 impl Change {
@@ -164,20 +167,27 @@ impl Change {
             summary: commit_summary(verb, ticket),
             files: vec![(ticket.id.path(), Some(text.into_bytes()))],
             tickets: vec![ticket.id.clone()],
+            trailers: Vec::new(),
         })
     }
 
     fn message(&self) -> String {
         let mut m = self.summary.clone();
-        if self.tickets.is_empty() {
+        if self.tickets.is_empty() && self.trailers.is_empty() {
             m.push('\n');
-        } else {
-            m.push_str("\n\n");
-            for t in &self.tickets {
-                m.push_str("Desk-Ticket: ");
-                m.push_str(t.as_str());
-                m.push('\n');
-            }
+            return m;
+        }
+        m.push_str("\n\n");
+        for t in &self.tickets {
+            m.push_str("Desk-Ticket: ");
+            m.push_str(t.as_str());
+            m.push('\n');
+        }
+        for (key, value) in &self.trailers {
+            m.push_str(key);
+            m.push_str(": ");
+            m.extend(value.chars().map(|c| if c.is_control() { ' ' } else { c }));
+            m.push('\n');
         }
         m
     }
@@ -419,6 +429,35 @@ impl Store {
         let mut walk = self.repo.revwalk()?;
         walk.push(commit)?;
         walk.map(|c| c.map_err(StoreError::from)).collect()
+    }
+
+    /// The values of the trailer `key` in the message of `commit` (the commit
+    /// id in hexadecimal), in order; none for a commit that cannot be read.
+    pub fn trailer_values(&self, commit: &str, key: &str) -> Vec<String> {
+        let prefix = format!("{key}: ");
+        let Ok(oid) = Oid::from_str(commit) else { return Vec::new() };
+        let Ok(c) = self.repo.find_commit(oid) else { return Vec::new() };
+        let message = String::from_utf8_lossy(c.message_bytes()).into_owned();
+        message.lines().filter_map(|l| l.strip_prefix(prefix.as_str())).map(|v| v.trim().to_owned()).collect()
+    }
+
+    /// The first value `f` finds in the messages of the commits reachable
+    /// from `commit`, newest first (by commit time); only commit objects are read.
+    pub fn find_in_messages<T>(
+        &self,
+        commit: Oid,
+        mut f: impl FnMut(&str) -> Option<T>,
+    ) -> Result<Option<T>, StoreError> {
+        let mut walk = self.repo.revwalk()?;
+        walk.set_sorting(git2::Sort::TIME)?;
+        walk.push(commit)?;
+        for oid in walk {
+            let c = self.repo.find_commit(oid?)?;
+            if let Some(found) = c.message().ok().and_then(&mut f) {
+                return Ok(Some(found));
+            }
+        }
+        Ok(None)
     }
 
     /// Ids of all tickets whose id starts with `prefix` (normalised, non-empty).
@@ -886,7 +925,12 @@ mod tests {
         }
         store
             .write(&sig, &sig, |_| -> Result<Option<Change>, StoreError> {
-                Ok(Some(Change { summary: "setup".into(), files: files.clone(), tickets: Vec::new() }))
+                Ok(Some(Change {
+                    summary: "setup".into(),
+                    files: files.clone(),
+                    tickets: Vec::new(),
+                    trailers: Vec::new(),
+                }))
             })
             .unwrap();
         let tip = store.require_tip().unwrap();
@@ -924,6 +968,7 @@ mod tests {
                     summary: "config".into(),
                     files: vec![(CONFIG_PATH.into(), Some(text.clone().into_bytes()))],
                     tickets: Vec::new(),
+                    trailers: Vec::new(),
                 }))
             })
             .unwrap();
@@ -953,7 +998,12 @@ mod tests {
         let sig = Identity::new("Test", "test@example.com", chrono::Utc::now()).unwrap();
         store
             .write(&sig, &sig, |_| -> Result<Option<Change>, StoreError> {
-                Ok(Some(Change { summary: "change".into(), files: files.to_vec(), tickets: Vec::new() }))
+                Ok(Some(Change {
+                    summary: "change".into(),
+                    files: files.to_vec(),
+                    tickets: Vec::new(),
+                    trailers: Vec::new(),
+                }))
             })
             .unwrap();
     }
@@ -1119,6 +1169,7 @@ mod tests {
                 summary: "x".into(),
                 files: vec![("a".into(), Some(b"a".to_vec()))],
                 tickets: vec![],
+                trailers: Vec::new(),
             }))
         };
         let err = store.write(&sig, &sig, |_| change()).unwrap_err();

@@ -47,6 +47,7 @@ fn world(n: usize) -> World {
                 summary: "desk init".into(),
                 files: vec![(CONFIG_PATH.into(), Some(Config::default_text().into_bytes()))],
                 tickets: Vec::new(),
+                trailers: Vec::new(),
             }))
         })
         .unwrap();
@@ -177,6 +178,7 @@ fn text_files_that_conflict_keep_both_versions() {
                     summary: "kb".into(),
                     files: vec![("kb/vpn.md".into(), Some(text.as_bytes().to_vec()))],
                     tickets: Vec::new(),
+                    trailers: Vec::new(),
                 }))
             })
             .unwrap();
@@ -435,6 +437,7 @@ fn a_ticket_left_with_conflict_markers_does_not_stop_a_sync() {
             summary: "hand merge".into(),
             files: vec![(broken.path(), Some(marked.into_bytes()))],
             tickets: vec![],
+            trailers: Vec::new(),
         }))
     })
     .unwrap();
@@ -468,6 +471,7 @@ fn sync_honours_desk_branch() {
                 summary: "desk init".into(),
                 files: vec![(CONFIG_PATH.into(), Some(Config::default_text().into_bytes()))],
                 tickets: Vec::new(),
+                trailers: Vec::new(),
             }))
         })
         .unwrap();

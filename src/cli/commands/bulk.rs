@@ -2,18 +2,18 @@
 //! `assign`, `status`): the same change to every ticket a query selects, as
 //! one commit.
 
-use std::collections::{HashMap, HashSet};
 use std::io::Write as _;
 
 use super::{ChangeOutput, signature_time};
 use crate::cli::output::{self, Shown, TicketJson};
+use crate::cli::rules::{RuleEnv, rules_of};
 use crate::cli::select;
 use crate::cli::strict::Strict;
 use crate::cli::ticket_ref::TicketRef;
 use crate::cli::{CliError, Ctx, Result};
 use crate::model::{Ticket, TicketId};
 use crate::query::Query;
-use crate::store::{Change, Identity, Oid, StoreError, Written};
+use crate::store::{Change, Identity, StoreError, Written};
 use crate::workflow::Config;
 
 /// The options that turn a change of one ticket into a change of many.
@@ -108,9 +108,12 @@ pub fn update_where(
     let (author, committer) = store.signatures()?;
     let now = signature_time(&author);
     let ids: Vec<TicketId> = selected.iter().filter_map(|s| TicketId::parse(&s.id)).collect();
-    // Decides every selected ticket on `tip`; `None` for one that is closed or gone.
-    let mut decide = |tip: &crate::store::Tip, config: &Config| -> Result<Vec<Option<Outcome>>> {
-        let files = ticket_files(&store, tip, &ids)?;
+    // Decides every selected ticket on `tip`; `None` for one that is closed or
+    // gone. Event rules answer each change; the trailers of what they did come second.
+    let mut decide = |tip: &crate::store::Tip, config: &Config| -> Result<(Vec<Option<Outcome>>, Change)> {
+        let files = select::ticket_files(&store, tip, &ids)?;
+        let rules = rules_of(config, tip.tree);
+        let mut env = RuleEnv::new(&store, Some(tip), config, &author);
         let mut out = Vec::with_capacity(ids.len());
         for id in &ids {
             let loaded = files.get(id.as_str()).map(|(blob, path)| store.load_blob_ticket(*blob, path));
@@ -122,16 +125,20 @@ pub fn update_where(
                 out.push(None);
                 continue;
             }
+            let before = ticket.clone();
             let changed = apply(&mut ticket, config, &author).map_err(|e| e.for_ticket(id.as_str()))?;
             if changed {
                 ticket.updated = now.max(ticket.created);
+                env.after_change(&rules, Some(&before), &mut ticket);
             }
             out.push(Some(Outcome { ticket, changed }));
         }
-        Ok(out)
+        let mut signed = Change::default();
+        env.sign(&mut signed);
+        Ok((out, signed))
     };
     if args.dry_run {
-        let outcomes = decide(&tip, &config)?;
+        let (outcomes, _) = decide(&tip, &config)?;
         return print_dry_run(&selected, &outcomes, output);
     }
     if !args.yes {
@@ -141,8 +148,8 @@ pub fn update_where(
     let written = store.write(&author, &committer, |tip| -> Result<Option<Change>> {
         let Some(tip) = tip else { return Err(StoreError::NotInitialised(store.branch().to_owned()).into()) };
         let config = Config::load(&store, tip)?;
-        outcomes = decide(tip, &config)?;
-        let mut change = Change { summary: String::new(), files: Vec::new(), tickets: Vec::new() };
+        let (decided, mut change) = decide(tip, &config)?;
+        outcomes = decided;
         for o in outcomes.iter().flatten().filter(|o| o.changed) {
             let one = Change::ticket(verb, &o.ticket)?;
             change.files.extend(one.files);
@@ -156,29 +163,6 @@ pub fn update_where(
         Ok(Some(change))
     })?;
     report(&selected, &outcomes, &written, output, what)
-}
-
-/// The blob and path of each of `ids` at `tip`, from the list index: looking
-/// each up by path would read the `tickets/` tree and a shard tree again for
-/// every ticket.
-fn ticket_files(
-    store: &crate::store::Store,
-    tip: &crate::store::Tip,
-    ids: &[TicketId],
-) -> Result<HashMap<String, (Oid, String)>> {
-    let wanted: HashSet<&str> = ids.iter().map(TicketId::as_str).collect();
-    let mut files = HashMap::with_capacity(ids.len());
-    store.for_each_index_shard(tip, |_, entries| -> Result<()> {
-        for e in entries {
-            if let Ok(s) = &e.summary
-                && wanted.contains(s.id())
-            {
-                files.insert(s.id().to_owned(), (e.blob_id(), e.path.to_string()));
-            }
-        }
-        Ok(())
-    })?;
-    Ok(files)
 }
 
 /// The query as it goes into a commit's first line: one line, without control

@@ -9,7 +9,7 @@ use crate::cli::error::Kind;
 use crate::cli::output::{Shown, print_json};
 use crate::cli::{CliError, Ctx, Result};
 use crate::store::StoreError;
-use crate::workflow::{self, CONFIG_PATH, Problem};
+use crate::workflow::{CONFIG_PATH, Problem};
 
 /// Work with desk.yaml, the helpdesk's configuration on the desk branch.
 #[derive(Debug, clap::Args)]
@@ -90,7 +90,7 @@ fn config_text(ctx: &Ctx, file: Option<&PathBuf>) -> Result<(String, String)> {
 
 fn check(ctx: &Ctx, args: &CheckArgs) -> Result<()> {
     let (file, text) = config_text(ctx, args.file.as_ref())?;
-    let problems = workflow::check_with(&text, crate::sla::config::check);
+    let problems = crate::cli::rules::check_config(&text, None);
     let verdict = if problems.is_empty() { Ok(()) } else { Err(CliError::problems()) };
     let printed = if args.json {
         let problems = problems

@@ -136,6 +136,7 @@ pub fn run(ctx: &Ctx, args: &Args, show_queue: impl FnOnce(&Store) -> Result<()>
             summary: "desk init".into(),
             files: vec![(CONFIG_PATH.into(), Some(Config::default_text().into_bytes()))],
             tickets: Vec::new(),
+            trailers: Vec::new(),
         }))
     })?;
     laptop(&demo)?;

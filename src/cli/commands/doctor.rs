@@ -9,7 +9,7 @@ use crate::cli::output::{Shown, print_json};
 use crate::cli::{CliError, Ctx, Result};
 use crate::model;
 use crate::store::{StoreError, TICKETS_DIR, parse_at_path};
-use crate::workflow::{self, CONFIG_PATH, Config};
+use crate::workflow::{CONFIG_PATH, Config};
 
 /// Check every ticket file and desk.yaml; exit 3 naming each problem.
 ///
@@ -57,8 +57,11 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         None => return Err(StoreError::NotInitialised(store.branch().to_owned()).into()),
         Some(bytes) => {
             let text = String::from_utf8_lossy(&bytes);
-            problems.extend(workflow::check_with(&text, crate::sla::config::check).into_iter().map(|p| {
-                Problem { path: CONFIG_PATH.into(), line: p.line, column: p.column, message: p.to_string() }
+            problems.extend(crate::cli::rules::check_config(&text, None).into_iter().map(|p| Problem {
+                path: CONFIG_PATH.into(),
+                line: p.line,
+                column: p.column,
+                message: p.to_string(),
             }));
             Config::parse(&text).ok()
         }

@@ -140,7 +140,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         }
         let summary =
             if has_config { "desk init: merge tickets with desk's merge driver" } else { "desk init" };
-        Ok(Some(Change { summary: summary.into(), files, tickets: Vec::new() }))
+        Ok(Some(Change { summary: summary.into(), files, tickets: Vec::new(), trailers: Vec::new() }))
     })?;
     let created = created && matches!(written, Written::Commit(_));
     if args.json {

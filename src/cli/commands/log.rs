@@ -4,6 +4,7 @@ use serde_json::Value;
 
 use super::short_id;
 use crate::cli::output::{self, human_time, print_json, rfc3339};
+use crate::cli::rules::RULE_TRAILER;
 use crate::cli::ticket_ref::TicketRef;
 use crate::cli::{Ctx, Result};
 use crate::history::{self, Kind};
@@ -60,7 +61,9 @@ fn event_json(date: i64, actor: String, commit: String, kind: &Kind<String>) -> 
             e.insert("added".into(), added.clone().into());
             e.insert("removed".into(), removed.clone().into());
         }
-        Kind::Reply { comment, author } | Kind::Note { comment, author } => {
+        Kind::Reply { comment, author }
+        | Kind::Note { comment, author }
+        | Kind::Automated { comment, author, .. } => {
             e.insert("comment_id".into(), comment.clone().into());
             e.insert("author".into(), author.clone().into());
         }
@@ -127,6 +130,12 @@ fn describe(kind: &Kind<String>) -> String {
         }
         Kind::Reply { comment, author } => format!("reply {comment} from {}", display_name(author)),
         Kind::Note { comment, author } => format!("internal note {comment} from {}", display_name(author)),
+        Kind::Automated { comment, author, public: true } => {
+            format!("automatic reply {comment} by {}", display_name(author))
+        }
+        Kind::Automated { comment, author, public: false } => {
+            format!("automatic note {comment} by {}", display_name(author))
+        }
         Kind::Removed { comment } => format!("removed comment {comment}"),
         Kind::Rating { to: None, .. } => "removed the rating".to_owned(),
         Kind::Rating { to: Some(score), comment, .. } => match comment {
@@ -157,12 +166,20 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         .iter()
         .map(|&i| (&history.events[i as usize], hex(history.commits.id(commit_of[i as usize] as usize))))
         .collect();
+    // The rules that fired in each commit, from its `Desk-Rule` trailers.
+    let mut rules: std::collections::HashMap<&str, Vec<String>> = std::collections::HashMap::new();
+    for (_, commit) in &events {
+        rules.entry(commit.as_str()).or_insert_with(|| store.trailer_values(commit, RULE_TRAILER));
+    }
     ctx.page()?;
     if args.json {
         let out: Vec<Value> = events
             .iter()
             .map(|(e, commit)| {
-                event_json(e.time, history.str(e.actor).to_owned(), commit.clone(), &history.kind(e))
+                let mut v =
+                    event_json(e.time, history.str(e.actor).to_owned(), commit.clone(), &history.kind(e));
+                v["rules"] = rules[commit.as_str()].clone().into();
+                v
             })
             .collect();
         return print_json(&out);
@@ -173,13 +190,12 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     }
     let mut table = output::Table::new(ctx.color);
     table.header(&["DATE", "WHO", "WHAT"]);
-    for (e, _) in &events {
+    for (e, commit) in &events {
         let time = chrono::DateTime::from_timestamp(e.time, 0).unwrap_or_default();
-        let row = [
-            human_time(time, ctx.zone),
-            display_name(history.str(e.actor)).to_owned(),
-            describe(&history.kind(e)),
-        ];
+        let by = &rules[commit.as_str()];
+        let what = describe(&history.kind(e));
+        let what = if by.is_empty() { what } else { format!("{what} (by rule {})", by.join(", ")) };
+        let row = [human_time(time, ctx.zone), display_name(history.str(e.actor)).to_owned(), what];
         table.row_wrapped(row, 2);
     }
     let mut out = anstream::stdout().lock();

@@ -22,6 +22,7 @@ pub mod next;
 pub mod rate;
 pub mod reply;
 pub mod report;
+pub mod rules;
 pub mod set;
 pub mod show;
 pub mod sla;
@@ -31,6 +32,7 @@ pub mod whoami;
 
 use chrono::{DateTime, Utc};
 
+use super::rules::{RuleEnv, rules_of};
 use super::ticket_ref::TicketRef;
 use super::{CliError, Result};
 use crate::cli::error::Kind;
@@ -95,6 +97,8 @@ pub struct Updated {
     pub short: String,
     pub written: Written,
     pub ticket: Ticket,
+    /// The rules that fired in the same commit.
+    pub rules: Vec<String>,
 }
 
 /// Loads the ticket `r` names, lets `apply` change it, and commits the result as
@@ -109,7 +113,7 @@ pub fn update_ticket(
 ) -> Result<Updated> {
     let (author, committer) = store.signatures()?;
     let now = signature_time(&author);
-    let mut result: Option<(TicketId, String, Ticket)> = None;
+    let mut result: Option<(TicketId, String, Ticket, Vec<String>)> = None;
     let written = store.write(&author, &committer, |tip| -> Result<Option<Change>> {
         let Some(tip) = tip else { return Err(StoreError::NotInitialised(store.branch().to_owned()).into()) };
         // Fails with NotInitialised when desk.yaml is missing.
@@ -119,6 +123,7 @@ pub fn update_ticket(
         // Changing a ticket adds no ticket to its shard: its short id stays the same.
         let short = found.id.as_str()[..found.short].to_owned();
         let closed_as = config.is_final(&ticket.status).then(|| ticket.status.clone());
+        let before = ticket.clone();
         let applied = apply(&mut ticket, &config, &author);
         if let Some(status) = closed_as
             && !matches!(applied, Ok(false))
@@ -126,15 +131,31 @@ pub fn update_ticket(
             return Err(closed(&short, &status));
         }
         let changed = applied?;
+        let mut env = RuleEnv::new(store, Some(tip), &config, &author);
         if changed {
             ticket.updated = now.max(ticket.created);
+            env.after_change(&rules_of(&config, tip.tree), Some(&before), &mut ticket);
         }
-        let change = changed.then(|| Change::ticket(verb, &ticket)).transpose()?;
-        result = Some((found.id, short, ticket));
+        let change = changed
+            .then(|| {
+                let mut change = Change::ticket(verb, &ticket)?;
+                env.sign(&mut change);
+                Ok::<_, StoreError>(change)
+            })
+            .transpose()?;
+        result = Some((found.id, short, ticket, env.fired));
         Ok(change)
     })?;
-    let (id, short, ticket) = result.expect("the write closure ran at least once");
-    Ok(Updated { id, short, written, ticket })
+    let (id, short, ticket, rules) = result.expect("the write closure ran at least once");
+    Ok(Updated { id, short, written, ticket, rules })
+}
+
+/// Says which rules fired in a ticket's commit: `k3x9q2: by rule route-vpn, ack`.
+pub fn fired_rules(short: &str, rules: &[String]) {
+    if !rules.is_empty() {
+        let id = super::output::ID;
+        say!("{id}{short}{id:#}: by rule {}", super::output::Shown(&rules.join(", ")));
+    }
 }
 
 /// The agents and teams of desk.yaml, for the commands that need them; an error
@@ -190,7 +211,10 @@ pub fn confirm(updated: &Updated, output: ChangeOutput, done: &str, unchanged: &
     }
     let id = super::output::ID;
     match updated.written {
-        Written::Commit(_) => say!("{id}{}{id:#}: {}", updated.short, Shown(done)),
+        Written::Commit(_) => {
+            say!("{id}{}{id:#}: {}", updated.short, Shown(done));
+            fired_rules(&updated.short, &updated.rules);
+        }
         Written::Unchanged => {
             say!("{id}{}{id:#}: {}; nothing to commit", updated.short, Shown(unchanged));
         }

@@ -9,6 +9,7 @@ use super::{given_assignee, given_person, person, signature_time};
 use crate::cli::input::{check_label, check_line};
 use crate::cli::input::{check_text, check_title, given_text};
 use crate::cli::output::{TicketJson, print_json};
+use crate::cli::rules::{RuleEnv, rules_of};
 use crate::cli::ticket_ref::TicketRef;
 use crate::cli::{CliError, Ctx, Result, editor};
 use crate::model::{Ticket, TicketId, normalise_text};
@@ -130,7 +131,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     check_text("description", &description, &config.limits)?;
 
     let now = signature_time(&author);
-    let mut created: Option<Ticket> = None;
+    let mut created: Option<(Ticket, Vec<String>)> = None;
     // One id for every attempt (another only if it is taken), so a retry after
     // another writer moved the branch writes the same file.
     let mut id = TicketId::generate();
@@ -160,11 +161,15 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
             t.add_label(l);
         }
         t.description.clone_from(&description);
-        let change = Change::ticket("new", &t)?;
-        created = Some(t);
+        let mut env = RuleEnv::new(&store, Some(tip), &config, &author);
+        env.after_change(&rules_of(&config, tip.tree), None, &mut t);
+        let mut change = Change::ticket("new", &t)?;
+        env.sign(&mut change);
+        created = Some((t, env.fired));
         Ok(Some(change))
     })?;
-    let ticket = created.expect("the write closure ran");
+    let (ticket, rules) = created.expect("the write closure ran");
+    super::fired_rules(&ticket.id.as_str()[..crate::model::MIN_SHORT], &rules);
     let printed = if args.json {
         print_json(&TicketJson::from(&ticket))
     } else {

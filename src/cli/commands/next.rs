@@ -6,6 +6,7 @@ use std::io::Write as _;
 use serde_json::{Value, json};
 
 use crate::cli::output::{TicketJson, print_json, rfc3339};
+use crate::cli::rules::{RuleEnv, rules_of};
 use crate::cli::select::{self, Selected};
 use crate::cli::strict::Strict;
 use crate::cli::{CliError, Ctx, Result};
@@ -190,10 +191,15 @@ fn take(
                 }
                 Some(_) => {}
                 None => {
+                    let before = ticket.clone();
                     ticket.assignee = Some(asker.agent.map_or_else(|| asker.person.clone(), Agent::person));
                     ticket.updated = author.time().max(ticket.created);
                     chosen = Some(candidate.id.clone());
-                    return Ok(Some(Change::ticket("assign", &ticket)?));
+                    let mut env = RuleEnv::new(store, Some(tip), &config, author);
+                    env.after_change(&rules_of(&config, tip.tree), Some(&before), &mut ticket);
+                    let mut change = Change::ticket("assign", &ticket)?;
+                    env.sign(&mut change);
+                    return Ok(Some(change));
                 }
             }
         }

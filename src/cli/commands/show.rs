@@ -105,9 +105,11 @@ fn render(ctx: &Ctx, t: &Ticket, short: &str, links: &[String]) -> String {
         out.push_str(&markdown::render(&t.description, "  "));
     }
     for c in &t.comments {
-        let (style, label) = match c.visibility {
-            Visibility::Public => (REPLY, "Reply"),
-            Visibility::Internal => (NOTE, "Internal note"),
+        let (style, label) = match (c.visibility, c.automated) {
+            (Visibility::Public, false) => (REPLY, "Reply"),
+            (Visibility::Internal, false) => (NOTE, "Internal note"),
+            (Visibility::Public, true) => (REPLY, "Automatic reply"),
+            (Visibility::Internal, true) => (NOTE, "Automatic note"),
         };
         let _ = writeln!(
             out,

@@ -140,6 +140,7 @@ fn ticket(description: String, bodies: Vec<(String, &str)>) -> Ticket {
             author: author.to_owned(),
             date: at(minute),
             visibility: if i % 2 == 0 { Visibility::Public } else { Visibility::Internal },
+            automated: false,
             body,
         });
     }
