@@ -362,12 +362,14 @@ fn rule_problems(rule: &Rule, config: &Config, macros: Option<&[String]>) -> Vec
     }
     match (&rule.then.assign, config.people()) {
         (Some(_), Err(e)) => {
-            out.push((".then.assign".into(), format!("desk.yaml's agents cannot be read: {e}")))
+            out.push((".then.assign".into(), format!("desk.yaml's agents cannot be read: {e}")));
         }
-        (Some(Assign::Person(p)), Ok(people)) if people.has_agents() && !crate::query::means_me(p) => {
-            if !matches!(people.find(p), crate::workflow::AgentMatch::One(_)) {
-                out.push((".then.assign".into(), format!("'{p}' names no single agent of desk.yaml")));
-            }
+        (Some(Assign::Person(p)), Ok(people))
+            if people.has_agents()
+                && !crate::query::means_me(p)
+                && !matches!(people.find(p), crate::workflow::AgentMatch::One(_)) =>
+        {
+            out.push((".then.assign".into(), format!("'{p}' names no single agent of desk.yaml")));
         }
         (Some(Assign::Pool(pool)), Ok(people)) => {
             if let Some(team) = pool.team.as_ref().filter(|t| people.team(t).is_none()) {

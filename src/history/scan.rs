@@ -130,8 +130,15 @@ pub fn scan(text: &str) -> Option<Facts> {
     }
     let mut facts =
         Facts { values, fields: Vec::new(), description: 0, comments: Vec::new(), removed: Vec::new() };
+    read_body(body, line_no + 1, &mut facts)?;
+    Some(facts)
+}
+
+/// The description's hash, the comments and the removals of a body whose
+/// first line is line `first_line`; `None` when a line cannot be read.
+fn read_body(body: &str, first_line: usize, facts: &mut Facts) -> Option<()> {
     let mut description = Vec::new();
-    for line in body_lines(body, line_no + 1) {
+    for line in body_lines(body, first_line) {
         match line.ok()? {
             BodyLine::Description(text) => description.push(text),
             BodyLine::Comment { visibility, automated, id, author, .. } => facts.comments.push(CommentFact {
@@ -145,7 +152,7 @@ pub fn scan(text: &str) -> Option<Facts> {
         }
     }
     facts.description = text_hash(&normalise_text(&description.join("\n")));
-    Some(facts)
+    Some(())
 }
 
 /// The indented lines of a `rating:` mapping as desk writes it.

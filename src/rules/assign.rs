@@ -67,18 +67,19 @@ pub(super) fn parse(v: &Value, path: &str, bad: &mut impl FnMut(String, String))
                     );
                 }
             }
-            let strategy = match text("strategy") {
+            let given = text("strategy");
+            let found = given.as_ref().map(|s| Strategy::ALL.iter().find(|(n, _)| n == s));
+            let strategy = match found {
                 None => Strategy::RoundRobin,
-                Some(s) => match Strategy::ALL.iter().find(|(n, _)| *n == s) {
-                    Some((_, st)) => *st,
-                    None => {
-                        bad(
-                            format!("{path}.strategy"),
-                            format!("`{s}` is not a strategy; allowed: round-robin, least-load, skills"),
-                        );
-                        return None;
-                    }
-                },
+                Some(Some((_, st))) => *st,
+                Some(None) => {
+                    let s = given.unwrap_or_default();
+                    bad(
+                        format!("{path}.strategy"),
+                        format!("`{s}` is not a strategy; allowed: round-robin, least-load, skills"),
+                    );
+                    return None;
+                }
             };
             let pool = Pool { team: text("team"), queue: text("queue"), strategy };
             if pool.team.is_some() && pool.queue.is_some() {
@@ -151,8 +152,9 @@ pub fn pick<'a>(strategy: Strategy, agents: &[&'a Agent], facts: &Facts<'_>) -> 
     Ok(match strategy {
         Strategy::LeastLoad => least(&available),
         Strategy::RoundRobin => {
-            let last = facts.last.and_then(|l| agents.iter().position(|a| a.email.eq_ignore_ascii_case(l)));
-            let start = last.map_or(0, |i| i + 1);
+            let previous =
+                facts.last.and_then(|l| agents.iter().position(|a| a.email.eq_ignore_ascii_case(l)));
+            let start = previous.map_or(0, |i| i + 1);
             (0..agents.len())
                 .map(|k| agents[(start + k) % agents.len()])
                 .find(|a| !a.is_away(facts.day))
@@ -252,5 +254,55 @@ mod tests {
             picked(Strategy::LeastLoad, &[], &[], &[], None),
             "none: no agent works for this team or queue"
         );
+    }
+
+    proptest::proptest! {
+        /// Round-robin over N tickets gives each available agent N/k or N/k + 1 of them.
+        #[test]
+        fn round_robin_shares_tickets_evenly(away in proptest::collection::vec(proptest::bool::ANY, 1..8), n in 0usize..60) {
+            let agents: Vec<Agent> = away.iter().enumerate().map(|(i, a)| agent(&format!("a{i}"), &[], *a)).collect();
+            let available = away.iter().filter(|a| !**a).count();
+            let refs: Vec<&Agent> = agents.iter().collect();
+            let load = HashMap::new();
+            let mut last: Option<String> = None;
+            let mut counts: HashMap<String, usize> = HashMap::new();
+            for _ in 0..n {
+                let facts = Facts { day: day(), labels: &[], load: &load, last: last.as_deref() };
+                let picked = pick(Strategy::RoundRobin, &refs, &facts);
+                proptest::prop_assert_eq!(picked.is_err(), available == 0);
+                if let Ok(a) = picked {
+                    *counts.entry(a.name.clone()).or_insert(0) += 1;
+                    last = Some(a.email.clone());
+                }
+            }
+            if let Some(share) = n.checked_div(available) {
+                for (i, a) in agents.iter().enumerate() {
+                    let got = counts.get(&a.name).copied().unwrap_or(0);
+                    if away[i] {
+                        proptest::prop_assert_eq!(got, 0);
+                    } else {
+                        proptest::prop_assert!(got == share || got == share + 1, "{} got {}", a.name, got);
+                    }
+                }
+            }
+        }
+
+        /// Least-load always picks an available agent with the fewest open tickets.
+        #[test]
+        fn least_load_picks_a_minimum(loads in proptest::collection::vec((0usize..20, proptest::bool::ANY), 1..10)) {
+            let agents: Vec<Agent> = loads.iter().enumerate().map(|(i, (_, a))| agent(&format!("a{i}"), &[], *a)).collect();
+            let load: HashMap<String, usize> = loads.iter().enumerate().map(|(i, (l, _))| (format!("a{i}@example.com"), *l)).collect();
+            let refs: Vec<&Agent> = agents.iter().collect();
+            let facts = Facts { day: day(), labels: &[], load: &load, last: None };
+            let min = loads.iter().filter(|(_, a)| !a).map(|(l, _)| *l).min();
+            match (pick(Strategy::LeastLoad, &refs, &facts), min) {
+                (Ok(a), Some(m)) => {
+                    proptest::prop_assert!(!a.is_away(day()));
+                    proptest::prop_assert_eq!(load[&a.email], m);
+                }
+                (Err(_), None) => {}
+                (got, want) => proptest::prop_assert!(false, "{:?} for minimum {:?}", got.map(|a| a.name.clone()), want),
+            }
+        }
     }
 }

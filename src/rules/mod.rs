@@ -243,19 +243,23 @@ pub fn parse(section: Option<&Value>, config: &Config) -> (Rules, Vec<Problem>) 
     match section {
         None | Some(Value::Null) => {}
         Some(Value::Sequence(list)) => {
+            let mut names: Vec<String> = Vec::new();
             for (i, value) in list.iter().enumerate() {
                 let path = format!("rules[{i}]");
                 let before = problems.len();
                 let rule = rule(value, &path, config, &mut problems);
-                if let Some(r) = rule {
-                    if rules.rules.iter().any(|q| q.name == r.name) {
+                if let Some(name) = value.get("name").and_then(text_of) {
+                    if names.contains(&name) {
                         problems.push(Problem {
                             path: format!("{path}.name"),
-                            message: format!("'{}' names two rules", r.name),
+                            message: format!("'{name}' names two rules"),
                         });
-                    } else if problems.len() == before {
-                        rules.rules.push(r);
+                        continue;
                     }
+                    names.push(name);
+                }
+                if let Some(r) = rule.filter(|_| problems.len() == before) {
+                    rules.rules.push(r);
                 }
             }
         }
@@ -276,24 +280,36 @@ fn rule(value: &Value, path: &str, config: &Config, problems: &mut Vec<Problem>)
             bad(format!("{path}.{k}"), format!("unknown key `{k}`; a rule has {}", RULE_KEYS.join(", ")));
         }
     }
-    let name = match map.get("name").and_then(text_of) {
-        Some(n) => match check_rule_name(&n) {
-            Ok(()) => n,
-            Err(m) => {
-                bad(format!("{path}.name"), m);
-                return None;
-            }
-        },
-        None => {
-            bad(format!("{path}.name"), "a rule needs a name".into());
-            return None;
-        }
+    let Some(name) = map.get("name").and_then(text_of) else {
+        bad(format!("{path}.name"), "a rule needs a name".into());
+        return None;
     };
+    if let Err(m) = check_rule_name(&name) {
+        bad(format!("{path}.name"), m);
+        return None;
+    }
     let on = triggers(map.get("on"), &format!("{path}.on"), &mut bad)?;
-    let condition = match map.get("if") {
+    let (condition, query) = condition(map.get("if"), &format!("{path}.if"), &on, config, &mut bad)?;
+    let timed = on.iter().any(|t| t.is_timed());
+    let from = statuses(map.get("from"), &format!("{path}.from"), &on, config, &mut bad);
+    let to = statuses(map.get("to"), &format!("{path}.to"), &on, config, &mut bad);
+    let by = by(map.get("by"), &format!("{path}.by"), timed, &mut bad);
+    let then = actions(map.get("then"), &format!("{path}.then"), &mut bad)?;
+    Some(Rule { name, on, condition, query, from, to, by, then })
+}
+
+/// `if:` read and checked against the rule's triggers.
+fn condition(
+    v: Option<&Value>,
+    path: &str,
+    on: &[Trigger],
+    config: &Config,
+    bad: &mut impl FnMut(String, String),
+) -> Option<(String, Query)> {
+    let condition = match v {
         None | Some(Value::Null) => String::new(),
         Some(v) => text_of(v).unwrap_or_else(|| {
-            bad(format!("{path}.if"), "`if` is a query, written as text".into());
+            bad(path.to_owned(), "`if` is a query, written as text".into());
             String::new()
         }),
     };
@@ -301,69 +317,69 @@ fn rule(value: &Value, path: &str, config: &Config, problems: &mut Vec<Problem>)
         match Query::parse(&[condition.as_str()], Zone::Utc).and_then(|q| q.validate(config).map(|()| q)) {
             Ok(q) => q,
             Err(e) => {
-                bad(format!("{path}.if"), e.0);
+                bad(path.to_owned(), e.0);
                 return None;
             }
         };
     let timed = on.iter().any(|t| t.is_timed());
     if timed && on.iter().any(|t| !t.is_timed()) {
         bad(
-            format!("{path}.on"),
+            path.replace(".if", ".on"),
             "schedule, sla.warning and sla.breach cannot be combined with events in one rule".into(),
         );
     }
     if !timed && query.has_clock_terms() {
         bad(
-            format!("{path}.if"),
+            path.to_owned(),
             "sla: and due: terms belong in rules on schedule, sla.warning or sla.breach".into(),
         );
     }
-    let statuses = |key: &str, bad: &mut dyn FnMut(String, String)| -> Vec<String> {
-        let Some(v) = map.get(key).filter(|v| !v.is_null()) else { return Vec::new() };
-        let Some(list) = one_or_many(v) else {
-            bad(format!("{path}.{key}"), "a status or a list of statuses".into());
-            return Vec::new();
-        };
-        if !on.contains(&Trigger::Status) {
-            bad(
-                format!("{path}.{key}"),
-                format!("`{key}` is a condition on status changes: add `status` to `on`"),
-            );
-        }
-        for s in &list {
-            if let Err(m) = config.check_status(s) {
-                bad(format!("{path}.{key}"), m);
-            }
-        }
-        list
+    Some((condition, query))
+}
+
+/// `from:` or `to:`: statuses of desk.yaml, for rules on status changes.
+fn statuses(
+    v: Option<&Value>,
+    path: &str,
+    on: &[Trigger],
+    config: &Config,
+    bad: &mut impl FnMut(String, String),
+) -> Vec<String> {
+    let Some(v) = v.filter(|v| !v.is_null()) else { return Vec::new() };
+    let key = path.rsplit('.').next().unwrap_or_default();
+    let Some(list) = one_or_many(v) else {
+        bad(path.to_owned(), "a status or a list of statuses".into());
+        return Vec::new();
     };
-    let from = statuses("from", &mut bad);
-    let to = statuses("to", &mut bad);
-    let by = match map.get("by").filter(|v| !v.is_null()) {
-        None => Vec::new(),
-        Some(v) => {
-            let names = one_or_many(v).unwrap_or_default();
-            let mut by = Vec::new();
-            for n in &names {
-                match By::ALL.iter().find(|(k, _)| k == n) {
-                    Some((_, b)) => by.push(*b),
-                    None => bad(
-                        format!("{path}.by"),
-                        format!("`{n}` is not one of requester, agent, other, rule"),
-                    ),
-                }
-            }
-            if names.is_empty() {
-                bad(format!("{path}.by"), "one of requester, agent, other, rule, or a list of them".into());
-            }
-            if timed {
-                bad(format!("{path}.by"), "`by` is a condition on events; a timed rule has none".into());
-            }
-            by
+    if !on.contains(&Trigger::Status) {
+        bad(path.to_owned(), format!("`{key}` is a condition on status changes: add `status` to `on`"));
+    }
+    for s in &list {
+        if let Err(m) = config.check_status(s) {
+            bad(path.to_owned(), m);
         }
-    };
-    let then = actions(map.get("then"), &format!("{path}.then"), &mut bad)?;
-    Some(Rule { name, on, condition, query, from, to, by, then })
+    }
+    list
+}
+
+/// `by:`: who may have caused the event.
+fn by(v: Option<&Value>, path: &str, timed: bool, bad: &mut impl FnMut(String, String)) -> Vec<By> {
+    let Some(v) = v.filter(|v| !v.is_null()) else { return Vec::new() };
+    let names = one_or_many(v).unwrap_or_default();
+    let mut by = Vec::new();
+    for n in &names {
+        match By::ALL.iter().find(|(k, _)| k == n) {
+            Some((_, b)) => by.push(*b),
+            None => bad(path.to_owned(), format!("`{n}` is not one of requester, agent, other, rule")),
+        }
+    }
+    if names.is_empty() {
+        bad(path.to_owned(), "one of requester, agent, other, rule, or a list of them".into());
+    }
+    if timed {
+        bad(path.to_owned(), "`by` is a condition on events; a timed rule has none".into());
+    }
+    by
 }
 
 fn triggers(v: Option<&Value>, path: &str, bad: &mut impl FnMut(String, String)) -> Option<Vec<Trigger>> {

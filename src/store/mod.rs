@@ -584,10 +584,14 @@ impl Store {
         parse_at_path(text, path)
     }
 
-    /// Every blob below directory `dir` of `tree`, as (path, blob id), in tree order.
+    /// Every blob below directory `dir` (a path: `rules/tests`) of `tree`, as
+    /// (path, blob id), in tree order.
     pub fn files_under(&self, tree: Oid, dir: &str) -> Result<Vec<(String, Oid)>, StoreError> {
         let root = self.repo.find_tree(tree)?;
-        let Some(sub) = subtree(&self.repo, &root, dir)? else { return Ok(Vec::new()) };
+        let sub = match root.get_path(Path::new(dir)) {
+            Ok(e) if e.kind() == Some(ObjectType::Tree) => self.repo.find_tree(e.id())?,
+            _ => return Ok(Vec::new()),
+        };
         let mut files = Vec::new();
         sub.walk(git2::TreeWalkMode::PreOrder, |parent, entry| {
             if entry.kind() == Some(ObjectType::Blob)

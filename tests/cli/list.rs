@@ -296,7 +296,7 @@ fn json_has_exactly_the_documented_shape() {
         assert!(t["rating"].is_null());
         assert!(t["fields"].is_object());
         for c in t["comments"].as_array().unwrap() {
-            assert_eq!(keys(c), ["id", "author", "date", "visibility", "body"]);
+            assert_eq!(keys(c), ["id", "author", "date", "visibility", "automated", "body"]);
             assert!(c["id"].is_string() && c["author"].is_string() && c["body"].is_string());
             rfc3339(&c["date"]);
             assert!(c["visibility"] == "public" || c["visibility"] == "internal");

@@ -31,6 +31,7 @@ mod readers;
 mod readme;
 mod remote_safety;
 mod removal;
+mod rules;
 mod safety;
 mod schema;
 mod sla;

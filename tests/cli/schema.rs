@@ -240,7 +240,7 @@ impl Checker {
 
     #[track_caller]
     fn output(&mut self, args: &[&str], run: &Run, ty: &str) -> Value {
-        let check = matches!(args[0], "doctor" | "config");
+        let check = matches!(args[0], "doctor" | "config" | "rules");
         assert!(run.code == 0 || (check && run.code == 3), "{args:?}:\n{run}");
         self.commands_run.insert(args[0].to_owned());
         let value = run.json();
@@ -457,6 +457,29 @@ fn every_command_s_json_matches_docs_json_md() {
     let report = checker.run(&env, None, &["report", "--json", "--by", "status"], "`report`");
     assert!(report["sla"].is_object(), "{report:#}");
     checker.run(&env, None, &["next", "--json"], "`next`");
+
+    // Rules: one writes an automatic reply and note, one is timed; fixtures, one wrong.
+    let config = env.git(&["show", "refs/heads/desk:desk.yaml"]);
+    let rules = "rules:\n  - name: ack\n    on: create\n    then: {reply: hold, note: Routed.}\n  - name: nudge\n    on: schedule\n    if: '-label:nudged'\n    then: {labels: [+nudged]}\n";
+    let fixture = "name: ack fires\nevent: create\nticket: {title: x, requester: Jane <jane@example.com>}\nexpect: {fired: [ack], replies: 1, notes: 1}\n";
+    env.commit_by_hand(
+        &[("desk.yaml", &format!("{config}{rules}")), ("rules/tests/ack.yaml", fixture)],
+        "rules",
+    );
+    checker.run(&env, None, &["rules", "list", "--json"], "array of `rule`");
+    checker.run(&env, None, &["rules", "check", "--json"], "`config_check`");
+    let acked = env.new_ticket("Mouse broken", &["--requester", "Jane Doe <jane@example.com>"]);
+    let log = checker.run(&env, None, &["log", &acked, "--json"], "array of `event`");
+    assert_eq!(log[0]["rules"], serde_json::json!(["ack"]), "{log:#}");
+    checker.run(&env, None, &["rules", "explain", &acked, "--json"], "array of `verdict`");
+    checker.run(&env, None, &["rules", "run", "--dry-run", "--json"], "`rules_run`");
+    let ran = checker.run(&env, None, &["rules", "run", "--json"], "`rules_run`");
+    assert!(ran["commit"].is_string(), "{ran:#}");
+    checker.run(&env, None, &["rules", "test", "--json"], "array of `rule_test`");
+    let wrong = "name: wrong\nevent: create\nticket: {title: x}\nexpect: {fired: [nudge]}\n";
+    env.commit_by_hand(&[("rules/tests/wrong.yaml", wrong)], "a wrong fixture");
+    let tested = checker.run(&env, None, &["rules", "test", "--json"], "array of `rule_test`");
+    assert_eq!(tested[1]["mismatches"][0]["what"], "fired", "{tested:#}");
 
     // An error.
     let run = env.desk(&["show", "zzzzzz", "--json"]);

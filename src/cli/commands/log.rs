@@ -28,13 +28,14 @@ pub struct Args {
 
 /// One event in `desk log --json`: `date`, `actor`, `kind`, `commit`, then the
 /// fields of its kind (docs/reports.md). Fields that do not apply are left out.
-fn event_json(date: i64, actor: String, commit: String, kind: &Kind<String>) -> Value {
+fn event_json(date: i64, actor: String, commit: String, rules: &[String], kind: &Kind<String>) -> Value {
     let opt = |v: Option<&String>| v.map_or(Value::Null, |s| Value::String(s.clone()));
     let mut e = serde_json::Map::new();
     e.insert("date".into(), rfc3339(chrono::DateTime::from_timestamp(date, 0).unwrap_or_default()).into());
     e.insert("actor".into(), actor.into());
     e.insert("kind".into(), kind.name().into());
     e.insert("commit".into(), commit.into());
+    e.insert("rules".into(), rules.into());
     match kind {
         Kind::Created { values } => {
             for def in FIELDS.iter().filter(|d| d.track == Track::Full && d.kind != FieldKind::Rating) {
@@ -176,10 +177,8 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         let out: Vec<Value> = events
             .iter()
             .map(|(e, commit)| {
-                let mut v =
-                    event_json(e.time, history.str(e.actor).to_owned(), commit.clone(), &history.kind(e));
-                v["rules"] = rules[commit.as_str()].clone().into();
-                v
+                let actor = history.str(e.actor).to_owned();
+                event_json(e.time, actor, commit.clone(), &rules[commit.as_str()], &history.kind(e))
             })
             .collect();
         return print_json(&out);

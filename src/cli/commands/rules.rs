@@ -217,8 +217,11 @@ fn explain(ctx: &Ctx, args: &ExplainArgs) -> Result<()> {
     }
     let mut out = std::io::stdout().lock();
     for v in &verdicts {
-        let mark = if v.fires { "fires" } else { "no" };
-        writeln!(out, "{mark:5}  {}  {}", Shown(&v.rule), Shown(if v.fires { "" } else { &v.reason }))?;
+        if v.fires {
+            writeln!(out, "fires  {}", Shown(&v.rule))?;
+        } else {
+            writeln!(out, "no     {}  {}", Shown(&v.rule), Shown(&v.reason))?;
+        }
     }
     out.flush()?;
     if verdicts.is_empty() {

@@ -99,6 +99,11 @@ fn text(v: &Yaml) -> String {
     }
 }
 
+/// Whether a file is a fixture file: `.yaml` or `.yml`.
+fn is_yaml(path: &Path) -> bool {
+    path.extension().is_some_and(|x| x.eq_ignore_ascii_case("yaml") || x.eq_ignore_ascii_case("yml"))
+}
+
 /// The fixtures of `path` (a file or a directory), or of the desk branch.
 fn load(store: &Store, tip: &Tip, path: Option<&Path>) -> Result<Vec<(String, String)>> {
     let read = |p: &Path| {
@@ -109,7 +114,7 @@ fn load(store: &Store, tip: &Tip, path: Option<&Path>) -> Result<Vec<(String, St
             let mut files: Vec<PathBuf> = std::fs::read_dir(p)
                 .map_err(|e| CliError::input(format!("cannot read {}: {e}", p.display())))?
                 .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|f| f.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+                .filter(|f| is_yaml(f))
                 .collect();
             files.sort();
             files.iter().map(|f| Ok((f.display().to_string(), read(f)?))).collect()
@@ -118,7 +123,7 @@ fn load(store: &Store, tip: &Tip, path: Option<&Path>) -> Result<Vec<(String, St
         None => {
             let mut out = Vec::new();
             for (path, blob) in store.files_under(tip.tree, FIXTURES_DIR)? {
-                if path.ends_with(".yaml") || path.ends_with(".yml") {
+                if is_yaml(Path::new(&path)) {
                     out.push((path, String::from_utf8_lossy(&store.blob(blob)?).into_owned()));
                 }
             }
@@ -260,9 +265,8 @@ fn run_one(
         .ok_or_else(|| fixture_error(f, file, format!("unknown event '{}'", f.event)))?;
     let by = match f.by.as_deref() {
         None if matches!(trigger, Trigger::Create | Trigger::Reply) => By::Requester,
-        None => By::Agent,
+        None | Some("agent") => By::Agent,
         Some("requester") => By::Requester,
-        Some("agent") => By::Agent,
         Some("other") => By::Other,
         Some(o) => return Err(fixture_error(f, file, format!("by: '{o}' is not requester, agent or other"))),
     };
@@ -271,44 +275,7 @@ fn run_one(
     let actor = player(by, &before, config);
     let author = Identity::new(crate::model::display_name(&actor), email_of(&actor).unwrap_or(""), now)?;
     let mut ticket = before.clone();
-    let mut clocks = None;
-    let happened: Vec<Happened> = match trigger {
-        Trigger::Create => vec![Happened::new(Trigger::Create, by)],
-        Trigger::Reply | Trigger::Note => {
-            let vis = if trigger == Trigger::Reply { Visibility::Public } else { Visibility::Internal };
-            ticket.add_comment(actor.clone(), now, vis, f.text.as_deref().unwrap_or("(text)"));
-            vec![Happened::new(trigger, by)]
-        }
-        Trigger::Status => {
-            let to =
-                f.status.clone().ok_or_else(|| fixture_error(f, file, "a status event needs `status:`"))?;
-            config.check_status(&to).map_err(|e| fixture_error(f, file, e))?;
-            ticket.status = to;
-            crate::rules::events(Some(&before), &ticket, by, |_| by)
-        }
-        Trigger::Assign => {
-            ticket.assignee = f.assignee.clone();
-            vec![Happened::new(Trigger::Assign, by)]
-        }
-        Trigger::Label => {
-            LabelChanges::parse(&f.labels).map_err(|e| fixture_error(f, file, e.message))?.apply(&mut ticket);
-            vec![Happened::new(Trigger::Label, by)]
-        }
-        Trigger::Schedule | Trigger::SlaWarning | Trigger::SlaBreach => {
-            let facts = ClockFacts {
-                warning: trigger == Trigger::SlaWarning,
-                breached: trigger == Trigger::SlaBreach,
-                measured: trigger != Trigger::Schedule,
-                ..ClockFacts::default()
-            };
-            clocks = Some(facts);
-            let mut h = vec![Happened::new(Trigger::Schedule, By::Rule)];
-            if trigger != Trigger::Schedule {
-                h.push(Happened::new(trigger, By::Rule));
-            }
-            h
-        }
-    };
+    let (happened, clocks) = happen(f, file, trigger, by, &actor, &before, &mut ticket, config, now)?;
     let mut env = RuleEnv::new(store, Some(tip), config, &author);
     env.now = now;
     env.clocks = clocks;
@@ -349,6 +316,61 @@ fn run_one(
         mismatches.push((format!("rule '{rule}'"), "its actions apply".into(), why.clone()));
     }
     Ok(Result1 { name: f.name.clone(), file: file.to_owned(), fired: outcome.fired, mismatches })
+}
+
+/// Makes the fixture's event happen to `ticket`: its events, and the clocks
+/// of a timed event.
+#[allow(clippy::too_many_arguments)]
+fn happen(
+    f: &Fixture,
+    file: &str,
+    trigger: Trigger,
+    by: By,
+    actor: &str,
+    before: &Ticket,
+    ticket: &mut Ticket,
+    config: &Config,
+    now: DateTime<Utc>,
+) -> Result<(Vec<Happened>, Option<ClockFacts>)> {
+    let mut clocks = None;
+    let happened: Vec<Happened> = match trigger {
+        Trigger::Create => vec![Happened::new(Trigger::Create, by)],
+        Trigger::Reply | Trigger::Note => {
+            let vis = if trigger == Trigger::Reply { Visibility::Public } else { Visibility::Internal };
+            ticket.add_comment(actor.to_owned(), now, vis, f.text.as_deref().unwrap_or("(text)"));
+            vec![Happened::new(trigger, by)]
+        }
+        Trigger::Status => {
+            let to =
+                f.status.clone().ok_or_else(|| fixture_error(f, file, "a status event needs `status:`"))?;
+            config.check_status(&to).map_err(|e| fixture_error(f, file, e))?;
+            ticket.status = to;
+            crate::rules::events(Some(before), ticket, by, |_| by)
+        }
+        Trigger::Assign => {
+            ticket.assignee.clone_from(&f.assignee);
+            vec![Happened::new(Trigger::Assign, by)]
+        }
+        Trigger::Label => {
+            LabelChanges::parse(&f.labels).map_err(|e| fixture_error(f, file, e.message))?.apply(ticket);
+            vec![Happened::new(Trigger::Label, by)]
+        }
+        Trigger::Schedule | Trigger::SlaWarning | Trigger::SlaBreach => {
+            let facts = ClockFacts {
+                warning: trigger == Trigger::SlaWarning,
+                breached: trigger == Trigger::SlaBreach,
+                measured: trigger != Trigger::Schedule,
+                ..ClockFacts::default()
+            };
+            clocks = Some(facts);
+            let mut h = vec![Happened::new(Trigger::Schedule, By::Rule)];
+            if trigger != Trigger::Schedule {
+                h.push(Happened::new(trigger, By::Rule));
+            }
+            h
+        }
+    };
+    Ok((happened, clocks))
 }
 
 /// A field's value after the rules, as YAML: a field of the table or a custom field.
