@@ -22,8 +22,29 @@ use crate::workflow::macros::MACROS_DIR;
 
 mod fixtures;
 
+const FORMAT: &str = "\
+Rules are a `rules:` section of desk.yaml on the desk branch (docs/rules.md defines them):
+
+  rules:
+    - name: route printers
+      on: create                 # create reply note status assign label | schedule sla.warning sla.breach
+      if: printer -label:spam    # a list query
+      by: requester              # requester agent other rule (who caused the event)
+      then:
+        set: [queue=it, priority=high]           # as `desk set` takes them
+        labels: [+hardware]                      # as `desk label` takes them
+        assign: {team: it, strategy: round-robin}   # or least-load, skills; an agent; none
+        note: Routed to IT.                      # an automatic internal note
+        reply: welcome                           # an automatic reply from macros/welcome.md
+
+Event rules run inside the command that changed the ticket and land in its commit with a
+`Desk-Rule: NAME` trailer; a rule fires at most once per change, and rules answer the changes
+of other rules. Timed rules run with `desk rules run` (cron, CI) and need a condition their
+own actions make false. Text written by a rule never counts as a response.";
+
 /// Work with the automation rules of desk.yaml (docs/rules.md).
 #[derive(Debug, clap::Args)]
+#[command(after_help = FORMAT)]
 pub struct Args {
     #[command(subcommand)]
     pub command: RulesCommand,
