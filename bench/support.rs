@@ -585,6 +585,7 @@ impl Planner<'_> {
             date: DateTime::from_timestamp(time, 0).expect("generated times are in range"),
             visibility,
             automated: false,
+            merged: false,
             body: paragraphs(rng, sentences, 1, 4),
         };
         self.push(time, author, Action::Comment(c));

@@ -172,6 +172,13 @@ impl CliError {
         self
     }
 
+    /// The error about one ticket of a change of many, naming it.
+    #[must_use]
+    pub fn for_ticket(mut self, id: &str) -> CliError {
+        self.message = format!("ticket {id}: {}", self.message);
+        self
+    }
+
     /// This error, met while writing the output of a change that is already
     /// committed (`written` says what was written, e.g. `created ticket k3x9q2hm7d
     /// (commit 1a2b3c4)`), becomes [`Kind::OutputLost`]: a closed or full stdout

@@ -435,6 +435,8 @@ pub struct CommentJson {
     pub visibility: &'static str,
     /// Written by an automation rule (never a response).
     pub automated: bool,
+    /// Copied from a ticket merged into this one (`desk merge`).
+    pub merged: bool,
     pub body: String,
 }
 
@@ -446,6 +448,7 @@ impl From<&Comment> for CommentJson {
             date: rfc3339(c.date),
             visibility: c.visibility.as_str(),
             automated: c.automated,
+            merged: c.merged,
             body: c.body.clone(),
         }
     }

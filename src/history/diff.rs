@@ -31,6 +31,9 @@ pub enum Kind<S> {
     /// A reply (`public`) or note written by an automation rule appeared:
     /// never a response, never a requester's message.
     Automated { comment: S, author: S, public: bool },
+    /// A reply (`public`) or note copied from a ticket merged into this one
+    /// appeared: never a response, never a requester's message.
+    Copied { comment: S, author: S, public: bool },
     /// A reply or note was removed (`desk edit`); the actor is the commit's author.
     Removed { comment: S },
     /// The rating was given, changed or removed.
@@ -63,6 +66,8 @@ impl<S: AsRef<str>> Kind<S> {
             Kind::Note { .. } => "note",
             Kind::Automated { public: true, .. } => "auto-reply",
             Kind::Automated { public: false, .. } => "auto-note",
+            Kind::Copied { public: true, .. } => "merged-reply",
+            Kind::Copied { public: false, .. } => "merged-note",
             Kind::Removed { .. } => "removed",
             Kind::Rating { .. } => "rating",
         }
@@ -91,6 +96,9 @@ impl<S> Kind<S> {
             Kind::Automated { comment, author, public } => {
                 Kind::Automated { comment: f(comment), author: f(author), public: *public }
             }
+            Kind::Copied { comment, author, public } => {
+                Kind::Copied { comment: f(comment), author: f(author), public: *public }
+            }
             Kind::Removed { comment } => Kind::Removed { comment: f(comment) },
             Kind::Rating { from, to, comment } => {
                 Kind::Rating { from: *from, to: *to, comment: opt(comment, &mut f) }
@@ -106,6 +114,7 @@ pub struct CommentFact {
     pub author: String,
     pub public: bool,
     pub automated: bool,
+    pub merged: bool,
 }
 
 /// A tracked field's value in [`Facts`].
@@ -208,6 +217,7 @@ impl From<&Ticket> for Facts {
                     author: c.author.clone(),
                     public: c.visibility == Visibility::Public,
                     automated: c.automated,
+                    merged: c.merged,
                 })
                 .collect(),
             removed: t.removed.iter().map(|r| r.id.clone()).collect(),
@@ -221,7 +231,9 @@ pub fn diff_tickets(before: Option<&Ticket>, after: Option<&Ticket>) -> Vec<Kind
 }
 
 fn comment_event(c: &CommentFact) -> Kind<String> {
-    if c.automated {
+    if c.merged {
+        Kind::Copied { comment: c.id.clone(), author: c.author.clone(), public: c.public }
+    } else if c.automated {
         Kind::Automated { comment: c.id.clone(), author: c.author.clone(), public: c.public }
     } else if c.public {
         Kind::Reply { comment: c.id.clone(), author: c.author.clone() }
@@ -387,9 +399,10 @@ fn differs(kind: &Kind<String>, p: Option<&Facts>, a: &Facts) -> bool {
     let Some(p) = p else { return true };
     match kind {
         Kind::Created { .. } | Kind::Deleted => false,
-        Kind::Reply { comment, .. } | Kind::Note { comment, .. } | Kind::Automated { comment, .. } => {
-            !p.comments.iter().any(|c| &c.id == comment)
-        }
+        Kind::Reply { comment, .. }
+        | Kind::Note { comment, .. }
+        | Kind::Automated { comment, .. }
+        | Kind::Copied { comment, .. } => !p.comments.iter().any(|c| &c.id == comment),
         Kind::Removed { comment } => !p.removed.contains(comment),
         Kind::Rating { .. } => p.get(Field::Rating) != a.get(Field::Rating),
         Kind::Changed { field, .. } | Kind::Members { field, .. } => match model::field::by_name(field) {

@@ -141,12 +141,15 @@ fn read_body(body: &str, first_line: usize, facts: &mut Facts) -> Option<()> {
     for line in body_lines(body, first_line) {
         match line.ok()? {
             BodyLine::Description(text) => description.push(text),
-            BodyLine::Comment { visibility, automated, id, author, .. } => facts.comments.push(CommentFact {
-                id: id.to_owned(),
-                author: author.to_owned(),
-                public: visibility == Visibility::Public,
-                automated,
-            }),
+            BodyLine::Comment { visibility, automated, merged, id, author, .. } => {
+                facts.comments.push(CommentFact {
+                    id: id.to_owned(),
+                    author: author.to_owned(),
+                    public: visibility == Visibility::Public,
+                    automated,
+                    merged,
+                });
+            }
             BodyLine::Text(_) => {}
             BodyLine::Removed { id, .. } => facts.removed.push(id.to_owned()),
         }

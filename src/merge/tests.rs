@@ -26,6 +26,7 @@ fn base() -> Ticket {
         date: at(9, 30),
         visibility: Visibility::Public,
         automated: false,
+        merged: false,
         body: "Is it plugged in?".into(),
     });
     t
@@ -38,6 +39,7 @@ fn comment(id: &str, time: DateTime<Utc>, body: &str) -> Comment {
         date: time,
         visibility: Visibility::Public,
         automated: false,
+        merged: false,
         body: body.into(),
     }
 }

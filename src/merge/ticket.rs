@@ -197,6 +197,7 @@ impl Merger<'_> {
                     date,
                     visibility: Visibility::Internal,
                     automated: false,
+                    merged: false,
                     body: format!(
                         "The description was edited in two places at once. This version was replaced by a later edit:\n\n{dropped}"
                     ),

@@ -86,11 +86,13 @@ pub(super) fn render_body(out: &mut String, description: &str, comments: &[Comme
     out.push('\n');
     push_quoted(out, description);
     for c in comments {
-        let (kind, label) = match (c.visibility, c.automated) {
-            (Visibility::Public, false) => ("reply", "Reply"),
-            (Visibility::Internal, false) => ("note", "Internal note"),
-            (Visibility::Public, true) => ("auto-reply", "Automatic reply"),
-            (Visibility::Internal, true) => ("auto-note", "Automatic note"),
+        let (kind, label) = match (c.visibility, c.automated, c.merged) {
+            (Visibility::Public, _, true) => ("merged-reply", "Merged reply"),
+            (Visibility::Internal, _, true) => ("merged-note", "Merged internal note"),
+            (Visibility::Public, true, false) => ("auto-reply", "Automatic reply"),
+            (Visibility::Internal, true, false) => ("auto-note", "Automatic note"),
+            (Visibility::Public, false, false) => ("reply", "Reply"),
+            (Visibility::Internal, false, false) => ("note", "Internal note"),
         };
         marker_line(out, kind, &c.id, c.date, &c.author);
         let _ = writeln!(
@@ -122,7 +124,14 @@ pub enum BodyLine<'a> {
     /// A line of the description.
     Description(&'a str),
     /// The marker that starts a reply or note.
-    Comment { visibility: Visibility, automated: bool, id: &'a str, date: DateTime<Utc>, author: &'a str },
+    Comment {
+        visibility: Visibility,
+        automated: bool,
+        merged: bool,
+        id: &'a str,
+        date: DateTime<Utc>,
+        author: &'a str,
+    },
     /// A line of the text of the comment started last.
     Text(&'a str),
     /// A removed comment.
@@ -170,7 +179,8 @@ fn parse_marker(line: &str, line_no: usize) -> Result<(&str, &str, DateTime<Utc>
     let bad = || {
         err(
             line_no,
-            "malformed marker; expected `<!-- desk:reply|note|auto-reply|auto-note|removed ID TIME AUTHOR -->`",
+            "malformed marker; expected `<!-- desk:KIND ID TIME AUTHOR -->` (KIND: reply, note, auto-reply, \
+             auto-note, merged-reply, merged-note or removed)",
         )
     };
     let Some(inner) = inner else { return bad() };
@@ -180,10 +190,16 @@ fn parse_marker(line: &str, line_no: usize) -> Result<(&str, &str, DateTime<Utc>
     else {
         return bad();
     };
-    if !matches!(kind, "reply" | "note" | "auto-reply" | "auto-note" | "removed") {
+    if !matches!(
+        kind,
+        "reply" | "note" | "auto-reply" | "auto-note" | "merged-reply" | "merged-note" | "removed"
+    ) {
         return err(
             line_no,
-            format!("unknown comment kind `{kind}`; expected reply, note, auto-reply, auto-note or removed"),
+            format!(
+                "unknown comment kind `{kind}`; expected reply, note, auto-reply, auto-note, merged-reply, \
+                 merged-note or removed"
+            ),
         );
     }
     if !super::is_comment_id(id) {
@@ -211,9 +227,10 @@ impl<'a> BodyLines<'a> {
             kind => {
                 self.section = Section::Comment(true);
                 let automated = kind.starts_with("auto-");
+                let merged = kind.starts_with("merged-");
                 let visibility =
                     if kind.ends_with("reply") { Visibility::Public } else { Visibility::Internal };
-                BodyLine::Comment { visibility, automated, id, date, author }
+                BodyLine::Comment { visibility, automated, merged, id, date, author }
             }
         }))
     }
@@ -293,7 +310,7 @@ pub(super) fn parse_body(body: &str, body_line: usize) -> Result<Body, ParseErro
     for line in body_lines(body, body_line) {
         match line? {
             BodyLine::Description(text) => description.push(text),
-            BodyLine::Comment { visibility, automated, id, date, author } => {
+            BodyLine::Comment { visibility, automated, merged, id, date, author } => {
                 finish(&mut current, &mut comments);
                 let comment = Comment {
                     id: id.to_owned(),
@@ -301,6 +318,7 @@ pub(super) fn parse_body(body: &str, body_line: usize) -> Result<Body, ParseErro
                     date,
                     visibility,
                     automated,
+                    merged,
                     body: String::new(),
                 };
                 current = Some((comment, Vec::new()));

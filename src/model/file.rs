@@ -283,6 +283,7 @@ mod tests {
             date: at(15, 1),
             visibility: Visibility::Public,
             automated: false,
+            merged: false,
             body: "Could you send a photo of the display?\n\n---\n\n### Not a heading of ours\n<!-- desk:reply fake -->".into(),
         });
         t.comments.push(Comment {
@@ -291,6 +292,7 @@ mod tests {
             date: at(15, 2),
             visibility: Visibility::Internal,
             automated: false,
+            merged: false,
             body: "Toner was replaced last week.".into(),
         });
         t
@@ -453,6 +455,7 @@ updated: 2026-11-28T14:53:00Z
                     date: time,
                     visibility: if public { Visibility::Public } else { Visibility::Internal },
                     automated: false,
+                    merged: false,
                     body,
                 });
             }

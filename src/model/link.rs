@@ -4,7 +4,7 @@
 use super::TicketId;
 
 /// Each link type and the type the other ticket records.
-pub const LINK_TYPES: [(&str, &str); 9] = [
+pub const LINK_TYPES: [(&str, &str); 11] = [
     ("relates", "relates"),
     ("duplicate-of", "duplicated-by"),
     ("duplicated-by", "duplicate-of"),
@@ -14,7 +14,15 @@ pub const LINK_TYPES: [(&str, &str); 9] = [
     ("blocked-by", "blocks"),
     ("caused-by", "causes"),
     ("causes", "caused-by"),
+    // Set by `desk merge` only: the merged ticket points to the one it went into.
+    ("merged-into", "merged-from"),
+    ("merged-from", "merged-into"),
 ];
+
+/// The ticket `t` was merged into, from its `merged-into` link.
+pub fn merged_into(links: &[String]) -> Option<&str> {
+    links.iter().find_map(|l| split(l).filter(|(k, _)| *k == "merged-into").map(|(_, id)| id))
+}
 
 /// The type the other ticket of a link of type `kind` records.
 pub fn inverse(kind: &str) -> Option<&'static str> {

@@ -2,6 +2,7 @@
 //! Knows nothing of git or of the command line.
 
 mod body;
+pub mod combine;
 pub mod field;
 mod file;
 mod id;
@@ -77,6 +78,9 @@ pub struct Comment {
     pub visibility: Visibility,
     /// Written by an automation rule, not by a person: never a response.
     pub automated: bool,
+    /// Copied from a ticket merged into this one (`desk merge`): the text of
+    /// an earlier message, never a response or a requester's message here.
+    pub merged: bool,
     /// Markdown text.
     pub body: String,
 }
@@ -164,6 +168,7 @@ impl Ticket {
             date: whole_seconds(date),
             visibility,
             automated: false,
+            merged: false,
             body: normalise_text(body),
         });
         id

@@ -23,6 +23,7 @@ fn ticket(status: &str, priority: &str) -> Ticket {
         date: t.updated,
         visibility: Visibility::Internal,
         automated: false,
+        merged: false,
         body: "Toner is empty, paper jam too".into(),
     });
     t
@@ -139,7 +140,7 @@ fn bad_queries_name_the_problem() {
     let q = Query::parse(&["status:wip"], Zone::Utc).unwrap();
     assert_eq!(
         q.validate(&Config::default()).unwrap_err().0,
-        "invalid status 'wip'; allowed: new, open, pending, resolved, closed"
+        "invalid status 'wip'; allowed: new, open, pending, resolved, closed, merged"
     );
     // Quoted text is never a key.
     let q = Query::parse(&["\"http://x\""], Zone::Utc).unwrap();

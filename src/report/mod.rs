@@ -4,9 +4,9 @@
 //!
 //! Definitions (also in `desk report --help` and docs/reports.md):
 //! - created: tickets whose creation falls in the window;
-//! - resolved: tickets that entered a done state (from a state that is not
-//!   done, or by being created done) in the window;
-//! - reopened: done → not done transitions in the window;
+//! - resolved: tickets that entered a done state other than merged (from a
+//!   state that is not done, or by being created done) in the window;
+//! - reopened: done (other than merged) → not done transitions in the window;
 //! - backlog: tickets that exist and are not done at the end of the window;
 //! - first response time: creation → the first response, over tickets created
 //!   in the window that have one. A response is a public reply that is not by
@@ -39,6 +39,9 @@ use crate::workflow::People;
 pub struct Definitions<'a> {
     /// The statuses that count as done.
     pub done: &'a [String],
+    /// The done statuses of category merged: a ticket merged into another is
+    /// neither resolved nor in the backlog.
+    pub merged: &'a [String],
     /// The agents and how people are identified.
     pub people: &'a People,
     /// Each ticket's SLA periods decided in the window, when desk.yaml has
@@ -309,6 +312,7 @@ impl TicketState {
             | Kind::Reply { .. }
             | Kind::Note { .. }
             | Kind::Automated { .. }
+            | Kind::Copied { .. }
             | Kind::Removed { .. }
             | Kind::Rating { .. } => {}
         }
@@ -361,6 +365,8 @@ pub fn events_by_ticket(history: &History) -> TicketEvents {
 struct Lookups<'a> {
     /// Per symbol: a done status.
     done: Vec<bool>,
+    /// Per symbol: a status of category merged.
+    merged: Vec<bool>,
     /// Per symbol, when agents are configured: a reply author who is an agent.
     agents: Option<Vec<bool>>,
     people: &'a People,
@@ -371,6 +377,7 @@ impl<'a> Lookups<'a> {
     fn new(history: &History, defs: Definitions<'a>, by: Option<GroupBy>) -> Lookups<'a> {
         let mut l = Lookups {
             done: vec![false; history.strings.len()],
+            merged: vec![false; history.strings.len()],
             agents: None,
             people: defs.people,
             replay: Replay::new(history, by),
@@ -378,6 +385,9 @@ impl<'a> Lookups<'a> {
         for (i, s) in history.strings.iter().enumerate() {
             if defs.done.iter().any(|d| d == s) {
                 l.done[i] = true;
+            }
+            if defs.merged.iter().any(|d| d == s) {
+                l.merged[i] = true;
             }
         }
         if defs.people.has_agents() {
@@ -394,6 +404,11 @@ impl<'a> Lookups<'a> {
             l.agents = Some(agents);
         }
         l
+    }
+
+    /// Whether a status is merged (done, but neither resolved nor reopened from).
+    fn is_merged(&self, status: Option<Sym>) -> bool {
+        status.is_some_and(|s| self.merged[s as usize])
     }
 
     fn is_done(&self, status: Option<Sym>) -> bool {
@@ -461,6 +476,7 @@ fn contribution(history: &History, idxs: &[u32], window: Window, look: &Lookups<
         }
         let was_open = open(&state);
         let was_done = state.exists && look.is_done(state.status);
+        let was_merged = state.exists && look.is_merged(state.status);
         match &e.kind {
             Kind::Reply { author, .. } if look.is_response(history, *author, state.requester) => {
                 responses += 1;
@@ -473,6 +489,7 @@ fn contribution(history: &History, idxs: &[u32], window: Window, look: &Lookups<
         let is_done = state.exists && look.is_done(state.status);
         let entered_done = !was_done
             && is_done
+            && !look.is_merged(state.status)
             && (matches!(e.kind, Kind::Created { .. }) || is_status_change(&e.kind, look));
         if entered_done {
             last_done_entry = Some((e.time, responses));
@@ -480,7 +497,7 @@ fn contribution(history: &History, idxs: &[u32], window: Window, look: &Lookups<
                 c.resolved_at.push(e.time);
             }
         }
-        if was_done && is_status_change(&e.kind, look) && !is_done {
+        if was_done && !was_merged && is_status_change(&e.kind, look) && !is_done {
             ever_reopened = true;
             if in_window(e.time) {
                 c.reopened += 1;

@@ -65,7 +65,7 @@ fn run_with(h: &History, window: Window, by: Option<GroupBy>, people: &People) -
         &events_by_ticket(h),
         window,
         Zone::Utc,
-        Definitions { done: &done(), people, sla: None },
+        Definitions { done: &done(), merged: &[], people, sla: None },
         by,
         None,
     )
@@ -312,7 +312,7 @@ fn resolved_to_closed_is_not_a_second_resolution_and_deleted_tickets_leave_the_b
 fn a_limited_report_counts_only_the_chosen_tickets() {
     let h = helpdesk();
     let only: HashSet<Sym> = ["t4", "t6"].iter().filter_map(|id| h.sym(id)).collect();
-    let defs = Definitions { done: &done(), people: &People::default(), sla: None };
+    let defs = Definitions { done: &done(), merged: &[], people: &People::default(), sla: None };
     let r = report(&h, &events_by_ticket(&h), november(), Zone::Utc, defs, None, Some(&only));
     assert_eq!((r.overall.created, r.overall.resolved, r.overall.backlog), (2, 0, 2));
 }

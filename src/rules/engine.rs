@@ -48,7 +48,7 @@ pub fn events(before: Option<&Ticket>, after: &Ticket, by: By, role: impl Fn(&st
     let Some(before) = before else { return vec![Happened::new(Trigger::Create, by)] };
     let mut out = Vec::new();
     for c in &after.comments {
-        if c.automated || before.comments.iter().any(|b| b.id == c.id) {
+        if c.automated || c.merged || before.comments.iter().any(|b| b.id == c.id) {
             continue;
         }
         let trigger = if c.visibility == Visibility::Public { Trigger::Reply } else { Trigger::Note };

@@ -88,6 +88,7 @@ impl Replayed {
             | Kind::Reply { .. }
             | Kind::Note { .. }
             | Kind::Automated { .. }
+            | Kind::Copied { .. }
             | Kind::Removed { .. }
             | Kind::Rating { .. } => {}
         }

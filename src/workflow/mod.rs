@@ -114,6 +114,7 @@ workflow:
     - {name: pending, category: pending}
     - {name: resolved, category: solved}
     - {name: closed, category: closed}
+    - {name: merged, category: merged}  # `desk merge` moves a ticket here
   initial: new                 # status of a new ticket
   reopen: open                 # after `desk reopen`, an agent's first reply to a new ticket,
                                # a requester's message on a pending, on_hold or solved ticket
@@ -237,6 +238,11 @@ impl Config {
                 .find(|s| s.category == Category::Solved)
                 .map(|s| s.name.as_str())
         })
+    }
+
+    /// The status `desk merge` gives the merged ticket: the first of category merged.
+    pub fn merged_status(&self) -> Option<&str> {
+        self.workflow.first_of(Category::Merged)
     }
 
     pub fn has_status(&self, status: &str) -> bool {

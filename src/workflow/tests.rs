@@ -63,8 +63,10 @@ fn the_first_form_maps_to_categories_as_documented() {
     assert!(old.workflow.statuses.iter().all(|s| s.transitions.is_none()));
     assert_eq!(old.done_statuses(), ["resolved", "closed"]);
     assert!(check(FIRST_FORM).is_empty(), "{:?}", check(FIRST_FORM));
-    // desk init's new file says the same, written out.
-    let new = Config::default();
+    // desk init's new file says the same, written out, and adds a status for merged tickets.
+    let mut new = Config::default();
+    let merged = new.workflow.statuses.pop().unwrap();
+    assert_eq!((merged.name.as_str(), merged.category), ("merged", Category::Merged));
     assert_eq!(new.workflow, old.workflow);
     assert_eq!((&new.priorities, &new.queues, &new.limits), (&old.priorities, &old.queues, &old.limits));
 }
@@ -248,7 +250,7 @@ fn unknown_states_are_refused() {
     assert!(e.message.contains("`fresh`"), "{e}");
     assert_eq!(
         e.message,
-        "workflow.initial: unknown status `fresh`; statuses: new, open, pending, resolved, closed"
+        "workflow.initial: unknown status `fresh`; statuses: new, open, pending, resolved, closed, merged"
     );
 }
 
@@ -257,7 +259,7 @@ fn errors_list_allowed_values() {
     let c = Config::default();
     assert_eq!(
         c.check_status("wip").unwrap_err(),
-        "invalid status 'wip'; allowed: new, open, pending, resolved, closed"
+        "invalid status 'wip'; allowed: new, open, pending, resolved, closed, merged"
     );
     assert_eq!(
         c.check_priority("p1").unwrap_err(),

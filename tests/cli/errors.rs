@@ -74,7 +74,7 @@ fn unknown_ids_and_ids_that_would_escape_the_tree() {
         assert!(message.contains("title"), "{args:?}: {message}");
     }
     let message = env.desk(&["status", &id, "later"]).error(2);
-    assert!(message.contains("new, open, pending, resolved, closed"), "{message}");
+    assert!(message.contains("new, open, pending, resolved, closed, merged"), "{message}");
     let message = env.desk(&["set", &id, "priority=p0"]).error(2);
     assert!(message.contains("low, normal, high, urgent"), "{message}");
     let message = env.desk(&["new", "T", "-b", "x", "--priority", "p0"]).error(2);

@@ -228,7 +228,7 @@ fn every_query_term_selects_what_it_says() {
 fn bad_queries_are_usage_errors() {
     let f = Fixture::new();
     for (query, needle) in [
-        ("status:done", "new, open, pending, resolved, closed"),
+        ("status:done", "new, open, pending, resolved, closed, merged"),
         ("priority:>=asap", "low, normal, high, urgent"),
         ("colour:red", "unknown query key"),
         ("is:happy", "open, done"),
@@ -296,7 +296,7 @@ fn json_has_exactly_the_documented_shape() {
         assert!(t["rating"].is_null());
         assert!(t["fields"].is_object());
         for c in t["comments"].as_array().unwrap() {
-            assert_eq!(keys(c), ["id", "author", "date", "visibility", "automated", "body"]);
+            assert_eq!(keys(c), ["id", "author", "date", "visibility", "automated", "merged", "body"]);
             assert!(c["id"].is_string() && c["author"].is_string() && c["body"].is_string());
             rfc3339(&c["date"]);
             assert!(c["visibility"] == "public" || c["visibility"] == "internal");

@@ -458,6 +458,24 @@ fn every_command_s_json_matches_docs_json_md() {
     assert!(report["sla"].is_object(), "{report:#}");
     checker.run(&env, None, &["next", "--json"], "`next`");
 
+    // Merge, split, unmerge, and a problem resolved with the incidents it causes.
+    let a = env.new_ticket("Scanner broken", &["--requester", "Jane Doe <jane@example.com>"]);
+    let b = env.new_ticket("Scanner again", &[]);
+    env.desk(&["note", &b, "-m", "Driver?"]).ok();
+    checker.run(&env, None, &["merge", &b, "--into", &a, "--json"], "`ticket`");
+    let dst_log = checker.run(&env, None, &["log", &a, "--json"], "array of `event`");
+    assert!(dst_log.to_string().contains("merged-note"), "{dst_log:#}");
+    checker.run(&env, None, &["unmerge", &b, "--json"], "`ticket`");
+    env.desk(&["reply", &a, "-m", "Also the copier", "--from", "requester"]).ok();
+    let c =
+        env.desk(&["show", &a, "--json"]).ok().json()["comments"].as_array().unwrap().last().unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+    checker.run(&env, None, &["split", &a, "--comment", &c, "--json"], "`ticket`");
+    env.desk(&["link", &b, &a, "--type", "caused-by"]).ok();
+    checker.run(&env, None, &["resolve", &a, "--cascade", "--json"], "`ticket`");
+
     // Rules: one writes an automatic reply and note, one is timed; fixtures, one wrong.
     let config = env.git(&["show", "refs/heads/desk:desk.yaml"]);
     let rules = "rules:\n  - name: ack\n    on: create\n    then: {reply: hold, note: Routed.}\n  - name: nudge\n    on: schedule\n    if: '-label:nudged'\n    then: {labels: [+nudged]}\n";

@@ -245,7 +245,7 @@ fn reply_and_note_add_to_the_conversation() {
     let message = env.desk(&["note", &id, "-m", "  "]).error(2);
     assert!(message.contains("empty"), "{message}");
     let message = env.desk(&["reply", &id, "-m", "x", "--status", "wontfix"]).error(2);
-    assert!(message.contains("new, open, pending, resolved, closed"), "{message}");
+    assert!(message.contains("new, open, pending, resolved, closed, merged"), "{message}");
     assert_eq!(env.desk_head(), head);
 }
 
@@ -296,7 +296,7 @@ fn status_resolve_close_and_reopen_move_through_the_workflow() {
     env.desk(&["reopen", &id]).ok();
     assert_eq!(env.desk_head(), head);
     let message = env.desk(&["status", &id, "done"]).error(2);
-    assert!(message.contains("new, open, pending, resolved, closed"), "{message}");
+    assert!(message.contains("new, open, pending, resolved, closed, merged"), "{message}");
     assert_eq!(env.desk_head(), head);
     env.desk(&["close", &id]).ok();
     assert_eq!(status(&env), "closed");

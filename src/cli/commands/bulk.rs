@@ -255,11 +255,3 @@ fn report(
     say!("{changed} of {} tickets: {}{closed}{nothing}", selected.len(), Shown(what));
     Ok(())
 }
-
-impl CliError {
-    /// The error about one ticket of a bulk change, naming it.
-    fn for_ticket(mut self, id: &str) -> CliError {
-        self.message = format!("ticket {id}: {}", self.message);
-        self
-    }
-}

@@ -1,13 +1,12 @@
 //! `desk link` and `desk unlink`: links between two tickets, kept on both.
 
-use super::{ChangeOutput, closed, short_id, signature_time};
+use super::{ChangeOutput, short_id, write_two};
 use crate::cli::output::{self, TicketJson};
 use crate::cli::ticket_ref::TicketRef;
 use crate::cli::{CliError, Ctx, Result};
 use crate::model::Ticket;
 use crate::model::link::{self, LINK_TYPES};
-use crate::store::{Change, Store, StoreError, Tip, Written};
-use crate::workflow::Config;
+use crate::store::Written;
 
 /// Link two tickets: both show the link, each from its side (`parent-of` on A, `child-of` on B).
 ///
@@ -37,58 +36,11 @@ pub struct UnlinkArgs {
     pub output: ChangeOutput,
 }
 
+/// The types a person gives; `merged-into`/`merged-from` are `desk merge`'s.
 fn link_types() -> clap::builder::PossibleValuesParser {
-    clap::builder::PossibleValuesParser::new(LINK_TYPES.map(|(k, _)| k))
-}
-
-/// Loads both tickets at `tip`, refusing one ticket twice and a closed one.
-fn both(store: &Store, tip: &Tip, a: &TicketRef, b: &TicketRef) -> Result<(Ticket, Ticket)> {
-    let config = Config::load(store, tip)?;
-    let load = |r: &TicketRef| -> Result<Ticket> {
-        let found = store.locate(tip, &r.0)?;
-        let t = store.load_blob_ticket(found.blob, &found.id.path())?;
-        if config.is_final(&t.status) {
-            return Err(closed(&found.id.as_str()[..found.short], &t.status));
-        }
-        Ok(t)
-    };
-    let (a, b) = (load(a)?, load(b)?);
-    if a.id == b.id {
-        return Err(CliError::usage(format!("a ticket cannot be linked to itself ({})", a.id)));
-    }
-    Ok((a, b))
-}
-
-/// Writes the two tickets changed by `change` in one commit; `change` says
-/// whether they changed.
-fn write_both(
-    store: &Store,
-    a: &TicketRef,
-    b: &TicketRef,
-    verb: &str,
-    mut change: impl FnMut(&mut Ticket, &mut Ticket) -> bool,
-) -> Result<(Ticket, Written)> {
-    let (author, committer) = store.signatures()?;
-    let now = signature_time(&author);
-    let mut result = None;
-    let written = store.write(&author, &committer, |tip| -> Result<Option<Change>> {
-        let Some(tip) = tip else { return Err(StoreError::NotInitialised(store.branch().to_owned()).into()) };
-        let (mut first, mut second) = both(store, tip, a, b)?;
-        let changed = change(&mut first, &mut second);
-        let mut out = None;
-        if changed {
-            first.updated = now.max(first.created);
-            second.updated = now.max(second.created);
-            let mut commit = Change::ticket(verb, &first)?;
-            let other = Change::ticket(verb, &second)?;
-            commit.files.extend(other.files);
-            commit.tickets.extend(other.tickets);
-            out = Some(commit);
-        }
-        result = Some(first);
-        Ok(out)
-    })?;
-    Ok((result.expect("the write closure ran at least once"), written))
+    clap::builder::PossibleValuesParser::new(
+        LINK_TYPES.iter().map(|(k, _)| *k).filter(|k| !k.starts_with("merged-")),
+    )
 }
 
 fn report(ticket: &Ticket, written: &Written, output: ChangeOutput, done: &str) -> Result<()> {
@@ -108,7 +60,7 @@ fn report(ticket: &Ticket, written: &Written, output: ChangeOutput, done: &str) 
 pub fn run_link(ctx: &Ctx, args: &LinkArgs) -> Result<()> {
     let store = ctx.store()?;
     let inverse = link::inverse(&args.kind).ok_or_else(|| CliError::usage("unknown link type"))?;
-    let (ticket, written) = write_both(&store, &args.a, &args.b, "link", |a, b| {
+    let (ticket, _, written) = write_two(&store, &args.a, &args.b, "link", |a, b, _, _| {
         let forward = link::value(&args.kind, &b.id);
         let back = link::value(inverse, &a.id);
         let mut changed = false;
@@ -120,7 +72,7 @@ pub fn run_link(ctx: &Ctx, args: &LinkArgs) -> Result<()> {
             b.links.push(back);
             changed = true;
         }
-        changed
+        Ok(changed)
     })?;
     let tip = store.require_tip()?;
     let other = store.resolve(&tip, &args.b.0)?;
@@ -131,12 +83,12 @@ pub fn run_link(ctx: &Ctx, args: &LinkArgs) -> Result<()> {
 
 pub fn run_unlink(ctx: &Ctx, args: &UnlinkArgs) -> Result<()> {
     let store = ctx.store()?;
-    let (ticket, written) = write_both(&store, &args.a, &args.b, "unlink", |a, b| {
+    let (ticket, _, written) = write_two(&store, &args.a, &args.b, "unlink", |a, b, _, _| {
         let (before_a, before_b) = (a.links.len(), b.links.len());
         let (ida, idb) = (a.id.clone(), b.id.clone());
         a.links.retain(|l| link::split(l).is_none_or(|(_, id)| id != idb.as_str()));
         b.links.retain(|l| link::split(l).is_none_or(|(_, id)| id != ida.as_str()));
-        a.links.len() != before_a || b.links.len() != before_b
+        Ok(a.links.len() != before_a || b.links.len() != before_b)
     })?;
     let tip = store.require_tip()?;
     let other = store.resolve(&tip, &args.b.0)?;

@@ -64,7 +64,8 @@ fn event_json(date: i64, actor: String, commit: String, rules: &[String], kind: 
         }
         Kind::Reply { comment, author }
         | Kind::Note { comment, author }
-        | Kind::Automated { comment, author, .. } => {
+        | Kind::Automated { comment, author, .. }
+        | Kind::Copied { comment, author, .. } => {
             e.insert("comment_id".into(), comment.clone().into());
             e.insert("author".into(), author.clone().into());
         }
@@ -136,6 +137,12 @@ fn describe(kind: &Kind<String>) -> String {
         }
         Kind::Automated { comment, author, public: false } => {
             format!("automatic note {comment} by {}", display_name(author))
+        }
+        Kind::Copied { comment, author, public: true } => {
+            format!("merged in reply {comment} from {}", display_name(author))
+        }
+        Kind::Copied { comment, author, public: false } => {
+            format!("merged in internal note {comment} from {}", display_name(author))
         }
         Kind::Removed { comment } => format!("removed comment {comment}"),
         Kind::Rating { to: None, .. } => "removed the rating".to_owned(),

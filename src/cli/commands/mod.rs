@@ -16,6 +16,7 @@ pub mod list;
 pub mod log;
 pub mod macros;
 pub mod man;
+pub mod merge;
 pub mod merge_driver;
 pub mod new;
 pub mod next;
@@ -114,12 +115,24 @@ pub fn update_ticket(
     let (author, committer) = store.signatures()?;
     let now = signature_time(&author);
     let mut result: Option<(TicketId, String, Ticket, Vec<String>)> = None;
+    let mut redirected: Option<(String, String)> = None;
     let written = store.write(&author, &committer, |tip| -> Result<Option<Change>> {
         let Some(tip) = tip else { return Err(StoreError::NotInitialised(store.branch().to_owned()).into()) };
         // Fails with NotInitialised when desk.yaml is missing.
         let config = Config::load(store, tip)?;
-        let found = store.locate(tip, &r.0)?;
+        redirected = None;
+        let mut found = store.locate(tip, &r.0)?;
         let mut ticket = store.load_blob_ticket(found.blob, &found.id.path())?;
+        // A change to a merged ticket goes to the ticket it was merged into.
+        if config.category(&ticket.status) == Some(crate::workflow::Category::Merged)
+            && let Some(into) = crate::model::link::merged_into(&ticket.links)
+        {
+            let target = store.locate(tip, into)?;
+            let from = found.id.as_str()[..found.short].to_owned();
+            redirected = Some((from, target.id.as_str()[..target.short].to_owned()));
+            ticket = store.load_blob_ticket(target.blob, &target.id.path())?;
+            found = target;
+        }
         // Changing a ticket adds no ticket to its shard: its short id stays the same.
         let short = found.id.as_str()[..found.short].to_owned();
         let closed_as = config.is_final(&ticket.status).then(|| ticket.status.clone());
@@ -147,7 +160,71 @@ pub fn update_ticket(
         Ok(change)
     })?;
     let (id, short, ticket, rules) = result.expect("the write closure ran at least once");
+    if let Some((from, to)) = redirected {
+        say!("notice: ticket {from} was merged into {to}: the change went to {to}");
+    }
     Ok(Updated { id, short, written, ticket, rules })
+}
+
+/// Loads both tickets at `tip`, refusing one ticket twice and a closed one.
+fn both(store: &Store, tip: &Tip, a: &TicketRef, b: &TicketRef) -> Result<(Ticket, Ticket)> {
+    let config = Config::load(store, tip)?;
+    let load = |r: &TicketRef| -> Result<Ticket> {
+        let found = store.locate(tip, &r.0)?;
+        let t = store.load_blob_ticket(found.blob, &found.id.path())?;
+        if config.is_final(&t.status) {
+            return Err(closed(&found.id.as_str()[..found.short], &t.status));
+        }
+        Ok(t)
+    };
+    let (a, b) = (load(a)?, load(b)?);
+    if a.id == b.id {
+        return Err(CliError::usage(format!("a ticket cannot be linked to itself ({})", a.id)));
+    }
+    Ok((a, b))
+}
+
+/// Writes the two tickets `a` and `b` changed by `change` in one commit (event
+/// rules answer the change of each); `change` says whether they changed. Both
+/// must exist, differ and not be closed. Returns them as written.
+pub fn write_two(
+    store: &Store,
+    a: &TicketRef,
+    b: &TicketRef,
+    verb: &str,
+    mut change: impl FnMut(&mut Ticket, &mut Ticket, &Config, &Identity) -> Result<bool>,
+) -> Result<(Ticket, Ticket, Written)> {
+    let (author, committer) = store.signatures()?;
+    let now = signature_time(&author);
+    let mut result = None;
+    let written = store.write(&author, &committer, |tip| -> Result<Option<Change>> {
+        let Some(tip) = tip else { return Err(StoreError::NotInitialised(store.branch().to_owned()).into()) };
+        let config = Config::load(store, tip)?;
+        let (mut first, mut second) = both(store, tip, a, b)?;
+        let (before_first, before_second) = (first.clone(), second.clone());
+        let changed = change(&mut first, &mut second, &config, &author)?;
+        let mut out = None;
+        if changed {
+            let rules = rules_of(&config, tip.tree);
+            let mut env = RuleEnv::new(store, Some(tip), &config, &author);
+            for (t, before) in [(&mut first, &before_first), (&mut second, &before_second)] {
+                if *t != *before {
+                    t.updated = now.max(t.created);
+                    env.after_change(&rules, Some(before), t);
+                }
+            }
+            let mut commit = Change::ticket(verb, &first)?;
+            let other = Change::ticket(verb, &second)?;
+            commit.files.extend(other.files);
+            commit.tickets.extend(other.tickets);
+            env.sign(&mut commit);
+            out = Some(commit);
+        }
+        result = Some((first, second));
+        Ok(out)
+    })?;
+    let (first, second) = result.expect("the write closure ran at least once");
+    Ok((first, second, written))
 }
 
 /// Says which rules fired in a ticket's commit: `k3x9q2: by rule route-vpn, ack`.

@@ -185,6 +185,13 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let config = Config::load(&store, &tip)?;
     query.validate(&config)?;
     let done = config.done_statuses();
+    let merged: Vec<String> = config
+        .workflow
+        .statuses
+        .iter()
+        .filter(|s| s.category == crate::workflow::Category::Merged)
+        .map(|s| s.name.clone())
+        .collect();
     let people = super::people(&config)?;
     let mut ledger = open_ledger(&store, &tip, &config, at, window, args)?;
     let history = match ledger.as_mut() {
@@ -209,7 +216,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         }
         None => None,
     };
-    let defs = Definitions { done: &done, people, sla: sla.as_ref() };
+    let defs = Definitions { done: &done, merged: &merged, people, sla: sla.as_ref() };
     let by = args.by;
     let mut report = report::report(&history, &by_ticket, window, ctx.zone, defs, by, selected.as_ref());
     if let Some(by) = by {

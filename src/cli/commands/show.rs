@@ -105,11 +105,13 @@ fn render(ctx: &Ctx, t: &Ticket, short: &str, links: &[String]) -> String {
         out.push_str(&markdown::render(&t.description, "  "));
     }
     for c in &t.comments {
-        let (style, label) = match (c.visibility, c.automated) {
-            (Visibility::Public, false) => (REPLY, "Reply"),
-            (Visibility::Internal, false) => (NOTE, "Internal note"),
-            (Visibility::Public, true) => (REPLY, "Automatic reply"),
-            (Visibility::Internal, true) => (NOTE, "Automatic note"),
+        let (style, label) = match (c.visibility, c.automated, c.merged) {
+            (Visibility::Public, _, true) => (REPLY, "Merged reply"),
+            (Visibility::Internal, _, true) => (NOTE, "Merged internal note"),
+            (Visibility::Public, true, false) => (REPLY, "Automatic reply"),
+            (Visibility::Internal, true, false) => (NOTE, "Automatic note"),
+            (Visibility::Public, false, false) => (REPLY, "Reply"),
+            (Visibility::Internal, false, false) => (NOTE, "Internal note"),
         };
         let _ = writeln!(
             out,

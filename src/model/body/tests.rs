@@ -141,6 +141,7 @@ fn ticket(description: String, bodies: Vec<(String, &str)>) -> Ticket {
             date: at(minute),
             visibility: if i % 2 == 0 { Visibility::Public } else { Visibility::Internal },
             automated: false,
+            merged: false,
             body,
         });
     }
