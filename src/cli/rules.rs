@@ -76,6 +76,8 @@ pub struct RuleEnv<'a> {
     pub fired: Vec<String>,
     /// Pool assignments made: rule and agent email.
     pub assigned: Vec<(String, String)>,
+    /// Follow-up tickets the rules opened, written with the change.
+    pub opened: Vec<Ticket>,
 }
 
 impl<'a> RuleEnv<'a> {
@@ -97,6 +99,7 @@ impl<'a> RuleEnv<'a> {
             clocks: None,
             fired: Vec::new(),
             assigned: Vec::new(),
+            opened: Vec::new(),
         }
     }
 
@@ -139,14 +142,21 @@ impl<'a> RuleEnv<'a> {
         outcome
     }
 
-    /// Adds the trailers of what fired to `change`.
-    pub fn sign(&self, change: &mut Change) {
+    /// Adds the follow-up tickets the rules opened and the trailers of what
+    /// fired to `change`.
+    pub fn sign(&self, change: &mut Change) -> Result<(), StoreError> {
+        for t in &self.opened {
+            let one = Change::ticket("new", t)?;
+            change.files.extend(one.files);
+            change.tickets.extend(one.tickets);
+        }
         for name in &self.fired {
             change.trailers.push((RULE_TRAILER.into(), name.clone()));
         }
         for (rule, email) in &self.assigned {
             change.trailers.push((ASSIGNED_TRAILER.into(), format!("{rule} -> {email}")));
         }
+        Ok(())
     }
 
     /// Open tickets per agent, from the list index at the tip.
@@ -308,6 +318,9 @@ impl Host for RuleEnv<'_> {
             let changes = macros::changes(&m, config).map_err(msg)?;
             macros::apply(&changes, ticket, config, author).map_err(msg)?;
         }
+        if let Some(title) = &rule.then.follow_up {
+            self.follow_up(rule, title, ticket);
+        }
         if *ticket != before && ticket.updated < self.now {
             ticket.updated = crate::model::whole_seconds(self.now).max(ticket.created);
         }
@@ -316,6 +329,32 @@ impl Host for RuleEnv<'_> {
 }
 
 impl RuleEnv<'_> {
+    /// Opens a follow-up of `ticket` titled `title`: its requester, cc, queue
+    /// and labels, linked both ways (`relates`), with a line naming `ticket`
+    /// as its description. Rules do not run on it.
+    fn follow_up(&mut self, rule: &Rule, title: &str, ticket: &mut Ticket) {
+        let mut id = crate::model::TicketId::generate();
+        while self.opened.iter().any(|t| t.id == id) || id == ticket.id {
+            id = crate::model::TicketId::generate();
+        }
+        let config = self.config;
+        let mut t = Ticket::new(
+            id,
+            title.to_owned(),
+            config.workflow.initial.clone(),
+            config.priorities.default.clone(),
+            self.now,
+        );
+        t.requester.clone_from(&ticket.requester);
+        t.cc.clone_from(&ticket.cc);
+        t.queue.clone_from(&ticket.queue);
+        t.labels.clone_from(&ticket.labels);
+        t.description = format!("Follow-up of ticket {} — {} (rule {}).", ticket.id, ticket.title, rule.name);
+        t.links.push(crate::model::link::value("relates", &ticket.id));
+        ticket.links.push(crate::model::link::value("relates", &t.id));
+        self.opened.push(t);
+    }
+
     fn load_macro(&self, name: &str) -> Result<crate::workflow::macros::Macro, String> {
         let Some(tip) = self.tip else { return Err(format!("no desk branch to read macro '{name}' from")) };
         macros::load(self.store, tip, name).map_err(|e| e.message)

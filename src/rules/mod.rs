@@ -103,7 +103,7 @@ pub enum Assign {
 }
 
 /// What a rule does, in this order: field changes, label changes, the
-/// assignment, the macro's changes, the note, the reply.
+/// assignment, the macro's changes, the note, the reply, the follow-up ticket.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Actions {
     /// `KEY=VALUE` pairs, as `desk set` takes them.
@@ -117,6 +117,8 @@ pub struct Actions {
     pub note: Option<String>,
     /// A macro whose text is added as a public reply, marked automated.
     pub reply: Option<String>,
+    /// The title of a new ticket opened as a follow-up, linked to this one.
+    pub follow_up: Option<String>,
 }
 
 /// One rule.
@@ -234,7 +236,7 @@ fn check_rule_name(name: &str) -> Result<(), String> {
 }
 
 const RULE_KEYS: [&str; 7] = ["name", "on", "if", "from", "to", "by", "then"];
-const ACTION_KEYS: [&str; 6] = ["set", "labels", "assign", "apply", "note", "reply"];
+const ACTION_KEYS: [&str; 7] = ["set", "labels", "assign", "apply", "note", "reply", "follow_up"];
 
 /// Reads the `rules:` section against `config` (statuses for `from`/`to`).
 pub fn parse(section: Option<&Value>, config: &Config) -> (Rules, Vec<Problem>) {
@@ -416,7 +418,7 @@ fn actions(v: Option<&Value>, path: &str, bad: &mut impl FnMut(String, String)) 
             "set" => a.set = list(),
             "labels" => a.labels = list(),
             "assign" => a.assign = assign::parse(value, &at, bad),
-            "apply" | "reply" | "note" => {
+            "apply" | "reply" | "note" | "follow_up" => {
                 let Some(text) = text_of(value).filter(|t| !t.trim().is_empty()) else {
                     bad(at, format!("`{k}` needs text"));
                     continue;
@@ -424,6 +426,7 @@ fn actions(v: Option<&Value>, path: &str, bad: &mut impl FnMut(String, String)) 
                 match k.as_str() {
                     "apply" => a.apply = Some(text),
                     "reply" => a.reply = Some(text),
+                    "follow_up" => a.follow_up = Some(text),
                     _ => a.note = Some(text),
                 }
             }

@@ -367,3 +367,54 @@ fn explain_shows_every_rule_and_the_condition_that_failed() {
         "printers  on create  if label:printers\non reply  on reply\nalways  on create\n"
     );
 }
+
+#[test]
+fn every_other_trigger_and_action_works_through_the_binary() {
+    let env = helpdesk(
+        "  - name: on note\n    on: note\n    by: agent\n    then: {set: [cc+=boss@example.com, tier=gold]}\n  - name: on assign\n    on: assign\n    if: assignee:ann\n    then: {apply: hold}\n  - name: follow up\n    on: status\n    to: resolved\n    then: {follow_up: Check the fix in a week}\n  - name: warn\n    on: sla.warning\n    if: -label:warned\n    then: {labels: [+warned]}\n",
+    );
+    let config = env.git(&["show", "refs/heads/desk:desk.yaml"]);
+    let policy = "sla:\n  - name: all\n    targets:\n      normal: {first_response: 4h}\n      low: {first_response: 4h}\n    warning: 50%\n";
+    env.commit_by_hand(
+        &[
+            ("desk.yaml", &format!("{config}{policy}")),
+            ("macros/hold.md", "---\nset: [priority=low]\nlabels: [+on-hold]\n---\n"),
+        ],
+        "policy and macro",
+    );
+    let id = new_at(&env, "Scanner", &[]);
+    env.desk_env(
+        &["note", &id, "-m", "checked"],
+        &[("GIT_AUTHOR_NAME", "Ann"), ("GIT_AUTHOR_EMAIL", "ann@example.com")],
+    )
+    .ok();
+    let t = show(&env, &id);
+    assert_eq!(
+        (t["cc"].clone(), t["fields"]["tier"].clone()),
+        (json!(["boss@example.com"]), json!("gold")),
+        "{t:#}"
+    );
+    env.desk_at(AT, &["assign", &id, "ann"]).ok();
+    let t = show(&env, &id);
+    assert_eq!((t["priority"].clone(), t["labels"].clone()), (json!("low"), json!(["on-hold"])));
+    // 2h45m after creation, 1h15m of the 4h target are left: within the 50% warning.
+    let at = [("DESK_NOW", "2026-12-02T12:45:00Z")];
+    let ran = env.desk_env(&["rules", "run", "--json"], &at).ok().json();
+    assert_eq!(ran["tickets"][0]["rules"], json!(["warn"]), "{ran:#}");
+    // A follow-up ticket, opened in the same commit and linked both ways.
+    env.desk_at(AT, &["resolve", &id]).ok();
+    let t = show(&env, &id);
+    let link = t["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|l| l.as_str().unwrap().strip_prefix("relates:"))
+        .unwrap()
+        .to_owned();
+    let f = show(&env, &link);
+    assert_eq!(f["title"], "Check the fix in a week");
+    assert_eq!(f["links"], json!([format!("relates:{id}")]));
+    assert_eq!(f["requester"], "Jane <jane@example.com>");
+    let msg = message(&env);
+    assert!(msg.contains(&format!("Desk-Ticket: {id}\nDesk-Ticket: {link}\nDesk-Rule: follow up")), "{msg}");
+}

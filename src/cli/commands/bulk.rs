@@ -134,7 +134,7 @@ pub fn update_where(
             out.push(Some(Outcome { ticket, changed }));
         }
         let mut signed = Change::default();
-        env.sign(&mut signed);
+        env.sign(&mut signed)?;
         Ok((out, signed))
     };
     if args.dry_run {

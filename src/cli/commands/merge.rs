@@ -226,7 +226,7 @@ pub fn run_split(ctx: &Ctx, args: &SplitArgs) -> Result<()> {
         let other = Change::ticket("split", &ticket)?;
         change.files.extend(other.files);
         change.tickets.extend(other.tickets);
-        env.sign(&mut change);
+        env.sign(&mut change)?;
         result = Some((split, short.to_owned(), comment.id, env.fired));
         Ok(Some(change))
     })?;

@@ -152,7 +152,7 @@ pub fn update_ticket(
         let change = changed
             .then(|| {
                 let mut change = Change::ticket(verb, &ticket)?;
-                env.sign(&mut change);
+                env.sign(&mut change)?;
                 Ok::<_, StoreError>(change)
             })
             .transpose()?;
@@ -217,7 +217,7 @@ pub fn write_two(
             let other = Change::ticket(verb, &second)?;
             commit.files.extend(other.files);
             commit.tickets.extend(other.tickets);
-            env.sign(&mut commit);
+            env.sign(&mut commit)?;
             out = Some(commit);
         }
         result = Some((first, second));

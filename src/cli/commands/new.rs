@@ -164,7 +164,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         let mut env = RuleEnv::new(&store, Some(tip), &config, &author);
         env.after_change(&rules_of(&config, tip.tree), None, &mut t);
         let mut change = Change::ticket("new", &t)?;
-        env.sign(&mut change);
+        env.sign(&mut change)?;
         created = Some((t, env.fired));
         Ok(Some(change))
     })?;

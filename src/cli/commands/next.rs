@@ -198,7 +198,7 @@ fn take(
                     let mut env = RuleEnv::new(store, Some(tip), &config, author);
                     env.after_change(&rules_of(&config, tip.tree), Some(&before), &mut ticket);
                     let mut change = Change::ticket("assign", &ticket)?;
-                    env.sign(&mut change);
+                    env.sign(&mut change)?;
                     return Ok(Some(change));
                 }
             }

@@ -36,6 +36,7 @@ Rules are a `rules:` section of desk.yaml on the desk branch (docs/rules.md defi
         assign: {team: it, strategy: round-robin}   # or least-load, skills; an agent; none
         note: Routed to IT.                      # an automatic internal note
         reply: welcome                           # an automatic reply from macros/welcome.md
+        follow_up: Check back in a week          # a new ticket, linked, in the same commit
 
 Event rules run inside the command that changed the ticket and land in its commit with a
 `Desk-Rule: NAME` trailer; a rule fires at most once per change, and rules answer the changes
@@ -330,7 +331,7 @@ fn run_timed(ctx: &Ctx, args: &RunArgs) -> Result<()> {
                 ran.push(Ran { ticket, fired: outcome.fired });
             }
         }
-        env.sign(&mut change);
+        env.sign(&mut change)?;
         let n = change.tickets.len();
         change.summary = format!("rules run: {n} ticket{}", if n == 1 { "" } else { "s" });
         Ok(change)

@@ -214,7 +214,7 @@ fn cascade_resolve(store: &Store, args: &ResolveArgs) -> Result<()> {
             problem.title.chars().take(40).collect::<String>(),
             resolved.len()
         );
-        env.sign(&mut change);
+        env.sign(&mut change)?;
         done = Some((problem, resolved));
         Ok(Some(change))
     })?;
