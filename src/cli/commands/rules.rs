@@ -295,15 +295,36 @@ fn run_timed(ctx: &Ctx, args: &RunArgs) -> Result<()> {
     let config = Config::load(&store, &tip)?;
     let rules = rules_of(&config, tip.tree);
     let timed: Vec<&Rule> = rules.timed_rules().collect();
+    // Each timed rule's tickets: by the list index, then by their clocks when
+    // the rule asks about clocks (each ticket's clocks worked out once).
     let mut ids = BTreeSet::new();
+    let mut facts: BTreeMap<String, ClockFacts> = BTreeMap::new();
+    let mut ledger = None;
     for r in &timed {
         let query = r.selection();
         for s in select::matching(ctx, &store, &tip, &query, &config, Strict::default())? {
+            if query.has_clock_terms() {
+                if !crate::cli::clocks::has_policies(&config) {
+                    continue;
+                }
+                if !facts.contains_key(&s.id) {
+                    let l = match &mut ledger {
+                        Some(l) => l,
+                        None => ledger.insert(open_ledger(ctx, &store, &tip, None, None)?),
+                    };
+                    facts.insert(s.id.clone(), l.clocks(&s.id)?.facts());
+                }
+                if !query.matches_clocks(&facts[&s.id]) {
+                    continue;
+                }
+            }
             ids.insert(s.id);
         }
     }
+    // The clocks of the others too: another rule may ask about them in the pass.
+    let missing: Vec<String> = ids.iter().filter(|i| !facts.contains_key(*i)).cloned().collect();
+    facts.extend(clock_facts(ctx, &store, &tip, &config, &missing)?);
     let ids: Vec<String> = ids.into_iter().collect();
-    let facts = clock_facts(ctx, &store, &tip, &config, &ids)?;
     let ticket_ids: Vec<TicketId> = ids.iter().filter_map(|i| TicketId::parse(i)).collect();
     let (author, committer) = store.signatures()?;
     let mut ran: Vec<Ran> = Vec::new();
