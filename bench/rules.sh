@@ -54,8 +54,11 @@ clone() {
 }
 
 # 50 event rules: 44 route by words, labels and queues (most match nothing),
-# and 6 that fire on most new tickets (labels, priority, a note, assignment).
-python3 - >"$WORK/event-rules.yaml" <<'PY'
+# and 6 that fire on most new tickets (labels, a queue, a note, an assignment
+# by round-robin, or by least-load in a second set).
+python3 - round-robin >"$WORK/event-rules.yaml" <<'PY'
+import sys
+strategy = sys.argv[1]
 words = ["printer", "vpn", "laptop", "password", "email", "wifi", "monitor", "keyboard", "license",
          "backup", "phone", "badge", "server", "database", "invoice", "refund", "account", "login",
          "scanner", "teams", "zoom", "outlook"]
@@ -67,9 +70,10 @@ print("  - name: triage\n    on: create\n    then:\n      labels: [+triage]")
 print("  - name: untriage\n    on: label\n    if: 'label:triage label:urgent'\n    then:\n      labels: [-triage]")
 print("  - name: default queue\n    on: create\n    if: '-has:links'\n    then:\n      set: [queue=it]")
 print("  - name: acknowledge\n    on: create\n    then:\n      note: Received and routed automatically.")
-print("  - name: assign\n    on: create\n    if: 'is:unassigned'\n    then:\n      assign: {strategy: least-load}")
-print("  - name: round robin\n    on: create\n    if: 'queue:it'\n    then:\n      assign: {strategy: round-robin}")
+print("  - name: urgent words\n    on: create\n    if: 'outage'\n    then:\n      set: [priority=urgent]")
+print("  - name: assign\n    on: create\n    if: 'is:unassigned queue:it'\n    then:\n      assign: {strategy: " + strategy + "}")
 PY
+sed 's/strategy: round-robin/strategy: least-load/' "$WORK/event-rules.yaml" >"$WORK/least-load-rules.yaml"
 cat >"$WORK/timed-rules.yaml" <<'YAML'
 rules:
   - name: close quiet pending
@@ -92,11 +96,13 @@ YAML
 
 clone plain
 clone ruled "$WORK/event-rules.yaml"
+clone loaded "$WORK/least-load-rules.yaml"
 clone timed "$WORK/timed-rules.yaml"
 # One round-robin assignment on the branch, as a helpdesk in use has one.
 (cd "$WORK/ruled" && "$DESK" new "Seed" -b x >/dev/null 2>&1)
 PLAIN=$(git -C "$WORK/plain" rev-parse desk)
 RULED=$(git -C "$WORK/ruled" rev-parse desk)
+LOADED=$(git -C "$WORK/loaded" rev-parse desk)
 TIMED=$(git -C "$WORK/timed" rev-parse desk)
 
 log "timing desk new without and with 50 rules"
@@ -106,7 +112,10 @@ hyperfine --style basic --warmup 2 --runs "$RUNS" --export-json "$WORK/new.json"
     "$DESK -C $WORK/plain new 'Printer on 3rd floor jams' -b 'Tray 2'" \
     -n "desk new (50 rules)" \
     --prepare "git -C $WORK/ruled update-ref refs/heads/desk $RULED" \
-    "$DESK -C $WORK/ruled new 'Printer on 3rd floor jams' -b 'Tray 2'" >&2
+    "$DESK -C $WORK/ruled new 'Printer on 3rd floor jams' -b 'Tray 2'" \
+    -n "desk new (50 rules, assignment by least-load)" \
+    --prepare "git -C $WORK/loaded update-ref refs/heads/desk $LOADED" \
+    "$DESK -C $WORK/loaded new 'Printer on 3rd floor jams' -b 'Tray 2'" >&2
 FIRED=$(cd "$WORK/ruled" && "$DESK" new 'Printer on 3rd floor jams' -b 'Tray 2' 2>&1 >/dev/null | sed -n 's/.*by rule //p')
 git -C "$WORK/ruled" update-ref refs/heads/desk "$RULED"
 
@@ -132,6 +141,7 @@ print("| command | median | mean ± σ | runs |")
 print("|---|---|---|---|")
 for r in new + run:
     print(f"| {r['command']} | {r['median']*1000:.1f} ms | {r['mean']*1000:.1f} ± {(r['stddev'] or 0)*1000:.1f} ms | {len(r['times'])} |")
-print(f"\n`desk new` with 50 rules / without: {new[1]['median'] / new[0]['median']:.2f}× (medians, same run)")
+print(f"\n`desk new` with 50 rules / without: {new[1]['median'] / new[0]['median']:.2f}×; "
+      f"with least-load assignment: {new[2]['median'] / new[0]['median']:.2f}× (medians, same run)")
 PY
 cat "$OUT"
