@@ -165,17 +165,29 @@ impl<'a> RuleEnv<'a> {
             let mut load = HashMap::new();
             if let (Some(tip), Ok(people)) = (self.tip, self.config.people()) {
                 let config = self.config;
+                // Few people are assignees: each assignee text is looked up once.
+                let mut agent_of: HashMap<String, Option<String>> = HashMap::new();
                 self.store
-                    .with_index(tip, |entries| {
+                    .for_each_index_shard(tip, |_, entries| -> Result<(), StoreError> {
                         for e in entries {
                             let Ok(s) = &e.summary else { continue };
+                            let Some(assignee) = s.str(Field::Assignee) else { continue };
                             if config.is_done(s.str(Field::Status).unwrap_or_default()) {
                                 continue;
                             }
-                            if let Some(agent) = s.str(Field::Assignee).and_then(|a| people.agent(a)) {
-                                *load.entry(agent.email.to_lowercase()).or_insert(0) += 1;
+                            let email = match agent_of.get(assignee) {
+                                Some(known) => known.clone(),
+                                None => {
+                                    let found = people.agent(assignee).map(|a| a.email.to_lowercase());
+                                    agent_of.insert(assignee.to_owned(), found.clone());
+                                    found
+                                }
+                            };
+                            if let Some(email) = email {
+                                *load.entry(email).or_insert(0) += 1;
                             }
                         }
+                        Ok(())
                     })
                     .map_err(|e| e.to_string())?;
             }
@@ -215,8 +227,10 @@ impl<'a> RuleEnv<'a> {
         let last = if pool.strategy == Strategy::RoundRobin { self.last(&rule.name)? } else { None };
         let day = self.now.date_naive();
         let labels = ticket.labels.clone();
+        let empty = HashMap::new();
         let picked = {
-            let load = self.load()?;
+            // Only least-load and skills need the open tickets of every agent.
+            let load = if pool.strategy == Strategy::RoundRobin { &empty } else { self.load()? };
             let facts = assign::Facts { day, labels: &labels, load, last: last.as_deref() };
             assign::pick(pool.strategy, &agents, &facts).map(|a| (a.person(), a.email.clone()))
         };
@@ -226,13 +240,13 @@ impl<'a> RuleEnv<'a> {
                     .assignee
                     .replace(person)
                     .and_then(|o| people.agent(&o).map(|a| a.email.to_lowercase()));
-                let load = self.load.get_or_insert_with(HashMap::new);
-                if let Some(o) = old
-                    && let Some(n) = load.get_mut(&o)
-                {
-                    *n = n.saturating_sub(1);
+                // Known loads follow the assignments made in this commit.
+                if let Some(load) = self.load.as_mut() {
+                    if let Some(n) = old.and_then(|o| load.get_mut(&o)) {
+                        *n = n.saturating_sub(1);
+                    }
+                    *load.entry(email.to_lowercase()).or_insert(0) += 1;
                 }
-                *load.entry(email.to_lowercase()).or_insert(0) += 1;
                 self.last.insert(rule.name.clone(), Some(email.clone()));
                 self.assigned.push((rule.name.clone(), email));
             }
@@ -268,12 +282,42 @@ fn add_text(ticket: &mut Ticket, rule: &Rule, visibility: Visibility, text: &str
 }
 
 /// The main email of the agent `rule` assigned last, from the `Desk-Assigned`
-/// trailers of the history reachable from `commit`, newest first.
+/// trailers of the history reachable from `commit`, newest first. The answer
+/// is kept in `.git/desk/round-robin` with the commit it holds for, so the
+/// next lookup reads only the commits made since (a rule that never assigned
+/// anyone walks the whole history once).
 pub fn last_assigned(store: &Store, commit: Oid, rule: &str) -> Result<Option<String>, StoreError> {
+    let path = store.cache_dir().join("round-robin");
+    let text = std::fs::read_to_string(&path).unwrap_or_default();
+    let mut entries: Vec<(String, String, String)> = text
+        .lines()
+        .filter_map(|l| {
+            let mut parts = l.splitn(3, '\t');
+            Some((parts.next()?.to_owned(), parts.next()?.to_owned(), parts.next()?.to_owned()))
+        })
+        .collect();
+    let cached = entries.iter().find(|(_, _, r)| r == rule).and_then(|(c, e, _)| {
+        Oid::from_str(c).ok().filter(|c| store.reaches(commit, *c)).map(|c| (c, e.clone()))
+    });
     let prefix = format!("{ASSIGNED_TRAILER}: {rule} -> ");
-    store.find_in_messages(commit, |message| {
+    let found = store.find_in_messages(commit, cached.as_ref().map(|(c, _)| *c), |message| {
         message.lines().rev().find_map(|l| l.strip_prefix(prefix.as_str())).map(|e| e.trim().to_owned())
-    })
+    })?;
+    let last = found.or_else(|| cached.map(|(_, e)| e).filter(|e| !e.is_empty()));
+    entries.retain(|(_, _, r)| r != rule);
+    entries.push((commit.to_string(), last.clone().unwrap_or_default(), rule.to_owned()));
+    let text: String = entries.iter().map(|(c, e, r)| format!("{c}\t{e}\t{r}\n")).collect();
+    // A cache: when it cannot be written, the next lookup walks further.
+    let _ = write_atomically(&path, &text);
+    Ok(last)
+}
+
+fn write_atomically(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(path);
+    std::fs::create_dir_all(dir)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    std::io::Write::write_all(&mut tmp, text.as_bytes())?;
+    tmp.persist(path).map(|_| ()).map_err(|e| e.error)
 }
 
 impl Host for RuleEnv<'_> {

@@ -442,15 +442,19 @@ impl Store {
     }
 
     /// The first value `f` finds in the messages of the commits reachable
-    /// from `commit`, newest first (by commit time); only commit objects are read.
+    /// from `commit` and not from `stop`, walking back from `commit` (a child
+    /// before its parents); only commit objects are read, as the walk goes.
     pub fn find_in_messages<T>(
         &self,
         commit: Oid,
+        stop: Option<Oid>,
         mut f: impl FnMut(&str) -> Option<T>,
     ) -> Result<Option<T>, StoreError> {
         let mut walk = self.repo.revwalk()?;
-        walk.set_sorting(git2::Sort::TIME)?;
         walk.push(commit)?;
+        if let Some(stop) = stop {
+            walk.hide(stop)?;
+        }
         for oid in walk {
             let c = self.repo.find_commit(oid?)?;
             if let Some(found) = c.message().ok().and_then(&mut f) {
