@@ -175,13 +175,12 @@ impl<'a> RuleEnv<'a> {
                             if config.is_done(s.str(Field::Status).unwrap_or_default()) {
                                 continue;
                             }
-                            let email = match agent_of.get(assignee) {
-                                Some(known) => known.clone(),
-                                None => {
-                                    let found = people.agent(assignee).map(|a| a.email.to_lowercase());
-                                    agent_of.insert(assignee.to_owned(), found.clone());
-                                    found
-                                }
+                            let email = if let Some(known) = agent_of.get(assignee) {
+                                known.clone()
+                            } else {
+                                let found = people.agent(assignee).map(|a| a.email.to_lowercase());
+                                agent_of.insert(assignee.to_owned(), found.clone());
+                                found
                             };
                             if let Some(email) = email {
                                 *load.entry(email).or_insert(0) += 1;
@@ -306,7 +305,11 @@ pub fn last_assigned(store: &Store, commit: Oid, rule: &str) -> Result<Option<St
     let last = found.or_else(|| cached.map(|(_, e)| e).filter(|e| !e.is_empty()));
     entries.retain(|(_, _, r)| r != rule);
     entries.push((commit.to_string(), last.clone().unwrap_or_default(), rule.to_owned()));
-    let text: String = entries.iter().map(|(c, e, r)| format!("{c}\t{e}\t{r}\n")).collect();
+    let text = entries.iter().fold(String::new(), |mut out, (c, e, r)| {
+        use std::fmt::Write as _;
+        let _ = writeln!(out, "{c}\t{e}\t{r}");
+        out
+    });
     // A cache: when it cannot be written, the next lookup walks further.
     let _ = write_atomically(&path, &text);
     Ok(last)
