@@ -104,11 +104,26 @@ enum Found {
 pub struct Checker<'a> {
     text: &'a str,
     found: Vec<Found>,
+    /// The whole file read once, when it is a mapping: sections are taken from
+    /// it, and only a section that does not read is read again from the text,
+    /// for the place of its problem.
+    doc: std::rc::Rc<std::cell::OnceCell<Option<serde_yaml::Mapping>>>,
 }
 
 impl<'a> Checker<'a> {
     pub fn new(text: &'a str) -> Checker<'a> {
-        Checker { text, found: Vec::new() }
+        Checker { text, found: Vec::new(), doc: std::rc::Rc::default() }
+    }
+
+    /// A checker of the same text with no problems yet, sharing the file as read.
+    #[must_use]
+    pub fn fork(&self) -> Checker<'a> {
+        Checker { text: self.text, found: Vec::new(), doc: std::rc::Rc::clone(&self.doc) }
+    }
+
+    /// The file as a mapping, read once; `None` when it is not one.
+    pub fn document(&self) -> Option<&serde_yaml::Mapping> {
+        self.doc.get_or_init(|| serde_yaml::from_str::<serde_yaml::Mapping>(self.text).ok()).as_ref()
     }
 
     /// The text being checked.
@@ -120,6 +135,16 @@ impl<'a> Checker<'a> {
     /// has no such section, `None` (and the reader's problem recorded, with its
     /// place) when the section is not a `T`.
     pub fn section<T: DeserializeOwned>(&mut self, key: &str) -> Option<Option<T>> {
+        if let Some(doc) = self.document() {
+            match doc.get(key) {
+                None => return Some(None),
+                Some(value) => {
+                    if let Ok(read) = serde_yaml::from_value::<T>(value.clone()) {
+                        return Some(Some(read));
+                    }
+                }
+            }
+        }
         match read_section(self.text, key) {
             Ok(value) => Some(value),
             Err(e) => {

@@ -174,6 +174,8 @@ impl Config {
     pub fn parse(text: &str) -> Result<Config, ConfigError> {
         let mut c = Checker::new(text);
         let core = read_core(&mut c);
+        let mut pc = c.fork();
+        let other_sections = pc.document().cloned();
         if let Some(first) = c.problems().into_iter().next() {
             return Err(first.into());
         }
@@ -182,13 +184,12 @@ impl Config {
         else {
             return Err(ConfigError { line: 1, column: 1, message: "desk.yaml cannot be read".into() });
         };
-        let mut pc = Checker::new(text);
         let people = read_people(&mut pc, &queues);
         let people = match pc.problems().into_iter().next() {
             Some(first) => Err(first.into()),
             None => Ok(Arc::new(people.unwrap_or_default())),
         };
-        let mut other: serde_yaml::Mapping = serde_yaml::from_str(text).unwrap_or_default();
+        let mut other: serde_yaml::Mapping = other_sections.unwrap_or_default();
         other.retain(|k, _| k.as_str().is_none_or(|k| !READ_HERE.contains(&k)));
         Ok(Config { workflow, priorities, queues, limits, people, other })
     }
