@@ -159,37 +159,15 @@ impl<'a> RuleEnv<'a> {
         Ok(())
     }
 
-    /// Open tickets per agent, from the list index at the tip.
+    /// Open tickets per agent, as the branch has them at the tip (see [`open_load`]).
     fn load(&mut self) -> Result<&HashMap<String, usize>, String> {
         if self.load.is_none() {
-            let mut load = HashMap::new();
-            if let (Some(tip), Ok(people)) = (self.tip, self.config.people()) {
-                let config = self.config;
-                // Few people are assignees: each assignee text is looked up once.
-                let mut agent_of: HashMap<String, Option<String>> = HashMap::new();
-                self.store
-                    .for_each_index_shard(tip, |_, entries| -> Result<(), StoreError> {
-                        for e in entries {
-                            let Ok(s) = &e.summary else { continue };
-                            let Some(assignee) = s.str(Field::Assignee) else { continue };
-                            if config.is_done(s.str(Field::Status).unwrap_or_default()) {
-                                continue;
-                            }
-                            let email = if let Some(known) = agent_of.get(assignee) {
-                                known.clone()
-                            } else {
-                                let found = people.agent(assignee).map(|a| a.email.to_lowercase());
-                                agent_of.insert(assignee.to_owned(), found.clone());
-                                found
-                            };
-                            if let Some(email) = email {
-                                *load.entry(email).or_insert(0) += 1;
-                            }
-                        }
-                        Ok(())
-                    })
-                    .map_err(|e| e.to_string())?;
-            }
+            let load = match (self.tip, self.config.people()) {
+                (Some(tip), Ok(people)) => {
+                    open_load(self.store, tip, self.config, people).map_err(|e| e.to_string())?
+                }
+                _ => HashMap::new(),
+            };
             self.load = Some(load);
         }
         Ok(self.load.as_ref().expect("just set"))
@@ -264,6 +242,94 @@ impl<'a> RuleEnv<'a> {
         }
         Ok(())
     }
+}
+
+/// The open tickets (status not of a done category) of each agent, by
+/// lowercased main email, at `tip`. The counts are kept in `.git/desk/load`
+/// with the commit and desk.yaml they hold for; at a later commit with the same
+/// desk.yaml only the ticket files changed since are read (one or two after a
+/// command), otherwise every ticket's summary in the list index.
+fn open_load(
+    store: &Store,
+    tip: &Tip,
+    config: &Config,
+    people: &People,
+) -> Result<HashMap<String, usize>, StoreError> {
+    let path = store.cache_dir().join("load");
+    let config_blob = store.blob_in_commit(tip.commit, crate::store::CONFIG_PATH)?.map(|b| b.to_string());
+    let config_blob = config_blob.unwrap_or_default();
+    let text = std::fs::read_to_string(&path).unwrap_or_default();
+    let mut lines = text.lines();
+    let header = lines.next().and_then(|h| h.split_once(' '));
+    let mut counts: HashMap<String, usize> = lines
+        .filter_map(|l| l.split_once('\t').and_then(|(n, e)| Some((e.to_owned(), n.parse().ok()?))))
+        .collect();
+    let from = header
+        .filter(|(_, blob)| *blob == config_blob)
+        .and_then(|(commit, _)| Oid::from_str(commit).ok())
+        .filter(|c| store.reaches(tip.commit, *c));
+    let agent_email = |person: &str| people.agent(person).map(|a| a.email.to_lowercase());
+    let changed = match from {
+        Some(c) if c == tip.commit => Some(Vec::new()),
+        Some(c) => {
+            let (old_tree, _) = store.commit_info(c)?;
+            Some(store.changed_blobs(old_tree, tip.tree, "tickets")?).filter(|d| d.len() <= 10_000)
+        }
+        None => None,
+    };
+    if let Some(changed) = changed {
+        // One side of a change: the agent whose open ticket it is, if any.
+        let open_of = |blob: Option<Oid>| -> Option<String> {
+            let bytes = store.blob(blob?).ok()?;
+            let t = crate::model::parse_front_matter_only(&String::from_utf8_lossy(&bytes)).ok()?;
+            if config.is_done(&t.status) {
+                return None;
+            }
+            agent_email(t.assignee.as_deref()?)
+        };
+        for (old, new) in changed {
+            if let Some(e) = open_of(old)
+                && let Some(n) = counts.get_mut(&e)
+            {
+                *n = n.saturating_sub(1);
+            }
+            if let Some(e) = open_of(new) {
+                *counts.entry(e).or_insert(0) += 1;
+            }
+        }
+    } else {
+        counts.clear();
+        // Few people are assignees: each assignee text is looked up once.
+        let mut agent_of: HashMap<String, Option<String>> = HashMap::new();
+        store.for_each_index_shard(tip, |_, entries| -> Result<(), StoreError> {
+            for e in entries {
+                let Ok(s) = &e.summary else { continue };
+                let Some(assignee) = s.str(Field::Assignee) else { continue };
+                if config.is_done(s.str(Field::Status).unwrap_or_default()) {
+                    continue;
+                }
+                let email = if let Some(known) = agent_of.get(assignee) {
+                    known.clone()
+                } else {
+                    let found = agent_email(assignee);
+                    agent_of.insert(assignee.to_owned(), found.clone());
+                    found
+                };
+                if let Some(email) = email {
+                    *counts.entry(email).or_insert(0) += 1;
+                }
+            }
+            Ok(())
+        })?;
+    }
+    let mut out = format!("{} {config_blob}\n", tip.commit);
+    for (email, n) in &counts {
+        use std::fmt::Write as _;
+        let _ = writeln!(out, "{n}\t{email}");
+    }
+    // A cache: when it cannot be written, the next command reads the index again.
+    let _ = write_atomically(&path, &out);
+    Ok(counts)
 }
 
 /// Adds a text written by `rule`, marked automated; the same text as the

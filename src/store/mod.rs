@@ -143,6 +143,9 @@ pub struct Tip {
     pub local: bool,
 }
 
+/// A file's blob before and after a change; `None` where there is no file.
+pub type BlobChange = (Option<Oid>, Option<Oid>);
+
 /// One change to the desk tree, to be made as one commit.
 #[derive(Debug, Default)]
 pub struct Change {
@@ -429,6 +432,23 @@ impl Store {
         let mut walk = self.repo.revwalk()?;
         walk.push(commit)?;
         walk.map(|c| c.map_err(StoreError::from)).collect()
+    }
+
+    /// The blobs (before, after) of every file below `dir` that differs
+    /// between two trees; `None` where there is no file.
+    pub fn changed_blobs(
+        &self,
+        old_tree: Oid,
+        new_tree: Oid,
+        dir: &str,
+    ) -> Result<Vec<BlobChange>, StoreError> {
+        let old = self.repo.find_tree(old_tree)?;
+        let new = self.repo.find_tree(new_tree)?;
+        let mut opts = git2::DiffOptions::new();
+        opts.pathspec(dir);
+        let diff = self.repo.diff_tree_to_tree(Some(&old), Some(&new), Some(&mut opts))?;
+        let id = |o: Oid| (!o.is_zero()).then_some(o);
+        Ok(diff.deltas().map(|d| (id(d.old_file().id()), id(d.new_file().id()))).collect())
     }
 
     /// The values of the trailer `key` in the message of `commit` (the commit

@@ -418,3 +418,31 @@ fn every_other_trigger_and_action_works_through_the_binary() {
     let msg = message(&env);
     assert!(msg.contains(&format!("Desk-Ticket: {id}\nDesk-Ticket: {link}\nDesk-Rule: follow up")), "{msg}");
 }
+
+#[test]
+fn least_load_follows_changes_made_since_it_last_counted() {
+    let env = helpdesk(
+        "  - name: by load\n    on: create\n    if: -label:manual\n    then:\n      assign: {team: it, strategy: least-load}\n",
+    );
+    // Ann gets the first ticket (ties go to the first listed), Cy the second, Ann the third.
+    let ids: Vec<String> = (0..3).map(|i| new_at(&env, &format!("T{i}"), &[])).collect();
+    let who = |id: &str| show(&env, id)["assignee"].as_str().unwrap().to_owned();
+    assert_eq!(
+        [who(&ids[0]), who(&ids[1]), who(&ids[2])],
+        ["Ann <ann@example.com>", "Cy <cy@example.com>", "Ann <ann@example.com>"]
+    );
+    // Changes the counts must follow: Ann's tickets resolved, two more for Cy by hand.
+    env.desk_at(AT, &["resolve", &ids[0]]).ok();
+    env.desk_at(AT, &["resolve", &ids[2]]).ok();
+    for i in 0..2 {
+        let id = new_at(&env, &format!("Manual {i}"), &["-l", "manual"]);
+        env.desk_at(AT, &["assign", &id, "cy"]).ok();
+    }
+    // Ann has 0 open, Cy 3: Ann is picked.
+    let next = new_at(&env, "Next", &[]);
+    assert_eq!(who(&next), "Ann <ann@example.com>");
+    // The same answer without the kept counts.
+    std::fs::remove_file(env.root.join("repo/.git/desk/load")).unwrap();
+    let again = new_at(&env, "Again", &[]);
+    assert_eq!(who(&again), "Ann <ann@example.com>");
+}
