@@ -123,13 +123,15 @@ pub struct CliError {
     pub message: String,
     pub causes: Vec<String>,
     pub hints: Vec<String>,
+    /// An exit code other than the kind's (`desk mail import` speaks sysexits to MTAs).
+    pub exit: Option<i32>,
 }
 
 pub type Result<T, E = CliError> = std::result::Result<T, E>;
 
 impl CliError {
     pub fn new(kind: Kind, message: impl Into<String>) -> Self {
-        CliError { kind, message: message.into(), causes: Vec::new(), hints: Vec::new() }
+        CliError { kind, message: message.into(), causes: Vec::new(), hints: Vec::new(), exit: None }
     }
 
     pub fn usage(message: impl Into<String>) -> Self {
@@ -194,11 +196,24 @@ impl CliError {
             message: format!("{written}, but its output could not be written: {reason}"),
             causes: self.causes,
             hints: vec!["the change is saved; do not run the command again".to_owned()],
+            exit: None,
         }
     }
 
+    /// This error, ending the process with `code` instead of its kind's code.
+    #[must_use]
+    pub fn with_exit(mut self, code: i32) -> CliError {
+        self.exit = Some(code);
+        self
+    }
+
+    /// An outcome already reported that ends the process with `code`.
+    pub fn exit_with(code: i32) -> CliError {
+        CliError::problems().with_exit(code)
+    }
+
     pub fn exit_code(&self) -> i32 {
-        self.kind.exit_code()
+        self.exit.unwrap_or_else(|| self.kind.exit_code())
     }
 
     /// The JSON error object (`{"error": {kind, message, hint, causes}}`), or

@@ -81,12 +81,20 @@ fn person(p: &str) -> Value {
 /// The variables a macro's template sees for `ticket`: `ticket` (the object
 /// `desk show --json` prints), `id`, `short_id`, `requester` and `agent` (you).
 pub fn context(ticket: &Ticket, short: &str, author: &Identity) -> Value {
+    ticket_context(ticket, short, Some(&author.person()))
+}
+
+/// The variables of a template about `ticket` (macros, mail): `ticket`, `id`,
+/// `short_id`, `requester` (when the ticket has one) and `agent` (when given).
+pub fn ticket_context(ticket: &Ticket, short: &str, agent: Option<&str>) -> Value {
     let mut c = json!({
         "ticket": serde_json::to_value(TicketJson(ticket)).unwrap_or(Value::Null),
         "id": ticket.id.as_str(),
         "short_id": short,
-        "agent": person(&author.person()),
     });
+    if let Some(a) = agent {
+        c["agent"] = person(a);
+    }
     if let Some(r) = &ticket.requester {
         c["requester"] = person(r);
     }

@@ -553,10 +553,11 @@ fn rule_problems(rule: &Rule, config: &Config, macros: Option<&[String]>) -> Vec
     out
 }
 
-/// Every check of desk.yaml's text: its sections, SLA policies and rules.
+/// Every check of desk.yaml's text: its sections, SLA policies, rules and mail.
 pub fn check_config(text: &str, macros: Option<&[String]>) -> Vec<crate::workflow::Problem> {
     crate::workflow::check_with(text, |c, config| {
         crate::sla::config::check(c, config);
         check(c, config, macros);
+        crate::mail::config::check(c, config);
     })
 }

@@ -484,6 +484,70 @@ impl Store {
         Ok(None)
     }
 
+    /// Calls `f` with the message and commit time (seconds since the epoch)
+    /// of every commit reachable from `commit` and not from `stop`, a child
+    /// before its parents; only commit objects are read. `stop` must exist.
+    pub fn each_message(
+        &self,
+        commit: Oid,
+        stop: Option<Oid>,
+        mut f: impl FnMut(&str, i64),
+    ) -> Result<(), StoreError> {
+        let mut walk = self.repo.revwalk()?;
+        walk.push(commit)?;
+        if let Some(stop) = stop {
+            walk.hide(stop)?;
+        }
+        for oid in walk {
+            let c = self.repo.find_commit(oid?)?;
+            if let Ok(message) = c.message() {
+                f(message, c.time().seconds());
+            }
+        }
+        Ok(())
+    }
+
+    /// The commits reachable from `commit` and not from `stop`, parents
+    /// before children, each with its parents.
+    pub fn commits_since(&self, commit: Oid, stop: Option<Oid>) -> Result<Vec<(Oid, Vec<Oid>)>, StoreError> {
+        let mut walk = self.repo.revwalk()?;
+        walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::REVERSE)?;
+        walk.push(commit)?;
+        if let Some(stop) = stop {
+            walk.hide(stop)?;
+        }
+        let mut out = Vec::new();
+        for oid in walk {
+            let c = self.repo.find_commit(oid?)?;
+            out.push((c.id(), c.parent_ids().collect()));
+        }
+        Ok(out)
+    }
+
+    /// The message, time (seconds since the epoch) and author's email of `commit`.
+    pub fn commit_message(&self, commit: Oid) -> Result<(String, i64, String), StoreError> {
+        let c = self.repo.find_commit(commit)?;
+        let email = String::from_utf8_lossy(c.author().email_bytes()).into_owned();
+        Ok((String::from_utf8_lossy(c.message_bytes()).into_owned(), c.time().seconds(), email))
+    }
+
+    /// The commit a ref outside the desk branch points at (a cursor such as
+    /// `refs/desk/mail`), if it exists.
+    pub fn cursor(&self, refname: &str) -> Result<Option<Oid>, StoreError> {
+        match self.repo.find_reference(refname) {
+            Ok(r) => Ok(r.target()),
+            Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Moves the cursor `refname` from `old` (`None`: it must not exist) to
+    /// `new`; false when it was not at `old` any more.
+    pub fn move_cursor(&self, refname: &str, new: Oid, old: Option<Oid>, log: &str) -> Result<bool, StoreError> {
+        let expect = old.map_or(reflock::Expect::Absent, reflock::Expect::Commit);
+        self.move_ref(refname, new, expect, log)
+    }
+
     /// Ids of all tickets whose id starts with `prefix` (normalised, non-empty).
     pub fn ids_with_prefix(&self, tree: Oid, prefix: &str) -> Result<Vec<TicketId>, StoreError> {
         let root = self.repo.find_tree(tree)?;

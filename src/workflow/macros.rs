@@ -122,7 +122,7 @@ impl Macro {
 }
 
 /// A JSON value as a value of the template language.
-fn template_value(v: &serde_json::Value) -> minijinja::Value {
+pub fn template_value(v: &serde_json::Value) -> minijinja::Value {
     use minijinja::Value;
     match v {
         serde_json::Value::Null => Value::from(()),

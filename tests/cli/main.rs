@@ -27,6 +27,7 @@ mod json;
 mod links;
 mod list;
 mod macros;
+mod mail;
 mod merging;
 mod readers;
 mod readme;

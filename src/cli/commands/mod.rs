@@ -15,6 +15,7 @@ pub mod link;
 pub mod list;
 pub mod log;
 pub mod macros;
+pub mod mail;
 pub mod man;
 pub mod merge;
 pub mod merge_driver;
@@ -297,4 +298,30 @@ pub fn confirm(updated: &Updated, output: ChangeOutput, done: &str, unchanged: &
         }
     }
     Ok(())
+}
+
+/// The status a public message by `writer` moves the ticket to, by the
+/// workflow's own rules: a message from the requester reopens a pending,
+/// on-hold or solved ticket; a response moves a ticket in the initial status
+/// to the reopen status.
+pub fn status_after_message(config: &Config, people: &People, ticket: &Ticket, writer: &str) -> Option<String> {
+    let reopen = || Some(config.workflow.reopen.clone());
+    if people.is_requester(writer, ticket.requester.as_deref()) {
+        let category = config.category(&ticket.status)?;
+        return if category.reopens_on_requester_message() { reopen() } else { None };
+    }
+    if ticket.status == config.workflow.initial && people.is_response(writer, ticket.requester.as_deref()) {
+        return reopen();
+    }
+    None
+}
+
+/// Makes `t` a follow-up of `source`: it names it and takes its people, queue and labels.
+pub fn follow(t: &mut Ticket, source: &Ticket) {
+    t.follow_up = Some(source.id.to_string());
+    t.requester.clone_from(&source.requester);
+    t.cc.clone_from(&source.cc);
+    t.queue.clone_from(&source.queue);
+    t.assignee.clone_from(&source.assignee);
+    t.labels.clone_from(&source.labels);
 }

@@ -144,7 +144,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         let priority = args.priority.clone().unwrap_or_else(|| config.priorities.default.clone());
         let mut t = Ticket::new(id.clone(), title.clone(), config.workflow.initial.clone(), priority, now);
         if let Some(source) = &source {
-            follow(&mut t, source);
+            super::follow(&mut t, source);
         }
         if args.queue.is_some() {
             t.queue.clone_from(&args.queue);
@@ -191,16 +191,6 @@ fn closed_ticket(store: &Store, tip: &Tip, r: &TicketRef, config: &Config) -> Re
         .hint(format!("reply to it instead: desk reply {short} -m TEXT")));
     }
     Ok(ticket)
-}
-
-/// Makes `t` a follow-up of `source`: it names it and takes its people, queue and labels.
-fn follow(t: &mut Ticket, source: &Ticket) {
-    t.follow_up = Some(source.id.to_string());
-    t.requester.clone_from(&source.requester);
-    t.cc.clone_from(&source.cc);
-    t.queue.clone_from(&source.queue);
-    t.assignee.clone_from(&source.assignee);
-    t.labels.clone_from(&source.labels);
 }
 
 /// ` (commit 1a2b3c4)` for a commit that was made.

@@ -2,7 +2,7 @@
 
 use super::{
     ChangeOutput, check_transition, confirm, given_person, people, person, short_id, signature_time,
-    update_ticket,
+    status_after_message, update_ticket,
 };
 use crate::cli::editor;
 use crate::cli::input::{MessageArgs, check_line, check_text, given_text, required_text};
@@ -11,8 +11,9 @@ use crate::cli::ticket_ref::TicketRef;
 use crate::cli::{CliError, Ctx, Result};
 use crate::model::{Ticket, Visibility, normalise_text};
 use crate::store::{Identity, Store, Tip};
+use crate::workflow::Config;
 use crate::workflow::macros::Macro;
-use crate::workflow::{Config, People};
+
 
 /// Reply to the requester (a public comment), or record the requester's own message.
 ///
@@ -162,22 +163,6 @@ fn writer(from: Option<&str>, ticket: &Ticket, author: &Identity) -> Result<Stri
         Some(f) => Ok(given_person(f.trim(), author)),
         None => Ok(person(author)),
     }
-}
-
-/// The status a public message by `writer` moves the ticket to, by the
-/// workflow's own rules: a message from the requester reopens a pending,
-/// on-hold or solved ticket; a response moves a ticket in the initial status
-/// to the reopen status.
-fn status_after_message(config: &Config, people: &People, ticket: &Ticket, writer: &str) -> Option<String> {
-    let reopen = || Some(config.workflow.reopen.clone());
-    if people.is_requester(writer, ticket.requester.as_deref()) {
-        let category = config.category(&ticket.status)?;
-        return if category.reopens_on_requester_message() { reopen() } else { None };
-    }
-    if ticket.status == config.workflow.initial && people.is_response(writer, ticket.requester.as_deref()) {
-        return reopen();
-    }
-    None
 }
 
 pub fn run_reply(ctx: &Ctx, args: &ReplyArgs) -> Result<()> {

@@ -1,0 +1,387 @@
+//! `desk mail send`: the mail history calls for, sent once.
+
+use std::time::Duration;
+
+use chrono::DateTime;
+use serde::Serialize;
+
+use super::{CURSOR, Secrets, require_mail};
+use crate::cli::macros::ticket_context;
+use crate::cli::{CliError, Ctx, Result};
+use crate::mail::index::ID_TRAILER;
+use crate::mail::outgoing::{self, Kind, Outgoing};
+use crate::mail::{MailConfig, MailIndex, sign};
+use crate::model::{self, Comment, Ticket, TicketId, Visibility};
+use crate::store::{Oid, Store, Tip};
+use crate::workflow::{Category, Config, People};
+
+/// Send the mail the desk branch's history calls for since the last run.
+///
+/// Looks at the commits since the cursor `refs/desk/mail` and sends, for
+/// each: an acknowledgement of a new ticket (desk.yaml's mail.acknowledge), a
+/// public reply by anyone but the requester and the ticket's cc to the
+/// requester and the cc, and the solved notice with the satisfaction question
+/// when a ticket moves to a solved status (with the reply of the same commit,
+/// if any). Internal notes are never sent. Changes that recorded received
+/// mail send nothing but an acknowledgement. The cursor moves past what was
+/// sent; a crash between sending and moving it sends a message again with
+/// the same Message-ID, which mail programs show once (at least once, never
+/// lost). The first run, without a cursor, starts at the branch's tip and
+/// sends nothing (`desk mail import` starts the cursor before the first
+/// ticket it opens).
+#[derive(Debug, clap::Args)]
+pub struct SendArgs {
+    /// Show what would be sent; send nothing and leave the cursor.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Print one JSON object per message (JSON lines).
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// One message, as reported.
+#[derive(Debug, Serialize)]
+struct Report<'a> {
+    kind: &'static str,
+    ticket: &'a str,
+    commit: String,
+    to: &'a [String],
+    cc: &'a [String],
+    subject: &'a str,
+    message_id: &'a str,
+    in_reply_to: Option<&'a str>,
+    text: &'a str,
+    sent: bool,
+}
+
+pub fn run(ctx: &Ctx, args: &SendArgs) -> Result<()> {
+    let store = ctx.store()?;
+    let tip = store.require_tip()?;
+    let config = Config::load(&store, &tip)?;
+    let mail = require_mail(&config)?;
+    let secrets = Secrets::read(&store)?;
+    let key = secrets.require_key()?.to_vec();
+    let transport = if args.dry_run { None } else { Some(Transport::from(&secrets)?) };
+    let _lock = lock(&store)?;
+    let Some(cursor) = store.cursor(CURSOR)? else {
+        if !args.dry_run {
+            store.move_cursor(CURSOR, tip.commit, None, "desk mail send: start")?;
+        }
+        say!(
+            "notice: mail starts at commit {}: changes after it are mailed, nothing before it",
+            &tip.commit.to_string()[..7]
+        );
+        return Ok(());
+    };
+    let index = MailIndex::open(&store, Some(tip.commit))?;
+    let people = config.people().ok();
+    let plan = Planner { store: &store, tip: &tip, config: &config, mail: &mail, key: &key, index: &index, people };
+    let mut at = cursor;
+    let mut sent = 0usize;
+    for (commit, parents) in store.commits_since(tip.commit, Some(cursor))? {
+        let [parent] = parents[..] else { continue };
+        let messages = plan.commit(commit, parent)?;
+        for m in &messages {
+            if let Some(t) = &transport {
+                t.send(m).map_err(|e| {
+                    CliError::new(crate::cli::error::Kind::Remote, format!("sending {} failed: {e}", m.message_id))
+                        .hint(format!("{sent} messages were sent before it; run desk mail send again to go on"))
+                })?;
+                sent += 1;
+            }
+            report(args, m, &commit, transport.is_some())?;
+        }
+        if !messages.is_empty() && !args.dry_run && store.reaches(commit, at) {
+            store.move_cursor(CURSOR, commit, Some(at), "desk mail send")?;
+            at = commit;
+        }
+    }
+    if !args.dry_run && at != tip.commit && store.reaches(tip.commit, at) {
+        store.move_cursor(CURSOR, tip.commit, Some(at), "desk mail send")?;
+    }
+    if !args.json && sent == 0 && !args.dry_run {
+        say!("nothing to send");
+    }
+    Ok(())
+}
+
+fn report(args: &SendArgs, m: &Outgoing, commit: &Oid, sent: bool) -> Result<()> {
+    if args.json {
+        return crate::cli::output::print_json_line(&Report {
+            kind: m.kind.as_str(),
+            ticket: &m.ticket,
+            commit: commit.to_string(),
+            to: &m.to,
+            cc: &m.cc,
+            subject: &m.subject,
+            message_id: &m.message_id,
+            in_reply_to: m.in_reply_to.as_deref(),
+            text: &m.text,
+            sent,
+        });
+    }
+    let verb = if sent { "sent" } else { "would send" };
+    let mut to = m.to.join(", ");
+    if !m.cc.is_empty() {
+        to = format!("{to} (cc {})", m.cc.join(", "));
+    }
+    let short = &m.ticket[..model::MIN_SHORT];
+    say!("{short}: {verb} {} to {}", m.kind.as_str(), crate::cli::output::Shown(&to));
+    Ok(())
+}
+
+/// Only one `desk mail send` at a time in a repository.
+fn lock(store: &Store) -> Result<std::fs::File> {
+    let dir = store.cache_dir();
+    std::fs::create_dir_all(&dir)?;
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(dir.join("mail-send.lock"))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => {
+            Err(CliError::conflict("another desk mail send is running in this repository")
+                .hint("wait for it to finish; what it sends is not sent again"))
+        }
+        Err(std::fs::TryLockError::Error(e)) => Err(e.into()),
+    }
+}
+
+/// Decides the mail of each commit.
+struct Planner<'a> {
+    store: &'a Store,
+    tip: &'a Tip,
+    config: &'a Config,
+    mail: &'a MailConfig,
+    key: &'a [u8],
+    index: &'a MailIndex,
+    people: Option<&'a People>,
+}
+
+impl Planner<'_> {
+    /// The mail one commit (with one parent) calls for.
+    fn commit(&self, commit: Oid, parent: Oid) -> Result<Vec<Outgoing>> {
+        let (message, time, author) = self.store.commit_message(commit)?;
+        let received = message.lines().any(|l| l.starts_with(&format!("{ID_TRAILER}: ")));
+        let date = DateTime::from_timestamp(time, 0).unwrap_or_default();
+        let mut out = Vec::new();
+        for line in message.lines() {
+            let Some(id) = line.strip_prefix("Desk-Ticket: ") else { continue };
+            let Some(id) = TicketId::parse(id.trim()) else { continue };
+            let path = id.path();
+            let load = |c: Oid| -> Result<Option<Ticket>> {
+                match self.store.blob_in_commit(c, &path)? {
+                    Some(blob) => Ok(self.store.load_blob_ticket(blob, &path).ok()),
+                    None => Ok(None),
+                }
+            };
+            let Some(after) = load(commit)? else { continue };
+            let before = load(parent)?;
+            out.extend(self.ticket(before.as_ref(), &after, received, &author, date, commit)?);
+        }
+        Ok(out)
+    }
+
+    fn ticket(
+        &self,
+        before: Option<&Ticket>,
+        after: &Ticket,
+        received: bool,
+        author: &str,
+        date: DateTime<chrono::Utc>,
+        commit: Oid,
+    ) -> Result<Vec<Outgoing>> {
+        let Some(requester) = after.requester.as_deref().filter(|r| self.is_reachable(r)) else {
+            return Ok(Vec::new());
+        };
+        let mut out = Vec::new();
+        if before.is_none() {
+            let own = model::email_of(requester).is_some_and(|e| e.eq_ignore_ascii_case(author));
+            let agent = self.people.is_some_and(|p| p.is_agent(requester));
+            if self.mail.acknowledge && !own && !agent {
+                out.push(self.message(Kind::Acknowledge, after, "ack".into(), None, date)?);
+            }
+        }
+        if received {
+            return Ok(out);
+        }
+        let replies: Vec<&Comment> = after
+            .comments
+            .iter()
+            .filter(|c| before.is_none_or(|b| !b.comments.iter().any(|o| o.id == c.id)))
+            .filter(|c| c.visibility == Visibility::Public && !c.merged)
+            .filter(|c| !self.is_requester_side(&c.author, after))
+            .collect();
+        let category = |t: &Ticket| self.config.category(&t.status);
+        let solved = category(after) == Some(Category::Solved)
+            && before.is_some_and(|b| category(b) != Some(Category::Solved));
+        let (last, rest) = match replies.split_last() {
+            Some((last, rest)) if solved => (Some(*last), rest),
+            _ => (None, &replies[..]),
+        };
+        for c in rest {
+            out.push(self.message(Kind::Reply, after, format!("c-{}", c.id), Some(c), date)?);
+        }
+        if solved {
+            let part = format!("solved-{}", &commit.to_string()[..12]);
+            out.push(self.message(Kind::Solved, after, part, last, date)?);
+        }
+        Ok(out)
+    }
+
+    /// Whether mail can go to `person`: an address that is not desk's own.
+    fn is_reachable(&self, person: &str) -> bool {
+        model::email_of(person).is_some_and(|e| !self.mail.is_own(e))
+    }
+
+    /// Whether `author` is the requester or one of the cc: their own words go to nobody.
+    fn is_requester_side(&self, author: &str, t: &Ticket) -> bool {
+        let requester = t.requester.as_deref();
+        let is_requester = match self.people {
+            Some(p) => p.is_requester(author, requester),
+            None => requester.is_some_and(|r| model::same_person(r, author)),
+        };
+        is_requester || t.cc.iter().any(|c| model::same_person(c, author))
+    }
+
+    fn message(
+        &self,
+        kind: Kind,
+        t: &Ticket,
+        part: String,
+        reply: Option<&Comment>,
+        date: DateTime<chrono::Utc>,
+    ) -> Result<Outgoing> {
+        let short = crate::cli::commands::short_id(self.store, self.tip, &t.id);
+        let template = match self.store.read_file(self.tip.tree, &kind.template_path())? {
+            Some(bytes) => String::from_utf8(bytes)
+                .map_err(|_| CliError::malformed(format!("{} is not UTF-8 text", kind.template_path())))?,
+            None => kind.default_template().to_owned(),
+        };
+        let mut context = ticket_context(t, &short, reply.map(|c| c.author.as_str()));
+        context["body"] = reply.map_or("", |c| c.body.as_str()).into();
+        context["desk"] = serde_json::json!({
+            "name": self.mail.name.clone().unwrap_or_else(|| self.mail.address.clone()),
+            "address": self.mail.address,
+        });
+        let text = outgoing::render(&template, &context).map_err(|e| {
+            CliError::malformed(format!("the mail template {}: {e}", kind.template_path()))
+                .hint("fix the template on the desk branch, or remove it to use the built-in text")
+        })?;
+        let inbound: Vec<String> = self
+            .index
+            .of_ticket(t.id.as_str())
+            .into_iter()
+            .filter(|e| e.time <= date.timestamp())
+            .map(|e| e.message_id)
+            .collect();
+        let references: Vec<String> = inbound.iter().rev().take(10).rev().cloned().collect();
+        let safe_part: String =
+            part.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c.to_ascii_lowercase() } else { '-' }).collect();
+        let requester = t.requester.clone().unwrap_or_default();
+        let cc: Vec<String> = t
+            .cc
+            .iter()
+            .filter(|c| self.is_reachable(c) && !model::same_person(c, &requester))
+            .filter(|c| reply.is_none_or(|r| !model::same_person(c, &r.author)))
+            .cloned()
+            .collect();
+        let from = match &self.mail.name {
+            Some(n) => format!("{n} <{}>", self.mail.address),
+            None => self.mail.address.clone(),
+        };
+        Ok(Outgoing {
+            kind,
+            ticket: t.id.to_string(),
+            from,
+            to: vec![requester],
+            cc,
+            subject: outgoing::subject(kind, &short, &t.title),
+            text,
+            message_id: sign::message_id(self.key, self.mail.domain(), t.id.as_str(), &safe_part),
+            in_reply_to: inbound.last().cloned(),
+            references,
+            date,
+        })
+    }
+}
+
+/// Where mail goes.
+enum Transport {
+    Smtp(lettre::SmtpTransport),
+    Sendmail(lettre::SendmailTransport),
+}
+
+impl Transport {
+    fn from(secrets: &Secrets) -> Result<Transport> {
+        let Some(url) = secrets.transport.as_deref() else {
+            return Err(CliError::config("no mail transport: desk does not know where to send")
+                .hint("git config desk.mail.transport smtp+starttls://mail.example.com (or DESK_MAIL_TRANSPORT)"));
+        };
+        let bad = |why: &str| {
+            CliError::config(format!("the mail transport '{}' {why}", redact(url))).hint(
+                "use smtp://HOST[:PORT], smtp+starttls://HOST[:PORT], smtps://HOST[:PORT], sendmail or sendmail:/PATH",
+            )
+        };
+        if url == "sendmail" {
+            return Ok(Transport::Sendmail(lettre::SendmailTransport::new()));
+        }
+        if let Some(path) = url.strip_prefix("sendmail:") {
+            return Ok(Transport::Sendmail(lettre::SendmailTransport::new_with_command(path)));
+        }
+        let (scheme, rest) = url.split_once("://").ok_or_else(|| bad("is not a URL"))?;
+        let (auth, host_port) = match rest.trim_end_matches('/').rsplit_once('@') {
+            Some((a, h)) => (Some(a), h),
+            None => (None, rest.trim_end_matches('/')),
+        };
+        let (host, port) = match host_port.rsplit_once(':') {
+            Some((h, p)) => (h, Some(p.parse::<u16>().map_err(|_| bad("has a bad port"))?)),
+            None => (host_port, None),
+        };
+        if host.is_empty() {
+            return Err(bad("has no host"));
+        }
+        use lettre::transport::smtp::authentication::Credentials;
+        let builder = match scheme {
+            "smtp" => lettre::SmtpTransport::builder_dangerous(host).port(port.unwrap_or(25)),
+            "smtp+starttls" => lettre::SmtpTransport::starttls_relay(host)
+                .map_err(|e| bad(&format!("cannot be used: {e}")))?
+                .port(port.unwrap_or(587)),
+            "smtps" => lettre::SmtpTransport::relay(host)
+                .map_err(|e| bad(&format!("cannot be used: {e}")))?
+                .port(port.unwrap_or(465)),
+            _ => return Err(bad("has an unknown scheme")),
+        };
+        let (url_user, url_password) = match auth.map(|a| a.split_once(':').unwrap_or((a, ""))) {
+            Some((u, p)) => (Some(u.to_owned()), (!p.is_empty()).then(|| p.to_owned())),
+            None => (None, None),
+        };
+        let user = secrets.user.clone().or(url_user);
+        let password = secrets.password.clone().or(url_password);
+        let builder = match (user, password) {
+            (Some(u), Some(p)) => builder.credentials(Credentials::new(u, p)),
+            _ => builder,
+        };
+        Ok(Transport::Smtp(builder.timeout(Some(Duration::from_secs(30))).build()))
+    }
+
+    fn send(&self, m: &Outgoing) -> std::result::Result<(), String> {
+        use lettre::Transport as _;
+        let message = outgoing::build(m)?;
+        match self {
+            Transport::Smtp(t) => t.send(&message).map(|_| ()).map_err(|e| e.to_string()),
+            Transport::Sendmail(t) => t.send(&message).map_err(|e| e.to_string()),
+        }
+    }
+}
+
+/// A transport URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => format!("{}://…@{}", &url[..s], &url[at + 1..]),
+        _ => url.to_owned(),
+    }
+}

@@ -1,0 +1,528 @@
+//! `desk mail import` and `desk mail send`, through the real binary; sending
+//! goes to a real SMTP server (aiosmtpd) on 127.0.0.1.
+
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::common::{Run, TestEnv};
+
+const KEY: &str = "0123456789abcdef-test-key";
+
+/// A helpdesk with a `mail:` section (plus `extra` lines in it) and a signing key.
+fn mail_env(extra: &str) -> TestEnv {
+    let env = TestEnv::initialised();
+    let config = env.git(&["show", "refs/heads/desk:desk.yaml"]);
+    let config = config.replace("queues: []", "queues: [it, sales]");
+    let mail = format!(
+        "mail:\n  address: support@example.com\n  name: Example Support\n  queues:\n    sales@example.com: sales\n{extra}"
+    );
+    env.commit_by_hand(&[("desk.yaml", &format!("{config}{mail}"))], "mail");
+    env.git(&["config", "desk.mail.key", KEY]);
+    env
+}
+
+/// An RFC 5322 message with CRLF line ends.
+fn message(headers: &[&str], body: &str) -> String {
+    format!("{}\n\n{body}", headers.join("\n")).replace("\r\n", "\n").replace('\n', "\r\n")
+}
+
+fn import(env: &TestEnv, raw: &str) -> Run {
+    env.desk_stdin(&["mail", "import", "--json"], raw)
+}
+
+/// Imports and returns the one result object, checking its shape.
+#[track_caller]
+fn imported(env: &TestEnv, raw: &str) -> serde_json::Value {
+    let run = import(env, raw).ok();
+    let v = run.json();
+    let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(keys, ["message_id", "ticket", "action", "reason", "commit"], "{run}");
+    v
+}
+
+fn show(env: &TestEnv, id: &str) -> serde_json::Value {
+    env.desk(&["show", id, "--json"]).ok().json()
+}
+
+#[test]
+fn a_message_opens_a_ticket_once() {
+    let env = mail_env("");
+    let raw = message(
+        &[
+            "From: \"Doe, Jane\" <jane@example.org>",
+            "To: Sales <sales@example.com>, Support <support@example.com>",
+            "Cc: Bob <bob@example.org>, support+abcdef@example.com",
+            "Subject: Re: Fwd: =?iso-8859-1?q?Drucker_f=E4llt_aus?=",
+            "Message-ID: <first@mail.example.org>",
+        ],
+        "The printer on the 3rd floor is broken.\n",
+    );
+    let v = imported(&env, &raw);
+    assert_eq!(v["action"], "created");
+    assert_eq!(v["message_id"], "first@mail.example.org");
+    let id = v["ticket"].as_str().unwrap().to_owned();
+    let t = show(&env, &id);
+    assert_eq!(t["title"], "Drucker fällt aus");
+    assert_eq!(t["requester"], "Doe, Jane <jane@example.org>");
+    assert_eq!(t["queue"], "sales");
+    assert_eq!(t["cc"], serde_json::json!(["Bob <bob@example.org>"]));
+    assert_eq!(t["status"], "new");
+    assert_eq!(t["body"], "The printer on the 3rd floor is broken.");
+    let log = env.git(&["log", "-1", "--format=%B", "refs/heads/desk"]);
+    assert!(log.contains("Desk-Message-Id: <first@mail.example.org>\n"), "{log}");
+    assert!(log.contains("Desk-Mail-From: jane@example.org\n"), "{log}");
+    assert_eq!(v["commit"], env.desk_head().as_str());
+
+    // The MTA delivers it again: nothing is written.
+    let head = env.desk_head();
+    let again = imported(&env, &raw);
+    assert_eq!(again["action"], "duplicate");
+    assert_eq!(again["ticket"], id.as_str());
+    assert_eq!(again["commit"], serde_json::Value::Null);
+    assert_eq!(env.desk_head(), head);
+    // Without --json, the outcome is one line on stderr.
+    let run = env.desk_stdin(&["mail", "import"], &raw).ok();
+    assert_eq!(run.stdout, "");
+    assert!(run.stderr.starts_with("<first@mail.example.org>: duplicate ticket "), "{run}");
+}
+
+#[test]
+fn replies_find_their_ticket() {
+    let env = mail_env("");
+    let first = imported(
+        &env,
+        &message(&["From: jane@example.org", "Subject: VPN down", "Message-ID: <v1@example.org>"], "It is down."),
+    );
+    let id = first["ticket"].as_str().unwrap().to_owned();
+    let short = &id[..6];
+
+    // In-Reply-To a message desk recorded.
+    let r = imported(
+        &env,
+        &message(
+            &["From: Jane <jane@example.org>", "Subject: Re: VPN down", "Message-ID: <v2@example.org>", "In-Reply-To: <v1@example.org>"],
+            "Still down.",
+        ),
+    );
+    assert_eq!((r["action"].as_str(), r["ticket"].as_str()), (Some("appended"), Some(id.as_str())));
+    assert_eq!(r["reason"], "found by its thread");
+
+    // References, right to left, to desk's own signed Message-ID.
+    env.desk(&["reply", &id, "-m", "Please restart the client."]).ok();
+    let sent = env.desk(&["mail", "send", "--dry-run", "--json"]).ok();
+    let reply: serde_json::Value =
+        sent.stdout.lines().map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()).find(|m| m["kind"] == "reply").unwrap();
+    let desk_id = reply["message_id"].as_str().unwrap();
+    assert!(desk_id.starts_with(&format!("desk.{id}.c-")), "{desk_id}");
+    let r = imported(
+        &env,
+        &message(
+            &["From: jane@example.org", "Subject: whatever", "Message-ID: <v3@example.org>", &format!("References: <unknown@x.org> <{desk_id}>")],
+            "Restarted, works.",
+        ),
+    );
+    assert_eq!(r["ticket"], id.as_str());
+
+    // A forged desk id (another key) threads nowhere: a new ticket.
+    let forged = desk_id.replace(&desk_id[desk_id.len() - 20..desk_id.len() - 12], "00000000");
+    let r = imported(
+        &env,
+        &message(&["From: mallory@example.net", "Subject: hi", "Message-ID: <f1@x.net>", &format!("In-Reply-To: <{forged}>")], "x"),
+    );
+    assert_eq!(r["action"], "created");
+
+    // The subject tag counts from the requester, not from a stranger.
+    let tagged = |from: &str, mid: &str| {
+        imported(&env, &message(&[&format!("From: {from}"), &format!("Subject: [desk #{short}] more"), &format!("Message-ID: <{mid}>")], "more"))
+    };
+    assert_eq!(tagged("jane@EXAMPLE.org", "t1@x")["ticket"], id.as_str());
+    let stranger = tagged("mallory@example.net", "t2@x");
+    assert_eq!(stranger["action"], "created");
+    assert_ne!(stranger["ticket"], id.as_str());
+
+    // A plus address, from the requester.
+    let r = imported(
+        &env,
+        &message(&["From: jane@example.org", &format!("To: support+{short}@example.com"), "Subject: x", "Message-ID: <p1@x>"], "plus"),
+    );
+    assert_eq!(r["ticket"], id.as_str());
+    assert_eq!(r["reason"], "found by its plus address");
+    let t = show(&env, &id);
+    let texts: Vec<&str> = t["comments"].as_array().unwrap().iter().map(|c| c["body"].as_str().unwrap()).collect();
+    assert_eq!(texts, ["Still down.", "Please restart the client.", "Restarted, works.", "more", "plus"]);
+}
+
+#[test]
+fn quoted_history_is_trimmed_and_the_message_kept() {
+    let env = mail_env("");
+    let id = imported(&env, &message(&["From: jane@example.org", "Subject: Q", "Message-ID: <q1@x>"], "Question?"))["ticket"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    env.desk(&["reply", &id, "-m", "Answer.", "--status", "pending"]).ok();
+    let raw = message(
+        &["From: jane@example.org", "Subject: Re: Q", "Message-ID: <q2@x>", "In-Reply-To: <q1@x>"],
+        "Thanks, but one more thing.\n\nOn Mon, 30 Nov 2026, Example Support wrote:\n> Answer.\n",
+    );
+    imported(&env, &raw);
+    let t = show(&env, &id);
+    let last = t["comments"].as_array().unwrap().last().unwrap();
+    assert_eq!(
+        last["body"],
+        "Thanks, but one more thing.\n\n- The whole message (quoted history trimmed): `message.eml`"
+    );
+    assert_eq!(last["visibility"], "public");
+    // A message from the requester reopens a pending ticket.
+    assert_eq!(t["status"], "open");
+    let kept = env.git(&["show", &format!("refs/heads/desk:attachments/{id}/message.eml")]);
+    assert_eq!(kept.replace("\r\n", "\n"), raw.replace("\r\n", "\n"));
+}
+
+#[test]
+fn attachments_are_kept_under_safe_names_within_the_limit() {
+    let env = mail_env("  attachment_bytes: 1000\n");
+    let big = "A".repeat(3000);
+    let raw = message(
+        &["From: jane@example.org", "Subject: files", "Message-ID: <a1@x>", "Content-Type: multipart/mixed; boundary=\"b\""],
+        &format!(
+            "--b\nContent-Type: text/plain\n\nSee attached.\n\
+             --b\nContent-Type: text/plain\nContent-Disposition: attachment; filename=\"../../.git/hooks/pre-commit\"\n\nevil\n\
+             --b\nContent-Type: application/octet-stream\nContent-Disposition: attachment; filename=\"big.bin\"\n\n{big}\n--b--\n"
+        ),
+    );
+    let id = imported(&env, &raw)["ticket"].as_str().unwrap().to_owned();
+    let t = show(&env, &id);
+    assert_eq!(
+        t["body"],
+        "See attached.\n\n- Attached: `pre-commit` (4 B)\n- Not kept: `big.bin` (3 KB, over the limit of 1 KB)"
+    );
+    let files = env.git(&["ls-tree", "-r", "--name-only", "refs/heads/desk", "attachments"]);
+    assert_eq!(files, format!("attachments/{id}/pre-commit\n"));
+    env.desk(&["doctor"]).ok();
+}
+
+#[test]
+fn machines_are_not_requesters() {
+    let env = mail_env("");
+    let head = env.desk_head();
+    for (header, why) in [
+        ("Auto-Submitted: auto-replied", "Auto-Submitted: auto-replied"),
+        ("Precedence: bulk", "Precedence: bulk"),
+        ("List-Id: <news.example.com>", "List-Id"),
+    ] {
+        let r = imported(&env, &message(&["From: news@example.net", "Subject: Out of office", "Message-ID: <o@x>", header], "away"));
+        assert_eq!(r["action"], "ignored", "{header}");
+        assert!(r["reason"].as_str().unwrap().contains(why), "{r}");
+    }
+    let own = imported(&env, &message(&["From: Support <SUPPORT@example.com>", "Subject: loop", "Message-ID: <l@x>"], "x"));
+    assert_eq!(own["action"], "ignored");
+    assert_eq!(env.desk_head(), head, "nothing was written");
+
+    // A bounce of desk's own mail becomes a note on its ticket.
+    let id = imported(&env, &message(&["From: jane@example.org", "Subject: Q", "Message-ID: <b1@x>"], "Q"))["ticket"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    env.desk(&["reply", &id, "-m", "A."]).ok();
+    let sent = env.desk(&["mail", "send", "--dry-run", "--json"]).ok();
+    let desk_id = sent.stdout.lines().last().map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["message_id"].clone()).unwrap();
+    let dsn = message(
+        &[
+            "From: Mail Delivery System <MAILER-DAEMON@mx.example.org>",
+            "Return-Path: <>",
+            "Subject: Undelivered Mail Returned to Sender",
+            "Message-ID: <dsn1@mx.example.org>",
+            "Content-Type: multipart/report; report-type=delivery-status; boundary=\"r\"",
+        ],
+        &format!(
+            "--r\nContent-Type: text/plain\n\nUser unknown: jane@example.org\n\
+             --r\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.org\n\n\
+             Final-Recipient: rfc822; jane@example.org\nAction: failed\nStatus: 5.1.1\n\
+             --r\nContent-Type: text/rfc822-headers\n\nFrom: support@example.com\nMessage-ID: <{}>\nSubject: Re: Q\n--r--\n",
+            desk_id.as_str().unwrap()
+        ),
+    );
+    let r = imported(&env, &dsn);
+    assert_eq!((r["action"].as_str(), r["ticket"].as_str()), (Some("appended"), Some(id.as_str())), "{r}");
+    let t = show(&env, &id);
+    let note = t["comments"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(note["visibility"], "internal");
+    assert!(note["body"].as_str().unwrap().starts_with("A delivery failure report from"), "{note}");
+}
+
+#[test]
+fn exit_codes_speak_sysexits() {
+    let env = mail_env("  per_sender_per_hour: 2\n");
+    // Cannot be read: 65.
+    let run = env.desk_stdin(&["mail", "import"], "this is not mail at all\n");
+    assert_eq!(run.code, 65, "{run}");
+    let run = env.desk_stdin(&["mail", "import", "--json"], "");
+    assert_eq!(run.code, 65, "{run}");
+    assert_eq!(run.json()["action"], "unreadable");
+    // The third message of one sender within the hour before now: 77.
+    let at = |time: &str, n: u32| {
+        let raw = message(&["From: flood@example.net", "Subject: x", &format!("Message-ID: <r{n}@x>")], "x");
+        env.desk_full(&env.repo, &["mail", "import", "--json"], Some(&raw), &[("GIT_AUTHOR_DATE", time), ("GIT_COMMITTER_DATE", time)])
+    };
+    at("2026-11-28T10:59:00Z", 0).ok(); // more than an hour before DESK_NOW: not counted
+    at("2026-11-28T11:30:00Z", 1).ok();
+    at("2026-11-28T11:40:00Z", 2).ok();
+    let head = env.desk_head();
+    let run = at("2026-11-28T11:50:00Z", 3);
+    assert_eq!(run.code, 77, "{run}");
+    assert_eq!(run.json()["action"], "refused");
+    assert_eq!(env.desk_head(), head);
+    // No helpdesk here: a temporary failure, so the MTA keeps the message.
+    let bare = TestEnv::new();
+    let run = bare.desk_stdin(&["mail", "import"], &message(&["From: a@example.org", "Subject: x"], "x"));
+    assert_eq!(run.code, 75, "{run}");
+}
+
+#[test]
+fn a_closed_ticket_gets_a_follow_up_and_a_solved_one_a_rating() {
+    let env = mail_env("");
+    let id = imported(&env, &message(&["From: jane@example.org", "Subject: Laptop", "Message-ID: <c1@x>", "Cc: boss@example.org"], "slow"))
+        ["ticket"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    env.desk(&["reply", &id, "-m", "Replaced the disk.", "--status", "resolved"]).ok();
+    // The requester rates by replying with a number.
+    let r = imported(&env, &message(&["From: jane@example.org", "Subject: Re: Laptop", "Message-ID: <c2@x>", "In-Reply-To: <c1@x>"], "5\nVery fast, thanks!\n\n> old"));
+    assert_eq!(r["reason"], "a rating of 5/5, found by its thread");
+    let t = show(&env, &id);
+    assert_eq!(t["status"], "resolved");
+    assert_eq!(t["rating"]["score"], 5);
+    assert_eq!(t["rating"]["comment"], "Very fast, thanks!");
+    // Words instead of a number reopen it.
+    imported(&env, &message(&["From: jane@example.org", "Subject: Re: Laptop", "Message-ID: <c3@x>", "In-Reply-To: <c1@x>"], "It is slow again."));
+    assert_eq!(show(&env, &id)["status"], "open");
+    env.desk(&["close", &id]).ok();
+    let r = imported(&env, &message(&["From: jane@example.org", "Subject: Re: Laptop", "Message-ID: <c4@x>", "In-Reply-To: <c1@x>"], "And again."));
+    assert_eq!(r["action"], "created");
+    assert_eq!(r["reason"], format!("a follow-up of the closed ticket {id}"));
+    let f = show(&env, r["ticket"].as_str().unwrap());
+    assert_eq!(f["follow_up"], id.as_str());
+    assert_eq!(f["title"], "Laptop");
+    assert_eq!(f["cc"], serde_json::json!(["boss@example.org"]));
+}
+
+#[test]
+fn mbox_and_maildir_import_in_order() {
+    let env = mail_env("");
+    let one = message(&["From: a@example.org", "Subject: One", "Message-ID: <m1@x>"], "first");
+    let two = message(&["From: a@example.org", "Subject: Re: One", "Message-ID: <m2@x>", "In-Reply-To: <m1@x>"], "second");
+    let mbox = format!("From a@example.org Mon Nov 30 10:00:00 2026\n{}\nFrom a@example.org Mon Nov 30 10:01:00 2026\n{}\n", one.replace("\r\n", "\n"), two.replace("\r\n", "\n"));
+    let path = env.root.join("in.mbox");
+    std::fs::write(&path, mbox).unwrap();
+    let run = env.desk(&["mail", "import", "--json", "--mbox", path.to_str().unwrap()]).ok();
+    let lines: Vec<serde_json::Value> = run.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 2, "{run}");
+    assert_eq!(lines[0]["action"], "created");
+    assert_eq!((lines[1]["action"].as_str(), lines[1]["ticket"].as_str()), (Some("appended"), lines[0]["ticket"].as_str()));
+    // Again: both are duplicates.
+    let again = env.desk(&["mail", "import", "--json", "--mbox", path.to_str().unwrap()]).ok();
+    assert_eq!(again.stdout.matches("\"duplicate\"").count(), 2, "{again}");
+
+    let dir = env.root.join("Maildir");
+    for sub in ["cur", "new", "tmp"] {
+        std::fs::create_dir_all(dir.join(sub)).unwrap();
+    }
+    let three = message(&["From: b@example.org", "Subject: Two", "Message-ID: <d1@x>"], "x");
+    let four = message(&["From: b@example.org", "Subject: Re: Two", "Message-ID: <d2@x>", "References: <d1@x>"], "y");
+    std::fs::write(dir.join("new/1764500000.1.host"), three).unwrap();
+    std::fs::write(dir.join("new/1764500001.1.host"), four).unwrap();
+    std::fs::write(dir.join("new/.hidden"), "junk").unwrap();
+    let run = env.desk(&["mail", "import", "--json", "--maildir", dir.to_str().unwrap()]).ok();
+    let actions: Vec<String> = run.stdout.lines().map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["action"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(actions, ["created", "appended"]);
+}
+
+#[test]
+fn send_needs_its_set_up() {
+    let env = TestEnv::initialised();
+    let e = env.desk(&["mail", "send"]).error(1);
+    assert!(e.contains("no `mail:` section"), "{e}");
+    let env = mail_env("");
+    env.git(&["config", "--unset", "desk.mail.key"]);
+    let e = env.desk(&["mail", "send"]).error(1);
+    assert!(e.contains("no mail signing key"), "{e}");
+    env.git(&["config", "desk.mail.key", "short"]);
+    let e = env.desk(&["mail", "send"]).error(1);
+    assert!(e.contains("shorter than 16 bytes"), "{e}");
+    env.git(&["config", "desk.mail.key", KEY]);
+    let e = env.desk(&["mail", "send"]).error(1);
+    assert!(e.contains("no mail transport"), "{e}");
+    let e = env.desk_env(&["mail", "send"], &[("DESK_MAIL_TRANSPORT", "smtp://user:secret@")]).error(1);
+    assert!(e.contains("has no host") && !e.contains("secret"), "{e}");
+    // Without a cursor, sending starts at the tip and sends nothing.
+    env.new_ticket("Before mail", &["--requester", "Jane <jane@example.org>"]);
+    let run = env.desk_env(&["mail", "send"], &[("DESK_MAIL_TRANSPORT", "smtp://127.0.0.1:9")]).ok();
+    assert!(run.stderr.contains("mail starts at commit"), "{run}");
+    assert_eq!(env.git(&["rev-parse", "refs/desk/mail"]), env.git(&["rev-parse", "refs/heads/desk"]));
+}
+
+/// Debian's Python, which has Debian's python3-aiosmtpd (another python3 may come first on PATH).
+fn python() -> &'static str {
+    if Path::new("/usr/bin/python3").exists() { "/usr/bin/python3" } else { "python3" }
+}
+
+/// A real SMTP server (aiosmtpd) on 127.0.0.1 that keeps each message it
+/// receives as a file, in order, with its envelope recipients.
+struct SmtpServer {
+    child: Child,
+    port: u16,
+    dir: std::path::PathBuf,
+}
+
+const SERVER: &str = r#"
+import sys, time
+from aiosmtpd.controller import Controller
+class Keep:
+    n = 0
+    async def handle_DATA(self, server, session, envelope):
+        Keep.n += 1
+        with open(f"{sys.argv[2]}/{Keep.n:04}.eml", "wb") as f:
+            f.write(envelope.original_content)
+        with open(f"{sys.argv[2]}/{Keep.n:04}.rcpt", "w") as f:
+            f.write("\n".join(envelope.rcpt_tos))
+        return "250 OK"
+Controller(Keep(), hostname="127.0.0.1", port=int(sys.argv[1])).start()
+while True:
+    time.sleep(3600)
+"#;
+
+impl SmtpServer {
+    fn start(root: &Path) -> SmtpServer {
+        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let dir = root.join("received");
+        std::fs::create_dir_all(&dir).unwrap();
+        let child = Command::new(python())
+            .args(["-c", SERVER, &port.to_string()])
+            .arg(&dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("python3 runs");
+        let mut server = SmtpServer { child, port, dir };
+        let started = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if let Ok(Some(status)) = server.child.try_wait() {
+                let mut err = String::new();
+                use std::io::Read as _;
+                server.child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+                panic!("aiosmtpd did not start ({status}): {err}\ninstall it: apt-get install python3-aiosmtpd");
+            }
+            assert!(started.elapsed() < Duration::from_secs(20), "aiosmtpd did not listen");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        server
+    }
+
+    /// The messages received so far, in order, as Python's email package reads
+    /// them: some headers, the plain-text body and the envelope recipients.
+    fn received(&self) -> Vec<serde_json::Value> {
+        let script = r#"
+import json, sys, glob, email, email.policy
+out = []
+for path in sorted(glob.glob(sys.argv[1] + "/*.eml")):
+    with open(path, "rb") as f:
+        m = email.message_from_binary_file(f, policy=email.policy.default)
+    v = {k: (str(m[k]) if m[k] is not None else None) for k in ["Message-ID", "In-Reply-To", "References", "To", "Cc", "Subject", "Auto-Submitted"]}
+    v["body"] = m.get_body(("plain",)).get_content()
+    v["rcpt"] = open(path[:-4] + ".rcpt").read().split("\n")
+    out.append(v)
+print(json.dumps(out))
+"#;
+        let out = Command::new(python()).args(["-c", script]).arg(&self.dir).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice::<Vec<serde_json::Value>>(&out.stdout).unwrap()
+    }
+}
+
+impl Drop for SmtpServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn send_mails_what_history_calls_for_over_smtp() {
+    let env = mail_env("");
+    let server = SmtpServer::start(&env.root);
+    let transport = format!("smtp://127.0.0.1:{}", server.port);
+    let send = |args: &[&str]| {
+        let mut all = vec!["mail", "send"];
+        all.extend_from_slice(args);
+        env.desk_env(&all, &[("DESK_MAIL_TRANSPORT", &transport)]).ok()
+    };
+    let first = message(
+        &["From: Jane Doe <jane@example.org>", "Cc: Bob <bob@example.org>", "Subject: Printer", "Message-ID: <s1@example.org>"],
+        "Broken.",
+    );
+    let id = imported(&env, &first)["ticket"].as_str().unwrap().to_owned();
+    env.desk(&["reply", &id, "-m", "Is it plugged in?"]).ok();
+    env.desk(&["note", &id, "-m", "SECRET internal note"]).ok();
+    let run = send(&["--json"]);
+    let sent: Vec<serde_json::Value> = run.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let kinds: Vec<&str> = sent.iter().map(|m| m["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["acknowledge", "reply"], "{run}");
+    assert!(sent.iter().all(|m| m["sent"] == true));
+    let got = server.received();
+    assert_eq!(got.len(), 2, "{got:?}");
+    let (ack, reply) = (&got[0], &got[1]);
+    assert_eq!(ack["To"], "Jane Doe <jane@example.org>");
+    assert_eq!(ack["Auto-Submitted"], "auto-replied");
+    assert_eq!(ack["In-Reply-To"], "<s1@example.org>");
+    assert_eq!(reply["Subject"], format!("Re: [desk #{}] Printer", &id[..6]));
+    assert_eq!(reply["Cc"], "Bob <bob@example.org>");
+    assert_eq!(reply["rcpt"], serde_json::json!(["jane@example.org", "bob@example.org"]));
+    assert_eq!(reply["In-Reply-To"], "<s1@example.org>");
+    assert!(reply["body"].as_str().unwrap().starts_with("Is it plugged in?\n"), "{reply}");
+    assert!(got.iter().all(|m| !m["body"].as_str().unwrap().contains("SECRET")));
+    assert_eq!(env.git(&["rev-parse", "refs/desk/mail"]), env.git(&["rev-parse", "refs/heads/desk"]));
+
+    // Nothing new: nothing sent.
+    let again = send(&[]);
+    assert!(again.stderr.contains("nothing to send"), "{again}");
+    assert_eq!(server.received().len(), 2);
+
+    // The requester answers desk's reply: it lands in the same ticket.
+    let answer = message(
+        &[
+            "From: Jane Doe <jane@example.org>",
+            "Subject: Re: [desk #x] Printer",
+            "Message-ID: <s2@example.org>",
+            &format!("In-Reply-To: {}", reply["Message-ID"].as_str().unwrap()),
+        ],
+        "Yes, it is.",
+    );
+    assert_eq!(imported(&env, &answer)["ticket"], id.as_str());
+    // Solving it sends the reply with the satisfaction question, once.
+    env.desk(&["reply", &id, "-m", "Replaced the fuser.", "--status", "resolved"]).ok();
+    let run = send(&["--json"]);
+    assert_eq!(run.stdout.lines().count(), 1, "{run}");
+    let got = server.received();
+    let solved = got.last().unwrap();
+    let body = solved["body"].as_str().unwrap();
+    assert!(body.starts_with("Replaced the fuser.\n"), "{body}");
+    assert!(body.contains("Reply with a number from 1 (bad) to 5 (great)"), "{body}");
+    assert_eq!(solved["Auto-Submitted"], "auto-generated");
+    assert_eq!(solved["In-Reply-To"], "<s2@example.org>");
+    // The rating comes back by mail.
+    let rating = message(
+        &["From: jane@example.org", "Subject: Re: x", "Message-ID: <s3@example.org>", &format!("In-Reply-To: {}", solved["Message-ID"].as_str().unwrap())],
+        "4\n",
+    );
+    imported(&env, &rating);
+    assert_eq!(show(&env, &id)["rating"]["score"], 4);
+    // A failing server: the run fails and the cursor stays before what was not sent.
+    env.desk(&["reply", &id, "-m", "Thanks!"]).ok();
+    let cursor = env.git(&["rev-parse", "refs/desk/mail"]);
+    let e = env.desk_env(&["mail", "send"], &[("DESK_MAIL_TRANSPORT", "smtp://127.0.0.1:9")]).error(1);
+    assert!(e.starts_with("sending desk."), "{e}");
+    assert_eq!(env.git(&["rev-parse", "refs/desk/mail"]), cursor);
+}
