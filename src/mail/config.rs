@@ -69,7 +69,11 @@ impl MailConfig {
         if clean_email(&self.address).is_none() {
             out.push(("mail.address".into(), format!("'{}' is not an email address", self.address)));
         }
-        if self.name.as_deref().is_some_and(|n| n.chars().any(|c| c.is_control() || matches!(c, '<' | '>' | '"'))) {
+        if self
+            .name
+            .as_deref()
+            .is_some_and(|n| n.chars().any(|c| c.is_control() || matches!(c, '<' | '>' | '"')))
+        {
             out.push(("mail.name".into(), "must be one line without <, > or \"".into()));
         }
         for (address, queue) in &self.queues {
@@ -85,7 +89,10 @@ impl MailConfig {
 
     /// Every address desk receives mail at, lowercased: its own and those of the queue map.
     pub fn own_addresses(&self) -> Vec<String> {
-        std::iter::once(&self.address).chain(self.queues.keys()).map(|a| a.trim().to_ascii_lowercase()).collect()
+        std::iter::once(&self.address)
+            .chain(self.queues.keys())
+            .map(|a| a.trim().to_ascii_lowercase())
+            .collect()
     }
 
     /// The domain of desk's address: the right side of its Message-IDs.

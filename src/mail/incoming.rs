@@ -121,13 +121,25 @@ pub fn read(raw: &[u8]) -> Result<Incoming, Unreadable> {
     let automatic = automatic(&msg, bounce);
     let text = crate::model::normalise_text(&clean_text(&body_text(&msg)));
     let attachments = attachments(&msg);
-    Ok(Incoming { message_id, thread_ids, from, recipients, copied, subject, date, text, attachments, automatic, bounce })
+    Ok(Incoming {
+        message_id,
+        thread_ids,
+        from,
+        recipients,
+        copied,
+        subject,
+        date,
+        text,
+        attachments,
+        automatic,
+        bounce,
+    })
 }
 
 /// The text of the message: its first text part, or its first HTML part as
 /// plain text (mail-parser's conversion), or nothing.
 fn body_text(msg: &mail_parser::Message<'_>) -> String {
-    msg.body_text(0).map(|t| t.into_owned()).unwrap_or_default()
+    msg.body_text(0).map(std::borrow::Cow::into_owned).unwrap_or_default()
 }
 
 /// The attachments: every part mail-parser counts as one, named safely and
@@ -137,11 +149,13 @@ fn attachments(msg: &mail_parser::Message<'_>) -> Vec<Attachment> {
     for (n, part) in msg.attachments().enumerate() {
         let content_type = part
             .content_type()
-            .map(|ct| match ct.subtype() {
-                Some(sub) => format!("{}/{}", ct.ctype(), sub),
-                None => ct.ctype().to_owned(),
-            })
-            .unwrap_or_else(|| "application/octet-stream".to_owned())
+            .map_or_else(
+                || "application/octet-stream".to_owned(),
+                |ct| match ct.subtype() {
+                    Some(sub) => format!("{}/{}", ct.ctype(), sub),
+                    None => ct.ctype().to_owned(),
+                },
+            )
             .to_ascii_lowercase();
         let bytes = match &part.body {
             PartType::Message(inner) => inner.raw_message().to_vec(),
@@ -152,7 +166,8 @@ fn attachments(msg: &mail_parser::Message<'_>) -> Vec<Attachment> {
             _ => format!("attachment-{}", n + 1),
         };
         let given = part.attachment_name().unwrap_or_default();
-        let name = unique_name(&safe_file_name(given).unwrap_or(fallback), out.iter().map(|a| a.name.as_str()));
+        let name =
+            unique_name(&safe_file_name(given).unwrap_or(fallback), &out.iter().map(|a| a.name.as_str()));
         let inline = part.content_disposition().is_some_and(|d| d.ctype().eq_ignore_ascii_case("inline"))
             || (part.content_id().is_some() && content_type.starts_with("image/"));
         out.push(Attachment { name, content_type, bytes, inline });
@@ -161,7 +176,7 @@ fn attachments(msg: &mail_parser::Message<'_>) -> Vec<Attachment> {
 }
 
 /// `name`, or `name-2`, `name-3`… before its extension, whichever is not taken.
-pub fn unique_name<'a>(name: &str, taken: impl Iterator<Item = &'a str> + Clone) -> String {
+pub fn unique_name<'a>(name: &str, taken: &(impl Iterator<Item = &'a str> + Clone)) -> String {
     let is_taken = |n: &str| taken.clone().any(|t| t.eq_ignore_ascii_case(n));
     if !is_taken(name) {
         return name.to_owned();
@@ -170,7 +185,14 @@ pub fn unique_name<'a>(name: &str, taken: impl Iterator<Item = &'a str> + Clone)
         Some(i) if i > 0 => (&name[..i], &name[i..]),
         _ => (name, ""),
     };
-    (2..).map(|i| format!("{stem}-{i}{ext}")).find(|n| !is_taken(n)).expect("some number is free")
+    let mut i = 2u64;
+    loop {
+        let candidate = format!("{stem}-{i}{ext}");
+        if !is_taken(&candidate) {
+            return candidate;
+        }
+        i += 1;
+    }
 }
 
 /// A file name safe to write anywhere: the last path component of `given`,
@@ -260,8 +282,7 @@ pub fn clean_id(id: &str) -> Option<String> {
 /// The id given to a message that has none: from a hash of its bytes.
 fn content_id(raw: &[u8]) -> String {
     let digest = Sha256::digest(raw);
-    let hex: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
-    format!("sha256-{hex}@desk.invalid")
+    format!("sha256-{}@desk.invalid", super::sign::hex(&digest[..16]))
 }
 
 fn first_mailbox(list: &Address<'_>) -> Option<Mailbox> {
@@ -306,7 +327,8 @@ fn clean_name(name: &str, email: &str) -> String {
 pub fn one_line(text: &str, max: usize) -> String {
     let mut out = String::new();
     for c in text.chars() {
-        let c = if c.is_control() || c.is_whitespace() || matches!(c, '\u{2028}' | '\u{2029}') { ' ' } else { c };
+        let c =
+            if c.is_control() || c.is_whitespace() || matches!(c, '\u{2028}' | '\u{2029}') { ' ' } else { c };
         if c == ' ' && (out.is_empty() || out.ends_with(' ')) {
             continue;
         }
@@ -342,18 +364,19 @@ const PREFIXES: [&str; 14] =
 /// and without desk's tag `[desk #ID]`: what a new ticket's title is.
 pub fn title_of(subject: &str) -> String {
     let mut s = strip_tag(subject).trim().to_owned();
-    loop {
-        let Some(colon) = s.find(':') else { break };
+    while let Some(colon) = s.find(':') {
         let head = s[..colon].trim();
         let word = head.split('[').next().unwrap_or_default().trim();
         let counter_ok = head.len() == word.len()
-            || head[word.len()..].trim().strip_prefix('[').and_then(|r| r.strip_suffix(']')).is_some_and(
-                |n| n.chars().all(|c| c.is_ascii_digit()),
-            );
+            || head[word.len()..]
+                .trim()
+                .strip_prefix('[')
+                .and_then(|r| r.strip_suffix(']'))
+                .is_some_and(|n| n.chars().all(|c| c.is_ascii_digit()));
         if !PREFIXES.iter().any(|p| word.eq_ignore_ascii_case(p)) || !counter_ok {
             break;
         }
-        s = strip_tag(&s[colon + 1..]).trim().to_owned();
+        s = strip_tag(&s[colon + 1..]).trim().to_string();
     }
     s
 }
@@ -361,7 +384,9 @@ pub fn title_of(subject: &str) -> String {
 /// `subject` without desk's tag `[desk #ID]`, wherever it stands.
 fn strip_tag(subject: &str) -> String {
     match tag_span(subject) {
-        Some((start, end, _)) => format!("{}{}", subject[..start].trim_end(), &subject[end..]).trim().to_owned(),
+        Some((start, end, _)) => {
+            format!("{}{}", subject[..start].trim_end(), &subject[end..]).trim().to_owned()
+        }
         None => subject.to_owned(),
     }
 }
@@ -415,7 +440,8 @@ pub fn trim_quoted(text: &str) -> (String, bool) {
     }
 }
 
-const ATTRIBUTIONS: [&str; 7] = ["wrote", "schrieb", "a écrit", "escribió", "schreef", "ha scritto", "escreveu"];
+const ATTRIBUTIONS: [&str; 7] =
+    ["wrote", "schrieb", "a écrit", "escribió", "schreef", "ha scritto", "escreveu"];
 
 fn starts_history(lines: &[&str], i: usize) -> bool {
     let line = lines[i].trim();
@@ -437,7 +463,8 @@ fn starts_history(lines: &[&str], i: usize) -> bool {
 /// of the text starts, when it holds a quoted line.
 fn trailing_quote(lines: &[&str]) -> Option<usize> {
     let mut start = lines.len();
-    while start > 0 && (lines[start - 1].trim().is_empty() || lines[start - 1].trim_start().starts_with('>')) {
+    while start > 0 && (lines[start - 1].trim().is_empty() || lines[start - 1].trim_start().starts_with('>'))
+    {
         start -= 1;
     }
     lines[start..].iter().any(|l| l.trim_start().starts_with('>')).then_some(start)

@@ -82,7 +82,9 @@ impl MailIndex {
             added.push(b'\n');
         }
         for e in found.iter().rev() {
-            added.extend_from_slice(format!("{}\t{}\t{}\t{}\n", e.message_id, e.ticket, e.time, e.from).as_bytes());
+            added.extend_from_slice(
+                format!("{}\t{}\t{}\t{}\n", e.message_id, e.ticket, e.time, e.from).as_bytes(),
+            );
         }
         self.save(&added, !walked, tip);
         self.ids.extend_from_slice(&added);
@@ -146,7 +148,6 @@ impl MailIndex {
         let end = self.ids[at..].iter().position(|&b| b == b'\n').map_or(self.ids.len(), |i| at + i);
         parse_line(&self.ids[start..end])
     }
-
 }
 
 fn parse_line(line: &[u8]) -> Option<Entry> {
@@ -190,7 +191,12 @@ mod tests {
         let m = "k3x9 mail: Printer\n\nDesk-Ticket: k3x9q2hm7d\nDesk-Message-Id: <a@b.c>\nDesk-Mail-From: Jane@Example.com\n";
         assert_eq!(
             entry_of(m, 5),
-            Some(Entry { message_id: "a@b.c".into(), ticket: "k3x9q2hm7d".into(), time: 5, from: "jane@example.com".into() })
+            Some(Entry {
+                message_id: "a@b.c".into(),
+                ticket: "k3x9q2hm7d".into(),
+                time: 5,
+                from: "jane@example.com".into()
+            })
         );
         assert_eq!(entry_of("k3x9 reply: x\n\nDesk-Ticket: k3x9q2hm7d\n", 5), None);
     }
@@ -199,7 +205,8 @@ mod tests {
     fn lookups_read_the_lines() {
         let index = MailIndex {
             dir: PathBuf::new(),
-            ids: b"a@x\tt1\t100\tjane@x.org\nb@x\tt2\t200\tbob@x.org\nbroken\nc@x\tt1\t300\tjane@x.org\n".to_vec(),
+            ids: b"a@x\tt1\t100\tjane@x.org\nb@x\tt2\t200\tbob@x.org\nbroken\nc@x\tt1\t300\tjane@x.org\n"
+                .to_vec(),
             tip: None,
         };
         assert_eq!(index.ticket_of("b@x").as_deref(), Some("t2"));

@@ -204,7 +204,10 @@ mod tests {
         assert!(ack.starts_with("Hello Jane Doe,\n"), "{ack}");
         assert!(ack.contains("    Printer on fire\n"));
         let reply = render(REPLY, &c).unwrap();
-        assert_eq!(reply, "Put it out.\n\n-- \nBob Agent, IT Support\nTicket k3x9q2: reply to this message to answer.\n");
+        assert_eq!(
+            reply,
+            "Put it out.\n\n-- \nBob Agent, IT Support\nTicket k3x9q2: reply to this message to answer.\n"
+        );
         let solved = render(SOLVED, &c).unwrap();
         assert!(solved.starts_with("Put it out.\n"), "{solved}");
         assert!(solved.contains("from 1 (bad) to 5 (great)"));

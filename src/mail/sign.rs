@@ -43,7 +43,11 @@ fn mac(key: &[u8], ticket: &str, part: &str) -> Vec<u8> {
 
 /// A hex digest (for tokens built on the same MAC).
 pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    use std::fmt::Write as _;
+    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut out, b| {
+        let _ = write!(out, "{b:02x}");
+        out
+    })
 }
 
 fn unhex(text: &str) -> Option<Vec<u8>> {

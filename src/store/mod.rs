@@ -543,7 +543,13 @@ impl Store {
 
     /// Moves the cursor `refname` from `old` (`None`: it must not exist) to
     /// `new`; false when it was not at `old` any more.
-    pub fn move_cursor(&self, refname: &str, new: Oid, old: Option<Oid>, log: &str) -> Result<bool, StoreError> {
+    pub fn move_cursor(
+        &self,
+        refname: &str,
+        new: Oid,
+        old: Option<Oid>,
+        log: &str,
+    ) -> Result<bool, StoreError> {
         let expect = old.map_or(reflock::Expect::Absent, reflock::Expect::Commit);
         self.move_ref(refname, new, expect, log)
     }

@@ -93,7 +93,10 @@ fn replies_find_their_ticket() {
     let env = mail_env("");
     let first = imported(
         &env,
-        &message(&["From: jane@example.org", "Subject: VPN down", "Message-ID: <v1@example.org>"], "It is down."),
+        &message(
+            &["From: jane@example.org", "Subject: VPN down", "Message-ID: <v1@example.org>"],
+            "It is down.",
+        ),
     );
     let id = first["ticket"].as_str().unwrap().to_owned();
     let short = &id[..6];
@@ -102,7 +105,12 @@ fn replies_find_their_ticket() {
     let r = imported(
         &env,
         &message(
-            &["From: Jane <jane@example.org>", "Subject: Re: VPN down", "Message-ID: <v2@example.org>", "In-Reply-To: <v1@example.org>"],
+            &[
+                "From: Jane <jane@example.org>",
+                "Subject: Re: VPN down",
+                "Message-ID: <v2@example.org>",
+                "In-Reply-To: <v1@example.org>",
+            ],
             "Still down.",
         ),
     );
@@ -112,14 +120,23 @@ fn replies_find_their_ticket() {
     // References, right to left, to desk's own signed Message-ID.
     env.desk(&["reply", &id, "-m", "Please restart the client."]).ok();
     let sent = env.desk(&["mail", "send", "--dry-run", "--json"]).ok();
-    let reply: serde_json::Value =
-        sent.stdout.lines().map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()).find(|m| m["kind"] == "reply").unwrap();
+    let reply: serde_json::Value = sent
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .find(|m| m["kind"] == "reply")
+        .unwrap();
     let desk_id = reply["message_id"].as_str().unwrap();
     assert!(desk_id.starts_with(&format!("desk.{id}.c-")), "{desk_id}");
     let r = imported(
         &env,
         &message(
-            &["From: jane@example.org", "Subject: whatever", "Message-ID: <v3@example.org>", &format!("References: <unknown@x.org> <{desk_id}>")],
+            &[
+                "From: jane@example.org",
+                "Subject: whatever",
+                "Message-ID: <v3@example.org>",
+                &format!("References: <unknown@x.org> <{desk_id}>"),
+            ],
             "Restarted, works.",
         ),
     );
@@ -129,13 +146,31 @@ fn replies_find_their_ticket() {
     let forged = desk_id.replace(&desk_id[desk_id.len() - 20..desk_id.len() - 12], "00000000");
     let r = imported(
         &env,
-        &message(&["From: mallory@example.net", "Subject: hi", "Message-ID: <f1@x.net>", &format!("In-Reply-To: <{forged}>")], "x"),
+        &message(
+            &[
+                "From: mallory@example.net",
+                "Subject: hi",
+                "Message-ID: <f1@x.net>",
+                &format!("In-Reply-To: <{forged}>"),
+            ],
+            "x",
+        ),
     );
     assert_eq!(r["action"], "created");
 
     // The subject tag counts from the requester, not from a stranger.
     let tagged = |from: &str, mid: &str| {
-        imported(&env, &message(&[&format!("From: {from}"), &format!("Subject: [desk #{short}] more"), &format!("Message-ID: <{mid}>")], "more"))
+        imported(
+            &env,
+            &message(
+                &[
+                    &format!("From: {from}"),
+                    &format!("Subject: [desk #{short}] more"),
+                    &format!("Message-ID: <{mid}>"),
+                ],
+                "more",
+            ),
+        )
     };
     assert_eq!(tagged("jane@EXAMPLE.org", "t1@x")["ticket"], id.as_str());
     let stranger = tagged("mallory@example.net", "t2@x");
@@ -145,19 +180,31 @@ fn replies_find_their_ticket() {
     // A plus address, from the requester.
     let r = imported(
         &env,
-        &message(&["From: jane@example.org", &format!("To: support+{short}@example.com"), "Subject: x", "Message-ID: <p1@x>"], "plus"),
+        &message(
+            &[
+                "From: jane@example.org",
+                &format!("To: support+{short}@example.com"),
+                "Subject: x",
+                "Message-ID: <p1@x>",
+            ],
+            "plus",
+        ),
     );
     assert_eq!(r["ticket"], id.as_str());
     assert_eq!(r["reason"], "found by its plus address");
     let t = show(&env, &id);
-    let texts: Vec<&str> = t["comments"].as_array().unwrap().iter().map(|c| c["body"].as_str().unwrap()).collect();
+    let texts: Vec<&str> =
+        t["comments"].as_array().unwrap().iter().map(|c| c["body"].as_str().unwrap()).collect();
     assert_eq!(texts, ["Still down.", "Please restart the client.", "Restarted, works.", "more", "plus"]);
 }
 
 #[test]
 fn quoted_history_is_trimmed_and_the_message_kept() {
     let env = mail_env("");
-    let id = imported(&env, &message(&["From: jane@example.org", "Subject: Q", "Message-ID: <q1@x>"], "Question?"))["ticket"]
+    let id = imported(
+        &env,
+        &message(&["From: jane@example.org", "Subject: Q", "Message-ID: <q1@x>"], "Question?"),
+    )["ticket"]
         .as_str()
         .unwrap()
         .to_owned();
@@ -185,7 +232,12 @@ fn attachments_are_kept_under_safe_names_within_the_limit() {
     let env = mail_env("  attachment_bytes: 1000\n");
     let big = "A".repeat(3000);
     let raw = message(
-        &["From: jane@example.org", "Subject: files", "Message-ID: <a1@x>", "Content-Type: multipart/mixed; boundary=\"b\""],
+        &[
+            "From: jane@example.org",
+            "Subject: files",
+            "Message-ID: <a1@x>",
+            "Content-Type: multipart/mixed; boundary=\"b\"",
+        ],
         &format!(
             "--b\nContent-Type: text/plain\n\nSee attached.\n\
              --b\nContent-Type: text/plain\nContent-Disposition: attachment; filename=\"../../.git/hooks/pre-commit\"\n\nevil\n\
@@ -212,11 +264,20 @@ fn machines_are_not_requesters() {
         ("Precedence: bulk", "Precedence: bulk"),
         ("List-Id: <news.example.com>", "List-Id"),
     ] {
-        let r = imported(&env, &message(&["From: news@example.net", "Subject: Out of office", "Message-ID: <o@x>", header], "away"));
+        let r = imported(
+            &env,
+            &message(
+                &["From: news@example.net", "Subject: Out of office", "Message-ID: <o@x>", header],
+                "away",
+            ),
+        );
         assert_eq!(r["action"], "ignored", "{header}");
         assert!(r["reason"].as_str().unwrap().contains(why), "{r}");
     }
-    let own = imported(&env, &message(&["From: Support <SUPPORT@example.com>", "Subject: loop", "Message-ID: <l@x>"], "x"));
+    let own = imported(
+        &env,
+        &message(&["From: Support <SUPPORT@example.com>", "Subject: loop", "Message-ID: <l@x>"], "x"),
+    );
     assert_eq!(own["action"], "ignored");
     assert_eq!(env.desk_head(), head, "nothing was written");
 
@@ -227,7 +288,12 @@ fn machines_are_not_requesters() {
         .to_owned();
     env.desk(&["reply", &id, "-m", "A."]).ok();
     let sent = env.desk(&["mail", "send", "--dry-run", "--json"]).ok();
-    let desk_id = sent.stdout.lines().last().map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["message_id"].clone()).unwrap();
+    let desk_id = sent
+        .stdout
+        .lines()
+        .last()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["message_id"].clone())
+        .unwrap();
     let dsn = message(
         &[
             "From: Mail Delivery System <MAILER-DAEMON@mx.example.org>",
@@ -264,7 +330,12 @@ fn exit_codes_speak_sysexits() {
     // The third message of one sender within the hour before now: 77.
     let at = |time: &str, n: u32| {
         let raw = message(&["From: flood@example.net", "Subject: x", &format!("Message-ID: <r{n}@x>")], "x");
-        env.desk_full(&env.repo, &["mail", "import", "--json"], Some(&raw), &[("GIT_AUTHOR_DATE", time), ("GIT_COMMITTER_DATE", time)])
+        env.desk_full(
+            &env.repo,
+            &["mail", "import", "--json"],
+            Some(&raw),
+            &[("GIT_AUTHOR_DATE", time), ("GIT_COMMITTER_DATE", time)],
+        )
     };
     at("2026-11-28T10:59:00Z", 0).ok(); // more than an hour before DESK_NOW: not counted
     at("2026-11-28T11:30:00Z", 1).ok();
@@ -283,24 +354,47 @@ fn exit_codes_speak_sysexits() {
 #[test]
 fn a_closed_ticket_gets_a_follow_up_and_a_solved_one_a_rating() {
     let env = mail_env("");
-    let id = imported(&env, &message(&["From: jane@example.org", "Subject: Laptop", "Message-ID: <c1@x>", "Cc: boss@example.org"], "slow"))
-        ["ticket"]
+    let id = imported(
+        &env,
+        &message(
+            &["From: jane@example.org", "Subject: Laptop", "Message-ID: <c1@x>", "Cc: boss@example.org"],
+            "slow",
+        ),
+    )["ticket"]
         .as_str()
         .unwrap()
         .to_owned();
     env.desk(&["reply", &id, "-m", "Replaced the disk.", "--status", "resolved"]).ok();
     // The requester rates by replying with a number.
-    let r = imported(&env, &message(&["From: jane@example.org", "Subject: Re: Laptop", "Message-ID: <c2@x>", "In-Reply-To: <c1@x>"], "5\nVery fast, thanks!\n\n> old"));
+    let r = imported(
+        &env,
+        &message(
+            &["From: jane@example.org", "Subject: Re: Laptop", "Message-ID: <c2@x>", "In-Reply-To: <c1@x>"],
+            "5\nVery fast, thanks!\n\n> old",
+        ),
+    );
     assert_eq!(r["reason"], "a rating of 5/5, found by its thread");
     let t = show(&env, &id);
     assert_eq!(t["status"], "resolved");
     assert_eq!(t["rating"]["score"], 5);
     assert_eq!(t["rating"]["comment"], "Very fast, thanks!");
     // Words instead of a number reopen it.
-    imported(&env, &message(&["From: jane@example.org", "Subject: Re: Laptop", "Message-ID: <c3@x>", "In-Reply-To: <c1@x>"], "It is slow again."));
+    imported(
+        &env,
+        &message(
+            &["From: jane@example.org", "Subject: Re: Laptop", "Message-ID: <c3@x>", "In-Reply-To: <c1@x>"],
+            "It is slow again.",
+        ),
+    );
     assert_eq!(show(&env, &id)["status"], "open");
     env.desk(&["close", &id]).ok();
-    let r = imported(&env, &message(&["From: jane@example.org", "Subject: Re: Laptop", "Message-ID: <c4@x>", "In-Reply-To: <c1@x>"], "And again."));
+    let r = imported(
+        &env,
+        &message(
+            &["From: jane@example.org", "Subject: Re: Laptop", "Message-ID: <c4@x>", "In-Reply-To: <c1@x>"],
+            "And again.",
+        ),
+    );
     assert_eq!(r["action"], "created");
     assert_eq!(r["reason"], format!("a follow-up of the closed ticket {id}"));
     let f = show(&env, r["ticket"].as_str().unwrap());
@@ -313,15 +407,26 @@ fn a_closed_ticket_gets_a_follow_up_and_a_solved_one_a_rating() {
 fn mbox_and_maildir_import_in_order() {
     let env = mail_env("");
     let one = message(&["From: a@example.org", "Subject: One", "Message-ID: <m1@x>"], "first");
-    let two = message(&["From: a@example.org", "Subject: Re: One", "Message-ID: <m2@x>", "In-Reply-To: <m1@x>"], "second");
-    let mbox = format!("From a@example.org Mon Nov 30 10:00:00 2026\n{}\nFrom a@example.org Mon Nov 30 10:01:00 2026\n{}\n", one.replace("\r\n", "\n"), two.replace("\r\n", "\n"));
+    let two = message(
+        &["From: a@example.org", "Subject: Re: One", "Message-ID: <m2@x>", "In-Reply-To: <m1@x>"],
+        "second",
+    );
+    let mbox = format!(
+        "From a@example.org Mon Nov 30 10:00:00 2026\n{}\nFrom a@example.org Mon Nov 30 10:01:00 2026\n{}\n",
+        one.replace("\r\n", "\n"),
+        two.replace("\r\n", "\n")
+    );
     let path = env.root.join("in.mbox");
     std::fs::write(&path, mbox).unwrap();
     let run = env.desk(&["mail", "import", "--json", "--mbox", path.to_str().unwrap()]).ok();
-    let lines: Vec<serde_json::Value> = run.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<serde_json::Value> =
+        run.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(lines.len(), 2, "{run}");
     assert_eq!(lines[0]["action"], "created");
-    assert_eq!((lines[1]["action"].as_str(), lines[1]["ticket"].as_str()), (Some("appended"), lines[0]["ticket"].as_str()));
+    assert_eq!(
+        (lines[1]["action"].as_str(), lines[1]["ticket"].as_str()),
+        (Some("appended"), lines[0]["ticket"].as_str())
+    );
     // Again: both are duplicates.
     let again = env.desk(&["mail", "import", "--json", "--mbox", path.to_str().unwrap()]).ok();
     assert_eq!(again.stdout.matches("\"duplicate\"").count(), 2, "{again}");
@@ -331,12 +436,19 @@ fn mbox_and_maildir_import_in_order() {
         std::fs::create_dir_all(dir.join(sub)).unwrap();
     }
     let three = message(&["From: b@example.org", "Subject: Two", "Message-ID: <d1@x>"], "x");
-    let four = message(&["From: b@example.org", "Subject: Re: Two", "Message-ID: <d2@x>", "References: <d1@x>"], "y");
+    let four = message(
+        &["From: b@example.org", "Subject: Re: Two", "Message-ID: <d2@x>", "References: <d1@x>"],
+        "y",
+    );
     std::fs::write(dir.join("new/1764500000.1.host"), three).unwrap();
     std::fs::write(dir.join("new/1764500001.1.host"), four).unwrap();
     std::fs::write(dir.join("new/.hidden"), "junk").unwrap();
     let run = env.desk(&["mail", "import", "--json", "--maildir", dir.to_str().unwrap()]).ok();
-    let actions: Vec<String> = run.stdout.lines().map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["action"].as_str().unwrap().to_owned()).collect();
+    let actions: Vec<String> = run
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["action"].as_str().unwrap().to_owned())
+        .collect();
     assert_eq!(actions, ["created", "appended"]);
 }
 
@@ -410,10 +522,10 @@ impl SmtpServer {
         let started = Instant::now();
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
             if let Ok(Some(status)) = server.child.try_wait() {
-                let mut err = String::new();
-                use std::io::Read as _;
-                server.child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
-                panic!("aiosmtpd did not start ({status}): {err}\ninstall it: apt-get install python3-aiosmtpd");
+                let err = std::io::read_to_string(server.child.stderr.take().unwrap()).unwrap();
+                panic!(
+                    "aiosmtpd did not start ({status}): {err}\ninstall it: apt-get install python3-aiosmtpd"
+                );
             }
             assert!(started.elapsed() < Duration::from_secs(20), "aiosmtpd did not listen");
             std::thread::sleep(Duration::from_millis(50));
@@ -454,19 +566,24 @@ fn send_mails_what_history_calls_for_over_smtp() {
     let env = mail_env("");
     let server = SmtpServer::start(&env.root);
     let transport = format!("smtp://127.0.0.1:{}", server.port);
-    let send = |args: &[&str]| {
+    let mail_send = |args: &[&str]| {
         let mut all = vec!["mail", "send"];
         all.extend_from_slice(args);
         env.desk_env(&all, &[("DESK_MAIL_TRANSPORT", &transport)]).ok()
     };
     let first = message(
-        &["From: Jane Doe <jane@example.org>", "Cc: Bob <bob@example.org>", "Subject: Printer", "Message-ID: <s1@example.org>"],
+        &[
+            "From: Jane Doe <jane@example.org>",
+            "Cc: Bob <bob@example.org>",
+            "Subject: Printer",
+            "Message-ID: <s1@example.org>",
+        ],
         "Broken.",
     );
     let id = imported(&env, &first)["ticket"].as_str().unwrap().to_owned();
     env.desk(&["reply", &id, "-m", "Is it plugged in?"]).ok();
     env.desk(&["note", &id, "-m", "SECRET internal note"]).ok();
-    let run = send(&["--json"]);
+    let run = mail_send(&["--json"]);
     let sent: Vec<serde_json::Value> = run.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     let kinds: Vec<&str> = sent.iter().map(|m| m["kind"].as_str().unwrap()).collect();
     assert_eq!(kinds, ["acknowledge", "reply"], "{run}");
@@ -486,7 +603,7 @@ fn send_mails_what_history_calls_for_over_smtp() {
     assert_eq!(env.git(&["rev-parse", "refs/desk/mail"]), env.git(&["rev-parse", "refs/heads/desk"]));
 
     // Nothing new: nothing sent.
-    let again = send(&[]);
+    let again = mail_send(&[]);
     assert!(again.stderr.contains("nothing to send"), "{again}");
     assert_eq!(server.received().len(), 2);
 
@@ -503,7 +620,7 @@ fn send_mails_what_history_calls_for_over_smtp() {
     assert_eq!(imported(&env, &answer)["ticket"], id.as_str());
     // Solving it sends the reply with the satisfaction question, once.
     env.desk(&["reply", &id, "-m", "Replaced the fuser.", "--status", "resolved"]).ok();
-    let run = send(&["--json"]);
+    let run = mail_send(&["--json"]);
     assert_eq!(run.stdout.lines().count(), 1, "{run}");
     let got = server.received();
     let solved = got.last().unwrap();
@@ -514,7 +631,12 @@ fn send_mails_what_history_calls_for_over_smtp() {
     assert_eq!(solved["In-Reply-To"], "<s2@example.org>");
     // The rating comes back by mail.
     let rating = message(
-        &["From: jane@example.org", "Subject: Re: x", "Message-ID: <s3@example.org>", &format!("In-Reply-To: {}", solved["Message-ID"].as_str().unwrap())],
+        &[
+            "From: jane@example.org",
+            "Subject: Re: x",
+            "Message-ID: <s3@example.org>",
+            &format!("In-Reply-To: {}", solved["Message-ID"].as_str().unwrap()),
+        ],
         "4\n",
     );
     imported(&env, &rating);

@@ -304,7 +304,12 @@ pub fn confirm(updated: &Updated, output: ChangeOutput, done: &str, unchanged: &
 /// workflow's own rules: a message from the requester reopens a pending,
 /// on-hold or solved ticket; a response moves a ticket in the initial status
 /// to the reopen status.
-pub fn status_after_message(config: &Config, people: &People, ticket: &Ticket, writer: &str) -> Option<String> {
+pub fn status_after_message(
+    config: &Config,
+    people: &People,
+    ticket: &Ticket,
+    writer: &str,
+) -> Option<String> {
     let reopen = || Some(config.workflow.reopen.clone());
     if people.is_requester(writer, ticket.requester.as_deref()) {
         let category = config.category(&ticket.status)?;

@@ -14,7 +14,6 @@ use crate::store::{Identity, Store, Tip};
 use crate::workflow::Config;
 use crate::workflow::macros::Macro;
 
-
 /// Reply to the requester (a public comment), or record the requester's own message.
 ///
 /// A response (a reply by an agent — by anyone but the requester when desk.yaml

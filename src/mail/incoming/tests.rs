@@ -36,7 +36,11 @@ fn hostile_headers_are_cleaned() {
     let m = read(&raw).unwrap();
     assert_eq!(m.from.name, "Eve Injected: yes x");
     assert_eq!(m.subject, "Hi Bcc: all@example.com");
-    assert!(m.message_id.starts_with("sha256-") && m.message_id.ends_with("@desk.invalid"), "{}", m.message_id);
+    assert!(
+        m.message_id.starts_with("sha256-") && m.message_id.ends_with("@desk.invalid"),
+        "{}",
+        m.message_id
+    );
     // The same bytes give the same id: a replay is recognised.
     assert_eq!(read(&raw).unwrap().message_id, m.message_id);
 }
@@ -97,8 +101,8 @@ fn file_names_are_made_safe() {
     let long = format!("{}.pdf", "a".repeat(300));
     let cut = safe_file_name(&long).unwrap();
     assert_eq!(cut.len(), 100);
-    assert!(cut.ends_with(".pdf"));
-    assert_eq!(unique_name("a.txt", ["A.TXT", "a-2.txt"].into_iter()), "a-3.txt");
+    assert_eq!(&cut[96..], ".pdf");
+    assert_eq!(unique_name("a.txt", &["A.TXT", "a-2.txt"].into_iter()), "a-3.txt");
 }
 
 #[test]
@@ -117,7 +121,8 @@ fn subjects_give_titles_and_tags() {
 
 #[test]
 fn quoted_history_is_trimmed() {
-    let (kept, cut) = trim_quoted("Thanks, that worked.\n\nOn Tue, 1 Dec 2026, Support wrote:\n> Try this\n> and that\n");
+    let (kept, cut) =
+        trim_quoted("Thanks, that worked.\n\nOn Tue, 1 Dec 2026, Support wrote:\n> Try this\n> and that\n");
     assert_eq!((kept.as_str(), cut), ("Thanks, that worked.", true));
     let (kept, cut) = trim_quoted("Yes.\n\n-----Original Message-----\nFrom: x\nSent: y\n\nold");
     assert_eq!((kept.as_str(), cut), ("Yes.", true));

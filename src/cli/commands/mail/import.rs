@@ -72,7 +72,7 @@ pub struct ImportArgs {
     #[arg(long, value_enum, default_value = "reply", value_name = "ACTION")]
     pub action: Action,
 
-    /// Print one JSON object per message (JSON lines): {message_id, ticket, action, reason, commit}.
+    /// Print one JSON object per message (JSON lines): `{message_id, ticket, action, reason, commit}`.
     #[arg(long)]
     pub json: bool,
 }
@@ -127,7 +127,7 @@ struct Gateway<'a> {
 pub fn run(ctx: &Ctx, args: &ImportArgs) -> Result<()> {
     let outcome = import(ctx, args);
     match outcome {
-        Ok(code) if code == 0 => Ok(()),
+        Ok(0) => Ok(()),
         Ok(code) => Err(CliError::exit_with(code)),
         Err(e) => Err(temporary(e)),
     }
@@ -182,14 +182,18 @@ fn import(ctx: &Ctx, args: &ImportArgs) -> Result<i32> {
     }
     if let Some(dir) = &args.maildir {
         for file in maildir_files(dir)? {
-            let raw = std::fs::read(&file)
-                .map_err(|e| CliError::input(format!("cannot read {}: {e}", file.display())).with_exit(EX_TEMPFAIL))?;
+            let raw = std::fs::read(&file).map_err(|e| {
+                CliError::input(format!("cannot read {}: {e}", file.display())).with_exit(EX_TEMPFAIL)
+            })?;
             report(&gw.import_one(&raw)?)?;
         }
         return Ok(0);
     }
     let mut raw = Vec::new();
-    std::io::stdin().lock().read_to_end(&mut raw).map_err(|e| CliError::input(format!("cannot read standard input: {e}")))?;
+    std::io::stdin()
+        .lock()
+        .read_to_end(&mut raw)
+        .map_err(|e| CliError::input(format!("cannot read standard input: {e}")))?;
     let outcome = gw.import_one(&raw)?;
     report(&outcome)?;
     Ok(outcome.exit_code())
@@ -200,9 +204,8 @@ fn import(ctx: &Ctx, args: &ImportArgs) -> Result<i32> {
 fn maildir_files(dir: &std::path::Path) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     for sub in ["cur", "new"] {
-        let read = std::fs::read_dir(dir.join(sub)).map_err(|e| {
-            CliError::input(format!("{} is not a maildir (no {sub}/: {e})", dir.display()))
-        })?;
+        let read = std::fs::read_dir(dir.join(sub))
+            .map_err(|e| CliError::input(format!("{} is not a maildir (no {sub}/: {e})", dir.display())))?;
         for entry in read {
             let entry = entry.map_err(|e| CliError::input(format!("cannot read {}: {e}", dir.display())))?;
             let hidden = entry.file_name().to_string_lossy().starts_with('.');
@@ -217,7 +220,11 @@ fn maildir_files(dir: &std::path::Path) -> Result<Vec<PathBuf>> {
 
 fn say_outcome(o: &Outcome) {
     let id = o.message_id.as_deref().unwrap_or("(no id)");
-    let on = o.ticket.as_deref().map(|t| format!(" ticket {}", &t[..t.len().min(model::MIN_SHORT)])).unwrap_or_default();
+    let on = o
+        .ticket
+        .as_deref()
+        .map(|t| format!(" ticket {}", &t[..t.len().min(model::MIN_SHORT)]))
+        .unwrap_or_default();
     let why = o.reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default();
     say!("<{}>: {}{on}{why}", crate::cli::output::Shown(id), o.action);
 }
@@ -234,7 +241,13 @@ impl Gateway<'_> {
         let msg = match incoming::read(raw) {
             Ok(m) => m,
             Err(e) => {
-                return Ok(Outcome { message_id: None, ticket: None, action: "unreadable", reason: Some(e.to_string()), commit: None });
+                return Ok(Outcome {
+                    message_id: None,
+                    ticket: None,
+                    action: "unreadable",
+                    reason: Some(e.to_string()),
+                    commit: None,
+                });
             }
         };
         let tip = self.store.require_tip()?;
@@ -242,7 +255,9 @@ impl Gateway<'_> {
         let config = Config::load(self.store, &tip)?;
         let mail = MailConfig::of(&config).map_err(|e| CliError::config(format!("desk.yaml: {e}")))?;
         if let Some(t) = self.index.ticket_of(&msg.message_id) {
-            return Ok(Outcome::new(&msg.message_id, "duplicate").ticket(&t).reason("this Message-ID is recorded already"));
+            return Ok(Outcome::new(&msg.message_id, "duplicate")
+                .ticket(&t)
+                .reason("this Message-ID is recorded already"));
         }
         if mail.as_ref().is_some_and(|m| m.is_own(&msg.from.email)) {
             return Ok(Outcome::new(&msg.message_id, "ignored").reason("sent from desk's own address"));
@@ -254,8 +269,9 @@ impl Gateway<'_> {
         if msg.bounce {
             let about = threaded.or_else(|| self.bounced_ticket(&msg));
             return match about {
-                Some(t) => self.write(&msg, raw, Target::Ticket(t, "a bounce"), &config, mail.as_ref()),
-                None => Ok(Outcome::new(&msg.message_id, "ignored").reason("a bounce about no ticket of this helpdesk")),
+                Some(t) => self.write(&msg, raw, &Target::Ticket(t, "a bounce"), &config, mail.as_ref()),
+                None => Ok(Outcome::new(&msg.message_id, "ignored")
+                    .reason("a bounce about no ticket of this helpdesk")),
             };
         }
         if let Some(why) = &msg.automatic {
@@ -280,7 +296,7 @@ impl Gateway<'_> {
                 None => Target::New,
             },
         };
-        self.write(&msg, raw, target, &config, mail.as_ref())
+        self.write(&msg, raw, &target, &config, mail.as_ref())
     }
 
     /// The ticket of the first of In-Reply-To and References (last first)
@@ -319,7 +335,11 @@ impl Gateway<'_> {
         mail: Option<&MailConfig>,
     ) -> Result<Option<(String, &'static str)>> {
         let own = mail.map(MailConfig::own_addresses).unwrap_or_default();
-        let plus = msg.recipients.iter().find_map(|r| incoming::plus_tag(r, &own)).map(|id| (id, "its plus address"));
+        let plus = msg
+            .recipients
+            .iter()
+            .find_map(|r| incoming::plus_tag(r, &own))
+            .map(|id| (id, "its plus address"));
         let tag = incoming::subject_tag(&msg.subject).map(|id| (id, "its subject tag"));
         for (prefix, how) in plus.into_iter().chain(tag) {
             let Ok(found) = self.store.locate(tip, &prefix) else { continue };
@@ -340,7 +360,7 @@ impl Gateway<'_> {
         &mut self,
         msg: &Incoming,
         raw: &[u8],
-        target: Target,
+        target: &Target,
         config: &Config,
         mail: Option<&MailConfig>,
     ) -> Result<Outcome> {
@@ -353,22 +373,28 @@ impl Gateway<'_> {
         let author = &author;
         start_cursor(store)?;
         let written = store.write(author, &committer, |tip| -> Result<Option<Change>> {
-            let Some(tip) = tip else { return Err(StoreError::NotInitialised(store.branch().to_owned()).into()) };
+            let Some(tip) = tip else {
+                return Err(StoreError::NotInitialised(store.branch().to_owned()).into());
+            };
             let config = Config::load(store, tip)?;
             let now = author.time();
-            let existing = match &target {
+            let existing = match target {
                 Target::Ticket(id, how) => open_target(store, tip, &config, id)?.map(|t| (t, *how)),
                 Target::New => None,
             };
             let (ticket, outcome, files) = match existing {
                 Some((Found::Open(mut ticket), how)) => {
                     let before = ticket.clone();
-                    let files = add_message(store, tip, &config, &mut ticket, msg, raw, &limits, action, how == "a bounce", now)?;
+                    let message =
+                        Message { msg, raw, limits: &limits, action, bounce: how == "a bounce", now };
+                    let files = message.add_to(store, tip, &config, &mut ticket);
                     let mut env = RuleEnv::new(store, Some(tip), &config, author);
                     ticket.updated = now.max(ticket.created);
                     env.after_change(&rules_of(&config, tip.tree), Some(&before), &mut ticket);
                     let reason = match &ticket.rating {
-                        Some(r) if before.rating.as_ref() != Some(r) => format!("a rating of {}/5, found by {how}", r.score),
+                        Some(r) if before.rating.as_ref() != Some(r) => {
+                            format!("a rating of {}/5, found by {how}", r.score)
+                        }
                         _ => format!("found by {how}"),
                     };
                     (ticket, Outcome::new(&msg.message_id, "appended").reason(reason), (files, env))
@@ -381,8 +407,9 @@ impl Gateway<'_> {
                         Some((Found::Closed(t), _)) => Some(t),
                         _ => None,
                     };
-                    let mut ticket = new_ticket(&config, mail, self.queue, msg, new_id.clone(), source.as_ref(), now);
-                    let (text, files) = limits.keep(store, tip, &ticket.id, msg, raw, false)?;
+                    let mut ticket =
+                        new_ticket(&config, mail, self.queue, msg, new_id.clone(), source.as_ref(), now);
+                    let (text, files) = limits.keep(store, tip, &ticket.id, msg, raw, false);
                     ticket.description = text;
                     let mut env = RuleEnv::new(store, Some(tip), &config, author);
                     env.after_change(&rules_of(&config, tip.tree), None, &mut ticket);
@@ -458,7 +485,8 @@ fn new_ticket(
         title = source.map_or_else(|| "(no subject)".to_owned(), |s| s.title.clone());
     }
     let title = incoming::one_line(&title, config.limits.title_chars);
-    let mut t = Ticket::new(id, title, config.workflow.initial.clone(), config.priorities.default.clone(), now);
+    let mut t =
+        Ticket::new(id, title, config.workflow.initial.clone(), config.priorities.default.clone(), now);
     if let Some(s) = source {
         follow(&mut t, s);
         t.assignee = None;
@@ -471,60 +499,68 @@ fn new_ticket(
     for c in &msg.copied {
         let own = mail.is_some_and(|m| m.is_own(&c.email));
         let person = c.person();
-        if !own && !model::same_person(&person, &msg.from.person()) && !t.cc.iter().any(|x| model::same_person(x, &person)) {
+        if !own
+            && !model::same_person(&person, &msg.from.person())
+            && !t.cc.iter().any(|x| model::same_person(x, &person))
+        {
             t.cc.push(person);
         }
     }
     t
 }
 
-/// Adds a message to an open ticket: a rating, a bounce's note, or the
-/// sender's message (public, or internal with `--action note`); returns the
-/// attachment files to write.
-#[allow(clippy::too_many_arguments)]
-fn add_message(
-    store: &Store,
-    tip: &Tip,
-    config: &Config,
-    ticket: &mut Ticket,
-    msg: &Incoming,
-    raw: &[u8],
-    limits: &Kept,
+/// A message being added to a ticket.
+struct Message<'a> {
+    msg: &'a Incoming,
+    raw: &'a [u8],
+    limits: &'a Kept,
     action: Action,
     bounce: bool,
     now: DateTime<Utc>,
-) -> Result<Vec<(String, Option<Vec<u8>>)>> {
-    let sender = msg.from.person();
-    let people = config.people().ok();
-    let from_requester = people.map_or_else(
-        || ticket.requester.as_deref().is_some_and(|r| model::same_person(r, &sender)),
-        |p| p.is_requester(&sender, ticket.requester.as_deref()),
-    );
-    let solved = config.category(&ticket.status) == Some(Category::Solved);
-    if from_requester && solved && !bounce && action == Action::Reply {
-        let (text, _) = incoming::trim_quoted(&msg.text);
-        if let Some((score, comment)) = incoming::rating(&text) {
-            ticket.rating = Some(Rating { score, comment, date: now });
-            return Ok(Vec::new());
-        }
-    }
-    let (text, files) = limits.keep(store, tip, &ticket.id, msg, raw, !bounce)?;
-    let (author, visibility, text) = if bounce {
-        let text = format!("A delivery failure report from {}:\n\n{}", model::escape_markdown(&sender), text);
-        (sender.clone(), Visibility::Internal, text)
-    } else {
-        let v = if action == Action::Note { Visibility::Internal } else { Visibility::Public };
-        (sender.clone(), v, text)
-    };
-    ticket.add_comment(author, now, visibility, &text);
-    if visibility == Visibility::Public
-        && let Some(p) = people
-        && let Some(s) = status_after_message(config, p, ticket, &sender)
-    {
-        ticket.status = s;
-    }
-    Ok(files)
 }
+
+impl Message<'_> {
+    /// Adds the message to an open ticket: a rating, a bounce's note, or the
+    /// sender's message (public, or internal with `--action note`); returns the
+    /// attachment files to write.
+    fn add_to(&self, store: &Store, tip: &Tip, config: &Config, ticket: &mut Ticket) -> Files {
+        let Message { msg, raw, limits, action, bounce, now } = *self;
+        let sender = msg.from.person();
+        let people = config.people().ok();
+        let from_requester = people.map_or_else(
+            || ticket.requester.as_deref().is_some_and(|r| model::same_person(r, &sender)),
+            |p| p.is_requester(&sender, ticket.requester.as_deref()),
+        );
+        let solved = config.category(&ticket.status) == Some(Category::Solved);
+        if from_requester && solved && !bounce && action == Action::Reply {
+            let (text, _) = incoming::trim_quoted(&msg.text);
+            if let Some((score, comment)) = incoming::rating(&text) {
+                ticket.rating = Some(Rating { score, comment, date: now });
+                return Vec::new();
+            }
+        }
+        let (text, files) = limits.keep(store, tip, &ticket.id, msg, raw, !bounce);
+        let (author, visibility, text) = if bounce {
+            let text =
+                format!("A delivery failure report from {}:\n\n{}", model::escape_markdown(&sender), text);
+            (sender.clone(), Visibility::Internal, text)
+        } else {
+            let v = if action == Action::Note { Visibility::Internal } else { Visibility::Public };
+            (sender.clone(), v, text)
+        };
+        ticket.add_comment(author, now, visibility, &text);
+        if visibility == Visibility::Public
+            && let Some(p) = people
+            && let Some(s) = status_after_message(config, p, ticket, &sender)
+        {
+            ticket.status = s;
+        }
+        files
+    }
+}
+
+/// Files to write on the desk branch: path and content.
+type Files = Vec<(String, Option<Vec<u8>>)>;
 
 /// What is kept of a message: the size limits, and where attachments go.
 struct Kept {
@@ -550,10 +586,11 @@ impl Kept {
         msg: &Incoming,
         raw: &[u8],
         trim: bool,
-    ) -> Result<(String, Vec<(String, Option<Vec<u8>>)>)> {
+    ) -> (String, Files) {
         let dir = format!("{ATTACHMENTS_DIR}/{ticket}");
         let mut taken: Vec<String> = store.file_names(tip.tree, &dir).unwrap_or_default();
-        let (mut text, trimmed) = if trim { incoming::trim_quoted(&msg.text) } else { (msg.text.clone(), false) };
+        let (mut text, trimmed) =
+            if trim { incoming::trim_quoted(&msg.text) } else { (msg.text.clone(), false) };
         let mut cut = false;
         let room = self.body_bytes.saturating_sub(2_000);
         if text.len() > room {
@@ -567,15 +604,20 @@ impl Kept {
         let mut files = Vec::new();
         let mut kept = Vec::new();
         let mut left = Vec::new();
-        let mut store_file = |a: &Attachment, files: &mut Vec<(String, Option<Vec<u8>>)>| -> String {
-            let name = incoming::unique_name(&a.name, taken.iter().map(String::as_str));
+        let mut store_file = |a: &Attachment, files: &mut Files| -> String {
+            let name = incoming::unique_name(&a.name, &taken.iter().map(String::as_str));
             taken.push(name.clone());
             files.push((format!("{dir}/{name}"), Some(a.bytes.clone())));
             name
         };
         for a in &msg.attachments {
             if a.bytes.len() as u64 > self.attachment_bytes {
-                left.push(format!("`{}` ({}, over the limit of {})", a.name, size(a.bytes.len() as u64), size(self.attachment_bytes)));
+                left.push(format!(
+                    "`{}` ({}, over the limit of {})",
+                    a.name,
+                    size(a.bytes.len() as u64),
+                    size(self.attachment_bytes)
+                ));
                 continue;
             }
             let name = store_file(a, &mut files);
@@ -595,7 +637,9 @@ impl Kept {
                 let name = store_file(&original, &mut files);
                 notes.push(format!("The whole message ({why}): `{name}`"));
             } else {
-                notes.push(format!("The message was {why}; it is over the attachment limit and was not kept whole"));
+                notes.push(format!(
+                    "The message was {why}; it is over the attachment limit and was not kept whole"
+                ));
             }
         }
         let mut lines = Vec::new();
@@ -612,7 +656,7 @@ impl Kept {
             }
             text.push_str(&lines.iter().map(|l| format!("- {l}")).collect::<Vec<_>>().join("\n"));
         }
-        Ok((text, files))
+        (text, files)
     }
 }
 

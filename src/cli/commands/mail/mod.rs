@@ -69,7 +69,9 @@ impl Secrets {
         let key = get("DESK_MAIL_KEY", "desk.mail.key").map(|k| k.trim().as_bytes().to_vec());
         if key.as_ref().is_some_and(|k| k.len() < MIN_KEY) {
             return Err(CliError::config(format!("the mail signing key is shorter than {MIN_KEY} bytes"))
-                .hint("make a longer one: git config desk.mail.key \"$(head -c 32 /dev/urandom | base64)\""));
+                .hint(
+                    "make a longer one: git config desk.mail.key \"$(head -c 32 /dev/urandom | base64)\"",
+                ));
         }
         Ok(Secrets {
             key,
@@ -90,12 +92,10 @@ impl Secrets {
 
 /// desk.yaml's `mail:` section, which `desk mail send` needs.
 pub fn require_mail(config: &crate::workflow::Config) -> Result<MailConfig> {
-    MailConfig::of(config)
-        .map_err(|e| CliError::config(format!("desk.yaml: {e}")))?
-        .ok_or_else(|| {
-            CliError::config("desk.yaml has no `mail:` section: desk does not know its own address")
-                .hint("add `mail: {address: support@example.com}` to desk.yaml on the desk branch")
-        })
+    MailConfig::of(config).map_err(|e| CliError::config(format!("desk.yaml: {e}")))?.ok_or_else(|| {
+        CliError::config("desk.yaml has no `mail:` section: desk does not know its own address")
+            .hint("add `mail: {address: support@example.com}` to desk.yaml on the desk branch")
+    })
 }
 
 /// Who commits what the gateway records: git's identity where there is one,

@@ -76,7 +76,8 @@ pub fn run(ctx: &Ctx, args: &SendArgs) -> Result<()> {
     };
     let index = MailIndex::open(&store, Some(tip.commit))?;
     let people = config.people().ok();
-    let plan = Planner { store: &store, tip: &tip, config: &config, mail: &mail, key: &key, index: &index, people };
+    let plan =
+        Planner { store: &store, tip: &tip, config: &config, mail: &mail, key: &key, index: &index, people };
     let mut at = cursor;
     let mut sent = 0usize;
     for (commit, parents) in store.commits_since(tip.commit, Some(cursor))? {
@@ -85,8 +86,11 @@ pub fn run(ctx: &Ctx, args: &SendArgs) -> Result<()> {
         for m in &messages {
             if let Some(t) = &transport {
                 t.send(m).map_err(|e| {
-                    CliError::new(crate::cli::error::Kind::Remote, format!("sending {} failed: {e}", m.message_id))
-                        .hint(format!("{sent} messages were sent before it; run desk mail send again to go on"))
+                    CliError::new(
+                        crate::cli::error::Kind::Remote,
+                        format!("sending {} failed: {e}", m.message_id),
+                    )
+                    .hint(format!("{sent} messages were sent before it; run desk mail send again to go on"))
                 })?;
                 sent += 1;
             }
@@ -202,7 +206,7 @@ impl Planner<'_> {
             let own = model::email_of(requester).is_some_and(|e| e.eq_ignore_ascii_case(author));
             let agent = self.people.is_some_and(|p| p.is_agent(requester));
             if self.mail.acknowledge && !own && !agent {
-                out.push(self.message(Kind::Acknowledge, after, "ack".into(), None, date)?);
+                out.push(self.message(Kind::Acknowledge, after, "ack", None, date)?);
             }
         }
         if received {
@@ -223,11 +227,11 @@ impl Planner<'_> {
             _ => (None, &replies[..]),
         };
         for c in rest {
-            out.push(self.message(Kind::Reply, after, format!("c-{}", c.id), Some(c), date)?);
+            out.push(self.message(Kind::Reply, after, &format!("c-{}", c.id), Some(c), date)?);
         }
         if solved {
             let part = format!("solved-{}", &commit.to_string()[..12]);
-            out.push(self.message(Kind::Solved, after, part, last, date)?);
+            out.push(self.message(Kind::Solved, after, &part, last, date)?);
         }
         Ok(out)
     }
@@ -251,7 +255,7 @@ impl Planner<'_> {
         &self,
         kind: Kind,
         t: &Ticket,
-        part: String,
+        part: &str,
         reply: Option<&Comment>,
         date: DateTime<chrono::Utc>,
     ) -> Result<Outgoing> {
@@ -279,16 +283,17 @@ impl Planner<'_> {
             .map(|e| e.message_id)
             .collect();
         let references: Vec<String> = inbound.iter().rev().take(10).rev().cloned().collect();
-        let safe_part: String =
-            part.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c.to_ascii_lowercase() } else { '-' }).collect();
-        let requester = t.requester.clone().unwrap_or_default();
-        let cc: Vec<String> = t
-            .cc
-            .iter()
-            .filter(|c| self.is_reachable(c) && !model::same_person(c, &requester))
-            .filter(|c| reply.is_none_or(|r| !model::same_person(c, &r.author)))
-            .cloned()
+        let safe_part: String = part
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c.to_ascii_lowercase() } else { '-' })
             .collect();
+        let requester = t.requester.clone().unwrap_or_default();
+        let cc: Vec<String> =
+            t.cc.iter()
+                .filter(|c| self.is_reachable(c) && !model::same_person(c, &requester))
+                .filter(|c| reply.is_none_or(|r| !model::same_person(c, &r.author)))
+                .cloned()
+                .collect();
         let from = match &self.mail.name {
             Some(n) => format!("{n} <{}>", self.mail.address),
             None => self.mail.address.clone(),
@@ -318,8 +323,9 @@ enum Transport {
 impl Transport {
     fn from(secrets: &Secrets) -> Result<Transport> {
         let Some(url) = secrets.transport.as_deref() else {
-            return Err(CliError::config("no mail transport: desk does not know where to send")
-                .hint("git config desk.mail.transport smtp+starttls://mail.example.com (or DESK_MAIL_TRANSPORT)"));
+            return Err(CliError::config("no mail transport: desk does not know where to send").hint(
+                "git config desk.mail.transport smtp+starttls://mail.example.com (or DESK_MAIL_TRANSPORT)",
+            ));
         };
         let bad = |why: &str| {
             CliError::config(format!("the mail transport '{}' {why}", redact(url))).hint(
@@ -344,7 +350,6 @@ impl Transport {
         if host.is_empty() {
             return Err(bad("has no host"));
         }
-        use lettre::transport::smtp::authentication::Credentials;
         let builder = match scheme {
             "smtp" => lettre::SmtpTransport::builder_dangerous(host).port(port.unwrap_or(25)),
             "smtp+starttls" => lettre::SmtpTransport::starttls_relay(host)
@@ -362,7 +367,9 @@ impl Transport {
         let user = secrets.user.clone().or(url_user);
         let password = secrets.password.clone().or(url_password);
         let builder = match (user, password) {
-            (Some(u), Some(p)) => builder.credentials(Credentials::new(u, p)),
+            (Some(u), Some(p)) => {
+                builder.credentials(lettre::transport::smtp::authentication::Credentials::new(u, p))
+            }
             _ => builder,
         };
         Ok(Transport::Smtp(builder.timeout(Some(Duration::from_secs(30))).build()))
