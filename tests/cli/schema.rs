@@ -499,6 +499,22 @@ fn every_command_s_json_matches_docs_json_md() {
     let tested = checker.run(&env, None, &["rules", "test", "--json"], "array of `rule_test`");
     assert_eq!(tested[1]["mismatches"][0]["what"], "fired", "{tested:#}");
 
+    // Mail: one JSON object per line and message.
+    let config = env.git(&["show", "refs/heads/desk:desk.yaml"]);
+    env.commit_by_hand(&[("desk.yaml", &format!("{config}mail:\n  address: support@example.com\n"))], "mail");
+    env.git(&["config", "desk.mail.key", "0123456789abcdef0123"]);
+    let raw = "From: Jane <jane@example.org>\r\nSubject: Help\r\nMessage-ID: <j1@example.org>\r\n\r\nHelp!\r\n";
+    let run = env.desk_stdin(&["mail", "import", "--json"], raw);
+    let imported = checker.output(&["mail", "import", "--json"], &run, "`mail_import`");
+    let id = imported["ticket"].as_str().unwrap().to_owned();
+    env.desk(&["reply", &id, "-m", "Done.", "--status", "resolved"]).ok();
+    let run = env.desk(&["mail", "send", "--dry-run", "--json"]).ok();
+    let lines: Vec<Value> = run.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 2, "{run}");
+    for line in &lines {
+        checker.check("desk mail send --dry-run --json", line, "`mail_sent`");
+    }
+
     // An error.
     let run = env.desk(&["show", "zzzzzz", "--json"]);
     assert_eq!(run.code, 1, "{run}");
