@@ -648,3 +648,238 @@ fn send_mails_what_history_calls_for_over_smtp() {
     assert!(e.starts_with("sending desk."), "{e}");
     assert_eq!(env.git(&["rev-parse", "refs/desk/mail"]), cursor);
 }
+
+/// A private Postfix instance (its own configuration, queue and port; 127.0.0.1
+/// only; mail for example.com piped into `desk mail import` as `nobody`, any
+/// other mail discarded), started in the foreground and stopped on drop.
+struct Postfix {
+    child: Child,
+    conf: std::path::PathBuf,
+    port: u16,
+}
+
+impl Postfix {
+    fn start(dir: &Path, repo: &Path) -> Postfix {
+        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let conf = dir.join("conf");
+        for d in ["conf", "queue", "data"] {
+            std::fs::create_dir_all(dir.join(d)).unwrap();
+        }
+        let chown = Command::new("chown").arg("postfix").arg(dir.join("data")).status().unwrap();
+        assert!(chown.success());
+        let d = dir.display();
+        std::fs::write(
+            conf.join("main.cf"),
+            format!(
+                "compatibility_level = 3.6\nqueue_directory = {d}/queue\ndata_directory = {d}/data\n\
+                 mail_owner = postfix\nsetgid_group = postdrop\ninet_interfaces = 127.0.0.1\n\
+                 inet_protocols = ipv4\nmyhostname = mx.example.com\nmydomain = example.com\nmydestination =\n\
+                 relay_domains = example.com\ntransport_maps = inline:{{ example.com=desk: }}\n\
+                 default_transport = discard:no mail leaves this test\nrelay_transport = discard\n\
+                 smtp_dns_support_level = disabled\nmynetworks = 127.0.0.0/8\n\
+                 smtpd_recipient_restrictions = permit_mynetworks, reject_unauth_destination\n\
+                 maillog_file = /dev/stdout\nrecipient_delimiter = +\nsmtputf8_enable = no\nalias_maps =\n\
+                 alias_database =\ndesk_destination_recipient_limit = 1\nnotify_classes =\n"
+            ),
+        )
+        .unwrap();
+        let services = [
+            "pickup unix n - n 60 1 pickup",
+            "cleanup unix n - n - 0 cleanup",
+            "qmgr unix n - n 300 1 qmgr",
+            "rewrite unix - - n - - trivial-rewrite",
+            "bounce unix - - n - 0 bounce",
+            "defer unix - - n - 0 bounce",
+            "trace unix - - n - 0 bounce",
+            "verify unix - - n - 1 verify",
+            "flush unix n - n 1000? 0 flush",
+            "proxymap unix - - n - - proxymap",
+            "smtp unix - - n - - smtp",
+            "showq unix n - n - - showq",
+            "error unix - - n - - error",
+            "retry unix - - n - - error",
+            "discard unix - - n - - discard",
+            "anvil unix - - n - 1 anvil",
+            "scache unix - - n - 1 scache",
+            "postlog unix-dgram n - n - 1 postlogd",
+        ];
+        let master = format!(
+            "127.0.0.1:{port} inet n - n - - smtpd\n{}\ndesk unix - n n - - pipe\n  flags=R user=nobody argv={} -C {} mail import\n",
+            services.join("\n"),
+            crate::common::bin().display(),
+            repo.display()
+        );
+        std::fs::write(conf.join("master.cf"), master).unwrap();
+        let child = Command::new("postfix")
+            .arg("-c")
+            .arg(&conf)
+            .arg("start-fg")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("postfix runs (apt-get install postfix)");
+        let mut server = Postfix { child, conf, port };
+        let started = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if let Ok(Some(status)) = server.child.try_wait() {
+                let out = std::io::read_to_string(server.child.stdout.take().unwrap()).unwrap();
+                panic!("postfix did not start ({status}): {out}");
+            }
+            assert!(started.elapsed() < Duration::from_secs(20), "postfix did not listen");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        server
+    }
+
+    /// Sends a message with swaks, as a mail program would.
+    fn send(&self, from: &str, to: &str, headers: &[&str], body: &str) {
+        let mut cmd = Command::new("swaks");
+        cmd.args([
+            "--server",
+            &format!("127.0.0.1:{}", self.port),
+            "--from",
+            from,
+            "--to",
+            to,
+            "--body",
+            body,
+        ])
+        .args(["--silent", "2"]);
+        for h in headers {
+            cmd.args(["--header", h]);
+        }
+        let out = cmd.output().expect("swaks runs (apt-get install swaks)");
+        assert!(
+            out.status.success(),
+            "swaks: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+impl Drop for Postfix {
+    fn drop(&mut self) {
+        let _ = Command::new("postfix").arg("-c").arg(&self.conf).arg("stop").status();
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(10) {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Runs desk as `nobody`, the user Postfix's pipe runs it as, so both write
+/// the repository as its owner.
+fn desk_as_nobody(env: &TestEnv, args: &[&str]) -> Run {
+    let mut cmd = env.program(Path::new("setpriv"));
+    cmd.args(["--reuid=nobody", "--regid=nogroup", "--clear-groups"]).arg(crate::common::bin()).args(args);
+    crate::common::run(cmd, None)
+}
+
+/// Waits until the desk branch has moved from `from`.
+fn wait_for_commit(env: &TestEnv, from: &str) -> String {
+    let started = Instant::now();
+    loop {
+        let head = env.desk_head();
+        if head != from {
+            return head;
+        }
+        assert!(started.elapsed() < Duration::from_secs(30), "postfix delivered nothing in 30 s");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn mail_goes_through_a_real_mta_and_back() {
+    if !is_root() {
+        eprintln!("skipped: running Postfix needs root (CI runs as root)");
+        return;
+    }
+    let env = mail_env("");
+    // The repository belongs to `nobody`, whom Postfix runs desk as; git (as
+    // root here) is told that is fine.
+    let mut gitconfig = std::fs::read_to_string(env.home.join(".gitconfig")).unwrap();
+    gitconfig.push_str("[safe]\n\tdirectory = *\n");
+    std::fs::write(env.home.join(".gitconfig"), gitconfig).unwrap();
+    for (cmd, args) in [
+        ("chmod", vec!["755", env.root.to_str().unwrap()]),
+        ("chown", vec!["-R", "nobody:nogroup", env.repo.to_str().unwrap()]),
+    ] {
+        assert!(Command::new(cmd).args(&args).status().unwrap().success());
+    }
+    let postfix = Postfix::start(&env.root.join("postfix"), &env.repo);
+    let smtp = SmtpServer::start(&env.root);
+
+    // A requester writes to support: Postfix pipes it into desk.
+    let head = env.desk_head();
+    postfix.send(
+        "jane@example.org",
+        "support@example.com",
+        &["Subject: Wi-Fi is down", "From: Jane Doe <jane@example.org>", "Message-Id: <pf1@example.org>"],
+        "No Wi-Fi on floor 2.",
+    );
+    wait_for_commit(&env, &head);
+    let list = desk_as_nobody(&env, &["list", "--json"]).ok().json();
+    assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
+    let id = list[0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(list[0]["title"], "Wi-Fi is down");
+    assert_eq!(list[0]["requester"], "Jane Doe <jane@example.org>");
+    // The gateway had no git identity: its commits are desk's own address.
+    assert_eq!(
+        env.git(&["log", "-1", "--format=%an <%ae>", "refs/heads/desk"]),
+        "Example Support <support@example.com>\n"
+    );
+
+    // An agent replies; desk mail send hands it to the requester's server.
+    desk_as_nobody(&env, &["reply", &id, "-m", "Restarting the access point."]).ok();
+    let transport = format!("DESK_MAIL_TRANSPORT=smtp://127.0.0.1:{}", smtp.port);
+    let mut cmd = env.program(Path::new("setpriv"));
+    cmd.args(["--reuid=nobody", "--regid=nogroup", "--clear-groups", "env", &transport])
+        .arg(crate::common::bin())
+        .args(["mail", "send"]);
+    crate::common::run(cmd, None).ok();
+    let got = smtp.received();
+    let reply = got
+        .iter()
+        .find(|m| m["body"].as_str().unwrap().starts_with("Restarting"))
+        .expect("the reply arrived");
+    assert_eq!(reply["In-Reply-To"], "<pf1@example.org>");
+
+    // The requester answers it, through Postfix again: the same ticket.
+    let head = env.desk_head();
+    let in_reply_to = format!("In-Reply-To: {}", reply["Message-ID"].as_str().unwrap());
+    postfix.send(
+        "jane@example.org",
+        "support@example.com",
+        &["Subject: Re: Wi-Fi", "Message-Id: <pf2@example.org>", &in_reply_to],
+        "Works now, thanks!",
+    );
+    wait_for_commit(&env, &head);
+    let t = desk_as_nobody(&env, &["show", &id, "--json"]).ok().json();
+    let answer = t["comments"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(answer["body"], "Works now, thanks!");
+    assert_eq!(answer["author"], "jane@example.org");
+
+    // Solved; the requester rates it by replying "5" through Postfix.
+    desk_as_nobody(&env, &["status", &id, "resolved"]).ok();
+    let head = env.desk_head();
+    postfix.send(
+        "jane@example.org",
+        &format!("support+{}@example.com", &id[..6]),
+        &["Subject: Re: Wi-Fi", "Message-Id: <pf3@example.org>"],
+        "5",
+    );
+    wait_for_commit(&env, &head);
+    let t = desk_as_nobody(&env, &["show", &id, "--json"]).ok().json();
+    assert_eq!(t["rating"]["score"], 5, "{t}");
+    assert_eq!(t["status"], "resolved");
+}
+
+fn is_root() -> bool {
+    Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout == b"0\n")
+}

@@ -503,7 +503,8 @@ fn every_command_s_json_matches_docs_json_md() {
     let config = env.git(&["show", "refs/heads/desk:desk.yaml"]);
     env.commit_by_hand(&[("desk.yaml", &format!("{config}mail:\n  address: support@example.com\n"))], "mail");
     env.git(&["config", "desk.mail.key", "0123456789abcdef0123"]);
-    let raw = "From: Jane <jane@example.org>\r\nSubject: Help\r\nMessage-ID: <j1@example.org>\r\n\r\nHelp!\r\n";
+    let raw =
+        "From: Jane <jane@example.org>\r\nSubject: Help\r\nMessage-ID: <j1@example.org>\r\n\r\nHelp!\r\n";
     let run = env.desk_stdin(&["mail", "import", "--json"], raw);
     let imported = checker.output(&["mail", "import", "--json"], &run, "`mail_import`");
     let id = imported["ticket"].as_str().unwrap().to_owned();

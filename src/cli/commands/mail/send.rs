@@ -275,13 +275,8 @@ impl Planner<'_> {
             CliError::malformed(format!("the mail template {}: {e}", kind.template_path()))
                 .hint("fix the template on the desk branch, or remove it to use the built-in text")
         })?;
-        let inbound: Vec<String> = self
-            .index
-            .of_ticket(t.id.as_str())
-            .into_iter()
-            .filter(|e| e.time <= date.timestamp())
-            .map(|e| e.message_id)
-            .collect();
+        let inbound: Vec<String> =
+            self.index.of_ticket(t.id.as_str()).into_iter().map(|e| e.message_id).collect();
         let references: Vec<String> = inbound.iter().rev().take(10).rev().cloned().collect();
         let safe_part: String = part
             .chars()
