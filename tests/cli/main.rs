@@ -28,6 +28,7 @@ mod links;
 mod list;
 mod macros;
 mod mail;
+mod mail_corpus;
 mod merging;
 mod readers;
 mod readme;

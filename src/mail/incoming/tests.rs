@@ -149,3 +149,96 @@ fn ratings_are_read_from_the_first_line() {
     assert_eq!(rating("5 stars but still broken"), None);
     assert_eq!(rating("It is still broken"), None);
 }
+
+mod properties {
+    use proptest::prelude::*;
+
+    use super::super::*;
+    use crate::model::{self, Ticket, TicketId, Visibility};
+
+    const TEMPLATE: &str = "From: \"Doe, Jane\" <jane@example.org>\r\nTo: support@example.com\r\n\
+        Subject: =?utf-8?q?Re=3A_Drucker_f=C3=A4llt_aus?=\r\nMessage-ID: <abc@example.org>\r\n\
+        In-Reply-To: <p@example.org>\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n\
+        --b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nHello,\r\nit is broken.\r\n> quoted\r\n\
+        --b\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename=\"a b.pdf\"\r\n\
+        Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n--b--\r\n";
+
+    /// What desk keeps of a message is always well-formed, and a ticket made
+    /// from it renders and reads back.
+    fn check(raw: &[u8]) {
+        let Ok(m) = read(raw) else { return };
+        assert_eq!(clean_id(&m.message_id).as_deref(), Some(m.message_id.as_str()));
+        let person = m.from.person();
+        assert!(!person.chars().any(char::is_control), "{person:?}");
+        assert_eq!(model::email_of(&person), Some(m.from.email.as_str()), "{person:?}");
+        assert!(!m.subject.chars().any(char::is_control), "{:?}", m.subject);
+        assert!(!m.text.chars().any(|c| c.is_control() && c != '\n' && c != '\t'), "{:?}", m.text);
+        for a in &m.attachments {
+            assert_eq!(safe_file_name(&a.name).as_deref(), Some(a.name.as_str()));
+        }
+        let mut title = title_of(&m.subject);
+        if title.is_empty() {
+            title = "(no subject)".into();
+        }
+        let now = chrono::DateTime::from_timestamp(1_764_000_000, 0).unwrap();
+        let mut t = Ticket::new(TicketId::generate(), title, "new".into(), "normal".into(), now);
+        t.requester = Some(person.clone());
+        t.cc = m.copied.iter().map(Mailbox::person).collect();
+        t.description = model::normalise_text(&m.text);
+        let (reply, _) = trim_quoted(&m.text);
+        t.add_comment(person, now, Visibility::Public, &reply);
+        if let Err(e) = model::render_checked(&t) {
+            panic!("a ticket from this message does not read back: {e}\n{t:?}");
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+        #[test]
+        fn random_bytes_never_panic(raw in proptest::collection::vec(any::<u8>(), 0..600)) {
+            check(&raw);
+        }
+
+        #[test]
+        fn mutated_messages_never_panic(
+            edits in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>(), 0u8..3), 1..12)
+        ) {
+            let mut raw = TEMPLATE.as_bytes().to_vec();
+            for (at, byte, op) in edits {
+                let i = at.index(raw.len() + 1);
+                match op {
+                    0 => raw.insert(i, byte),
+                    1 if i < raw.len() => { raw.remove(i); }
+                    _ if i < raw.len() => raw[i] = byte,
+                    _ => raw.push(byte),
+                }
+            }
+            check(&raw);
+        }
+
+        #[test]
+        fn hostile_headers_stay_on_their_line(name in "\\PC{0,40}", subject in "\\PC{0,60}", ctl in "[\\x00-\\x1f\\x7f\\u{2028}\\u{202e}]{1,3}") {
+            let raw = format!(
+                "From: =?utf-8?b?{}?= <x@example.org>\r\nSubject: =?utf-8?b?{}?=\r\n\r\nbody\r\n",
+                b64(&format!("{name}{ctl}{name}")),
+                b64(&format!("{subject}{ctl}Bcc: y@example.org")),
+            );
+            check(raw.as_bytes());
+        }
+    }
+
+    fn b64(text: &str) -> String {
+        const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let mut out = String::new();
+        for c in text.as_bytes().chunks(3) {
+            let n = (u32::from(c[0]) << 16)
+                | (u32::from(*c.get(1).unwrap_or(&0)) << 8)
+                | u32::from(*c.get(2).unwrap_or(&0));
+            for k in 0..4 {
+                out.push(if k <= c.len() { T[(n >> (18 - 6 * k)) as usize & 63] as char } else { '=' });
+            }
+        }
+        out
+    }
+}
