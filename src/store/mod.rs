@@ -36,6 +36,8 @@ pub use walk::{CommitInfo, FileChange, Objects, TreeMemo};
 pub const DEFAULT_BRANCH: &str = "desk";
 /// Directory of ticket files in the desk tree.
 pub const TICKETS_DIR: &str = "tickets";
+/// The directory of the files attached to tickets: `attachments/<ticket id>/<name>`.
+pub const ATTACHMENTS_DIR: &str = "attachments";
 /// The team's configuration in the desk tree; a desk branch without it is not initialised.
 pub const CONFIG_PATH: &str = "desk.yaml";
 
@@ -696,6 +698,11 @@ impl Store {
             git2::TreeWalkResult::Ok
         })?;
         Ok(files)
+    }
+
+    /// The size in bytes of blob `id`, read from its header only.
+    pub fn blob_size(&self, id: Oid) -> Result<usize, StoreError> {
+        Ok(self.repo.odb()?.read_header(id)?.0)
     }
 
     /// Every entry of tree `tree` that desk cannot use: names like `..` or `.git`,

@@ -253,6 +253,24 @@ fn attachments_are_kept_under_safe_names_within_the_limit() {
     let files = env.git(&["ls-tree", "-r", "--name-only", "refs/heads/desk", "attachments"]);
     assert_eq!(files, format!("attachments/{id}/pre-commit\n"));
     env.desk(&["doctor"]).ok();
+
+    // show lists them; attachment list and get give them back.
+    let shown = env.desk(&["show", &id]).ok();
+    assert!(shown.stdout.contains("attached   pre-commit (4 B)\n"), "{shown}");
+    let list = env.desk(&["attachment", "list", &id, "--json"]).ok().json();
+    assert_eq!(
+        list,
+        serde_json::json!([{"name": "pre-commit", "size": 4, "path": format!("attachments/{id}/pre-commit")}])
+    );
+    let out = env.root.join("got");
+    env.desk(&["attachment", "get", &id, "pre-commit", "-o", out.to_str().unwrap()]).ok();
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "evil");
+    let e = env.desk(&["attachment", "get", &id, "pre-commit", "-o", out.to_str().unwrap()]).error(1);
+    assert!(e.contains("exists; nothing was written"), "{e}");
+    let run = env.desk(&["attachment", "get", &id, "pre-commit", "-o", "-"]).ok();
+    assert_eq!(run.stdout, "evil");
+    let e = env.desk(&["attachment", "get", &id, "big.bin"]).error(1);
+    assert_eq!(e, format!("ticket {} has no attachment 'big.bin'", &id[..6]));
 }
 
 #[test]

@@ -508,10 +508,22 @@ fn every_command_s_json_matches_docs_json_md() {
     let run = env.desk_stdin(&["mail", "import", "--json"], raw);
     let imported = checker.output(&["mail", "import", "--json"], &run, "`mail_import`");
     let id = imported["ticket"].as_str().unwrap().to_owned();
+    let with_file = "From: Jane <jane@example.org>\r\nSubject: A file\r\nMessage-ID: <j2@example.org>\r\n\
+        Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nSee.\r\n\
+        --b\r\nContent-Type: text/plain\r\nContent-Disposition: attachment; filename=\"a.txt\"\r\n\r\nA\r\n--b--\r\n";
+    let run = env.desk_stdin(&["mail", "import", "--json"], with_file);
+    let with_attachment = checker.output(&["mail", "import", "--json"], &run, "`mail_import`");
+    let attached = checker.run(
+        &env,
+        None,
+        &["attachment", "list", with_attachment["ticket"].as_str().unwrap(), "--json"],
+        "array of `attachment`",
+    );
+    assert_eq!(attached[0]["name"], "a.txt", "{attached:#}");
     env.desk(&["reply", &id, "-m", "Done.", "--status", "resolved"]).ok();
     let run = env.desk(&["mail", "send", "--dry-run", "--json"]).ok();
     let lines: Vec<Value> = run.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
-    assert_eq!(lines.len(), 2, "{run}");
+    assert_eq!(lines.len(), 3, "{run}");
     for line in &lines {
         checker.check("desk mail send --dry-run --json", line, "`mail_sent`");
     }

@@ -2,6 +2,7 @@
 //! live here.
 
 pub mod assign;
+pub mod attachment;
 pub mod bulk;
 pub mod completions;
 pub mod config;
@@ -226,6 +227,36 @@ pub fn write_two(
     })?;
     let (first, second) = result.expect("the write closure ran at least once");
     Ok((first, second, written))
+}
+
+/// One file attached to a ticket.
+pub struct Attached {
+    pub name: String,
+    pub path: String,
+    pub blob: crate::store::Oid,
+    pub size: usize,
+}
+
+/// The files attached to ticket `id` at `tip` (`attachments/<id>/`), by name.
+pub fn attachments(store: &Store, tip: &Tip, id: &TicketId) -> Result<Vec<Attached>> {
+    let dir = format!("{}/{id}", crate::store::ATTACHMENTS_DIR);
+    let mut out = Vec::new();
+    for (path, blob) in store.files_under(tip.tree, &dir)? {
+        let name = path[dir.len() + 1..].to_owned();
+        out.push(Attached { size: store.blob_size(blob)?, name, path, blob });
+    }
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(out)
+}
+
+/// A size for people: `812 B`, `12 KB`, `3.4 MB`.
+pub fn human_size(bytes: u64) -> String {
+    #[allow(clippy::cast_precision_loss)]
+    match bytes {
+        0..1_000 => format!("{bytes} B"),
+        1_000..1_000_000 => format!("{} KB", bytes / 1_000),
+        _ => format!("{:.1} MB", bytes as f64 / 1e6),
+    }
 }
 
 /// Says which rules fired in a ticket's commit: `k3x9q2: by rule route-vpn, ack`.

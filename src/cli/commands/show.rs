@@ -2,7 +2,7 @@
 
 use std::io::Write as _;
 
-use super::short_id;
+use super::{attachments, human_size, short_id};
 use crate::cli::fields::{self, Fields};
 use crate::cli::output::{
     self, BOLD, DIM, ID, NOTE, REPLY, TicketJson, human_time, print_json, terminal_line, terminal_text,
@@ -49,13 +49,18 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
             }
         })
         .collect();
-    let text = render(ctx, &ticket, &short, &links);
+    let files: Vec<String> = attachments(&store, &tip, &id)?
+        .iter()
+        .map(|a| format!("{} ({})", a.name, human_size(a.size as u64)))
+        .collect();
+    let text = render(ctx, &ticket, &short, &links, &files);
     anstream::stdout().lock().write_all(text.as_bytes())?;
     Ok(())
 }
 
-/// The ticket for people; `links` are its links with the other tickets' titles and statuses.
-fn render(ctx: &Ctx, t: &Ticket, short: &str, links: &[String]) -> String {
+/// The ticket for people; `links` are its links with the other tickets' titles and
+/// statuses, `files` its attachments with their sizes.
+fn render(ctx: &Ctx, t: &Ticket, short: &str, links: &[String], files: &[String]) -> String {
     use std::fmt::Write as _;
     let mut out = String::new();
     let ago = |secs: i64| output::age(ctx.now.timestamp() - secs);
@@ -99,6 +104,9 @@ fn render(ctx: &Ctx, t: &Ticket, short: &str, links: &[String]) -> String {
             other => serde_yaml::to_string(other).unwrap_or_default().trim_end().to_owned(),
         };
         field(&key, &value);
+    }
+    if !files.is_empty() {
+        field("attached", &files.join(", "));
     }
     if !t.description.is_empty() {
         out.push('\n');

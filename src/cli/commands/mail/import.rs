@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::{Secrets, gateway_identity};
-use crate::cli::commands::{follow, status_after_message};
+use crate::cli::commands::{follow, human_size, status_after_message};
 use crate::cli::error::Kind;
 use crate::cli::rules::{RuleEnv, rules_of};
 use crate::cli::{CliError, Ctx, Result};
@@ -16,11 +16,8 @@ use crate::mail::incoming::{self, Attachment, Incoming};
 use crate::mail::index::{FROM_TRAILER, ID_TRAILER};
 use crate::mail::{MailConfig, MailIndex, sign};
 use crate::model::{self, Rating, Ticket, TicketId, Visibility};
-use crate::store::{Change, Store, StoreError, Tip};
+use crate::store::{ATTACHMENTS_DIR, Change, Store, StoreError, Tip};
 use crate::workflow::{Category, Config};
-
-/// The directory of the desk branch that holds attachments, one directory per ticket.
-pub const ATTACHMENTS_DIR: &str = "attachments";
 
 /// sysexits: the message cannot be read.
 pub const EX_DATAERR: i32 = 65;
@@ -615,14 +612,14 @@ impl Kept {
                 left.push(format!(
                     "`{}` ({}, over the limit of {})",
                     a.name,
-                    size(a.bytes.len() as u64),
-                    size(self.attachment_bytes)
+                    human_size(a.bytes.len() as u64),
+                    human_size(self.attachment_bytes)
                 ));
                 continue;
             }
             let name = store_file(a, &mut files);
             let inline = if a.inline { "inline, " } else { "" };
-            kept.push(format!("`{name}` ({inline}{})", size(a.bytes.len() as u64)));
+            kept.push(format!("`{name}` ({inline}{})", human_size(a.bytes.len() as u64)));
         }
         let mut notes = Vec::new();
         if trimmed || cut {
@@ -657,15 +654,5 @@ impl Kept {
             text.push_str(&lines.iter().map(|l| format!("- {l}")).collect::<Vec<_>>().join("\n"));
         }
         (text, files)
-    }
-}
-
-/// A size for people: `812 B`, `12 KB`, `3.4 MB`.
-fn size(bytes: u64) -> String {
-    #[allow(clippy::cast_precision_loss)]
-    match bytes {
-        0..1_000 => format!("{bytes} B"),
-        1_000..1_000_000 => format!("{} KB", bytes / 1_000),
-        _ => format!("{:.1} MB", bytes as f64 / 1e6),
     }
 }
