@@ -25,10 +25,14 @@ pub const ID_TRAILER: &str = "Desk-Message-Id";
 pub const FROM_TRAILER: &str = "Desk-Mail-From";
 
 /// The index as of one commit.
+#[derive(Clone)]
 pub struct MailIndex {
     dir: PathBuf,
     ids: Vec<u8>,
     tip: Option<Oid>,
+    /// Kept in memory, not written ([`MailIndex::hold`]): what was added,
+    /// whether the lines were rebuilt, and the tip they reach.
+    held: Option<(Vec<u8>, bool, Option<Oid>)>,
 }
 
 /// One recorded message.
@@ -46,7 +50,7 @@ impl MailIndex {
         let dir = store.cache_dir().join("mail");
         let ids = fs::read(dir.join("ids")).unwrap_or_default();
         let cached = fs::read_to_string(dir.join("tip")).ok().and_then(|t| Oid::from_str(t.trim()).ok());
-        let mut index = MailIndex { dir, ids, tip: cached };
+        let mut index = MailIndex { dir, ids, tip: cached, held: None };
         index.update(store, tip)?;
         Ok(index)
     }
@@ -92,9 +96,41 @@ impl MailIndex {
         Ok(())
     }
 
-    /// Writes what was added (the whole file after a rebuild) and the new tip;
-    /// a cache that cannot be written is rebuilt next time.
-    fn save(&self, added: &[u8], rebuilt: bool, tip: Oid) {
+    /// From now on, keeps what is added in memory only: the commits it comes
+    /// from are not on the branch yet (a batch).
+    pub fn hold(&mut self) {
+        self.held.get_or_insert((Vec::new(), false, None));
+    }
+
+    /// Writes what was held, now that its commits are on the branch.
+    pub fn release(&mut self) {
+        if let Some((added, rebuilt, Some(tip))) = self.held.take() {
+            if rebuilt {
+                self.write(&self.ids, true, tip);
+            } else {
+                self.write(&added, false, tip);
+            }
+        }
+    }
+
+    /// Writes what was added (the whole file after a rebuild) and the new tip,
+    /// or holds them ([`MailIndex::hold`]).
+    fn save(&mut self, added: &[u8], rebuilt: bool, tip: Oid) {
+        if let Some((held, was_rebuilt, held_tip)) = self.held.as_mut() {
+            if rebuilt {
+                held.clear();
+                *was_rebuilt = true;
+            }
+            held.extend_from_slice(added);
+            *held_tip = Some(tip);
+            return;
+        }
+        self.write(added, rebuilt, tip);
+    }
+
+    /// Writes lines (all of them after a rebuild) and the tip; a cache that
+    /// cannot be written is rebuilt next time.
+    fn write(&self, added: &[u8], rebuilt: bool, tip: Oid) {
         let write = || -> std::io::Result<()> {
             fs::create_dir_all(&self.dir)?;
             let mut file = fs::OpenOptions::new()
@@ -208,6 +244,7 @@ mod tests {
             ids: b"a@x\tt1\t100\tjane@x.org\nb@x\tt2\t200\tbob@x.org\nbroken\nc@x\tt1\t300\tjane@x.org\n"
                 .to_vec(),
             tip: None,
+            held: None,
         };
         assert_eq!(index.ticket_of("b@x").as_deref(), Some("t2"));
         assert_eq!(index.ticket_of("nope"), None);

@@ -2,6 +2,7 @@
 //! as one commit, moved onto the branch with compare-and-swap. Never touches
 //! HEAD, the index or the working tree. The only module that knows git2.
 
+mod batch;
 mod ident;
 mod index;
 mod merge;
@@ -248,6 +249,9 @@ struct Prepared {
 pub struct Store {
     repo: Repository,
     branch: String,
+    /// In a batch ([`Store::batch`]): the branch's tip when it started and its
+    /// tip so far, in memory.
+    pending: std::cell::RefCell<Option<batch::Pending>>,
 }
 
 impl Store {
@@ -264,7 +268,7 @@ impl Store {
             .and_then(|c| c.get_string("desk.branch").ok())
             .filter(|b| !b.trim().is_empty())
             .unwrap_or_else(|| DEFAULT_BRANCH.to_owned());
-        Ok(Store { repo, branch })
+        Ok(Store { repo, branch, pending: std::cell::RefCell::new(None) })
     }
 
     /// Creates a git repository at `path` whose local config names `user` as
@@ -307,7 +311,7 @@ impl Store {
             .ok()
             .and_then(|c| c.get_string("desk.branch").ok())
             .unwrap_or_else(|| DEFAULT_BRANCH.to_owned());
-        Ok(Store { repo, branch })
+        Ok(Store { repo, branch, pending: std::cell::RefCell::new(None) })
     }
 
     fn repo(&self) -> &Repository {
@@ -344,6 +348,9 @@ impl Store {
     /// The current tip: the local branch, else the remote-tracking branch; `None`
     /// when neither exists.
     pub fn tip(&self) -> Result<Option<Tip>, StoreError> {
+        if let Some(p) = self.pending.borrow().as_ref() {
+            return Ok(p.tip);
+        }
         let (oid, local) = match self.repo.refname_to_id(&self.refname()) {
             Ok(oid) => (oid, true),
             Err(e) if e.code() == ErrorCode::NotFound => {
@@ -495,6 +502,27 @@ impl Store {
         stop: Option<Oid>,
         mut f: impl FnMut(&str, i64),
     ) -> Result<(), StoreError> {
+        // The common case first: `stop` a few first parents back along a line
+        // of single-parent commits (a revwalk with a hidden commit may parse
+        // much of history to be sure).
+        let mut line = Vec::new();
+        let mut at = self.repo.find_commit(commit)?;
+        while stop.is_some() && line.len() < 64 && at.parent_count() == 1 {
+            let parent = at.parent_id(0)?;
+            line.push(at);
+            if Some(parent) == stop {
+                for c in &line {
+                    if let Ok(message) = c.message() {
+                        f(message, c.time().seconds());
+                    }
+                }
+                return Ok(());
+            }
+            at = self.repo.find_commit(parent)?;
+        }
+        if Some(commit) == stop {
+            return Ok(());
+        }
         let mut walk = self.repo.revwalk()?;
         walk.push(commit)?;
         if let Some(stop) = stop {
@@ -766,6 +794,9 @@ impl Store {
         committer: &Identity,
         mut make: impl FnMut(Option<&Tip>) -> Result<Option<Change>, E>,
     ) -> Result<Written, E> {
+        if self.pending.borrow().is_some() {
+            return self.write_pending(author, committer, make);
+        }
         let refname = self.refname();
         self.check_not_checked_out()?;
         // A lock left behind fails before anything is written.

@@ -340,7 +340,7 @@ impl Store {
     /// Another handle on the same repository, for another thread.
     pub fn reopen(&self) -> Result<Store, StoreError> {
         let repo = git2::Repository::open(self.repo.path())?;
-        Ok(Store { repo, branch: self.branch.clone() })
+        Ok(Store { repo, branch: self.branch.clone(), pending: std::cell::RefCell::new(None) })
     }
 
     /// The object database, to walk history with.

@@ -112,7 +112,6 @@ impl Outcome {
 
 /// What stays the same for every message of a run.
 struct Gateway<'a> {
-    store: &'a Store,
     key: Option<Vec<u8>>,
     queue: Option<&'a str>,
     action: Action,
@@ -152,14 +151,9 @@ fn import(ctx: &Ctx, args: &ImportArgs) -> Result<i32> {
     gateway_identity(&store, mail.as_ref())?;
     let index = MailIndex::open(&store, Some(tip.commit))?;
     let secrets = Secrets::read(&store)?;
-    let mut gw = Gateway {
-        store: &store,
-        key: secrets.key,
-        queue: args.queue.as_deref(),
-        action: args.action,
-        index,
-        now: ctx.now,
-    };
+    start_cursor(&store)?;
+    let mut gw =
+        Gateway { key: secrets.key, queue: args.queue.as_deref(), action: args.action, index, now: ctx.now };
     let report = |o: &Outcome| -> Result<()> {
         if args.json {
             crate::cli::output::print_json_line(o)
@@ -171,18 +165,28 @@ fn import(ctx: &Ctx, args: &ImportArgs) -> Result<i32> {
     if let Some(path) = &args.mbox {
         let file = std::fs::File::open(path)
             .map_err(|e| CliError::input(format!("cannot read {}: {e}", path.display())))?;
+        let mut chunk = Vec::new();
         for message in mail_parser::mailbox::mbox::MessageIterator::new(std::io::BufReader::new(file)) {
             let raw = message.map_err(|e| CliError::input(format!("cannot read {}: {e}", path.display())))?;
-            report(&gw.import_one(raw.contents())?)?;
+            chunk.push(raw.unwrap_contents());
+            if chunk.len() == BATCH {
+                gw.import_batch(&store, &std::mem::take(&mut chunk))?.iter().try_for_each(&report)?;
+            }
         }
+        gw.import_batch(&store, &chunk)?.iter().try_for_each(&report)?;
         return Ok(0);
     }
     if let Some(dir) = &args.maildir {
-        for file in maildir_files(dir)? {
-            let raw = std::fs::read(&file).map_err(|e| {
-                CliError::input(format!("cannot read {}: {e}", file.display())).with_exit(EX_TEMPFAIL)
-            })?;
-            report(&gw.import_one(&raw)?)?;
+        for files in maildir_files(dir)?.chunks(BATCH) {
+            let chunk = files
+                .iter()
+                .map(|file| {
+                    std::fs::read(file).map_err(|e| {
+                        CliError::input(format!("cannot read {}: {e}", file.display())).with_exit(EX_TEMPFAIL)
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?;
+            gw.import_batch(&store, &chunk)?.iter().try_for_each(&report)?;
         }
         return Ok(0);
     }
@@ -191,7 +195,7 @@ fn import(ctx: &Ctx, args: &ImportArgs) -> Result<i32> {
         .lock()
         .read_to_end(&mut raw)
         .map_err(|e| CliError::input(format!("cannot read standard input: {e}")))?;
-    let outcome = gw.import_one(&raw)?;
+    let outcome = gw.import_one(&store, &raw)?;
     report(&outcome)?;
     Ok(outcome.exit_code())
 }
@@ -233,8 +237,35 @@ enum Target {
     New,
 }
 
+/// Messages of an mbox or a maildir recorded with one move of the branch
+/// (each still its own commit).
+const BATCH: usize = 200;
+
 impl Gateway<'_> {
-    fn import_one(&mut self, raw: &[u8]) -> Result<Outcome> {
+    /// Imports `messages` as one batch ([`Store::batch`]): their commits land
+    /// together or not at all; the batch runs again when another writer moved
+    /// the branch meanwhile.
+    fn import_batch(&mut self, store: &Store, messages: &[Vec<u8>]) -> Result<Vec<Outcome>> {
+        if messages.is_empty() {
+            return Ok(Vec::new());
+        }
+        for _ in 0..100 {
+            let before = self.index.clone();
+            self.index.hold();
+            let done =
+                store.batch(|batch| messages.iter().map(|raw| self.import_one(batch, raw)).collect())?;
+            match done {
+                Some(outcomes) => {
+                    self.index.release();
+                    return Ok(outcomes);
+                }
+                None => self.index = before,
+            }
+        }
+        Err(StoreError::Contended(store.branch().to_owned()).into())
+    }
+
+    fn import_one(&mut self, store: &Store, raw: &[u8]) -> Result<Outcome> {
         let msg = match incoming::read(raw) {
             Ok(m) => m,
             Err(e) => {
@@ -247,9 +278,9 @@ impl Gateway<'_> {
                 });
             }
         };
-        let tip = self.store.require_tip()?;
-        self.index.update(self.store, Some(tip.commit))?;
-        let config = Config::load(self.store, &tip)?;
+        let tip = store.require_tip()?;
+        self.index.update(store, Some(tip.commit))?;
+        let config = Config::load(store, &tip)?;
         let mail = MailConfig::of(&config).map_err(|e| CliError::config(format!("desk.yaml: {e}")))?;
         if let Some(t) = self.index.ticket_of(&msg.message_id) {
             return Ok(Outcome::new(&msg.message_id, "duplicate")
@@ -266,7 +297,9 @@ impl Gateway<'_> {
         if msg.bounce {
             let about = threaded.or_else(|| self.bounced_ticket(&msg));
             return match about {
-                Some(t) => self.write(&msg, raw, &Target::Ticket(t, "a bounce"), &config, mail.as_ref()),
+                Some(t) => {
+                    self.write(store, &msg, raw, &Target::Ticket(t, "a bounce"), &config, mail.as_ref())
+                }
                 None => Ok(Outcome::new(&msg.message_id, "ignored")
                     .reason("a bounce about no ticket of this helpdesk")),
             };
@@ -288,12 +321,12 @@ impl Gateway<'_> {
         }
         let target = match threaded {
             Some(t) => Target::Ticket(t, "its thread"),
-            None => match self.tagged(&msg, &tip, &config, mail.as_ref())? {
+            None => match tagged(store, &msg, &tip, &config, mail.as_ref())? {
                 Some((t, how)) => Target::Ticket(t, how),
                 None => Target::New,
             },
         };
-        self.write(&msg, raw, &target, &config, mail.as_ref())
+        self.write(store, &msg, raw, &target, &config, mail.as_ref())
     }
 
     /// The ticket of the first of In-Reply-To and References (last first)
@@ -322,39 +355,10 @@ impl Gateway<'_> {
         })
     }
 
-    /// The ticket a plus address or a subject tag names, when the sender is
-    /// its requester, one of its cc or an agent.
-    fn tagged(
-        &self,
-        msg: &Incoming,
-        tip: &Tip,
-        config: &Config,
-        mail: Option<&MailConfig>,
-    ) -> Result<Option<(String, &'static str)>> {
-        let own = mail.map(MailConfig::own_addresses).unwrap_or_default();
-        let plus = msg
-            .recipients
-            .iter()
-            .find_map(|r| incoming::plus_tag(r, &own))
-            .map(|id| (id, "its plus address"));
-        let tag = incoming::subject_tag(&msg.subject).map(|id| (id, "its subject tag"));
-        for (prefix, how) in plus.into_iter().chain(tag) {
-            let Ok(found) = self.store.locate(tip, &prefix) else { continue };
-            let ticket = self.store.load_blob_ticket(found.blob, &found.id.path())?;
-            let sender = msg.from.person();
-            let known = ticket.requester.as_deref().is_some_and(|r| model::same_person(r, &sender))
-                || ticket.cc.iter().any(|c| model::same_person(c, &sender))
-                || config.people().is_ok_and(|p| p.is_agent(&sender));
-            if known {
-                return Ok(Some((found.id.to_string(), how)));
-            }
-        }
-        Ok(None)
-    }
-
     /// Records the message: a new ticket, or an addition to `target`.
     fn write(
         &mut self,
+        store: &Store,
         msg: &Incoming,
         raw: &[u8],
         target: &Target,
@@ -364,11 +368,9 @@ impl Gateway<'_> {
         let limits = Kept::limits(config, mail);
         let mut done: Option<(Outcome, Option<String>)> = None;
         let mut new_id = TicketId::generate();
-        let store = self.store;
         let action = self.action;
         let (author, committer) = gateway_identity(store, mail)?;
         let author = &author;
-        start_cursor(store)?;
         let written = store.write(author, &committer, |tip| -> Result<Option<Change>> {
             let Some(tip) = tip else {
                 return Err(StoreError::NotInitialised(store.branch().to_owned()).into());
@@ -443,6 +445,33 @@ fn start_cursor(store: &Store) -> Result<()> {
         store.move_cursor(super::CURSOR, tip.commit, None, "desk mail import: start")?;
     }
     Ok(())
+}
+
+/// The ticket a plus address or a subject tag names, when the sender is
+/// its requester, one of its cc or an agent.
+fn tagged(
+    store: &Store,
+    msg: &Incoming,
+    tip: &Tip,
+    config: &Config,
+    mail: Option<&MailConfig>,
+) -> Result<Option<(String, &'static str)>> {
+    let own = mail.map(MailConfig::own_addresses).unwrap_or_default();
+    let plus =
+        msg.recipients.iter().find_map(|r| incoming::plus_tag(r, &own)).map(|id| (id, "its plus address"));
+    let tag = incoming::subject_tag(&msg.subject).map(|id| (id, "its subject tag"));
+    for (prefix, how) in plus.into_iter().chain(tag) {
+        let Ok(found) = store.locate(tip, &prefix) else { continue };
+        let ticket = store.load_blob_ticket(found.blob, &found.id.path())?;
+        let sender = msg.from.person();
+        let known = ticket.requester.as_deref().is_some_and(|r| model::same_person(r, &sender))
+            || ticket.cc.iter().any(|c| model::same_person(c, &sender))
+            || config.people().is_ok_and(|p| p.is_agent(&sender));
+        if known {
+            return Ok(Some((found.id.to_string(), how)));
+        }
+    }
+    Ok(None)
 }
 
 /// A ticket found for a message.
