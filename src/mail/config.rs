@@ -33,6 +33,11 @@ pub struct MailConfig {
     /// is left out and the comment says so.
     #[serde(default = "default_attachment_bytes")]
     pub attachment_bytes: u64,
+    /// Reply-To a plus address naming the ticket (`support+ID@…`), for mail
+    /// programs that drop the thread headers (default: false; the MTA must
+    /// deliver plus addresses to desk).
+    #[serde(default)]
+    pub plus_addressing: bool,
     /// Messages accepted from one sender address in any hour (default: 60;
     /// 0: no limit); more are refused (exit 77).
     #[serde(default = "default_per_hour")]
@@ -98,6 +103,14 @@ impl MailConfig {
     /// The domain of desk's address: the right side of its Message-IDs.
     pub fn domain(&self) -> &str {
         self.address.rsplit_once('@').map_or("localhost", |(_, d)| d.trim())
+    }
+
+    /// Where replies to desk's mail about `ticket` go.
+    pub fn reply_to(&self, ticket: &str) -> String {
+        match (self.plus_addressing, self.address.rsplit_once('@')) {
+            (true, Some((local, domain))) => format!("{local}+{ticket}@{domain}"),
+            _ => self.address.clone(),
+        }
     }
 
     /// The queue of the first recipient the queue map names, if any.

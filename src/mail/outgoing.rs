@@ -1,15 +1,16 @@
 //! desk's own mail: what history calls for (an acknowledgement, an agent's
 //! reply, the solved notice with the satisfaction question), rendered from
-//! templates and built as an RFC 5322 message with lettre.
+//! templates and built as an RFC 5322 message with lettre: a text part, and
+//! an HTML part rendered from it as Markdown by comrak (raw HTML escaped).
 
 use std::time::SystemTime;
 
 use chrono::{DateTime, Utc};
-use lettre::message::header::{ContentType, HeaderName, HeaderValue};
-use lettre::message::{Mailbox as LettreMailbox, Message};
+use lettre::message::header::{HeaderName, HeaderValue};
+use lettre::message::{Mailbox as LettreMailbox, Message, MultiPart};
 
 /// The directory of the desk branch whose templates replace the built-in ones.
-pub const TEMPLATES_DIR: &str = "mail";
+pub const TEMPLATES_DIR: &str = "templates";
 
 /// Why desk writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -31,9 +32,9 @@ impl Kind {
         }
     }
 
-    /// The template file that replaces the built-in text: `mail/<kind>.txt`.
+    /// The template file that replaces the built-in text: `templates/<kind>.md`.
     pub fn template_path(self) -> String {
-        format!("{TEMPLATES_DIR}/{}.txt", self.as_str())
+        format!("{TEMPLATES_DIR}/{}.md", self.as_str())
     }
 
     /// The built-in template.
@@ -101,6 +102,8 @@ pub struct Outgoing {
     pub ticket: String,
     /// desk's `Name <address>`.
     pub from: String,
+    /// Where replies go: desk's address, or its plus address for the ticket.
+    pub reply_to: String,
     /// `Name <email>` or bare addresses.
     pub to: Vec<String>,
     pub cc: Vec<String>,
@@ -154,10 +157,10 @@ pub fn build(o: &Outgoing) -> Result<Message, String> {
     };
     let mut b = Message::builder()
         .from(mailbox(&o.from)?)
+        .reply_to(mailbox(&o.reply_to)?)
         .subject(o.subject.clone())
         .message_id(Some(format!("<{}>", o.message_id)))
-        .date(SystemTime::from(o.date))
-        .header(ContentType::TEXT_PLAIN);
+        .date(SystemTime::from(o.date));
     for to in &o.to {
         b = b.to(mailbox(to)?);
     }
@@ -175,7 +178,20 @@ pub fn build(o: &Outgoing) -> Result<Message, String> {
         let name = HeaderName::new_from_ascii("Auto-Submitted".into()).expect("a valid header name");
         b = b.raw_header(HeaderValue::new(name, value.into()));
     }
-    b.body(o.text.clone()).map_err(|e| e.to_string())
+    b.multipart(MultiPart::alternative_plain_html(o.text.clone(), html(&o.text))).map_err(|e| e.to_string())
+}
+
+/// The HTML part: the text as Markdown (line breaks kept, raw HTML escaped,
+/// never passed through), in a minimal UTF-8 document.
+pub fn html(text: &str) -> String {
+    let mut options = comrak::Options::default();
+    options.render.escape = true;
+    options.render.hardbreaks = true;
+    options.extension.autolink = true;
+    options.extension.strikethrough = true;
+    options.extension.table = true;
+    let body = comrak::markdown_to_html(text, &options);
+    format!("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"></head><body>\n{body}</body></html>\n")
 }
 
 #[cfg(test)]
@@ -228,6 +244,7 @@ mod tests {
             kind: Kind::Acknowledge,
             ticket: "k3x9q2hm7d".into(),
             from: "IT Support <support@example.com>".into(),
+            reply_to: "support+k3x9q2hm7d@example.com".into(),
             to: vec!["Jane Doe <jane@example.com>".into()],
             cc: vec!["bob@example.org".into()],
             subject: subject(Kind::Acknowledge, "k3x9q2", "Drucker brennt – ärgerlich"),
@@ -245,5 +262,16 @@ mod tests {
         let parsed = mail_parser::MessageParser::default().parse(text.as_bytes()).unwrap();
         assert_eq!(parsed.subject(), Some("[desk #k3x9q2] Drucker brennt – ärgerlich"));
         assert_eq!(parsed.message_id(), Some("desk.k3x9q2hm7d.ack.00@example.com"));
+        assert_eq!(parsed.body_text(0).as_deref(), Some("Hallo\r\n"));
+        assert!(text.contains("Reply-To: support+k3x9q2hm7d@example.com\r\n"), "{text}");
+        assert!(text.contains("Content-Type: multipart/alternative"), "{text}");
+    }
+
+    #[test]
+    fn the_html_part_escapes_raw_html() {
+        let h = html("Hi <script>alert(1)</script> **there**\nline two");
+        assert!(h.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{h}");
+        assert!(!h.contains("<script>"), "{h}");
+        assert!(h.contains("<strong>there</strong><br />\nline two"), "{h}");
     }
 }

@@ -901,3 +901,64 @@ fn mail_goes_through_a_real_mta_and_back() {
 fn is_root() -> bool {
     Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout == b"0\n")
 }
+
+#[test]
+fn preview_and_a_maildir_outbox() {
+    let env = mail_env("  plus_addressing: true\n");
+    let raw = message(
+        &["From: Jane <jane@example.org>", "Subject: Printer", "Message-ID: <w1@example.org>"],
+        "Broken.",
+    );
+    let id = imported(&env, &raw)["ticket"].as_str().unwrap().to_owned();
+    env.desk(&["reply", &id, "-m", "Try **this** <script>alert(1)</script>"]).ok();
+    // The preview is the message itself, both parts, nothing sent.
+    let head = env.git(&["rev-parse", "refs/desk/mail"]);
+    let run = env.desk(&["mail", "preview", &id]).ok();
+    assert!(run.stdout.contains(&format!("Reply-To: support+{id}@example.com\n")), "{run}");
+    assert!(run.stdout.contains("Content-Type: multipart/alternative"), "{run}");
+    assert!(run.stdout.contains("Content-Type: text/html; charset=utf-8"), "{run}");
+    assert_eq!(run.stdout.matches("Message-ID: <desk.").count(), 2, "{run}");
+    let json = env.desk(&["mail", "preview", &id, "--json"]).ok();
+    let kinds: Vec<String> = json
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["kind"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(kinds, ["acknowledge", "reply"]);
+    assert_eq!(env.git(&["rev-parse", "refs/desk/mail"]), head, "preview moves nothing");
+
+    // A Maildir outbox: one file per message, HTML escaped, named by Message-ID.
+    let outbox = env.root.join("outbox");
+    let transport = format!("maildir:{}", outbox.display());
+    env.desk_env(&["mail", "send"], &[("DESK_MAIL_TRANSPORT", &transport)]).ok();
+    let mut files: Vec<_> =
+        std::fs::read_dir(outbox.join("new")).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    assert_eq!(files.len(), 2);
+    let all: String = files.iter().map(|f| std::fs::read_to_string(f).unwrap()).collect();
+    let html = &all[all.rfind("Content-Type: text/html").unwrap()..];
+    assert!(html.contains("&lt;script&gt;"), "{html}");
+    assert!(!html.contains("<script>"), "{html}");
+    // Everything was sent: preview has nothing left; --all shows it again.
+    let run = env.desk(&["mail", "preview", &id]).ok();
+    assert_eq!(run.stdout, "");
+    assert!(run.stderr.contains("nothing to send"), "{run}");
+    let run = env.desk(&["mail", "preview", &id, "--all", "--json"]).ok();
+    assert_eq!(run.stdout.lines().count(), 2, "{run}");
+    // A reply to the plus address finds the ticket.
+    let answer = message(
+        &[
+            "From: jane@example.org",
+            &format!("To: support+{id}@example.com"),
+            "Subject: thanks",
+            "Message-ID: <w2@x>",
+        ],
+        "ok",
+    );
+    assert_eq!(imported(&env, &answer)["ticket"], id.as_str());
+    // Transport URLs that could smuggle lines into git's credential protocol are refused.
+    let e = env
+        .desk_env(&["mail", "send"], &[("DESK_MAIL_TRANSPORT", "smtp://u@evil\nhost=github.com")])
+        .error(1);
+    assert!(e.contains("host name"), "{e}");
+}

@@ -16,8 +16,9 @@ Set-up (README.md, Mail, has the details):
   how to send (desk mail send):      git config desk.mail.transport smtp+starttls://mail.example.com
                                      (or DESK_MAIL_TRANSPORT: smtp://HOST[:PORT] without TLS,
                                      smtp+starttls://HOST[:PORT], smtps://HOST[:PORT], sendmail,
-                                     sendmail:/PATH; DESK_MAIL_USER and DESK_MAIL_PASSWORD, or
-                                     git config desk.mail.user and desk.mail.password)
+                                     sendmail:/PATH, maildir:/DIR; DESK_MAIL_USER and
+                                     DESK_MAIL_PASSWORD, or git config desk.mail.user and
+                                     desk.mail.password, or a git credential helper)
   an MTA alias that pipes each message in:
                                      support: \"|desk -C /srv/helpdesk mail import\"";
 
@@ -34,12 +35,14 @@ pub struct Args {
 pub enum MailCommand {
     Import(import::ImportArgs),
     Send(send::SendArgs),
+    Preview(send::PreviewArgs),
 }
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     match &args.command {
         MailCommand::Import(a) => import::run(ctx, a),
         MailCommand::Send(a) => send::run(ctx, a),
+        MailCommand::Preview(a) => send::run_preview(ctx, a),
     }
 }
 

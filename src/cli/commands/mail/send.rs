@@ -94,7 +94,7 @@ pub fn run(ctx: &Ctx, args: &SendArgs) -> Result<()> {
                 })?;
                 sent += 1;
             }
-            report(args, m, &commit, transport.is_some())?;
+            report(args.json, m, &commit, transport.is_some())?;
         }
         if !messages.is_empty() && !args.dry_run && store.reaches(commit, at) {
             store.move_cursor(CURSOR, commit, Some(at), "desk mail send")?;
@@ -110,8 +110,82 @@ pub fn run(ctx: &Ctx, args: &SendArgs) -> Result<()> {
     Ok(())
 }
 
-fn report(args: &SendArgs, m: &Outgoing, commit: &Oid, sent: bool) -> Result<()> {
-    if args.json {
+/// Show the mail `desk mail send` would send about one ticket, as the
+/// messages themselves (RFC 5322, both parts).
+///
+/// Without --all: what the changes since the last `desk mail send` call for
+/// (nothing before mail was set up). With --all: every message the ticket's
+/// whole history calls for, sent or not — to check a template.
+#[derive(Debug, clap::Args)]
+pub struct PreviewArgs {
+    /// The ticket: its id or a unique prefix of 4 or more characters.
+    pub id: crate::cli::ticket_ref::TicketRef,
+
+    /// Every message of the ticket's history, not only those not sent yet.
+    #[arg(long)]
+    pub all: bool,
+
+    /// Print one JSON object per message, as `desk mail send --json` does (`sent`: false).
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run_preview(ctx: &Ctx, args: &PreviewArgs) -> Result<()> {
+    use std::io::Write as _;
+    let store = ctx.store()?;
+    let tip = store.require_tip()?;
+    let config = Config::load(&store, &tip)?;
+    let mail = require_mail(&config)?;
+    let secrets = Secrets::read(&store)?;
+    let key = secrets.require_key()?.to_vec();
+    let id = store.resolve(&tip, &args.id.0)?;
+    let short = crate::cli::commands::short_id(&store, &tip, &id);
+    let cursor = store.cursor(CURSOR)?;
+    if cursor.is_none() && !args.all {
+        say!("nothing to send for {short}: desk mail send has not started (--all shows every message)");
+        return Ok(());
+    }
+    let index = MailIndex::open(&store, Some(tip.commit))?;
+    let plan = Planner {
+        store: &store,
+        tip: &tip,
+        config: &config,
+        mail: &mail,
+        key: &key,
+        index: &index,
+        people: config.people().ok(),
+    };
+    let trailer = format!("Desk-Ticket: {id}");
+    let mut shown = 0;
+    let stop = if args.all { None } else { cursor };
+    for (commit, parents) in store.commits_since(tip.commit, stop)? {
+        let [parent] = parents[..] else { continue };
+        if !store.commit_message(commit)?.0.lines().any(|l| l == trailer) {
+            continue;
+        }
+        for m in plan.commit(commit, parent)?.iter().filter(|m| m.ticket == id.as_str()) {
+            shown += 1;
+            if args.json {
+                report(true, m, &commit, false)?;
+                continue;
+            }
+            let message = outgoing::build(m).map_err(CliError::internal)?;
+            let text = String::from_utf8_lossy(&message.formatted()).replace("\r\n", "\n");
+            let mut out = std::io::stdout().lock();
+            if shown > 1 {
+                writeln!(out)?;
+            }
+            out.write_all(text.as_bytes())?;
+        }
+    }
+    if shown == 0 {
+        say!("nothing to send for {short}");
+    }
+    Ok(())
+}
+
+fn report(json: bool, m: &Outgoing, commit: &Oid, sent: bool) -> Result<()> {
+    if json {
         return crate::cli::output::print_json_line(&Report {
             kind: m.kind.as_str(),
             ticket: &m.ticket,
@@ -297,6 +371,7 @@ impl Planner<'_> {
             kind,
             ticket: t.id.to_string(),
             from,
+            reply_to: self.mail.reply_to(t.id.as_str()),
             to: vec![requester],
             cc,
             subject: outgoing::subject(kind, &short, &t.title),
@@ -313,6 +388,8 @@ impl Planner<'_> {
 enum Transport {
     Smtp(lettre::SmtpTransport),
     Sendmail(lettre::SendmailTransport),
+    /// A Maildir outbox: each message a file in its `new/`.
+    Maildir(std::path::PathBuf),
 }
 
 impl Transport {
@@ -323,8 +400,8 @@ impl Transport {
             ));
         };
         let bad = |why: &str| {
-            CliError::config(format!("the mail transport '{}' {why}", redact(url))).hint(
-                "use smtp://HOST[:PORT], smtp+starttls://HOST[:PORT], smtps://HOST[:PORT], sendmail or sendmail:/PATH",
+            CliError::config(format!("the mail transport '{}' {why}", redact(url).escape_debug())).hint(
+                "use smtp://HOST[:PORT], smtp+starttls://HOST[:PORT], smtps://HOST[:PORT], sendmail, sendmail:/PATH or maildir:/DIR",
             )
         };
         if url == "sendmail" {
@@ -332,6 +409,12 @@ impl Transport {
         }
         if let Some(path) = url.strip_prefix("sendmail:") {
             return Ok(Transport::Sendmail(lettre::SendmailTransport::new_with_command(path)));
+        }
+        if let Some(dir) = url.strip_prefix("maildir:") {
+            if dir.is_empty() {
+                return Err(bad("names no directory"));
+            }
+            return Ok(Transport::Maildir(std::path::PathBuf::from(dir)));
         }
         let (scheme, rest) = url.split_once("://").ok_or_else(|| bad("is not a URL"))?;
         let (auth, host_port) = match rest.trim_end_matches('/').rsplit_once('@') {
@@ -344,6 +427,9 @@ impl Transport {
         };
         if host.is_empty() {
             return Err(bad("has no host"));
+        }
+        if !host.chars().all(|c| c.is_ascii_alphanumeric() || ".-[]:".contains(c)) {
+            return Err(bad("has a host name with characters no host name has"));
         }
         let builder = match scheme {
             "smtp" => lettre::SmtpTransport::builder_dangerous(host).port(port.unwrap_or(25)),
@@ -360,7 +446,13 @@ impl Transport {
             None => (None, None),
         };
         let user = secrets.user.clone().or(url_user);
-        let password = secrets.password.clone().or(url_password);
+        if user.as_deref().is_some_and(|u| u.chars().any(char::is_control)) {
+            return Err(bad("has a user name with a control character"));
+        }
+        let password = match (&user, secrets.password.clone().or(url_password)) {
+            (Some(u), None) => credential(host, u),
+            (_, p) => p,
+        };
         let builder = match (user, password) {
             (Some(u), Some(p)) => {
                 builder.credentials(lettre::transport::smtp::authentication::Credentials::new(u, p))
@@ -376,8 +468,49 @@ impl Transport {
         match self {
             Transport::Smtp(t) => t.send(&message).map(|_| ()).map_err(|e| e.to_string()),
             Transport::Sendmail(t) => t.send(&message).map_err(|e| e.to_string()),
+            Transport::Maildir(dir) => to_maildir(dir, &m.message_id, &message.formatted()),
         }
     }
+}
+
+/// Delivers a message into the Maildir `dir` (made if missing): written in
+/// `tmp/`, then moved into `new/`, under a name made from its Message-ID, so
+/// a message sent again replaces itself.
+fn to_maildir(dir: &std::path::Path, message_id: &str, bytes: &[u8]) -> std::result::Result<(), String> {
+    use std::io::Write as _;
+    let fail = |e: std::io::Error| format!("{}: {e}", dir.display());
+    for sub in ["tmp", "new", "cur"] {
+        std::fs::create_dir_all(dir.join(sub)).map_err(fail)?;
+    }
+    let name: String =
+        message_id.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' { c } else { '_' }).collect();
+    let mut tmp = tempfile::NamedTempFile::new_in(dir.join("tmp")).map_err(fail)?;
+    tmp.write_all(bytes).map_err(fail)?;
+    tmp.persist(dir.join("new").join(format!("{name}.eml"))).map_err(|e| fail(e.error))?;
+    Ok(())
+}
+
+/// The SMTP password of `user` at `host` from git's credential helpers
+/// (`git credential fill`, never prompting), if one knows it.
+fn credential(host: &str, user: &str) -> Option<String> {
+    use std::io::Write as _;
+    let mut child = std::process::Command::new("git")
+        .args(["credential", "fill"])
+        .env("GIT_TERMINAL_PROMPT", "0")
+        .env("GIT_ASKPASS", "")
+        .env("SSH_ASKPASS", "")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .ok()?;
+    let request = format!("protocol=smtp\nhost={host}\nusername={user}\n\n");
+    child.stdin.take()?.write_all(request.as_bytes()).ok()?;
+    let out = child.wait_with_output().ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    String::from_utf8_lossy(&out.stdout).lines().find_map(|l| l.strip_prefix("password=").map(str::to_owned))
 }
 
 /// A transport URL without its password, for messages.
