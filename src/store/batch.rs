@@ -46,6 +46,8 @@ impl Store {
         // The pack holds the batch's own objects only: each commit, and the
         // trees and blobs it does not share with its parent.
         let mut builder = batch.repo.packbuilder().map_err(StoreError::from)?;
+        // Delta search on every core (0: as many threads as there are).
+        builder.set_threads(0);
         for (commit, parents) in batch.commits_since(tip.commit, start.map(|t| t.commit))? {
             builder.insert_object(commit, None).map_err(StoreError::from)?;
             let tree = batch.repo.find_commit(commit).and_then(|c| c.tree()).map_err(StoreError::from)?;
