@@ -479,12 +479,7 @@ impl Store {
         stop: Option<Oid>,
         mut f: impl FnMut(&str) -> Option<T>,
     ) -> Result<Option<T>, StoreError> {
-        let mut walk = self.repo.revwalk()?;
-        walk.push(commit)?;
-        if let Some(stop) = stop {
-            walk.hide(stop)?;
-        }
-        for oid in walk {
+        for oid in self.walk_from(commit, stop)? {
             let c = self.repo.find_commit(oid?)?;
             if let Some(found) = c.message().ok().and_then(&mut f) {
                 return Ok(Some(found));
@@ -523,18 +518,24 @@ impl Store {
         if Some(commit) == stop {
             return Ok(());
         }
-        let mut walk = self.repo.revwalk()?;
-        walk.push(commit)?;
-        if let Some(stop) = stop {
-            walk.hide(stop)?;
-        }
-        for oid in walk {
+        for oid in self.walk_from(commit, stop)? {
             let c = self.repo.find_commit(oid?)?;
             if let Ok(message) = c.message() {
                 f(message, c.time().seconds());
             }
         }
         Ok(())
+    }
+
+    /// A walk of the commits reachable from `commit` and not from `stop`, a
+    /// child before its parents (no time sort: nothing is read ahead).
+    fn walk_from(&self, commit: Oid, stop: Option<Oid>) -> Result<git2::Revwalk<'_>, StoreError> {
+        let mut walk = self.repo.revwalk()?;
+        walk.push(commit)?;
+        if let Some(stop) = stop {
+            walk.hide(stop)?;
+        }
+        Ok(walk)
     }
 
     /// The commits reachable from `commit` and not from `stop`, parents

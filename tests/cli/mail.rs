@@ -494,6 +494,21 @@ fn send_needs_its_set_up() {
     assert_eq!(env.git(&["rev-parse", "refs/desk/mail"]), env.git(&["rev-parse", "refs/heads/desk"]));
 }
 
+/// Waits until `child` listens on `port` of 127.0.0.1; fails with its output
+/// when it exits first or takes longer than 20 s.
+fn wait_listening(child: &mut Child, port: u16, what: &str) {
+    let started = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        if let Ok(Some(status)) = child.try_wait() {
+            let err = child.stderr.take().map(|e| std::io::read_to_string(e).unwrap_or_default());
+            let out = child.stdout.take().map(|o| std::io::read_to_string(o).unwrap_or_default());
+            panic!("{what} did not start ({status}): {}{}", err.unwrap_or_default(), out.unwrap_or_default());
+        }
+        assert!(started.elapsed() < Duration::from_secs(20), "{what} did not listen on {port}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 /// Debian's Python, which has Debian's python3-aiosmtpd (another python3 may come first on PATH).
 fn python() -> &'static str {
     if Path::new("/usr/bin/python3").exists() { "/usr/bin/python3" } else { "python3" }
@@ -537,17 +552,7 @@ impl SmtpServer {
             .spawn()
             .expect("python3 runs");
         let mut server = SmtpServer { child, port, dir };
-        let started = Instant::now();
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            if let Ok(Some(status)) = server.child.try_wait() {
-                let err = std::io::read_to_string(server.child.stderr.take().unwrap()).unwrap();
-                panic!(
-                    "aiosmtpd did not start ({status}): {err}\ninstall it: apt-get install python3-aiosmtpd"
-                );
-            }
-            assert!(started.elapsed() < Duration::from_secs(20), "aiosmtpd did not listen");
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        wait_listening(&mut server.child, port, "aiosmtpd (apt-get install python3-aiosmtpd)");
         server
     }
 
@@ -737,15 +742,7 @@ impl Postfix {
             .spawn()
             .expect("postfix runs (apt-get install postfix)");
         let mut server = Postfix { child, conf, port };
-        let started = Instant::now();
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            if let Ok(Some(status)) = server.child.try_wait() {
-                let out = std::io::read_to_string(server.child.stdout.take().unwrap()).unwrap();
-                panic!("postfix did not start ({status}): {out}");
-            }
-            assert!(started.elapsed() < Duration::from_secs(20), "postfix did not listen");
-            std::thread::sleep(Duration::from_millis(100));
-        }
+        wait_listening(&mut server.child, port, "postfix (apt-get install postfix)");
         server
     }
 

@@ -55,13 +55,31 @@ struct Report<'a> {
     sent: bool,
 }
 
+/// What sending and previewing read first: the branch, desk.yaml with its
+/// `mail:` section, and this machine's secrets with the signing key.
+struct Setup {
+    store: Store,
+    tip: Tip,
+    config: Config,
+    mail: MailConfig,
+    secrets: Secrets,
+    key: Vec<u8>,
+}
+
+impl Setup {
+    fn read(ctx: &Ctx) -> Result<Setup> {
+        let store = ctx.store()?;
+        let tip = store.require_tip()?;
+        let config = Config::load(&store, &tip)?;
+        let mail = require_mail(&config)?;
+        let secrets = Secrets::read(&store)?;
+        let key = secrets.require_key()?.to_vec();
+        Ok(Setup { store, tip, config, mail, secrets, key })
+    }
+}
+
 pub fn run(ctx: &Ctx, args: &SendArgs) -> Result<()> {
-    let store = ctx.store()?;
-    let tip = store.require_tip()?;
-    let config = Config::load(&store, &tip)?;
-    let mail = require_mail(&config)?;
-    let secrets = Secrets::read(&store)?;
-    let key = secrets.require_key()?.to_vec();
+    let Setup { store, tip, config, mail, secrets, key } = Setup::read(ctx)?;
     let transport = if args.dry_run { None } else { Some(Transport::from(&secrets)?) };
     let _lock = lock(&store)?;
     let Some(cursor) = store.cursor(CURSOR)? else {
@@ -132,12 +150,7 @@ pub struct PreviewArgs {
 
 pub fn run_preview(ctx: &Ctx, args: &PreviewArgs) -> Result<()> {
     use std::io::Write as _;
-    let store = ctx.store()?;
-    let tip = store.require_tip()?;
-    let config = Config::load(&store, &tip)?;
-    let mail = require_mail(&config)?;
-    let secrets = Secrets::read(&store)?;
-    let key = secrets.require_key()?.to_vec();
+    let Setup { store, tip, config, mail, key, .. } = Setup::read(ctx)?;
     let id = store.resolve(&tip, &args.id.0)?;
     let short = crate::cli::commands::short_id(&store, &tip, &id);
     let cursor = store.cursor(CURSOR)?;
