@@ -297,6 +297,13 @@ fn machines_are_not_requesters() {
         &message(&["From: Support <SUPPORT@example.com>", "Subject: loop", "Message-ID: <l@x>"], "x"),
     );
     assert_eq!(own["action"], "ignored");
+    // Signed with another key (before a key change): still desk's own mail coming back.
+    let old = "desk.k3x9q2hm7d.ack.00000000000000000000000000000000@Example.com";
+    let looped = imported(
+        &env,
+        &message(&["From: relay@example.net", "Subject: x", &format!("Message-ID: <{old}>")], "x"),
+    );
+    assert_eq!(looped["action"], "ignored", "{looped}");
     assert_eq!(env.desk_head(), head, "nothing was written");
 
     // A bounce of desk's own mail becomes a note on its ticket.

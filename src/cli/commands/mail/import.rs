@@ -293,6 +293,15 @@ impl Gateway<'_> {
         if self.key.as_ref().is_some_and(|k| sign::verify(k, &msg.message_id).is_some()) {
             return Ok(Outcome::new(&msg.message_id, "ignored").reason("desk's own message"));
         }
+        if let Some(m) = &mail
+            && msg.message_id.starts_with("desk.")
+            && msg.message_id.to_ascii_lowercase().ends_with(&format!("@{}", m.domain().to_ascii_lowercase()))
+        {
+            // desk's own form at desk's own domain, signed with another key (an
+            // old one, or another machine's): a loop, or a forgery.
+            return Ok(Outcome::new(&msg.message_id, "ignored")
+                .reason("a Message-ID of desk's own form at its domain, not signed with this key"));
+        }
         let threaded = self.thread(&msg);
         if msg.bounce {
             let about = threaded.or_else(|| self.bounced_ticket(&msg));
