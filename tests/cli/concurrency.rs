@@ -68,3 +68,49 @@ fn simultaneous_new_tickets_all_land() {
     assert_eq!(env.all_ids(), printed);
     assert_eq!(env.git(&["rev-list", "--count", "refs/heads/desk"]).trim(), (WRITERS + 1).to_string());
 }
+
+/// Runs `desk mail import` once per message, all at the same moment.
+fn import_at_once(env: &TestEnv, messages: &[String]) -> Vec<serde_json::Value> {
+    use std::io::Write as _;
+    let children: Vec<_> = messages
+        .iter()
+        .map(|m| {
+            let mut cmd = env.command(&["mail", "import", "--json"]);
+            cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+            let mut child = cmd.spawn().expect("desk starts");
+            child.stdin.take().unwrap().write_all(m.as_bytes()).unwrap();
+            child
+        })
+        .collect();
+    children
+        .into_iter()
+        .map(|child| {
+            let out = child.wait_with_output().expect("desk finishes");
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            serde_json::from_slice(&out.stdout).unwrap()
+        })
+        .collect()
+}
+
+#[test]
+fn an_mta_delivering_at_once_loses_nothing_and_records_a_replay_once() {
+    let env = TestEnv::initialised();
+    let config = env.git(&["show", "refs/heads/desk:desk.yaml"]);
+    env.commit_by_hand(&[("desk.yaml", &format!("{config}mail:\n  address: support@example.com\n"))], "mail");
+    let message = |n: usize| {
+        format!(
+            "From: user{n}@example.org\r\nSubject: request {n}\r\nMessage-ID: <m{n}@example.org>\r\n\r\nhelp {n}\r\n"
+        )
+    };
+    // Eight different messages at once: eight tickets.
+    let outcomes = import_at_once(&env, &(0..WRITERS).map(message).collect::<Vec<_>>());
+    assert!(outcomes.iter().all(|o| o["action"] == "created"), "{outcomes:?}");
+    assert_eq!(env.all_ids().len(), WRITERS);
+    // The same message delivered eight times at once: recorded once.
+    let outcomes = import_at_once(&env, &vec![message(99); WRITERS]);
+    let created = outcomes.iter().filter(|o| o["action"] == "created").count();
+    let duplicates = outcomes.iter().filter(|o| o["action"] == "duplicate").count();
+    assert_eq!((created, duplicates), (1, WRITERS - 1), "{outcomes:?}");
+    assert_eq!(env.all_ids().len(), WRITERS + 1);
+    env.desk(&["doctor"]).ok();
+}

@@ -377,13 +377,22 @@ impl Gateway<'_> {
         let limits = Kept::limits(config, mail);
         let mut done: Option<(Outcome, Option<String>)> = None;
         let mut new_id = TicketId::generate();
-        let action = self.action;
+        let (action, queue) = (self.action, self.queue);
+        let index = &mut self.index;
         let (author, committer) = gateway_identity(store, mail)?;
         let author = &author;
         let written = store.write(author, &committer, |tip| -> Result<Option<Change>> {
             let Some(tip) = tip else {
                 return Err(StoreError::NotInitialised(store.branch().to_owned()).into());
             };
+            // The same message delivered twice at once: the other delivery may
+            // have recorded it since it was looked up.
+            index.update(store, Some(tip.commit))?;
+            if let Some(t) = index.ticket_of(&msg.message_id) {
+                let o = Outcome::new(&msg.message_id, "duplicate").ticket(&t);
+                done = Some((o.reason("this Message-ID is recorded already"), None));
+                return Ok(None);
+            }
             let config = Config::load(store, tip)?;
             let now = author.time();
             let existing = match target {
@@ -416,7 +425,7 @@ impl Gateway<'_> {
                         _ => None,
                     };
                     let mut ticket =
-                        new_ticket(&config, mail, self.queue, msg, new_id.clone(), source.as_ref(), now);
+                        new_ticket(&config, mail, queue, msg, new_id.clone(), source.as_ref(), now);
                     let (text, files) = limits.keep(store, tip, &ticket.id, msg, raw, false);
                     ticket.description = text;
                     let mut env = RuleEnv::new(store, Some(tip), &config, author);
