@@ -295,13 +295,14 @@ fn mailbox(addr: &Addr<'_>) -> Option<Mailbox> {
     Some(Mailbox { name, email })
 }
 
-/// An address as desk keeps it: `local@domain` with the domain lowercased,
-/// printable ASCII or UTF-8 letters only (no spaces, controls, brackets,
-/// quotes or commas), at most 254 bytes; `None` when it is not one.
+/// An address as desk keeps it: `local@domain` with the domain lowercased
+/// (a dot in it, none first or last, no `..`), without whitespace, control
+/// characters, backticks or any of `<>()[]\,;:"`, at most 254 bytes; `None`
+/// when it is not one.
 pub fn clean_email(address: &str) -> Option<String> {
     let address = address.trim();
     let (local, domain) = address.rsplit_once('@')?;
-    let bad = |c: char| c.is_control() || c.is_whitespace() || "<>()[]\\,;:\"'`".contains(c);
+    let bad = |c: char| c.is_control() || c.is_whitespace() || "<>()[]\\,;:\"`".contains(c);
     let ok = !local.is_empty()
         && !domain.is_empty()
         && address.len() <= 254

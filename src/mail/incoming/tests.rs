@@ -46,6 +46,17 @@ fn hostile_headers_are_cleaned() {
 }
 
 #[test]
+fn addresses_are_checked_for_shape() {
+    assert_eq!(clean_email("O'Brien@Example.IE").as_deref(), Some("O'Brien@example.ie"));
+    assert_eq!(clean_email("a+tag@sub.example.com").as_deref(), Some("a+tag@sub.example.com"));
+    for bad in
+        ["a b@x.com", "a@localhost", "a@.x.com", "a@x..com", "<a@x.com>", "a@x\n.com", "a,b@x.com", "@x.com"]
+    {
+        assert_eq!(clean_email(bad), None, "{bad:?}");
+    }
+}
+
+#[test]
 fn unreadable_messages_are_refused_with_a_reason() {
     assert_eq!(read(b""), Err(Unreadable::Empty));
     assert_eq!(read(b"   \n"), Err(Unreadable::Empty));
