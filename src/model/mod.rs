@@ -107,6 +107,21 @@ pub fn normalise_text(text: &str) -> String {
     text[start..].trim_end().to_owned()
 }
 
+/// Splits a file with optional front matter between `---` lines (`\n` line
+/// ends) into the front matter (empty without one) and the rest.
+pub fn split_front_matter(text: &str) -> Result<(&str, &str), &'static str> {
+    let Some(rest) = text.strip_prefix("---\n") else { return Ok(("", text)) };
+    let end = rest.find("\n---\n").map(|i| (i, i + 5)).or_else(|| {
+        rest.strip_suffix("\n---").map(|r| (r.len(), rest.len())).or_else(|| {
+            rest.starts_with("---\n").then_some((0, 4)).or_else(|| (rest == "---").then_some((0, 3)))
+        })
+    });
+    match end {
+        Some((end, body)) => Ok((&rest[..end], &rest[body..])),
+        None => Err("the front matter has no closing `---` line"),
+    }
+}
+
 /// Drops sub-second precision: the file stores whole seconds.
 pub fn whole_seconds(t: DateTime<Utc>) -> DateTime<Utc> {
     t.trunc_subsecs(0)

@@ -65,17 +65,7 @@ impl Macro {
     pub fn parse(name: &str, text: &str) -> Result<Macro, MacroError> {
         let malformed = |message: String| MacroError::Malformed { name: name.to_owned(), message };
         let text = text.replace("\r\n", "\n");
-        let (front, body) = match text.strip_prefix("---\n") {
-            Some(rest) => match rest.find("\n---\n").map(|i| (i, i + 5)).or_else(|| {
-                rest.strip_suffix("\n---").map(|r| (r.len(), rest.len())).or_else(|| {
-                    rest.starts_with("---\n").then_some((0, 4)).or_else(|| (rest == "---").then_some((0, 3)))
-                })
-            }) {
-                Some((end, body)) => (&rest[..end], &rest[body..]),
-                None => return Err(malformed("the front matter has no closing `---` line".into())),
-            },
-            None => ("", text.as_str()),
-        };
+        let (front, body) = crate::model::split_front_matter(&text).map_err(|e| malformed(e.into()))?;
         let front: Front = if front.trim().is_empty() {
             Front { description: None, set: Vec::new(), labels: Vec::new() }
         } else {

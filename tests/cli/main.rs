@@ -24,6 +24,7 @@ mod format;
 mod generated;
 mod history;
 mod json;
+mod kb;
 mod links;
 mod list;
 mod macros;

@@ -520,6 +520,16 @@ fn every_command_s_json_matches_docs_json_md() {
         "array of `attachment`",
     );
     assert_eq!(attached[0]["name"], "a.txt", "{attached:#}");
+    // The knowledge base.
+    let written =
+        env.desk(&["kb", "new", "help", "Help with printers", "-t", "printer", "-m", "Help!", "--json"]);
+    checker.output(&["kb", "new", "--json"], &written, "`article`");
+    env.desk(&["kb", "new", "bare", "Nothing else", "-m", "x"]).ok();
+    checker.run(&env, None, &["kb", "list", "--json"], "array of `article`");
+    checker.run(&env, None, &["kb", "show", "help", "--json"], "`article`");
+    let hits = checker.run(&env, None, &["kb", "search", "printers", "--json"], "array of `article_hit`");
+    assert_eq!(hits[0]["slug"], "help", "{hits:#}");
+    checker.run(&env, None, &["kb", "suggest", &id, "--json"], "array of `article_hit`");
     env.desk(&["reply", &id, "-m", "Done.", "--status", "resolved"]).ok();
     let run = env.desk(&["mail", "send", "--dry-run", "--json"]).ok();
     let lines: Vec<Value> = run.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();

@@ -11,6 +11,7 @@ pub mod doctor;
 pub mod edit;
 pub mod generate;
 pub mod init;
+pub mod kb;
 pub mod label;
 pub mod link;
 pub mod list;

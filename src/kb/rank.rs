@@ -1,0 +1,136 @@
+//! Text relevance of articles: BM25 over three weighted fields (BM25F).
+//!
+//! - **Tokens**: the text lowercased, split at every character that is not a
+//!   letter or a digit (Unicode); tokens of one character and the stop words
+//!   of [`STOP_WORDS`] are dropped.
+//! - **An article** counts each token `3 × (times in the title) + 2 × (times
+//!   in the tags) + (times in the body)`; its length is `3 × title tokens + 2 ×
+//!   tag tokens + body tokens`.
+//! - **A query**'s distinct tokens `t` add up, for an article `d`,
+//!   `idf(t) × f × (k1 + 1) / (f + k1 × (1 − b + b × len(d) / avglen))`, with `f`
+//!   the weighted count of `t` in `d`, `k1 = 1.2`, `b = 0.75`, `avglen` the mean
+//!   length over all articles, and `idf(t) = ln(1 + (N − n + 0.5) / (n + 0.5))`
+//!   for `N` articles of which `n` contain `t`.
+//! - Articles scoring 0 are left out; ties go to the slug in byte order.
+
+use std::collections::HashMap;
+
+use super::Article;
+
+/// Words too common to tell articles apart (English).
+pub const STOP_WORDS: &[&str] = &[
+    "a", "about", "after", "again", "all", "am", "an", "and", "any", "are", "as", "at", "be", "been",
+    "before", "but", "by", "can", "could", "did", "do", "does", "for", "from", "had", "has", "have", "he",
+    "her", "here", "hi", "his", "how", "i", "if", "in", "into", "is", "it", "its", "me", "my", "no", "not",
+    "of", "on", "or", "our", "please", "she", "so", "than", "that", "the", "their", "them", "then", "there",
+    "these", "they", "this", "to", "too", "up", "us", "was", "we", "were", "what", "when", "where", "which",
+    "who", "why", "will", "with", "would", "you", "your",
+];
+
+const K1: f64 = 1.2;
+const B: f64 = 0.75;
+const TITLE: u32 = 3;
+const TAGS: u32 = 2;
+
+/// The tokens of `text`, in order.
+pub fn tokens(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() > 1)
+        .map(str::to_lowercase)
+        .filter(|w| !STOP_WORDS.contains(&w.as_str()))
+}
+
+/// The weighted counts and length of one article.
+struct Doc {
+    counts: HashMap<String, u32>,
+    len: u32,
+}
+
+fn doc(a: &Article) -> Doc {
+    let mut counts: HashMap<String, u32> = HashMap::new();
+    let mut len = 0;
+    let tags = a.tags.join(" ");
+    for (text, weight) in [(a.title.as_str(), TITLE), (tags.as_str(), TAGS), (a.body.as_str(), 1)] {
+        for t in tokens(text) {
+            *counts.entry(t).or_default() += weight;
+            len += weight;
+        }
+    }
+    Doc { counts, len }
+}
+
+/// The articles matching `query`, best first, with their scores.
+pub fn rank<'a>(articles: &'a [Article], query: &str) -> Vec<(&'a Article, f64)> {
+    let docs: Vec<Doc> = articles.iter().map(doc).collect();
+    if docs.is_empty() {
+        return Vec::new();
+    }
+    #[allow(clippy::cast_precision_loss)]
+    let n_docs = docs.len() as f64;
+    let avglen = f64::from(docs.iter().map(|d| d.len).sum::<u32>()).max(1.0) / n_docs;
+    let mut terms: Vec<String> = tokens(query).collect();
+    terms.sort();
+    terms.dedup();
+    let mut scored: Vec<(&Article, f64)> = Vec::new();
+    for (a, d) in articles.iter().zip(&docs) {
+        let mut score = 0.0;
+        for t in &terms {
+            let Some(&f) = d.counts.get(t) else { continue };
+            #[allow(clippy::cast_precision_loss)]
+            let n = docs.iter().filter(|o| o.counts.contains_key(t)).count() as f64;
+            let idf = (1.0 + (n_docs - n + 0.5) / (n + 0.5)).ln();
+            let f = f64::from(f);
+            score += idf * f * (K1 + 1.0) / (f + K1 * (1.0 - B + B * f64::from(d.len) / avglen));
+        }
+        if score > 0.0 {
+            scored.push((a, score));
+        }
+    }
+    scored.sort_by(|x, y| y.1.total_cmp(&x.1).then_with(|| x.0.slug.cmp(&y.0.slug)));
+    scored
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kb::Audience;
+
+    fn article(slug: &str, title: &str, tags: &[&str], body: &str) -> Article {
+        Article {
+            slug: slug.into(),
+            title: title.into(),
+            category: None,
+            tags: tags.iter().map(|t| (*t).to_owned()).collect(),
+            audience: Audience::Public,
+            related: Vec::new(),
+            updated: None,
+            body: body.into(),
+        }
+    }
+
+    #[test]
+    fn tokens_drop_stop_words_and_single_characters() {
+        let t: Vec<String> = tokens("How do I reset my VPN-Password? A b Ärger 2fa").collect();
+        assert_eq!(t, ["reset", "vpn", "password", "ärger", "2fa"]);
+    }
+
+    #[test]
+    fn the_score_is_bm25f_as_documented() {
+        let arts = vec![
+            article("vpn", "Reset your VPN password", &["vpn"], "Open the portal and choose reset."),
+            article("printer", "Printer jams", &["printer"], "Open tray 2."),
+        ];
+        let ranked = rank(&arts, "vpn");
+        assert_eq!(ranked.len(), 1);
+        // "vpn": title 3 + tags 2 = f 5; lengths: vpn doc = 3*4 (reset vpn password... "your" is a
+        // stop word: reset, vpn, password = 3 tokens → 9) + 2*1 + body (open, portal, choose, reset = 4) = 15;
+        // printer doc = 3*2 + 2*1 + (open, tray = 2; "2" is one character) = 10; avglen 12.5.
+        let idf = (1.0f64 + (2.0 - 1.0 + 0.5) / (1.0 + 0.5)).ln();
+        let expected = idf * 5.0 * 2.2 / (5.0 + 1.2 * (1.0 - 0.75 + 0.75 * 15.0 / 12.5));
+        assert!((ranked[0].1 - expected).abs() < 1e-12, "{} vs {expected}", ranked[0].1);
+        assert!(rank(&arts, "the and of").is_empty());
+        let both = rank(&arts, "open");
+        assert_eq!(both.len(), 2);
+        assert_eq!(both[0].0.slug, "printer", "the shorter article ranks first for the same count");
+    }
+}
