@@ -8,6 +8,7 @@ pub mod kb;
 pub mod mail;
 pub mod merge;
 pub mod model;
+pub mod portal;
 pub mod query;
 pub mod report;
 pub mod rules;

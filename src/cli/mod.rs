@@ -19,6 +19,7 @@ pub mod editor;
 pub mod error;
 pub mod fields;
 pub mod input;
+pub mod kb;
 pub mod macros;
 pub mod manual;
 pub mod markdown;

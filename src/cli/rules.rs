@@ -559,5 +559,6 @@ pub fn check_config(text: &str, macros: Option<&[String]>) -> Vec<crate::workflo
         crate::sla::config::check(c, config);
         check(c, config, macros);
         crate::mail::config::check(c, config);
+        crate::portal::check(c);
     })
 }

@@ -134,3 +134,54 @@ mod tests {
         assert_eq!(both[0].0.slug, "printer", "the shorter article ranks first for the same count");
     }
 }
+
+#[cfg(test)]
+mod fixture {
+    use super::*;
+    use crate::kb::Audience;
+
+    /// `desk kb suggest`'s accuracy on tests/data/kb_suggest.txt: the right
+    /// article in the top 3 for at least 90% of the 60 tickets.
+    #[test]
+    fn the_right_article_is_in_the_top_three() {
+        let text = include_str!("../../tests/data/kb_suggest.txt");
+        let mut articles = Vec::new();
+        let mut tickets = Vec::new();
+        for line in text.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
+            let f: Vec<&str> = line.split('|').collect();
+            match f[0] {
+                "article" => articles.push(Article {
+                    slug: f[1].into(),
+                    title: f[2].into(),
+                    category: None,
+                    tags: f[3].split(',').map(str::to_owned).collect(),
+                    audience: Audience::Public,
+                    related: Vec::new(),
+                    updated: None,
+                    body: f[4].into(),
+                }),
+                "ticket" => tickets.push((f[1], format!("{}\n{}", f[2], f[3]))),
+                other => panic!("unknown line kind {other}"),
+            }
+        }
+        assert_eq!((articles.len(), tickets.len()), (30, 60));
+        let mut first = 0;
+        let mut top3 = 0;
+        let mut missed = Vec::new();
+        for (slug, query) in &tickets {
+            let ranked = rank(&articles, query);
+            let at = ranked.iter().position(|(a, _)| a.slug == *slug);
+            first += usize::from(at == Some(0));
+            if at.is_some_and(|p| p < 3) {
+                top3 += 1;
+            } else {
+                missed.push(format!(
+                    "{slug}: {query:?} → {:?}",
+                    ranked.iter().take(3).map(|(a, _)| &a.slug).collect::<Vec<_>>()
+                ));
+            }
+        }
+        eprintln!("kb suggest fixture: top 1 {first}/60, top 3 {top3}/60");
+        assert!(top3 * 10 >= tickets.len() * 9, "top 3 for {top3}/60 tickets; missed: {missed:#?}");
+    }
+}

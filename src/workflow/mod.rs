@@ -26,8 +26,19 @@ pub use status::{Category, Status, TransitionError, Workflow};
 
 /// The top-level sections desk reads; any other key is reported by
 /// `desk config check` (a misspelt section would otherwise be ignored).
-pub const SECTIONS: &[&str] =
-    &["workflow", "priorities", "queues", "limits", "agents", "teams", "calendars", "sla", "rules", "mail"];
+pub const SECTIONS: &[&str] = &[
+    "workflow",
+    "priorities",
+    "queues",
+    "limits",
+    "agents",
+    "teams",
+    "calendars",
+    "sla",
+    "rules",
+    "mail",
+    "portal",
+];
 
 /// The sections this module reads itself; the others stay in [`Config::other`]
 /// for the parts of desk that read them (`calendars`, `sla`: the sla module).

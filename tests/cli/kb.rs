@@ -93,3 +93,52 @@ fn bad_slugs_and_duplicates_are_refused() {
     assert!(run.stderr.contains("kb/broken.md: no front matter"), "{run}");
     assert!(!run.stdout.contains("broken"), "{run}");
 }
+
+#[test]
+fn a_reply_links_public_articles_only() {
+    let env = TestEnv::initialised();
+    let id = env.new_ticket("VPN password", &[]);
+    env.desk(&[
+        "kb",
+        "new",
+        "reset-vpn",
+        "Reset your [VPN] password",
+        "--audience",
+        "public",
+        "-m",
+        "Steps.",
+    ])
+    .ok();
+    env.desk(&["kb", "new", "admin-notes", "Admin notes", "-m", "Secret."]).ok();
+    // Without a portal address an article has no public link.
+    let e = env.desk(&["reply", &id, "--kb", "reset-vpn"]).error(1);
+    assert!(e.contains("no `portal:` section"), "{e}");
+    let config = env.git(&["show", "refs/heads/desk:desk.yaml"]);
+    env.commit_by_hand(
+        &[("desk.yaml", &format!("{config}portal:\n  base_url: https://help.example.com/\n"))],
+        "portal",
+    );
+    env.desk(&["reply", &id, "-m", "This should help:", "--kb", "reset-vpn"]).ok();
+    let t = env.desk(&["show", &id, "--json"]).ok().json();
+    assert_eq!(
+        t["comments"][0]["body"],
+        "This should help:\n\n[Reset your VPN password](https://help.example.com/kb/reset-vpn/)"
+    );
+    env.desk(&["reply", &id, "--kb", "reset-vpn"]).ok();
+    let t = env.desk(&["show", &id, "--json"]).ok().json();
+    assert_eq!(t["comments"][1]["body"], "[Reset your VPN password](https://help.example.com/kb/reset-vpn/)");
+    // An internal article is never linked for a requester; nothing is written.
+    let head = env.desk_head();
+    let e = env.desk(&["reply", &id, "-m", "see", "--kb", "admin-notes"]).error(2);
+    assert!(e.contains("internal"), "{e}");
+    assert_eq!(env.desk_head(), head);
+    // A portal address that is not a plain http(s) URL is refused by desk config check.
+    let config = env
+        .git(&["show", "refs/heads/desk:desk.yaml"])
+        .replace("https://help.example.com/", "javascript:alert(1)");
+    let path = env.root.join("desk.yaml");
+    std::fs::write(&path, config).unwrap();
+    let run = env.desk(&["config", "check", path.to_str().unwrap()]);
+    assert_eq!(run.code, 3, "{run}");
+    assert!(run.stdout.contains("portal.base_url"), "{run}");
+}

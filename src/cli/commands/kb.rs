@@ -7,12 +7,13 @@ use std::io::Write as _;
 use serde_json::{Value, json};
 
 use crate::cli::input::{MessageArgs, check_text, given_text, required_text};
+use crate::cli::kb::{load, load_all};
 use crate::cli::output::{BOLD, DIM, Shown, human_time, print_json, terminal_line};
 use crate::cli::ticket_ref::TicketRef;
 use crate::cli::{CliError, Ctx, Result, editor, markdown};
 use crate::kb::{self, Article, Audience, rank};
 use crate::model::{Visibility, normalise_text};
-use crate::store::{Change, Store, StoreError, Tip};
+use crate::store::{Change, Store, StoreError};
 use crate::workflow::Config;
 
 /// The knowledge base: articles kb/SLUG.md on the desk branch, for agents and requesters.
@@ -128,35 +129,6 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
             print_hits(&rank::rank(&articles, &query.join("\n")), *limit, *json)
         }
     }
-}
-
-/// Every readable article at `tip`, by slug; one that cannot be read is left
-/// out with a warning naming its problem.
-pub fn load_all(store: &Store, tip: &Tip) -> Result<Vec<Article>> {
-    let mut out = Vec::new();
-    for (path, blob) in store.files_under(tip.tree, kb::KB_DIR)? {
-        let Some(slug) = kb::slug_of(&path) else { continue };
-        let text = String::from_utf8_lossy(&store.blob(blob)?).into_owned();
-        match Article::parse(slug, &text) {
-            Ok(a) => out.push(a),
-            Err(e) => say!("warning: {}: {}; left out", Shown(&path), Shown(&e)),
-        }
-    }
-    out.sort_by(|a, b| a.slug.cmp(&b.slug));
-    Ok(out)
-}
-
-fn load(store: &Store, tip: &Tip, slug: &str) -> Result<Article> {
-    if !kb::is_valid_slug(slug) {
-        return Err(CliError::usage(format!("'{slug}' is not an article slug"))
-            .hint("a slug is lowercase letters, digits and -: desk kb list shows them"));
-    }
-    let Some(bytes) = store.read_file(tip.tree, &kb::path_of(slug))? else {
-        return Err(CliError::new(crate::cli::error::Kind::NotFound, format!("no article '{slug}'"))
-            .hint("desk kb list shows the articles"));
-    };
-    Article::parse(slug, &String::from_utf8_lossy(&bytes))
-        .map_err(|e| CliError::malformed(format!("{}: {e}", kb::path_of(slug))))
 }
 
 /// The article as JSON: `{slug, title, category, tags, audience, related, updated, body}`.

@@ -46,6 +46,12 @@ pub struct ReplyArgs {
     /// in the editor first on a terminal) and its field changes, in the same commit.
     #[arg(long = "macro", value_name = "NAME", conflicts_with_all = ["message", "file", "from"])]
     pub macro_name: Option<String>,
+
+    /// Put the public link of knowledge-base article SLUG (public ones only) at the end
+    /// of the reply: `[Title](BASE/kb/SLUG/)`, BASE being desk.yaml's portal.base_url.
+    /// Repeat for more; without -m or -F the links are the whole reply.
+    #[arg(long = "kb", value_name = "SLUG", conflicts_with = "macro_name")]
+    pub kb: Vec<String>,
     #[command(flatten)]
     pub output: ChangeOutput,
 }
@@ -68,10 +74,12 @@ struct Adding<'a> {
     status: Option<&'a str>,
     from: Option<&'a str>,
     macro_name: Option<&'a str>,
+    /// Knowledge-base articles whose links end the reply.
+    kb: &'a [String],
 }
 
 fn add(ctx: &Ctx, id: &TicketRef, text: &MessageArgs, how: &Adding<'_>, output: ChangeOutput) -> Result<()> {
-    let Adding { visibility, status, from, macro_name } = *how;
+    let Adding { visibility, status, from, macro_name, kb } = *how;
     let store = ctx.store()?;
     let tip = store.require_tip()?;
     let config = Config::load(&store, &tip)?;
@@ -87,10 +95,21 @@ fn add(ctx: &Ctx, id: &TicketRef, text: &MessageArgs, how: &Adding<'_>, output: 
         // Who responds depends on who the agents are.
         people(&config)?;
     }
-    let given = match &chosen {
+    let mut given = match &chosen {
         Some(m) => Some(macro_text(ctx, &store, &tip, id, m)?),
         None => given_text(&text.message, text.file.as_ref())?,
     };
+    if !kb.is_empty() {
+        let links = kb
+            .iter()
+            .map(|slug| crate::cli::kb::public_link(&store, &tip, &config, slug))
+            .collect::<Result<Vec<_>>>()?
+            .join("\n");
+        given = Some(match given {
+            Some(text) if !text.trim().is_empty() => format!("{}\n\n{links}", text.trim_end()),
+            _ => links,
+        });
+    }
     // Resolve the id before asking for text, so a typo fails before the editor opens.
     let short =
         if given.is_none() { short_id(&store, &tip, &store.resolve(&tip, &id.0)?) } else { String::new() };
@@ -170,12 +189,14 @@ pub fn run_reply(ctx: &Ctx, args: &ReplyArgs) -> Result<()> {
         status: args.status.as_deref(),
         from: args.from.as_deref(),
         macro_name: args.macro_name.as_deref(),
+        kb: &args.kb,
     };
     add(ctx, &args.id, &args.text, &how, args.output)
 }
 
 pub fn run_note(ctx: &Ctx, args: &NoteArgs) -> Result<()> {
-    let how = Adding { visibility: Visibility::Internal, status: None, from: None, macro_name: None };
+    let how =
+        Adding { visibility: Visibility::Internal, status: None, from: None, macro_name: None, kb: &[] };
     add(ctx, &args.id, &args.text, &how, args.output)
 }
 
