@@ -48,7 +48,7 @@ pub struct ReplyArgs {
     pub macro_name: Option<String>,
 
     /// Put the public link of knowledge-base article SLUG (public ones only) at the end
-    /// of the reply: `[Title](BASE/kb/SLUG/)`, BASE being desk.yaml's portal.base_url.
+    /// of the reply: `[Title](BASE/kb/SLUG/)`, BASE being desk.yaml's `portal.base_url`.
     /// Repeat for more; without -m or -F the links are the whole reply.
     #[arg(long = "kb", value_name = "SLUG", conflicts_with = "macro_name")]
     pub kb: Vec<String>,
@@ -95,21 +95,11 @@ fn add(ctx: &Ctx, id: &TicketRef, text: &MessageArgs, how: &Adding<'_>, output: 
         // Who responds depends on who the agents are.
         people(&config)?;
     }
-    let mut given = match &chosen {
+    let given = match &chosen {
         Some(m) => Some(macro_text(ctx, &store, &tip, id, m)?),
         None => given_text(&text.message, text.file.as_ref())?,
     };
-    if !kb.is_empty() {
-        let links = kb
-            .iter()
-            .map(|slug| crate::cli::kb::public_link(&store, &tip, &config, slug))
-            .collect::<Result<Vec<_>>>()?
-            .join("\n");
-        given = Some(match given {
-            Some(text) if !text.trim().is_empty() => format!("{}\n\n{links}", text.trim_end()),
-            _ => links,
-        });
-    }
+    let given = with_links(&store, &tip, &config, given, kb)?;
     // Resolve the id before asking for text, so a typo fails before the editor opens.
     let short =
         if given.is_none() { short_id(&store, &tip, &store.resolve(&tip, &id.0)?) } else { String::new() };
@@ -168,6 +158,29 @@ fn add(ctx: &Ctx, id: &TicketRef, text: &MessageArgs, how: &Adding<'_>, output: 
         (Visibility::Internal, _) => format!("added internal note {comment_id}"),
     };
     confirm(&updated, output, &done, "")
+}
+
+/// `text` followed by the public links of the articles `kb` names (the links
+/// alone without a text); `text` as it is without articles.
+fn with_links(
+    store: &Store,
+    tip: &Tip,
+    config: &Config,
+    text: Option<String>,
+    kb: &[String],
+) -> Result<Option<String>> {
+    if kb.is_empty() {
+        return Ok(text);
+    }
+    let links = kb
+        .iter()
+        .map(|slug| crate::cli::kb::public_link(store, tip, config, slug))
+        .collect::<Result<Vec<_>>>()?
+        .join("\n");
+    Ok(Some(match text {
+        Some(text) if !text.trim().is_empty() => format!("{}\n\n{links}", text.trim_end()),
+        _ => links,
+    }))
 }
 
 /// Who wrote the message: the acting user, or the person `--from` names
