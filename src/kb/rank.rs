@@ -140,7 +140,7 @@ mod fixture {
     use super::*;
     use crate::kb::Audience;
 
-    /// `desk kb suggest`'s accuracy on tests/data/kb_suggest.txt: the right
+    /// `desk kb suggest`'s accuracy on `tests/data/kb_suggest.txt`: the right
     /// article in the top 3 for at least 90% of the 60 tickets.
     #[test]
     fn the_right_article_is_in_the_top_three() {
