@@ -25,6 +25,7 @@ pub mod manual;
 pub mod markdown;
 pub mod output;
 pub mod pager;
+pub mod portal;
 pub mod query_args;
 pub mod rules;
 pub mod select;
@@ -149,6 +150,7 @@ pub enum Command {
     Mail(commands::mail::Args),
     Attachment(commands::attachment::Args),
     Kb(commands::kb::Args),
+    Portal(commands::portal::Args),
     Next(commands::next::Args),
     Completions(commands::completions::Args),
     Man(commands::man::Args),
@@ -312,6 +314,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Mail(a) => c::mail::run(ctx, &a),
         Command::Attachment(a) => c::attachment::run(ctx, &a),
         Command::Kb(a) => c::kb::run(ctx, &a),
+        Command::Portal(a) => c::portal::run(ctx, &a),
         Command::Next(a) => c::next::run(ctx, &a),
         Command::Completions(a) => c::completions::run(&a),
         Command::Man(a) => c::man::run(&a),

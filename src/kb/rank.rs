@@ -41,12 +41,15 @@ pub fn tokens(text: &str) -> impl Iterator<Item = String> + '_ {
 }
 
 /// The weighted counts and length of one article.
-struct Doc {
-    counts: HashMap<String, u32>,
-    len: u32,
+pub struct Doc {
+    /// Each token's weighted count.
+    pub counts: HashMap<String, u32>,
+    /// The weighted length.
+    pub len: u32,
 }
 
-fn doc(a: &Article) -> Doc {
+/// The weighted counts of article `a`.
+pub fn doc(a: &Article) -> Doc {
     let mut counts: HashMap<String, u32> = HashMap::new();
     let mut len = 0;
     let tags = a.tags.join(" ");
@@ -61,26 +64,32 @@ fn doc(a: &Article) -> Doc {
 
 /// The articles matching `query`, best first, with their scores.
 pub fn rank<'a>(articles: &'a [Article], query: &str) -> Vec<(&'a Article, f64)> {
-    let docs: Vec<Doc> = articles.iter().map(doc).collect();
-    if docs.is_empty() {
+    if articles.is_empty() {
         return Vec::new();
     }
-    #[allow(clippy::cast_precision_loss)]
-    let n_docs = docs.len() as f64;
-    let avglen = f64::from(docs.iter().map(|d| d.len).sum::<u32>()).max(1.0) / n_docs;
+    let docs: Vec<Doc> = articles.iter().map(doc).collect();
     let mut terms: Vec<String> = tokens(query).collect();
     terms.sort();
     terms.dedup();
+    // Document frequencies of the query's terms only.
+    let df: HashMap<&str, u32> = terms
+        .iter()
+        .map(|t| {
+            (
+                t.as_str(),
+                u32::try_from(docs.iter().filter(|d| d.counts.contains_key(t)).count()).unwrap_or(u32::MAX),
+            )
+        })
+        .collect();
+    #[allow(clippy::cast_precision_loss)]
+    let n_docs = docs.len() as f64;
+    let avglen = f64::from(docs.iter().map(|d| d.len).sum::<u32>()).max(1.0) / n_docs;
     let mut scored: Vec<(&Article, f64)> = Vec::new();
     for (a, d) in articles.iter().zip(&docs) {
         let mut score = 0.0;
         for t in &terms {
             let Some(&f) = d.counts.get(t) else { continue };
-            #[allow(clippy::cast_precision_loss)]
-            let n = docs.iter().filter(|o| o.counts.contains_key(t)).count() as f64;
-            let idf = (1.0 + (n_docs - n + 0.5) / (n + 0.5)).ln();
-            let f = f64::from(f);
-            score += idf * f * (K1 + 1.0) / (f + K1 * (1.0 - B + B * f64::from(d.len) / avglen));
+            score += weight(n_docs, f64::from(df[t.as_str()]), f64::from(f), f64::from(d.len), avglen);
         }
         if score > 0.0 {
             scored.push((a, score));
@@ -89,6 +98,15 @@ pub fn rank<'a>(articles: &'a [Article], query: &str) -> Vec<(&'a Article, f64)>
     scored.sort_by(|x, y| y.1.total_cmp(&x.1).then_with(|| x.0.slug.cmp(&y.0.slug)));
     scored
 }
+
+/// One term's share of a score: `idf × f × (k1 + 1) / (f + k1 × (1 − b + b × len / avglen))`.
+fn weight(n_docs: f64, n: f64, f: f64, len: f64, avglen: f64) -> f64 {
+    let idf = (1.0 + (n_docs - n + 0.5) / (n + 0.5)).ln();
+    idf * f * (K1 + 1.0) / (f + K1 * (1.0 - B + B * len / avglen))
+}
+
+/// The ranking constants `(k1, b)`, for the portal's search in the browser.
+pub const PARAMETERS: (f64, f64) = (K1, B);
 
 #[cfg(test)]
 mod tests {

@@ -23,6 +23,7 @@ pub mod merge;
 pub mod merge_driver;
 pub mod new;
 pub mod next;
+pub mod portal;
 pub mod rate;
 pub mod reply;
 pub mod report;
