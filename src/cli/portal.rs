@@ -29,9 +29,21 @@ pub fn config(config: &Config) -> Result<Option<PortalConfig>> {
     PortalConfig::of(config).map_err(|e| CliError::config(format!("desk.yaml: {e}")))
 }
 
-/// The address of ticket `id`'s status page, when the portal has a base URL
-/// and this machine has the key; else `""`.
-pub fn status_url(store: &Store, config: &Config, id: &str) -> Result<String> {
-    let (Some(portal), Some(key)) = (self::config(config)?, key(store)?) else { return Ok(String::new()) };
-    Ok(format!("{}/{}", portal.base_url.trim().trim_end_matches('/'), token::status_path(&key, id)))
+/// The addresses of status pages, where the portal has a base URL and this
+/// machine has the key.
+pub struct StatusLinks {
+    base: String,
+    key: Vec<u8>,
+}
+
+impl StatusLinks {
+    pub fn of(store: &Store, config: &Config) -> Result<Option<StatusLinks>> {
+        let (Some(portal), Some(key)) = (self::config(config)?, key(store)?) else { return Ok(None) };
+        Ok(Some(StatusLinks { base: portal.base_url.trim().trim_end_matches('/').to_owned(), key }))
+    }
+
+    /// The address of ticket `id`'s status page: `BASE/t/TOKEN/`.
+    pub fn url(&self, id: &str) -> String {
+        format!("{}/{}", self.base, token::status_path(&self.key, id))
+    }
 }

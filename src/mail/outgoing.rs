@@ -65,7 +65,9 @@ we have received your request and opened ticket {{ short_id }}:
     {{ ticket.title }}
 
 We will get back to you. To add anything, reply to this message.
-
+{% if status_url %}
+Follow your request online: {{ status_url }}
+{% endif %}
 -- 
 {{ desk.name }}
 ";
@@ -75,7 +77,8 @@ const REPLY: &str = "\
 
 -- 
 {{ agent.name }}, {{ desk.name }}
-Ticket {{ short_id }}: reply to this message to answer.
+Ticket {{ short_id }}: reply to this message to answer.{% if status_url %}
+The whole conversation: {{ status_url }}{% endif %}
 ";
 
 const SOLVED: &str = "\
@@ -88,7 +91,8 @@ const SOLVED: &str = "\
 
 How satisfied are you with the answer? Reply with a number from 1 (bad) to 5 (great)
 on the first line; anything you write below it reaches us too. If something is still
-wrong, reply in your own words and the ticket opens again.
+wrong, reply in your own words and the ticket opens again.{% if status_url %}
+Your request online: {{ status_url }}{% endif %}
 
 -- 
 {{ desk.name }}
@@ -206,6 +210,7 @@ mod tests {
             "requester": {"name": "Jane Doe", "email": "jane@example.com", "full": "Jane Doe <jane@example.com>"},
             "body": body,
             "desk": {"name": "IT Support", "address": "support@example.com"},
+            "status_url": "",
         });
         if agent {
             c["agent"] = serde_json::json!({"name": "Bob Agent", "email": "bob@example.com", "full": "Bob Agent <bob@example.com>"});
@@ -229,6 +234,23 @@ mod tests {
         assert!(solved.contains("from 1 (bad) to 5 (great)"));
         let alone = render(SOLVED, &context(false, "")).unwrap();
         assert!(alone.starts_with("Your request k3x9q2 (Printer on fire) is solved."), "{alone}");
+        let mut linked = context(true, "Put it out.");
+        linked["status_url"] = "https://help.example.com/t/0a1b/".into();
+        assert_eq!(
+            render(REPLY, &linked).unwrap(),
+            "Put it out.\n\n-- \nBob Agent, IT Support\nTicket k3x9q2: reply to this message to answer.\n\
+             The whole conversation: https://help.example.com/t/0a1b/\n"
+        );
+        assert!(
+            render(ACKNOWLEDGE, &linked)
+                .unwrap()
+                .contains("\n\nFollow your request online: https://help.example.com/t/0a1b/\n\n-- \n")
+        );
+        assert!(
+            render(SOLVED, &linked)
+                .unwrap()
+                .contains("opens again.\nYour request online: https://help.example.com/t/0a1b/\n")
+        );
     }
 
     #[test]

@@ -31,6 +31,7 @@ mod macros;
 mod mail;
 mod mail_corpus;
 mod merging;
+mod portal;
 mod readers;
 mod readme;
 mod remote_safety;

@@ -530,6 +530,13 @@ fn every_command_s_json_matches_docs_json_md() {
     let hits = checker.run(&env, None, &["kb", "search", "printers", "--json"], "array of `article_hit`");
     assert_eq!(hits[0]["slug"], "help", "{hits:#}");
     checker.run(&env, None, &["kb", "suggest", &id, "--json"], "array of `article_hit`");
+    let site = env.root.join("site");
+    checker.run(
+        &env,
+        None,
+        &["portal", "build", &site.to_string_lossy(), "--no-status-pages", "--json"],
+        "`portal_build`",
+    );
     env.desk(&["reply", &id, "-m", "Done.", "--status", "resolved"]).ok();
     let run = env.desk(&["mail", "send", "--dry-run", "--json"]).ok();
     let lines: Vec<Value> = run.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();

@@ -133,13 +133,10 @@ fn inputs(store: &Store, tip: &Tip, config: &Config, a: &BuildArgs) -> Result<In
     let mail = MailConfig::of(config).map_err(|e| CliError::config(format!("desk.yaml: {e}")))?;
     let title = portal.as_ref().map_or_else(|| "Help center".to_owned(), |p| p.title.clone());
     let yaml = store.read_file(tip.tree, CONFIG_PATH)?.unwrap_or_default();
-    // The key's fingerprint (not the key): a new key moves every status page.
-    let fingerprint = key.as_deref().map(|k| token::status_token(k, "")).unwrap_or_default();
     let global = site::key(&[
         env!("CARGO_PKG_VERSION").as_bytes(),
         &yaml,
         base_url.as_deref().unwrap_or_default().as_bytes(),
-        fingerprint.as_bytes(),
     ]);
     Ok(Inputs {
         site: html::Site { title, contact: mail.as_ref().map(|m| m.address.trim().to_owned()) },
@@ -235,6 +232,7 @@ fn status_pages(
             .collect()
     })?;
     for (id, path, blob) in &wanted {
+        // The path depends on the key; the page on the ticket and the global inputs.
         let k = site::key(&[inputs.global.as_bytes(), blob.as_bytes()]);
         out.file(&format!("{}index.html", token::status_path(key, id)), &k, || {
             let ticket = store.load_blob_ticket(*blob, path)?;

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::{CURSOR, Secrets, require_mail};
 use crate::cli::macros::ticket_context;
+use crate::cli::portal::StatusLinks;
 use crate::cli::{CliError, Ctx, Result};
 use crate::mail::index::ID_TRAILER;
 use crate::mail::outgoing::{self, Kind, Outgoing};
@@ -94,8 +95,16 @@ pub fn run(ctx: &Ctx, args: &SendArgs) -> Result<()> {
     };
     let index = MailIndex::open(&store, Some(tip.commit))?;
     let people = config.people().ok();
-    let plan =
-        Planner { store: &store, tip: &tip, config: &config, mail: &mail, key: &key, index: &index, people };
+    let plan = Planner {
+        store: &store,
+        tip: &tip,
+        config: &config,
+        mail: &mail,
+        key: &key,
+        index: &index,
+        people,
+        links: StatusLinks::of(&store, &config)?,
+    };
     let mut at = cursor;
     let mut sent = 0usize;
     for (commit, parents) in store.commits_since(tip.commit, Some(cursor))? {
@@ -167,6 +176,7 @@ pub fn run_preview(ctx: &Ctx, args: &PreviewArgs) -> Result<()> {
         key: &key,
         index: &index,
         people: config.people().ok(),
+        links: StatusLinks::of(&store, &config)?,
     };
     let trailer = format!("Desk-Ticket: {id}");
     let mut shown = 0;
@@ -250,6 +260,8 @@ struct Planner<'a> {
     key: &'a [u8],
     index: &'a MailIndex,
     people: Option<&'a People>,
+    /// The status pages' addresses, for the templates' `status_url`.
+    links: Option<StatusLinks>,
 }
 
 impl Planner<'_> {
@@ -354,6 +366,7 @@ impl Planner<'_> {
         };
         let mut context = ticket_context(t, &short, reply.map(|c| c.author.as_str()));
         context["body"] = reply.map_or("", |c| c.body.as_str()).into();
+        context["status_url"] = self.links.as_ref().map(|l| l.url(t.id.as_str())).unwrap_or_default().into();
         context["desk"] = serde_json::json!({
             "name": self.mail.name.clone().unwrap_or_else(|| self.mail.address.clone()),
             "address": self.mail.address,
