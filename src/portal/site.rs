@@ -3,6 +3,9 @@
 //!
 //! `OUT/.desk-portal.json` records each file desk wrote and the key of what it
 //! was made from (`{"desk_portal": 1, "files": {"kb/x/index.html": "<key>", …}}`).
+//! A secret path (a status page's, whose address is its only protection) is
+//! recorded as `#` and the hash of the path, never the path itself, so the
+//! manifest can be published without giving any status page away.
 //! A rebuild renders and writes a file only when its key changed or the file
 //! is gone, removes the files of the old manifest that the new build no longer
 //! makes (with the directories that leaves empty), and writes the manifest
@@ -86,7 +89,7 @@ impl Output {
         // Files an interrupted build began to write: rewritten when still
         // wanted, else removed.
         if let Ok(log) = fs::read_to_string(dir.join(LOG)) {
-            for path in log.lines().filter(|p| safe_path(p)) {
+            for path in log.lines().filter(|p| is_name(p)) {
                 old.entry(path.to_owned()).or_default().clear();
             }
         }
@@ -102,27 +105,31 @@ impl Output {
     /// The file `path` (relative, `/`-separated) made from inputs with key
     /// `key`: `render` runs, and the file is written, only when the key
     /// changed since the last build or the file is missing.
+    /// A `secret` path is recorded by its hash only.
     pub fn file<E: From<SiteError>>(
         &mut self,
         path: &str,
+        secret: bool,
         key: &str,
         render: impl FnOnce() -> Result<String, E>,
     ) -> Result<(), E> {
         assert!(safe_path(path), "portal paths are made by desk: {path}");
         let target = self.dir.join(path);
-        self.new.insert(path.to_owned(), key.to_owned());
-        if self.old.get(path).is_some_and(|k| k == key) && target.is_file() {
+        let name = if secret { hidden_name(path) } else { path.to_owned() };
+        if self.old.get(&name).is_some_and(|k| k == key) && target.is_file() {
+            self.new.insert(name, key.to_owned());
             self.summary.unchanged += 1;
             return Ok(());
         }
         let text = render()?;
-        self.note(path)?;
+        self.note(&name)?;
+        self.new.insert(name, key.to_owned());
         write_atomically(&target, text.as_bytes())?;
         self.summary.written += 1;
         Ok(())
     }
 
-    /// Appends `path` to the log before it is written.
+    /// Appends `name` to the log before its file is written.
     fn note(&mut self, path: &str) -> Result<(), SiteError> {
         if self.log.is_none() {
             let p = self.dir.join(LOG);
@@ -137,7 +144,17 @@ impl Output {
     /// Removes what the build no longer makes and writes the manifest.
     pub fn finish(mut self) -> Result<Summary, SiteError> {
         let gone: BTreeSet<&String> = self.old.keys().filter(|p| !self.new.contains_key(*p)).collect();
-        for path in gone {
+        let (hidden, plain): (Vec<&String>, Vec<&String>) =
+            gone.into_iter().partition(|n| n.starts_with('#'));
+        let mut paths: Vec<String> = plain.into_iter().cloned().collect();
+        if !hidden.is_empty() {
+            // Secret paths are found again by hashing the paths in OUT.
+            let hidden: BTreeSet<&String> = hidden.into_iter().collect();
+            let mut all = Vec::new();
+            walk(&self.dir, &self.dir, &mut all);
+            paths.extend(all.into_iter().filter(|p| hidden.contains(&hidden_name(p))));
+        }
+        for path in &paths {
             let target = self.dir.join(path);
             match fs::remove_file(&target) {
                 Ok(()) => self.summary.removed += 1,
@@ -164,6 +181,31 @@ impl Output {
     }
 }
 
+/// How the manifest names a secret path: `#` and 32 hex digits of its hash.
+fn hidden_name(path: &str) -> String {
+    format!("#{}", key(&[b"desk-portal-path", path.as_bytes()]))
+}
+
+/// The relative paths of the files under `dir` (hidden ones left out).
+fn walk(dir: &Path, root: &Path, out: &mut Vec<String>) {
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let p = e.path();
+        if e.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        match e.file_type() {
+            Ok(t) if t.is_dir() => walk(&p, root, out),
+            Ok(t) if t.is_file() => {
+                if let Ok(rel) = p.strip_prefix(root) {
+                    out.push(rel.to_string_lossy().replace('\\', "/"));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 fn read_manifest(bytes: &[u8]) -> Result<BTreeMap<String, String>, String> {
     let value: serde_json::Value =
         serde_json::from_slice(bytes).map_err(|e| format!("not a manifest of desk portal build ({e})"))?;
@@ -172,8 +214,14 @@ fn read_manifest(bytes: &[u8]) -> Result<BTreeMap<String, String>, String> {
     }
     let files: BTreeMap<String, String> = serde_json::from_value(value["files"].clone())
         .map_err(|e| format!("not a manifest of desk portal build ({e})"))?;
-    // A manifest names only files inside OUT.
-    Ok(files.into_iter().filter(|(p, _)| safe_path(p)).collect())
+    // A manifest names only files inside OUT (or hashes of their paths).
+    Ok(files.into_iter().filter(|(p, _)| is_name(p)).collect())
+}
+
+/// A name of the manifest or the log: a safe path, or a hidden one.
+fn is_name(name: &str) -> bool {
+    name.strip_prefix('#')
+        .map_or_else(|| safe_path(name), |h| h.len() == 32 && h.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// A relative path of plain components: no `..`, no empty or hidden ones,
@@ -204,7 +252,8 @@ mod tests {
     fn build(dir: &Path, files: &[(&str, &str)]) -> Summary {
         let mut out = Output::open(dir).unwrap();
         for (path, text) in files {
-            out.file::<SiteError>(path, &key(&[text.as_bytes()]), || Ok((*text).to_owned())).unwrap();
+            let secret = path.starts_with("t/");
+            out.file::<SiteError>(path, secret, &key(&[text.as_bytes()]), || Ok((*text).to_owned())).unwrap();
         }
         out.finish().unwrap()
     }
@@ -221,6 +270,8 @@ mod tests {
         assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "home 2");
         assert!(!out.join("t").exists(), "the emptied directories go too");
         assert!(out.join("CNAME").exists(), "files desk did not write stay");
+        let manifest = std::fs::read_to_string(out.join(MANIFEST)).unwrap();
+        assert!(!manifest.contains("t/"), "secret paths are hashed: {manifest}");
         std::fs::remove_file(out.join("kb/a/index.html")).unwrap();
         let s = build(&out, &[("index.html", "home 2"), ("kb/a/index.html", "a")]);
         assert_eq!(s, Summary { written: 1, unchanged: 1, removed: 0 });
@@ -243,7 +294,8 @@ mod tests {
         // A build wrote t/y/ and was killed before its manifest.
         std::fs::create_dir_all(tmp.path().join("t/y")).unwrap();
         std::fs::write(tmp.path().join("t/y/index.html"), "y").unwrap();
-        std::fs::write(tmp.path().join(LOG), "t/y/index.html\n../../etc/passwd\n").unwrap();
+        let log = format!("{}\n../../etc/passwd\n", hidden_name("t/y/index.html"));
+        std::fs::write(tmp.path().join(LOG), log).unwrap();
         let s = build(tmp.path(), &[("index.html", "home")]);
         assert_eq!(s, Summary { written: 0, unchanged: 1, removed: 1 });
         assert!(!tmp.path().join("t").exists());

@@ -158,27 +158,31 @@ fn build(ctx: &Ctx, a: &BuildArgs) -> Result<()> {
 
     let all = load_all(&store, &tip)?;
     let articles: Vec<_> = all.iter().filter(|x| x.audience == Audience::Public).collect();
-    out.file("assets/style.css", &site::key(&[STYLE.as_bytes()]), || Ok::<_, CliError>(STYLE.to_owned()))?;
-    out.file("assets/search.js", &site::key(&[SCRIPT.as_bytes()]), || Ok::<_, CliError>(SCRIPT.to_owned()))?;
-    out.file("robots.txt", &site::key(&[ROBOTS.as_bytes()]), || Ok::<_, CliError>(ROBOTS.to_owned()))?;
+    out.file("assets/style.css", false, &site::key(&[STYLE.as_bytes()]), || {
+        Ok::<_, CliError>(STYLE.to_owned())
+    })?;
+    out.file("assets/search.js", false, &site::key(&[SCRIPT.as_bytes()]), || {
+        Ok::<_, CliError>(SCRIPT.to_owned())
+    })?;
+    out.file("robots.txt", false, &site::key(&[ROBOTS.as_bytes()]), || Ok::<_, CliError>(ROBOTS.to_owned()))?;
     let mut kb_parts = Vec::new();
     for article in &articles {
         let k = site::key(&[g, article.render().as_bytes()]);
-        out.file(&format!("kb/{}/index.html", article.slug), &k, || {
+        out.file(&format!("kb/{}/index.html", article.slug), false, &k, || {
             Ok::<_, CliError>(html::article(&inputs.site, article))
         })?;
         kb_parts.push(k);
     }
     let kb_key = site::key(&kb_parts.iter().map(String::as_bytes).chain([g]).collect::<Vec<_>>());
-    out.file("index.html", &kb_key, || Ok::<_, CliError>(html::home(&inputs.site, &articles)))?;
-    out.file("assets/search-index.js", &kb_key, || Ok::<_, CliError>(search::script(&articles)))?;
+    out.file("index.html", false, &kb_key, || Ok::<_, CliError>(html::home(&inputs.site, &articles)))?;
+    out.file("assets/search-index.js", false, &kb_key, || Ok::<_, CliError>(search::script(&articles)))?;
     if let Some(address) = &inputs.site.contact {
-        out.file("contact/index.html", &site::key(&[g]), || {
+        out.file("contact/index.html", false, &site::key(&[g]), || {
             Ok::<_, CliError>(html::contact(&inputs.site, address))
         })?;
     }
     if let Some(base) = &inputs.base_url {
-        out.file("sitemap.xml", &kb_key, || {
+        out.file("sitemap.xml", false, &kb_key, || {
             Ok::<_, CliError>(sitemap(base, &articles, inputs.site.contact.is_some()))
         })?;
     }
@@ -234,7 +238,7 @@ fn status_pages(
     for (id, path, blob) in &wanted {
         // The path depends on the key; the page on the ticket and the global inputs.
         let k = site::key(&[inputs.global.as_bytes(), blob.as_bytes()]);
-        out.file(&format!("{}index.html", token::status_path(key, id)), &k, || {
+        out.file(&format!("{}index.html", token::status_path(key, id)), true, &k, || {
             let ticket = store.load_blob_ticket(*blob, path)?;
             let reply_to = inputs.mail.as_ref().map(|m| m.reply_to(id));
             let view = status_view(&ticket, category(&ticket.status), &inputs.public_fields, reply_to);
