@@ -10,17 +10,58 @@ use crate::workflow::Config;
 /// Every readable article at `tip`, by slug; one that cannot be read is left
 /// out with a warning naming its problem.
 pub fn load_all(store: &Store, tip: &Tip) -> Result<Vec<Article>> {
-    let mut out = Vec::new();
-    for (path, blob) in store.files_under(tip.tree, kb::KB_DIR)? {
-        let Some(slug) = kb::slug_of(&path) else { continue };
-        let text = String::from_utf8_lossy(&store.blob(blob)?).into_owned();
-        match Article::parse(slug, &text) {
+    let files: Vec<(String, crate::store::Oid)> = store
+        .files_under(tip.tree, kb::KB_DIR)?
+        .into_iter()
+        .filter(|(p, _)| kb::slug_of(p).is_some())
+        .collect();
+    // Many articles are read and parsed on every core, each thread with its
+    // own handle on the repository.
+    let threads =
+        if files.len() < 64 { 1 } else { std::thread::available_parallelism().map_or(1, usize::from) };
+    let chunk = files.len().div_ceil(threads).max(1);
+    let mut handles = Vec::new();
+    for _ in 0..threads {
+        handles.push(store.reopen()?);
+    }
+    let parsed: Vec<(String, std::result::Result<Article, String>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = files
+            .chunks(chunk)
+            .zip(handles)
+            .map(|(part, handle)| scope.spawn(move || read_articles(&handle, part)))
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| w.join().expect("reading articles does not panic"))
+            .collect::<Result<Vec<_>>>()
+    })?
+    .into_iter()
+    .flatten()
+    .collect();
+    let mut out = Vec::with_capacity(parsed.len());
+    for (path, article) in parsed {
+        match article {
             Ok(a) => out.push(a),
             Err(e) => say!("warning: {}: {}; left out", Shown(&path), Shown(&e)),
         }
     }
     out.sort_by(|a, b| a.slug.cmp(&b.slug));
     Ok(out)
+}
+
+fn read_articles(
+    store: &Store,
+    files: &[(String, crate::store::Oid)],
+) -> Result<Vec<(String, std::result::Result<Article, String>)>> {
+    files
+        .iter()
+        .map(|(path, blob)| {
+            let bytes = store.blob(*blob)?;
+            let text = String::from_utf8(bytes)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+            Ok((path.clone(), Article::parse(kb::slug_of(path).unwrap_or_default(), &text)))
+        })
+        .collect()
 }
 
 pub fn load(store: &Store, tip: &Tip, slug: &str) -> Result<Article> {

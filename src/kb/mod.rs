@@ -106,7 +106,8 @@ fn check_line(what: &str, value: &str) -> Result<(), String> {
 impl Article {
     /// Reads the text of `kb/<slug>.md`; an error says what is wrong with it.
     pub fn parse(slug: &str, text: &str) -> Result<Article, String> {
-        let text = text.replace("\r\n", "\n");
+        let text: std::borrow::Cow<'_, str> =
+            if text.contains('\r') { text.replace("\r\n", "\n").into() } else { text.into() };
         let (front, body) = model::split_front_matter(&text)?;
         if front.trim().is_empty() {
             return Err("no front matter: an article starts with `---`, `title: …`, `---`".into());
@@ -187,9 +188,126 @@ impl Article {
     }
 }
 
+/// The slugs of the article links in `text`: each `/kb/SLUG/` (a link
+/// `desk reply --kb` writes, whatever the base URL), SLUG being a valid slug,
+/// in order of appearance, each once.
+pub fn linked_slugs(text: &str) -> Vec<&str> {
+    let mut found: Vec<&str> = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("/kb/") {
+        rest = &rest[i + 4..];
+        let end = rest
+            .find(|c: char| !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'))
+            .unwrap_or(rest.len());
+        let slug = &rest[..end];
+        if rest[end..].starts_with('/') && is_valid_slug(slug) && !found.contains(&slug) {
+            found.push(slug);
+        }
+    }
+    found
+}
+
+/// How the knowledge base answered resolved tickets (docs/reports.md, "Knowledge base").
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Usage {
+    /// Resolved tickets looked at.
+    pub resolved: usize,
+    /// Those with a response linking an article.
+    pub answered: usize,
+    /// Each linked article's slug and the number of those tickets linking it,
+    /// most first (then by slug).
+    pub articles: Vec<(String, usize)>,
+}
+
+/// The knowledge-base usage of `tickets` (the resolved ones): a ticket is
+/// answered with an article when one of its comments for which `is_response`
+/// holds links an article of `slugs`.
+pub fn usage<'t>(
+    tickets: impl IntoIterator<Item = &'t crate::model::Ticket>,
+    slugs: &std::collections::HashSet<&str, impl std::hash::BuildHasher>,
+    is_response: impl Fn(&crate::model::Ticket, &crate::model::Comment) -> bool,
+) -> Usage {
+    let mut usage = Usage::default();
+    let mut counts: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    for t in tickets {
+        usage.resolved += 1;
+        let mut linked: Vec<&str> = Vec::new();
+        for c in t.comments.iter().filter(|c| is_response(t, c)) {
+            for s in linked_slugs(&c.body) {
+                if slugs.contains(s) && !linked.contains(&s) {
+                    linked.push(s);
+                }
+            }
+        }
+        if !linked.is_empty() {
+            usage.answered += 1;
+        }
+        for s in linked {
+            *counts.entry(s.to_owned()).or_default() += 1;
+        }
+    }
+    usage.articles = counts.into_iter().collect();
+    usage.articles.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    usage
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn article_links_are_found_whatever_the_base_url() {
+        let text = "See [Reset](https://help.example.com/kb/reset-vpn/) and \
+                    https://x.org/help/kb/printer-jam/#h-tray, again /kb/reset-vpn/, not /kb/Upper/ or /kb/no-slash";
+        assert_eq!(linked_slugs(text), ["reset-vpn", "printer-jam"]);
+    }
+
+    #[test]
+    fn usage_counts_tickets_answered_with_an_article() {
+        use crate::model::{Comment, Ticket, Visibility};
+        let comment = |author: &str, visibility, body: &str| Comment {
+            id: "c".into(),
+            author: author.into(),
+            date: chrono::DateTime::from_timestamp(0, 0).unwrap(),
+            visibility,
+            automated: false,
+            merged: false,
+            body: body.into(),
+        };
+        let t = |id: &str, comments: Vec<Comment>| {
+            let mut t = Ticket::new(
+                crate::model::TicketId::parse(id).unwrap(),
+                "t".into(),
+                "solved".into(),
+                "normal".into(),
+                chrono::DateTime::from_timestamp(0, 0).unwrap(),
+            );
+            t.comments = comments;
+            t
+        };
+        let tickets = [
+            t(
+                "aaaaaaaaaa",
+                vec![comment("Ann", Visibility::Public, "/kb/vpn/ and /kb/vpn/ and /kb/printer/")],
+            ),
+            t("bbbbbbbbbb", vec![comment("Ann", Visibility::Public, "https://h/kb/vpn/")]),
+            // An internal note, a requester's message, an unknown article: no answer.
+            t(
+                "cccccccccc",
+                vec![
+                    comment("Ann", Visibility::Internal, "/kb/vpn/"),
+                    comment("Req", Visibility::Public, "/kb/vpn/"),
+                ],
+            ),
+            t("dddddddddd", vec![comment("Ann", Visibility::Public, "/kb/gone/")]),
+        ];
+        let slugs: std::collections::HashSet<&str> = ["vpn", "printer"].into();
+        let u = usage(&tickets, &slugs, |_, c| c.visibility == Visibility::Public && c.author != "Req");
+        assert_eq!(
+            u,
+            Usage { resolved: 4, answered: 2, articles: vec![("vpn".into(), 2), ("printer".into(), 1)] }
+        );
+    }
 
     #[test]
     fn an_article_reads_and_writes_back() {

@@ -34,10 +34,25 @@ const TAGS: u32 = 2;
 
 /// The tokens of `text`, in order.
 pub fn tokens(text: &str) -> impl Iterator<Item = String> + '_ {
+    words(text).map(std::borrow::Cow::into_owned)
+}
+
+/// The tokens of `text`, borrowed from it where lowercasing changes nothing.
+fn words(text: &str) -> impl Iterator<Item = std::borrow::Cow<'_, str>> {
     text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| w.chars().count() > 1)
-        .map(str::to_lowercase)
-        .filter(|w| !STOP_WORDS.contains(&w.as_str()))
+        .filter(|w| w.len() > 1 && (w.len() > 4 || w.chars().nth(1).is_some()))
+        .map(|w| {
+            if w.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
+                std::borrow::Cow::Owned(w.to_lowercase())
+            } else {
+                std::borrow::Cow::Borrowed(w)
+            }
+        })
+        .filter(|w| !is_stop_word(w))
+}
+
+fn is_stop_word(word: &str) -> bool {
+    word.len() <= 6 && STOP_WORDS.binary_search(&word).is_ok()
 }
 
 /// The weighted counts and length of one article.
@@ -50,13 +65,21 @@ pub struct Doc {
 
 /// The weighted counts of article `a`.
 pub fn doc(a: &Article) -> Doc {
+    doc_of(a, None)
+}
+
+/// The weighted length of `a`, and the counts of its tokens (of those in
+/// `only`, when given).
+fn doc_of(a: &Article, only: Option<&std::collections::HashSet<&str>>) -> Doc {
     let mut counts: HashMap<String, u32> = HashMap::new();
     let mut len = 0;
     let tags = a.tags.join(" ");
     for (text, weight) in [(a.title.as_str(), TITLE), (tags.as_str(), TAGS), (a.body.as_str(), 1)] {
-        for t in tokens(text) {
-            *counts.entry(t).or_default() += weight;
+        for t in words(text) {
             len += weight;
+            if only.is_none_or(|o| o.contains(t.as_ref())) {
+                *counts.entry(t.into_owned()).or_default() += weight;
+            }
         }
     }
     Doc { counts, len }
@@ -67,10 +90,14 @@ pub fn rank<'a>(articles: &'a [Article], query: &str) -> Vec<(&'a Article, f64)>
     if articles.is_empty() {
         return Vec::new();
     }
-    let docs: Vec<Doc> = articles.iter().map(doc).collect();
     let mut terms: Vec<String> = tokens(query).collect();
     terms.sort();
     terms.dedup();
+    let only: std::collections::HashSet<&str> = terms.iter().map(String::as_str).collect();
+    let docs: Vec<Doc> = {
+        use rayon::prelude::*;
+        articles.par_iter().map(|a| doc_of(a, Some(&only))).collect()
+    };
     // Document frequencies of the query's terms only.
     let df: HashMap<&str, u32> = terms
         .iter()
@@ -112,6 +139,14 @@ pub const PARAMETERS: (f64, f64) = (K1, B);
 mod tests {
     use super::*;
     use crate::kb::Audience;
+
+    #[test]
+    fn stop_words_are_sorted_and_short() {
+        assert!(STOP_WORDS.windows(2).all(|w| w[0] < w[1]));
+        assert!(STOP_WORDS.iter().all(|w| w.len() <= 6));
+        let t: Vec<String> = tokens("The VPN's Ärger, a x é éé and 2FA").collect();
+        assert_eq!(t, ["vpn", "ärger", "éé", "2fa"]);
+    }
 
     fn article(slug: &str, title: &str, tags: &[&str], body: &str) -> Article {
         Article {

@@ -207,13 +207,16 @@ fn walk(dir: &Path, root: &Path, out: &mut Vec<String>) {
 }
 
 fn read_manifest(bytes: &[u8]) -> Result<BTreeMap<String, String>, String> {
-    let value: serde_json::Value =
-        serde_json::from_slice(bytes).map_err(|e| format!("not a manifest of desk portal build ({e})"))?;
-    if value["desk_portal"] != 1 {
-        return Err("not a manifest of desk portal build (no \"desk_portal\": 1)".into());
+    #[derive(serde::Deserialize)]
+    struct Manifest {
+        desk_portal: u32,
+        files: BTreeMap<String, String>,
     }
-    let files: BTreeMap<String, String> = serde_json::from_value(value["files"].clone())
-        .map_err(|e| format!("not a manifest of desk portal build ({e})"))?;
+    let Manifest { desk_portal, files } =
+        serde_json::from_slice(bytes).map_err(|e| format!("not a manifest of desk portal build ({e})"))?;
+    if desk_portal != 1 {
+        return Err(format!("a manifest of version {desk_portal}, which this desk does not know"));
+    }
     // A manifest names only files inside OUT (or hashes of their paths).
     Ok(files.into_iter().filter(|(p, _)| is_name(p)).collect())
 }

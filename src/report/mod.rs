@@ -232,6 +232,8 @@ pub struct Report {
     pub daily: Daily,
     /// Every first-response time in the window, in seconds (sorted).
     pub first_responses: Vec<i64>,
+    /// The tickets resolved in the window (the `resolved` KPI's), in event order.
+    pub resolved_tickets: Vec<Sym>,
 }
 
 /// A ticket's values at some moment, replayed from its events: what the KPIs
@@ -684,12 +686,16 @@ pub fn report(
     tickets: Option<&HashSet<Sym>>,
 ) -> Report {
     let look = Lookups::new(history, defs, by);
+    let mut resolved_tickets = Vec::new();
     let contributions: Vec<Contribution> = by_ticket
         .iter()
         .filter(|(t, _)| tickets.is_none_or(|set| set.contains(t)))
         .map(|(t, idxs)| {
             let mut c = contribution(history, idxs, window, &look);
             c.sla = defs.sla.and_then(|m| m.get(&t)).copied().unwrap_or_default();
+            if c.resolution.is_some() {
+                resolved_tickets.push(t);
+            }
             c
         })
         .collect();
@@ -708,5 +714,12 @@ pub fn report(
     }
     let mut first_responses: Vec<i64> = contributions.iter().filter_map(|c| c.first_response).collect();
     first_responses.sort_unstable();
-    Report { window, daily: daily(window, zone, &contributions), overall, groups, first_responses }
+    Report {
+        window,
+        daily: daily(window, zone, &contributions),
+        overall,
+        groups,
+        first_responses,
+        resolved_tickets,
+    }
 }

@@ -142,3 +142,55 @@ fn a_reply_links_public_articles_only() {
     assert_eq!(run.code, 3, "{run}");
     assert!(run.stdout.contains("portal.base_url"), "{run}");
 }
+
+#[test]
+fn report_counts_resolved_tickets_answered_with_an_article() {
+    let env = TestEnv::initialised();
+    // Without articles the report has no knowledge-base part.
+    let plain = env.desk(&["report", "--json"]).ok().json();
+    assert_eq!(plain["kb"], serde_json::Value::Null);
+    let config = env.git(&["show", "refs/heads/desk:desk.yaml"]);
+    env.commit_by_hand(
+        &[("desk.yaml", &format!("{config}portal:\n  base_url: https://help.example.com\n"))],
+        "portal",
+    );
+    for (slug, title) in [("reset-vpn", "Reset your VPN password"), ("printer-jam", "Printer jams")] {
+        env.desk(&["kb", "new", slug, title, "--audience", "public", "-m", "Steps."]).ok();
+    }
+    let a = env.new_ticket("VPN", &["--requester", "Jane <jane@example.org>"]);
+    let b = env.new_ticket("VPN again", &["--requester", "Joe <joe@example.org>"]);
+    let c = env.new_ticket("Printer", &["--requester", "Joe <joe@example.org>"]);
+    let d = env.new_ticket("Other", &["--requester", "Joe <joe@example.org>"]);
+    let open = env.new_ticket("Still open", &["--requester", "Joe <joe@example.org>"]);
+    env.desk(&["reply", &a, "--kb", "reset-vpn", "--kb", "printer-jam"]).ok();
+    env.desk(&["reply", &b, "-m", "See", "--kb", "reset-vpn"]).ok();
+    // A link the requester wrote, or one in an internal note, is no answer.
+    env.desk(&[
+        "reply",
+        &c,
+        "--from",
+        "Joe <joe@example.org>",
+        "-m",
+        "Is https://help.example.com/kb/printer-jam/ it?",
+    ])
+    .ok();
+    env.desk(&["note", &d, "-m", "maybe https://help.example.com/kb/printer-jam/"]).ok();
+    env.desk(&["reply", &open, "--kb", "reset-vpn"]).ok();
+    for id in [&a, &b, &c, &d] {
+        env.desk(&["resolve", id]).ok();
+    }
+    let report = env.desk(&["report", "--json"]).ok().json();
+    assert_eq!(report["kb"]["resolved"], 4, "{report}");
+    assert_eq!(report["kb"]["answered"], 2);
+    assert_eq!(report["kb"]["rate"], 0.5);
+    assert_eq!(
+        report["kb"]["articles"],
+        serde_json::json!([
+            {"slug": "reset-vpn", "title": "Reset your VPN password", "tickets": 2},
+            {"slug": "printer-jam", "title": "Printer jams", "tickets": 1},
+        ])
+    );
+    let text = env.desk(&["report"]).ok().stdout;
+    assert!(text.contains("Knowledge base: 2 of 4 resolved answered with an article (50%)"), "{text}");
+    assert!(text.contains("      2  reset-vpn  Reset your VPN password"), "{text}");
+}

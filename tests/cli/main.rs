@@ -32,6 +32,7 @@ mod mail;
 mod mail_corpus;
 mod merging;
 mod portal;
+mod portal_browser;
 mod readers;
 mod readme;
 mod remote_safety;

@@ -544,6 +544,12 @@ fn every_command_s_json_matches_docs_json_md() {
     for line in &lines {
         checker.check("desk mail send --dry-run --json", line, "`mail_sent`");
     }
+    // A report with articles says how they answered.
+    let linked = env.new_ticket("Printer help", &["--requester", "Pat <pat@example.org>"]);
+    env.desk(&["reply", &linked, "-m", "See https://help.example.com/kb/help/"]).ok();
+    env.desk(&["resolve", &linked]).ok();
+    let report = checker.run(&env, None, &["report", "--json"], "`report`");
+    assert_eq!(report["kb"]["articles"][0]["slug"], "help", "{report:#}");
 
     // An error.
     let run = env.desk(&["show", "zzzzzz", "--json"]);

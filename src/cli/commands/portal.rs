@@ -224,7 +224,7 @@ fn status_pages(
     out: &mut Output,
 ) -> Result<usize> {
     let category = |status: &str| config.category(status).unwrap_or(Category::Open);
-    let wanted: Vec<(String, String, git2::Oid)> = store.with_index(tip, |entries| {
+    let wanted: Vec<(String, String, crate::store::Oid)> = store.with_index(tip, |entries| {
         entries
             .iter()
             .filter_map(|e| {
@@ -235,10 +235,11 @@ fn status_pages(
             })
             .collect()
     })?;
+    let tokens = token::Tokens::new(key);
     for (id, path, blob) in &wanted {
         // The path depends on the key; the page on the ticket and the global inputs.
-        let k = site::key(&[inputs.global.as_bytes(), blob.as_bytes()]);
-        out.file(&format!("{}index.html", token::status_path(key, id)), true, &k, || {
+        let k = format!("{}{blob}", &inputs.global[..16]);
+        out.file(&format!("{}index.html", tokens.path(id)), true, &k, || {
             let ticket = store.load_blob_ticket(*blob, path)?;
             let reply_to = inputs.mail.as_ref().map(|m| m.reply_to(id));
             let view = status_view(&ticket, category(&ticket.status), &inputs.public_fields, reply_to);

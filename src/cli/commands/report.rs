@@ -222,9 +222,10 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     if let Some(by) = by {
         order_groups(&mut report.groups, by, &config);
     }
+    let kb = if args.csv { None } else { kb_usage(&store, &tip, people, &history, &report)? };
     ctx.page()?;
     if args.json {
-        return print_json(&ReportJson::new(&report, args.by));
+        return print_json(&ReportJson::new(&report, args.by, kb.as_ref()));
     }
     if args.csv {
         // Data, like JSON: no colour, so not through anstream (which would strip escapes).
@@ -232,11 +233,78 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     }
     let mut out = anstream::stdout().lock();
     write_table(ctx, &mut out, &report, args.by)?;
+    if let Some(kb) = &kb {
+        write_kb(&mut out, kb)?;
+    }
     if args.chart {
         let width = usize::from(output::table_width().unwrap_or(80)).max(40);
         let glyphs = if output::stdout_is_terminal() { Glyphs::Unicode } else { Glyphs::Ascii };
         writeln!(out)?;
         out.write_all(chart::report_charts(&report, width, glyphs, ctx.zone).as_bytes())?;
+    }
+    Ok(())
+}
+
+/// How articles answered the report's resolved tickets, with the articles' titles.
+pub struct KbUsage {
+    usage: crate::kb::Usage,
+    titles: HashMap<String, String>,
+}
+
+fn ratio(part: usize, whole: usize) -> Option<f64> {
+    #[allow(clippy::cast_precision_loss)]
+    (whole > 0).then(|| part as f64 / whole as f64)
+}
+
+/// The knowledge base's part in the resolved tickets, when the branch has
+/// articles: each resolved ticket is read at the tip, and its responses (the
+/// KPI definition's) are searched for article links.
+fn kb_usage(
+    store: &Store,
+    tip: &Tip,
+    people: &crate::workflow::people::People,
+    history: &History,
+    report: &Report,
+) -> Result<Option<KbUsage>> {
+    let articles = crate::cli::kb::load_all(store, tip)?;
+    if articles.is_empty() {
+        return Ok(None);
+    }
+    let slugs: HashSet<&str> = articles.iter().map(|a| a.slug.as_str()).collect();
+    let mut tickets = Vec::with_capacity(report.resolved_tickets.len());
+    for &sym in &report.resolved_tickets {
+        let Some(id) = crate::model::TicketId::parse(history.str(sym)) else { continue };
+        // A ticket deleted since, or unreadable, has nothing to search.
+        if let Ok(t) = store.load_ticket(tip, &id) {
+            tickets.push(t);
+        }
+    }
+    let usage = crate::kb::usage(&tickets, &slugs, |t, c| {
+        c.visibility == crate::model::Visibility::Public
+            && !c.automated
+            && !c.merged
+            && people.is_response(&c.author, t.requester.as_deref())
+    });
+    let titles = articles.into_iter().map(|a| (a.slug, a.title)).collect();
+    Ok(Some(KbUsage { usage, titles }))
+}
+
+/// The knowledge-base lines under the table: the share, then the five
+/// articles used most.
+fn write_kb(out: &mut impl std::io::Write, kb: &KbUsage) -> Result<()> {
+    let u = &kb.usage;
+    writeln!(
+        out,
+        "\n{}Knowledge base{:#}: {} of {} resolved answered with an article ({})",
+        output::BOLD,
+        output::BOLD,
+        u.answered,
+        u.resolved,
+        percent(ratio(u.answered, u.resolved))
+    )?;
+    for (slug, n) in u.articles.iter().take(5) {
+        let title = kb.titles.get(slug).map_or("", String::as_str);
+        writeln!(out, "  {n:>5}  {slug}  {}", output::Shown(title))?;
     }
     Ok(())
 }
@@ -362,6 +430,24 @@ pub struct ReportJson {
     #[serde(flatten)]
     pub metrics: MetricsJson,
     pub groups: Vec<GroupJson>,
+    /// How articles answered the resolved tickets; `null` without articles.
+    pub kb: Option<KbJson>,
+}
+
+/// The knowledge base's share in the answers (docs/reports.md, "Knowledge base").
+#[derive(Debug, Serialize)]
+pub struct KbJson {
+    pub resolved: usize,
+    pub answered: usize,
+    pub rate: Option<f64>,
+    pub articles: Vec<KbArticleJson>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct KbArticleJson {
+    pub slug: String,
+    pub title: String,
+    pub tickets: usize,
 }
 
 /// One group: its key (null for tickets without a value) and its KPIs.
@@ -461,8 +547,23 @@ impl From<&Metrics> for MetricsJson {
 }
 
 impl ReportJson {
-    pub fn new(r: &Report, by: Option<GroupBy>) -> Self {
+    pub fn new(r: &Report, by: Option<GroupBy>, kb: Option<&KbUsage>) -> Self {
         ReportJson {
+            kb: kb.map(|k| KbJson {
+                resolved: k.usage.resolved,
+                answered: k.usage.answered,
+                rate: ratio(k.usage.answered, k.usage.resolved),
+                articles: k
+                    .usage
+                    .articles
+                    .iter()
+                    .map(|(slug, n)| KbArticleJson {
+                        slug: slug.clone(),
+                        title: k.titles.get(slug).cloned().unwrap_or_default(),
+                        tickets: *n,
+                    })
+                    .collect(),
+            }),
             from: time(r.window.from),
             until: time(r.window.until),
             by: by.map(by_name),
