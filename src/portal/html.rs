@@ -69,6 +69,8 @@ pub struct Site {
     /// desk's address (desk.yaml `mail.address`): the contact page and the
     /// links that write to support. Without one there is no contact page.
     pub contact: Option<String>,
+    /// The site has the public figures page (`figures/`).
+    pub figures: bool,
 }
 
 /// One page's frame.
@@ -106,8 +108,15 @@ fn page(site: &Site, frame: &Frame<'_>, main: &str) -> String {
     }
     out.push_str("</head>\n<body>\n<header class=\"top\">\n");
     let _ = writeln!(out, "<a class=\"home\" href=\"{}\">{}</a>", home_href(root), esc(&site.title));
-    if site.contact.is_some() {
-        let _ = writeln!(out, "<nav><a href=\"{root}contact/\">Contact support</a></nav>");
+    if site.contact.is_some() || site.figures {
+        out.push_str("<nav>");
+        if site.figures {
+            let _ = write!(out, "<a href=\"{root}figures/\">Our figures</a> ");
+        }
+        if site.contact.is_some() {
+            let _ = write!(out, "<a href=\"{root}contact/\">Contact support</a>");
+        }
+        out.push_str("</nav>\n");
     }
     out.push_str("</header>\n<main>\n");
     out.push_str(main);
@@ -333,6 +342,104 @@ fn percent(text: &str) -> String {
         }
     }
     out
+}
+
+/// One week of the figures page: its Monday (Unix seconds), the median first
+/// response and the median resolution, in seconds.
+pub type WeekFigures = (i64, Option<i64>, Option<i64>);
+
+/// The public figures page, `figures/`: for each week (Monday, Unix
+/// seconds), the median first response and the median resolution, as two
+/// SVG bar charts drawn here and a table of the same numbers.
+pub fn figures(site: &Site, weeks: &[WeekFigures]) -> String {
+    let label = |start: i64| {
+        DateTime::from_timestamp(start, 0).map_or_else(String::new, |d| d.format("%b %d").to_string())
+    };
+    let mut main = String::from(
+        "<h1>Our figures</h1>\n<p>How fast we answer and solve requests, week by week (Monday to Sunday, UTC): \
+         the median time from a new request to our first answer, over the requests opened in the week, and \
+         the median time from a new request to its solution, over the requests solved in the week.</p>\n",
+    );
+    let first: Vec<(String, Option<i64>)> = weeks.iter().map(|w| (label(w.0), w.1)).collect();
+    let solved: Vec<(String, Option<i64>)> = weeks.iter().map(|w| (label(w.0), w.2)).collect();
+    main.push_str("<h2>First response</h2>\n");
+    main.push_str(&bar_chart("Median first response per week", &first));
+    main.push_str("<h2>Resolution</h2>\n");
+    main.push_str(&bar_chart("Median resolution per week", &solved));
+    main.push_str("<table class=\"figures\">\n<thead><tr><th>Week of</th><th>First response</th><th>Resolution</th></tr></thead>\n<tbody>\n");
+    for w in weeks {
+        let _ = writeln!(
+            main,
+            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+            DateTime::from_timestamp(w.0, 0).map_or_else(String::new, |d| d.format("%Y-%m-%d").to_string()),
+            w.1.map_or_else(|| "–".to_owned(), duration),
+            w.2.map_or_else(|| "–".to_owned(), duration)
+        );
+    }
+    main.push_str("</tbody>\n</table>\n");
+    page(site, &Frame { root: "../", title: "Our figures", search: false, noindex: false }, &main)
+}
+
+/// An SVG bar chart of durations: one bar per label, its value above it
+/// (`–` for none), the tallest bar the largest value.
+fn bar_chart(title: &str, bars: &[(String, Option<i64>)]) -> String {
+    const W: usize = 640;
+    const H: usize = 220;
+    const TOP: usize = 24;
+    const BOTTOM: usize = 28;
+    let max = bars.iter().filter_map(|b| b.1).max().unwrap_or(1).max(1);
+    let slot = W / bars.len().max(1);
+    let mut svg = format!(
+        "<svg class=\"chart\" viewBox=\"0 0 {W} {H}\" role=\"img\" aria-label=\"{t}\" xmlns=\"http://www.w3.org/2000/svg\">\n<title>{t}</title>\n",
+        t = esc(title)
+    );
+    let plot = H - TOP - BOTTOM;
+    for (i, (label, value)) in bars.iter().enumerate() {
+        let x = i * slot + slot / 8;
+        let width = slot * 3 / 4;
+        let centre = i * slot + slot / 2;
+        if let Some(v) = value {
+            let v = usize::try_from(*v).unwrap_or(0);
+            let max = usize::try_from(max).unwrap_or(1);
+            let h = (v * plot).div_ceil(max).max(1);
+            let y = TOP + plot - h;
+            let _ =
+                writeln!(svg, "<rect class=\"bar\" x=\"{x}\" y=\"{y}\" width=\"{width}\" height=\"{h}\"/>");
+            let _ = writeln!(
+                svg,
+                "<text class=\"value\" x=\"{centre}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+                y.saturating_sub(6),
+                duration(i64::try_from(v).unwrap_or(0))
+            );
+        } else {
+            let _ = writeln!(
+                svg,
+                "<text class=\"value\" x=\"{centre}\" y=\"{}\" text-anchor=\"middle\">–</text>",
+                TOP + plot - 6
+            );
+        }
+        let _ = writeln!(
+            svg,
+            "<text class=\"label\" x=\"{centre}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+            H - 8,
+            esc(label)
+        );
+    }
+    let _ = writeln!(svg, "<line class=\"axis\" x1=\"0\" y1=\"{0}\" x2=\"{W}\" y2=\"{0}\"/>", TOP + plot);
+    svg.push_str("</svg>\n");
+    svg
+}
+
+/// A duration as the figures show it: `45s`, `12m`, `3h 5m`, `2d 4h`.
+pub fn duration(seconds: i64) -> String {
+    let s = seconds.max(0);
+    let (d, h, m) = (s / 86_400, s % 86_400 / 3600, s % 3600 / 60);
+    match (d, h, m) {
+        (0, 0, 0) => format!("{s}s"),
+        (0, 0, m) => format!("{m}m"),
+        (0, h, m) => format!("{h}h {m}m"),
+        (d, h, _) => format!("{d}d {h}h"),
+    }
 }
 
 /// A time as the pages show it: `2026-12-01 10:00 UTC`.

@@ -31,6 +31,10 @@ pub struct PortalConfig {
     /// public fields are always shown.
     #[serde(default)]
     pub public_fields: Vec<String>,
+    /// Publish the figures page: median first response and resolution by
+    /// week (default: false).
+    #[serde(default)]
+    pub figures: bool,
 }
 
 fn default_title() -> String {
@@ -172,8 +176,12 @@ mod tests {
 
     #[test]
     fn base_urls_are_checked_and_joined() {
-        let p =
-            |u: &str| PortalConfig { base_url: u.into(), title: default_title(), public_fields: Vec::new() };
+        let p = |u: &str| PortalConfig {
+            base_url: u.into(),
+            title: default_title(),
+            public_fields: Vec::new(),
+            figures: false,
+        };
         assert_eq!(
             p("https://help.example.com/").article_url("reset-vpn"),
             "https://help.example.com/kb/reset-vpn/"

@@ -456,6 +456,8 @@ struct Contribution {
     sla: SlaCompliance,
     /// Times the ticket entered a done state within the window.
     resolved_at: Vec<i64>,
+    /// When the ticket was created (whether in the window or not).
+    created_at: Option<i64>,
     /// (time, +1 / -1): the ticket started or stopped counting in the backlog.
     backlog_changes: Vec<(i64, i32)>,
     state: TicketState,
@@ -511,6 +513,7 @@ fn contribution(history: &History, idxs: &[u32], window: Window, look: &Lookups<
         }
     }
     let Some(created) = state.created else { return c };
+    c.created_at = Some(created);
     c.created = in_window(created);
     c.backlog = open(&state);
     if c.created {
@@ -670,6 +673,75 @@ pub fn order_groups(groups: &mut [(Option<String>, Metrics)], rank: impl Fn(&str
         Some(k) => (0, rank(k).unwrap_or(usize::MAX), k.clone()),
         None => (1, usize::MAX, String::new()),
     });
+}
+
+/// The figures of one week for the portal's public figures page.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Week {
+    /// Monday 00:00 UTC, Unix seconds.
+    pub start: i64,
+    /// The median first-response time of the tickets created in the week.
+    pub first_response: Option<i64>,
+    /// The median resolution time of the tickets resolved in the week.
+    pub resolution: Option<i64>,
+}
+
+/// The `weeks` weeks (Monday 00:00 UTC to Monday) before the week holding
+/// `now`, oldest first, each with the medians of the report's definitions
+/// over its own window: first response over the tickets created in the week
+/// (answered before the week's end), resolution over the tickets resolved in
+/// it (last entered a done state in it). One pass over every ticket.
+pub fn weekly(
+    history: &History,
+    by_ticket: &TicketEvents,
+    now: i64,
+    weeks: usize,
+    defs: Definitions<'_>,
+) -> Vec<Week> {
+    const WEEK: i64 = 7 * 86_400;
+    // 1970-01-05 was a Monday.
+    let this_week = now - (now - 4 * 86_400).rem_euclid(WEEK);
+    let first = this_week - WEEK * i64::try_from(weeks).unwrap_or(0);
+    let look = Lookups::new(history, defs, None);
+    let mut frt: Vec<Vec<i64>> = vec![Vec::new(); weeks];
+    let mut res: Vec<Vec<i64>> = vec![Vec::new(); weeks];
+    let week_of = |t: i64| usize::try_from((t - first).div_euclid(WEEK)).ok().filter(|&w| w < weeks);
+    for (_, idxs) in by_ticket.iter() {
+        // Each week is its own window: a first response counts when it came
+        // before the end of the ticket's creation week.
+        let whole = contribution(history, idxs, Window { from: first, until: this_week }, &look);
+        let Some(created) = whole.created_at else { continue };
+        if let Some(w) = week_of(created) {
+            let until = first + WEEK * i64::try_from(w + 1).unwrap_or(0);
+            let own = contribution(
+                history,
+                idxs,
+                Window { from: first + WEEK * i64::try_from(w).unwrap_or(0), until },
+                &look,
+            );
+            if let Some(f) = own.first_response {
+                frt[w].push(f);
+            }
+        }
+        if let Some(r) = whole.resolution
+            && let Some(w) = week_of(created + r)
+        {
+            res[w].push(r);
+        }
+    }
+    (0..weeks)
+        .map(|w| {
+            let median = |v: &mut Vec<i64>| {
+                v.sort_unstable();
+                percentile(v, 50)
+            };
+            Week {
+                start: first + WEEK * i64::try_from(w).unwrap_or(0),
+                first_response: median(&mut frt[w]),
+                resolution: median(&mut res[w]),
+            }
+        })
+        .collect()
 }
 
 /// The report for `window`. `defs` says which statuses count as done and who

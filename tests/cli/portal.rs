@@ -271,3 +271,41 @@ fn serve_shows_the_site_and_nothing_else() {
     let e = env.desk(&["portal", "serve", &env.root.to_string_lossy(), "--port", "0"]).error(2);
     assert!(e.contains("was not built by desk portal build"), "{e}");
 }
+
+#[test]
+fn the_figures_page_shows_weekly_medians() {
+    let env = TestEnv::initialised();
+    let config = env.git(&["show", "refs/heads/desk:desk.yaml"]);
+    env.commit_by_hand(
+        &[(
+            "desk.yaml",
+            &format!("{config}portal:\n  base_url: https://help.example.com\n  figures: true\n"),
+        )],
+        "portal",
+    );
+    // The week of 2026-11-16 (the build runs in the week of 2026-11-23):
+    // first responses 1h and 3h, resolutions 1d and 4h.
+    let new = |at: &str, title: &str| {
+        env.desk_at(at, &["new", title, "-b", "x", "--requester", "Jane <jane@example.org>"]).ok().line()
+    };
+    let a = new("2026-11-16T10:00:00Z", "A");
+    env.desk_at("2026-11-16T11:00:00Z", &["reply", &a, "-m", "on it"]).ok();
+    env.desk_at("2026-11-17T10:00:00Z", &["resolve", &a]).ok();
+    let b = new("2026-11-18T10:00:00Z", "B");
+    env.desk_at("2026-11-18T13:00:00Z", &["reply", &b, "-m", "on it"]).ok();
+    env.desk_at("2026-11-18T14:00:00Z", &["resolve", &b]).ok();
+    // Created the week before, answered in this one: no first response for either week.
+    let c = new("2026-11-13T10:00:00Z", "C");
+    env.desk_at("2026-11-17T10:00:00Z", &["reply", &c, "-m", "late"]).ok();
+    let out = env.root.join("site");
+    env.desk(&["portal", "build", &out.to_string_lossy(), "--no-status-pages"]).ok();
+    let page = std::fs::read_to_string(out.join("figures/index.html")).unwrap();
+    assert_eq!(page.matches("<svg class=\"chart\"").count(), 2, "{page}");
+    assert_eq!(page.matches("<tr><td>").count(), 12, "{page}");
+    assert!(page.contains("<td>2026-11-16</td><td>1h 0m</td><td>4h 0m</td>"), "{page}");
+    assert!(page.contains("<td>2026-11-09</td><td>–</td><td>–</td>"), "{page}");
+    assert!(page.contains("<td>2026-08-31</td>"), "the first of 12 weeks: {page}");
+    assert!(!page.contains("Jane") && !page.contains("jane@"), "nothing about a ticket");
+    let home = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(home.contains("href=\"figures/\""), "{home}");
+}

@@ -117,7 +117,12 @@ fn inputs(store: &Store, tip: &Tip, config: &Config, a: &BuildArgs) -> Result<In
     let portal = crate::cli::portal::config(config)?;
     let base_url = a.base_url.clone().or_else(|| portal.as_ref().map(|p| p.base_url.clone()));
     if let Some(u) = &base_url {
-        let check = PortalConfig { base_url: u.clone(), title: String::new(), public_fields: Vec::new() };
+        let check = PortalConfig {
+            base_url: u.clone(),
+            title: String::new(),
+            public_fields: Vec::new(),
+            figures: false,
+        };
         if let Some(p) = check.problem() {
             return Err(CliError::usage(format!("--base-url: {p}")));
         }
@@ -139,7 +144,11 @@ fn inputs(store: &Store, tip: &Tip, config: &Config, a: &BuildArgs) -> Result<In
         base_url.as_deref().unwrap_or_default().as_bytes(),
     ]);
     Ok(Inputs {
-        site: html::Site { title, contact: mail.as_ref().map(|m| m.address.trim().to_owned()) },
+        site: html::Site {
+            title,
+            contact: mail.as_ref().map(|m| m.address.trim().to_owned()),
+            figures: portal.as_ref().is_some_and(|p| p.figures),
+        },
         base_url: base_url.map(|u| u.trim().trim_end_matches('/').to_owned()),
         public_fields: portal.map(|p| p.public_fields).unwrap_or_default(),
         mail,
@@ -186,6 +195,17 @@ fn build(ctx: &Ctx, a: &BuildArgs) -> Result<()> {
             Ok::<_, CliError>(sitemap(base, &articles, inputs.site.contact.is_some()))
         })?;
     }
+    if inputs.site.figures {
+        // Recomputed when the branch moved or a week ended.
+        let week = ctx.now.timestamp().div_euclid(7 * 86_400);
+        let k = site::key(&[g, tip.commit.as_bytes(), &week.to_le_bytes()]);
+        out.file("figures/index.html", false, &k, || {
+            Ok::<_, CliError>(html::figures(
+                &inputs.site,
+                &weekly_figures(&store, &tip, &config, ctx.now.timestamp())?,
+            ))
+        })?;
+    }
     let pages = match &inputs.key {
         Some(key) => status_pages(&store, &tip, &config, &inputs, key, &mut out)?,
         None => 0,
@@ -211,6 +231,29 @@ fn build(ctx: &Ctx, a: &BuildArgs) -> Result<()> {
         summary.removed
     );
     Ok(())
+}
+
+/// Weeks shown on the figures page.
+const FIGURE_WEEKS: usize = 12;
+
+/// The figures page's numbers: each of the last weeks' start and medians.
+fn weekly_figures(store: &Store, tip: &Tip, config: &Config, now: i64) -> Result<Vec<html::WeekFigures>> {
+    let history = crate::history::load(store, tip)?;
+    let by_ticket = crate::report::events_by_ticket(&history);
+    let done = config.done_statuses();
+    let merged: Vec<String> = config
+        .workflow
+        .statuses
+        .iter()
+        .filter(|s| s.category == Category::Merged)
+        .map(|s| s.name.clone())
+        .collect();
+    let people = config.people().map_err(|e| CliError::config(format!("desk.yaml: {e}")))?;
+    let defs = crate::report::Definitions { done: &done, merged: &merged, people, sla: None };
+    Ok(crate::report::weekly(&history, &by_ticket, now, FIGURE_WEEKS, defs)
+        .into_iter()
+        .map(|w| (w.start, w.first_response, w.resolution))
+        .collect())
 }
 
 /// Writes the status page of every ticket that is not closed or merged;

@@ -1,7 +1,7 @@
 use super::*;
 
 fn site() -> Site {
-    Site { title: "Help <center>".into(), contact: Some("support@example.com".into()) }
+    Site { title: "Help <center>".into(), contact: Some("support@example.com".into()), figures: true }
 }
 
 #[test]
@@ -59,4 +59,20 @@ fn every_page_has_the_policy_and_no_inline_script() {
     assert!(status.contains("Jane &lt;script&gt;"));
     assert!(status.contains("<strong>fails</strong>"));
     assert_eq!(status.matches("body=Rating%3A%20").count(), 5, "five rating links");
+}
+
+#[test]
+fn figures_are_drawn_as_svg_bars_with_a_table() {
+    let weeks = [(1_764_547_200, Some(3_600), Some(86_400 * 2 + 3_600)), (1_765_152_000, None, Some(7_200))];
+    let page = figures(&site(), &weeks);
+    assert_eq!(page.matches("<svg class=\"chart\"").count(), 2);
+    assert_eq!(page.matches("<rect class=\"bar\"").count(), 3, "no bar for a week without data");
+    assert!(page.contains(">1h 0m</text>"), "{page}");
+    assert!(page.contains("<td>2025-12-01</td><td>1h 0m</td><td>2d 1h</td>"), "{page}");
+    assert!(page.contains("<td>–</td>"));
+    assert!(!page.contains("style="));
+    // The tallest bar is the largest value: 2d 1h fills the plot.
+    assert!(page.contains("y=\"24\" width=\"240\" height=\"168\""), "{page}");
+    assert_eq!(duration(59), "59s");
+    assert_eq!(duration(600), "10m");
 }
