@@ -252,6 +252,16 @@ impl Config {
         })
     }
 
+    /// The statuses of category merged.
+    pub fn merged_statuses(&self) -> Vec<String> {
+        self.workflow
+            .statuses
+            .iter()
+            .filter(|s| s.category == Category::Merged)
+            .map(|s| s.name.clone())
+            .collect()
+    }
+
     /// The status `desk merge` gives the merged ticket: the first of category merged.
     pub fn merged_status(&self) -> Option<&str> {
         self.workflow.first_of(Category::Merged)

@@ -241,13 +241,7 @@ fn weekly_figures(store: &Store, tip: &Tip, config: &Config, now: i64) -> Result
     let history = crate::history::load(store, tip)?;
     let by_ticket = crate::report::events_by_ticket(&history);
     let done = config.done_statuses();
-    let merged: Vec<String> = config
-        .workflow
-        .statuses
-        .iter()
-        .filter(|s| s.category == Category::Merged)
-        .map(|s| s.name.clone())
-        .collect();
+    let merged = config.merged_statuses();
     let people = config.people().map_err(|e| CliError::config(format!("desk.yaml: {e}")))?;
     let defs = crate::report::Definitions { done: &done, merged: &merged, people, sla: None };
     Ok(crate::report::weekly(&history, &by_ticket, now, FIGURE_WEEKS, defs)

@@ -185,13 +185,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let config = Config::load(&store, &tip)?;
     query.validate(&config)?;
     let done = config.done_statuses();
-    let merged: Vec<String> = config
-        .workflow
-        .statuses
-        .iter()
-        .filter(|s| s.category == crate::workflow::Category::Merged)
-        .map(|s| s.name.clone())
-        .collect();
+    let merged = config.merged_statuses();
     let people = super::people(&config)?;
     let mut ledger = open_ledger(&store, &tip, &config, at, window, args)?;
     let history = match ledger.as_mut() {

@@ -94,17 +94,7 @@ pub fn run(ctx: &Ctx, args: &SendArgs) -> Result<()> {
         return Ok(());
     };
     let index = MailIndex::open(&store, Some(tip.commit))?;
-    let people = config.people().ok();
-    let plan = Planner {
-        store: &store,
-        tip: &tip,
-        config: &config,
-        mail: &mail,
-        key: &key,
-        index: &index,
-        people,
-        links: StatusLinks::of(&store, &config)?,
-    };
+    let plan = Planner::new(&store, &tip, &config, &mail, &key, &index)?;
     let mut at = cursor;
     let mut sent = 0usize;
     for (commit, parents) in store.commits_since(tip.commit, Some(cursor))? {
@@ -168,16 +158,7 @@ pub fn run_preview(ctx: &Ctx, args: &PreviewArgs) -> Result<()> {
         return Ok(());
     }
     let index = MailIndex::open(&store, Some(tip.commit))?;
-    let plan = Planner {
-        store: &store,
-        tip: &tip,
-        config: &config,
-        mail: &mail,
-        key: &key,
-        index: &index,
-        people: config.people().ok(),
-        links: StatusLinks::of(&store, &config)?,
-    };
+    let plan = Planner::new(&store, &tip, &config, &mail, &key, &index)?;
     let trailer = format!("Desk-Ticket: {id}");
     let mut shown = 0;
     let stop = if args.all { None } else { cursor };
@@ -264,7 +245,19 @@ struct Planner<'a> {
     links: Option<StatusLinks>,
 }
 
-impl Planner<'_> {
+impl<'a> Planner<'a> {
+    fn new(
+        store: &'a Store,
+        tip: &'a Tip,
+        config: &'a Config,
+        mail: &'a MailConfig,
+        key: &'a [u8],
+        index: &'a MailIndex,
+    ) -> Result<Planner<'a>> {
+        let links = StatusLinks::of(store, config)?;
+        Ok(Planner { store, tip, config, mail, key, index, people: config.people().ok(), links })
+    }
+
     /// The mail one commit (with one parent) calls for.
     fn commit(&self, commit: Oid, parent: Oid) -> Result<Vec<Outgoing>> {
         let (message, time, author) = self.store.commit_message(commit)?;
