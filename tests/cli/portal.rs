@@ -129,6 +129,17 @@ fn a_build_makes_the_site_and_a_rebuild_rewrites_only_what_changed() {
     assert_eq!(after_edit["written"], 4, "{after_edit}");
     assert!(std::fs::read_to_string(out.join("assets/search-index.js")).unwrap().contains("\"new\""));
 
+    // An article made internal is unpublished: its page goes, the home page changes.
+    let text = env
+        .git(&["show", "refs/heads/desk:kb/reset-vpn.md"])
+        .replace("audience: public", "audience: internal");
+    env.desk_stdin(&["kb", "edit", "reset-vpn", "-F", "-"], &text).ok();
+    let unpublished = build(&env, &out);
+    assert_eq!(unpublished["articles"], 0, "{unpublished}");
+    assert_eq!(unpublished["removed"], 1, "{unpublished}");
+    assert!(!out.join("kb").exists());
+    assert!(!std::fs::read_to_string(out.join("index.html")).unwrap().contains("Reset your VPN"));
+
     // A closed ticket's page disappears; files desk did not write stay.
     std::fs::write(out.join("CNAME"), "help.example.com\n").unwrap();
     env.desk(&["close", &other]).ok();
@@ -308,4 +319,55 @@ fn the_figures_page_shows_weekly_medians() {
     assert!(!page.contains("Jane") && !page.contains("jane@"), "nothing about a ticket");
     let home = std::fs::read_to_string(out.join("index.html")).unwrap();
     assert!(home.contains("href=\"figures/\""), "{home}");
+}
+
+/// `%XX` escapes decoded (UTF-8).
+fn percent_decoded(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            out.push(u8::from_str_radix(&text[i + 1..i + 3], 16).unwrap());
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn a_rating_link_writes_the_mail_that_records_the_rating() {
+    let (env, open, _) = portal_env();
+    env.git(&["config", "desk.mail.key", "mail-key-for-tests-0123456789"]);
+    env.desk(&["reply", &open, "-m", "Fixed."]).ok();
+    env.desk(&["resolve", &open]).ok();
+    let out = env.root.join("site");
+    build(&env, &out);
+    let page = status_pages(&out)
+        .iter()
+        .map(|p| std::fs::read_to_string(out.join(p)).unwrap())
+        .find(|t| t.contains("VPN fails"))
+        .unwrap();
+    assert!(page.contains("How satisfied are you?"), "{page}");
+    // The link for 4, as a mail program reads it (RFC 6068).
+    let start = page.find("href=\"mailto:").unwrap() + "href=\"".len();
+    let links: Vec<&str> = page[start..].split("href=\"").map(|l| &l[..l.find('"').unwrap()]).collect();
+    let four = links.iter().find(|l| l.contains("Rating%3A%204")).unwrap().replace("&amp;", "&");
+    let (to, query) = four.strip_prefix("mailto:").unwrap().split_once('?').unwrap();
+    let field = |name: &str| {
+        query.split('&').find_map(|p| p.strip_prefix(&format!("{name}="))).map(percent_decoded).unwrap()
+    };
+    let message = format!(
+        "From: Jane <jane@example.org>\r\nTo: {to}\r\nSubject: {}\r\nMessage-ID: <rating-4@example.org>\r\n\r\n{}",
+        field("subject"),
+        field("body")
+    );
+    let imported = env.desk_stdin(&["mail", "import", "--json"], &message).ok().json();
+    assert_eq!(imported["ticket"], open.as_str(), "{imported}");
+    let ticket = env.desk(&["show", &open, "--json"]).ok().json();
+    assert_eq!(ticket["rating"]["score"], 4, "{ticket}");
+    assert_eq!(ticket["status"], "resolved", "a rating does not reopen the ticket");
 }
