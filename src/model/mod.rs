@@ -129,16 +129,22 @@ pub fn whole_seconds(t: DateTime<Utc>) -> DateTime<Utc> {
 
 /// The display name part of `Name <email>`.
 pub fn display_name(person: &str) -> &str {
-    match person.find('<') {
+    match address_start(person) {
         Some(i) if i > 0 => person[..i].trim(),
         _ => person.trim().trim_start_matches('<').trim_end_matches('>'),
     }
 }
 
+/// Where the `<email>` of `Name <email>` starts: the last `<` when the text
+/// ends with `>` (a name may itself hold `<` and `>`), else the first `<`.
+fn address_start(person: &str) -> Option<usize> {
+    if person.trim_end().ends_with('>') { person.rfind('<') } else { person.find('<') }
+}
+
 /// The email part of `Name <email>`, if any; a bare address (`jane@example.com`)
 /// is its own email.
 pub fn email_of(person: &str) -> Option<&str> {
-    let Some(start) = person.find('<') else {
+    let Some(start) = address_start(person) else {
         let bare = person.trim();
         return (bare.contains('@') && !bare.contains(char::is_whitespace)).then_some(bare);
     };
@@ -252,5 +258,12 @@ mod tests {
         assert_eq!(email_of("jane"), None);
         assert_eq!(email_of(" jane@example.com "), Some("jane@example.com"));
         assert_eq!(email_of("Jane Doe jane@example.com"), None);
+        // A name holding angle brackets: the address is the last `<…>`.
+        let odd = "\"<svg onload=alert(1)>\" <bob@example.com>";
+        assert_eq!(display_name(odd), "\"<svg onload=alert(1)>\"");
+        assert_eq!(email_of(odd), Some("bob@example.com"));
+        assert_eq!(email_of("Bob <b>Req</b> <bob@example.com>"), Some("bob@example.com"));
+        assert_eq!(display_name("Bob <b>Req</b> <bob@example.com>"), "Bob <b>Req</b>");
+        assert_eq!(email_of("Jane <jane@example.com> (work)"), Some("jane@example.com"));
     }
 }
