@@ -51,6 +51,8 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
+import html5lib
+
 from selenium import webdriver
 from selenium.common.exceptions import (
     NoAlertPresentException,
@@ -317,6 +319,51 @@ class Portal:
             self.inert(page, f"{ticket['title']} · {c['site_title']}", ticket["shows"])
             self.screenshot(f"status-{n}")
 
+    def valid(self, path):
+        """The page as served parses as HTML5 without a single parse error."""
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        with opener.open(self.url(path), timeout=WAIT) as r:
+            raw = r.read()
+        parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
+        try:
+            parser.parse(raw)
+        except html5lib.html5parser.ParseError as e:
+            raise Failure(f"{path or 'home'}: not valid HTML5: {e}") from e
+        check(raw.startswith(b"<!DOCTYPE html>"), f"{path}: no HTML5 doctype")
+        passed(f"{path or 'home'}: valid HTML5 (html5lib, strict)")
+
+    def phone_and_dark(self):
+        """On a phone-sized screen nothing scrolls sideways; dark mode follows the system."""
+        c = self.config
+        d = self.driver
+        token = status_token(c["key"], c["status"][0]["id"])
+        pages = ["", f"kb/{c['article']['slug']}/", "contact/", f"t/{token}/"]
+        for path in pages:
+            self.valid(path)
+        d.set_window_size(390, 844)
+        try:
+            for path, name in [("", "phone-home"), (f"t/{token}/", "phone-status")]:
+                self.open(path)
+                width = d.execute_script("return document.documentElement.scrollWidth")
+                inner = d.execute_script("return window.innerWidth")
+                check(width <= inner, f"{name}: the page is {width}px wide on a {inner}px screen")
+                passed(f"{name}: fits a {inner}px screen")
+                self.screenshot(name)
+        finally:
+            d.set_window_size(1200, 900)
+        d.execute_cdp_cmd(
+            "Emulation.setEmulatedMedia",
+            {"features": [{"name": "prefers-color-scheme", "value": "dark"}]},
+        )
+        try:
+            self.open(f"t/{token}/")
+            background = d.execute_script("return getComputedStyle(document.body).backgroundColor")
+            check(background == "rgb(13, 17, 23)", f"dark mode: the background is {background}")
+            passed("dark mode: the page follows prefers-color-scheme")
+            self.screenshot("dark-status")
+        finally:
+            d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
+
     def not_served(self):
         opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
         for path in [".desk-portal.json", "t/" + "0" * 32 + "/"]:
@@ -349,6 +396,7 @@ def main():
         portal.article()
         portal.contact()
         portal.status()
+        portal.phone_and_dark()
         portal.not_served()
     except Failure as e:
         print(f"FAIL: {e}", file=sys.stderr)

@@ -3,7 +3,8 @@
 //! custom fields, article titles, categories, tags and bodies, the site's
 //! name): `desk portal build`, `desk portal serve`, and headless Chromium
 //! driven by `tests/browser/portal.py` (Debian's chromium, chromium-driver and
-//! python3-selenium, run with /usr/bin/python3). Every page renders, search
+//! python3-selenium, run with /usr/bin/python3; python3-html5lib checks each
+//! page's HTML5 strictly). Every page renders, fits a phone, follows dark mode, search
 //! works in the browser, no payload runs, and the status pages show the
 //! public conversation only. A second test reads every file the build wrote
 //! for what must never be published: internal notes, a custom field that is
@@ -238,7 +239,7 @@ fn the_portal_works_in_a_browser_and_no_payload_runs() {
             return;
         }
         panic!(
-            "{missing}: apt-get install chromium chromium-driver python3-selenium \
+            "{missing}: apt-get install chromium chromium-driver python3-selenium python3-html5lib \
              (or set DESK_SKIP_BROWSER=1 to skip this test)"
         );
     }
@@ -306,7 +307,17 @@ fn the_portal_works_in_a_browser_and_no_payload_runs() {
     print!("{}", checked.stdout);
     assert_eq!(checked.code, 0, "the browser checks failed:\n{checked}");
     assert!(checked.stdout.contains("all portal browser checks passed"), "{checked}");
-    for page in ["home", "search", "article", "contact", "status-1", "status-2"] {
+    for page in [
+        "home",
+        "search",
+        "article",
+        "contact",
+        "status-1",
+        "status-2",
+        "phone-home",
+        "phone-status",
+        "dark-status",
+    ] {
         let png = std::fs::read(screenshots.join(format!("{page}.png"))).unwrap();
         assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "{page}.png is a PNG");
     }
@@ -321,12 +332,12 @@ fn browser_missing() -> Option<String> {
         }
     }
     let selenium = Command::new("/usr/bin/python3")
-        .args(["-c", "import selenium"])
+        .args(["-c", "import selenium, html5lib"])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .status();
     if !selenium.is_ok_and(|s| s.success()) {
-        missing.push("Python's selenium".to_owned());
+        missing.push("Python's selenium or html5lib".to_owned());
     }
     (!missing.is_empty()).then(|| format!("missing {}", missing.join(", ")))
 }
