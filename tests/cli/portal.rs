@@ -319,6 +319,8 @@ fn the_figures_page_shows_weekly_medians() {
     assert!(!page.contains("Jane") && !page.contains("jane@"), "nothing about a ticket");
     let home = std::fs::read_to_string(out.join("index.html")).unwrap();
     assert!(home.contains("href=\"figures/\""), "{home}");
+    let sitemap = std::fs::read_to_string(out.join("sitemap.xml")).unwrap();
+    assert!(sitemap.contains("<loc>https://help.example.com/figures/</loc>"), "{sitemap}");
 }
 
 /// `%XX` escapes decoded (UTF-8).

@@ -192,7 +192,7 @@ fn build(ctx: &Ctx, a: &BuildArgs) -> Result<()> {
     }
     if let Some(base) = &inputs.base_url {
         out.file("sitemap.xml", false, &kb_key, || {
-            Ok::<_, CliError>(sitemap(base, &articles, inputs.site.contact.is_some()))
+            Ok::<_, CliError>(sitemap(base, &articles, &inputs.site))
         })?;
     }
     if inputs.site.figures {
@@ -287,10 +287,13 @@ fn status_pages(
 }
 
 /// The sitemap of the public pages (never the status pages).
-fn sitemap(base: &str, articles: &[&crate::kb::Article], contact: bool) -> String {
+fn sitemap(base: &str, articles: &[&crate::kb::Article], site: &html::Site) -> String {
     let mut urls = vec![format!("{base}/")];
-    if contact {
+    if site.contact.is_some() {
         urls.push(format!("{base}/contact/"));
+    }
+    if site.figures {
+        urls.push(format!("{base}/figures/"));
     }
     urls.extend(articles.iter().map(|a| format!("{base}/kb/{}/", a.slug)));
     let mut out = String::from(
