@@ -24,6 +24,9 @@ use sha2::{Digest as _, Sha256};
 pub const MANIFEST: &str = ".desk-portal.json";
 /// The list of files a build began to write, removed when it ends.
 pub const LOG: &str = ".desk-portal.log";
+/// Locked while a build writes OUT (an advisory lock the system drops when the
+/// process ends, however it ends), so two builds never write one OUT at once.
+pub const LOCK: &str = ".desk-portal.lock";
 
 /// What can go wrong with the output directory.
 #[derive(Debug, thiserror::Error)]
@@ -32,6 +35,8 @@ pub enum SiteError {
     NotEmpty(PathBuf),
     #[error("{0} is not a directory")]
     NotADirectory(PathBuf),
+    #[error("another desk portal build is writing {0}")]
+    Busy(PathBuf),
     #[error("{0}: {1}")]
     Manifest(PathBuf, String),
     #[error("{0}: {1}")]
@@ -64,6 +69,8 @@ pub struct Output {
     new: BTreeMap<String, String>,
     log: Option<fs::File>,
     summary: Summary,
+    /// Held until the build ends.
+    _lock: fs::File,
 }
 
 impl Output {
@@ -76,22 +83,36 @@ impl Output {
         }
         fs::create_dir_all(dir).map_err(io)?;
         let manifest = dir.join(MANIFEST);
-        let mut old = BTreeMap::new();
-        match fs::read(&manifest) {
-            Ok(bytes) => old = read_manifest(&bytes).map_err(|e| SiteError::Manifest(manifest.clone(), e))?,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                if fs::read_dir(dir).map_err(io)?.next().is_some() {
-                    return Err(SiteError::NotEmpty(dir.to_path_buf()));
-                }
-            }
-            Err(e) => return Err(SiteError::Io(manifest, e)),
+        // desk's own directory has its manifest, or the log or lock of a first
+        // build (running, or killed); any other must be empty.
+        let ours = [MANIFEST, LOG, LOCK].iter().any(|f| dir.join(f).exists());
+        if !ours && fs::read_dir(dir).map_err(io)?.next().is_some() {
+            return Err(SiteError::NotEmpty(dir.to_path_buf()));
         }
+        let lock_path = dir.join(LOCK);
+        let lock = fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| SiteError::Io(lock_path.clone(), e))?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(fs::TryLockError::WouldBlock) => return Err(SiteError::Busy(dir.to_path_buf())),
+            Err(fs::TryLockError::Error(e)) => return Err(SiteError::Io(lock_path, e)),
+        }
+        let mut old = match fs::read(&manifest) {
+            Ok(bytes) => read_manifest(&bytes).map_err(|e| SiteError::Manifest(manifest.clone(), e))?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => BTreeMap::new(),
+            Err(e) => return Err(SiteError::Io(manifest, e)),
+        };
         // Files an interrupted build began to write: rewritten when still
         // wanted, else removed.
         if let Ok(log) = fs::read_to_string(dir.join(LOG)) {
             for path in log.lines().filter(|p| is_name(p)) {
                 old.entry(path.to_owned()).or_default().clear();
             }
+            remove_temporary(dir);
         }
         Ok(Output {
             dir: dir.to_path_buf(),
@@ -99,6 +120,7 @@ impl Output {
             new: BTreeMap::new(),
             log: None,
             summary: Summary::default(),
+            _lock: lock,
         })
     }
 
@@ -184,6 +206,29 @@ impl Output {
 /// How the manifest names a secret path: `#` and 32 hex digits of its hash.
 fn hidden_name(path: &str) -> String {
     format!("#{}", key(&[b"desk-portal-path", path.as_bytes()]))
+}
+
+/// Removes the temporary files (`.NAME.tmp`) an interrupted build left.
+fn remove_temporary(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        match e.file_type() {
+            Ok(t) if t.is_dir() && !name.starts_with('.') => {
+                remove_temporary(&e.path());
+                // Left empty by the removal: gone too (fails when not empty).
+                let _ = fs::remove_dir(e.path());
+            }
+            Ok(t)
+                if t.is_file()
+                    && name.starts_with('.')
+                    && name.rsplit_once('.').is_some_and(|(_, x)| x == "tmp") =>
+            {
+                let _ = fs::remove_file(e.path());
+            }
+            _ => {}
+        }
+    }
 }
 
 /// The relative paths of the files under `dir` (hidden ones left out).
@@ -299,9 +344,22 @@ mod tests {
         std::fs::write(tmp.path().join("t/y/index.html"), "y").unwrap();
         let log = format!("{}\n../../etc/passwd\n", hidden_name("t/y/index.html"));
         std::fs::write(tmp.path().join(LOG), log).unwrap();
+        // And was killed while writing t/z/: its temporary file is left.
+        std::fs::create_dir_all(tmp.path().join("t/z")).unwrap();
+        std::fs::write(tmp.path().join("t/z/.index.html.tmp"), "half").unwrap();
         let s = build(tmp.path(), &[("index.html", "home")]);
         assert_eq!(s, Summary { written: 0, unchanged: 1, removed: 1 });
         assert!(!tmp.path().join("t").exists());
+    }
+
+    #[test]
+    fn one_build_at_a_time_writes_a_directory() {
+        let tmp = tempfile::tempdir().unwrap();
+        let first = Output::open(tmp.path()).unwrap();
+        assert!(matches!(Output::open(tmp.path()), Err(SiteError::Busy(_))));
+        first.finish().unwrap();
+        let again = Output::open(tmp.path()).unwrap();
+        again.finish().unwrap();
     }
 
     #[test]

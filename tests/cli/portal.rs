@@ -373,3 +373,45 @@ fn a_rating_link_writes_the_mail_that_records_the_rating() {
     assert_eq!(ticket["rating"]["score"], 4, "{ticket}");
     assert_eq!(ticket["status"], "resolved", "a rating does not reopen the ticket");
 }
+
+#[test]
+fn concurrent_and_killed_builds_leave_a_consistent_site() {
+    let (env, _, _) = portal_env();
+    for i in 0..60 {
+        env.new_ticket(&format!("Request {i}"), &[]);
+    }
+    let out = env.root.join("site");
+    let out_arg = out.to_string_lossy().into_owned();
+    // Two builds at once: each finishes, or one says the other is writing.
+    let children: Vec<_> = (0..2)
+        .map(|_| {
+            env.command(&["portal", "build", &out_arg])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children {
+        let done = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&done.stderr);
+        assert!(done.status.success() || stderr.contains("another desk portal build is writing"), "{stderr}");
+    }
+    // Builds killed at different moments; the next build puts everything right.
+    for delay in [0, 5, 20, 60] {
+        env.desk(&["reply", &env.all_ids()[0], "-m", &format!("update {delay}")]).ok();
+        let mut child = env.command(&["portal", "build", &out_arg]).stdout(Stdio::null()).spawn().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay));
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    let built = build(&env, &out);
+    assert_eq!(built["status_pages"], 62, "{built}");
+    let again = build(&env, &out);
+    assert_eq!(again["written"], 0, "{again}");
+    assert_eq!(status_pages(&out).len(), 62);
+    let leftovers: Vec<String> =
+        files(&out).into_iter().filter(|f| f.rsplit_once('.').is_some_and(|(_, x)| x == "tmp")).collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    assert!(!out.join(".desk-portal.log").exists());
+}

@@ -90,6 +90,9 @@ impl From<SiteError> for CliError {
                 CliError::new(Kind::Conflict, e.to_string())
                     .hint("build into a new or empty directory; desk rewrites only the directories it built")
             }
+            SiteError::Busy(_) => {
+                CliError::new(Kind::Conflict, e.to_string()).hint("wait for it to finish, then build again")
+            }
             SiteError::Manifest(..) => {
                 CliError::malformed(e.to_string()).hint("remove the directory and build again")
             }
