@@ -11,6 +11,7 @@
 pub mod config;
 pub mod incoming;
 pub mod index;
+pub mod mbox;
 pub mod outgoing;
 pub mod sign;
 

@@ -20,6 +20,7 @@ mod concurrency;
 mod conventions;
 mod edit;
 mod errors;
+mod export;
 mod format;
 mod generated;
 mod history;

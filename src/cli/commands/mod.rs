@@ -9,6 +9,7 @@ pub mod config;
 pub mod demo;
 pub mod doctor;
 pub mod edit;
+pub mod export;
 pub mod generate;
 pub mod init;
 pub mod kb;
