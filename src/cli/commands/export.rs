@@ -62,32 +62,58 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let tip = store.require_tip()?;
     let config = Config::load(&store, &tip)?;
     query.validate(&config)?;
-    let selected = select::matching(ctx, &store, &tip, &query, &config, args.strict)?;
+    let mut selected = select::matching(ctx, &store, &tip, &query, &config, args.strict)?;
+    selected.sort_by(|a, b| a.created.cmp(&b.created).then_with(|| a.id.cmp(&b.id)));
     let ids: Vec<TicketId> = selected.iter().filter_map(|s| TicketId::parse(&s.id)).collect();
     let files = select::ticket_files(&store, &tip, &ids)?;
-    let mut tickets = Vec::with_capacity(ids.len());
-    for id in &ids {
-        if let Some((blob, path)) = files.get(id.as_str()) {
-            let mut t = store.load_blob_ticket(*blob, path)?;
-            if args.public_only {
-                public_only(&mut t);
-            }
-            tickets.push(t);
+    // One ticket at a time: memory does not grow with the export.
+    let tickets = ids.iter().filter_map(|id| files.get(id.as_str())).map(|(blob, path)| {
+        let mut t = store.load_blob_ticket(*blob, path)?;
+        if args.public_only {
+            public_only(&mut t);
         }
+        Ok::<_, CliError>(t)
+    });
+    let Some(path) = &args.output else {
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        write(&mut out, args, &config, tickets)?;
+        out.flush()?;
+        return Ok(());
+    };
+    let (file, tmp) = temporary_beside(path)?;
+    let failed = |e: &dyn std::fmt::Display| CliError::input(format!("{}: {e}", path.display()));
+    let mut out = std::io::BufWriter::new(file);
+    let written = write(&mut out, args, &config, tickets)
+        .and_then(|()| out.into_inner().map_err(|e| failed(&e)))
+        .and_then(|f| f.sync_all().map_err(|e| failed(&e)))
+        .and_then(|()| std::fs::rename(&tmp, path).map_err(|e| failed(&e)));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
     }
-    tickets.sort_by(|a, b| a.created.cmp(&b.created).then_with(|| a.id.as_str().cmp(b.id.as_str())));
-    let mut out = Vec::new();
+    written
+}
+
+/// Writes the export of `tickets` in the chosen format.
+fn write(
+    out: &mut impl std::io::Write,
+    args: &Args,
+    config: &Config,
+    tickets: impl Iterator<Item = Result<Ticket>>,
+) -> Result<()> {
+    let json = |e: serde_json::Error| CliError::internal(e.to_string());
     match args.format.as_str() {
         "json" => {
-            let all: Vec<TicketJson<'_>> = tickets.iter().map(TicketJson).collect();
-            serde_json::to_writer_pretty(&mut out, &all).map_err(|e| CliError::internal(e.to_string()))?;
-            out.push(b'\n');
+            out.write_all(b"[")?;
+            for (i, t) in tickets.enumerate() {
+                out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
+                serde_json::to_writer_pretty(&mut *out, &TicketJson(&t?)).map_err(json)?;
+            }
+            out.write_all(b"\n]\n")?;
         }
         "ndjson" => {
-            for t in &tickets {
-                serde_json::to_writer(&mut out, &TicketJson(t))
-                    .map_err(|e| CliError::internal(e.to_string()))?;
-                out.push(b'\n');
+            for t in tickets {
+                serde_json::to_writer(&mut *out, &TicketJson(&t?)).map_err(json)?;
+                out.write_all(b"\n")?;
             }
         }
         "csv" => {
@@ -95,45 +121,49 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
                 Some(f) => f.clone(),
                 None => CSV_FIELDS.parse().map_err(CliError::internal)?,
             };
-            write_csv(&mut out, &fields, &tickets)?;
+            let header: Vec<&str> = fields.keys().iter().map(|k| k.name()).collect();
+            writeln!(out, "{}", header.join(","))?;
+            for t in tickets {
+                let t = t?;
+                let object = serde_json::to_value(fields.of_ticket(&t)).map_err(json)?;
+                let cells: Vec<String> = header.iter().map(|k| csv_cell(&cell_text(&object[*k]))).collect();
+                writeln!(out, "{}", cells.join(","))?;
+            }
         }
         _ => {
-            let domain = MailConfig::of(&config)
+            let domain = MailConfig::of(config)
                 .ok()
                 .flatten()
                 .map_or_else(|| "desk.invalid".to_owned(), |m| m.domain().to_owned());
-            for t in &tickets {
-                let thread = crate::mail::mbox::thread(t, &domain, args.public_only)
+            for t in tickets {
+                let t = t?;
+                let thread = crate::mail::mbox::thread(&t, &domain, args.public_only)
                     .map_err(|e| CliError::malformed(format!("ticket {}: {e}", t.id.as_str())))?;
-                out.extend_from_slice(&thread);
+                out.write_all(&thread)?;
             }
         }
     }
-    if let Some(path) = &args.output {
-        return write_file(path, &out);
-    }
-    let mut stdout = std::io::stdout().lock();
-    stdout.write_all(&out)?;
-    stdout.flush()?;
     Ok(())
+}
+
+/// A new file beside `path` (made as any new file is, with the umask's
+/// permissions) that becomes `path` when the export is complete.
+fn temporary_beside(path: &std::path::Path) -> Result<(std::fs::File, PathBuf)> {
+    let name =
+        path.file_name().ok_or_else(|| CliError::usage(format!("-o {}: not a file name", path.display())))?;
+    let tmp = path.with_file_name(format!(".{}.{}.tmp", name.to_string_lossy(), std::process::id()));
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&tmp)
+        .map_err(|e| CliError::input(format!("{}: {e}", path.display())))?;
+    Ok((file, tmp))
 }
 
 /// What the requester may see: no internal note, no custom field.
 fn public_only(t: &mut Ticket) {
     t.comments.retain(|c| c.visibility == Visibility::Public);
     t.fields = serde_yaml::Mapping::new();
-}
-
-fn write_csv(out: &mut Vec<u8>, fields: &Fields, tickets: &[Ticket]) -> Result<()> {
-    let header: Vec<&str> = fields.keys().iter().map(|k| k.name()).collect();
-    writeln!(out, "{}", header.join(","))?;
-    for t in tickets {
-        let object =
-            serde_json::to_value(fields.of_ticket(t)).map_err(|e| CliError::internal(e.to_string()))?;
-        let cells: Vec<String> = header.iter().map(|k| csv_cell(&cell_text(&object[*k]))).collect();
-        writeln!(out, "{}", cells.join(","))?;
-    }
-    Ok(())
 }
 
 /// A JSON value as one cell's text: a string as it is, null as nothing, a
@@ -155,17 +185,6 @@ pub fn csv_cell(text: &str) -> String {
     let text =
         if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}") } else { text.to_owned() };
     if text.contains([',', '"', '\n', '\r']) { format!("\"{}\"", text.replace('"', "\"\"")) } else { text }
-}
-
-/// Writes `bytes` to `path` whole: to a temporary file beside it, then renamed.
-fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
-    let dir =
-        path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or_else(|| std::path::Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
-        .map_err(|e| CliError::input(format!("{}: {e}", path.display())))?;
-    tmp.write_all(bytes).map_err(|e| CliError::input(format!("{}: {e}", path.display())))?;
-    tmp.persist(path).map_err(|e| CliError::input(format!("{}: {}", path.display(), e.error)))?;
-    Ok(())
 }
 
 #[cfg(test)]
