@@ -31,7 +31,7 @@ pub use merge::{ChangeTimes, Conflict, MergeOutcome, MergeRules, PathMerged, Pat
 pub use search::TicketText;
 pub use sync::{SyncOptions, SyncReport, SyncState};
 pub use tree_check::Unusable;
-pub use walk::{CommitInfo, FileChange, Objects, TreeMemo};
+pub use walk::{CodeCommit, CommitInfo, FileChange, Objects, TreeMemo};
 
 /// Branch used when git config `desk.branch` is not set.
 pub const DEFAULT_BRANCH: &str = "desk";

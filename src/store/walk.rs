@@ -521,3 +521,50 @@ fn join(
         }
     }
 }
+
+/// A commit of a code repository, for `desk link-commits`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CodeCommit {
+    pub id: Oid,
+    /// The whole message.
+    pub message: String,
+    /// `Name <email>` of the author.
+    pub author: String,
+    /// Author time, Unix seconds.
+    pub time: i64,
+}
+
+impl Store {
+    /// The commits of `range` (`A..B`: reachable from B but not from A; a
+    /// single revision: everything reachable from it), oldest first.
+    pub fn code_commits(&self, range: &str) -> Result<Vec<CodeCommit>, StoreError> {
+        let mut walk = self.repo.revwalk()?;
+        walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
+        match range.split_once("..") {
+            Some((from, to)) => {
+                let to = if to.is_empty() { "HEAD" } else { to };
+                walk.push(self.resolve_revision(to)?)?;
+                if !from.is_empty() {
+                    walk.hide(self.resolve_revision(from)?)?;
+                }
+            }
+            None => walk.push(self.resolve_revision(range)?)?,
+        }
+        let mut out = Vec::new();
+        for id in walk {
+            let c = self.repo.find_commit(id?)?;
+            let a = c.author();
+            out.push(CodeCommit {
+                id: c.id(),
+                message: String::from_utf8_lossy(c.message_bytes()).into_owned(),
+                author: format!(
+                    "{} <{}>",
+                    String::from_utf8_lossy(a.name_bytes()),
+                    String::from_utf8_lossy(a.email_bytes())
+                ),
+                time: a.when().seconds(),
+            });
+        }
+        Ok(out)
+    }
+}

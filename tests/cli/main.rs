@@ -26,6 +26,7 @@ mod generated;
 mod history;
 mod json;
 mod kb;
+mod link_commits;
 mod links;
 mod list;
 mod macros;

@@ -551,6 +551,13 @@ fn every_command_s_json_matches_docs_json_md() {
     let report = checker.run(&env, None, &["report", "--json"], "`report`");
     assert_eq!(report["kb"]["articles"][0]["slug"], "help", "{report:#}");
 
+    // A code commit that names a ticket.
+    std::fs::write(env.repo.join("fix.txt"), "fix").unwrap();
+    env.git(&["add", "fix.txt"]);
+    env.git(&["commit", "-q", "-m", &format!("Fix it\n\nFixes-Ticket: {}", &id[..6])]);
+    let linked = checker.run(&env, None, &["link-commits", "--dry-run", "--json"], "`commit_link`");
+    assert_eq!(linked["ticket"], id.as_str(), "{linked:#}");
+
     // An error.
     let run = env.desk(&["show", "zzzzzz", "--json"]);
     assert_eq!(run.code, 1, "{run}");

@@ -15,6 +15,7 @@ pub mod init;
 pub mod kb;
 pub mod label;
 pub mod link;
+pub mod link_commits;
 pub mod list;
 pub mod log;
 pub mod macros;

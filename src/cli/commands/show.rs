@@ -53,14 +53,37 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         .iter()
         .map(|a| format!("{} ({})", a.name, human_size(a.size as u64)))
         .collect();
-    let text = render(ctx, &ticket, &short, &links, &files);
+    let text = render(ctx, &ticket, &short, &links, &files, &linked_commits(&ticket));
     anstream::stdout().lock().write_all(text.as_bytes())?;
     Ok(())
 }
 
+/// The commits `desk link-commits` linked to the ticket: `commit ID10 SUBJECT…`,
+/// from the notes that start with its marker.
+fn linked_commits(t: &Ticket) -> Vec<String> {
+    t.comments
+        .iter()
+        .filter_map(|c| {
+            let mut lines = c.body.lines();
+            let id = lines.next()?.strip_prefix("Linked commit ")?;
+            (id.len() == 40 && id.bytes().all(|b| b.is_ascii_hexdigit())).then(|| {
+                let about = lines.find(|l| !l.trim().is_empty()).unwrap_or_default();
+                format!("commit {} {about}", &id[..10])
+            })
+        })
+        .collect()
+}
+
 /// The ticket for people; `links` are its links with the other tickets' titles and
 /// statuses, `files` its attachments with their sizes.
-fn render(ctx: &Ctx, t: &Ticket, short: &str, links: &[String], files: &[String]) -> String {
+fn render(
+    ctx: &Ctx,
+    t: &Ticket,
+    short: &str,
+    links: &[String],
+    files: &[String],
+    commits: &[String],
+) -> String {
     use std::fmt::Write as _;
     let mut out = String::new();
     let ago = |secs: i64| output::age(ctx.now.timestamp() - secs);
@@ -107,6 +130,9 @@ fn render(ctx: &Ctx, t: &Ticket, short: &str, links: &[String], files: &[String]
     }
     if !files.is_empty() {
         field("attached", &files.join(", "));
+    }
+    for c in commits {
+        field("linked", c);
     }
     if !t.description.is_empty() {
         out.push('\n');
