@@ -114,13 +114,14 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         None => ctx.store()?,
     };
     let commits = code.code_commits(&args.range)?;
+    // Every commit the branch contains, found in one walk.
     let released = match &args.resolve_on {
-        Some(b) => Some(code.resolve_revision(b)?),
+        Some(b) => Some(code.ancestry(code.resolve_revision(b)?)?),
         None => None,
     };
     let tip = desk.require_tip()?;
     let config = crate::workflow::Config::load(&desk, &tip)?;
-    let plans = plans(&code, &desk, &tip, &commits, released)?;
+    let plans = plans(&desk, &tip, &commits, released.as_ref())?;
     let branch = args.resolve_on.as_deref().unwrap_or_default();
     let template = match desk.read_file(tip.tree, "templates/fixed.md")? {
         Some(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
@@ -183,13 +184,12 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
 }
 
 /// What each ticket (by full id) gets from `commits`: the commits that name
-/// it, and the first fix that `released` contains.
+/// it, and the first fix among the `released` commits.
 fn plans<'c>(
-    code: &Store,
     desk: &Store,
     tip: &crate::store::Tip,
     commits: &'c [CodeCommit],
-    released: Option<Oid>,
+    released: Option<&std::collections::HashSet<Oid>>,
 ) -> Result<BTreeMap<String, Plan<'c>>> {
     let mut plans: BTreeMap<String, Plan<'_>> = BTreeMap::new();
     for c in commits {
@@ -224,7 +224,7 @@ fn plans<'c>(
             if !plan.link.iter().any(|(l, _)| l.id == c.id) {
                 plan.link.push((c, kind));
             }
-            if kind == Kind::Fixes && released.is_some_and(|r| code.is_ancestor(c.id, r)) {
+            if kind == Kind::Fixes && released.is_some_and(|r| r.contains(&c.id)) {
                 plan.resolve.get_or_insert(c);
             }
         }
