@@ -533,6 +533,14 @@ pub fn print_json_line(value: &impl Serialize) -> Result<()> {
     Ok(())
 }
 
+/// A CSV cell (RFC 4180): quoted when it holds a comma, quote or line end;
+/// a text a spreadsheet would run as a formula gets a leading `'`.
+pub fn csv_cell(text: &str) -> String {
+    let text =
+        if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}") } else { text.to_owned() };
+    if text.contains([',', '"', '\n', '\r']) { format!("\"{}\"", text.replace('"', "\"\"")) } else { text }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

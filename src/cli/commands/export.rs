@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use serde_json::Value;
 
 use crate::cli::fields::Fields;
-use crate::cli::output::TicketJson;
+use crate::cli::output::{TicketJson, csv_cell};
 use crate::cli::strict::Strict;
 use crate::cli::{CliError, Ctx, Result, select};
 use crate::mail::config::MailConfig;
@@ -177,14 +177,6 @@ fn cell_text(v: &Value) -> String {
         }
         other => other.to_string(),
     }
-}
-
-/// A CSV cell (RFC 4180): quoted when it holds a comma, quote or line end;
-/// a text a spreadsheet would run as a formula gets a leading `'`.
-pub fn csv_cell(text: &str) -> String {
-    let text =
-        if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}") } else { text.to_owned() };
-    if text.contains([',', '"', '\n', '\r']) { format!("\"{}\"", text.replace('"', "\"\"")) } else { text }
 }
 
 #[cfg(test)]

@@ -567,10 +567,6 @@ impl ReportJson {
     }
 }
 
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_owned() }
-}
-
 fn num<T: ToString>(v: Option<T>) -> String {
     v.map(|v| v.to_string()).unwrap_or_default()
 }
@@ -596,7 +592,8 @@ fn write_csv(out: &mut impl std::io::Write, r: &Report, by: Option<GroupBy>) -> 
             [x.count.to_string(), num(x.mean_seconds), num(x.median_seconds), num(x.p90_seconds)]
         };
         let key = if terminal { output::terminal_line(key) } else { key.into() };
-        let mut cells = vec![by.to_owned(), csv_field(&key), m.created.to_string(), m.resolved.to_string()];
+        let mut cells =
+            vec![by.to_owned(), output::csv_cell(&key), m.created.to_string(), m.resolved.to_string()];
         cells.extend([m.reopened.to_string(), m.backlog.to_string()]);
         cells.extend(dur(&m.first_response));
         cells.extend(dur(&m.resolution));
