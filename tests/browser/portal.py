@@ -128,7 +128,7 @@ def status_token(key, ticket):
     return digest.hexdigest()[:32]
 
 
-def start_browser(profile):
+def start_browser(profile, script=True):
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     for arg in [
@@ -145,6 +145,8 @@ def start_browser(profile):
         "--window-size=1200,900",
     ]:
         options.add_argument(arg)
+    if not script:
+        options.add_argument("--blink-settings=scriptEnabled=false")
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     # An alert a payload opened stays open, for the check to see.
     options.set_capability("unhandledPromptBehavior", "ignore")
@@ -364,6 +366,21 @@ class Portal:
         finally:
             d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
 
+    def without_script(self):
+        """With JavaScript off the search box stays hidden and the category lists lead
+        to every article."""
+        c = self.config
+        self.open("")
+        d = self.driver
+        check(not d.find_element(By.ID, "search").is_displayed(), "no script: the search form is shown")
+        links = [a.get_attribute("href") for a in d.find_elements(By.CSS_SELECTOR, "#categories a")]
+        wanted = self.url(f"kb/{c['article']['slug']}/")
+        check(wanted in links, f"no script: no link to {wanted} among {links}")
+        self.open(f"kb/{c['article']['slug']}/")
+        check(d.find_elements(By.TAG_NAME, "h1"), "no script: the article has no heading")
+        passed("without JavaScript: no search box, the category lists lead to the article")
+        self.screenshot("no-script-home")
+
     def not_served(self):
         opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
         for path in [".desk-portal.json", "t/" + "0" * 32 + "/"]:
@@ -398,6 +415,9 @@ def main():
         portal.status()
         portal.phone_and_dark()
         portal.not_served()
+        driver.quit()
+        driver = start_browser(tempfile.mkdtemp(prefix="desk-portal-chromium-", dir=profile), script=False)
+        Portal(driver, config).without_script()
     except Failure as e:
         print(f"FAIL: {e}", file=sys.stderr)
         return 1

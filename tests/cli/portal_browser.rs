@@ -317,6 +317,7 @@ fn the_portal_works_in_a_browser_and_no_payload_runs() {
         "phone-home",
         "phone-status",
         "dark-status",
+        "no-script-home",
     ] {
         let png = std::fs::read(screenshots.join(format!("{page}.png"))).unwrap();
         assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "{page}.png is a PNG");
