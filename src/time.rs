@@ -190,6 +190,17 @@ pub fn day_buckets(zone: Zone, from: i64, until: i64, max: u64) -> DayBuckets {
     DayBuckets { first, days, bounds }
 }
 
+/// A duration for people: `45s`, `12m`, `3h 5m`, `2d 4h`.
+pub fn duration(seconds: i64) -> String {
+    let s = seconds.max(0);
+    match s {
+        0..60 => format!("{s}s"),
+        60..3600 => format!("{}m", s / 60),
+        3600..86_400 => format!("{}h {}m", s / 3600, s % 3600 / 60),
+        _ => format!("{}d {}h", s / 86_400, s % 86_400 / 3600),
+    }
+}
+
 /// Parses a duration (SLA targets and warnings, `due:` terms): one or more of a number and a unit, `s`, `m`,
 /// `h`, `d` (24 hours) or `w` (7 days): `90m`, `4h`, `1h30m`, `2d`.
 pub fn parse_duration(text: &str) -> Result<i64, String> {

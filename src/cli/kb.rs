@@ -16,28 +16,28 @@ pub fn load_all(store: &Store, tip: &Tip) -> Result<Vec<Article>> {
         .filter(|(p, _)| kb::slug_of(p).is_some())
         .collect();
     // Many articles are read and parsed on every core, each thread with its
-    // own handle on the repository.
-    let threads =
-        if files.len() < 64 { 1 } else { std::thread::available_parallelism().map_or(1, usize::from) };
-    let chunk = files.len().div_ceil(threads).max(1);
-    let mut handles = Vec::new();
-    for _ in 0..threads {
-        handles.push(store.reopen()?);
-    }
-    let parsed: Vec<(String, std::result::Result<Article, String>)> = std::thread::scope(|scope| {
-        let workers: Vec<_> = files
-            .chunks(chunk)
-            .zip(handles)
-            .map(|(part, handle)| scope.spawn(move || read_articles(&handle, part)))
-            .collect();
-        workers
-            .into_iter()
-            .map(|w| w.join().expect("reading articles does not panic"))
-            .collect::<Result<Vec<_>>>()
-    })?
-    .into_iter()
-    .flatten()
-    .collect();
+    // own handle on the repository; a few on this thread.
+    let parsed: Vec<(String, std::result::Result<Article, String>)> = if files.len() < 64 {
+        read_articles(store, &files)?
+    } else {
+        let threads = std::thread::available_parallelism().map_or(1, usize::from);
+        let chunk = files.len().div_ceil(threads);
+        let handles = (0..threads).map(|_| store.reopen()).collect::<std::result::Result<Vec<_>, _>>()?;
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = files
+                .chunks(chunk)
+                .zip(handles)
+                .map(|(part, handle)| scope.spawn(move || read_articles(&handle, part)))
+                .collect();
+            workers
+                .into_iter()
+                .map(|w| w.join().expect("reading articles does not panic"))
+                .collect::<Result<Vec<_>>>()
+        })?
+        .into_iter()
+        .flatten()
+        .collect()
+    };
     let mut out = Vec::with_capacity(parsed.len());
     for (path, article) in parsed {
         match article {

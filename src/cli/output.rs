@@ -128,16 +128,7 @@ pub fn age(seconds: i64) -> String {
     }
 }
 
-/// A duration for people: `45s`, `12m`, `3h 5m`, `2d 4h`.
-pub fn duration(seconds: i64) -> String {
-    let s = seconds.max(0);
-    match s {
-        0..60 => format!("{s}s"),
-        60..3600 => format!("{}m", s / 60),
-        3600..86_400 => format!("{}h {}m", s / 3600, s % 3600 / 60),
-        _ => format!("{}d {}h", s / 86_400, s % 86_400 / 3600),
-    }
-}
+pub use crate::time::duration;
 
 /// A person for tables: the name only, `-` for nobody.
 pub fn person_short(p: Option<&str>) -> String {

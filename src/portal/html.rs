@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 use chrono::{DateTime, Utc};
 
 use crate::kb::Article;
+use crate::time::duration;
 use crate::workflow::status::Category;
 
 /// The Content-Security-Policy of every page (a `<meta>` element, and the
@@ -428,18 +429,6 @@ fn bar_chart(title: &str, bars: &[(String, Option<i64>)]) -> String {
     let _ = writeln!(svg, "<line class=\"axis\" x1=\"0\" y1=\"{0}\" x2=\"{W}\" y2=\"{0}\"/>", TOP + plot);
     svg.push_str("</svg>\n");
     svg
-}
-
-/// A duration as the figures show it: `45s`, `12m`, `3h 5m`, `2d 4h`.
-pub fn duration(seconds: i64) -> String {
-    let s = seconds.max(0);
-    let (d, h, m) = (s / 86_400, s % 86_400 / 3600, s % 3600 / 60);
-    match (d, h, m) {
-        (0, 0, 0) => format!("{s}s"),
-        (0, 0, m) => format!("{m}m"),
-        (0, h, m) => format!("{h}h {m}m"),
-        (d, h, _) => format!("{d}d {h}h"),
-    }
 }
 
 /// A time as the pages show it: `2026-12-01 10:00 UTC`.

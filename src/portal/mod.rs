@@ -53,20 +53,26 @@ impl PortalConfig {
     /// What is wrong with the base URL, if anything: it must be an `http` or
     /// `https` URL without spaces, quotes, angle brackets, a query or a fragment.
     pub fn problem(&self) -> Option<String> {
-        let url = self.base_url.trim();
-        let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
-        let ok = rest.is_some_and(|r| {
-            !r.is_empty()
-                && !r.starts_with('/')
-                && !r.chars().any(|c| c.is_whitespace() || c.is_control() || "\"'<>()[]{}`\\?#".contains(c))
-        });
-        (!ok).then(|| format!("'{url}' is not an http or https URL without a query or fragment"))
+        url_problem(&self.base_url)
     }
 
     /// The public address of article `slug`: `BASE/kb/SLUG/`.
     pub fn article_url(&self, slug: &str) -> String {
         format!("{}/kb/{slug}/", self.base_url.trim().trim_end_matches('/'))
     }
+}
+
+/// What is wrong with a portal base URL, if anything: it must be an `http` or
+/// `https` URL without spaces, quotes, angle brackets, a query or a fragment.
+pub fn url_problem(url: &str) -> Option<String> {
+    let url = url.trim();
+    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
+    let ok = rest.is_some_and(|r| {
+        !r.is_empty()
+            && !r.starts_with('/')
+            && !r.chars().any(|c| c.is_whitespace() || c.is_control() || "\"'<>()[]{}`\\?#".contains(c))
+    });
+    (!ok).then(|| format!("'{url}' is not an http or https URL without a query or fragment"))
 }
 
 /// Who a status page names as the support team when an agent has no name.

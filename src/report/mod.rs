@@ -538,7 +538,8 @@ fn is_status_change(kind: &Kind<Sym>, look: &Lookups<'_>) -> bool {
     matches!(kind, Kind::Changed { field, .. } if Some(*field) == look.replay.status)
 }
 
-fn ratio(part: usize, whole: usize) -> Option<f64> {
+/// `part / whole`, `None` when `whole` is 0.
+pub fn ratio(part: usize, whole: usize) -> Option<f64> {
     #[allow(clippy::cast_precision_loss)] // ticket counts
     (whole > 0).then(|| part as f64 / whole as f64)
 }
@@ -707,21 +708,15 @@ pub fn weekly(
     let mut res: Vec<Vec<i64>> = vec![Vec::new(); weeks];
     let week_of = |t: i64| usize::try_from((t - first).div_euclid(WEEK)).ok().filter(|&w| w < weeks);
     for (_, idxs) in by_ticket.iter() {
-        // Each week is its own window: a first response counts when it came
-        // before the end of the ticket's creation week.
         let whole = contribution(history, idxs, Window { from: first, until: this_week }, &look);
         let Some(created) = whole.created_at else { continue };
-        if let Some(w) = week_of(created) {
-            let until = first + WEEK * i64::try_from(w + 1).unwrap_or(0);
-            let own = contribution(
-                history,
-                idxs,
-                Window { from: first + WEEK * i64::try_from(w).unwrap_or(0), until },
-                &look,
-            );
-            if let Some(f) = own.first_response {
-                frt[w].push(f);
-            }
+        // A first response counts for the creation week when it came before
+        // that week's end: the first response of the whole window is the
+        // ticket's first, so it decides.
+        if let (Some(w), Some(f)) = (week_of(created), whole.first_response)
+            && week_of(created + f) == Some(w)
+        {
+            frt[w].push(f);
         }
         if let Some(r) = whole.resolution
             && let Some(w) = week_of(created + r)

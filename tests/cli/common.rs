@@ -313,6 +313,12 @@ impl TestEnv {
         self.change_by_hand(&changes, message)
     }
 
+    /// Appends `yaml` (whole sections) to desk.yaml on the desk branch, by hand.
+    pub fn append_config(&self, yaml: &str) -> String {
+        let config = self.git(&["show", "refs/heads/desk:desk.yaml"]);
+        self.commit_by_hand(&[("desk.yaml", &format!("{config}{yaml}"))], "desk.yaml")
+    }
+
     /// Removes files from the desk branch with plain git plumbing, as one commit.
     pub fn remove_by_hand(&self, paths: &[&str], message: &str) -> String {
         let changes: Vec<(&str, Option<&str>)> = paths.iter().map(|p| (*p, None)).collect();

@@ -113,11 +113,7 @@ fn a_reply_links_public_articles_only() {
     // Without a portal address an article has no public link.
     let e = env.desk(&["reply", &id, "--kb", "reset-vpn"]).error(1);
     assert!(e.contains("no `portal:` section"), "{e}");
-    let config = env.git(&["show", "refs/heads/desk:desk.yaml"]);
-    env.commit_by_hand(
-        &[("desk.yaml", &format!("{config}portal:\n  base_url: https://help.example.com/\n"))],
-        "portal",
-    );
+    env.append_config("portal:\n  base_url: https://help.example.com/\n");
     env.desk(&["reply", &id, "-m", "This should help:", "--kb", "reset-vpn"]).ok();
     let t = env.desk(&["show", &id, "--json"]).ok().json();
     assert_eq!(
@@ -149,11 +145,7 @@ fn report_counts_resolved_tickets_answered_with_an_article() {
     // Without articles the report has no knowledge-base part.
     let plain = env.desk(&["report", "--json"]).ok().json();
     assert_eq!(plain["kb"], serde_json::Value::Null);
-    let config = env.git(&["show", "refs/heads/desk:desk.yaml"]);
-    env.commit_by_hand(
-        &[("desk.yaml", &format!("{config}portal:\n  base_url: https://help.example.com\n"))],
-        "portal",
-    );
+    env.append_config("portal:\n  base_url: https://help.example.com\n");
     for (slug, title) in [("reset-vpn", "Reset your VPN password"), ("printer-jam", "Printer jams")] {
         env.desk(&["kb", "new", slug, title, "--audience", "public", "-m", "Steps."]).ok();
     }

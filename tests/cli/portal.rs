@@ -14,16 +14,7 @@ const KEY: &str = "portal-key-for-tests-0123456789";
 /// git config, one public and one internal article and two tickets.
 fn portal_env() -> (TestEnv, String, String) {
     let env = TestEnv::initialised();
-    let config = env.git(&["show", "refs/heads/desk:desk.yaml"]);
-    env.commit_by_hand(
-        &[(
-            "desk.yaml",
-            &format!(
-                "{config}portal:\n  base_url: https://help.example.com/\n  title: Example Help\nmail:\n  address: support@example.com\n"
-            ),
-        )],
-        "portal",
-    );
+    env.append_config("portal:\n  base_url: https://help.example.com/\n  title: Example Help\nmail:\n  address: support@example.com\n");
     env.git(&["config", "desk.portal.key", KEY]);
     env.desk(&[
         "kb",
@@ -286,14 +277,7 @@ fn serve_shows_the_site_and_nothing_else() {
 #[test]
 fn the_figures_page_shows_weekly_medians() {
     let env = TestEnv::initialised();
-    let config = env.git(&["show", "refs/heads/desk:desk.yaml"]);
-    env.commit_by_hand(
-        &[(
-            "desk.yaml",
-            &format!("{config}portal:\n  base_url: https://help.example.com\n  figures: true\n"),
-        )],
-        "portal",
-    );
+    env.append_config("portal:\n  base_url: https://help.example.com\n  figures: true\n");
     // The week of 2026-11-16 (the build runs in the week of 2026-11-23):
     // first responses 1h and 3h, resolutions 1d and 4h.
     let new = |at: &str, title: &str| {

@@ -127,9 +127,13 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         Some(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
         None => FIXED.to_owned(),
     };
+    let ids: Vec<crate::model::TicketId> =
+        plans.keys().filter_map(|id| crate::model::TicketId::parse(id)).collect();
+    let files = crate::cli::select::ticket_files(&desk, &tip, &ids)?;
     let mut changed = 0usize;
     for (id, plan) in &plans {
-        let ticket = desk.load_ticket(&tip, &crate::model::TicketId::parse(id).expect("a resolved id"))?;
+        let Some((blob, path)) = files.get(id) else { continue };
+        let ticket = desk.load_blob_ticket(*blob, path)?;
         let new: Vec<&(&CodeCommit, Kind)> =
             plan.link.iter().filter(|(c, _)| !linked(&ticket, &c.id.to_string())).collect();
         let resolve = plan.resolve.filter(|_| !config.is_done(&ticket.status));

@@ -16,7 +16,7 @@ use crate::mail::config::MailConfig;
 use crate::model::Field;
 use crate::model::field::FieldSource as _;
 use crate::portal::site::{self, Output, SiteError};
-use crate::portal::{PortalConfig, html, search, status_view, token};
+use crate::portal::{html, search, status_view, token, url_problem};
 use crate::store::{CONFIG_PATH, Store, Tip};
 use crate::workflow::Config;
 use crate::workflow::status::Category;
@@ -119,16 +119,8 @@ struct Inputs {
 fn inputs(store: &Store, tip: &Tip, config: &Config, a: &BuildArgs) -> Result<Inputs> {
     let portal = crate::cli::portal::config(config)?;
     let base_url = a.base_url.clone().or_else(|| portal.as_ref().map(|p| p.base_url.clone()));
-    if let Some(u) = &base_url {
-        let check = PortalConfig {
-            base_url: u.clone(),
-            title: String::new(),
-            public_fields: Vec::new(),
-            figures: false,
-        };
-        if let Some(p) = check.problem() {
-            return Err(CliError::usage(format!("--base-url: {p}")));
-        }
+    if let Some(p) = base_url.as_deref().and_then(url_problem) {
+        return Err(CliError::usage(format!("--base-url: {p}")));
     }
     let key = if a.no_status_pages {
         None

@@ -245,11 +245,6 @@ pub struct KbUsage {
     titles: HashMap<String, String>,
 }
 
-fn ratio(part: usize, whole: usize) -> Option<f64> {
-    #[allow(clippy::cast_precision_loss)]
-    (whole > 0).then(|| part as f64 / whole as f64)
-}
-
 /// The knowledge base's part in the resolved tickets, when the branch has
 /// articles: each resolved ticket is read at the tip, and its responses (the
 /// KPI definition's) are searched for article links.
@@ -265,14 +260,15 @@ fn kb_usage(
         return Ok(None);
     }
     let slugs: HashSet<&str> = articles.iter().map(|a| a.slug.as_str()).collect();
-    let mut tickets = Vec::with_capacity(report.resolved_tickets.len());
-    for &sym in &report.resolved_tickets {
-        let Some(id) = crate::model::TicketId::parse(history.str(sym)) else { continue };
-        // A ticket deleted since, or unreadable, has nothing to search.
-        if let Ok(t) = store.load_ticket(tip, &id) {
-            tickets.push(t);
-        }
-    }
+    let ids: Vec<crate::model::TicketId> = report
+        .resolved_tickets
+        .iter()
+        .filter_map(|&sym| crate::model::TicketId::parse(history.str(sym)))
+        .collect();
+    // Found through the list index; a ticket deleted since, or unreadable, has nothing to search.
+    let files = crate::cli::select::ticket_files(store, tip, &ids)?;
+    let tickets: Vec<crate::model::Ticket> =
+        files.values().filter_map(|(blob, path)| store.load_blob_ticket(*blob, path).ok()).collect();
     let usage = crate::kb::usage(&tickets, &slugs, |t, c| {
         c.visibility == crate::model::Visibility::Public
             && !c.automated
@@ -294,7 +290,7 @@ fn write_kb(out: &mut impl std::io::Write, kb: &KbUsage) -> Result<()> {
         output::BOLD,
         u.answered,
         u.resolved,
-        percent(ratio(u.answered, u.resolved))
+        percent(report::ratio(u.answered, u.resolved))
     )?;
     for (slug, n) in u.articles.iter().take(5) {
         let title = kb.titles.get(slug).map_or("", String::as_str);
@@ -546,7 +542,7 @@ impl ReportJson {
             kb: kb.map(|k| KbJson {
                 resolved: k.usage.resolved,
                 answered: k.usage.answered,
-                rate: ratio(k.usage.answered, k.usage.resolved),
+                rate: report::ratio(k.usage.answered, k.usage.resolved),
                 articles: k
                     .usage
                     .articles
