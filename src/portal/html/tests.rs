@@ -73,4 +73,6 @@ fn figures_are_drawn_as_svg_bars_with_a_table() {
     assert!(!page.contains("style="));
     // The tallest bar is the largest value: 2d 1h fills the plot.
     assert!(page.contains("y=\"24\" width=\"240\" height=\"168\""), "{page}");
+    assert_eq!(duration(59), "59s");
+    assert_eq!(duration(600), "10m");
 }
