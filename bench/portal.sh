@@ -6,7 +6,8 @@
 #   pages for every ticket that is not closed or merged);
 # - a rebuild after one reply (one status page rewritten) and after nothing;
 # - `desk kb suggest` for one ticket against the 1 000 articles, beside
-#   `desk show` of the same ticket in the same hyperfine run for the ratio.
+#   `desk show` of the same ticket in the same hyperfine run for the ratio;
+# - `desk export` of every ticket as NDJSON, CSV and mbox (/usr/bin/time, once).
 #
 #   bench/portal.sh                      # Markdown on stdout and in $SCRATCH/portal-results.md
 #   RUNS=20 DESK_BENCH_DIR=/var/tmp/b bench/portal.sh
@@ -87,6 +88,12 @@ hyperfine --style basic --warmup 3 --runs "$RUNS" --export-json "$WORK/suggest.j
     -n "desk show (for comparison)" "$DESK -C $WORK/repo show $TICKET" \
     -n "desk kb suggest" "$DESK -C $WORK/repo kb suggest $TICKET" >&2
 
+log "export of every ticket"
+for f in ndjson csv mbox; do
+    /usr/bin/time -f "%e %M" -o "$WORK/export-$f.time" "$DESK" -C "$WORK/repo" export --format "$f" -o "$WORK/all.$f"
+    stat -c %s "$WORK/all.$f" >"$WORK/export-$f.size"
+done
+
 python3 - "$WORK" "$ARTICLES" >"$OUT" <<'PY'
 import json, sys
 w, articles = sys.argv[1], sys.argv[2]
@@ -105,5 +112,12 @@ for r in full + incr + suggest:
 print()
 print(f"`desk kb suggest` / `desk show`: {suggest[1]['median'] / suggest[0]['median']:.2f}× (medians, same run)")
 print(f"rebuild after one reply / full build: {incr[0]['median'] / full[0]['median']:.3f}×")
+print()
+print("| export of every ticket | time | max RSS | size |")
+print("|---|---|---|---|")
+for f in ["ndjson", "csv", "mbox"]:
+    secs, kb = open(f"{w}/export-{f}.time").read().split()
+    size = int(open(f"{w}/export-{f}.size").read())
+    print(f"| `--format {f}` | {float(secs):.1f} s | {int(kb) // 1024} MiB | {size // 1_000_000} MB |")
 PY
 cat "$OUT"
