@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod history;
+pub mod import;
 pub mod kb;
 pub mod mail;
 pub mod merge;

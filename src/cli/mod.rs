@@ -151,6 +151,7 @@ pub enum Command {
     Attachment(commands::attachment::Args),
     Kb(commands::kb::Args),
     Export(commands::export::Args),
+    Import(commands::import::Args),
     LinkCommits(commands::link_commits::Args),
     Portal(commands::portal::Args),
     Next(commands::next::Args),
@@ -317,6 +318,19 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Attachment(a) => c::attachment::run(ctx, &a),
         Command::Kb(a) => c::kb::run(ctx, &a),
         Command::Export(a) => c::export::run(ctx, &a),
+        Command::Import(a) => match a.source {
+            c::import::Source::Mbox(m) => c::mail::import::run(
+                ctx,
+                &c::mail::import::ImportArgs {
+                    mbox: Some(m.file),
+                    maildir: None,
+                    queue: m.queue,
+                    action: c::mail::import::Action::Reply,
+                    json: m.json,
+                },
+            ),
+            _ => c::import::run(ctx, &a),
+        },
         Command::LinkCommits(a) => c::link_commits::run(ctx, &a),
         Command::Portal(a) => c::portal::run(ctx, &a),
         Command::Next(a) => c::next::run(ctx, &a),

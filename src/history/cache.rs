@@ -16,7 +16,7 @@ use crate::store::{Store, checksum};
 const FILE_NAME: &str = "history";
 const MAGIC: [u8; 8] = *b"deskhist";
 /// 4: the checksum follows the log; the `desk.yaml` changes.
-const VERSION: u32 = 7;
+const VERSION: u32 = 8;
 
 #[derive(Serialize, Deserialize)]
 struct Header {

@@ -435,6 +435,13 @@ ticket_fields! {
         merge: MergeRule::Later, query: None, json: "follow_up", public: true, track: Track::Off,
         sort: SortOrder::None,
     }
+    /// Where an imported ticket came from (`github:owner/repo#123`, `csv:NAME#KEY`,
+    /// `desk:ID`): what `desk import` finds it by when run again.
+    Origin origin: Option<String> {
+        name: "origin", label: "Origin", kind: FieldKind::Text, required: false, omit_empty: true,
+        merge: MergeRule::Later, query: Some("origin"), json: "origin", public: false, track: Track::Off,
+        sort: SortOrder::None,
+    }
     /// When the ticket was opened.
     Created created: DateTime<Utc> {
         name: "created", label: "Created", kind: FieldKind::Time, required: true, omit_empty: false,

@@ -56,6 +56,11 @@ impl TicketId {
         TicketId(random_id())
     }
 
+    /// The id `desk import` gives the ticket it finds by `origin`.
+    pub fn derived(origin: &str) -> Self {
+        TicketId(derived(&format!("desk-import ticket {origin}"), ID_LEN))
+    }
+
     /// Parses a full, stored id (exactly 10 characters of the alphabet, lowercase).
     pub fn parse(s: &str) -> Option<Self> {
         (s.len() == ID_LEN && s.bytes().all(|b| ALPHABET.contains(&b))).then(|| TicketId(s.to_owned()))
@@ -92,6 +97,26 @@ impl fmt::Display for TicketId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
     }
+}
+
+/// `len` characters of the alphabet taken from the SHA-256 of `key`: the same
+/// key always gives the same id (what `desk import` names imported tickets and
+/// comments by, so two clones importing the same source agree).
+fn derived(key: &str, len: usize) -> String {
+    use sha2::Digest as _;
+    let digest = sha2::Sha256::digest(key.as_bytes());
+    let mut bits = digest.iter().flat_map(|b| (0..8).rev().map(move |i| (b >> i) & 1));
+    (0..len)
+        .map(|_| {
+            let n = (0..5).fold(0usize, |n, _| n << 1 | usize::from(bits.next().unwrap_or(0)));
+            ALPHABET[n] as char
+        })
+        .collect()
+}
+
+/// The comment id `desk import` gives the comment it finds by `key`.
+pub fn derived_comment_id(key: &str) -> String {
+    derived(&format!("desk-import comment {key}"), 16)
 }
 
 /// A fresh comment id (same alphabet and length as ticket ids).

@@ -20,7 +20,8 @@ pub use file::{
     check_id_path, parse_front_matter_only, parse_ticket, parse_ticket_at, render_checked, render_ticket,
 };
 pub use id::{
-    ID_LEN, MIN_SHORT, TicketId, generate_comment_id, is_comment_id, normalise_prefix, unique_prefix_lengths,
+    ID_LEN, MIN_SHORT, TicketId, derived_comment_id, generate_comment_id, is_comment_id, normalise_prefix,
+    unique_prefix_lengths,
 };
 pub use text::ParseError;
 

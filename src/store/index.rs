@@ -26,7 +26,7 @@ use crate::model::{self, FIELD_COUNT, FIELDS, Field, FieldSource, Ticket, Val};
 const LIST_DIR: &str = "list";
 /// The single-file index of earlier versions, removed when it is replaced.
 const OLD_FILE_NAME: &str = "list-index";
-const VERSION: u32 = 8;
+const VERSION: u32 = 9;
 const LIST_MAGIC: [u8; 8] = *b"desklist";
 
 /// One field's value in the index. Text borrows the index file's bytes.

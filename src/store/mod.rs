@@ -3,6 +3,7 @@
 //! HEAD, the index or the working tree. The only module that knows git2.
 
 mod batch;
+mod fast_import;
 mod ident;
 mod index;
 mod merge;
@@ -23,6 +24,7 @@ use git2::{ErrorCode, ObjectType, Repository, Tree};
 
 use crate::model::{self, ParseError, Ticket, TicketId};
 
+pub use fast_import::{FastImport, Landed, Mark};
 /// The id of a git object (commit, tree, blob) as the store hands them out.
 pub use git2::Oid;
 pub use ident::Identity;
@@ -201,14 +203,19 @@ impl Change {
 
 /// `k3x9q2 reply: Printer on 3rd floor…` — the title cut to keep the line short.
 pub fn commit_summary(verb: &str, ticket: &Ticket) -> String {
+    summary_line(verb, &ticket.id, &ticket.title)
+}
+
+/// [`commit_summary`] of a ticket known by its id and title.
+pub fn summary_line(verb: &str, id: &TicketId, title: &str) -> String {
     const MAX: usize = 50;
-    let title: String = if ticket.title.chars().count() > MAX {
-        let cut: String = ticket.title.chars().take(MAX).collect();
+    let title: String = if title.chars().count() > MAX {
+        let cut: String = title.chars().take(MAX).collect();
         format!("{}…", cut.trim_end())
     } else {
-        ticket.title.clone()
+        title.to_owned()
     };
-    format!("{} {verb}: {title}", &ticket.id.as_str()[..model::MIN_SHORT])
+    format!("{} {verb}: {title}", &id.as_str()[..model::MIN_SHORT])
 }
 
 /// A ticket found by [`Store::locate`].

@@ -11,6 +11,7 @@ pub mod doctor;
 pub mod edit;
 pub mod export;
 pub mod generate;
+pub mod import;
 pub mod init;
 pub mod kb;
 pub mod label;

@@ -9,7 +9,7 @@ use crate::cli::output::{
 };
 use crate::cli::ticket_ref::TicketRef;
 use crate::cli::{Ctx, Result, markdown};
-use crate::model::{FIELDS, FieldKind, Ticket, Val, Visibility};
+use crate::model::{FIELDS, Field, FieldKind, Ticket, Val, Visibility};
 
 /// Show a ticket and its conversation, Markdown rendered for the terminal.
 #[derive(Debug, clap::Args)]
@@ -102,7 +102,8 @@ fn render(
     // Title, status, priority and queue are on the lines above; the other fields follow.
     for def in FIELDS {
         let value = match (def.kind, def.get(t)) {
-            (FieldKind::Id | FieldKind::Text | FieldKind::Enum(_), _) => continue,
+            (FieldKind::Id | FieldKind::Enum(_), _) => continue,
+            (FieldKind::Text, _) if def.field == Field::Title => continue,
             (FieldKind::Person, Val::None) => "-".to_owned(),
             (_, v) if v.is_empty() => continue,
             (FieldKind::Links, _) => links.join("; "),
