@@ -134,6 +134,7 @@ impl Reader {
         for mut r in std::mem::take(&mut self.issues) {
             if let Some(events) = self.events.remove(&r.origin) {
                 r.events.extend(events);
+                r.rewind();
             }
             out.push(r);
         }
@@ -179,7 +180,7 @@ fn issue(map: &Mapping<'_>, position: String, v: &Value) -> Result<Record, Strin
     let repo = url
         .and_then(repo_of)
         .or_else(|| map.repo.clone())
-        .ok_or("its URL names no repository; give one with --repo OWNER/REPO")?;
+        .ok_or("its URL names no repository; give one with --github-repo OWNER/REPO")?;
     let origin = format!("github:{repo}#{number}");
     let title = str_of(v, "title").map(str::trim).filter(|t| !t.is_empty()).ok_or("it has no title")?;
     let created = time_of(v, &["createdAt", "created_at"])?
@@ -266,7 +267,7 @@ fn event(map: &Mapping<'_>, v: &Value) -> Result<(String, Option<Event>), String
         .or_else(|| str_of(v, "url"))
         .and_then(repo_of)
         .or_else(|| map.repo.clone())
-        .ok_or("an event whose URL names no repository; give one with --repo OWNER/REPO")?;
+        .ok_or("an event whose URL names no repository; give one with --github-repo OWNER/REPO")?;
     let origin = format!("github:{repo}#{number}");
     let time = time_of(v, &["created_at", "createdAt"])?.ok_or("an event without a time")?;
     let actor = v.get("actor").filter(|a| !a.is_null()).and_then(|a| map.person(Some(a)));

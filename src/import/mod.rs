@@ -65,6 +65,28 @@ pub enum What {
     Fields(Box<Ticket>),
 }
 
+impl Record {
+    /// Makes `ticket` the ticket as created when the source gave it as it is
+    /// now and its label and assignment events are known: each label event
+    /// undone, latest first, and no assignee when one was assigned later.
+    pub fn rewind(&mut self) {
+        let mut events: Vec<&Event> = self.events.iter().collect();
+        events.sort_by_key(|e| e.time);
+        for e in events.iter().rev() {
+            match &e.what {
+                What::Label { name, add: true } => {
+                    self.ticket.remove_label(name);
+                }
+                What::Label { name, add: false } => {
+                    self.ticket.add_label(name);
+                }
+                What::Assign(_) => self.ticket.assignee = None,
+                _ => {}
+            }
+        }
+    }
+}
+
 /// One version of a ticket file, to be committed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Step {

@@ -50,9 +50,29 @@ fn io_error(e: &std::io::Error) -> StoreError {
     StoreError::Git(git2::Error::from_str(&format!("git fast-import: {e}")))
 }
 
-/// `Name <email> SECONDS +0000`, as a fast-import `author` or `committer` line takes it.
-fn ident_line(who: &Identity) -> String {
-    format!("{} <{}> {} +0000", who.name(), who.email(), who.time().timestamp())
+/// Who made an imported commit, and when: cleaned as git cleans identities;
+/// an empty name is `unknown`, an empty email stays empty (`Name <>`).
+#[derive(Clone, Copy, Debug)]
+pub struct Who<'a> {
+    pub name: &'a str,
+    pub email: &'a str,
+    /// Unix seconds, UTC.
+    pub time: i64,
+}
+
+impl Who<'_> {
+    /// `Name <email> SECONDS +0000`, as a fast-import `author` or `committer` line takes it.
+    fn line(&self) -> String {
+        let name = super::ident::clean(self.name);
+        let name = if name.is_empty() { "unknown".to_owned() } else { name };
+        format!("{name} <{}> {} +0000", super::ident::clean(self.email), self.time)
+    }
+}
+
+impl<'a> From<&'a Identity> for Who<'a> {
+    fn from(i: &'a Identity) -> Who<'a> {
+        Who { name: i.name(), email: i.email(), time: i.time().timestamp() }
+    }
 }
 
 impl Store {
@@ -113,8 +133,8 @@ impl FastImport {
     /// given. `change.files` is not read.
     pub fn commit(
         &mut self,
-        author: &Identity,
-        committer: &Identity,
+        author: Who<'_>,
+        committer: Who<'_>,
         change: &Change,
         files: &[(String, Mark)],
     ) -> Result<(), StoreError> {
@@ -127,8 +147,8 @@ impl FastImport {
         let out = self.out()?;
         let mut head = format!(
             "commit {temp_ref}\nauthor {}\ncommitter {}\ndata {}\n",
-            ident_line(author),
-            ident_line(committer),
+            author.line(),
+            committer.line(),
             message.len()
         );
         head.push_str(&message);

@@ -24,7 +24,7 @@ use git2::{ErrorCode, ObjectType, Repository, Tree};
 
 use crate::model::{self, ParseError, Ticket, TicketId};
 
-pub use fast_import::{FastImport, Landed, Mark};
+pub use fast_import::{FastImport, Landed, Mark, Who};
 /// The id of a git object (commit, tree, blob) as the store hands them out.
 pub use git2::Oid;
 pub use ident::Identity;

@@ -24,6 +24,7 @@ mod export;
 mod format;
 mod generated;
 mod history;
+mod import;
 mod json;
 mod kb;
 mod link_commits;

@@ -12,7 +12,7 @@ use crate::cli::output::print_json;
 use crate::cli::{CliError, Ctx, Result};
 use crate::import::{self, Record, Skipped};
 use crate::model::{self, Field, FieldSource as _, TicketId};
-use crate::store::{Change, FastImport, Identity, Landed, Mark, Store, Tip, summary_line};
+use crate::store::{Change, FastImport, Identity, Landed, Mark, Store, Tip, Who, summary_line};
 use crate::workflow::Config;
 
 const ABOUT: &str = "\
@@ -76,7 +76,7 @@ pub struct GithubArgs {
     pub files: Vec<PathBuf>,
     /// OWNER/REPO, for issues whose URL does not say.
     #[arg(long, value_name = "OWNER/REPO")]
-    pub repo: Option<String>,
+    pub github_repo: Option<String>,
     /// A GitHub login as a person (`octocat='Mona Lisa <mona@example.com>'`); repeatable.
     #[arg(long = "user", value_name = "LOGIN=PERSON")]
     pub users: Vec<String>,
@@ -201,7 +201,7 @@ fn read_github(importer: &mut Importer<'_>, config: &Config, args: &GithubArgs) 
             .ok_or_else(|| CliError::config("desk.yaml has no status of category solved or closed"))?
             .to_owned(),
     };
-    let map = import::github::Mapping { config, repo: args.repo.clone(), users, closed };
+    let map = import::github::Mapping { config, repo: args.github_repo.clone(), users, closed };
     let mut reader = import::github::Reader::default();
     for file in json_files(&args.files)? {
         let name = file.display().to_string();
@@ -505,14 +505,18 @@ impl<'a> Importer<'a> {
             let (id, origin, title) = &self.tickets[p.ticket as usize];
             let time = chrono::DateTime::from_timestamp(p.time, 0).unwrap_or_default();
             let who = p.author.map_or_else(|| self.importer.person(), |i| self.people[i as usize].clone());
-            let author = identity(&who, time)?;
+            let author = Who {
+                name: model::display_name(&who),
+                email: model::email_of(&who).unwrap_or_default(),
+                time: time.timestamp(),
+            };
             let change = Change {
                 summary: summary_line(p.verb, id, title),
                 files: Vec::new(),
                 tickets: vec![id.clone()],
                 trailers: vec![(IMPORT_TRAILER.to_owned(), origin.clone())],
             };
-            writer.commit(&author, &committer, &change, &[(id.path(), p.mark)])?;
+            writer.commit(author, Who::from(&committer), &change, &[(id.path(), p.mark)])?;
             self.progress.inc(1);
         }
         self.progress.set_message("writing the pack");
@@ -535,16 +539,6 @@ impl<'a> Importer<'a> {
 /// The trailer that marks an imported change with its ticket's origin.
 const IMPORT_TRAILER: &str = "Desk-Import";
 
-/// A commit author for `who` (`Name <email>`) at `time`.
-fn identity(who: &str, time: chrono::DateTime<chrono::Utc>) -> Result<Identity> {
-    let name = model::display_name(who);
-    let email = model::email_of(who).unwrap_or_default();
-    match Identity::new(name, email, time) {
-        Ok(i) => Ok(i),
-        Err(_) => Ok(Identity::new("unknown", email, time).or_else(|_| Identity::new("unknown", "", time))?),
-    }
-}
-
 impl Summary {
     fn print(&self, json: bool) -> Result<()> {
         if json {
@@ -556,7 +550,8 @@ impl Summary {
             self.created, self.updated, self.comments, self.commits
         );
         if !self.skipped.is_empty() {
-            println!("Skipped {} records (see the warnings above).", self.skipped.len());
+            let n = self.skipped.len();
+            println!("Skipped {n} {} (see the warnings above).", if n == 1 { "record" } else { "records" });
         }
         Ok(())
     }
