@@ -112,7 +112,7 @@ impl Mapping<'_> {
     }
 
     /// A time as the formats given, RFC 3339, or `YYYY-MM-DD[ HH:MM[:SS]]`
-    /// (times without a zone are in the zone of desk.yaml's `timezone`).
+    /// (times without a zone are in `zone`).
     pub fn time(&self, text: &str) -> Option<DateTime<Utc>> {
         let text = text.trim();
         let from_naive = |t: NaiveDateTime| DateTime::from_timestamp(self.zone.instant(t), 0);

@@ -3,10 +3,10 @@
 //! HEAD, the index or the working tree. The only module that knows git2.
 
 mod batch;
-mod fast_import;
 mod ident;
 mod index;
 mod merge;
+mod pack;
 mod reflock;
 mod remote;
 mod search;
@@ -24,12 +24,12 @@ use git2::{ErrorCode, ObjectType, Repository, Tree};
 
 use crate::model::{self, ParseError, Ticket, TicketId};
 
-pub use fast_import::{FastImport, Landed, Mark, Who};
 /// The id of a git object (commit, tree, blob) as the store hands them out.
 pub use git2::Oid;
 pub use ident::Identity;
 pub use index::{IndexEntry, Indexed, Shard, Summary, checksum, shard_checksum};
 pub use merge::{ChangeTimes, Conflict, MergeOutcome, MergeRules, PathMerged, PathSides, TreeMerge};
+pub use pack::{Landed, Mark, PackWriter, Who};
 pub use search::TicketText;
 pub use sync::{SyncOptions, SyncReport, SyncState};
 pub use tree_check::Unusable;

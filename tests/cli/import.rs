@@ -304,7 +304,7 @@ fn write(env: &TestEnv, name: &str, text: &str) -> String {
 fn an_import_killed_midway_leaves_the_branch_as_it_was() {
     let env = TestEnv::initialised();
     let head = env.desk_head();
-    let issues: Vec<Value> = (1..=20_000)
+    let issues: Vec<Value> = (1..=5_000)
         .map(|n| {
             json!({
                 "number": n, "title": format!("Issue {n}"), "body": "text", "state": "OPEN",
@@ -315,19 +315,19 @@ fn an_import_killed_midway_leaves_the_branch_as_it_was() {
         .collect();
     let file = write(&env, "many.json", &serde_json::to_string(&issues).unwrap());
     let mut child = env.command(&["import", "github", &file]).spawn().unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(300));
+    std::thread::sleep(std::time::Duration::from_millis(150));
     let _ = child.kill();
     let status = child.wait().unwrap();
     let now = env.desk_head();
     if status.success() {
         // It finished before the kill: all of it is there.
-        assert_eq!(env.all_ids().len(), 20_000);
+        assert_eq!(env.all_ids().len(), 5_000);
     } else {
         assert_eq!(now, head, "a killed import moved the branch");
     }
     // Running it again completes it.
     env.desk(&["import", "github", &file]).ok();
-    assert_eq!(env.all_ids().len(), 20_000);
+    assert_eq!(env.all_ids().len(), 5_000);
     assert_eq!(env.desk(&["import", "github", &file, "--json"]).ok().json()["commits"], 0);
 }
 

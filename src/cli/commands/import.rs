@@ -12,7 +12,7 @@ use crate::cli::output::print_json;
 use crate::cli::{CliError, Ctx, Result};
 use crate::import::{self, Record, Skipped};
 use crate::model::{self, Field, FieldSource as _, TicketId};
-use crate::store::{Change, FastImport, Identity, Landed, Mark, Store, Tip, Who, summary_line};
+use crate::store::{Change, Identity, Landed, Mark, PackWriter, Store, Tip, Who, summary_line};
 use crate::workflow::Config;
 
 const ABOUT: &str = "\
@@ -95,7 +95,7 @@ assignee, status, priority, queue, labels, cc, created (required), updated, reso
 comment, note, field.NAME (a custom field). A header that names several columns (Jira's
 repeated Comment) gives them all. A comment or note cell is `TIME;AUTHOR;TEXT` (Jira's form)
 or the text alone. Times are tried with each --date-format (chrono's strftime), then RFC 3339
-and YYYY-MM-DD[ HH:MM[:SS]], in desk.yaml's timezone when they have no zone.")]
+and YYYY-MM-DD[ HH:MM[:SS]], in local time (TZ; UTC with --utc) when they have no zone.")]
 pub struct CsvArgs {
     /// The CSV file (UTF-8, with a header row).
     #[arg(value_name = "FILE")]
@@ -338,7 +338,7 @@ struct Importer<'a> {
     /// Origins and ids of the tickets of this import so far.
     seen: HashSet<String>,
     importer: Identity,
-    writer: Option<FastImport>,
+    writer: Option<PackWriter>,
     pending: Vec<Pending>,
     people: Vec<String>,
     person_index: HashMap<String, u32>,
@@ -380,7 +380,7 @@ impl<'a> Importer<'a> {
                 })
                 .collect()
         })?;
-        let writer = if common.dry_run { None } else { Some(store.fast_import()?) };
+        let writer = if common.dry_run { None } else { Some(store.pack_writer()?) };
         let progress = if std::io::stderr().is_terminal() && !common.json {
             let bar = indicatif::ProgressBar::new_spinner();
             bar.set_style(
@@ -516,7 +516,7 @@ impl<'a> Importer<'a> {
                 tickets: vec![id.clone()],
                 trailers: vec![(IMPORT_TRAILER.to_owned(), origin.clone())],
             };
-            writer.commit(author, Who::from(&committer), &change, &[(id.path(), p.mark)])?;
+            writer.commit(self.store, author, Who::from(&committer), &change, &[(id.path(), p.mark)])?;
             self.progress.inc(1);
         }
         self.progress.set_message("writing the pack");

@@ -1,0 +1,647 @@
+//! Many commits written straight into one pack file: `desk import` turns years
+//! of another tracker's history into hundreds of thousands of commits, each of
+//! which changes one ticket file and so three trees (its shard, `tickets/`, the
+//! root). Made one by one, or through `git fast-import`, each commit hashes and
+//! deltifies the whole `tickets/` tree (about 30 KB at 100 000 tickets): minutes
+//! for an import that should take seconds. Here the trees are kept in memory as
+//! sorted entries, each new version is stored as a delta of the previous one
+//! made from their common start and end (a changed entry is one small middle),
+//! blobs are stored whole, and the pack's index is written from what was
+//! written — no object is read back.
+//!
+//! The pack and its index are written under temporary names in
+//! `objects/pack/` and renamed when complete; the desk branch then moves once,
+//! only from the tip the import started on (compare-and-swap). An import that
+//! fails, is interrupted or killed leaves the branch as it was (a killed one
+//! may leave a `tmp_desk_import_*` file, which git's garbage collection
+//! removes).
+
+use std::collections::{HashMap, HashSet};
+use std::fs::File;
+use std::io::{BufWriter, Read as _, Seek as _, SeekFrom, Write as _};
+use std::path::PathBuf;
+
+use git2::{ObjectType, Oid};
+use sha1::{Digest as _, Sha1};
+
+use super::{Change, Identity, Store, StoreError, TICKETS_DIR, Tip, reflock};
+
+/// A blob written earlier, to be named by a commit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Mark(u32);
+
+impl Mark {
+    /// No blob (a dry run writes none).
+    pub const NONE: Mark = Mark(u32::MAX);
+}
+
+/// How an import ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Landed {
+    /// The branch is at this commit.
+    At(Oid),
+    /// There was nothing to commit; the branch did not move.
+    Nothing,
+    /// Another writer moved the branch during the import; it was left as it
+    /// was and the commits are not on it.
+    Moved,
+}
+
+/// Who made an imported commit, and when: cleaned as git cleans identities;
+/// an empty name is `unknown`, an empty email stays empty (`Name <>`).
+#[derive(Clone, Copy, Debug)]
+pub struct Who<'a> {
+    pub name: &'a str,
+    pub email: &'a str,
+    /// Unix seconds, UTC.
+    pub time: i64,
+}
+
+impl Who<'_> {
+    fn line(&self) -> String {
+        let name = super::ident::clean(self.name);
+        let name = if name.is_empty() { "unknown".to_owned() } else { name };
+        format!("{name} <{}> {} +0000", super::ident::clean(self.email), self.time)
+    }
+}
+
+impl<'a> From<&'a Identity> for Who<'a> {
+    fn from(i: &'a Identity) -> Who<'a> {
+        Who { name: i.name(), email: i.email(), time: i.time().timestamp() }
+    }
+}
+
+type Raw = [u8; 20];
+
+const MODE_FILE: &[u8] = b"100644";
+const MODE_DIR: &[u8] = b"40000";
+/// Longest chain of deltas before a tree is stored whole again (git's default).
+const MAX_DEPTH: u32 = 50;
+const OBJ_COMMIT: u8 = 1;
+const OBJ_TREE: u8 = 2;
+const OBJ_BLOB: u8 = 3;
+const OBJ_OFS_DELTA: u8 = 6;
+
+/// A tree as sorted entries, and the version of it last stored in the pack.
+#[derive(Default)]
+struct TreeState {
+    /// (name, is a directory, object id), in git's tree order.
+    entries: Vec<(Vec<u8>, bool, Raw)>,
+    /// Offset, content and delta depth of the version last written.
+    last: Option<(u64, Vec<u8>, u32)>,
+}
+
+/// git's tree order: names compared as bytes, a directory as if followed by `/`.
+fn tree_order(a: &[u8], a_dir: bool, b: &[u8], b_dir: bool) -> std::cmp::Ordering {
+    let key = |n: &[u8], dir: bool| n.iter().copied().chain(dir.then_some(b'/')).collect::<Vec<u8>>();
+    let n = a.len().min(b.len());
+    match a[..n].cmp(&b[..n]) {
+        std::cmp::Ordering::Equal => key(&a[n..], a_dir).cmp(&key(&b[n..], b_dir)),
+        other => other,
+    }
+}
+
+impl TreeState {
+    fn read(repo: &git2::Repository, id: Option<Oid>) -> Result<TreeState, StoreError> {
+        let mut state = TreeState::default();
+        if let Some(id) = id {
+            for e in repo.find_tree(id)?.iter() {
+                let dir = e.kind() == Some(ObjectType::Tree);
+                state.entries.push((e.name_bytes().to_vec(), dir, raw(e.id())));
+            }
+        }
+        Ok(state)
+    }
+
+    /// Sets the entry `name` (a file or a directory) to `id`.
+    fn set(&mut self, name: &[u8], dir: bool, id: Raw) {
+        match self.entries.binary_search_by(|(n, d, _)| tree_order(n, *d, name, dir)) {
+            Ok(i) => self.entries[i].2 = id,
+            Err(i) => self.entries.insert(i, (name.to_vec(), dir, id)),
+        }
+    }
+
+    fn bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.entries.len() * 40);
+        for (name, dir, id) in &self.entries {
+            out.extend_from_slice(if *dir { MODE_DIR } else { MODE_FILE });
+            out.push(b' ');
+            out.extend_from_slice(name);
+            out.push(0);
+            out.extend_from_slice(id);
+        }
+        out
+    }
+}
+
+fn raw(id: Oid) -> Raw {
+    id.as_bytes().try_into().expect("sha1 object ids are 20 bytes")
+}
+
+/// The object id of `content` as an object of `kind`.
+fn object_id(kind: &str, content: &[u8]) -> Raw {
+    let mut h = Sha1::new();
+    h.update(format!("{kind} {}\0", content.len()).as_bytes());
+    h.update(content);
+    h.finalize().into()
+}
+
+/// git's variable-length size of a delta header.
+fn push_varint(out: &mut Vec<u8>, mut n: usize) {
+    loop {
+        let byte = (n & 0x7f) as u8;
+        n >>= 7;
+        if n == 0 {
+            out.push(byte);
+            return;
+        }
+        out.push(byte | 0x80);
+    }
+}
+
+/// A copy instruction of a delta: `len` bytes of the base from `offset`.
+fn push_copy(out: &mut Vec<u8>, mut offset: usize, mut len: usize) {
+    while len > 0 {
+        let n = len.min(0xff_ffff);
+        let mut op = 0x80u8;
+        let mut args = Vec::with_capacity(7);
+        for i in 0..4 {
+            let b = ((offset >> (8 * i)) & 0xff) as u8;
+            if b != 0 {
+                op |= 1 << i;
+                args.push(b);
+            }
+        }
+        for i in 0..3 {
+            let b = ((n >> (8 * i)) & 0xff) as u8;
+            if b != 0 {
+                op |= 1 << (4 + i);
+                args.push(b);
+            }
+        }
+        out.push(op);
+        out.extend_from_slice(&args);
+        offset += n;
+        len -= n;
+    }
+}
+
+/// A delta from `base` to `new`: their common start, the bytes between, their common end.
+fn delta(base: &[u8], new: &[u8]) -> Vec<u8> {
+    let start = base.iter().zip(new).take_while(|(a, b)| a == b).count();
+    let room = base.len().min(new.len()) - start;
+    let end = base.iter().rev().zip(new.iter().rev()).take(room).take_while(|(a, b)| a == b).count();
+    let mut out = Vec::with_capacity(new.len() - start - end + 32);
+    push_varint(&mut out, base.len());
+    push_varint(&mut out, new.len());
+    push_copy(&mut out, 0, start);
+    for chunk in new[start..new.len() - end].chunks(0x7f) {
+        out.push(chunk.len() as u8);
+        out.extend_from_slice(chunk);
+    }
+    push_copy(&mut out, base.len() - end, end);
+    out
+}
+
+/// Commits for the desk branch, written into a new pack.
+pub struct PackWriter {
+    out: Option<BufWriter<File>>,
+    temp: PathBuf,
+    pack_dir: PathBuf,
+    offset: u64,
+    /// Object id, CRC-32 of its packed bytes, offset — of each object written.
+    index: Vec<(Raw, u32, u64)>,
+    written: HashSet<Raw>,
+    blobs: Vec<Raw>,
+    deflate: flate2::Compress,
+    buffer: Vec<u8>,
+    start: Option<Tip>,
+    parent: Option<Raw>,
+    root: TreeState,
+    tickets: TreeState,
+    shards: HashMap<Vec<u8>, TreeState>,
+    commits: u64,
+}
+
+impl Store {
+    /// Starts a pack of commits on top of the branch's tip.
+    pub fn pack_writer(&self) -> Result<PackWriter, StoreError> {
+        self.check_not_checked_out()?;
+        reflock::RefLock::new(self, &self.refname()).check()?;
+        let start = self.tip()?;
+        let pack_dir = self.repo.path().join("objects").join("pack");
+        std::fs::create_dir_all(&pack_dir).map_err(|e| io_error(&e))?;
+        let temp = pack_dir.join(format!("tmp_desk_import_{}.pack", std::process::id()));
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(&temp)
+            .map_err(|e| io_error(&e))?;
+        let root = TreeState::read(&self.repo, start.map(|t| t.tree))?;
+        let tickets_id = root
+            .entries
+            .iter()
+            .find(|(n, d, _)| *d && n == TICKETS_DIR.as_bytes())
+            .map(|e| Oid::from_bytes(&e.2));
+        let tickets = TreeState::read(&self.repo, tickets_id.transpose()?)?;
+        let mut w = PackWriter {
+            out: Some(BufWriter::with_capacity(1 << 20, file)),
+            temp,
+            pack_dir,
+            offset: 0,
+            index: Vec::new(),
+            written: HashSet::new(),
+            blobs: Vec::new(),
+            deflate: flate2::Compress::new(flate2::Compression::fast(), true),
+            buffer: Vec::new(),
+            start,
+            parent: start.map(|t| raw(t.commit)),
+            root,
+            tickets,
+            shards: HashMap::new(),
+            commits: 0,
+        };
+        // The object count is written at the end.
+        w.put(b"PACK\0\0\0\x02\0\0\0\0")?;
+        Ok(w)
+    }
+}
+
+fn io_error(e: &std::io::Error) -> StoreError {
+    StoreError::Git(git2::Error::from_str(&format!("writing the import's pack: {e}")))
+}
+
+impl PackWriter {
+    fn put(&mut self, bytes: &[u8]) -> Result<(), StoreError> {
+        let out =
+            self.out.as_mut().ok_or_else(|| io_error(&std::io::Error::other("the pack is complete")))?;
+        out.write_all(bytes).map_err(|e| io_error(&e))?;
+        self.offset += bytes.len() as u64;
+        Ok(())
+    }
+
+    /// Writes one packed object: its header (`kind`, the size of `data` as
+    /// inflated), `prefix` (a delta's base offset), then `data` deflated.
+    fn put_object(&mut self, id: Raw, kind: u8, prefix: &[u8], data: &[u8]) -> Result<u64, StoreError> {
+        let at = self.offset;
+        let mut head = Vec::with_capacity(16);
+        let mut size = data.len();
+        let mut byte = (kind << 4) | (size & 0x0f) as u8;
+        size >>= 4;
+        while size > 0 {
+            head.push(byte | 0x80);
+            byte = (size & 0x7f) as u8;
+            size >>= 7;
+        }
+        head.push(byte);
+        head.extend_from_slice(prefix);
+        self.deflate.reset();
+        self.buffer.clear();
+        self.buffer.reserve(data.len() / 2 + 64);
+        loop {
+            let before = self.deflate.total_in();
+            let status = self
+                .deflate
+                .compress_vec(
+                    &data[usize::try_from(before).unwrap_or(usize::MAX).min(data.len())..],
+                    &mut self.buffer,
+                    flate2::FlushCompress::Finish,
+                )
+                .map_err(|e| io_error(&std::io::Error::other(e)))?;
+            if status == flate2::Status::StreamEnd {
+                break;
+            }
+            self.buffer.reserve(self.buffer.capacity().max(64));
+        }
+        let mut crc = crc32fast::Hasher::new();
+        crc.update(&head);
+        crc.update(&self.buffer);
+        let crc = crc.finalize();
+        self.put(&head)?;
+        let body = std::mem::take(&mut self.buffer);
+        self.put(&body)?;
+        self.buffer = body;
+        self.index.push((id, crc, at));
+        if kind != OBJ_COMMIT {
+            self.written.insert(id);
+        }
+        Ok(at)
+    }
+
+    /// Writes a blob; commits name it by the mark returned.
+    pub fn blob(&mut self, bytes: &[u8]) -> Result<Mark, StoreError> {
+        let id = object_id("blob", bytes);
+        if !self.written.contains(&id) {
+            self.put_object(id, OBJ_BLOB, &[], bytes)?;
+        }
+        let mark = Mark(u32::try_from(self.blobs.len()).unwrap_or(u32::MAX - 1));
+        self.blobs.push(id);
+        Ok(mark)
+    }
+
+    /// Writes the current version of `tree` (as a delta of the last one when
+    /// the chain is short enough) and returns its id.
+    fn put_tree(&mut self, which: TreeRef<'_>) -> Result<Raw, StoreError> {
+        let tree = self.tree(which);
+        let bytes = tree.bytes();
+        let id = object_id("tree", &bytes);
+        if self.written.contains(&id) {
+            return Ok(id);
+        }
+        let last = self.tree(which).last.take();
+        let (at, depth) = match last {
+            Some((base_at, base, depth)) if depth < MAX_DEPTH => {
+                let d = delta(&base, &bytes);
+                let at = self.put_object(id, OBJ_OFS_DELTA, &ofs_prefix(self.offset - base_at), &d)?;
+                (at, depth + 1)
+            }
+            _ => (self.put_object(id, OBJ_TREE, &[], &bytes)?, 0),
+        };
+        self.tree(which).last = Some((at, bytes, depth));
+        Ok(id)
+    }
+
+    fn tree(&mut self, which: TreeRef<'_>) -> &mut TreeState {
+        match which {
+            TreeRef::Root => &mut self.root,
+            TreeRef::Tickets => &mut self.tickets,
+            TreeRef::Shard(name) => self.shards.get_mut(name).expect("a shard is read before it is written"),
+        }
+    }
+
+    /// Writes a commit on top of the previous one (the first on the tip the
+    /// import started on): `change`'s message, and each ticket file of
+    /// `files` (`tickets/SHARD/ID.md`) set to the blob given. `change.files`
+    /// is not read.
+    pub fn commit(
+        &mut self,
+        store: &Store,
+        author: Who<'_>,
+        committer: Who<'_>,
+        change: &Change,
+        files: &[(String, Mark)],
+    ) -> Result<(), StoreError> {
+        for (path, mark) in files {
+            let (shard, file) =
+                path.strip_prefix("tickets/").and_then(|p| p.split_once('/')).ok_or_else(|| {
+                    StoreError::Git(git2::Error::from_str(&format!("not a ticket path: {path}")))
+                })?;
+            let shard = shard.as_bytes().to_vec();
+            if !self.shards.contains_key(&shard) {
+                let id = self
+                    .tickets
+                    .entries
+                    .iter()
+                    .find(|(n, d, _)| *d && *n == shard)
+                    .map(|e| Oid::from_bytes(&e.2));
+                let state = TreeState::read(&store.repo, id.transpose()?)?;
+                self.shards.insert(shard.clone(), state);
+            }
+            let blob = self.blobs[mark.0 as usize];
+            self.shards.get_mut(&shard).expect("read above").set(file.as_bytes(), false, blob);
+            let shard_id = self.put_tree(TreeRef::Shard(&shard))?;
+            self.tickets.set(&shard, true, shard_id);
+        }
+        let tickets_id = self.put_tree(TreeRef::Tickets)?;
+        self.root.set(TICKETS_DIR.as_bytes(), true, tickets_id);
+        let root_id = self.put_tree(TreeRef::Root)?;
+        let mut text = format!("tree {}\n", hex(&root_id));
+        if let Some(p) = self.parent {
+            text.push_str(&format!("parent {}\n", hex(&p)));
+        }
+        text.push_str(&format!(
+            "author {}\ncommitter {}\n\n{}",
+            author.line(),
+            committer.line(),
+            change.message()
+        ));
+        let id = object_id("commit", text.as_bytes());
+        self.put_object(id, OBJ_COMMIT, &[], text.as_bytes())?;
+        self.parent = Some(id);
+        self.commits += 1;
+        Ok(())
+    }
+
+    /// How many commits were written so far.
+    pub fn commits(&self) -> u64 {
+        self.commits
+    }
+
+    /// Completes the pack and its index, then moves the branch to the last
+    /// commit when it is still where the import started.
+    pub fn finish(mut self, store: &Store) -> Result<Landed, StoreError> {
+        if self.commits == 0 {
+            return Ok(Landed::Nothing);
+        }
+        let tip = self.parent.expect("a commit was written");
+        let out = self.out.take().ok_or_else(|| io_error(&std::io::Error::other("the pack is complete")))?;
+        let mut file = out.into_inner().map_err(|e| io_error(e.error()))?;
+        let count = u32::try_from(self.index.len())
+            .map_err(|_| StoreError::Git(git2::Error::from_str("too many objects for one pack")))?;
+        file.seek(SeekFrom::Start(8)).map_err(|e| io_error(&e))?;
+        file.write_all(&count.to_be_bytes()).map_err(|e| io_error(&e))?;
+        // The pack's checksum covers every byte, the count included.
+        file.seek(SeekFrom::Start(0)).map_err(|e| io_error(&e))?;
+        let mut h = Sha1::new();
+        let mut chunk = vec![0u8; 1 << 20];
+        loop {
+            let n = file.read(&mut chunk).map_err(|e| io_error(&e))?;
+            if n == 0 {
+                break;
+            }
+            h.update(&chunk[..n]);
+        }
+        let sum: Raw = h.finalize().into();
+        file.seek(SeekFrom::End(0)).map_err(|e| io_error(&e))?;
+        file.write_all(&sum).map_err(|e| io_error(&e))?;
+        file.sync_all().map_err(|e| io_error(&e))?;
+        drop(file);
+        let name = format!("pack-{}", hex(&sum));
+        let idx_temp = self.pack_dir.join(format!("tmp_desk_import_{}.idx", std::process::id()));
+        write_index(&idx_temp, &mut self.index, &sum)?;
+        std::fs::rename(&self.temp, self.pack_dir.join(format!("{name}.pack"))).map_err(|e| io_error(&e))?;
+        std::fs::rename(&idx_temp, self.pack_dir.join(format!("{name}.idx"))).map_err(|e| io_error(&e))?;
+        store.repo.odb()?.refresh()?;
+        let new = Oid::from_bytes(&tip)?;
+        let expect = match self.start {
+            Some(t) if t.local => reflock::Expect::Commit(t.commit),
+            _ => reflock::Expect::Absent,
+        };
+        if store.move_ref(&store.refname(), new, expect, "desk: import")? {
+            Ok(Landed::At(new))
+        } else {
+            Ok(Landed::Moved)
+        }
+    }
+}
+
+impl Drop for PackWriter {
+    /// A pack given up before it is complete is removed (a complete one has
+    /// been renamed).
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.temp);
+    }
+}
+
+#[derive(Clone, Copy)]
+enum TreeRef<'a> {
+    Root,
+    Tickets,
+    Shard(&'a [u8]),
+}
+
+/// The base of an `OFS_DELTA`: how far back it starts, as git encodes it.
+fn ofs_prefix(mut back: u64) -> Vec<u8> {
+    let mut bytes = vec![(back & 0x7f) as u8];
+    back >>= 7;
+    while back > 0 {
+        back -= 1;
+        bytes.push(0x80 | (back & 0x7f) as u8);
+        back >>= 7;
+    }
+    bytes.reverse();
+    bytes
+}
+
+fn hex(id: &Raw) -> String {
+    id.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Writes a version 2 pack index of `objects` (id, CRC-32, offset) for the pack
+/// whose checksum is `pack_sum`.
+fn write_index(
+    path: &std::path::Path,
+    objects: &mut [(Raw, u32, u64)],
+    pack_sum: &Raw,
+) -> Result<(), StoreError> {
+    objects.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let mut out = Vec::with_capacity(8 + 1024 + objects.len() * 28 + 40);
+    out.extend_from_slice(b"\xfftOc\0\0\0\x02");
+    let mut fanout = [0u32; 256];
+    for (id, _, _) in objects.iter() {
+        fanout[id[0] as usize] += 1;
+    }
+    let mut total = 0u32;
+    for n in fanout {
+        total += n;
+        out.extend_from_slice(&total.to_be_bytes());
+    }
+    for (id, _, _) in objects.iter() {
+        out.extend_from_slice(id);
+    }
+    for (_, crc, _) in objects.iter() {
+        out.extend_from_slice(&crc.to_be_bytes());
+    }
+    let mut large = Vec::new();
+    for (_, _, at) in objects.iter() {
+        match u32::try_from(*at) {
+            Ok(small) if small < 0x8000_0000 => out.extend_from_slice(&small.to_be_bytes()),
+            _ => {
+                let i = u32::try_from(large.len()).unwrap_or(u32::MAX) | 0x8000_0000;
+                out.extend_from_slice(&i.to_be_bytes());
+                large.push(*at);
+            }
+        }
+    }
+    for at in large {
+        out.extend_from_slice(&at.to_be_bytes());
+    }
+    out.extend_from_slice(pack_sum);
+    let sum: Raw = Sha1::digest(&out).into();
+    out.extend_from_slice(&sum);
+    let mut f = File::create(path).map_err(|e| io_error(&e))?;
+    f.write_all(&out).and_then(|()| f.sync_all()).map_err(|e| io_error(&e))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Applies a delta as git does.
+    fn apply(base: &[u8], d: &[u8]) -> Vec<u8> {
+        let mut i = 0;
+        let mut varint = || {
+            let (mut n, mut shift) = (0usize, 0);
+            loop {
+                let b = d[i];
+                i += 1;
+                n |= usize::from(b & 0x7f) << shift;
+                shift += 7;
+                if b & 0x80 == 0 {
+                    return n;
+                }
+            }
+        };
+        assert_eq!(varint(), base.len());
+        let size = varint();
+        let mut out = Vec::new();
+        while i < d.len() {
+            let op = d[i];
+            i += 1;
+            if op & 0x80 != 0 {
+                let (mut off, mut len) = (0usize, 0usize);
+                for k in 0..4 {
+                    if op & (1 << k) != 0 {
+                        off |= usize::from(d[i]) << (8 * k);
+                        i += 1;
+                    }
+                }
+                for k in 0..3 {
+                    if op & (1 << (4 + k)) != 0 {
+                        len |= usize::from(d[i]) << (8 * k);
+                        i += 1;
+                    }
+                }
+                if len == 0 {
+                    len = 0x10000;
+                }
+                out.extend_from_slice(&base[off..off + len]);
+            } else {
+                out.extend_from_slice(&d[i..i + usize::from(op)]);
+                i += usize::from(op);
+            }
+        }
+        assert_eq!(out.len(), size);
+        out
+    }
+
+    #[test]
+    fn a_delta_applied_to_its_base_gives_the_new_version() {
+        let cases: &[(&[u8], &[u8])] = &[
+            (b"abcdef", b"abcXef"),
+            (b"", b"new"),
+            (b"old", b""),
+            (b"same", b"same"),
+            (b"aaaa", b"aaaaaa"),
+            (b"prefix-middle-suffix", b"prefix-suffix"),
+        ];
+        for (base, new) in cases {
+            assert_eq!(apply(base, &delta(base, new)), *new, "{base:?} -> {new:?}");
+        }
+        let base: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        let mut new = base.clone();
+        new.splice(70_000..70_020, (0..300u32).map(|i| (i % 7) as u8));
+        assert_eq!(apply(&base, &delta(&base, &new)), new);
+    }
+
+    #[test]
+    fn directories_sort_as_if_they_ended_in_a_slash() {
+        use std::cmp::Ordering::*;
+        assert_eq!(tree_order(b"a", true, b"a.b", false), Greater);
+        assert_eq!(tree_order(b"a", false, b"a.b", false), Less);
+        assert_eq!(tree_order(b"tickets", true, b"templates", true), Greater);
+        assert_eq!(tree_order(b"kb", true, b"kb", true), Equal);
+    }
+
+    #[test]
+    fn ofs_prefixes_are_git_s_offset_encoding() {
+        assert_eq!(ofs_prefix(1), [1]);
+        assert_eq!(ofs_prefix(127), [127]);
+        assert_eq!(ofs_prefix(128), [0x80, 0]);
+        assert_eq!(ofs_prefix(16_511), [0xff, 0x7f]);
+        assert_eq!(ofs_prefix(16_512), [0x80, 0x80, 0]);
+    }
+}
