@@ -203,6 +203,57 @@ fn delta(base: &[u8], new: &[u8]) -> Vec<u8> {
     out
 }
 
+/// Length of the common start of `a` and `b`.
+fn common_start(a: &[u8], b: &[u8]) -> usize {
+    a.iter().zip(b).take_while(|(x, y)| x == y).count()
+}
+
+/// A delta from `base` to `new`, two versions of a text file that differ in a
+/// few lines changed in place (a ticket's `updated:`, `status:`) and text added
+/// or removed in one place (a new comment): runs of common bytes are copied,
+/// a line that differs is skipped in both when the lines after it agree again,
+/// and what is left is the bytes between the rest's common start and end.
+fn text_delta(base: &[u8], new: &[u8]) -> Vec<u8> {
+    const AGREE: usize = 16;
+    let mut out = Vec::with_capacity(256);
+    push_varint(&mut out, base.len());
+    push_varint(&mut out, new.len());
+    let insert = |out: &mut Vec<u8>, bytes: &[u8]| {
+        for chunk in bytes.chunks(0x7f) {
+            out.push(chunk.len() as u8);
+            out.extend_from_slice(chunk);
+        }
+    };
+    let (mut i, mut j) = (0, 0);
+    loop {
+        let n = common_start(&base[i..], &new[j..]);
+        push_copy(&mut out, i, n);
+        i += n;
+        j += n;
+        if i == base.len() || j == new.len() {
+            break;
+        }
+        let (Some(a), Some(b)) =
+            (base[i..].iter().position(|&c| c == b'\n'), new[j..].iter().position(|&c| c == b'\n'))
+        else {
+            break;
+        };
+        let (i2, j2) = (i + a + 1, j + b + 1);
+        let agree = common_start(&base[i2..], &new[j2..]);
+        if agree < AGREE && !(i2 + agree == base.len() && j2 + agree == new.len()) {
+            break;
+        }
+        insert(&mut out, &new[j..j2]);
+        i = i2;
+        j = j2;
+    }
+    let room = (base.len() - i).min(new.len() - j);
+    let end = base.iter().rev().zip(new.iter().rev()).take(room).take_while(|(x, y)| x == y).count();
+    insert(&mut out, &new[j..new.len() - end]);
+    push_copy(&mut out, base.len() - end, end);
+    out
+}
+
 /// Commits for the desk branch, written into a new pack.
 pub struct PackWriter {
     out: Option<BufWriter<File>>,
@@ -220,6 +271,8 @@ pub struct PackWriter {
     root: TreeState,
     tickets: TreeState,
     shards: HashMap<Vec<u8>, TreeState>,
+    /// Offset, content and delta depth of the blob last written.
+    last_blob: Option<(u64, Vec<u8>, u32)>,
     commits: u64,
 }
 
@@ -261,6 +314,7 @@ impl Store {
             root,
             tickets,
             shards: HashMap::new(),
+            last_blob: None,
             commits: 0,
         };
         // The object count is written at the end.
@@ -330,11 +384,22 @@ impl PackWriter {
         Ok(at)
     }
 
-    /// Writes a blob; commits name it by the mark returned.
-    pub fn blob(&mut self, bytes: &[u8]) -> Result<Mark, StoreError> {
+    /// Writes a blob; commits name it by the mark returned. `follows`: it is
+    /// a new version of the blob written just before (the next version of the
+    /// same ticket file), stored as a delta of it.
+    pub fn blob(&mut self, bytes: &[u8], follows: bool) -> Result<Mark, StoreError> {
         let id = object_id("blob", bytes);
         if !self.written.contains(&id) {
-            self.put_object(id, OBJ_BLOB, &[], bytes)?;
+            let last = self.last_blob.take().filter(|_| follows);
+            let stored = match last {
+                Some((base_at, base, depth)) if depth < MAX_DEPTH => {
+                    let d = text_delta(&base, bytes);
+                    let at = self.put_object(id, OBJ_OFS_DELTA, &ofs_prefix(self.offset - base_at), &d)?;
+                    (at, depth + 1)
+                }
+                _ => (self.put_object(id, OBJ_BLOB, &[], bytes)?, 0),
+            };
+            self.last_blob = Some((stored.0, bytes.to_vec(), stored.1));
         }
         let mark = Mark(u32::try_from(self.blobs.len()).unwrap_or(u32::MAX - 1));
         self.blobs.push(id);
@@ -621,10 +686,19 @@ mod tests {
         for (base, new) in cases {
             assert_eq!(apply(base, &delta(base, new)), *new, "{base:?} -> {new:?}");
         }
+        let ticket = b"---\nid: k3\nstatus: new\nupdated: 2024-01-01\n---\n> text\n".to_vec();
+        let mut next = ticket.clone();
+        next.splice(11..22, b"status: resolved".iter().copied());
+        next.extend_from_slice(b"\n<!-- desk:reply -->\n> thanks\n");
+        for (base, new) in cases.iter().copied().chain([(&ticket[..], &next[..]), (&next[..], &ticket[..])]) {
+            assert_eq!(apply(base, &text_delta(base, new)), new, "{base:?} -> {new:?}");
+        }
+        assert!(text_delta(&ticket, &next).len() < 60, "{}", text_delta(&ticket, &next).len());
         let base: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
         let mut new = base.clone();
         new.splice(70_000..70_020, (0..300u32).map(|i| (i % 7) as u8));
         assert_eq!(apply(&base, &delta(&base, &new)), new);
+        assert_eq!(apply(&base, &text_delta(&base, &new)), new);
     }
 
     #[test]

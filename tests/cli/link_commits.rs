@@ -73,3 +73,34 @@ fn trailers_link_commits_once_and_fixes_resolve_on_the_branch() {
     let dry = env.desk(&["link-commits", "--dry-run"]).ok();
     assert!(dry.stderr.contains("nothing to link"), "{dry}");
 }
+
+#[test]
+fn a_remote_helpdesk_is_fetched_changed_and_pushed_back() {
+    // The helpdesk lives on a server (git daemon); the code repository is elsewhere.
+    let env = TestEnv::initialised();
+    let (_daemon, url) = crate::sync::Daemon::serve_helpdesk(&env);
+    env.git(&["remote", "add", "helpdesk", &url]);
+    let vpn = env.new_ticket("VPN drops", &[]);
+    env.desk(&["sync", "helpdesk"]).ok();
+    let code = crate::sync::clone_dir(&env, "code");
+    env.git_in(&code, &["remote", "add", "helpdesk", &url]);
+    std::fs::write(code.join("fix.txt"), "fix").unwrap();
+    env.git_in(&code, &["add", "fix.txt"]);
+    env.git_in(&code, &["commit", "-q", "-m", &format!("Keep the VPN alive\n\nFixes-Ticket: {}", &vpn[..6])]);
+    let main = env.git_in(&code, &["rev-parse", "--abbrev-ref", "HEAD"]).trim().to_owned();
+    // By the remote's name, then by its URL: linked and resolved once.
+    let run =
+        env.desk_in(&code, &["link-commits", "--desk", "helpdesk", "--resolve-on", &main, "--json"]).ok();
+    assert_eq!(run.stdout.lines().count(), 1, "{run}");
+    let again = env.desk_in(&code, &["link-commits", "--desk", &url, "--resolve-on", &main, "--json"]).ok();
+    assert_eq!(again.stdout, "", "{again}");
+    // The code repository has no desk branch of its own; the server has the change.
+    assert!(env.git_in(&code, &["branch", "--list", "desk"]).trim().is_empty());
+    env.desk(&["sync", "helpdesk"]).ok();
+    let shown = env.desk(&["show", &vpn, "--json"]).ok().json();
+    assert_eq!(shown["status"], "resolved");
+    assert_eq!(shown["comments"].as_array().unwrap().len(), 2, "{shown:#}");
+    // Neither a directory nor a remote: a usage error.
+    let err = env.desk_in(&code, &["link-commits", "--desk", "no-such-thing"]).error(2);
+    assert!(err.contains("not a remote of this repository"), "{err}");
+}

@@ -558,6 +558,11 @@ fn every_command_s_json_matches_docs_json_md() {
     let linked = checker.run(&env, None, &["link-commits", "--dry-run", "--json"], "`commit_link`");
     assert_eq!(linked["ticket"], id.as_str(), "{linked:#}");
 
+    // An import, with a record it skips.
+    let issues = format!("{}/tests/data/import/gh-issues.json", env!("CARGO_MANIFEST_DIR"));
+    let imported = checker.run(&env, None, &["import", "github", &issues, "--json"], "`import`");
+    assert_eq!(imported["skipped"].as_array().map(Vec::len), Some(1), "{imported:#}");
+
     // An error.
     let run = env.desk(&["show", "zzzzzz", "--json"]);
     assert_eq!(run.code, 1, "{run}");

@@ -160,10 +160,14 @@ fn temporary_beside(path: &std::path::Path) -> Result<(std::fs::File, PathBuf)> 
     Ok((file, tmp))
 }
 
-/// What the requester may see: no internal note, no custom field.
+/// What the requester may see: no internal note, no custom field, no field
+/// the field table marks internal (`origin`).
 fn public_only(t: &mut Ticket) {
     t.comments.retain(|c| c.visibility == Visibility::Public);
     t.fields = serde_yaml::Mapping::new();
+    for def in crate::model::FIELDS.iter().filter(|d| !d.public && !d.required) {
+        def.set(t, crate::model::Value::None);
+    }
 }
 
 /// A JSON value as one cell's text: a string as it is, null as nothing, a

@@ -477,9 +477,9 @@ impl<'a> Importer<'a> {
         self.summary.comments += plan.comments;
         let ticket = u32::try_from(self.tickets.len()).unwrap_or(u32::MAX);
         self.tickets.push((id, origin, plan.title));
-        for step in plan.steps {
+        for (k, step) in plan.steps.into_iter().enumerate() {
             let mark = match &mut self.writer {
-                Some(w) => w.blob(step.text.as_bytes())?,
+                Some(w) => w.blob(step.text.as_bytes(), k > 0)?,
                 None => Mark::NONE,
             };
             let author = self.person(step.author);

@@ -4,7 +4,6 @@
 //! public reply (docs/link-commits.md).
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 use serde_json::json;
 
@@ -30,14 +29,16 @@ built-in text). Run it from a post-receive hook, a CI job, or by hand (docs/link
 Examples:
   desk link-commits                              # every commit reachable from HEAD
   desk link-commits origin/main..HEAD --desk ../helpdesk
+  desk link-commits --desk origin                # the desk branch of the remote origin
+  desk link-commits --desk git@example.com:it/helpdesk.git
   desk link-commits --resolve-on main")]
 pub struct Args {
     /// The commits to read: A..B, or a revision (everything it reaches; default HEAD).
     #[arg(value_name = "RANGE", default_value = "HEAD")]
     pub range: String,
-    /// The repository of the helpdesk (default: this one's desk branch).
-    #[arg(long, value_name = "PATH")]
-    pub desk: Option<PathBuf>,
+    /// The helpdesk: a repository's path, or a remote (a name of this repository's remotes, or a URL) whose desk branch is fetched, changed and pushed back (default: this repository's desk branch).
+    #[arg(long, value_name = "PATH|REMOTE")]
+    pub desk: Option<String>,
     /// Resolve the tickets a Fixes-Ticket commit names once BRANCH (of the code repository) contains it.
     #[arg(long, value_name = "BRANCH")]
     pub resolve_on: Option<String>,
@@ -107,12 +108,10 @@ struct Plan<'c> {
 
 pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let code = ctx.store()?;
-    let desk = match &args.desk {
-        Some(path) => Store::open(path).map_err(|e| {
-            CliError::from(e).hint(format!("--desk {}: a repository with a desk branch", path.display()))
-        })?,
-        None => ctx.store()?,
-    };
+    let (desk, remote) = open_desk(ctx, &code, args.desk.as_deref())?;
+    if let Some(url) = &remote {
+        sync_remote(&desk, url, false)?;
+    }
     let commits = code.code_commits(&args.range)?;
     // Every commit the branch contains, found in one walk.
     let released = match &args.resolve_on {
@@ -184,6 +183,51 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     if changed == 0 && !args.json {
         say!("nothing to link: {} commit(s) read", commits.len());
     }
+    if let Some(url) = &remote
+        && changed > 0
+        && !args.dry_run
+    {
+        sync_remote(&desk, url, true)?;
+    }
+    Ok(())
+}
+
+/// The helpdesk `--desk` names: an existing path is a repository opened as it
+/// is; anything else a remote of the code repository or a URL, whose desk
+/// branch is kept in a copy under the code repository (returned with the URL).
+fn open_desk(ctx: &Ctx, code: &Store, desk: Option<&str>) -> Result<(Store, Option<String>)> {
+    let Some(given) = desk else { return Ok((ctx.store()?, None)) };
+    let path = std::path::Path::new(given);
+    if path.exists() {
+        let store = Store::open(path).map_err(|e| {
+            CliError::from(e).hint(format!("--desk {given}: a repository with a desk branch"))
+        })?;
+        return Ok((store, None));
+    }
+    let url = code.remote_url(given).unwrap_or_else(|| given.to_owned());
+    let looks_remote = url.contains("://") || url.contains(':') || code.is_named_remote(given);
+    if !looks_remote {
+        return Err(CliError::usage(format!(
+            "--desk {given}: no such directory, and not a remote of this repository"
+        ))
+        .hint("give the helpdesk's path, a remote's name (`git remote -v`), or a URL"));
+    }
+    Ok((code.remote_desk_copy(&url)?, Some(url)))
+}
+
+/// Brings the copy of a remote helpdesk up to date with it (`push`: and
+/// sends it what was written), as `desk sync` does.
+fn sync_remote(desk: &Store, url: &str, push: bool) -> Result<()> {
+    let (author, committer) = desk.signatures()?;
+    let options = crate::store::SyncOptions { remote: Some(url.to_owned()), push };
+    desk.sync(&options, &author, &committer, &crate::merge::DeskMerge).map_err(|e| {
+        let hint = if push {
+            "the notes are kept in the copy and are pushed by the next run"
+        } else {
+            "check that `git fetch URL` works and that its desk branch exists"
+        };
+        CliError::from(e).hint(hint)
+    })?;
     Ok(())
 }
 
