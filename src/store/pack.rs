@@ -82,11 +82,16 @@ const OBJ_TREE: u8 = 2;
 const OBJ_BLOB: u8 = 3;
 const OBJ_OFS_DELTA: u8 = 6;
 
-/// A tree as sorted entries, and the version of it last stored in the pack.
+/// A tree as sorted entries, its content as git stores it, and the version
+/// of it last stored in the pack.
 #[derive(Default)]
 struct TreeState {
     /// (name, is a directory, object id), in git's tree order.
     entries: Vec<(Vec<u8>, bool, Raw)>,
+    /// The tree object's content, kept in step with `entries`.
+    content: Vec<u8>,
+    /// Where each entry's object id is in `content`.
+    id_at: Vec<usize>,
     /// Offset, content and delta depth of the version last written.
     last: Option<(u64, Vec<u8>, u32)>,
 }
@@ -110,27 +115,38 @@ impl TreeState {
                 state.entries.push((e.name_bytes().to_vec(), dir, raw(e.id())));
             }
         }
+        state.serialise();
         Ok(state)
     }
 
     /// Sets the entry `name` (a file or a directory) to `id`.
+    /// Sets the entry `name` (a file or a directory) to `id`: a changed id is
+    /// written over the old one in `content`, a new entry makes it again.
     fn set(&mut self, name: &[u8], dir: bool, id: Raw) {
         match self.entries.binary_search_by(|(n, d, _)| tree_order(n, *d, name, dir)) {
-            Ok(i) => self.entries[i].2 = id,
-            Err(i) => self.entries.insert(i, (name.to_vec(), dir, id)),
+            Ok(i) => {
+                self.entries[i].2 = id;
+                let at = self.id_at[i];
+                self.content[at..at + 20].copy_from_slice(&id);
+            }
+            Err(i) => {
+                self.entries.insert(i, (name.to_vec(), dir, id));
+                self.serialise();
+            }
         }
     }
 
-    fn bytes(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(self.entries.len() * 40);
+    fn serialise(&mut self) {
+        self.content.clear();
+        self.id_at.clear();
         for (name, dir, id) in &self.entries {
-            out.extend_from_slice(if *dir { MODE_DIR } else { MODE_FILE });
-            out.push(b' ');
-            out.extend_from_slice(name);
-            out.push(0);
-            out.extend_from_slice(id);
+            self.content.extend_from_slice(if *dir { MODE_DIR } else { MODE_FILE });
+            self.content.push(b' ');
+            self.content.extend_from_slice(name);
+            self.content.push(0);
+            self.id_at.push(self.content.len());
+            self.content.extend_from_slice(id);
         }
-        out
     }
 }
 
@@ -409,8 +425,7 @@ impl PackWriter {
     /// Writes the current version of `tree` (as a delta of the last one when
     /// the chain is short enough) and returns its id.
     fn put_tree(&mut self, which: TreeRef<'_>) -> Result<Raw, StoreError> {
-        let tree = self.tree(which);
-        let bytes = tree.bytes();
+        let bytes = self.tree(which).content.clone();
         let id = object_id("tree", &bytes);
         if self.written.contains(&id) {
             return Ok(id);
