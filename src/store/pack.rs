@@ -204,9 +204,9 @@ fn push_copy(out: &mut Vec<u8>, mut offset: usize, mut len: usize) {
 
 /// A delta from `base` to `new`: their common start, the bytes between, their common end.
 fn delta(base: &[u8], new: &[u8]) -> Vec<u8> {
-    let start = base.iter().zip(new).take_while(|(a, b)| a == b).count();
+    let start = common_start(base, new);
     let room = base.len().min(new.len()) - start;
-    let end = base.iter().rev().zip(new.iter().rev()).take(room).take_while(|(a, b)| a == b).count();
+    let end = common_end(base, new, room);
     let mut out = Vec::with_capacity(new.len() - start - end + 32);
     push_varint(&mut out, base.len());
     push_varint(&mut out, new.len());
@@ -219,9 +219,33 @@ fn delta(base: &[u8], new: &[u8]) -> Vec<u8> {
     out
 }
 
-/// Length of the common start of `a` and `b`.
+/// Length of the common start of `a` and `b` (compared 64 bytes at a time,
+/// then byte by byte).
 fn common_start(a: &[u8], b: &[u8]) -> usize {
-    a.iter().zip(b).take_while(|(x, y)| x == y).count()
+    const STEP: usize = 64;
+    let n = a.len().min(b.len());
+    let mut i = 0;
+    while i + STEP <= n && a[i..i + STEP] == b[i..i + STEP] {
+        i += STEP;
+    }
+    i + a[i..n].iter().zip(&b[i..n]).take_while(|(x, y)| x == y).count()
+}
+
+/// Length of the common end of `a` and `b`, at most `room`.
+fn common_end(a: &[u8], b: &[u8], room: usize) -> usize {
+    const STEP: usize = 64;
+    let (la, lb) = (a.len(), b.len());
+    let mut i = 0;
+    while i + STEP <= room && a[la - i - STEP..la - i] == b[lb - i - STEP..lb - i] {
+        i += STEP;
+    }
+    i + a[..la - i]
+        .iter()
+        .rev()
+        .zip(b[..lb - i].iter().rev())
+        .take(room - i)
+        .take_while(|(x, y)| x == y)
+        .count()
 }
 
 /// A delta from `base` to `new`, two versions of a text file that differ in a
@@ -264,7 +288,7 @@ fn text_delta(base: &[u8], new: &[u8]) -> Vec<u8> {
         j = j2;
     }
     let room = (base.len() - i).min(new.len() - j);
-    let end = base.iter().rev().zip(new.iter().rev()).take(room).take_while(|(x, y)| x == y).count();
+    let end = common_end(base, new, room);
     insert(&mut out, &new[j..new.len() - end]);
     push_copy(&mut out, base.len() - end, end);
     out
@@ -367,23 +391,11 @@ impl PackWriter {
         }
         head.push(byte);
         head.extend_from_slice(prefix);
-        self.deflate.reset();
         self.buffer.clear();
-        self.buffer.reserve(data.len() / 2 + 64);
-        loop {
-            let before = self.deflate.total_in();
-            let status = self
-                .deflate
-                .compress_vec(
-                    &data[usize::try_from(before).unwrap_or(usize::MAX).min(data.len())..],
-                    &mut self.buffer,
-                    flate2::FlushCompress::Finish,
-                )
-                .map_err(|e| io_error(&std::io::Error::other(e)))?;
-            if status == flate2::Status::StreamEnd {
-                break;
-            }
-            self.buffer.reserve(self.buffer.capacity().max(64));
+        if kind == OBJ_BLOB || (kind == OBJ_OFS_DELTA && data.len() >= DEFLATE_FROM) {
+            self.deflate_into(data)?;
+        } else {
+            stored_zlib(data, &mut self.buffer);
         }
         let mut crc = crc32fast::Hasher::new();
         crc.update(&head);
@@ -398,6 +410,23 @@ impl PackWriter {
             self.written.insert(id);
         }
         Ok(at)
+    }
+
+    /// `data` as a zlib stream deflated at the fastest level, in `buffer`.
+    fn deflate_into(&mut self, data: &[u8]) -> Result<(), StoreError> {
+        self.deflate.reset();
+        self.buffer.reserve(data.len() / 2 + 64);
+        loop {
+            let before = usize::try_from(self.deflate.total_in()).unwrap_or(usize::MAX).min(data.len());
+            let status = self
+                .deflate
+                .compress_vec(&data[before..], &mut self.buffer, flate2::FlushCompress::Finish)
+                .map_err(|e| io_error(&std::io::Error::other(e)))?;
+            if status == flate2::Status::StreamEnd {
+                return Ok(());
+            }
+            self.buffer.reserve(self.buffer.capacity().max(64));
+        }
     }
 
     /// Writes a blob; commits name it by the mark returned. `follows`: it is
@@ -572,6 +601,40 @@ enum TreeRef<'a> {
     Shard(&'a [u8]),
 }
 
+/// Objects smaller than this, and trees, commits and small deltas, are
+/// stored in zlib's stored (uncompressed) blocks: for them zlib's set-up costs
+/// more than deflating saves (trees are mostly object ids, which do not
+/// compress).
+const DEFLATE_FROM: usize = 512;
+
+/// `data` as a zlib stream of stored blocks, appended to `out`.
+fn stored_zlib(data: &[u8], out: &mut Vec<u8>) {
+    out.reserve(data.len() + 16 + data.len() / 0xffff * 5);
+    // Deflate, 32K window, no dictionary, "fastest" (a multiple of 31).
+    out.extend_from_slice(&[0x78, 0x01]);
+    let mut chunks = data.chunks(0xffff).peekable();
+    if chunks.peek().is_none() {
+        out.extend_from_slice(&[1, 0, 0, 0xff, 0xff]);
+    }
+    while let Some(chunk) = chunks.next() {
+        out.push(u8::from(chunks.peek().is_none()));
+        let len = u16::try_from(chunk.len()).expect("chunks of at most 0xffff bytes");
+        out.extend_from_slice(&len.to_le_bytes());
+        out.extend_from_slice(&(!len).to_le_bytes());
+        out.extend_from_slice(chunk);
+    }
+    let (mut a, mut b) = (1u32, 0u32);
+    for chunk in data.chunks(5552) {
+        for &byte in chunk {
+            a += u32::from(byte);
+            b += a;
+        }
+        a %= 65_521;
+        b %= 65_521;
+    }
+    out.extend_from_slice(&((b << 16) | a).to_be_bytes());
+}
+
 /// The base of an `OFS_DELTA`: how far back it starts, as git encodes it.
 fn ofs_prefix(mut back: u64) -> Vec<u8> {
     let mut bytes = vec![(back & 0x7f) as u8];
@@ -714,6 +777,30 @@ mod tests {
         new.splice(70_000..70_020, (0..300u32).map(|i| (i % 7) as u8));
         assert_eq!(apply(&base, &delta(&base, &new)), new);
         assert_eq!(apply(&base, &text_delta(&base, &new)), new);
+    }
+
+    #[test]
+    fn stored_zlib_streams_inflate_to_their_data() {
+        use std::io::Read as _;
+        for len in [0usize, 1, 500, 0xffff, 0x1_0000, 200_000] {
+            let data: Vec<u8> = (0..len).map(|i| (i * 7 % 256) as u8).collect();
+            let mut z = Vec::new();
+            stored_zlib(&data, &mut z);
+            let mut back = Vec::new();
+            flate2::read::ZlibDecoder::new(&z[..]).read_to_end(&mut back).unwrap();
+            assert_eq!(back, data, "{len} bytes");
+        }
+    }
+
+    #[test]
+    fn common_starts_and_ends_past_the_fast_steps() {
+        let a: Vec<u8> = (0..1000u32).map(|i| (i % 200) as u8).collect();
+        let mut b = a.clone();
+        b[700] = 255;
+        assert_eq!(common_start(&a, &b), 700);
+        assert_eq!(common_end(&a, &b, 1000), 299);
+        assert_eq!(common_end(&a, &b, 100), 100);
+        assert_eq!(common_start(&a, &a[..10]), 10);
     }
 
     #[test]
