@@ -31,6 +31,7 @@ pub mod rules;
 pub mod select;
 pub mod strict;
 pub mod ticket_ref;
+pub mod worklist;
 
 use std::cell::RefCell;
 use std::io::{IsTerminal, Write as _};
