@@ -4,9 +4,10 @@
 
 use anstyle::{AnsiColor, Style};
 
-use crate::cli::output;
+use crate::cli::output::{self, duration};
 use crate::cli::{CliError, Ctx, Result};
 use crate::query::ClockFacts;
+use crate::sla::{ClockStatus, Cycle};
 use crate::sla::config::Problem;
 use crate::sla::ledger::{Ledger, Moment};
 use crate::store::{CONFIG_PATH, Store, Tip};
@@ -72,5 +73,18 @@ pub fn due_cell(facts: &ClockFacts) -> (String, Style) {
         Some(d) => (output::duration(d), Style::new()),
         None if facts.paused => ("paused".into(), Style::new().dimmed()),
         None => ("-".into(), Style::new()),
+    }
+}
+
+/// A clock for a table (`desk sla`) or a ticket (`desk tui`): `met`, `breached 2h 5m`, `1h 10m left`, `paused`, `-`.
+pub fn clock_cell(c: Option<&Cycle>) -> (String, Style) {
+    let Some(c) = c else { return ("-".into(), Style::new()) };
+    let red = Style::new().fg_color(Some(AnsiColor::Red.into()));
+    match (c.status, c.remaining) {
+        (ClockStatus::Breached, Some(r)) => (format!("breached {}", duration(-r)), red),
+        (ClockStatus::Running, Some(r)) => (format!("{} left", duration(r)), Style::new()),
+        (ClockStatus::Paused, Some(r)) => (format!("paused, {} left", duration(r)), Style::new().dimmed()),
+        (ClockStatus::Met, _) => ("met".into(), Style::new().dimmed()),
+        _ => ("-".into(), Style::new()),
     }
 }

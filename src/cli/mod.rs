@@ -31,6 +31,7 @@ pub mod rules;
 pub mod select;
 pub mod strict;
 pub mod ticket_ref;
+pub mod ticket_text;
 pub mod worklist;
 
 use std::cell::RefCell;
