@@ -14,6 +14,20 @@ use crate::time::Zone;
 /// The ticket `t` (whose short id is `short`) at `tip`, as of `now` (Unix
 /// seconds), times shown in `zone`.
 pub fn render(store: &Store, tip: &Tip, t: &Ticket, short: &str, now: i64, zone: Zone) -> Result<String> {
+    let (head, conversation) = parts(store, tip, t, short, now, zone)?;
+    Ok(head + &conversation)
+}
+
+/// [`render`] in two parts: the title and the fields, then the description
+/// and the conversation (starting with an empty line, when there is any).
+pub fn parts(
+    store: &Store,
+    tip: &Tip,
+    t: &Ticket,
+    short: &str,
+    now: i64,
+    zone: Zone,
+) -> Result<(String, String)> {
     let links: Vec<String> = t
         .links
         .iter()
@@ -27,7 +41,20 @@ pub fn render(store: &Store, tip: &Tip, t: &Ticket, short: &str, now: i64, zone:
         .iter()
         .map(|a| format!("{} ({})", a.name, human_size(a.size as u64)))
         .collect();
-    Ok(styled((now, zone), t, short, &links, &files, &linked_commits(t)))
+    Ok(styled_parts(t, short, (now, zone), &links, &files))
+}
+
+/// [`parts`] with the ticket's links (with the other tickets' titles and
+/// statuses) and attachments (with their sizes) given as text.
+pub fn styled_parts(
+    t: &Ticket,
+    short: &str,
+    (now, zone): (i64, Zone),
+    links: &[String],
+    files: &[String],
+) -> (String, String) {
+    let head = head((now, zone), t, short, links, files, &linked_commits(t));
+    (head, conversation(t, zone))
 }
 
 /// The commits `desk link-commits` linked to the ticket: `commit ID10 SUBJECT…`,
@@ -46,9 +73,15 @@ fn linked_commits(t: &Ticket) -> Vec<String> {
         .collect()
 }
 
-/// The ticket for people; `links` are its links with the other tickets' titles and
-/// statuses, `files` its attachments with their sizes.
-fn styled(
+/// A line of a field: its name, dimmed, then its value.
+pub fn field_line(name: &str, value: &str) -> String {
+    let (name, value) = (terminal_line(name), terminal_text(value));
+    format!("{DIM}{name:<10}{DIM:#} {value}\n")
+}
+
+/// The title and the fields for people; `links` are its links with the other
+/// tickets' titles and statuses, `files` its attachments with their sizes.
+fn head(
     (now, zone): (i64, Zone),
     t: &Ticket,
     short: &str,
@@ -67,10 +100,7 @@ fn styled(
         let _ = write!(line, " · queue {}", terminal_line(q));
     }
     let _ = writeln!(out, "{line}");
-    let mut field = |name: &str, value: &str| {
-        let (name, value) = (terminal_line(name), terminal_text(value));
-        let _ = writeln!(out, "{DIM}{name:<10}{DIM:#} {value}");
-    };
+    let mut field = |name: &str, value: &str| out.push_str(&field_line(name, value));
     // Title, status, priority and queue are on the lines above; the other fields follow.
     for def in FIELDS {
         let value = match (def.kind, def.get(t)) {
@@ -106,6 +136,13 @@ fn styled(
     for c in commits {
         field("linked", c);
     }
+    out
+}
+
+/// The description and the conversation, Markdown rendered.
+fn conversation(t: &Ticket, zone: Zone) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
     if !t.description.is_empty() {
         out.push('\n');
         out.push_str(&markdown::render(&t.description, "  "));

@@ -76,13 +76,54 @@ impl Asker<'_> {
 
     /// Whether the ticket is unassigned and the asker may take it.
     pub fn may_take_ticket(&self, s: &Summary<'_>) -> bool {
-        s.str(Field::Assignee).is_none()
-            && self.may_take(s.str(Field::Queue), s.val(Field::Labels).as_list())
+        s.str(Field::Assignee).is_none() && self.may_take(s.str(Field::Queue), s.val(Field::Labels).as_list())
+    }
+
+    /// Whether the ticket is in `scope` for the asker.
+    pub fn in_scope(&self, scope: Scope, s: &Summary<'_>) -> bool {
+        match scope {
+            Scope::Mine => self.owns(s),
+            Scope::Team => self.may_take_ticket(s),
+            Scope::All => true,
+        }
     }
 
     /// The assignee a ticket the asker takes gets: the agent's `Name <email>`, else the git user.
     pub fn assignee(&self) -> String {
         self.agent.map_or_else(|| self.person.clone(), Agent::person)
+    }
+}
+
+/// Whose tickets a list holds: the three queues of `desk tui`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Scope {
+    /// The tickets assigned to you.
+    #[default]
+    Mine,
+    /// The unassigned tickets in your queues and within your skills: those `desk next` may give you.
+    Team,
+    /// Every ticket.
+    All,
+}
+
+impl Scope {
+    pub const ALL: [Scope; 3] = [Scope::Mine, Scope::Team, Scope::All];
+
+    /// Its name on the screen.
+    pub fn title(self) -> &'static str {
+        match self {
+            Scope::Mine => "Mine",
+            Scope::Team => "Unassigned in my teams",
+            Scope::All => "All",
+        }
+    }
+
+    /// The scope after this one, or before it.
+    #[must_use]
+    pub fn next(self, forward: bool) -> Scope {
+        let i = Scope::ALL.iter().position(|q| *q == self).unwrap_or(0);
+        let n = Scope::ALL.len();
+        Scope::ALL[if forward { (i + 1) % n } else { (i + n - 1) % n }]
     }
 }
 
