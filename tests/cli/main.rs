@@ -45,4 +45,6 @@ mod schema;
 mod sla;
 mod sync;
 mod tickets;
+#[cfg(feature = "tui")]
+mod tui;
 mod workflow;

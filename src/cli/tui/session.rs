@@ -228,7 +228,7 @@ impl<'c> Session<'c> {
                 self.open(&id);
             }
             _ if done.ok => {
-                self.app.say("nothing to work on: no ticket is yours or unassigned in your queues")
+                self.app.say("nothing to work on: no ticket is yours or unassigned in your queues");
             }
             _ => self.report(&done),
         }
