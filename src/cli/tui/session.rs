@@ -1,6 +1,7 @@
 //! The terminal UI on a real terminal: the event loop, following the branch
 //! (its tip is looked at every second; when it moved, the queue and the open
-//! ticket are loaded again), and the actions. Every change runs the desk
+//! ticket are loaded again, as they are every minute for ages and due times),
+//! and the actions. Every change runs the desk
 //! binary itself (`desk assign`, `desk status`, …), so it is exactly the
 //! commit the command line makes; a reply or note is written in the editor
 //! first, with the terminal handed over to it.
@@ -28,6 +29,8 @@ use crate::model::Visibility;
 
 /// How often the branch's tip is looked at.
 const FOLLOW: Duration = Duration::from_secs(1);
+/// How old a loaded queue may get: ages and due times move with the clock.
+const STALE: Duration = Duration::from_secs(60);
 
 /// Runs the terminal UI until the user quits.
 pub fn run(ctx: &Ctx, scope: Scope, query: &str) -> Result<()> {
@@ -88,6 +91,8 @@ pub fn screen_text(buffer: &Buffer) -> String {
 struct Session<'c> {
     ctx: &'c Ctx,
     app: App,
+    /// When the queue was last loaded.
+    loaded: Instant,
 }
 
 impl<'c> Session<'c> {
@@ -96,7 +101,7 @@ impl<'c> Session<'c> {
     fn start(ctx: &'c Ctx, scope: Scope, query: &str) -> Result<Session<'c>> {
         let mut app = App::new(scope, query);
         app.color = ctx.color;
-        let mut session = Session { ctx, app };
+        let mut session = Session { ctx, app, loaded: Instant::now() };
         session.load(query)?;
         Ok(session)
     }
@@ -113,6 +118,7 @@ impl<'c> Session<'c> {
         self.app.now = ctx.now.timestamp();
         query.clone_into(&mut self.app.query);
         self.app.set_queue(loaded);
+        self.loaded = Instant::now();
         Ok(())
     }
 
@@ -158,7 +164,7 @@ impl<'c> Session<'c> {
             }
             if looked.elapsed() >= FOLLOW {
                 looked = Instant::now();
-                if self.branch_moved() {
+                if self.branch_moved() || self.loaded.elapsed() >= STALE {
                     self.reload();
                 }
             }
