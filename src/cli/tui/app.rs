@@ -268,8 +268,10 @@ impl App {
             }
             KeyCode::Tab | KeyCode::BackTab => {
                 self.scope = self.scope.next(key.code == KeyCode::Tab);
+                // Another queue starts at its top.
                 self.page = None;
-                self.selected = 0;
+                self.loaded.rows.clear();
+                (self.selected, self.offset) = (0, 0);
                 Action::Reload
             }
             KeyCode::Char('l') if key.modifiers.contains(KeyModifiers::CONTROL) => Action::Reload,

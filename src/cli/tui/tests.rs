@@ -255,8 +255,10 @@ fn moving_and_opening() {
 #[test]
 fn tab_switches_the_queue() {
     let mut app = app();
+    press(&mut app, "j");
     assert_eq!(app.key(key(KeyCode::Tab)), Action::Reload);
     assert_eq!(app.scope, Scope::Mine);
+    assert_eq!((app.selected, app.loaded.rows.len()), (0, 0), "the new queue starts at its top");
     assert_eq!(app.key(key(KeyCode::BackTab)), Action::Reload);
     assert_eq!(app.scope, Scope::All);
     app.key(key(KeyCode::BackTab));
