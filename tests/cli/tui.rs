@@ -262,6 +262,14 @@ fn the_first_screen_can_be_printed() {
     assert!(lines[2].starts_with("ID      STATUS  PRIORITY  ASSIGNEE  AGE  TITLE"), "{run}");
     let row = format!("{}  new     urgent    -         3h   Printer on 3rd floor does not print", &id[..6]);
     assert_eq!(lines[3], row, "{run}");
+    // A ticket file desk cannot read is counted on the screen; nothing is written to stderr.
+    env.commit_by_hand(&[("tickets/zz/zzzzzzzzzz.md", "no front matter\n")], "a broken file");
+    let run = env.desk(&["tui", "--queue", "all", "--print-frame", "120x8"]).ok();
+    assert!(
+        run.stdout.lines().next().unwrap().contains("1 unreadable ticket file left out: desk doctor"),
+        "{run}"
+    );
+    assert_eq!(run.stderr, "", "{run}");
     // The same query language as desk list, and its errors.
     let none = env.desk(&["tui", "--queue", "all", "--print-frame", "100x8", "priority:low"]).ok();
     assert!(none.stdout.contains("No tickets here."), "{none}");

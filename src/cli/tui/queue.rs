@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 
 use super::ansi;
 use crate::cli::select::{self, Selected};
-use crate::cli::strict::Strict;
+use crate::cli::strict::{self, Strict};
 use crate::cli::worklist::{self, Asker, Scope};
 use crate::cli::{Ctx, Result, clocks, output, ticket_text};
 use crate::model::Ticket;
@@ -95,6 +95,8 @@ pub struct Loaded {
     pub tip: Option<Oid>,
     pub rows: Vec<Row>,
     pub desk: Desk,
+    /// Ticket files desk cannot read, left out (`desk doctor` names them).
+    pub unreadable: usize,
 }
 
 /// The query typed in the query bar, as the queue applies it: like `desk
@@ -118,9 +120,11 @@ pub fn load(ctx: &Ctx, store: &Store, scope: Scope, query: &str) -> Result<Loade
     let query = parse_query(ctx, query, &config)?;
     let (author, _) = store.signatures()?;
     let asker = Asker::new(author.person(), &config)?;
-    let found = select::matching_where(ctx, store, &tip, &query, &config, Strict::default(), |s| {
-        asker.in_scope(scope, s)
-    })?;
+    let quiet = Strict { strict: false, quiet: true };
+    strict::take_left_out();
+    let found =
+        select::matching_where(ctx, store, &tip, &query, &config, quiet, |s| asker.in_scope(scope, s))?;
+    let unreadable = strict::take_left_out();
     let mut ledger = clocks::clock_ledger(ctx, store, &tip, &config, query.has_clock_terms())?;
     let mut rows = Vec::with_capacity(found.len());
     for ticket in found {
@@ -142,7 +146,7 @@ pub fn load(ctx: &Ctx, store: &Store, scope: Scope, query: &str) -> Result<Loade
         .map(|m| (m.name, m.description.unwrap_or_default()))
         .collect();
     let desk = Desk::of(&config, asker.person, macros, ledger.is_some() && clocks::has_policies(&config));
-    Ok(Loaded { tip: Some(tip.commit), rows, desk })
+    Ok(Loaded { tip: Some(tip.commit), rows, desk, unreadable })
 }
 
 /// One ticket as the ticket view shows it.

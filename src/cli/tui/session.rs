@@ -30,7 +30,7 @@ use crate::model::Visibility;
 /// How often the branch's tip is looked at.
 const FOLLOW: Duration = Duration::from_secs(1);
 /// How old a loaded queue may get: ages and due times move with the clock.
-const STALE: Duration = Duration::from_secs(60);
+const STALE: Duration = Duration::from_mins(1);
 
 /// Runs the terminal UI until the user quits.
 pub fn run(ctx: &Ctx, scope: Scope, query: &str) -> Result<()> {

@@ -75,7 +75,6 @@ fn app() -> App {
     let mut app = App::new(Scope::All, "");
     app.now = NOW;
     app.set_queue(Loaded {
-        tip: None,
         rows: vec![
             due(
                 row("k3x9q2hm7d", "Printer on 3rd floor does not print", "open", "urgent", None, 30),
@@ -109,6 +108,7 @@ fn app() -> App {
             row("z9y8x7w6v5", "Outlook keeps asking for my password", "pending", "low", None, 24 * 9),
         ],
         desk: desk(),
+        ..Loaded::default()
     });
     app
 }
@@ -274,11 +274,11 @@ fn a_reload_keeps_the_selected_ticket() {
     let mut rows = app.loaded.rows.clone();
     rows.swap(0, 3);
     rows.remove(1);
-    app.set_queue(Loaded { tip: None, rows, desk: desk() });
+    app.set_queue(Loaded { rows, desk: desk(), ..Loaded::default() });
     assert_eq!(app.selected_id(), Some("p0q7r2st9v"));
     // Gone: the same position, within the queue.
     let rows = app.loaded.rows[..1].to_vec();
-    app.set_queue(Loaded { tip: None, rows, desk: desk() });
+    app.set_queue(Loaded { rows, desk: desk(), ..Loaded::default() });
     assert_eq!(app.selected, 0);
 }
 
@@ -362,7 +362,7 @@ fn the_query_bar_edits_the_query() {
 fn an_empty_queue_says_so_and_actions_need_a_ticket() {
     let mut app = App::new(Scope::Mine, "");
     app.now = NOW;
-    app.set_queue(Loaded { tip: None, rows: Vec::new(), desk: desk() });
+    app.set_queue(Loaded { desk: desk(), ..Loaded::default() });
     assert_eq!(press(&mut app, "s"), Action::None);
     assert_eq!(app.message.as_ref().map(|m| (m.text.as_str(), m.error)), Some(("no ticket selected", true)));
     assert_eq!(app.key(key(KeyCode::Enter)), Action::None);
@@ -382,7 +382,7 @@ fn a_long_queue_draws_the_rows_around_the_selection() {
             r
         })
         .collect();
-    app.set_queue(Loaded { tip: None, rows, desk: desk() });
+    app.set_queue(Loaded { rows, desk: desk(), ..Loaded::default() });
     app.key(key(KeyCode::End));
     let shown = screen(&mut app);
     assert!(shown.contains("t000099999") && !shown.contains("t000000000"), "{shown}");

@@ -153,6 +153,12 @@ fn draw_tabs(frame: &mut Frame<'_>, area: Rect, app: &App) {
         spans.push(Span::raw("  "));
         spans.push(Span::styled(scope.title(), style));
     }
+    if app.loaded.unreadable > 0 {
+        let n = app.loaded.unreadable;
+        let text =
+            format!("  {n} unreadable ticket file{} left out: desk doctor", if n == 1 { "" } else { "s" });
+        spans.push(Span::styled(text, Style::new().fg(Color::Red)));
+    }
     let count = app.loaded.rows.len();
     let right = format!(
         "{count} ticket{}  ·  {} ",
