@@ -1,14 +1,15 @@
 //! SLA clocks for the commands that show or filter by them (`sla`, `list`,
-//! `report`, `next`): the moment of `--as-of`, the ledger of `--policy`, and
-//! how a ticket's next due time reads in a table.
+//! `report`, `next`, `tui`): the moment of `--as-of`, the ledger of `--policy`,
+//! and how a ticket's next due time and its clocks read in a table.
 
 use anstyle::{AnsiColor, Style};
 
-use crate::cli::output;
+use crate::cli::output::{self, duration};
 use crate::cli::{CliError, Ctx, Result};
 use crate::query::ClockFacts;
 use crate::sla::config::Problem;
 use crate::sla::ledger::{Ledger, Moment};
+use crate::sla::{ClockStatus, Cycle};
 use crate::store::{CONFIG_PATH, Store, Tip};
 use crate::time::When;
 use crate::workflow::Config;
@@ -54,6 +55,27 @@ pub fn policy_error(problem: &Problem) -> CliError {
         .hint("`desk config check` lists every problem of desk.yaml")
 }
 
+/// The ledger of SLA clocks for a listing (`desk list`, `desk tui`): one that
+/// must work when the query or the sort needs clocks (`needed`), else one for
+/// the DUE column, when desk.yaml has policies desk can read (a broken policy
+/// leaves the column out rather than fail).
+pub fn clock_ledger<'s>(
+    ctx: &Ctx,
+    store: &'s Store,
+    tip: &Tip,
+    config: &Config,
+    needed: bool,
+) -> Result<Option<Ledger<'s>>> {
+    if needed {
+        return open_ledger(ctx, store, tip, None, None).map(Some);
+    }
+    if !has_policies(config) {
+        return Ok(None);
+    }
+    let ledger = Ledger::open(store, tip, Moment { now: ctx.now.timestamp(), within: None }, None)?;
+    Ok(ledger.problem().is_none().then_some(ledger))
+}
+
 /// Whether the desk.yaml lists SLA policies (so tables show when tickets are due).
 pub fn has_policies(config: &Config) -> bool {
     config.other.get("sla").and_then(serde_yaml::Value::as_sequence).is_some_and(|s| !s.is_empty())
@@ -72,5 +94,18 @@ pub fn due_cell(facts: &ClockFacts) -> (String, Style) {
         Some(d) => (output::duration(d), Style::new()),
         None if facts.paused => ("paused".into(), Style::new().dimmed()),
         None => ("-".into(), Style::new()),
+    }
+}
+
+/// A clock for a table (`desk sla`) or a ticket (`desk tui`): `met`, `breached 2h 5m`, `1h 10m left`, `paused`, `-`.
+pub fn clock_cell(c: Option<&Cycle>) -> (String, Style) {
+    let Some(c) = c else { return ("-".into(), Style::new()) };
+    let red = Style::new().fg_color(Some(AnsiColor::Red.into()));
+    match (c.status, c.remaining) {
+        (ClockStatus::Breached, Some(r)) => (format!("breached {}", duration(-r)), red),
+        (ClockStatus::Running, Some(r)) => (format!("{} left", duration(r)), Style::new()),
+        (ClockStatus::Paused, Some(r)) => (format!("paused, {} left", duration(r)), Style::new().dimmed()),
+        (ClockStatus::Met, _) => ("met".into(), Style::new().dimmed()),
+        _ => ("-".into(), Style::new()),
     }
 }

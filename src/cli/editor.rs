@@ -13,6 +13,7 @@ use std::path::Path;
 use std::process::Command;
 
 use super::{CliError, Ctx, Result};
+use crate::model::Visibility;
 use crate::store::Store;
 
 /// The editor command line the user chose, if any: `VISUAL`, `EDITOR`, git's `core.editor`.
@@ -75,6 +76,21 @@ pub fn header(what: &str) -> String {
     }
     out.push_str(" -->\n");
     out
+}
+
+/// What the header says to whoever writes a reply or an internal note on
+/// ticket `short` in the editor (`desk reply`, `desk note`, `desk tui`).
+pub fn purpose(visibility: Visibility, short: &str) -> String {
+    match visibility {
+        Visibility::Public => format!(
+            "Write the reply to {short} below, in Markdown: the requester reads it. Save and quit to send \
+             it; an empty text sends nothing."
+        ),
+        Visibility::Internal => format!(
+            "Write the internal note on {short} below, in Markdown: agents only. Save and quit to add \
+             it; an empty text adds nothing."
+        ),
+    }
 }
 
 /// `text` without desk's `header` in front, if it still starts with exactly that.

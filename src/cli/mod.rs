@@ -31,6 +31,10 @@ pub mod rules;
 pub mod select;
 pub mod strict;
 pub mod ticket_ref;
+pub mod ticket_text;
+#[cfg(feature = "tui")]
+pub mod tui;
+pub mod worklist;
 
 use std::cell::RefCell;
 use std::io::{IsTerminal, Write as _};
@@ -155,6 +159,7 @@ pub enum Command {
     LinkCommits(commands::link_commits::Args),
     Portal(commands::portal::Args),
     Next(commands::next::Args),
+    Tui(commands::tui::Args),
     Completions(commands::completions::Args),
     Man(commands::man::Args),
     #[command(hide = true)]
@@ -210,6 +215,19 @@ impl Ctx {
     /// Opens the repository (`--repo`, else discovered from the current directory).
     pub fn store(&self) -> Result<Store> {
         Ok(Store::discover(self.repo.as_deref())?)
+    }
+
+    /// The same context with "now" read again (`DESK_NOW`, else the clock),
+    /// for a command that runs for hours (`desk tui`).
+    pub fn refreshed(&self) -> Result<Ctx> {
+        Ok(Ctx {
+            repo: self.repo.clone(),
+            now: reference_now()?,
+            color: self.color,
+            zone: self.zone,
+            no_pager: self.no_pager,
+            pager: RefCell::default(),
+        })
     }
 
     /// Whether desk may ask questions: stdin and stderr are terminals.
@@ -334,6 +352,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
         Command::LinkCommits(a) => c::link_commits::run(ctx, &a),
         Command::Portal(a) => c::portal::run(ctx, &a),
         Command::Next(a) => c::next::run(ctx, &a),
+        Command::Tui(a) => c::tui::run(ctx, &a),
         Command::Completions(a) => c::completions::run(&a),
         Command::Man(a) => c::man::run(&a),
         Command::MergeDriver(a) => c::merge_driver::run(&a),

@@ -18,6 +18,7 @@ pub struct Selected {
     pub title: String,
     pub status: String,
     pub priority: String,
+    pub assignee: Option<String>,
     /// Unix seconds.
     pub created: i64,
 }
@@ -68,6 +69,7 @@ pub fn matching_where(
                         title: text(Field::Title),
                         status: text(Field::Status),
                         priority: text(Field::Priority),
+                        assignee: s.str(Field::Assignee).map(str::to_owned),
                         created: s.time(Field::Created),
                     },
                 ));

@@ -46,4 +46,6 @@ mod schema;
 mod sla;
 mod sync;
 mod tickets;
+#[cfg(feature = "tui")]
+mod tui;
 mod workflow;

@@ -15,7 +15,7 @@ use crate::cli::{CliError, Ctx, Result};
 use crate::model;
 use crate::model::field::{self, Domain, FIELDS, Field, FieldKind, FieldSource, SortOrder, Val};
 use crate::query::{ClockFacts, Context, Query};
-use crate::sla::ledger::{Ledger, Moment};
+use crate::sla::ledger::Ledger;
 use crate::store::{IndexEntry, Oid, Shard, Store, Summary, Tip};
 use crate::workflow::Config;
 
@@ -317,7 +317,8 @@ fn print_list(
     // the DUE column only, for the hits shown.
     let table = matches!(output, Output::Table);
     let needed = query.has_clock_terms() || sort.field.is_none();
-    let mut ledger = if needed || table { clock_ledger(ctx, store, tip, &config, needed)? } else { None };
+    let mut ledger =
+        if needed || table { clocks::clock_ledger(ctx, store, tip, &config, needed)? } else { None };
     if let Some(ledger) = ledger.as_mut().filter(|_| needed) {
         judge_clocks(ledger, query, sort, &mut hits)?;
     }
@@ -344,26 +345,6 @@ fn print_list(
     // than printing it.
     std::mem::forget(hits);
     Ok(())
-}
-
-/// The ledger of SLA clocks: one that must work when the query or the sort
-/// needs clocks (`needed`), else one for the DUE column, when desk.yaml has
-/// policies desk can read (a broken policy leaves the column out rather than fail).
-fn clock_ledger<'s>(
-    ctx: &Ctx,
-    store: &'s Store,
-    tip: &Tip,
-    config: &Config,
-    needed: bool,
-) -> Result<Option<Ledger<'s>>> {
-    if needed {
-        return clocks::open_ledger(ctx, store, tip, None, None).map(Some);
-    }
-    if !clocks::has_policies(config) {
-        return Ok(None);
-    }
-    let ledger = Ledger::open(store, tip, Moment { now: ctx.now.timestamp(), within: None }, None)?;
-    Ok(ledger.problem().is_none().then_some(ledger))
 }
 
 /// Works out the SLA clocks of the hits, keeping those the clock terms

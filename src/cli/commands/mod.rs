@@ -36,6 +36,7 @@ pub mod show;
 pub mod sla;
 pub mod status;
 pub mod sync;
+pub mod tui;
 pub mod whoami;
 
 use chrono::{DateTime, Utc};

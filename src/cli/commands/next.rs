@@ -1,6 +1,5 @@
 //! `desk next`: the ticket to work on now, and `--take` to make it yours.
 
-use std::collections::HashMap;
 use std::io::Write as _;
 
 use serde_json::{Value, json};
@@ -9,12 +8,13 @@ use crate::cli::output::{TicketJson, print_json, rfc3339};
 use crate::cli::rules::{RuleEnv, rules_of};
 use crate::cli::select::{self, Selected};
 use crate::cli::strict::Strict;
+use crate::cli::worklist::{self, Asker};
 use crate::cli::{CliError, Ctx, Result};
-use crate::model::{Field, FieldSource as _, TicketId};
+use crate::model::TicketId;
 use crate::query::Query;
 use crate::sla::ledger::{Ledger, Moment};
-use crate::store::{CONFIG_PATH, Change, Identity, StoreError, Tip, Written};
-use crate::workflow::{Agent, Config, People};
+use crate::store::{Change, Identity, StoreError, Tip, Written};
+use crate::workflow::Config;
 
 const HOW: &str = "\
 The candidates are the tickets that are not done and are assigned to you, or unassigned and
@@ -40,48 +40,6 @@ pub struct Args {
     pub json: bool,
 }
 
-/// Who is asking: the git user, and the agent desk.yaml knows them as.
-struct Asker<'c> {
-    person: String,
-    agent: Option<&'c Agent>,
-    people: Option<&'c People>,
-    /// Whether each assignee seen so far is the asker: a helpdesk has many
-    /// tickets and few assignees.
-    seen: std::cell::RefCell<HashMap<String, bool>>,
-}
-
-impl Asker<'_> {
-    /// [`People::same_person`], with the asker's side looked up once and each
-    /// answer remembered.
-    fn is_me(&self, person: &str) -> bool {
-        if let Some(&known) = self.seen.borrow().get(person) {
-            return known;
-        }
-        let answer = self.decide_is_me(person);
-        self.seen.borrow_mut().insert(person.to_owned(), answer);
-        answer
-    }
-
-    fn decide_is_me(&self, person: &str) -> bool {
-        if let (Some(p), Some(me)) = (self.people, self.agent)
-            && let Some(them) = p.agent(person)
-        {
-            return std::ptr::eq(me, them);
-        }
-        crate::query::same_person(person, &self.person)
-    }
-
-    /// Whether an unassigned ticket in `queue` with `labels` is for this agent.
-    fn may_take(&self, queue: Option<&str>, labels: &[String]) -> bool {
-        let Some(agent) = self.agent else { return true };
-        let in_queue = agent.queues.is_empty() || queue.is_some_and(|q| agent.queues.iter().any(|a| a == q));
-        let skills: Vec<&String> = self.people.map_or_else(Vec::new, |p| {
-            labels.iter().filter(|l| p.agents.iter().any(|a| a.skills.contains(l))).collect()
-        });
-        in_queue && skills.iter().all(|s| agent.skills.contains(s))
-    }
-}
-
 /// The candidates, best first, with their next due times.
 fn candidates(
     ctx: &Ctx,
@@ -92,9 +50,7 @@ fn candidates(
 ) -> Result<Vec<(Selected, Option<i64>)>> {
     let open = Query::parse(&["is:open"], ctx.zone)?;
     let found = select::matching_where(ctx, store, tip, &open, config, Strict::default(), |s| {
-        let assignee = s.str(Field::Assignee);
-        let mine = assignee.is_some_and(|a| asker.is_me(a));
-        mine || (assignee.is_none() && asker.may_take(s.str(Field::Queue), s.val(Field::Labels).as_list()))
+        asker.owns(s) || asker.may_take_ticket(s)
     })?;
     let mut ledger = Ledger::open(store, tip, Moment { now: ctx.now.timestamp(), within: None }, None)?;
     let mut out = Vec::with_capacity(found.len());
@@ -103,10 +59,7 @@ fn candidates(
         let due = if ledger.problem().is_some() { None } else { ledger.clocks(&ticket.id)?.next_due() };
         out.push((ticket, due));
     }
-    out.sort_by_cached_key(|(t, due)| {
-        let rank = config.priority_rank(&t.priority);
-        (due.unwrap_or(i64::MAX), std::cmp::Reverse(rank), t.created, t.id.clone())
-    });
+    worklist::sort_by_due(config, &mut out, |(t, due)| (t, *due));
     Ok(out)
 }
 
@@ -115,16 +68,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
     let tip = store.require_tip()?;
     let config = Config::load(&store, &tip)?;
     let (author, committer) = store.signatures()?;
-    let people = config
-        .people()
-        .map_err(|e| CliError::config(format!("{CONFIG_PATH}: line {}: {}", e.line, e.message)))?;
-    let people = people.has_agents().then_some(people);
-    let asker = Asker {
-        person: author.person(),
-        agent: people.and_then(|p| p.agent(&author.person())),
-        people,
-        seen: std::cell::RefCell::default(),
-    };
+    let asker = Asker::new(author.person(), &config)?;
     let list = candidates(ctx, &store, &tip, &config, &asker)?;
     let (chosen, taken) = if args.take {
         take(&store, &author, &committer, &list, &asker)?
@@ -192,7 +136,7 @@ fn take(
                 Some(_) => {}
                 None => {
                     let before = ticket.clone();
-                    ticket.assignee = Some(asker.agent.map_or_else(|| asker.person.clone(), Agent::person));
+                    ticket.assignee = Some(asker.assignee());
                     ticket.updated = author.time().max(ticket.created);
                     chosen = Some(candidate.id.clone());
                     let mut env = RuleEnv::new(store, Some(tip), &config, author);

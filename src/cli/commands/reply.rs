@@ -107,16 +107,7 @@ fn add(ctx: &Ctx, id: &TicketRef, text: &MessageArgs, how: &Adding<'_>, output: 
         Visibility::Public => ("reply text", "-m TEXT or -F FILE", "REPLY.md", "reply"),
         Visibility::Internal => ("note text", "-m TEXT or -F FILE", "NOTE.md", "note"),
     };
-    let purpose = match visibility {
-        Visibility::Public => format!(
-            "Write the reply to {short} below, in Markdown: the requester reads it. Save and quit to send \
-             it; an empty text sends nothing."
-        ),
-        Visibility::Internal => format!(
-            "Write the internal note on {short} below, in Markdown: agents only. Save and quit to add \
-             it; an empty text adds nothing."
-        ),
-    };
+    let purpose = editor::purpose(visibility, &short);
     let body = required_text(ctx, &store, given, what, flags, (file, &purpose))?;
     check_text(what, &body, &config.limits)?;
     let mut comment_id = String::new();

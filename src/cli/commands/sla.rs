@@ -6,8 +6,8 @@ use std::io::Write as _;
 use anstyle::Style;
 use serde_json::{Value, json};
 
-use crate::cli::clocks::open_ledger;
-use crate::cli::output::{self, duration, print_json, rfc3339};
+use crate::cli::clocks::{self, open_ledger};
+use crate::cli::output::{self, print_json, rfc3339};
 use crate::cli::select::{self, Selected};
 use crate::cli::strict::Strict;
 use crate::cli::{CliError, Ctx, Result};
@@ -210,19 +210,6 @@ fn ticket_json(j: &Judged, warn: Option<i64>) -> Value {
     })
 }
 
-/// A clock for the table: `met`, `breached 2h 5m`, `1h 10m left`, `paused`, `-`.
-fn clock_cell(c: Option<&&Cycle>) -> (String, Style) {
-    let Some(c) = c else { return ("-".into(), Style::new()) };
-    let red = Style::new().fg_color(Some(anstyle::AnsiColor::Red.into()));
-    match (c.status, c.remaining) {
-        (ClockStatus::Breached, Some(r)) => (format!("breached {}", duration(-r)), red),
-        (ClockStatus::Running, Some(r)) => (format!("{} left", duration(r)), Style::new()),
-        (ClockStatus::Paused, Some(r)) => (format!("paused, {} left", duration(r)), Style::new().dimmed()),
-        (ClockStatus::Met, _) => ("met".into(), Style::new().dimmed()),
-        _ => ("-".into(), Style::new()),
-    }
-}
-
 fn print_table<'j>(ctx: &Ctx, judged: impl Iterator<Item = &'j Judged>, now: i64) -> Result<()> {
     let mut table = output::PlainTable::new(
         &["ID", "POLICY", "FIRST RESP", "NEXT RESP", "RESOLUTION", "DUE", "TITLE"],
@@ -230,7 +217,7 @@ fn print_table<'j>(ctx: &Ctx, judged: impl Iterator<Item = &'j Judged>, now: i64
     );
     for j in judged {
         let clocks: Vec<&Cycle> = j.clocks().collect();
-        let cell = |k: ClockKind| clock_cell(clocks.iter().find(|c| c.kind == k));
+        let cell = |k: ClockKind| clocks::clock_cell(clocks.iter().copied().find(|c| c.kind == k));
         let due = j.next_due().map_or_else(
             || "-".to_owned(),
             |d| {
