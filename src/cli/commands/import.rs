@@ -317,6 +317,16 @@ fn read_json(importer: &mut Importer<'_>, config: &Config, file: &Path) -> Resul
     .map_err(|e| failed.take().unwrap_or_else(|| CliError::input(format!("{name}: not JSON: {e}"))))
 }
 
+/// Records planned together, on every core.
+const BATCH: usize = 512;
+
+/// A record with the ticket it adds to (when imported before) and its id.
+struct Resolved {
+    record: Record,
+    existing: Option<crate::model::Ticket>,
+    id: TicketId,
+}
+
 /// A commit to make, once every record is read.
 struct Pending {
     time: i64,
@@ -340,6 +350,8 @@ struct Importer<'a> {
     importer: Identity,
     writer: Option<PackWriter>,
     pending: Vec<Pending>,
+    /// Records resolved, waiting to be planned.
+    batch: Vec<Resolved>,
     people: Vec<String>,
     person_index: HashMap<String, u32>,
     /// Id, origin and title of each ticket with commits.
@@ -400,6 +412,7 @@ impl<'a> Importer<'a> {
             importer,
             writer,
             pending: Vec::new(),
+            batch: Vec::new(),
             people: Vec::new(),
             person_index: HashMap::new(),
             tickets: Vec::new(),
@@ -460,12 +473,39 @@ impl<'a> Importer<'a> {
                 (None, id)
             }
         };
-        let updating = existing.is_some();
-        let (position, origin) = (record.position.clone(), record.origin.clone());
-        let plan = match import::plan(record, existing, id.clone(), &self.importer.person()) {
-            Ok(p) => p,
-            Err(reason) => return self.skip(Skipped { position, reason }),
-        };
+        self.batch.push(Resolved { record, existing, id });
+        if self.batch.len() >= BATCH {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Plans the records resolved so far, on every core (rendering and
+    /// checking each version of each ticket file is most of an import's
+    /// work), then writes their blobs in input order.
+    fn flush(&mut self) -> Result<()> {
+        use rayon::prelude::*;
+        let importer = self.importer.person();
+        let planned: Vec<(String, String, TicketId, bool, Result<import::Plan, String>)> =
+            std::mem::take(&mut self.batch)
+                .into_par_iter()
+                .map(|r| {
+                    let (position, origin) = (r.record.position.clone(), r.record.origin.clone());
+                    let updating = r.existing.is_some();
+                    let plan = import::plan(r.record, r.existing, r.id.clone(), &importer);
+                    (position, origin, r.id, updating, plan)
+                })
+                .collect();
+        for (position, origin, id, updating, plan) in planned {
+            match plan {
+                Ok(plan) => self.write_plan(id, origin, updating, plan)?,
+                Err(reason) => self.skip(Skipped { position, reason })?,
+            }
+        }
+        Ok(())
+    }
+
+    fn write_plan(&mut self, id: TicketId, origin: String, updating: bool, plan: import::Plan) -> Result<()> {
         if plan.steps.is_empty() {
             return Ok(());
         }
@@ -490,6 +530,7 @@ impl<'a> Importer<'a> {
 
     /// Writes the commits in time order and moves the branch.
     fn finish(mut self) -> Result<Summary> {
+        self.flush()?;
         // Stable: a ticket's own versions keep their order at equal times.
         self.pending.sort_by_key(|p| p.time);
         self.summary.commits = self.pending.len();
