@@ -122,6 +122,8 @@ pub struct Plan {
 /// nobody for.
 pub fn plan(record: Record, existing: Option<Ticket>, id: TicketId, importer: &str) -> Result<Plan, String> {
     let mut out = Plan::default();
+    // The first and the last version are read back before anything is
+    // written; those between are made by the same writer from the same texts.
     let render =
         |t: &Ticket| model::render_checked(t).map_err(|e| format!("cannot be written as a ticket file: {e}"));
     let (mut ticket, guard) = match existing {
@@ -206,14 +208,18 @@ pub fn plan(record: Record, existing: Option<Ticket>, id: TicketId, importer: &s
                 "update"
             }
         };
-        let text = render(&ticket)?;
+        let text = model::render_ticket(&ticket);
         if text == last {
             continue;
         }
         ticket.updated = before_updated.max(time);
-        let text = if ticket.updated == before_updated { text } else { render(&ticket)? };
+        let text = if ticket.updated == before_updated { text } else { model::render_ticket(&ticket) };
         out.steps.push(Step { time, author: event.actor, verb, text: text.clone() });
         last = text;
+    }
+    let checked_already = out.steps.len() == 1 && out.created;
+    if let Some(step) = out.steps.last_mut().filter(|_| !checked_already) {
+        step.text = render(&ticket)?;
     }
     out.title = ticket.title;
     Ok(out)

@@ -80,6 +80,13 @@ fn marker_line(out: &mut String, kind: &str, id: &str, date: DateTime<Utc>, auth
     let _ = writeln!(out, "\n{MARKER_PREFIX}{kind} {id} {} {author}{MARKER_SUFFIX}", time_str(date));
 }
 
+/// `2026-11-28 15:01 UTC`, as a comment heading shows a time (what
+/// `format("%Y-%m-%d %H:%M UTC")` writes, without parsing a format per comment).
+fn heading_time(t: DateTime<Utc>) -> String {
+    use chrono::{Datelike as _, Timelike as _};
+    format!("{:04}-{:02}-{:02} {:02}:{:02} UTC", t.year(), t.month(), t.day(), t.hour(), t.minute())
+}
+
 /// Writes the description, the conversation and the removal markers.
 pub(super) fn render_body(out: &mut String, description: &str, comments: &[Comment], removed: &[Removal]) {
     out.push_str(DESCRIPTION_MARKER);
@@ -99,7 +106,7 @@ pub(super) fn render_body(out: &mut String, description: &str, comments: &[Comme
             out,
             "### {label} from {} · {}\n",
             escape_markdown(super::display_name(&c.author)),
-            c.date.format("%Y-%m-%d %H:%M UTC")
+            heading_time(c.date)
         );
         push_quoted(out, &c.body);
     }
