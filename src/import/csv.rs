@@ -139,25 +139,23 @@ impl Mapping<'_> {
             .ok()
             .and_then(|d| from_naive(d.and_time(chrono::NaiveTime::MIN)))
     }
+}
 
-    fn mapped(
-        &self,
-        map: &HashMap<String, String>,
-        value: &str,
-        known: impl Fn(&str) -> bool,
-        what: &str,
-    ) -> Result<String, String> {
-        let value = value.trim();
-        let found = map
-            .get(value)
-            .or_else(|| map.iter().find(|(k, _)| k.eq_ignore_ascii_case(value)).map(|(_, v)| v));
-        match found {
-            Some(v) => Ok(v.clone()),
-            None if known(value) => Ok(value.to_owned()),
-            None => {
-                Err(format!("{what} '{value}' is not one of desk.yaml's; map it with --{what} '{value}=…'"))
-            }
-        }
+/// `value` through `map` (exactly, then ignoring case); an unmapped value that
+/// `known` accepts is used as it is.
+fn mapped(
+    map: &HashMap<String, String>,
+    value: &str,
+    known: impl Fn(&str) -> bool,
+    what: &str,
+) -> Result<String, String> {
+    let value = value.trim();
+    let found =
+        map.get(value).or_else(|| map.iter().find(|(k, _)| k.eq_ignore_ascii_case(value)).map(|(_, v)| v));
+    match found {
+        Some(v) => Ok(v.clone()),
+        None if known(value) => Ok(value.to_owned()),
+        None => Err(format!("{what} '{value}' is not one of desk.yaml's; map it with --{what} '{value}=…'")),
     }
 }
 
@@ -213,11 +211,11 @@ impl Columns {
         let updated = time(&Target::Updated, "updated")?;
         let resolved = time(&Target::Resolved, "resolved")?;
         let status = match self.first(row, &Target::Status) {
-            Some(s) => Some(map.mapped(&map.statuses, s, |v| config.has_status(v), "status")?),
+            Some(s) => Some(mapped(&map.statuses, s, |v| config.has_status(v), "status")?),
             None => None,
         };
         let priority = match self.first(row, &Target::Priority) {
-            Some(p) => map.mapped(&map.priorities, p, |v| config.priority_rank(v).is_some(), "priority")?,
+            Some(p) => mapped(&map.priorities, p, |v| config.priority_rank(v).is_some(), "priority")?,
             None => config.priorities.default.clone(),
         };
         let mut t = Ticket::new(
@@ -250,7 +248,7 @@ impl Columns {
                     .insert(serde_yaml::Value::String(name.clone()), serde_yaml::Value::String(v.to_owned()));
             }
         }
-        let mut events = self.comments(map, &origin, row, created)?;
+        let mut events = self.comments(map, &origin, row, created);
         let last = resolved.or(updated).unwrap_or(created).max(created);
         if let Some(s) = status.filter(|s| *s != t.status) {
             let at = if config.is_done(&s) {
@@ -279,7 +277,7 @@ impl Columns {
         origin: &str,
         row: &csv::StringRecord,
         created: DateTime<Utc>,
-    ) -> Result<Vec<Event>, String> {
+    ) -> Vec<Event> {
         let mut events = Vec::new();
         for (target, public) in [(Target::Comment, true), (Target::Note, false)] {
             for (n, cell) in self.cells(row, &target).into_iter().enumerate() {
@@ -304,6 +302,6 @@ impl Columns {
                 });
             }
         }
-        Ok(events)
+        events
     }
 }

@@ -70,7 +70,7 @@ pub fn record(config: &Config, position: String, v: &J) -> Result<Record, String
         }
     }
     let mut first = last.clone();
-    first.description = obj.get("body").and_then(J::as_str).unwrap_or_default().to_owned();
+    obj.get("body").and_then(J::as_str).unwrap_or_default().clone_into(&mut first.description);
     first.status.clone_from(&config.workflow.initial);
     first.assignee = None;
     first.rating = None;

@@ -81,19 +81,14 @@ fn number_of(url: &str) -> Option<u64> {
 impl Reader {
     /// Reads one object of the input: an issue (kept, or returned when it has
     /// its comments with it), a comment or an event (kept for its issue).
-    pub fn push(
-        &mut self,
-        map: &Mapping<'_>,
-        position: String,
-        v: &Value,
-    ) -> Result<Option<Record>, Skipped> {
-        let skip = |reason: String| Skipped { position: position.clone(), reason };
+    pub fn push(&mut self, map: &Mapping<'_>, position: &str, v: &Value) -> Result<Option<Record>, Skipped> {
+        let skip = |reason: String| Skipped { position: position.to_owned(), reason };
         if !v.is_object() {
             return Err(skip("not a JSON object".into()));
         }
         if v.get("event").is_some() {
             let (origin, event) = event(map, v).map_err(skip)?;
-            self.seen_at.entry(origin.clone()).or_insert_with(|| position.clone());
+            self.seen_at.entry(origin.clone()).or_insert_with(|| position.to_owned());
             if let Some(e) = event {
                 self.events.entry(origin).or_default().push(e);
             }
@@ -105,7 +100,7 @@ impl Reader {
                 _ => return Err(skip(format!("a comment whose issue_url '{url}' names no issue"))),
             };
             let e = comment(map, &origin, v).map_err(skip)?;
-            self.seen_at.entry(origin.clone()).or_insert_with(|| position.clone());
+            self.seen_at.entry(origin.clone()).or_insert_with(|| position.to_owned());
             self.events.entry(origin).or_default().push(e);
             return Ok(None);
         }
@@ -117,7 +112,7 @@ impl Reader {
                 "neither an issue (number, title), a comment (issue_url) nor an event (event)".into(),
             ));
         }
-        let record = issue(map, position.clone(), v).map_err(skip)?;
+        let record = issue(map, position.to_owned(), v).map_err(skip)?;
         if v.get("comments").is_some_and(Value::is_array) {
             Ok(Some(record))
         } else {
@@ -194,7 +189,7 @@ fn issue(map: &Mapping<'_>, position: String, v: &Value) -> Result<Record, Strin
         config.priorities.default.clone(),
         created,
     );
-    t.description = str_of(v, "body").unwrap_or_default().to_owned();
+    str_of(v, "body").unwrap_or_default().clone_into(&mut t.description);
     t.requester.clone_from(&author);
     if let Some(Value::Array(labels)) = v.get("labels") {
         for l in labels {
@@ -281,7 +276,6 @@ fn event(map: &Mapping<'_>, v: &Value) -> Result<(String, Option<Event>), String
             .map(|name| What::Label { name, add: kind == "labeled" }),
         "assigned" => v.get("assignee").map(|a| What::Assign(map.person(Some(a)))),
         "unassigned" => Some(What::Assign(None)),
-        "renamed" => None,
         _ => None,
     };
     Ok((origin, what.map(|what| Event { time, actor, what })))

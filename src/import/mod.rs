@@ -163,51 +163,19 @@ pub fn plan(record: Record, existing: Option<Ticket>, id: TicketId, importer: &s
     for event in events {
         let time = model::whole_seconds(event.time).max(ticket.created);
         let before_updated = ticket.updated;
-        let verb = match event.what {
-            What::Comment { id, .. } if has_comment(&ticket, &id) => continue,
-            What::Comment { id, public, body, automated, merged } => {
-                let author = event.actor.clone().unwrap_or_else(|| importer.to_owned());
-                let visibility = if public { Visibility::Public } else { Visibility::Internal };
-                let comment = model::Comment {
-                    id,
-                    author,
-                    date: time,
-                    visibility,
-                    automated,
-                    merged,
-                    body: model::normalise_text(&body),
-                };
-                let at = ticket.comments.partition_point(|c| c.date <= time);
-                ticket.comments.insert(at, comment);
-                out.comments += 1;
-                if public { "reply" } else { "note" }
-            }
-            _ if guard.is_some_and(|g| time <= g) => continue,
-            What::Status(s) => {
-                ticket.status = s;
-                "status"
-            }
-            What::Assign(who) => {
-                ticket.assignee = who;
-                "assign"
-            }
-            What::Label { name, add } => {
-                if add {
-                    ticket.add_label(&name);
-                } else {
-                    ticket.remove_label(&name);
-                }
-                "label"
-            }
-            What::Rating(r) => {
-                ticket.rating = Some(r);
-                "rate"
-            }
-            What::Fields(source) => {
-                copy_fields(&source, &mut ticket);
-                "update"
-            }
-        };
+        if let What::Comment { id, .. } = &event.what
+            && has_comment(&ticket, id)
+        {
+            continue;
+        }
+        if !matches!(event.what, What::Comment { .. }) && guard.is_some_and(|g| time <= g) {
+            continue;
+        }
+        let actor = event.actor.clone();
+        let verb = apply(&mut ticket, event.what, time, actor.unwrap_or_else(|| importer.to_owned()));
+        if matches!(verb, "reply" | "note") {
+            out.comments += 1;
+        }
         let text = model::render_ticket(&ticket);
         if text == last {
             continue;
@@ -223,6 +191,52 @@ pub fn plan(record: Record, existing: Option<Ticket>, id: TicketId, importer: &s
     }
     out.title = ticket.title;
     Ok(out)
+}
+
+/// Applies one event to the ticket (`author`: who wrote a comment) and
+/// returns the verb of its commit.
+fn apply(ticket: &mut Ticket, what: What, time: DateTime<Utc>, author: String) -> &'static str {
+    match what {
+        What::Comment { id, public, body, automated, merged } => {
+            let visibility = if public { Visibility::Public } else { Visibility::Internal };
+            let comment = model::Comment {
+                id,
+                author,
+                date: time,
+                visibility,
+                automated,
+                merged,
+                body: model::normalise_text(&body),
+            };
+            let at = ticket.comments.partition_point(|c| c.date <= time);
+            ticket.comments.insert(at, comment);
+            if public { "reply" } else { "note" }
+        }
+        What::Status(s) => {
+            ticket.status = s;
+            "status"
+        }
+        What::Assign(who) => {
+            ticket.assignee = who;
+            "assign"
+        }
+        What::Label { name, add } => {
+            if add {
+                ticket.add_label(&name);
+            } else {
+                ticket.remove_label(&name);
+            }
+            "label"
+        }
+        What::Rating(r) => {
+            ticket.rating = Some(r);
+            "rate"
+        }
+        What::Fields(source) => {
+            copy_fields(&source, ticket);
+            "update"
+        }
+    }
 }
 
 fn has_comment(ticket: &Ticket, id: &str) -> bool {

@@ -17,6 +17,7 @@
 //! removes).
 
 use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{BufWriter, Read as _, Seek as _, SeekFrom, Write as _};
 use std::path::PathBuf;
@@ -110,7 +111,7 @@ impl TreeState {
     fn read(repo: &git2::Repository, id: Option<Oid>) -> Result<TreeState, StoreError> {
         let mut state = TreeState::default();
         if let Some(id) = id {
-            for e in repo.find_tree(id)?.iter() {
+            for e in &repo.find_tree(id)? {
                 let dir = e.kind() == Some(ObjectType::Tree);
                 state.entries.push((e.name_bytes().to_vec(), dir, raw(e.id())));
             }
@@ -165,7 +166,7 @@ fn object_id(kind: &str, content: &[u8]) -> Raw {
 /// git's variable-length size of a delta header.
 fn push_varint(out: &mut Vec<u8>, mut n: usize) {
     loop {
-        let byte = (n & 0x7f) as u8;
+        let byte = u8::try_from(n & 0x7f).expect("seven bits");
         n >>= 7;
         if n == 0 {
             out.push(byte);
@@ -182,14 +183,14 @@ fn push_copy(out: &mut Vec<u8>, mut offset: usize, mut len: usize) {
         let mut op = 0x80u8;
         let mut args = Vec::with_capacity(7);
         for i in 0..4 {
-            let b = ((offset >> (8 * i)) & 0xff) as u8;
+            let b = u8::try_from((offset >> (8 * i)) & 0xff).expect("eight bits");
             if b != 0 {
                 op |= 1 << i;
                 args.push(b);
             }
         }
         for i in 0..3 {
-            let b = ((n >> (8 * i)) & 0xff) as u8;
+            let b = u8::try_from((n >> (8 * i)) & 0xff).expect("eight bits");
             if b != 0 {
                 op |= 1 << (4 + i);
                 args.push(b);
@@ -212,7 +213,7 @@ fn delta(base: &[u8], new: &[u8]) -> Vec<u8> {
     push_varint(&mut out, new.len());
     push_copy(&mut out, 0, start);
     for chunk in new[start..new.len() - end].chunks(0x7f) {
-        out.push(chunk.len() as u8);
+        out.push(u8::try_from(chunk.len()).expect("chunks of at most 127 bytes"));
         out.extend_from_slice(chunk);
     }
     push_copy(&mut out, base.len() - end, end);
@@ -260,36 +261,37 @@ fn text_delta(base: &[u8], new: &[u8]) -> Vec<u8> {
     push_varint(&mut out, new.len());
     let insert = |out: &mut Vec<u8>, bytes: &[u8]| {
         for chunk in bytes.chunks(0x7f) {
-            out.push(chunk.len() as u8);
+            out.push(u8::try_from(chunk.len()).expect("chunks of at most 127 bytes"));
             out.extend_from_slice(chunk);
         }
     };
-    let (mut i, mut j) = (0, 0);
+    let (mut at_base, mut at_new) = (0, 0);
     loop {
-        let n = common_start(&base[i..], &new[j..]);
-        push_copy(&mut out, i, n);
-        i += n;
-        j += n;
-        if i == base.len() || j == new.len() {
+        let n = common_start(&base[at_base..], &new[at_new..]);
+        push_copy(&mut out, at_base, n);
+        at_base += n;
+        at_new += n;
+        if at_base == base.len() || at_new == new.len() {
             break;
         }
-        let (Some(a), Some(b)) =
-            (base[i..].iter().position(|&c| c == b'\n'), new[j..].iter().position(|&c| c == b'\n'))
-        else {
+        let (Some(line_base), Some(line_new)) = (
+            base[at_base..].iter().position(|&c| c == b'\n'),
+            new[at_new..].iter().position(|&c| c == b'\n'),
+        ) else {
             break;
         };
-        let (i2, j2) = (i + a + 1, j + b + 1);
-        let agree = common_start(&base[i2..], &new[j2..]);
-        if agree < AGREE && !(i2 + agree == base.len() && j2 + agree == new.len()) {
+        let (next_base, next_new) = (at_base + line_base + 1, at_new + line_new + 1);
+        let agree = common_start(&base[next_base..], &new[next_new..]);
+        if agree < AGREE && !(next_base + agree == base.len() && next_new + agree == new.len()) {
             break;
         }
-        insert(&mut out, &new[j..j2]);
-        i = i2;
-        j = j2;
+        insert(&mut out, &new[at_new..next_new]);
+        at_base = next_base;
+        at_new = next_new;
     }
-    let room = (base.len() - i).min(new.len() - j);
+    let room = (base.len() - at_base).min(new.len() - at_new);
     let end = common_end(base, new, room);
-    insert(&mut out, &new[j..new.len() - end]);
+    insert(&mut out, &new[at_new..new.len() - end]);
     push_copy(&mut out, base.len() - end, end);
     out
 }
@@ -382,11 +384,11 @@ impl PackWriter {
         let at = self.offset;
         let mut head = Vec::with_capacity(16);
         let mut size = data.len();
-        let mut byte = (kind << 4) | (size & 0x0f) as u8;
+        let mut byte = (kind << 4) | u8::try_from(size & 0x0f).expect("four bits");
         size >>= 4;
         while size > 0 {
             head.push(byte | 0x80);
-            byte = (size & 0x7f) as u8;
+            byte = u8::try_from(size & 0x7f).expect("seven bits");
             size >>= 7;
         }
         head.push(byte);
@@ -518,14 +520,10 @@ impl PackWriter {
         let root_id = self.put_tree(TreeRef::Root)?;
         let mut text = format!("tree {}\n", hex(&root_id));
         if let Some(p) = self.parent {
-            text.push_str(&format!("parent {}\n", hex(&p)));
+            let _ = writeln!(text, "parent {}", hex(&p));
         }
-        text.push_str(&format!(
-            "author {}\ncommitter {}\n\n{}",
-            author.line(),
-            committer.line(),
-            change.message()
-        ));
+        let _ =
+            write!(text, "author {}\ncommitter {}\n\n{}", author.line(), committer.line(), change.message());
         let id = object_id("commit", text.as_bytes());
         self.put_object(id, OBJ_COMMIT, &[], text.as_bytes())?;
         self.parent = Some(id);
@@ -649,7 +647,10 @@ fn ofs_prefix(mut back: u64) -> Vec<u8> {
 }
 
 fn hex(id: &Raw) -> String {
-    id.iter().map(|b| format!("{b:02x}")).collect()
+    id.iter().fold(String::with_capacity(40), |mut out, b| {
+        let _ = write!(out, "{b:02x}");
+        out
+    })
 }
 
 /// Writes a version 2 pack index of `objects` (id, CRC-32, offset) for the pack
@@ -659,7 +660,7 @@ fn write_index(
     objects: &mut [(Raw, u32, u64)],
     pack_sum: &Raw,
 ) -> Result<(), StoreError> {
-    objects.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    objects.sort_unstable_by_key(|o| o.0);
     let mut out = Vec::with_capacity(8 + 1024 + objects.len() * 28 + 40);
     out.extend_from_slice(b"\xfftOc\0\0\0\x02");
     let mut fanout = [0u32; 256];
@@ -783,7 +784,7 @@ mod tests {
     fn stored_zlib_streams_inflate_to_their_data() {
         use std::io::Read as _;
         for len in [0usize, 1, 500, 0xffff, 0x1_0000, 200_000] {
-            let data: Vec<u8> = (0..len).map(|i| (i * 7 % 256) as u8).collect();
+            let data: Vec<u8> = (0..len).map(|i| u8::try_from(i * 7 % 256).unwrap()).collect();
             let mut z = Vec::new();
             stored_zlib(&data, &mut z);
             let mut back = Vec::new();

@@ -176,6 +176,49 @@ fn remote_lock(stderr: &str) -> Option<String> {
     Some(stderr[start..start + len].replace("/./", "/"))
 }
 
+impl Store {
+    /// The URL of the configured remote `name`; a relative path is made
+    /// absolute against the repository's top directory, as git reads it.
+    pub fn remote_url(&self, name: &str) -> Option<String> {
+        let url = self.repo.find_remote(name).ok()?.url().ok()?.to_owned();
+        let relative =
+            !url.contains("://") && !url.contains(':') && !std::path::Path::new(&url).is_absolute();
+        if relative {
+            let top = self.repo.workdir().unwrap_or_else(|| self.repo.path());
+            return Some(top.join(&url).to_string_lossy().into_owned());
+        }
+        Some(url)
+    }
+
+    /// A bare repository under this one's git directory
+    /// (`desk/remote-desks/HASH.git`, HASH from `url`) that keeps a copy of the
+    /// desk branch of the helpdesk at `url`, made on first use: what
+    /// `desk link-commits --desk REMOTE` syncs with `url` and writes to.
+    pub fn remote_desk_copy(&self, url: &str) -> Result<Store, StoreError> {
+        use sha2::Digest as _;
+        let hash = sha2::Sha256::digest(url.as_bytes()).iter().take(8).fold(String::new(), |mut out, b| {
+            use std::fmt::Write as _;
+            let _ = write!(out, "{b:02x}");
+            out
+        });
+        let path = self.repo.path().join("desk").join("remote-desks").join(format!("{hash}.git"));
+        if !path.join("HEAD").exists() {
+            std::fs::create_dir_all(&path)
+                .map_err(|e| StoreError::Git(git2::Error::from_str(&format!("{}: {e}", path.display()))))?;
+            let copy = Repository::init_bare(&path)?;
+            copy.config()?.set_str("desk.branch", &self.branch)?;
+        }
+        let copy = Store::open(&path)?;
+        // Written as whoever runs it in the code repository.
+        for key in ["user.name", "user.email"] {
+            if let Some(value) = self.config_string(key) {
+                copy.set_local_config(key, &value)?;
+            }
+        }
+        Ok(copy)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::{one_line, remote_lock, remote_moved};
@@ -210,45 +253,5 @@ mod tests {
         );
         let stderr = "fatal: 'nosuch' does not appear to be a git repository\nfatal: Could not read from remote repository.\n\nPlease make sure you have the correct access rights\n";
         assert_eq!(one_line(stderr), "'nosuch' does not appear to be a git repository");
-    }
-}
-
-impl Store {
-    /// The URL of the configured remote `name`; a relative path is made
-    /// absolute against the repository's top directory, as git reads it.
-    pub fn remote_url(&self, name: &str) -> Option<String> {
-        let url = self.repo.find_remote(name).ok()?.url().ok()?.to_owned();
-        let relative =
-            !url.contains("://") && !url.contains(':') && !std::path::Path::new(&url).is_absolute();
-        if relative {
-            let top = self.repo.workdir().unwrap_or_else(|| self.repo.path());
-            return Some(top.join(&url).to_string_lossy().into_owned());
-        }
-        Some(url)
-    }
-
-    /// A bare repository under this one's git directory
-    /// (`desk/remote-desks/HASH.git`, HASH from `url`) that keeps a copy of the
-    /// desk branch of the helpdesk at `url`, made on first use: what
-    /// `desk link-commits --desk REMOTE` syncs with `url` and writes to.
-    pub fn remote_desk_copy(&self, url: &str) -> Result<Store, StoreError> {
-        use sha2::Digest as _;
-        let hash: String =
-            sha2::Sha256::digest(url.as_bytes()).iter().take(8).map(|b| format!("{b:02x}")).collect();
-        let path = self.repo.path().join("desk").join("remote-desks").join(format!("{hash}.git"));
-        if !path.join("HEAD").exists() {
-            std::fs::create_dir_all(&path)
-                .map_err(|e| StoreError::Git(git2::Error::from_str(&format!("{}: {e}", path.display()))))?;
-            let copy = Repository::init_bare(&path)?;
-            copy.config()?.set_str("desk.branch", &self.branch)?;
-        }
-        let copy = Store::open(&path)?;
-        // Written as whoever runs it in the code repository.
-        for key in ["user.name", "user.email"] {
-            if let Some(value) = self.config_string(key) {
-                copy.set_local_config(key, &value)?;
-            }
-        }
-        Ok(copy)
     }
 }

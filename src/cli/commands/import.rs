@@ -57,7 +57,7 @@ pub struct Common {
     /// Stop at the first record that cannot be imported, importing nothing.
     #[arg(long)]
     pub strict: bool,
-    /// Print a JSON summary: {dry_run, created, updated, comments, commits, commit, skipped}.
+    /// Print a JSON summary (`import` in docs/json.md).
     #[arg(long)]
     pub json: bool,
 }
@@ -207,7 +207,7 @@ fn read_github(importer: &mut Importer<'_>, config: &Config, args: &GithubArgs) 
         let name = file.display().to_string();
         let mut failed = None;
         import::each_json_value(open(&file)?, |i, v| {
-            let outcome = reader.push(&map, format!("{name}: item {}", i + 1), &v);
+            let outcome = reader.push(&map, &format!("{name}: item {}", i + 1), &v);
             let done = match outcome {
                 Ok(Some(record)) => importer.add(record),
                 Ok(None) => Ok(()),
@@ -269,10 +269,10 @@ fn read_csv(importer: &mut Importer<'_>, ctx: &Ctx, config: &Config, args: &CsvA
         date_formats: args.date_formats.clone(),
         zone: ctx.zone,
     };
-    for (_, status) in &map.statuses {
+    for status in map.statuses.values() {
         config.check_status(status).map_err(|e| CliError::usage(format!("--status: {e}")))?;
     }
-    for (_, priority) in &map.priorities {
+    for priority in map.priorities.values() {
         config.check_priority(priority).map_err(|e| CliError::usage(format!("--priority: {e}")))?;
     }
     let name = args.file.display().to_string();
@@ -317,6 +317,10 @@ fn read_json(importer: &mut Importer<'_>, config: &Config, file: &Path) -> Resul
     .map_err(|e| failed.take().unwrap_or_else(|| CliError::input(format!("{name}: not JSON: {e}"))))
 }
 
+/// A record's position and origin, its ticket's id, whether it was imported
+/// before, and its plan.
+type Planned = (String, String, TicketId, bool, std::result::Result<import::Plan, String>);
+
 /// Records planned together, on every core.
 const BATCH: usize = 512;
 
@@ -347,7 +351,7 @@ struct Importer<'a> {
     by_origin: HashMap<String, TicketId>,
     /// Origins and ids of the tickets of this import so far.
     seen: HashSet<String>,
-    importer: Identity,
+    me: Identity,
     writer: Option<PackWriter>,
     pending: Vec<Pending>,
     /// Records resolved, waiting to be planned.
@@ -409,7 +413,7 @@ impl<'a> Importer<'a> {
             strict: common.strict,
             by_origin,
             seen: HashSet::new(),
-            importer,
+            me: importer,
             writer,
             pending: Vec::new(),
             batch: Vec::new(),
@@ -485,17 +489,16 @@ impl<'a> Importer<'a> {
     /// work), then writes their blobs in input order.
     fn flush(&mut self) -> Result<()> {
         use rayon::prelude::*;
-        let importer = self.importer.person();
-        let planned: Vec<(String, String, TicketId, bool, Result<import::Plan, String>)> =
-            std::mem::take(&mut self.batch)
-                .into_par_iter()
-                .map(|r| {
-                    let (position, origin) = (r.record.position.clone(), r.record.origin.clone());
-                    let updating = r.existing.is_some();
-                    let plan = import::plan(r.record, r.existing, r.id.clone(), &importer);
-                    (position, origin, r.id, updating, plan)
-                })
-                .collect();
+        let importer = self.me.person();
+        let planned: Vec<Planned> = std::mem::take(&mut self.batch)
+            .into_par_iter()
+            .map(|r| {
+                let (position, origin) = (r.record.position.clone(), r.record.origin.clone());
+                let updating = r.existing.is_some();
+                let plan = import::plan(r.record, r.existing, r.id.clone(), &importer);
+                (position, origin, r.id, updating, plan)
+            })
+            .collect();
         for (position, origin, id, updating, plan) in planned {
             match plan {
                 Ok(plan) => self.write_plan(id, origin, updating, plan)?,
@@ -541,11 +544,11 @@ impl<'a> Importer<'a> {
         self.progress.set_length(self.pending.len() as u64);
         self.progress.set_position(0);
         self.progress.set_message("writing commits");
-        let committer = self.importer.clone();
+        let committer = self.me.clone();
         for p in &self.pending {
             let (id, origin, title) = &self.tickets[p.ticket as usize];
             let time = chrono::DateTime::from_timestamp(p.time, 0).unwrap_or_default();
-            let who = p.author.map_or_else(|| self.importer.person(), |i| self.people[i as usize].clone());
+            let who = p.author.map_or_else(|| self.me.person(), |i| self.people[i as usize].clone());
             let author = Who {
                 name: model::display_name(&who),
                 email: model::email_of(&who).unwrap_or_default(),

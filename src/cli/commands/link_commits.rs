@@ -149,17 +149,7 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         };
         let solved = config.solved_status().map(str::to_owned);
         changed += 1;
-        if args.json {
-            print_json_line(&json!({
-                "ticket": id,
-                "linked": new.iter().map(|(c, k)| json!({"commit": c.id.to_string(), "trailer": k.trailer()})).collect::<Vec<_>>(),
-                "resolved": resolve.map(|c| c.id.to_string()),
-                "dry_run": args.dry_run,
-            }))?;
-        } else {
-            let what = if resolve.is_some() { ", resolved" } else { "" };
-            println!("{}: linked {} commit(s){what}", &id[..6], new.len());
-        }
+        say_linked(args, id, &new, resolve)?;
         if args.dry_run {
             continue;
         }
@@ -188,6 +178,27 @@ pub fn run(ctx: &Ctx, args: &Args) -> Result<()> {
         && !args.dry_run
     {
         sync_remote(&desk, url, true)?;
+    }
+    Ok(())
+}
+
+/// What is linked to ticket `id`: a line, or a `commit_link` object with `--json`.
+fn say_linked(
+    args: &Args,
+    id: &str,
+    new: &[&(&CodeCommit, Kind)],
+    resolve: Option<&CodeCommit>,
+) -> Result<()> {
+    if args.json {
+        print_json_line(&json!({
+            "ticket": id,
+            "linked": new.iter().map(|(c, k)| json!({"commit": c.id.to_string(), "trailer": k.trailer()})).collect::<Vec<_>>(),
+            "resolved": resolve.map(|c| c.id.to_string()),
+            "dry_run": args.dry_run,
+        }))?;
+    } else {
+        let what = if resolve.is_some() { ", resolved" } else { "" };
+        println!("{}: linked {} commit(s){what}", &id[..6], new.len());
     }
     Ok(())
 }
