@@ -274,6 +274,7 @@ fn json_has_exactly_the_documented_shape() {
                 "labels",
                 "links",
                 "follow_up",
+                "origin",
                 "created",
                 "updated",
                 "rating",
@@ -286,7 +287,7 @@ fn json_has_exactly_the_documented_shape() {
             assert!(t[k].is_string(), "{k}: {t}");
         }
         assert_eq!(t["id"].as_str().unwrap().len(), 10);
-        for k in ["queue", "requester", "assignee", "follow_up"] {
+        for k in ["queue", "requester", "assignee", "follow_up", "origin"] {
             string_or_null(&t[k]);
         }
         assert!(t["labels"].as_array().unwrap().iter().all(Value::is_string));
