@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 
-use super::{Event, Record, Skipped, What, label_of};
+use super::{Event, Record, Skipped, What, clean_person, label_of};
 use crate::model::{Ticket, TicketId, derived_comment_id};
 use crate::time::Zone;
 use crate::workflow::Config;
@@ -226,8 +226,8 @@ impl Columns {
             created,
         );
         t.description = self.cells(row, &Target::Description).join("\n\n");
-        t.requester = self.first(row, &Target::Requester).map(|r| r.trim().to_owned());
-        t.assignee = self.first(row, &Target::Assignee).map(|r| r.trim().to_owned());
+        t.requester = self.first(row, &Target::Requester).and_then(clean_person);
+        t.assignee = self.first(row, &Target::Assignee).and_then(clean_person);
         if let Some(q) = self.first(row, &Target::Queue) {
             config.check_queue(q.trim())?;
             t.queue = Some(q.trim().to_owned());
@@ -238,7 +238,7 @@ impl Columns {
             }
         }
         for cell in self.cells(row, &Target::Cc) {
-            t.cc.extend(cell.split([',', ';']).map(str::trim).filter(|p| !p.is_empty()).map(str::to_owned));
+            t.cc.extend(cell.split([',', ';']).filter_map(clean_person));
         }
         for (target, _) in &self.by_target {
             if let Target::Field(name) = target
@@ -283,15 +283,13 @@ impl Columns {
             for (n, cell) in self.cells(row, &target).into_iter().enumerate() {
                 let mut parts = cell.splitn(3, ';');
                 let (time, author, body) = match (parts.next(), parts.next(), parts.next()) {
-                    (Some(t), Some(a), Some(b)) if map.time(t).is_some() => {
-                        (map.time(t), Some(a.trim().to_owned()), b)
-                    }
+                    (Some(t), Some(a), Some(b)) if map.time(t).is_some() => (map.time(t), clean_person(a), b),
                     _ => (None, None, cell),
                 };
                 let kind = if public { "comment" } else { "note" };
                 events.push(Event {
                     time: time.unwrap_or(created),
-                    actor: author.filter(|a| !a.is_empty()),
+                    actor: author,
                     what: What::Comment {
                         id: derived_comment_id(&format!("{origin} {kind} {n}")),
                         public,

@@ -34,7 +34,7 @@ impl Mapping<'_> {
             _ => "ghost",
         };
         if let Some(p) = self.users.get(&login.to_lowercase()) {
-            return Some(p.clone());
+            return super::clean_person(p);
         }
         let name = user.and_then(|u| u.get("name")).and_then(Value::as_str).filter(|n| !n.trim().is_empty());
         let login_clean: String = login

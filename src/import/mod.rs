@@ -254,6 +254,51 @@ fn copy_fields(source: &Ticket, ticket: &mut Ticket) {
     ticket.fields = source.fields.clone();
 }
 
+impl Record {
+    /// Whether the record's texts fit desk.yaml's `limits` and are text: the
+    /// title at most `title_chars` characters, the description and each
+    /// comment at most `body_bytes` bytes, none with a NUL byte.
+    pub fn check(&self, limits: &crate::workflow::Limits) -> Result<(), String> {
+        if self.partial {
+            return Ok(());
+        }
+        let title = self.ticket.title.chars().count();
+        if title > limits.title_chars {
+            return Err(format!(
+                "the title has {title} characters, more than limits.title_chars ({})",
+                limits.title_chars
+            ));
+        }
+        let texts = std::iter::once(("the description", &self.ticket.description)).chain(
+            self.events.iter().filter_map(|e| match &e.what {
+                What::Comment { body, .. } => Some(("a comment", body)),
+                _ => None,
+            }),
+        );
+        for (what, text) in texts {
+            if text.len() > limits.body_bytes {
+                return Err(format!(
+                    "{what} has {} bytes, more than limits.body_bytes ({})",
+                    text.len(),
+                    limits.body_bytes
+                ));
+            }
+            if text.contains('\0') {
+                return Err(format!("{what} has a NUL byte: binary, not text"));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A person as another tracker wrote it, cleaned: control characters left
+/// out, spaces trimmed; `None` when nothing is left.
+pub fn clean_person(text: &str) -> Option<String> {
+    let cleaned: String = text.chars().filter(|c| !c.is_control()).collect();
+    let cleaned = cleaned.trim();
+    (!cleaned.is_empty()).then(|| cleaned.to_owned())
+}
+
 /// A person from a name and an email, either possibly empty: `Name <email>`,
 /// `email`, or `Name`; `None` when both are empty.
 pub fn person(name: &str, email: &str) -> Option<String> {

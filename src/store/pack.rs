@@ -60,9 +60,10 @@ pub struct Who<'a> {
 
 impl Who<'_> {
     fn line(&self) -> String {
-        let name = super::ident::clean(self.name);
+        let clean = |s: &str| super::ident::clean(&s.chars().filter(|c| !c.is_control()).collect::<String>());
+        let name = clean(self.name);
         let name = if name.is_empty() { "unknown".to_owned() } else { name };
-        format!("{name} <{}> {} +0000", super::ident::clean(self.email), self.time)
+        format!("{name} <{}> {} +0000", clean(self.email), self.time)
     }
 }
 

@@ -345,3 +345,36 @@ fn import_mbox_is_mail_import_of_an_mbox() {
     assert_eq!(all[0]["title"], "Printer jam");
     assert_eq!(all[0]["requester"], "Jane <jane@example.org>");
 }
+
+#[test]
+fn hostile_cells_are_cleaned_or_skipped_never_written_as_they_are() {
+    let env = TestEnv::initialised();
+    let long = "T".repeat(300);
+    let csv = format!(
+        "key,title,created,comment,requester,description\n\
+         K1,Fine,2024-01-01,\"2024-01-02;Evil --> <x>\u{1b}]52;c;AAAA\u{7};hi\",Bad\u{1b}[2J Guy <b@x>,text\n\
+         K2,Binary,2024-01-01,,,\"nul\u{0}here\"\n\
+         K3,{long},2024-01-01,,,ok\n"
+    );
+    let file = write(&env, "hostile.csv", &csv);
+    let map =
+        "key=key,title=title,created=created,comment=comment,requester=requester,description=description";
+    let s = env.desk(&["import", "csv", &file, "--map", map, "--json"]).ok().json();
+    assert_eq!(s["created"], 1, "{s}");
+    let reasons: Vec<&str> =
+        s["skipped"].as_array().unwrap().iter().map(|r| r["reason"].as_str().unwrap()).collect();
+    assert_eq!(
+        reasons,
+        [
+            "the description has a NUL byte: binary, not text",
+            "the title has 300 characters, more than limits.title_chars (256)"
+        ]
+    );
+    let t = env.desk(&["show", &by_origin(&env, "csv:hostile#K1"), "--json"]).ok().json();
+    assert_eq!(t["requester"], "Bad[2J Guy <b@x>");
+    assert_eq!(t["comments"][0]["author"], "Evil --> <x>]52");
+    // No control character reaches a commit's identity either.
+    let authors = env.git(&["log", "--format=%an%x09%ae", "desk"]);
+    assert!(!authors.chars().any(|c| c.is_control() && c != '\n' && c != '\t'), "{authors:?}");
+    assert_eq!(env.desk(&["doctor"]).ok().code, 0);
+}

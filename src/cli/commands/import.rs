@@ -354,6 +354,7 @@ struct Importer<'a> {
     me: Identity,
     writer: Option<PackWriter>,
     pending: Vec<Pending>,
+    limits: crate::workflow::Limits,
     /// Records resolved, waiting to be planned.
     batch: Vec<Resolved>,
     people: Vec<String>,
@@ -383,7 +384,7 @@ struct SkippedJson {
 }
 
 impl<'a> Importer<'a> {
-    fn new(ctx: &Ctx, store: &'a Store, tip: Tip, _config: &Config, common: &Common) -> Result<Importer<'a>> {
+    fn new(ctx: &Ctx, store: &'a Store, tip: Tip, config: &Config, common: &Common) -> Result<Importer<'a>> {
         let (_, committer) = store.signatures()?;
         let importer = Identity::new(committer.name(), committer.email(), ctx.now)?;
         let by_origin = store.with_index(&tip, |entries| {
@@ -417,6 +418,7 @@ impl<'a> Importer<'a> {
             writer,
             pending: Vec::new(),
             batch: Vec::new(),
+            limits: config.limits.clone(),
             people: Vec::new(),
             person_index: HashMap::new(),
             tickets: Vec::new(),
@@ -451,6 +453,9 @@ impl<'a> Importer<'a> {
     /// Plans one record and writes its ticket versions as blobs.
     fn add(&mut self, record: Record) -> Result<()> {
         self.progress.inc(1);
+        if let Err(reason) = record.check(&self.limits) {
+            return self.skip(Skipped { position: record.position, reason });
+        }
         let key = record.id.as_ref().map_or_else(|| record.origin.clone(), |id| format!("desk:{id}"));
         if !self.seen.insert(key) {
             let reason = if record.partial {
