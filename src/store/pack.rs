@@ -207,18 +207,29 @@ fn push_copy(out: &mut Vec<u8>, mut offset: usize, mut len: usize) {
 /// A delta from `base` to `new`: their common start, the bytes between, their common end.
 fn delta(base: &[u8], new: &[u8]) -> Vec<u8> {
     let start = common_start(base, new);
-    let room = base.len().min(new.len()) - start;
-    let end = common_end(base, new, room);
-    let mut out = Vec::with_capacity(new.len() - start - end + 32);
+    let mut out = Vec::with_capacity(64);
     push_varint(&mut out, base.len());
     push_varint(&mut out, new.len());
     push_copy(&mut out, 0, start);
-    for chunk in new[start..new.len() - end].chunks(0x7f) {
+    push_rest(&mut out, base, new, start, start);
+    out
+}
+
+/// Insert instructions for `bytes`, at most 127 bytes each.
+fn push_insert(out: &mut Vec<u8>, bytes: &[u8]) {
+    for chunk in bytes.chunks(0x7f) {
         out.push(u8::try_from(chunk.len()).expect("chunks of at most 127 bytes"));
         out.extend_from_slice(chunk);
     }
-    push_copy(&mut out, base.len() - end, end);
-    out
+}
+
+/// The end of a delta once `base[..at_base]` made `new[..at_new]`: the bytes
+/// before the rest's common end inserted, the common end copied.
+fn push_rest(out: &mut Vec<u8>, base: &[u8], new: &[u8], at_base: usize, at_new: usize) {
+    let room = (base.len() - at_base).min(new.len() - at_new);
+    let end = common_end(base, new, room);
+    push_insert(out, &new[at_new..new.len() - end]);
+    push_copy(out, base.len() - end, end);
 }
 
 /// Length of the common start of `a` and `b` (compared 64 bytes at a time,
@@ -260,12 +271,6 @@ fn text_delta(base: &[u8], new: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(256);
     push_varint(&mut out, base.len());
     push_varint(&mut out, new.len());
-    let insert = |out: &mut Vec<u8>, bytes: &[u8]| {
-        for chunk in bytes.chunks(0x7f) {
-            out.push(u8::try_from(chunk.len()).expect("chunks of at most 127 bytes"));
-            out.extend_from_slice(chunk);
-        }
-    };
     let (mut at_base, mut at_new) = (0, 0);
     loop {
         let n = common_start(&base[at_base..], &new[at_new..]);
@@ -286,14 +291,11 @@ fn text_delta(base: &[u8], new: &[u8]) -> Vec<u8> {
         if agree < AGREE && !(next_base + agree == base.len() && next_new + agree == new.len()) {
             break;
         }
-        insert(&mut out, &new[at_new..next_new]);
+        push_insert(&mut out, &new[at_new..next_new]);
         at_base = next_base;
         at_new = next_new;
     }
-    let room = (base.len() - at_base).min(new.len() - at_new);
-    let end = common_end(base, new, room);
-    insert(&mut out, &new[at_new..new.len() - end]);
-    push_copy(&mut out, base.len() - end, end);
+    push_rest(&mut out, base, new, at_base, at_new);
     out
 }
 
@@ -647,7 +649,8 @@ fn ofs_prefix(mut back: u64) -> Vec<u8> {
     bytes
 }
 
-fn hex(id: &Raw) -> String {
+/// Bytes as lowercase hexadecimal.
+pub(crate) fn hex(id: &[u8]) -> String {
     id.iter().fold(String::with_capacity(40), |mut out, b| {
         let _ = write!(out, "{b:02x}");
         out

@@ -196,11 +196,7 @@ impl Store {
     /// `desk link-commits --desk REMOTE` syncs with `url` and writes to.
     pub fn remote_desk_copy(&self, url: &str) -> Result<Store, StoreError> {
         use sha2::Digest as _;
-        let hash = sha2::Sha256::digest(url.as_bytes()).iter().take(8).fold(String::new(), |mut out, b| {
-            use std::fmt::Write as _;
-            let _ = write!(out, "{b:02x}");
-            out
-        });
+        let hash = super::pack::hex(&sha2::Sha256::digest(url.as_bytes())[..8]);
         let path = self.repo.path().join("desk").join("remote-desks").join(format!("{hash}.git"));
         if !path.join("HEAD").exists() {
             std::fs::create_dir_all(&path)

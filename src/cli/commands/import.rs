@@ -204,22 +204,11 @@ fn read_github(importer: &mut Importer<'_>, config: &Config, args: &GithubArgs) 
     let map = import::github::Mapping { config, repo: args.github_repo.clone(), users, closed };
     let mut reader = import::github::Reader::default();
     for file in json_files(&args.files)? {
-        let name = file.display().to_string();
-        let mut failed = None;
-        import::each_json_value(open(&file)?, |i, v| {
-            let outcome = reader.push(&map, &format!("{name}: item {}", i + 1), &v);
-            let done = match outcome {
-                Ok(Some(record)) => importer.add(record),
-                Ok(None) => Ok(()),
-                Err(skipped) => importer.skip(skipped),
-            };
-            done.map_err(|e| {
-                let message = e.message.clone();
-                failed = Some(e);
-                message
-            })
-        })
-        .map_err(|e| failed.take().unwrap_or_else(|| CliError::input(format!("{name}: not JSON: {e}"))))?;
+        each_item(&file, |position, v| match reader.push(&map, &position, &v) {
+            Ok(Some(record)) => importer.add(record),
+            Ok(None) => Ok(()),
+            Err(skipped) => importer.skip(skipped),
+        })?;
     }
     for record in reader.finish() {
         importer.add(record)?;
@@ -300,15 +289,19 @@ fn read_csv(importer: &mut Importer<'_>, ctx: &Ctx, config: &Config, args: &CsvA
 }
 
 fn read_json(importer: &mut Importer<'_>, config: &Config, file: &Path) -> Result<()> {
+    each_item(file, |position, v| match import::desk::record(config, position.clone(), &v) {
+        Ok(record) => importer.add(record),
+        Err(reason) => importer.skip(Skipped { position, reason }),
+    })
+}
+
+/// Calls `f` with each JSON value of `file` and its position (`FILE: item N`);
+/// the first error `f` returns ends the reading and is returned as it is.
+fn each_item(file: &Path, mut f: impl FnMut(String, serde_json::Value) -> Result<()>) -> Result<()> {
     let name = file.display().to_string();
     let mut failed = None;
     import::each_json_value(open(file)?, |i, v| {
-        let position = format!("{name}: item {}", i + 1);
-        let done = match import::desk::record(config, position.clone(), &v) {
-            Ok(record) => importer.add(record),
-            Err(reason) => importer.skip(Skipped { position, reason }),
-        };
-        done.map_err(|e| {
+        f(format!("{name}: item {}", i + 1), v).map_err(|e| {
             let message = e.message.clone();
             failed = Some(e);
             message
