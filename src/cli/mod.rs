@@ -433,6 +433,7 @@ fn without_hidden_suggestions(err: clap::Error) -> clap::Error {
 
 /// Runs desk with the process's arguments and returns the exit code.
 pub fn main() -> i32 {
+    crate::store::configure_libgit2();
     complete::complete_if_asked();
     let args = query_args::protect_negated_terms(Cli::command(), std::env::args_os().collect());
     let json = wants_json(&args);

@@ -16,14 +16,14 @@ pub enum Kind<S> {
     /// The ticket file appeared. `values` holds the value of each field whose
     /// history is tracked in full, as (field, value) pairs in table order: a
     /// field without a value is left out, a set gives one pair per member.
-    Created { values: Vec<(S, S)> },
+    Created { values: List<(S, S)> },
     /// The ticket file was removed.
     Deleted,
     /// A single-valued field changed: a field of the table, a custom field, or
     /// `description` (then without values).
     Changed { field: S, from: Option<S>, to: Option<S> },
     /// A set-valued field (labels, cc) changed.
-    Members { field: S, added: Vec<S>, removed: Vec<S> },
+    Members { field: S, added: List<S>, removed: List<S> },
     /// A public reply appeared; `author` as written in the ticket file.
     Reply { comment: S, author: S },
     /// An internal note appeared.
@@ -38,6 +38,42 @@ pub enum Kind<S> {
     Removed { comment: S },
     /// The rating was given, changed or removed.
     Rating { from: Option<u8>, to: Option<u8>, comment: Option<S> },
+}
+
+/// The items of an event (a set's members, the values of a new ticket), kept
+/// behind one thin pointer: with them, [`Kind`] takes 24 bytes and an event
+/// of the log 40, where two `Vec`s made it 72 — the log of a million tickets
+/// holds millions of events, and only a few have items. Reads as a slice;
+/// serialised as a sequence (the same bytes as a `Vec`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct List<T>(Box<Box<[T]>>);
+
+impl<T> std::ops::Deref for List<T> {
+    type Target = [T];
+    fn deref(&self) -> &[T] {
+        &self.0
+    }
+}
+
+impl<T> From<Vec<T>> for List<T> {
+    fn from(items: Vec<T>) -> List<T> {
+        List(Box::new(items.into_boxed_slice()))
+    }
+}
+
+impl<T> FromIterator<T> for List<T> {
+    fn from_iter<I: IntoIterator<Item = T>>(items: I) -> List<T> {
+        items.into_iter().collect::<Vec<T>>().into()
+    }
+}
+
+impl<'a, T> IntoIterator for &'a List<T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
 }
 
 /// The name `desk log` gives a change to the field called `field`: the field's
@@ -282,7 +318,11 @@ fn field_events(b: &Facts, a: &Facts, which: Phase, out: &mut Vec<Kind<String>>)
             let added: Vec<String> = new.iter().filter(|l| !old.contains(l)).cloned().collect();
             let removed: Vec<String> = old.iter().filter(|l| !new.contains(l)).cloned().collect();
             if !added.is_empty() || !removed.is_empty() {
-                out.push(Kind::Members { field: def.name.to_owned(), added, removed });
+                out.push(Kind::Members {
+                    field: def.name.to_owned(),
+                    added: added.into(),
+                    removed: removed.into(),
+                });
             }
         } else {
             out.push(Kind::Changed {
@@ -313,7 +353,7 @@ pub fn diff(before: Option<&Facts>, after: Option<&Facts>) -> Vec<Kind<String>> 
                     FactValue::None | FactValue::Rating(..) => {}
                 }
             }
-            out.push(Kind::Created { values });
+            out.push(Kind::Created { values: values.into() });
             out.extend(a.comments.iter().map(comment_event));
             if a.get(Field::Rating) != &FactValue::None {
                 out.push(rating_event(&FactValue::None, a.get(Field::Rating)));
@@ -379,7 +419,11 @@ pub fn diff_merge(parents: &[Option<&Facts>], after: Option<&Facts>) -> Vec<Kind
                     .cloned()
                     .collect();
                 if !added.is_empty() || !removed.is_empty() {
-                    out.push(Kind::Members { field: field.clone(), added, removed });
+                    out.push(Kind::Members {
+                        field: field.clone(),
+                        added: added.into(),
+                        removed: removed.into(),
+                    });
                 }
                 false
             }

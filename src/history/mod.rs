@@ -15,7 +15,8 @@ use crate::model::TicketId;
 use crate::store::{CommitInfo, Oid, Store, StoreError, Tip, TreeMemo};
 
 pub use diff::{
-    CommentFact, DESCRIPTION, FactValue, Facts, Kind, change_name, diff, diff_merge, diff_tickets, field_text,
+    CommentFact, DESCRIPTION, FactValue, Facts, Kind, List, change_name, diff, diff_merge, diff_tickets,
+    field_text,
 };
 pub use scan::scan;
 
@@ -303,33 +304,18 @@ impl Strings {
     }
 }
 
-/// The symbols of interned strings, found by a 64-bit hash of the string:
-/// the strings themselves are only in [`Strings`], not copied as keys (a log
-/// has a string per reply and note, hundreds of thousands of them).
-#[derive(Default)]
+/// The symbols of interned strings, in a hash table of symbols alone: the
+/// strings themselves are only in [`Strings`] (a log has a string per reply
+/// and note, millions of them at a million tickets), and a slot takes five
+/// bytes where a map of hashes to symbols took seventeen.
 struct Interner {
-    by_hash: HashMap<u64, Sym, std::hash::BuildHasherDefault<HashOfHash>>,
-    /// The strings whose hash another string had first (rare).
-    collided: HashMap<String, Sym>,
+    table: hashbrown::HashTable<Sym>,
+    hash: fn(&str) -> u64,
 }
 
-/// The hasher of keys that are already hashes.
-#[derive(Default)]
-struct HashOfHash(u64);
-
-impl std::hash::Hasher for HashOfHash {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(b);
-        }
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
+impl Default for Interner {
+    fn default() -> Interner {
+        Interner { table: hashbrown::HashTable::new(), hash: string_hash }
     }
 }
 
@@ -343,26 +329,20 @@ fn string_hash(s: &str) -> u64 {
 impl Interner {
     /// The symbol of `s` in `strings`, added there when new.
     fn intern(&mut self, strings: &mut Strings, s: &str) -> Sym {
-        match self.by_hash.entry(string_hash(s)) {
-            std::collections::hash_map::Entry::Vacant(slot) => *slot.insert(strings.push(s)),
-            std::collections::hash_map::Entry::Occupied(slot) if strings.get(*slot.get()) == s => *slot.get(),
-            std::collections::hash_map::Entry::Occupied(_) => {
-                if let Some(&sym) = self.collided.get(s) {
-                    return sym;
-                }
-                let sym = strings.push(s);
-                self.collided.insert(s.to_owned(), sym);
-                sym
-            }
+        let hash = self.hash;
+        let entry = self.table.entry(hash(s), |&sym| strings.get(sym) == s, |&sym| hash(strings.get(sym)));
+        match entry {
+            hashbrown::hash_table::Entry::Occupied(slot) => *slot.get(),
+            hashbrown::hash_table::Entry::Vacant(slot) => *slot.insert(strings.push(s)).get(),
         }
     }
 
     /// Records that `s` (already in `strings`) is symbol `sym`.
     fn know(&mut self, strings: &Strings, s: &str, sym: Sym) {
-        match self.by_hash.entry(string_hash(s)) {
-            std::collections::hash_map::Entry::Vacant(slot) => drop(slot.insert(sym)),
-            std::collections::hash_map::Entry::Occupied(slot) if strings.get(*slot.get()) == s => {}
-            std::collections::hash_map::Entry::Occupied(_) => drop(self.collided.insert(s.to_owned(), sym)),
+        let hash = self.hash;
+        let entry = self.table.entry(hash(s), |&k| strings.get(k) == s, |&k| hash(strings.get(k)));
+        if let hashbrown::hash_table::Entry::Vacant(slot) = entry {
+            slot.insert(sym);
         }
     }
 }

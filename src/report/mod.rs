@@ -322,45 +322,84 @@ impl TicketState {
 }
 
 /// Each ticket's events (indices into `history.events`), in time order (see
-/// [`History::sort_events`]).
+/// [`History::sort_events`]). Kept as one list of every event, ticket after
+/// ticket, and where each ticket's part starts: four bytes an event and eight
+/// a ticket, where a list per ticket cost some eighty bytes a ticket more.
 #[derive(Clone, Debug, Default)]
 pub struct TicketEvents {
-    lists: Vec<(Sym, Vec<u32>)>,
+    /// The tickets, in the order of their first event.
+    tickets: Vec<Sym>,
+    /// Where each ticket's events start in `events`, and the end.
+    starts: Vec<u32>,
+    events: Vec<u32>,
 }
 
 impl TicketEvents {
     /// Keeps only the events `keep` accepts (`--as-of`: the history up to a moment).
     pub fn retain(&mut self, keep: impl Fn(u32) -> bool) {
-        for (_, events) in &mut self.lists {
-            events.retain(|&e| keep(e));
+        let mut out = TicketEvents { starts: vec![0], ..TicketEvents::default() };
+        for (t, events) in self.iter() {
+            let before = out.events.len();
+            out.events.extend(events.iter().copied().filter(|&e| keep(e)));
+            if out.events.len() > before {
+                out.tickets.push(t);
+                out.starts.push(index(out.events.len()));
+            }
         }
-        self.lists.retain(|(_, events)| !events.is_empty());
+        *self = out;
     }
 
     /// Every ticket and its events.
     pub fn iter(&self) -> impl Iterator<Item = (Sym, &[u32])> {
-        self.lists.iter().map(|(t, e)| (*t, e.as_slice()))
+        self.tickets
+            .iter()
+            .zip(self.starts.windows(2))
+            .map(|(&t, w)| (t, &self.events[w[0] as usize..w[1] as usize]))
     }
+}
+
+fn index(n: usize) -> u32 {
+    u32::try_from(n).expect("fewer than 4 billion events")
 }
 
 /// Groups the events of `history` by ticket.
 pub fn events_by_ticket(history: &History) -> TicketEvents {
-    // Symbols are dense: index the tickets' lists by symbol rather than hashing.
-    let commit_of = history.commits.of_events();
+    // Symbols are dense: index the tickets by symbol rather than hashing.
+    // First the number of events of each ticket, then each ticket's place.
     let mut slot = vec![u32::MAX; history.strings.len()];
-    let mut lists: Vec<(Sym, Vec<u32>)> = Vec::new();
-    for (i, e) in history.events.iter().enumerate() {
+    let mut tickets = Vec::new();
+    let mut counts: Vec<u32> = Vec::new();
+    for e in &history.events {
         let s = &mut slot[e.ticket as usize];
         if *s == u32::MAX {
-            *s = u32::try_from(lists.len()).expect("fewer than 4 billion tickets");
-            lists.push((e.ticket, Vec::new()));
+            *s = index(tickets.len());
+            tickets.push(e.ticket);
+            counts.push(0);
         }
-        lists[*s as usize].1.push(u32::try_from(i).expect("fewer than 4 billion events"));
+        counts[*s as usize] += 1;
     }
-    for (_, idxs) in &mut lists {
-        history.sort_events(idxs, &commit_of);
+    let mut starts = Vec::with_capacity(tickets.len() + 1);
+    let mut at = 0u32;
+    starts.push(0);
+    for count in &mut counts {
+        // From here on, `counts` holds where the ticket's next event goes.
+        let n = *count;
+        *count = at;
+        at += n;
+        starts.push(at);
     }
-    TicketEvents { lists }
+    let mut events = vec![0u32; history.events.len()];
+    for (i, e) in history.events.iter().enumerate() {
+        let next = &mut counts[slot[e.ticket as usize] as usize];
+        events[*next as usize] = index(i);
+        *next += 1;
+    }
+    drop((slot, counts));
+    let commit_of = history.commits.of_events();
+    for w in starts.windows(2) {
+        history.sort_events(&mut events[w[0] as usize..w[1] as usize], &commit_of);
+    }
+    TicketEvents { tickets, starts, events }
 }
 
 /// Symbols the replay looks for, found once.
@@ -544,34 +583,60 @@ pub fn ratio(part: usize, whole: usize) -> Option<f64> {
     (whole > 0).then(|| part as f64 / whole as f64)
 }
 
-fn metrics<'a>(contributions: impl Iterator<Item = &'a Contribution>, with_sla: bool) -> Metrics {
-    let (mut created, mut reopened, mut backlog, mut first_contact) = (0, 0, 0, 0);
-    let (mut frt, mut resolution, mut ratings) = (Vec::new(), Vec::new(), Vec::new());
-    let mut sla = SlaCompliance::default();
-    for c in contributions {
-        sla.add(&c.sla);
-        created += usize::from(c.created);
-        reopened += c.reopened;
-        backlog += usize::from(c.backlog);
-        first_contact += usize::from(c.first_contact);
-        frt.extend(c.first_response);
-        resolution.extend(c.resolution);
-        ratings.extend(c.rating);
+/// The KPIs of a set of tickets, added up one contribution at a time: a
+/// report keeps a tally per group, never every ticket's contribution (a
+/// million of them at a million tickets).
+#[derive(Debug, Default)]
+struct Tally {
+    created: usize,
+    reopened: usize,
+    backlog: usize,
+    first_contact: usize,
+    first_responses: Vec<i64>,
+    resolutions: Vec<i64>,
+    ratings: Vec<u8>,
+    sla: SlaCompliance,
+}
+
+impl Tally {
+    fn add(&mut self, c: &Contribution) {
+        self.sla.add(&c.sla);
+        self.created += usize::from(c.created);
+        self.reopened += c.reopened;
+        self.backlog += usize::from(c.backlog);
+        self.first_contact += usize::from(c.first_contact);
+        self.first_responses.extend(c.first_response);
+        self.resolutions.extend(c.resolution);
+        self.ratings.extend(c.rating);
     }
-    let satisfied = ratings.iter().filter(|&&s| s >= 4).count();
-    #[allow(clippy::cast_precision_loss)] // a handful of small scores
-    let mean_score = (!ratings.is_empty())
-        .then(|| ratings.iter().map(|&s| f64::from(s)).sum::<f64>() / ratings.len() as f64);
-    Metrics {
-        created,
-        resolved: resolution.len(),
-        reopened,
-        backlog,
-        first_response: Durations::of(&frt),
-        fcr: Fcr { resolved: resolution.len(), first_contact, rate: ratio(first_contact, resolution.len()) },
-        resolution: Durations::of(&resolution),
-        csat: Csat { responses: ratings.len(), satisfied, rate: ratio(satisfied, ratings.len()), mean_score },
-        sla: with_sla.then_some(sla),
+
+    fn metrics(&self, with_sla: bool) -> Metrics {
+        let ratings = &self.ratings;
+        let satisfied = ratings.iter().filter(|&&s| s >= 4).count();
+        #[allow(clippy::cast_precision_loss)] // a handful of small scores
+        let mean_score = (!ratings.is_empty())
+            .then(|| ratings.iter().map(|&s| f64::from(s)).sum::<f64>() / ratings.len() as f64);
+        let resolved = self.resolutions.len();
+        Metrics {
+            created: self.created,
+            resolved,
+            reopened: self.reopened,
+            backlog: self.backlog,
+            first_response: Durations::of(&self.first_responses),
+            fcr: Fcr {
+                resolved,
+                first_contact: self.first_contact,
+                rate: ratio(self.first_contact, resolved),
+            },
+            resolution: Durations::of(&self.resolutions),
+            csat: Csat {
+                responses: ratings.len(),
+                satisfied,
+                rate: ratio(satisfied, ratings.len()),
+                mean_score,
+            },
+            sla: with_sla.then_some(self.sla),
+        }
     }
 }
 
@@ -582,88 +647,132 @@ fn group_keys(history: &History, state: &TicketState) -> Vec<Option<String>> {
     state.group.iter().map(|&v| Some(history.str(v).to_owned())).collect()
 }
 
-/// The tickets of each group (indices into `contributions`), with the key the
-/// group is shown by. People are grouped by identity ([`People::identity`]):
-/// an agent is shown as desk.yaml names them, anyone else as written on the
-/// group's ticket whose last event is the latest (ties: the greater spelling).
-fn groups_of(
-    history: &History,
-    contributions: &[Contribution],
-    people: &People,
-    by: GroupBy,
-) -> Vec<(Option<String>, Vec<usize>)> {
-    let person = matches!(by.0.def().kind, FieldKind::Person | FieldKind::People);
-    // Identity (`None`: no value) → (shown key, when that spelling was last seen, members).
-    let mut groups: BTreeMap<Option<String>, (Option<String>, i64, Vec<usize>)> = BTreeMap::new();
-    for (i, c) in contributions.iter().enumerate() {
+/// The tally of each group, with the key the group is shown by. People are
+/// grouped by identity ([`People::identity`]): an agent is shown as desk.yaml
+/// names them, anyone else as written on the group's ticket whose last event
+/// is the latest (ties: the greater spelling). Every ticket that exists is a
+/// member of its groups, whether or not it adds to a figure.
+struct Groups<'a> {
+    history: &'a History,
+    people: &'a People,
+    person: bool,
+    /// Identity (`None`: no value) → (shown key, when that spelling was last seen, tally).
+    by_identity: BTreeMap<Option<String>, (Option<String>, i64, Tally)>,
+}
+
+impl<'a> Groups<'a> {
+    fn new(history: &'a History, people: &'a People, by: GroupBy) -> Groups<'a> {
+        let person = matches!(by.0.def().kind, FieldKind::Person | FieldKind::People);
+        Groups { history, people, person, by_identity: BTreeMap::new() }
+    }
+
+    fn add(&mut self, c: &Contribution) {
         if c.state.created.is_none() {
-            continue;
+            return;
         }
-        for key in group_keys(history, &c.state) {
+        for key in group_keys(self.history, &c.state) {
             let identity = match &key {
-                Some(k) if person => Some(people.identity(k)),
+                Some(k) if self.person => Some(self.people.identity(k)),
                 _ => key.clone(),
             };
-            let group = groups.entry(identity).or_insert_with(|| (key.clone(), i64::MIN, Vec::new()));
+            let group =
+                self.by_identity.entry(identity).or_insert_with(|| (key.clone(), i64::MIN, Tally::default()));
             if (c.state.updated, &key) > (group.1, &group.0) {
                 (group.0, group.1) = (key, c.state.updated);
             }
-            group.2.push(i);
+            group.2.add(c);
         }
     }
-    let mut out: Vec<(Option<String>, Vec<usize>)> = groups
-        .into_values()
-        .map(|(key, _, members)| {
-            let agent = key.as_deref().filter(|_| person).and_then(|k| people.agent(k));
-            (agent.map(crate::workflow::Agent::person).or(key), members)
-        })
-        .collect();
-    out.sort_by(|(a, _), (b, _)| (a.is_none(), a).cmp(&(b.is_none(), b)));
-    out
+
+    /// The groups by shown key, the group without a value last.
+    fn finish(self) -> Vec<(Option<String>, Tally)> {
+        let (people, person) = (self.people, self.person);
+        let mut out: Vec<(Option<String>, Tally)> = self
+            .by_identity
+            .into_values()
+            .map(|(key, _, tally)| {
+                let agent = key.as_deref().filter(|_| person).and_then(|k| people.agent(k));
+                (agent.map(crate::workflow::Agent::person).or(key), tally)
+            })
+            .collect();
+        out.sort_by(|(a, _), (b, _)| (a.is_none(), a).cmp(&(b.is_none(), b)));
+        out
+    }
 }
 
 /// Largest number of buckets in the daily series.
 const MAX_BUCKETS: u64 = 400;
 
-fn daily(window: Window, zone: Zone, contributions: &[Contribution]) -> Daily {
-    // A bucket is a calendar day in `zone` (or several): 23 to 25 hours each.
-    let buckets = day_buckets(zone, window.from, window.until, MAX_BUCKETS);
-    let bounds = buckets.bounds.clone();
-    let n = bounds.len() - 1;
-    let bucket = |t: i64| {
+/// The daily series, added up one contribution at a time.
+struct DailyTally {
+    daily: Daily,
+    window: Window,
+    /// Backlog changes before the first bucket starts, added up.
+    level: i64,
+    /// Backlog changes from the first bucket's start to the window's end.
+    changes: Vec<(i64, i32)>,
+}
+
+impl DailyTally {
+    fn new(window: Window, zone: Zone) -> DailyTally {
+        // A bucket is a calendar day in `zone` (or several): 23 to 25 hours each.
+        let buckets = day_buckets(zone, window.from, window.until, MAX_BUCKETS);
+        let n = buckets.bounds.len() - 1;
+        DailyTally {
+            daily: Daily { buckets, created: vec![0; n], resolved: vec![0; n], backlog: vec![0; n] },
+            window,
+            level: 0,
+            changes: Vec::new(),
+        }
+    }
+
+    fn bucket(&self, t: i64) -> Option<usize> {
+        let bounds = &self.daily.buckets.bounds;
         let after = bounds.partition_point(|&b| b <= t);
-        (1..=n).contains(&after).then(|| after - 1)
-    };
-    let mut d = Daily { buckets, created: vec![0; n], resolved: vec![0; n], backlog: vec![0; n] };
-    let mut changes = Vec::new();
-    for c in contributions {
+        (1..bounds.len()).contains(&after).then(|| after - 1)
+    }
+
+    fn add(&mut self, c: &Contribution) {
         if c.created
-            && let Some(b) = c.state.created.and_then(bucket)
+            && let Some(b) = c.state.created.and_then(|t| self.bucket(t))
         {
-            d.created[b] += 1;
+            self.daily.created[b] += 1;
         }
         for &t in &c.resolved_at {
-            if let Some(b) = bucket(t) {
-                d.resolved[b] += 1;
+            if let Some(b) = self.bucket(t) {
+                self.daily.resolved[b] += 1;
             }
         }
-        changes.extend_from_slice(&c.backlog_changes);
-    }
-    changes.sort_unstable();
-    let mut level: i64 = 0;
-    let mut it = changes.iter().peekable();
-    for (b, slot) in d.backlog.iter_mut().enumerate() {
-        let end = bounds[b + 1].min(window.until);
-        while let Some(&&(t, delta)) = it.peek() {
-            if t >= end {
-                break;
+        // A change before the first bucket starts counts in every bucket's
+        // level; one at or after the window's end in none.
+        let start = self.daily.buckets.bounds[0];
+        for &(t, delta) in &c.backlog_changes {
+            if t < start {
+                self.level += i64::from(delta);
+            } else if t < self.window.until {
+                self.changes.push((t, delta));
             }
-            level += i64::from(delta);
-            it.next();
         }
-        *slot = usize::try_from(level).unwrap_or(0);
     }
-    d
+
+    fn finish(mut self) -> Daily {
+        self.changes.sort_unstable();
+        let bounds = &self.daily.buckets.bounds;
+        let mut level = self.level;
+        let mut it = self.changes.iter().peekable();
+        for (b, slot) in self.daily.backlog.iter_mut().enumerate() {
+            let end = bounds[b + 1].min(self.window.until);
+            while let Some(&&(t, delta)) = it.peek() {
+                if t >= end {
+                    break;
+                }
+                level += i64::from(delta);
+                it.next();
+            }
+            *slot = usize::try_from(level).unwrap_or(0);
+        }
+        self.daily
+    }
 }
 
 /// Puts groups in the order `rank` gives their keys (lower first): keys it
@@ -754,39 +863,33 @@ pub fn report(
 ) -> Report {
     let look = Lookups::new(history, defs, by);
     let mut resolved_tickets = Vec::new();
-    let contributions: Vec<Contribution> = by_ticket
-        .iter()
-        .filter(|(t, _)| tickets.is_none_or(|set| set.contains(t)))
-        .map(|(t, idxs)| {
-            let mut c = contribution(history, idxs, window, &look);
-            c.sla = defs.sla.and_then(|m| m.get(&t)).copied().unwrap_or_default();
-            if c.resolution.is_some() {
-                resolved_tickets.push(t);
-            }
-            c
-        })
-        .collect();
-    let with_sla = defs.sla.is_some();
-    let overall = metrics(contributions.iter(), with_sla);
-    let mut groups = Vec::new();
-    if let Some(by) = by {
-        for (key, idx) in groups_of(history, &contributions, defs.people, by) {
-            let m = metrics(idx.iter().map(|&i| &contributions[i]), with_sla);
-            // A group with nothing in the window (all its tickets done long ago) says nothing.
-            let measured = m.sla.map_or(0, |s| s.clocks().iter().map(|(_, c)| c.measured).sum());
-            if m.created + m.resolved + m.reopened + m.backlog + m.csat.responses + measured > 0 {
-                groups.push((key, m));
-            }
+    let mut overall = Tally::default();
+    let mut daily = DailyTally::new(window, zone);
+    let mut groups = by.map(|by| Groups::new(history, defs.people, by));
+    for (t, idxs) in by_ticket.iter().filter(|(t, _)| tickets.is_none_or(|set| set.contains(t))) {
+        let mut c = contribution(history, idxs, window, &look);
+        c.sla = defs.sla.and_then(|m| m.get(&t)).copied().unwrap_or_default();
+        if c.resolution.is_some() {
+            resolved_tickets.push(t);
+        }
+        overall.add(&c);
+        daily.add(&c);
+        if let Some(groups) = groups.as_mut() {
+            groups.add(&c);
         }
     }
-    let mut first_responses: Vec<i64> = contributions.iter().filter_map(|c| c.first_response).collect();
-    first_responses.sort_unstable();
-    Report {
-        window,
-        daily: daily(window, zone, &contributions),
-        overall,
-        groups,
-        first_responses,
-        resolved_tickets,
+    let with_sla = defs.sla.is_some();
+    let mut out = Vec::new();
+    for (key, tally) in groups.map(Groups::finish).unwrap_or_default() {
+        let m = tally.metrics(with_sla);
+        // A group with nothing in the window (all its tickets done long ago) says nothing.
+        let measured = m.sla.map_or(0, |s| s.clocks().iter().map(|(_, c)| c.measured).sum());
+        if m.created + m.resolved + m.reopened + m.backlog + m.csat.responses + measured > 0 {
+            out.push((key, m));
+        }
     }
+    let metrics = overall.metrics(with_sla);
+    let mut first_responses = overall.first_responses;
+    first_responses.sort_unstable();
+    Report { window, daily: daily.finish(), overall: metrics, groups: out, first_responses, resolved_tickets }
 }

@@ -24,7 +24,7 @@ fn created(requester: &str, assignee: Option<&str>) -> Kind<String> {
     let mut values =
         vec![(s("status"), s("new")), (s("priority"), s("normal")), (s("requester"), s(requester))];
     values.extend(assignee.map(|a| (s("assignee"), s(a))));
-    Kind::Created { values }
+    Kind::Created { values: values.into() }
 }
 
 fn status(from: &str, to: &str) -> Kind<String> {
@@ -254,20 +254,24 @@ fn label_groups_count_a_ticket_once_per_label_and_follow_changes() {
             "a",
             "2026-11-02T10:00:00Z",
             BOB,
-            Kind::Members { field: s("labels"), added: vec![s("printer"), s("vip")], removed: vec![] },
+            Kind::Members {
+                field: s("labels"),
+                added: vec![s("printer"), s("vip")].into(),
+                removed: vec![].into(),
+            },
         ),
         ("b", "2026-11-03T09:00:00Z", JANE, created(JANE, None)),
         (
             "b",
             "2026-11-03T10:00:00Z",
             BOB,
-            Kind::Members { field: s("labels"), added: vec![s("printer")], removed: vec![] },
+            Kind::Members { field: s("labels"), added: vec![s("printer")].into(), removed: vec![].into() },
         ),
         (
             "b",
             "2026-11-04T10:00:00Z",
             BOB,
-            Kind::Members { field: s("labels"), added: vec![], removed: vec![s("printer")] },
+            Kind::Members { field: s("labels"), added: vec![].into(), removed: vec![s("printer")].into() },
         ),
     ]);
     let r = run(&h, november(), Some(GroupBy(Field::Labels)));

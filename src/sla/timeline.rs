@@ -198,12 +198,16 @@ mod tests {
                         (s("status"), s("new")),
                         (s("priority"), s("normal")),
                         (s("requester"), s(jane)),
-                    ],
+                    ]
+                    .into(),
                 },
             ),
             // The requester adds to her request: not a response.
             (600, Kind::Reply { comment: s("c1"), author: s("jane <JANE@example.com>") }),
-            (1200, Kind::Members { field: s("labels"), added: vec![s("vip")], removed: vec![] }),
+            (
+                1200,
+                Kind::Members { field: s("labels"), added: vec![s("vip")].into(), removed: vec![].into() },
+            ),
             (1500, Kind::Reply { comment: s("c2"), author: s("Bob <bob@example.com>") }),
             (2000, Kind::Reply { comment: s("c3"), author: s(jane) }),
         ];

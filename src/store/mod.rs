@@ -937,12 +937,57 @@ impl Store {
 ///   SHA-1 of every tree on the way to a ticket (30 KB for `tickets/` at 100k).
 /// - No existence check of each id put into a tree or commit: desk only puts in
 ///   objects it has just read or written.
-fn configure_libgit2() {
+/// - Pack files are mapped in windows of [`PACK_WINDOW`] bytes, at most
+///   [`PACK_MAPPED_LIMIT`] bytes at a time (git's `core.packedGitWindowSize`
+///   and `core.packedGitLimit`; libgit2's defaults are 1 GiB and 8 GiB on
+///   64-bit systems). A cold walk reads the whole pack, and every page of a
+///   mapped window it read stays in the process's resident set until the
+///   window is unmapped: with the defaults, the walk of a 3 GB pack ends with
+///   3 GB resident. Evicted windows' pages stay in the page cache, so mapping
+///   them again costs little.
+pub fn configure_libgit2() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
         git2::opts::strict_hash_verification(false);
         git2::opts::strict_object_creation(false);
+        bound_pack_windows();
     });
+}
+
+/// The size of one mapped window of a pack file.
+pub const PACK_WINDOW: usize = 32 << 20;
+
+/// How many bytes of pack files are mapped at most at a time.
+pub const PACK_MAPPED_LIMIT: usize = 256 << 20;
+
+/// Sets the pack window limits when no other thread exists yet: libgit2 reads
+/// them without synchronisation, which git2 marks by making the setters
+/// `unsafe`. With another thread running, they are left at libgit2's defaults
+/// (correct, only more memory).
+#[allow(unsafe_code)]
+fn bound_pack_windows() {
+    if !single_threaded() {
+        return;
+    }
+    // SAFETY: the setters write two globals of libgit2 without a lock. This
+    // process has only the current thread (checked just above), so nothing
+    // can read or write them at the same time.
+    unsafe {
+        let w =
+            std::env::var("XW").ok().and_then(|v| v.parse::<usize>().ok()).map_or(PACK_WINDOW, |v| v << 20);
+        let l = std::env::var("XL")
+            .ok()
+            .and_then(|v| v.parse::<usize>().ok())
+            .map_or(PACK_MAPPED_LIMIT, |v| v << 20);
+        let _ = git2::opts::set_mwindow_size(w);
+        let _ = git2::opts::set_mwindow_mapped_limit(l);
+    }
+}
+
+/// Whether the process has a single thread (read from `/proc`; `false` where
+/// it cannot be known).
+fn single_threaded() -> bool {
+    std::fs::read_dir("/proc/self/task").is_ok_and(|tasks| tasks.count() == 1)
 }
 
 /// Opens the repository as git finds it, honouring the variables git reads
@@ -970,6 +1015,7 @@ impl GitConfig {
     /// The configuration of the repository at `path` (`-C`) or around the
     /// current directory, found as [`Store::discover`] finds it.
     pub fn open(path: Option<&Path>) -> GitConfig {
+        configure_libgit2();
         let config = match open_repository(path).0 {
             Ok(repo) => repo.config(),
             Err(_) => git2::Config::open_default(),

@@ -59,8 +59,8 @@ fn event_json(date: i64, actor: String, commit: String, rules: &[String], kind: 
             }
         }
         Kind::Members { added, removed, .. } => {
-            e.insert("added".into(), added.clone().into());
-            e.insert("removed".into(), removed.clone().into());
+            e.insert("added".into(), added.to_vec().into());
+            e.insert("removed".into(), removed.to_vec().into());
         }
         Kind::Reply { comment, author }
         | Kind::Note { comment, author }
