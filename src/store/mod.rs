@@ -33,7 +33,7 @@ pub use pack::{Landed, Mark, PackWriter, Who};
 pub use search::TicketText;
 pub use sync::{SyncOptions, SyncReport, SyncState};
 pub use tree_check::Unusable;
-pub use walk::{CodeCommit, CommitInfo, FileChange, Objects, TreeMemo};
+pub use walk::{CodeCommit, CommitInfo, FileChange, Objects, Parents, TreeMemo};
 
 /// Branch used when git config `desk.branch` is not set.
 pub const DEFAULT_BRANCH: &str = "desk";

@@ -22,9 +22,45 @@ pub struct CommitInfo {
     /// The author as `Name <email>`, shared by the commits of one walk that
     /// have the same author.
     pub author: Arc<str>,
-    pub parents: Box<[Oid]>,
+    pub parents: Parents,
     /// The commit's root tree.
     pub tree: Oid,
+}
+
+/// A commit's parents, read as a slice. The usual single parent is kept in
+/// place: a walk of a million commits then makes no allocation for them.
+#[derive(Clone, Debug)]
+pub enum Parents {
+    One(Oid),
+    /// None (a root commit) or several (a merge).
+    Other(Box<[Oid]>),
+}
+
+impl From<Vec<Oid>> for Parents {
+    fn from(parents: Vec<Oid>) -> Parents {
+        match parents[..] {
+            [one] => Parents::One(one),
+            _ => Parents::Other(parents.into_boxed_slice()),
+        }
+    }
+}
+
+impl std::ops::Deref for Parents {
+    type Target = [Oid];
+    fn deref(&self) -> &[Oid] {
+        match self {
+            Parents::One(one) => std::slice::from_ref(one),
+            Parents::Other(parents) => parents,
+        }
+    }
+}
+
+impl<'a> IntoIterator for &'a Parents {
+    type Item = &'a Oid;
+    type IntoIter = std::slice::Iter<'a, Oid>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
 }
 
 /// A ticket file a commit changed.
@@ -248,7 +284,7 @@ impl<'r> TreeMemo<'r> {
             id,
             time: raw.time,
             author: raw.author.into(),
-            parents: raw.parents.into_boxed_slice(),
+            parents: raw.parents.into(),
             tree: raw.tree,
         })
     }
