@@ -588,7 +588,7 @@ fn an_event_of_the_log_takes_40_bytes() {
 fn a_walked_commit_takes_88_bytes_and_no_allocation_for_one_parent() {
     // A cold walk holds one per commit of the branch.
     assert_eq!(std::mem::size_of::<crate::store::CommitInfo>(), 88);
-    let one = crate::store::Parents::from(vec![crate::store::Oid::zero()]);
+    let one = crate::store::Parents::from(vec![crate::store::Oid::ZERO_SHA1]);
     assert!(matches!(one, crate::store::Parents::One(_)));
     assert_eq!(one.len(), 1);
     assert!(crate::store::Parents::from(Vec::new()).is_empty());
