@@ -67,25 +67,6 @@ hyperfine --style basic --runs "$WARM_RUNS" --warmup 2 --export-json "$WORK/warm
     -n "desk log $ID --json, warm" "$DESK log $ID --json >/dev/null" >&2
 
 log "peak memory (one run each)"
-# Runs a command and prints its elapsed seconds, its maximum resident set size
-# (VmHWM) and the largest part of it that was not file pages (RssAnon: the
-# heap, not the pack files libgit2 and git map), in KiB, read from /proc every
-# 50 ms (Linux only).
-peak() {
-    local start end pid hwm=0 anon=0 h a
-    start=$(date +%s.%N)
-    "$@" >/dev/null &
-    pid=$!
-    while kill -0 "$pid" 2>/dev/null; do
-        read -r h a < <(awk '/^VmHWM/ {h = $2} /^RssAnon/ {a = $2} END {print h + 0, a + 0}' "/proc/$pid/status" 2>/dev/null || echo 0 0)
-        [ "$h" -gt "$hwm" ] && hwm=$h
-        [ "$a" -gt "$anon" ] && anon=$a
-        sleep 0.05
-    done
-    wait "$pid"
-    end=$(date +%s.%N)
-    echo "$(python3 -c "print($end - $start)") $hwm $anon"
-}
 rm -f .git/desk/history
 peak "$DESK" report >"$WORK/peak"
 peak git log --raw desk >>"$WORK/peak"

@@ -33,3 +33,23 @@ generated() {
     # Another run may have made it meanwhile: keep theirs.
     mv -T "$tmp" "$SCRATCH/gen/$name" 2>/dev/null || rm -rf "$tmp"
 }
+
+# Runs a command and prints its elapsed seconds, its maximum resident set size
+# (VmHWM) and the largest part of it that was not file pages (RssAnon: the
+# heap, not the pack files libgit2 and git map), in KiB, read from /proc every
+# 50 ms (Linux only).
+peak() {
+    local start end pid hwm=0 anon=0 h a
+    start=$(date +%s.%N)
+    "$@" >/dev/null &
+    pid=$!
+    while kill -0 "$pid" 2>/dev/null; do
+        read -r h a < <(awk '/^VmHWM/ {h = $2} /^RssAnon/ {a = $2} END {print h + 0, a + 0}' "/proc/$pid/status" 2>/dev/null || echo 0 0)
+        [ "$h" -gt "$hwm" ] && hwm=$h
+        [ "$a" -gt "$anon" ] && anon=$a
+        sleep 0.05
+    done
+    wait "$pid"
+    end=$(date +%s.%N)
+    echo "$(python3 -c "print($end - $start)") $hwm $anon"
+}
