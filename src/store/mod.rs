@@ -955,10 +955,10 @@ pub fn configure_libgit2() {
 }
 
 /// The size of one mapped window of a pack file.
-pub const PACK_WINDOW: usize = 16 << 20;
+pub const PACK_WINDOW: usize = 32 << 20;
 
 /// How many bytes of pack files are mapped at most at a time.
-pub const PACK_MAPPED_LIMIT: usize = 128 << 20;
+pub const PACK_MAPPED_LIMIT: usize = 256 << 20;
 
 /// Sets the pack window limits when no other thread exists yet: libgit2 reads
 /// them without synchronisation, which git2 marks by making the setters
