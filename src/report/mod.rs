@@ -888,8 +888,14 @@ pub fn report(
             out.push((key, m));
         }
     }
+    overall.first_responses.sort_unstable();
     let metrics = overall.metrics(with_sla);
-    let mut first_responses = overall.first_responses;
-    first_responses.sort_unstable();
-    Report { window, daily: daily.finish(), overall: metrics, groups: out, first_responses, resolved_tickets }
+    Report {
+        window,
+        daily: daily.finish(),
+        overall: metrics,
+        groups: out,
+        first_responses: overall.first_responses,
+        resolved_tickets,
+    }
 }
