@@ -6,13 +6,21 @@
 //! them, kept in `.git/desk/mail/`:
 //!
 //! - `ids`: one line per message, `<id>\t<ticket>\t<unix time>\t<sender>`,
-//!   appended to, oldest first;
-//! - `tip`: the commit the lines reach.
+//!   appended to, oldest first, and after each appended group a line
+//!   `#tip <commit>`: the lines before it hold every message recorded up to
+//!   that commit.
 //!
-//! A later tip adds the lines of the commits since; a lost or damaged cache is
-//! rebuilt from history. A line from a commit that is no longer on the branch
-//! names a ticket that is checked before use.
+//! The tip lives in the file it describes, and each group is appended with one
+//! write: several processes appending at once (an MTA delivering in parallel)
+//! never leave a tip that claims lines the file lacks, however their writes
+//! and reads interleave. What follows the last tip line (a write cut short) is
+//! ignored. They may append the same line twice; lookups count each message
+//! once. A later tip adds the lines of the commits since; a lost or damaged
+//! cache is rebuilt from history and replaces the file at once. A line from a
+//! commit that is no longer on the branch names a ticket that is checked
+//! before use.
 
+use std::collections::HashSet;
 use std::fs;
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -48,8 +56,7 @@ impl MailIndex {
     /// The index brought up to `tip` (`None`: an empty branch).
     pub fn open(store: &Store, tip: Option<Oid>) -> Result<MailIndex, StoreError> {
         let dir = store.cache_dir().join("mail");
-        let ids = fs::read(dir.join("ids")).unwrap_or_default();
-        let cached = fs::read_to_string(dir.join("tip")).ok().and_then(|t| Oid::from_str(t.trim()).ok());
+        let (ids, cached) = read_cache(fs::read(dir.join("ids")).unwrap_or_default());
         let mut index = MailIndex { dir, ids, tip: cached, held: None };
         index.update(store, tip)?;
         Ok(index)
@@ -128,25 +135,29 @@ impl MailIndex {
         self.write(added, rebuilt, tip);
     }
 
-    /// Writes lines (all of them after a rebuild) and the tip; a cache that
+    /// Appends lines and the tip they reach with one write, or after a
+    /// rebuild replaces the file with all lines and the tip; a cache that
     /// cannot be written is rebuilt next time.
     fn write(&self, added: &[u8], rebuilt: bool, tip: Oid) {
+        let mut chunk = Vec::with_capacity(added.len() + 50);
+        chunk.extend_from_slice(added);
+        chunk.extend_from_slice(format!("{TIP}{tip}\n").as_bytes());
         let write = || -> std::io::Result<()> {
             fs::create_dir_all(&self.dir)?;
-            let mut file = fs::OpenOptions::new()
-                .create(true)
-                .append(!rebuilt)
-                .write(true)
-                .truncate(rebuilt)
-                .open(self.dir.join("ids"))?;
-            file.write_all(added)?;
-            let mut tmp = tempfile::NamedTempFile::new_in(&self.dir)?;
-            writeln!(tmp, "{tip}")?;
-            tmp.persist(self.dir.join("tip")).map_err(|e| e.error)?;
+            let path = self.dir.join("ids");
+            if rebuilt {
+                let mut tmp = tempfile::NamedTempFile::new_in(&self.dir)?;
+                tmp.write_all(&chunk)?;
+                tmp.persist(&path).map_err(|e| e.error)?;
+                // The tip file of earlier versions, now in `ids` itself.
+                let _ = fs::remove_file(self.dir.join("tip"));
+            } else {
+                fs::OpenOptions::new().create(true).append(true).open(path)?.write_all(&chunk)?;
+            }
             Ok(())
         };
         if write().is_err() {
-            let _ = fs::remove_file(self.dir.join("tip"));
+            let _ = fs::remove_file(self.dir.join("ids"));
         }
     }
 
@@ -160,21 +171,23 @@ impl MailIndex {
             .map(|e| e.ticket)
     }
 
-    /// The messages recorded on `ticket`, oldest first.
+    /// The messages recorded on `ticket`, oldest first, each once.
     pub fn of_ticket(&self, ticket: &str) -> Vec<Entry> {
         let needle = format!("\t{ticket}\t");
+        let mut seen = HashSet::new();
         memchr::memmem::find_iter(&self.ids, needle.as_bytes())
             .filter_map(|at| self.line_at(at))
-            .filter(|e| e.ticket == ticket)
+            .filter(|e| e.ticket == ticket && seen.insert(e.message_id.clone()))
             .collect()
     }
 
     /// How many messages from `address` were recorded at or after `since`.
     pub fn count_from(&self, address: &str, since: i64) -> usize {
         let needle = format!("\t{}\n", address.to_ascii_lowercase());
+        let mut seen = HashSet::new();
         memchr::memmem::find_iter(&self.ids, needle.as_bytes())
             .filter_map(|at| self.line_at(at))
-            .filter(|e| e.time >= since)
+            .filter(|e| e.time >= since && seen.insert(e.message_id.clone()))
             .count()
     }
 
@@ -184,6 +197,30 @@ impl MailIndex {
         let end = self.ids[at..].iter().position(|&b| b == b'\n').map_or(self.ids.len(), |i| at + i);
         parse_line(&self.ids[start..end])
     }
+}
+
+/// The line that ends each appended group: `#tip <commit>`.
+const TIP: &str = "#tip ";
+
+/// The lines of a cache file up to its last tip line, and that tip (`None`:
+/// no complete group, so nothing is kept).
+fn read_cache(mut ids: Vec<u8>) -> (Vec<u8>, Option<Oid>) {
+    let mut end = ids.len();
+    while let Some(start) = ids[..end].iter().rposition(|&b| b == b'\n') {
+        // A line runs from after the newline before it up to `end`; the last
+        // tip line must end with its newline.
+        let line_start = ids[..start].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let tip = std::str::from_utf8(&ids[line_start..start])
+            .ok()
+            .and_then(|l| l.strip_prefix(TIP))
+            .and_then(|t| Oid::from_str(t).ok());
+        if let Some(tip) = tip {
+            ids.truncate(start + 1);
+            return (ids, Some(tip));
+        }
+        end = start;
+    }
+    (Vec::new(), None)
 }
 
 fn parse_line(line: &[u8]) -> Option<Entry> {
@@ -241,7 +278,9 @@ mod tests {
     fn lookups_read_the_lines() {
         let index = MailIndex {
             dir: PathBuf::new(),
-            ids: b"a@x\tt1\t100\tjane@x.org\nb@x\tt2\t200\tbob@x.org\nbroken\nc@x\tt1\t300\tjane@x.org\n"
+            // Two writers appended c@x's line: it counts once.
+            ids: b"a@x\tt1\t100\tjane@x.org\nb@x\tt2\t200\tbob@x.org\nbroken\nc@x\tt1\t300\tjane@x.org\n\
+                   #tip 0123456789012345678901234567890123456789\nc@x\tt1\t300\tjane@x.org\n"
                 .to_vec(),
             tip: None,
             held: None,
@@ -253,5 +292,23 @@ mod tests {
         assert_eq!(index.count_from("JANE@x.org", 100), 2);
         assert_eq!(index.count_from("jane@x.org", 101), 1);
         assert_eq!(index.count_from("bob@x.org", 0), 1);
+    }
+
+    #[test]
+    fn the_cache_reaches_its_last_complete_tip_line() {
+        let (a, b) = ("1111111111111111111111111111111111111111", "2222222222222222222222222222222222222222");
+        let file = format!("x@y\tt1\t1\t-\n#tip {a}\ny@y\tt2\t2\t-\n#tip {b}\nz@y\tt3\t3\t-\n#tip 33");
+        let (ids, tip) = read_cache(file.clone().into_bytes());
+        assert_eq!(tip, Some(Oid::from_str(b).unwrap()));
+        assert_eq!(ids, format!("x@y\tt1\t1\t-\n#tip {a}\ny@y\tt2\t2\t-\n#tip {b}\n").into_bytes());
+        // A tip line without its newline was cut short: the group before counts.
+        let cut = format!("x@y\tt1\t1\t-\n#tip {a}\ny@y\tt2\t2\t-\n#tip {b}");
+        assert_eq!(read_cache(cut.into_bytes()).1, Some(Oid::from_str(a).unwrap()));
+        // Lines without a tip after them, or no file: nothing is kept.
+        assert_eq!(read_cache(b"x@y\tt1\t1\t-\n".to_vec()), (Vec::new(), None));
+        assert_eq!(read_cache(Vec::new()), (Vec::new(), None));
+        // A Message-ID that looks like a tip line is not one.
+        let hostile = format!("#tip {a}\tt1\t1\t-\n");
+        assert_eq!(read_cache(hostile.into_bytes()).1, None);
     }
 }
