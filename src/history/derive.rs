@@ -22,6 +22,11 @@ const RUN_LEN: usize = 1 << 12;
 /// it, the time saved is minutes (BENCHMARKS.md).
 const PARALLEL_MIN: usize = 200_000;
 
+/// From this many commits on, objects are read with desk's own pack reader
+/// ([`Store::objects_for_walk`]): below it, reading the pack indexes costs
+/// more than it saves.
+const PACK_READER_MIN: usize = 1 << 12;
+
 /// At most this many tickets' last versions are remembered; past it, the
 /// older half is forgotten (a ticket touched again later has its previous
 /// version read again). The tickets a history touches within a few thousand
@@ -164,6 +169,11 @@ fn plan(commits: usize) -> (usize, usize) {
     (threads, RUN_LEN)
 }
 
+/// The objects of `store`, read by desk's pack reader for `many` commits.
+fn objects_of(store: &Store, many: bool) -> Result<crate::store::Objects<'_>, StoreError> {
+    if many { store.objects_for_walk() } else { store.objects() }
+}
+
 /// Derives the events of `commits` (in order) and hands each run of them to
 /// `take`, in order. With many commits, several threads derive: each takes
 /// every n-th run, with its own repository handle, and keeps what its walk
@@ -177,8 +187,9 @@ pub(super) fn derive_runs(
     let (threads, run_len) = plan(commits.len());
     let runs: Vec<&[&CommitInfo]> = commits.chunks(run_len).collect();
     let threads = threads.min(runs.len());
+    let many = commits.len() >= PACK_READER_MIN;
     if threads < 2 {
-        let objects = store.objects()?;
+        let objects = objects_of(store, many)?;
         let mut memo = TreeMemo::new(&objects);
         let mut seen = Seen::default();
         for part in runs {
@@ -195,7 +206,7 @@ pub(super) fn derive_runs(
             receivers.push(receive);
             let mine: Vec<&[&CommitInfo]> = runs.iter().skip(t).step_by(threads).copied().collect();
             scope.spawn(move || {
-                let objects = match store.objects() {
+                let objects = match objects_of(&store, many) {
                     Ok(o) => o,
                     Err(e) => return drop(send.send(Err(e))),
                 };

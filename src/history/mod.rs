@@ -534,7 +534,7 @@ pub fn load(store: &Store, tip: &Tip) -> Result<History, StoreError> {
 /// The log of every commit up to `tip`, deriving those not in `reuse` (the
 /// events and `desk.yaml` of commits a log had before the branch was rewritten).
 fn rebuild(store: &Store, tip: &Tip, reuse: &HashMap<[u8; 20], Reused>) -> Result<History, StoreError> {
-    let objects = store.objects()?;
+    let objects = store.objects_for_walk()?;
     let memo = TreeMemo::new(&objects);
     let commits = store.commits_between(&memo, tip.commit, &[])?;
     let todo: Vec<&CommitInfo> = commits.iter().filter(|c| !reuse.contains_key(&oid_bytes(c.id))).collect();

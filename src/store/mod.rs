@@ -7,6 +7,7 @@ mod ident;
 mod index;
 mod merge;
 mod pack;
+mod packread;
 mod reflock;
 mod remote;
 mod search;

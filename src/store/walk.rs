@@ -3,12 +3,14 @@
 //! skipped by comparing tree ids, so a commit costs what it touched, not the
 //! size of the helpdesk.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 use std::sync::{Arc, Mutex};
 
 use git2::{ObjectType, Oid, Sort};
 
+use super::packread::{PackObject, PackReader, Packs};
 use super::{CONFIG_PATH, Store, StoreError, TICKETS_DIR};
 use crate::model::TicketId;
 
@@ -79,6 +81,8 @@ pub struct FileChange {
 /// large helpdesk has a thousand entries and every commit has a new one.
 pub struct TreeMemo<'r> {
     odb: &'r git2::Odb<'r>,
+    /// Reads packed objects itself, for walks of many commits ([`Store::objects_for_walk`]).
+    packs: Option<RefCell<PackReader>>,
     /// Commit → its `tickets/` tree and `desk.yaml` blob, for the commits walked last.
     tickets_of_commit: HashMap<Oid, RootEntries>,
     /// The last few `tickets/` trees read.
@@ -100,7 +104,7 @@ struct RootEntries {
 /// libgit2 keeps no objects in its cache: a walk reads each commit and tree
 /// once (or keeps what it reads again itself), and a cache of the objects of
 /// hundreds of thousands of commits would only hold memory.
-pub struct Objects<'r>(git2::Odb<'r>, ObjectCacheOff);
+pub struct Objects<'r>(git2::Odb<'r>, ObjectCacheOff, Option<Arc<Packs>>);
 
 /// How many [`Objects`] exist; libgit2's object cache is on when none does.
 static WALKS: Mutex<usize> = Mutex::new(0);
@@ -128,16 +132,31 @@ impl Drop for ObjectCacheOff {
     }
 }
 
+/// An object's bytes, as libgit2 or the pack reader read them.
+enum Raw<'r> {
+    Git(git2::OdbObject<'r>),
+    Pack(PackObject),
+}
+
+impl Raw<'_> {
+    fn data(&self) -> &[u8] {
+        match self {
+            Raw::Git(o) => o.data(),
+            Raw::Pack(d) => d,
+        }
+    }
+}
+
 /// A tree object's bytes and where its entries are.
 struct RawTree<'r> {
     id: Oid,
-    object: git2::OdbObject<'r>,
+    object: Raw<'r>,
     /// (name start, name end, is a tree, is a blob); the id follows the name's NUL.
     entries: Vec<(u32, u32, bool, bool)>,
 }
 
 impl<'r> RawTree<'r> {
-    fn parse(id: Oid, object: git2::OdbObject<'r>) -> Option<RawTree<'r>> {
+    fn parse(id: Oid, object: Raw<'r>) -> Option<RawTree<'r>> {
         let data = object.data();
         // An entry of a `tickets/` tree takes 30 bytes, of a shard 41.
         let mut entries = Vec::with_capacity(data.len() / 28 + 1);
@@ -228,18 +247,25 @@ impl<'r> TreeMemo<'r> {
     pub fn new(objects: &'r Objects<'r>) -> TreeMemo<'r> {
         TreeMemo {
             odb: &objects.0,
+            packs: objects.2.clone().map(|p| RefCell::new(PackReader::new(p))),
             tickets_of_commit: HashMap::new(),
             trees: Vec::new(),
             shards: HashMap::new(),
         }
     }
 
-    fn raw(&self, id: Oid, kind: ObjectType) -> Result<git2::OdbObject<'r>, StoreError> {
-        let obj = self.odb.read(id)?;
-        if obj.kind() != kind {
+    fn raw(&self, id: Oid, kind: ObjectType) -> Result<Raw<'r>, StoreError> {
+        let read = self.packs.as_ref().and_then(|p| p.borrow_mut().read(id));
+        let (found, raw) = if let Some((found, data)) = read {
+            (found, Raw::Pack(data))
+        } else {
+            let obj = self.odb.read(id)?;
+            (obj.kind(), Raw::Git(obj))
+        };
+        if found != kind {
             return Err(git2::Error::from_str(&format!("object {id} is not a {}", kind.str())).into());
         }
-        Ok(obj)
+        Ok(raw)
     }
 
     fn tree(&self, id: Oid) -> Result<RawTree<'r>, StoreError> {
@@ -381,7 +407,17 @@ impl Store {
 
     /// The object database, to walk history with.
     pub fn objects(&self) -> Result<Objects<'_>, StoreError> {
-        Ok(Objects(self.repo.odb()?, ObjectCacheOff::new()))
+        Ok(Objects(self.repo.odb()?, ObjectCacheOff::new(), None))
+    }
+
+    /// The object database, to walk many commits with: packed objects are
+    /// read by desk's own reader ([`packread`](super::packread)), which keeps
+    /// the pack out of memory and the bases of delta chains in it. Reading
+    /// the pack indexes costs about 28 bytes an object, so a walk of a few
+    /// commits uses [`Store::objects`].
+    pub fn objects_for_walk(&self) -> Result<Objects<'_>, StoreError> {
+        let packs = Packs::shared(&self.repo.commondir().join("objects"));
+        Ok(Objects(self.repo.odb()?, ObjectCacheOff::new(), packs))
     }
 
     /// Commits reachable from `tip` but not from any of `known`, oldest first
