@@ -265,7 +265,12 @@ pub struct PackReader {
 
 impl PackReader {
     pub fn new(packs: Arc<Packs>) -> PackReader {
-        PackReader { packs, cache: Cache::default(), inflate: flate2::Decompress::new(true), input: Vec::new() }
+        PackReader {
+            packs,
+            cache: Cache::default(),
+            inflate: flate2::Decompress::new(true),
+            input: Vec::new(),
+        }
     }
 
     /// Object `id` and its type, when a pack has it and it reads whole.
@@ -339,7 +344,8 @@ impl PackReader {
             self.input.resize(usize::try_from(len).ok()?, 0);
             pack.file.read_exact_at(&mut self.input, at).ok()?;
             let (before, had) = (self.inflate.total_in(), out.len());
-            let status = self.inflate.decompress_vec(&self.input, &mut out, flate2::FlushDecompress::None).ok()?;
+            let status =
+                self.inflate.decompress_vec(&self.input, &mut out, flate2::FlushDecompress::None).ok()?;
             let used = self.inflate.total_in() - before;
             at += used;
             match status {
@@ -571,10 +577,13 @@ mod tests {
             let tree = repo.find_tree(root.write().unwrap()).unwrap();
             let parents: Vec<git2::Commit> = parent.iter().map(|p| repo.find_commit(*p).unwrap()).collect();
             let refs: Vec<&git2::Commit> = parents.iter().collect();
-            parent = Some(repo.commit(Some("refs/heads/desk"), &sig, &sig, &format!("c{i}"), &tree, &refs).unwrap());
+            parent = Some(
+                repo.commit(Some("refs/heads/desk"), &sig, &sig, &format!("c{i}"), &tree, &refs).unwrap(),
+            );
         }
         let git = |args: &[&str]| {
-            let out = std::process::Command::new("git").arg("-C").arg(dir.path()).args(args).output().unwrap();
+            let out =
+                std::process::Command::new("git").arg("-C").arg(dir.path()).args(args).output().unwrap();
             assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
         };
         let mut args: Vec<&str> = config.to_vec();
@@ -583,16 +592,27 @@ mod tests {
         (dir, repo)
     }
 
-    /// Every object of the repository, read by the pack reader and by
-    /// libgit2; the number of objects and of deltas by id.
-    fn same_as_libgit2(repo: &git2::Repository) -> (usize, usize) {
-        let odb = repo.odb().unwrap();
+    fn all_ids(odb: &git2::Odb<'_>) -> Vec<Oid> {
         let mut ids = Vec::new();
         odb.foreach(|id| {
             ids.push(*id);
             true
         })
         .unwrap();
+        ids
+    }
+
+    /// The one pack file of `dir`.
+    fn pack_file(dir: &Path) -> PathBuf {
+        let mut packs = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path());
+        packs.find(|p| p.extension().is_some_and(|e| e == "pack")).unwrap()
+    }
+
+    /// Every object of the repository, read by the pack reader and by
+    /// libgit2; the number of objects and of deltas by id.
+    fn same_as_libgit2(repo: &git2::Repository) -> (usize, usize) {
+        let odb = repo.odb().unwrap();
+        let ids = all_ids(&odb);
         let packs = Packs::open(&repo.path().join("objects/pack")).expect("the pack reads");
         let pack = &packs.packs[0];
         let deltas = ids
@@ -600,8 +620,10 @@ mod tests {
             .filter(|id| pack.entry(pack.offset_of(id.as_bytes()).unwrap()).unwrap().kind >= 6)
             .count();
         assert!(deltas * 5 > ids.len(), "{deltas} deltas of {}", ids.len());
-        let by_id =
-            ids.iter().filter(|id| pack.entry(pack.offset_of(id.as_bytes()).unwrap()).unwrap().kind == 7).count();
+        let by_id = ids
+            .iter()
+            .filter(|id| pack.entry(pack.offset_of(id.as_bytes()).unwrap()).unwrap().kind == 7)
+            .count();
         let mut reader = PackReader::new(Arc::new(packs));
         for id in &ids {
             let (kind, data) = reader.read(*id).unwrap_or_else(|| panic!("{id} is in the pack"));
@@ -626,11 +648,7 @@ mod tests {
         let (_dir, repo) = packed_repo(30, &["-c", "repack.useDeltaBaseOffset=false"]);
         assert!(same_as_libgit2(&repo).1 > 20);
         let pack_dir = repo.path().join("objects/pack");
-        let pack = std::fs::read_dir(&pack_dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .find(|p| p.extension().is_some_and(|e| e == "pack"))
-            .unwrap();
+        let pack = pack_file(&pack_dir);
         let idx = pack.with_extension("idx");
         std::fs::remove_file(&idx).unwrap();
         let out = std::process::Command::new("git")
@@ -649,18 +667,9 @@ mod tests {
     fn a_damaged_pack_reads_as_none_or_right_never_wrong() {
         let (_dir, repo) = packed_repo(40, &[]);
         let pack_dir = repo.path().join("objects/pack");
-        let pack = std::fs::read_dir(&pack_dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .find(|p| p.extension().is_some_and(|e| e == "pack"))
-            .unwrap();
+        let pack = pack_file(&pack_dir);
         let odb = repo.odb().unwrap();
-        let mut ids = Vec::new();
-        odb.foreach(|id| {
-            ids.push(*id);
-            true
-        })
-        .unwrap();
+        let ids = all_ids(&odb);
         let good: Vec<(ObjectType, Vec<u8>)> =
             ids.iter().map(|id| odb.read(*id).map(|o| (o.kind(), o.data().to_vec())).unwrap()).collect();
         let bytes = std::fs::read(&pack).unwrap();
