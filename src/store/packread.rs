@@ -48,9 +48,9 @@ pub struct Packs {
 
 struct Pack {
     file: File,
-    /// The index file: its ids and offsets are read as needed (from the page
-    /// cache), not kept.
-    idx: File,
+    /// The index: of a large pack its ids and offsets are read as needed
+    /// (from the page cache), not kept; of a small one kept whole.
+    idx: Idx,
     /// Every [`SAMPLE`]-th object id of the index, to find the block of ids
     /// to read: 20 bytes per 64 objects in memory.
     sample: Box<[u8]>,
@@ -64,9 +64,25 @@ struct Pack {
     data_end: u64,
 }
 
+/// Where a pack index's tables are read from.
+enum Idx {
+    File(File),
+    /// The bytes from the ids to the end of the 8-byte offsets.
+    Whole(Box<[u8]>),
+}
+
 /// One object id in this many is kept in memory.
 const SAMPLE: usize = 64;
 const SAMPLE_U64: u64 = SAMPLE as u64;
+
+/// The index of a pack of at most this many objects is kept whole: each
+/// fetch writes a pack, and a lookup in the many small packs of a helpdesk
+/// that has synced for months then makes no system call.
+const WHOLE_MAX: u64 = 1 << 14;
+
+/// At most this many packs (the largest) are read; libgit2 reads objects
+/// of the others.
+const MAX_PACKS: usize = 256;
 
 /// The packs read for each object directory, shared by the threads of a
 /// walk while any of them holds them.
@@ -88,6 +104,11 @@ impl Packs {
 
     /// Every pack of `dir` whose index and pack can be read, largest first.
     fn open(dir: &Path) -> Option<Packs> {
+        Packs::open_with(dir, WHOLE_MAX)
+    }
+
+    /// [`Packs::open`], keeping indexes of up to `whole_max` objects whole.
+    fn open_with(dir: &Path, whole_max: u64) -> Option<Packs> {
         let mut idx: Vec<(u64, PathBuf)> = std::fs::read_dir(dir)
             .ok()?
             .filter_map(Result::ok)
@@ -96,7 +117,8 @@ impl Packs {
             .filter_map(|p| Some((std::fs::metadata(&p).ok()?.len(), p)))
             .collect();
         idx.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-        let packs: Vec<Pack> = idx.iter().filter_map(|(_, p)| Pack::open(p)).collect();
+        let packs: Vec<Pack> =
+            idx.iter().filter_map(|(_, p)| Pack::open(p, whole_max)).take(MAX_PACKS).collect();
         (!packs.is_empty()).then_some(Packs { packs })
     }
 }
@@ -107,8 +129,9 @@ fn be32(bytes: &[u8], at: usize) -> Option<u32> {
 }
 
 impl Pack {
-    /// A version 2 index and its pack, when both are whole and belong together.
-    fn open(idx_path: &Path) -> Option<Pack> {
+    /// A version 2 index and its pack, when both are whole and belong
+    /// together; the index is kept whole up to `whole_max` objects.
+    fn open(idx_path: &Path, whole_max: u64) -> Option<Pack> {
         let idx = File::open(idx_path).ok()?;
         let idx_len = idx.metadata().ok()?.len();
         let read = |at: u64, len: u64| -> Option<Vec<u8>> {
@@ -152,6 +175,11 @@ impl Pack {
         if &header[..4] != b"PACK" || !(version == 2 || version == 3) || trailer[..] != pack_sum[..] {
             return None;
         }
+        let idx = if count <= whole_max {
+            Idx::Whole(read(ids_at, large_at + large_len - ids_at)?.into())
+        } else {
+            Idx::File(idx)
+        };
         Some(Pack {
             file,
             idx,
@@ -173,17 +201,29 @@ impl Pack {
         let len = SAMPLE_U64.min(self.count - first);
         let mut ids = [0u8; SAMPLE * 20];
         let ids = &mut ids[..usize::try_from(len * 20).ok()?];
-        self.idx.read_exact_at(ids, self.ids_at + first * 20).ok()?;
+        self.read_idx(ids, self.ids_at + first * 20)?;
         let i = first + ids.chunks_exact(20).position(|other| other == id)? as u64;
         let mut small = [0u8; 4];
-        self.idx.read_exact_at(&mut small, self.offsets_at + i * 4).ok()?;
+        self.read_idx(&mut small, self.offsets_at + i * 4)?;
         let small = u32::from_be_bytes(small);
         if small & 0x8000_0000 == 0 {
             return Some(u64::from(small));
         }
         let mut large = [0u8; 8];
-        self.idx.read_exact_at(&mut large, self.large_at + u64::from(small & 0x7fff_ffff) * 8).ok()?;
+        self.read_idx(&mut large, self.large_at + u64::from(small & 0x7fff_ffff) * 8)?;
         Some(u64::from_be_bytes(large))
+    }
+
+    /// The bytes of the index at `at`, into `buf`.
+    fn read_idx(&self, buf: &mut [u8], at: u64) -> Option<()> {
+        match &self.idx {
+            Idx::File(file) => file.read_exact_at(buf, at).ok(),
+            Idx::Whole(bytes) => {
+                let start = usize::try_from(at.checked_sub(self.ids_at)?).ok()?;
+                buf.copy_from_slice(bytes.get(start..start.checked_add(buf.len())?)?);
+                Some(())
+            }
+        }
     }
 
     /// The header of the entry at `at`: its type, size, the start of its
@@ -258,6 +298,8 @@ pub type PackObject = Rc<Vec<u8>>;
 /// Reads objects of [`Packs`] for one thread, with its cache of resolved objects.
 pub struct PackReader {
     packs: Arc<Packs>,
+    /// The pack the last object was found in, tried first.
+    last: usize,
     cache: Cache,
     inflate: flate2::Decompress,
     input: Vec<u8>,
@@ -267,6 +309,7 @@ impl PackReader {
     pub fn new(packs: Arc<Packs>) -> PackReader {
         PackReader {
             packs,
+            last: 0,
             cache: Cache::default(),
             inflate: flate2::Decompress::new(true),
             input: Vec::new(),
@@ -276,11 +319,9 @@ impl PackReader {
     /// Object `id` and its type, when a pack has it and it reads whole.
     pub fn read(&mut self, id: Oid) -> Option<(ObjectType, PackObject)> {
         let packs = Arc::clone(&self.packs);
-        let (p, at) = packs
-            .packs
-            .iter()
-            .enumerate()
-            .find_map(|(p, pack)| pack.offset_of(id.as_bytes()).map(|at| (p, at)))?;
+        let mut order = std::iter::once(self.last).chain((0..packs.packs.len()).filter(|&p| p != self.last));
+        let (p, at) = order.find_map(|p| Some((p, packs.packs.get(p)?.offset_of(id.as_bytes())?)))?;
+        self.last = p;
         let (kind, data) = self.resolve(&packs.packs[p], p, at)?;
         let kind = match kind {
             1 => ObjectType::Commit,
@@ -613,22 +654,23 @@ mod tests {
     fn same_as_libgit2(repo: &git2::Repository) -> (usize, usize) {
         let odb = repo.odb().unwrap();
         let ids = all_ids(&odb);
-        let packs = Packs::open(&repo.path().join("objects/pack")).expect("the pack reads");
-        let pack = &packs.packs[0];
-        let deltas = ids
-            .iter()
-            .filter(|id| pack.entry(pack.offset_of(id.as_bytes()).unwrap()).unwrap().kind >= 6)
-            .count();
+        let dir = repo.path().join("objects/pack");
+        let packs = Packs::open(&dir).expect("the pack reads");
+        let kind_of = |id: &Oid| {
+            let mut found = packs.packs.iter().filter_map(|p| p.entry(p.offset_of(id.as_bytes())?));
+            found.next().unwrap_or_else(|| panic!("{id} is in a pack")).kind
+        };
+        let deltas = ids.iter().filter(|id| kind_of(id) >= 6).count();
         assert!(deltas * 5 > ids.len(), "{deltas} deltas of {}", ids.len());
-        let by_id = ids
-            .iter()
-            .filter(|id| pack.entry(pack.offset_of(id.as_bytes()).unwrap()).unwrap().kind == 7)
-            .count();
-        let mut reader = PackReader::new(Arc::new(packs));
-        for id in &ids {
-            let (kind, data) = reader.read(*id).unwrap_or_else(|| panic!("{id} is in the pack"));
-            let object = odb.read(*id).unwrap();
-            assert_eq!((kind, data.as_slice()), (object.kind(), object.data()), "{id}");
+        let by_id = ids.iter().filter(|id| kind_of(id) == 7).count();
+        // Indexes read as needed, and kept whole.
+        for whole_max in [0, WHOLE_MAX] {
+            let mut reader = PackReader::new(Arc::new(Packs::open_with(&dir, whole_max).unwrap()));
+            for id in &ids {
+                let (kind, data) = reader.read(*id).unwrap_or_else(|| panic!("{id} is in the pack"));
+                let object = odb.read(*id).unwrap();
+                assert_eq!((kind, data.as_slice()), (object.kind(), object.data()), "{id}");
+            }
         }
         (ids.len(), by_id)
     }
@@ -664,6 +706,30 @@ mod tests {
     }
 
     #[test]
+    fn objects_of_several_packs_are_read_from_the_pack_that_has_them() {
+        let (dir, repo) = packed_repo(40, &[]);
+        // Ten more commits packed on their own: a second pack, as a fetch writes one.
+        let sig = git2::Signature::new("A", "a@example.com", &git2::Time::new(1_700_000_000, 0)).unwrap();
+        for i in 0..10 {
+            let parent = repo.find_commit(repo.refname_to_id("refs/heads/desk").unwrap()).unwrap();
+            let mut root = repo.treebuilder(Some(&parent.tree().unwrap())).unwrap();
+            root.insert("later.txt", repo.blob(format!("later {i}\n").as_bytes()).unwrap(), 0o100_644)
+                .unwrap();
+            let tree = repo.find_tree(root.write().unwrap()).unwrap();
+            repo.commit(Some("refs/heads/desk"), &sig, &sig, "later", &tree, &[&parent]).unwrap();
+        }
+        let out =
+            std::process::Command::new("git").arg("-C").arg(dir.path()).args(["repack", "-d", "-q"]).output();
+        assert!(out.unwrap().status.success());
+        let dir = repo.path().join("objects/pack");
+        let packs = std::fs::read_dir(&dir)
+            .unwrap()
+            .filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|e| e == "pack"));
+        assert_eq!(packs.count(), 2);
+        same_as_libgit2(&repo);
+    }
+
+    #[test]
     fn a_damaged_pack_reads_as_none_or_right_never_wrong() {
         let (_dir, repo) = packed_repo(40, &[]);
         let pack_dir = repo.path().join("objects/pack");
@@ -685,7 +751,8 @@ mod tests {
                 damaged[at] ^= 0x5a;
             }
             std::fs::write(&pack, &damaged).unwrap();
-            let mut reader = PackReader::new(Arc::new(Packs::open(&pack_dir).unwrap()));
+            let mut reader =
+                PackReader::new(Arc::new(Packs::open_with(&pack_dir, round as u64 % 2 * WHOLE_MAX).unwrap()));
             let mut wrong = 0;
             for (id, (kind, data)) in ids.iter().zip(&good) {
                 if let Some((k, d)) = reader.read(*id)
