@@ -30,7 +30,7 @@ use git2::{ObjectType, Oid};
 
 /// How many bytes of resolved objects one reader keeps (git's own
 /// `core.deltaBaseCacheLimit` is 96 MiB).
-pub const CACHE_BYTES: usize = 64 << 20;
+pub const CACHE_BYTES: usize = 32 << 20;
 
 /// Objects larger than this are left to libgit2: a ticket file, tree or
 /// commit is far smaller, and a size read from a damaged pack cannot make
