@@ -974,14 +974,8 @@ fn bound_pack_windows() {
     // process has only the current thread (checked just above), so nothing
     // can read or write them at the same time.
     unsafe {
-        let w =
-            std::env::var("XW").ok().and_then(|v| v.parse::<usize>().ok()).map_or(PACK_WINDOW, |v| v << 20);
-        let l = std::env::var("XL")
-            .ok()
-            .and_then(|v| v.parse::<usize>().ok())
-            .map_or(PACK_MAPPED_LIMIT, |v| v << 20);
-        let _ = git2::opts::set_mwindow_size(w);
-        let _ = git2::opts::set_mwindow_mapped_limit(l);
+        let _ = git2::opts::set_mwindow_size(PACK_WINDOW);
+        let _ = git2::opts::set_mwindow_mapped_limit(PACK_MAPPED_LIMIT);
     }
 }
 
