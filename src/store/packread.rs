@@ -19,6 +19,7 @@
 //! caller then asks libgit2, which reads or reports it. Checking what it
 //! reads is left to git, as `git log` does: objects are not re-hashed.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, VecDeque};
 use std::fs::File;
 use std::os::unix::fs::FileExt;
@@ -156,10 +157,20 @@ impl Pack {
         if large_len % 8 != 0 {
             return None;
         }
-        // The ids are read a thousand blocks at a time, and the first of each block kept.
+        // A small index is read whole; of a large one the ids are read a
+        // thousand blocks at a time. The first id of each block is kept.
+        let whole =
+            if count <= whole_max { Some(read(ids_at, large_at + large_len - ids_at)?) } else { None };
         let mut sample = Vec::with_capacity(usize::try_from(count.div_ceil(SAMPLE_U64) * 20).ok()?);
         for start in (0..count).step_by(1024 * SAMPLE) {
-            let ids = read(ids_at + start * 20, (count - start).min(1024 * SAMPLE_U64) * 20)?;
+            let len = (count - start).min(1024 * SAMPLE_U64) * 20;
+            let ids: Cow<'_, [u8]> = match &whole {
+                Some(w) => {
+                    let at = usize::try_from(start * 20).ok()?;
+                    Cow::Borrowed(w.get(at..at + usize::try_from(len).ok()?)?)
+                }
+                None => Cow::Owned(read(ids_at + start * 20, len)?),
+            };
             for id in ids.chunks(SAMPLE * 20) {
                 sample.extend_from_slice(&id[..20]);
             }
@@ -175,10 +186,9 @@ impl Pack {
         if &header[..4] != b"PACK" || !(version == 2 || version == 3) || trailer[..] != pack_sum[..] {
             return None;
         }
-        let idx = if count <= whole_max {
-            Idx::Whole(read(ids_at, large_at + large_len - ids_at)?.into())
-        } else {
-            Idx::File(idx)
+        let idx = match whole {
+            Some(bytes) => Idx::Whole(bytes.into()),
+            None => Idx::File(idx),
         };
         Some(Pack {
             file,
