@@ -7,7 +7,7 @@
 //! used). See the README's design note "Hot code together".
 //!
 //! Only where the linker is known to read the list: LLD, which rustc uses on
-//! x86_64 Linux unless told otherwise. A stale list costs locality, never correctness.
+//! Linux on x86-64 unless told otherwise. A stale list costs locality, never correctness.
 
 use std::env;
 
