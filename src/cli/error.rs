@@ -259,7 +259,7 @@ impl From<StoreError> for CliError {
                 Kind::Conflict
             }
             StoreError::Remote { .. } | StoreError::RemoteLocked { .. } => Kind::Remote,
-            StoreError::Git(_) => Kind::Git,
+            StoreError::Git(_) | StoreError::WriteObject { .. } => Kind::Git,
         };
         let mut err = CliError::new(kind, e.to_string());
         if let Some(h) = hint {

@@ -36,6 +36,8 @@ impl Store {
             repo: Repository::open(self.repo.path()).map_err(StoreError::from)?,
             branch: self.branch.clone(),
             pending: std::cell::RefCell::new(Some(Pending { start, tip: start })),
+            // Every object of a batch goes to memory first (below), through libgit2.
+            odb: std::cell::OnceCell::from(None),
         };
         let odb = batch.repo.odb().map_err(StoreError::from)?;
         // Above the loose and pack backends: every object written goes to memory.

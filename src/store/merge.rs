@@ -169,7 +169,7 @@ impl Store {
             files.extend(merged.files);
             conflicts = merged.conflicts;
         }
-        let tree = self.apply_files(Some(&ours_tree), &files)?;
+        let tree = self.apply_files(Some(ours_tree.id()), &files)?;
         Ok(MergeOutcome::Merged(TreeMerge { tree, conflicts, left_out }))
     }
 

@@ -6,6 +6,7 @@ mod batch;
 mod ident;
 mod index;
 mod merge;
+mod odb;
 mod pack;
 mod packread;
 mod reflock;
@@ -21,7 +22,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use git2::{ErrorCode, ObjectType, Repository, Tree};
+use git2::{ErrorCode, ObjectType, Repository};
 
 use crate::model::{self, ParseError, Ticket, TicketId};
 
@@ -78,6 +79,8 @@ pub enum StoreError {
     Remote { action: &'static str, remote: String, message: String },
     #[error("cannot push to '{remote}': its desk branch is locked ('{path}' exists there and stays)")]
     RemoteLocked { remote: String, path: String },
+    #[error("cannot write an object to '{}': {error}", dir.display())]
+    WriteObject { dir: PathBuf, error: std::io::Error },
     #[error(transparent)]
     Git(#[from] git2::Error),
 }
@@ -132,6 +135,9 @@ impl StoreError {
             StoreError::Remote { action: "push to", remote, .. } => Some(format!(
                 "your changes are merged locally; check that you may push to '{remote}', or keep working with `desk sync --no-push`"
             )),
+            StoreError::WriteObject { .. } => {
+                Some("check that the disk has room and that you may write to the repository".into())
+            }
             StoreError::Remote { remote, .. } => Some(format!(
                 "check the remote with `git remote -v` and that `git fetch {remote}` works"
             )),
@@ -260,6 +266,9 @@ pub struct Store {
     /// In a batch ([`Store::batch`]): the branch's tip when it started and its
     /// tip so far, in memory.
     pending: std::cell::RefCell<Option<batch::Pending>>,
+    /// The object directory desk reads and writes itself ([`odb`]), found at
+    /// the first object; `None` where libgit2 does all (alternates, a batch).
+    odb: std::cell::OnceCell<Option<odb::ObjectDir>>,
 }
 
 impl Store {
@@ -276,7 +285,7 @@ impl Store {
             .and_then(|c| c.get_string("desk.branch").ok())
             .filter(|b| !b.trim().is_empty())
             .unwrap_or_else(|| DEFAULT_BRANCH.to_owned());
-        Ok(Store { repo, branch, pending: std::cell::RefCell::new(None) })
+        Ok(Store { repo, branch, pending: std::cell::RefCell::new(None), odb: std::cell::OnceCell::new() })
     }
 
     /// Creates a git repository at `path` whose local config names `user` as
@@ -307,7 +316,7 @@ impl Store {
 
     /// The bytes of the blob `id`.
     pub fn blob(&self, id: Oid) -> Result<Vec<u8>, StoreError> {
-        Ok(self.repo.find_blob(id)?.content().to_vec())
+        self.blob_vec(id)
     }
 
     /// Opens the repository at exactly `path` (no discovery).
@@ -319,7 +328,7 @@ impl Store {
             .ok()
             .and_then(|c| c.get_string("desk.branch").ok())
             .unwrap_or_else(|| DEFAULT_BRANCH.to_owned());
-        Ok(Store { repo, branch, pending: std::cell::RefCell::new(None) })
+        Ok(Store { repo, branch, pending: std::cell::RefCell::new(None), odb: std::cell::OnceCell::new() })
     }
 
     fn repo(&self) -> &Repository {
@@ -370,8 +379,7 @@ impl Store {
             }
             Err(e) => return Err(e.into()),
         };
-        let commit = self.repo.find_commit(oid)?;
-        Ok(Some(Tip { commit: oid, tree: commit.tree_id(), local }))
+        Ok(Some(Tip { commit: oid, tree: self.commit_tree(oid)?, local }))
     }
 
     /// The tip of an initialised desk branch, or [`StoreError::NotInitialised`].
@@ -386,20 +394,14 @@ impl Store {
     /// sorted; empty when there is no such directory. Names that are not UTF-8
     /// are left out.
     pub fn file_names(&self, tree: Oid, dir: &str) -> Result<Vec<String>, StoreError> {
-        let tree = self.repo.find_tree(tree)?;
-        let entry = match tree.get_path(Path::new(dir)) {
-            Ok(e) => e,
-            Err(e) if e.code() == ErrorCode::NotFound => return Ok(Vec::new()),
-            Err(e) => return Err(e.into()),
-        };
-        if entry.kind() != Some(ObjectType::Tree) {
+        let Some(entry) = self.entry_at(tree, dir)?.filter(|e| e.kind() == ObjectType::Tree) else {
             return Ok(Vec::new());
-        }
-        let sub = self.repo.find_tree(entry.id())?;
-        let mut names: Vec<String> = sub
-            .iter()
-            .filter(|e| e.kind() == Some(ObjectType::Blob))
-            .filter_map(|e| e.name().ok().map(str::to_owned))
+        };
+        let mut names: Vec<String> = self
+            .tree(entry.id)?
+            .into_iter()
+            .filter(|e| e.kind() == ObjectType::Blob)
+            .filter_map(|e| String::from_utf8(e.name).ok())
             .collect();
         names.sort();
         Ok(names)
@@ -407,16 +409,10 @@ impl Store {
 
     /// The bytes of the file at `path` in tree `tree`, if there is one.
     pub fn read_file(&self, tree: Oid, path: &str) -> Result<Option<Vec<u8>>, StoreError> {
-        let tree = self.repo.find_tree(tree)?;
-        let entry = match tree.get_path(Path::new(path)) {
-            Ok(e) => e,
-            Err(e) if e.code() == ErrorCode::NotFound => return Ok(None),
-            Err(e) => return Err(e.into()),
-        };
-        if entry.kind() != Some(ObjectType::Blob) {
-            return Ok(None);
+        match self.blob_at(tree, path)? {
+            Some(blob) => Ok(Some(self.blob_vec(blob)?)),
+            None => Ok(None),
         }
-        Ok(Some(self.repo.find_blob(entry.id())?.content().to_vec()))
     }
 
     /// The commit a revision names (`HEAD~3`, a branch, an id), as git reads it.
@@ -595,18 +591,19 @@ impl Store {
 
     /// Ids of all tickets whose id starts with `prefix` (normalised, non-empty).
     pub fn ids_with_prefix(&self, tree: Oid, prefix: &str) -> Result<Vec<TicketId>, StoreError> {
-        let root = self.repo.find_tree(tree)?;
-        let Some(tickets) = subtree(&self.repo, &root, TICKETS_DIR)? else { return Ok(Vec::new()) };
+        let Some(tickets) = self.subtree_of(&self.tree(tree)?, TICKETS_DIR)? else { return Ok(Vec::new()) };
         let shard_prefix = &prefix[..prefix.len().min(2)];
         let mut found = Vec::new();
         for shard in &tickets {
-            let Ok(name) = shard.name() else { continue };
-            if !name.starts_with(shard_prefix) || shard.kind() != Some(ObjectType::Tree) {
+            let Ok(name) = std::str::from_utf8(&shard.name) else { continue };
+            if !name.starts_with(shard_prefix) || shard.kind() != ObjectType::Tree {
                 continue;
             }
-            let shard_tree = self.repo.find_tree(shard.id())?;
-            for file in &shard_tree {
-                let Some(stem) = file.name().ok().and_then(|n| n.strip_suffix(".md")) else { continue };
+            for file in self.tree(shard.id)? {
+                let Some(stem) = std::str::from_utf8(&file.name).ok().and_then(|n| n.strip_suffix(".md"))
+                else {
+                    continue;
+                };
                 if stem.starts_with(prefix)
                     && stem.starts_with(name)
                     && let Some(id) = TicketId::parse(stem)
@@ -646,21 +643,23 @@ impl Store {
             let short = short_len(&ids, &id);
             return Ok(Located { id, blob, short });
         }
-        let root = self.repo.find_tree(tip.tree)?;
-        let shard = subtree(&self.repo, &root, TICKETS_DIR)?
-            .map(|tickets| subtree(&self.repo, &tickets, &prefix[..2]))
-            .transpose()?
-            .flatten();
+        let shard = match self.subtree_of(&self.tree(tip.tree)?, TICKETS_DIR)? {
+            Some(tickets) => self.subtree_of(&tickets, &prefix[..2])?,
+            None => None,
+        };
         let Some(shard) = shard else { return Err(StoreError::NoSuchTicket(prefix.to_owned())) };
         let mut ids = Vec::new();
         let mut matches = Vec::new();
         for file in &shard {
-            let Some(id) = file.name().ok().and_then(|n| n.strip_suffix(".md")).and_then(TicketId::parse)
+            let Some(id) = std::str::from_utf8(&file.name)
+                .ok()
+                .and_then(|n| n.strip_suffix(".md"))
+                .and_then(TicketId::parse)
             else {
                 continue;
             };
-            if id.as_str().starts_with(prefix) && file.kind() == Some(ObjectType::Blob) {
-                matches.push((id.clone(), file.id()));
+            if id.as_str().starts_with(prefix) && file.kind() == ObjectType::Blob {
+                matches.push((id.clone(), file.id));
             }
             ids.push(id);
         }
@@ -682,13 +681,7 @@ impl Store {
 
     /// The blob at `path` in tree `tree`, if there is one.
     fn blob_at(&self, tree: Oid, path: &str) -> Result<Option<Oid>, StoreError> {
-        let tree = self.repo.find_tree(tree)?;
-        match tree.get_path(Path::new(path)) {
-            Ok(e) if e.kind() == Some(ObjectType::Blob) => Ok(Some(e.id())),
-            Ok(_) => Ok(None),
-            Err(e) if e.code() == ErrorCode::NotFound => Ok(None),
-            Err(e) => Err(e.into()),
-        }
+        Ok(self.entry_at(tree, path)?.filter(|e| e.kind() == ObjectType::Blob).map(|e| e.id))
     }
 
     /// The raw text of a ticket's file.
@@ -709,8 +702,8 @@ impl Store {
 
     /// Loads and parses a ticket from its blob.
     pub fn load_blob_ticket(&self, blob: Oid, path: &str) -> Result<Ticket, StoreError> {
-        let blob = self.repo.find_blob(blob)?;
-        let text = std::str::from_utf8(blob.content()).map_err(|_| StoreError::Malformed {
+        let blob = self.object(blob, ObjectType::Blob)?;
+        let text = std::str::from_utf8(&blob).map_err(|_| StoreError::Malformed {
             path: path.to_owned(),
             error: ParseError { line: 1, message: "the file is not valid UTF-8".into() },
         })?;
@@ -847,24 +840,12 @@ impl Store {
         make: &mut impl FnMut(Option<&Tip>) -> Result<Option<Change>, E>,
     ) -> Result<Option<Prepared>, E> {
         let Some(change) = make(tip.as_ref())? else { return Ok(None) };
-        let base_tree = match &tip {
-            Some(t) => Some(self.repo.find_tree(t.tree).map_err(StoreError::from)?),
-            None => None,
-        };
-        let tree_id = self.apply_files(base_tree.as_ref(), &change.files)?;
-        if tip.as_ref().is_some_and(|t| t.tree == tree_id && t.local) {
+        let tree = self.apply_files(tip.as_ref().map(|t| t.tree), &change.files)?;
+        if tip.as_ref().is_some_and(|t| t.tree == tree && t.local) {
             return Ok(None);
         }
-        let tree = self.repo.find_tree(tree_id).map_err(StoreError::from)?;
-        let parent = match &tip {
-            Some(t) => Some(self.repo.find_commit(t.commit).map_err(StoreError::from)?),
-            None => None,
-        };
-        let parents: Vec<_> = parent.iter().collect();
-        let commit = self
-            .repo
-            .commit(None, &author.0, &committer.0, &change.message(), &tree, &parents)
-            .map_err(StoreError::from)?;
+        let parents: Vec<Oid> = tip.iter().map(|t| t.commit).collect();
+        let commit = self.write_commit(tree, &parents, author, committer, &change.message())?;
         Ok(Some(Prepared { tip, commit, summary: change.summary }))
     }
 
@@ -913,20 +894,20 @@ impl Store {
     /// Each directory is rebuilt once, however many files change below it.
     pub(crate) fn apply_files(
         &self,
-        base: Option<&Tree<'_>>,
+        base: Option<Oid>,
         files: &[(String, Option<Vec<u8>>)],
     ) -> Result<Oid, StoreError> {
         let mut changes: BTreeMap<&str, Option<Oid>> = BTreeMap::new();
         for (path, content) in files {
             let blob = match content {
-                Some(bytes) => Some(self.repo.blob(bytes)?),
+                Some(bytes) => Some(self.write_object(ObjectType::Blob, bytes)?),
                 None => None,
             };
             changes.insert(path.as_str(), blob);
         }
-        match update_tree(&self.repo, base, &changes)? {
+        match self.update_tree(base, &changes)? {
             Some(oid) => Ok(oid),
-            None => Ok(self.repo.treebuilder(None)?.write()?),
+            None => self.write_object(ObjectType::Tree, &[]),
         }
     }
 }
@@ -1033,58 +1014,6 @@ pub fn parse_at_path(text: &str, path: &str) -> Result<Ticket, StoreError> {
 pub(crate) fn check_path(ticket: &Ticket, text: &str, path: &str) -> Result<(), StoreError> {
     model::check_id_path(ticket, text, path)
         .map_err(|error| StoreError::Malformed { path: path.to_owned(), error })
-}
-
-fn subtree<'r>(repo: &'r Repository, tree: &Tree<'_>, name: &str) -> Result<Option<Tree<'r>>, StoreError> {
-    match tree.get_name(name) {
-        Some(e) if e.kind() == Some(ObjectType::Tree) => Ok(Some(repo.find_tree(e.id())?)),
-        _ => Ok(None),
-    }
-}
-
-/// Sets (or removes, for `None`) the blobs at the given paths (relative to
-/// `base`); returns the new tree, or `None` when it became empty.
-pub(crate) fn update_tree(
-    repo: &Repository,
-    base: Option<&Tree<'_>>,
-    changes: &BTreeMap<&str, Option<Oid>>,
-) -> Result<Option<Oid>, StoreError> {
-    let mut builder = repo.treebuilder(base)?;
-    let mut dirs: BTreeMap<&str, BTreeMap<&str, Option<Oid>>> = BTreeMap::new();
-    for (path, blob) in changes {
-        match path.split_once('/') {
-            None => match blob {
-                Some(b) => {
-                    builder.insert(path, *b, 0o100_644)?;
-                }
-                None => {
-                    if builder.get(path)?.is_some() {
-                        builder.remove(path)?;
-                    }
-                }
-            },
-            Some((dir, rest)) => {
-                dirs.entry(dir).or_default().insert(rest, *blob);
-            }
-        }
-    }
-    for (name, sub_changes) in &dirs {
-        let sub = match base {
-            Some(t) => subtree(repo, t, name)?,
-            None => None,
-        };
-        match update_tree(repo, sub.as_ref(), sub_changes)? {
-            Some(oid) => {
-                builder.insert(name, oid, 0o040_000)?;
-            }
-            None => {
-                if builder.get(name)?.is_some() {
-                    builder.remove(name)?;
-                }
-            }
-        }
-    }
-    if builder.is_empty() { Ok(None) } else { Ok(Some(builder.write()?)) }
 }
 
 #[cfg(test)]

@@ -53,8 +53,11 @@ struct Pack {
     /// (from the page cache), not kept; of a small one kept whole.
     idx: Idx,
     /// Every [`SAMPLE`]-th object id of the index, to find the block of ids
-    /// to read: 20 bytes per 64 objects in memory.
+    /// to read: 20 bytes per 64 objects in memory. Empty for a reader of a
+    /// few objects ([`Packs::for_lookups`]), which searches the index itself.
     sample: Box<[u8]>,
+    /// The index's fan-out table: how many ids start with a byte up to each value.
+    fanout: Box<[u32]>,
     /// How many objects the pack has.
     count: u64,
     /// Where the index's ids, 4-byte offsets and 8-byte offsets start.
@@ -103,13 +106,26 @@ impl Packs {
         Some(packs)
     }
 
-    /// Every pack of `dir` whose index and pack can be read, largest first.
-    fn open(dir: &Path) -> Option<Packs> {
-        Packs::open_with(dir, WHOLE_MAX)
+    /// Whether a pack has object `id`.
+    pub fn contains(&self, id: Oid) -> bool {
+        self.packs.iter().any(|pack| pack.offset_of(id.as_bytes()).is_some())
     }
 
-    /// [`Packs::open`], keeping indexes of up to `whole_max` objects whole.
-    fn open_with(dir: &Path, whole_max: u64) -> Option<Packs> {
+    /// Every pack of `dir` whose index and pack can be read, largest first.
+    fn open(dir: &Path) -> Option<Packs> {
+        Packs::open_with(dir, WHOLE_MAX, true)
+    }
+
+    /// The packs in `objects/pack` of the directory `objects`, for reading a
+    /// few objects: nothing of their indexes is read ahead, each lookup is a
+    /// binary search of the index on disk (about 20 reads of 20 bytes).
+    pub fn for_lookups(objects: &Path) -> Option<Packs> {
+        Packs::open_with(&objects.join("pack"), 0, false)
+    }
+
+    /// [`Packs::open`], keeping indexes of up to `whole_max` objects whole, and
+    /// a sample of their ids when `sample`.
+    fn open_with(dir: &Path, whole_max: u64, sample: bool) -> Option<Packs> {
         let mut idx: Vec<(u64, PathBuf)> = std::fs::read_dir(dir)
             .ok()?
             .filter_map(Result::ok)
@@ -119,7 +135,7 @@ impl Packs {
             .collect();
         idx.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
         let packs: Vec<Pack> =
-            idx.iter().filter_map(|(_, p)| Pack::open(p, whole_max)).take(MAX_PACKS).collect();
+            idx.iter().filter_map(|(_, p)| Pack::open(p, whole_max, sample)).take(MAX_PACKS).collect();
         (!packs.is_empty()).then_some(Packs { packs })
     }
 }
@@ -131,8 +147,9 @@ fn be32(bytes: &[u8], at: usize) -> Option<u32> {
 
 impl Pack {
     /// A version 2 index and its pack, when both are whole and belong
-    /// together; the index is kept whole up to `whole_max` objects.
-    fn open(idx_path: &Path, whole_max: u64) -> Option<Pack> {
+    /// together; the index is kept whole up to `whole_max` objects, and one id
+    /// in [`SAMPLE`] kept when `sample`.
+    fn open(idx_path: &Path, whole_max: u64, sample_ids: bool) -> Option<Pack> {
         let idx = File::open(idx_path).ok()?;
         let idx_len = idx.metadata().ok()?.len();
         let read = |at: u64, len: u64| -> Option<Vec<u8>> {
@@ -162,7 +179,8 @@ impl Pack {
         let whole =
             if count <= whole_max { Some(read(ids_at, large_at + large_len - ids_at)?) } else { None };
         let mut sample = Vec::with_capacity(usize::try_from(count.div_ceil(SAMPLE_U64) * 20).ok()?);
-        for start in (0..count).step_by(1024 * SAMPLE) {
+        let sampled = if sample_ids { count } else { 0 };
+        for start in (0..sampled).step_by(1024 * SAMPLE) {
             let len = (count - start).min(1024 * SAMPLE_U64) * 20;
             let ids: Cow<'_, [u8]> = match &whole {
                 Some(w) => {
@@ -194,6 +212,7 @@ impl Pack {
             file,
             idx,
             sample: sample.into_boxed_slice(),
+            fanout: fanout.into_boxed_slice(),
             count,
             ids_at,
             offsets_at,
@@ -203,16 +222,10 @@ impl Pack {
     }
 
     /// Where object `id` starts in the pack, if the pack has it: the sample
-    /// names the block of ids it would be in, which is read and searched.
+    /// names the block of ids it would be in, which is read and searched;
+    /// without a sample, the index is searched on disk.
     fn offset_of(&self, id: &[u8]) -> Option<u64> {
-        let (sample, _) = self.sample.as_chunks::<20>();
-        let block = sample.partition_point(|s| s.as_slice() <= id).checked_sub(1)? as u64;
-        let first = block * SAMPLE_U64;
-        let len = SAMPLE_U64.min(self.count - first);
-        let mut ids = [0u8; SAMPLE * 20];
-        let ids = &mut ids[..usize::try_from(len * 20).ok()?];
-        self.read_idx(ids, self.ids_at + first * 20)?;
-        let i = first + ids.chunks_exact(20).position(|other| other == id)? as u64;
+        let i = if self.sample.is_empty() { self.search(id)? } else { self.search_block(id)? };
         let mut small = [0u8; 4];
         self.read_idx(&mut small, self.offsets_at + i * 4)?;
         let small = u32::from_be_bytes(small);
@@ -222,6 +235,37 @@ impl Pack {
         let mut large = [0u8; 8];
         self.read_idx(&mut large, self.large_at + u64::from(small & 0x7fff_ffff) * 8)?;
         Some(u64::from_be_bytes(large))
+    }
+
+    /// The position of `id` in the index, from the block of ids the sample names.
+    fn search_block(&self, id: &[u8]) -> Option<u64> {
+        let (sample, _) = self.sample.as_chunks::<20>();
+        let block = sample.partition_point(|s| s.as_slice() <= id).checked_sub(1)? as u64;
+        let first = block * SAMPLE_U64;
+        let len = SAMPLE_U64.min(self.count - first);
+        let mut ids = [0u8; SAMPLE * 20];
+        let ids = &mut ids[..usize::try_from(len * 20).ok()?];
+        self.read_idx(ids, self.ids_at + first * 20)?;
+        Some(first + ids.chunks_exact(20).position(|other| other == id)? as u64)
+    }
+
+    /// The position of `id` in the index, by a binary search of the ids that
+    /// start with its first byte (the fan-out table says where they are).
+    fn search(&self, id: &[u8]) -> Option<u64> {
+        let first = usize::from(*id.first()?);
+        let mut low = if first == 0 { 0 } else { u64::from(self.fanout[first - 1]) };
+        let mut high = u64::from(self.fanout[first]);
+        let mut other = [0u8; 20];
+        while low < high {
+            let mid = low + (high - low) / 2;
+            self.read_idx(&mut other, self.ids_at + mid * 20)?;
+            match other.as_slice().cmp(id) {
+                std::cmp::Ordering::Less => low = mid + 1,
+                std::cmp::Ordering::Greater => high = mid,
+                std::cmp::Ordering::Equal => return Some(mid),
+            }
+        }
+        None
     }
 
     /// The bytes of the index at `at`, into `buf`.
@@ -316,11 +360,18 @@ pub struct PackReader {
 }
 
 impl PackReader {
+    /// A reader for a walk, keeping up to [`CACHE_BYTES`] of resolved objects.
     pub fn new(packs: Arc<Packs>) -> PackReader {
+        PackReader::with_cache(packs, CACHE_BYTES)
+    }
+
+    /// A reader keeping up to `cache_bytes` of the objects its delta chains
+    /// produce (none with 0: a reader of a few objects).
+    pub fn with_cache(packs: Arc<Packs>, cache_bytes: usize) -> PackReader {
         PackReader {
             packs,
             last: 0,
-            cache: Cache::default(),
+            cache: Cache { limit: cache_bytes, ..Cache::default() },
             inflate: flate2::Decompress::new(true),
             input: Vec::new(),
         }
@@ -478,9 +529,10 @@ pub fn apply_delta(base: &[u8], delta: &[u8]) -> Option<Vec<u8>> {
 }
 
 /// Resolved objects by (pack, offset), the least recently used dropped first
-/// past [`CACHE_BYTES`].
+/// past `limit` bytes.
 #[derive(Default)]
 struct Cache {
+    limit: usize,
     objects: HashMap<(usize, u64), (u8, PackObject, u64)>,
     /// Uses in order, (key, use); a use that is not its object's last is skipped.
     uses: VecDeque<((usize, u64), u64)>,
@@ -500,7 +552,7 @@ impl Cache {
     }
 
     fn put(&mut self, p: usize, at: u64, kind: u8, data: PackObject) {
-        if data.len() > CACHE_BYTES / 8 {
+        if data.len() > self.limit / 8 {
             return;
         }
         self.clock += 1;
@@ -509,7 +561,7 @@ impl Cache {
             self.bytes -= old.len();
         }
         self.uses.push_back(((p, at), self.clock));
-        while self.bytes > CACHE_BYTES {
+        while self.bytes > self.limit {
             let Some((key, used)) = self.uses.pop_front() else { break };
             if self.objects.get(&key).is_some_and(|o| o.2 == used)
                 && let Some((_, old, _)) = self.objects.remove(&key)
@@ -583,7 +635,7 @@ mod tests {
 
     #[test]
     fn the_cache_drops_the_least_recently_used_first() {
-        let mut cache = Cache::default();
+        let mut cache = Cache { limit: CACHE_BYTES, ..Cache::default() };
         let obj = |n: usize| Rc::new(vec![0u8; n]);
         let eighth = CACHE_BYTES / 8;
         for at in 0..8 {
@@ -673,14 +725,23 @@ mod tests {
         let deltas = ids.iter().filter(|id| kind_of(id) >= 6).count();
         assert!(deltas * 5 > ids.len(), "{deltas} deltas of {}", ids.len());
         let by_id = ids.iter().filter(|id| kind_of(id) == 7).count();
-        // Indexes read as needed, and kept whole.
-        for whole_max in [0, WHOLE_MAX] {
-            let mut reader = PackReader::new(Arc::new(Packs::open_with(&dir, whole_max).unwrap()));
+        // Indexes read as needed, kept whole, and searched on disk without a
+        // sample or cache (the reader of a few objects).
+        for (whole_max, sample) in [(0, true), (WHOLE_MAX, true), (0, false)] {
+            let packs = Arc::new(Packs::open_with(&dir, whole_max, sample).unwrap());
+            let mut reader = if sample {
+                PackReader::new(Arc::clone(&packs))
+            } else {
+                PackReader::with_cache(Arc::clone(&packs), 0)
+            };
             for id in &ids {
+                assert!(packs.contains(*id), "{id}");
                 let (kind, data) = reader.read(*id).unwrap_or_else(|| panic!("{id} is in the pack"));
                 let object = odb.read(*id).unwrap();
                 assert_eq!((kind, data.as_slice()), (object.kind(), object.data()), "{id}");
             }
+            let absent = Oid::hash_object(ObjectType::Blob, b"in no pack").unwrap();
+            assert!(!packs.contains(absent) && reader.read(absent).is_none());
         }
         (ids.len(), by_id)
     }
@@ -761,8 +822,8 @@ mod tests {
                 damaged[at] ^= 0x5a;
             }
             std::fs::write(&pack, &damaged).unwrap();
-            let mut reader =
-                PackReader::new(Arc::new(Packs::open_with(&pack_dir, round as u64 % 2 * WHOLE_MAX).unwrap()));
+            let packs = Packs::open_with(&pack_dir, round as u64 % 3 * WHOLE_MAX, round % 3 < 2).unwrap();
+            let mut reader = PackReader::new(Arc::new(packs));
             let mut wrong = 0;
             for (id, (kind, data)) in ids.iter().zip(&good) {
                 if let Some((k, d)) = reader.read(*id)

@@ -273,9 +273,9 @@ impl Store {
         for (path, blob) in &files {
             changes.insert(path.as_str(), *blob);
         }
-        let usable = match super::update_tree(&self.repo, None, &changes)? {
+        let usable = match self.update_tree(None, &changes)? {
             Some(oid) => oid,
-            None => self.repo.treebuilder(None)?.write()?,
+            None => self.write_object(git2::ObjectType::Tree, &[])?,
         };
         let mut message =
             format!("desk sync: leave out what desk cannot use from {remote}/{}\n\n", self.branch);

@@ -271,7 +271,8 @@ mod tests {
         assert_eq!(gone.files.into_iter().collect::<Vec<_>>(), [(".git".to_owned(), None)]);
         assert!(gone.unusable.is_empty());
         let removal: BTreeMap<&str, Option<Oid>> = [(".git", None)].into_iter().collect();
-        let rebuilt = super::super::update_tree(&repo, Some(&root), &removal).unwrap().unwrap();
+        let store = super::super::Store::open(repo.path()).unwrap();
+        let rebuilt = store.update_tree(Some(root.id()), &removal).unwrap().unwrap();
         assert!(repo.find_tree(rebuilt).unwrap().get_name(".git").is_none());
     }
 

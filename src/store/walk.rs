@@ -402,7 +402,12 @@ impl Store {
     /// Another handle on the same repository, for another thread.
     pub fn reopen(&self) -> Result<Store, StoreError> {
         let repo = git2::Repository::open(self.repo.path())?;
-        Ok(Store { repo, branch: self.branch.clone(), pending: std::cell::RefCell::new(None) })
+        Ok(Store {
+            repo,
+            branch: self.branch.clone(),
+            pending: std::cell::RefCell::new(None),
+            odb: std::cell::OnceCell::new(),
+        })
     }
 
     /// The object database, to walk history with.
