@@ -8,7 +8,7 @@
 # Each DIR is a helpdesk (made by `gen_helpdesk`); the script adds RUNS tickets and
 # RUNS replies to it per build (RUNS=7). The builds' runs alternate, so both see the
 # same machine; compare them as ratios. Max RSS is the kernel's high-water mark of
-# the process (wait4's ru_maxrss), time the wall clock from start to exit.
+# the process as GNU time reports it, time the wall clock from start to exit.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -28,20 +28,20 @@ fi
 mkdir -p "$SCRATCH"
 
 python3 - "$RUNS" "$DESK" "$BASE" "$@" <<'PY'
-import json, os, statistics, subprocess, sys, time
+import json, statistics, subprocess, sys, time
 
 runs, desk, base, dirs = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4:]
 builds = [("this build", desk)] + ([("base", base)] if base else [])
 
 def run(argv, cwd):
+    # Through GNU time, a small process: a child forked from this Python process
+    # would count Python's own memory in its high-water mark.
     start = time.perf_counter()
-    p = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    out = p.stdout.read()
-    _, status, usage = os.wait4(p.pid, 0)
+    p = subprocess.run(["/usr/bin/time", "-f", "%M", *argv], cwd=cwd, capture_output=True)
     elapsed = time.perf_counter() - start
-    if status != 0:
-        sys.exit(f"{' '.join(argv)} failed in {cwd}")
-    return out.decode(), usage.ru_maxrss, elapsed
+    if p.returncode != 0:
+        sys.exit(f"{' '.join(argv)} failed in {cwd}: {p.stderr.decode()}")
+    return p.stdout.decode(), int(p.stderr.decode().split()[-1]), elapsed
 
 print("| helpdesk | command | build | max RSS, median (min–max) | time, median |")
 print("|---|---|---|---|---|")
