@@ -52,7 +52,9 @@ profile report
 
 # Callgrind names a function once per file, `fn=(N) NAME` or `cfn=(N) NAME`, and then
 # by `fn=(N)` alone; objects likewise with `ob=` and `cob=`. A function ran when it has
-# an `fn=` record. Keep the functions whose object is the desk binary.
+# an `fn=` record. Keep the functions whose object is the desk binary, or `???`:
+# valgrind names no object for code outside the binary's `.text` section (such as
+# the `.text.hot` section this list makes).
 python3 - "$work" "$desk" > "$root/link/order.txt" <<'PY'
 import glob, re, sys
 work, desk = sys.argv[1], sys.argv[2]
@@ -74,7 +76,7 @@ for path in sorted(glob.glob(work + "/*.cg")):
             if m.group(1) == "cfn":
                 continue
             name = fns.get(m.group(2), "")
-            if ob == desk and name and not name.startswith("0x"):
+            if ob in (desk, "???") and name and not name.startswith(("0x", "(")):
                 found.append(name)
     for name in sorted(set(found)):
         if name not in seen:
