@@ -96,9 +96,16 @@ impl ObjectDir {
         PackReader::with_cache(Arc::clone(self.packs()?), 0).read(id)
     }
 
-    /// Whether the repository has object `id`, loose or packed.
-    fn contains(&self, id: Oid) -> bool {
-        self.path_of(id).exists() || self.packs().is_some_and(|packs| packs.contains(id))
+    /// Whether the repository has object `id`, loose or packed; if so, the
+    /// file holding it is given the current time, as git does before it skips
+    /// writing an object (a `git gc` at the same moment would otherwise prune an
+    /// old unreachable copy that a new commit is about to name).
+    fn freshen(&self, id: Oid) -> bool {
+        if let Ok(file) = std::fs::File::open(self.path_of(id)) {
+            let _ = file.set_modified(std::time::SystemTime::now());
+            return true;
+        }
+        self.packs().is_some_and(|packs| packs.freshen(id))
     }
 
     fn path_of(&self, id: Oid) -> PathBuf {
@@ -137,7 +144,7 @@ impl ObjectDir {
     /// Writes an object (unless the repository has it) and returns its id.
     pub(crate) fn write(&self, kind: ObjectType, data: &[u8]) -> std::io::Result<Oid> {
         let id = Oid::hash_object(kind, data).map_err(std::io::Error::other)?;
-        if self.contains(id) {
+        if self.freshen(id) {
             return Ok(id);
         }
         let path = self.path_of(id);
@@ -492,9 +499,18 @@ mod tests {
         let packed = ObjectDir::of(&repo).unwrap();
         assert!(!packed.path_of(blob).exists(), "packed by gc");
         same(&packed);
-        // An object a pack has is not written again as a loose file.
+        // An object a pack has is not written again as a loose file; the pack
+        // is freshened instead, as a loose copy would be.
+        let pack = std::fs::read_dir(dir.path().join("objects/pack"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.extension().is_some_and(|e| e == "pack"))
+            .unwrap();
+        let long_ago = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000_000);
+        std::fs::File::open(&pack).unwrap().set_modified(long_ago).unwrap();
         assert_eq!(packed.write(ObjectType::Blob, b"hello\n").unwrap(), blob);
         assert!(!packed.path_of(blob).exists());
+        assert!(std::fs::metadata(&pack).unwrap().modified().unwrap() > long_ago);
         assert!(packed.read(Oid::hash_object(ObjectType::Blob, b"nowhere").unwrap()).is_none());
     }
 
@@ -505,6 +521,11 @@ mod tests {
         let id = odb.write(ObjectType::Blob, b"some text\n").unwrap();
         let path = odb.path_of(id);
         assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o444);
+        // Written again: not rewritten, but freshened.
+        let long_ago = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000_000);
+        std::fs::File::open(&path).unwrap().set_modified(long_ago).unwrap();
+        assert_eq!(odb.write(ObjectType::Blob, b"some text\n").unwrap(), id);
+        assert!(std::fs::metadata(&path).unwrap().modified().unwrap() > long_ago);
         let good = std::fs::read(&path).unwrap();
         std::fs::remove_file(&path).unwrap();
         // Cut short, a size that is not the data's, an unknown type.

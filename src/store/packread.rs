@@ -107,8 +107,19 @@ impl Packs {
     }
 
     /// Whether a pack has object `id`.
-    pub fn contains(&self, id: Oid) -> bool {
+    #[cfg(test)]
+    fn contains(&self, id: Oid) -> bool {
         self.packs.iter().any(|pack| pack.offset_of(id.as_bytes()).is_some())
+    }
+
+    /// Whether a pack has object `id`; if so, that pack file is given the
+    /// current time (git's freshening of an object it does not write again).
+    pub fn freshen(&self, id: Oid) -> bool {
+        let Some(pack) = self.packs.iter().find(|pack| pack.offset_of(id.as_bytes()).is_some()) else {
+            return false;
+        };
+        let _ = pack.file.set_modified(std::time::SystemTime::now());
+        true
     }
 
     /// Every pack of `dir` whose index and pack can be read, largest first.
