@@ -235,12 +235,6 @@ pub(crate) fn tree_bytes(mut entries: Vec<TreeEntry>) -> Vec<u8> {
     out
 }
 
-/// Whether git accepts `name` as the name of a tree entry: not empty, `.`,
-/// `..` or `.git` (in any case), and without `/` or NUL.
-pub(crate) fn valid_entry_name(name: &str) -> bool {
-    !matches!(name, "" | "." | "..") && !name.eq_ignore_ascii_case(".git") && !name.contains(['/', '\0'])
-}
-
 /// The tree a commit object names; `None` when it is malformed.
 pub(crate) fn commit_tree(data: &[u8]) -> Option<Oid> {
     let hex = data.strip_prefix(b"tree ")?.get(..40)?;
@@ -414,9 +408,10 @@ fn set_entry(
 ) -> Result<(), StoreError> {
     entries.retain(|e| e.name != name.as_bytes());
     if let Some((mode, id)) = entry {
-        if !valid_entry_name(name) {
+        // The names a sync refuses from a remote are refused here too.
+        if let Some(problem) = super::tree_check::name_problem(name) {
             return Err(git2::Error::from_str(&format!(
-                "failed to insert entry: invalid name for a tree entry - {name}"
+                "failed to insert entry: invalid name for a tree entry - {name}: {problem}"
             ))
             .into());
         }
@@ -570,11 +565,13 @@ mod tests {
 
     #[test]
     fn entry_names_git_refuses() {
+        let id = Oid::hash_object(ObjectType::Blob, b"").unwrap();
+        let set = |name: &str| set_entry(&mut Vec::new(), name, Some((FILE_MODE, id)));
         for bad in ["", ".", "..", ".git", ".GIT", "a/b", "nul\0"] {
-            assert!(!valid_entry_name(bad), "{bad:?}");
+            assert!(set(bad).is_err(), "{bad:?}");
         }
         for good in ["desk.yaml", "ab12cd.md", ".gitignore", "..."] {
-            assert!(valid_entry_name(good), "{good:?}");
+            assert!(set(good).is_ok(), "{good:?}");
         }
     }
 }

@@ -189,8 +189,8 @@ impl Pack {
         // thousand blocks at a time. The first id of each block is kept.
         let whole =
             if count <= whole_max { Some(read(ids_at, large_at + large_len - ids_at)?) } else { None };
-        let mut sample = Vec::with_capacity(usize::try_from(count.div_ceil(SAMPLE_U64) * 20).ok()?);
         let sampled = if sample_ids { count } else { 0 };
+        let mut sample = Vec::with_capacity(usize::try_from(sampled.div_ceil(SAMPLE_U64) * 20).ok()?);
         for start in (0..sampled).step_by(1024 * SAMPLE) {
             let len = (count - start).min(1024 * SAMPLE_U64) * 20;
             let ids: Cow<'_, [u8]> = match &whole {

@@ -183,7 +183,7 @@ fn problem(parents: &[String], name: &[u8], entry: Entry) -> Option<String> {
 }
 
 /// Why a file name is not one a checkout could safely write, if it is not.
-fn name_problem(name: &str) -> Option<&'static str> {
+pub(super) fn name_problem(name: &str) -> Option<&'static str> {
     if name.is_empty() {
         return Some("an entry with an empty name");
     }
